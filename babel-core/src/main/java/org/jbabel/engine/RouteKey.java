@@ -1,0 +1,35 @@
+package org.jbabel.engine;
+
+import org.jbabel.wire.Prefix;
+
+/**
+ * What a route is for: a destination prefix and a source prefix (RFC 9079). A route that is not
+ * source-specific has the zero-length source prefix of its family; there is no second code path for it.
+ */
+public record RouteKey(Prefix prefix, Prefix source) implements Comparable<RouteKey> {
+
+    public RouteKey {
+        if (prefix.family() != source.family()) {
+            throw new IllegalArgumentException("destination " + prefix + " and source " + source + " differ in family");
+        }
+    }
+
+    public static RouteKey of(Prefix prefix) {
+        return new RouteKey(prefix, Prefix.zero(prefix.family()));
+    }
+
+    public boolean sourceSpecific() {
+        return !source.isZeroLength();
+    }
+
+    @Override
+    public int compareTo(RouteKey o) {
+        int c = prefix.compareTo(o.prefix);
+        return c != 0 ? c : source.compareTo(o.source);
+    }
+
+    @Override
+    public String toString() {
+        return sourceSpecific() ? prefix + " from " + source : prefix.toString();
+    }
+}

@@ -1,0 +1,176 @@
+package org.jbabel.wire;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * An IPv4 or IPv6 address as a value. Kept as 128 bits (IPv4 as ::ffff:a.b.c.d, as babeld does), so that
+ * comparisons and hashing are cheap in tables with many entries.
+ */
+public record IpAddress(Family family, long hi, long lo) implements Comparable<IpAddress> {
+
+    private static final long V4_MAPPED = 0x0000_ffff_0000_0000L;
+
+    public static final IpAddress V6_UNSPECIFIED = new IpAddress(Family.V6, 0, 0);
+    public static final IpAddress V4_UNSPECIFIED = v4(0);
+    /** ff02::1:6, the Babel link-local multicast group. */
+    public static final IpAddress BABEL_GROUP = new IpAddress(Family.V6, 0xff02_0000_0000_0000L, 0x0000_0000_0001_0006L);
+
+    public IpAddress {
+        if (family == Family.V4 && (hi != 0 || (lo & 0xffff_ffff_0000_0000L) != V4_MAPPED)) {
+            throw new IllegalArgumentException("IPv4 address must be stored v4-mapped");
+        }
+    }
+
+    public static IpAddress v4(int address) {
+        return new IpAddress(Family.V4, 0, V4_MAPPED | (address & 0xffff_ffffL));
+    }
+
+    public static IpAddress v6(long hi, long lo) {
+        return new IpAddress(Family.V6, hi, lo);
+    }
+
+    /** From 4 or 16 bytes. */
+    public static IpAddress of(byte[] b) {
+        if (b.length == 4) {
+            return v4(((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff));
+        }
+        if (b.length == 16) {
+            return v6(readLong(b, 0), readLong(b, 8));
+        }
+        throw new IllegalArgumentException("address must have 4 or 16 bytes, not " + b.length);
+    }
+
+    public static IpAddress of(InetAddress address) {
+        return of(address.getAddress());
+    }
+
+    /** Parses a numeric IPv4 or IPv6 literal (no host names; an IPv6 scope suffix is ignored). */
+    public static IpAddress parse(String text) {
+        String t = text.trim();
+        int pct = t.indexOf('%');
+        if (pct >= 0) {
+            t = t.substring(0, pct);
+        }
+        if (t.isEmpty() || !(t.indexOf(':') >= 0 || t.chars().allMatch(c -> c == '.' || Character.isDigit(c)))) {
+            throw new IllegalArgumentException("not a numeric IP address: " + text);
+        }
+        try {
+            return of(InetAddress.getByName(t).getAddress());
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not a numeric IP address: " + text, e);
+        }
+    }
+
+    /** The low 32 bits: the IPv4 address of a V4 value. */
+    public int v4Bits() {
+        return (int) lo;
+    }
+
+    /** 4 bytes for IPv4, 16 for IPv6. */
+    public byte[] toBytes() {
+        if (family == Family.V4) {
+            int a = v4Bits();
+            return new byte[] {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a};
+        }
+        byte[] b = new byte[16];
+        writeLong(b, 0, hi);
+        writeLong(b, 8, lo);
+        return b;
+    }
+
+    /** 16 bytes, IPv4 as ::ffff:a.b.c.d. */
+    public byte[] toBytes16() {
+        byte[] b = new byte[16];
+        writeLong(b, 0, hi);
+        writeLong(b, 8, lo);
+        return b;
+    }
+
+    public InetAddress toInetAddress() {
+        try {
+            return InetAddress.getByAddress(toBytes());
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Bit {@code i} of the address, counted from the most significant bit of the family's own bits. */
+    public boolean bit(int i) {
+        int pos = family == Family.V4 ? i + 96 : i;
+        long word = pos < 64 ? hi : lo;
+        return ((word >>> (63 - (pos & 63))) & 1) != 0;
+    }
+
+    public boolean isLinkLocal() {
+        return family == Family.V6 ? (hi >>> 54) == (0xfe80L >>> 6) : (v4Bits() >>> 16) == 0xa9fe;
+    }
+
+    public boolean isMulticast() {
+        return family == Family.V6 ? (hi >>> 56) == 0xff : (v4Bits() >>> 28) == 0xe;
+    }
+
+    @Override
+    public int compareTo(IpAddress o) {
+        int c = Long.compareUnsigned(hi, o.hi);
+        return c != 0 ? c : Long.compareUnsigned(lo, o.lo);
+    }
+
+    @Override
+    public String toString() {
+        if (family == Family.V4) {
+            int a = v4Bits();
+            return (a >>> 24) + "." + ((a >>> 16) & 0xff) + "." + ((a >>> 8) & 0xff) + "." + (a & 0xff);
+        }
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            long w = i < 4 ? hi : lo;
+            g[i] = (int) ((w >>> (48 - 16 * (i & 3))) & 0xffff);
+        }
+        // RFC 5952: compress the longest run (length >= 2) of zero groups, the first one on ties.
+        int bestStart = -1;
+        int bestLen = 1;
+        for (int i = 0; i < 8; ) {
+            if (g[i] == 0) {
+                int j = i;
+                while (j < 8 && g[j] == 0) {
+                    j++;
+                }
+                if (j - i > bestLen) {
+                    bestStart = i;
+                    bestLen = j - i;
+                }
+                i = j;
+            } else {
+                i++;
+            }
+        }
+        StringBuilder sb = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(g[i]));
+        }
+        return sb.toString();
+    }
+
+    static long readLong(byte[] b, int off) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (b[off + i] & 0xff);
+        }
+        return v;
+    }
+
+    static void writeLong(byte[] b, int off, long v) {
+        for (int i = 0; i < 8; i++) {
+            b[off + i] = (byte) (v >>> (56 - 8 * i));
+        }
+    }
+}

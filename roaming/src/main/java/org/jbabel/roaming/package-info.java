@@ -1,0 +1,2 @@
+/** roaming: built in a later issue; the module exists so the layout is fixed. */
+package org.jbabel.roaming;
