@@ -11,7 +11,7 @@ public record FibChange(Op op, KernelRoute route) {
         ADD,
         /** Create, or overwrite an equal route in place. */
         REPLACE,
-        /** Delete; fails with ENOENT when no such route exists. */
+        /** Delete; fails with ESRCH (Linux's "no such process") when no such route exists. */
         REMOVE
     }
 

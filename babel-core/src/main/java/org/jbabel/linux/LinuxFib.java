@@ -18,8 +18,8 @@ import org.jbabel.kernel.RouteType;
 /**
  * The Linux forwarding table over one rtnetlink socket. Changes are packed many to a datagram (up to
  * {@value #BATCH_BYTES} bytes), each with its own sequence number and ACK flag; the ACKs of one datagram are
- * collected before the next is sent, so the socket buffer never overflows, and each change gets the errno of
- * its own ACK. Thread-safe: calls are serialised.
+ * collected before the next is sent, and each change gets the errno of its own ACK (ETIMEDOUT or ENOBUFS
+ * when its ACK never came or was dropped). Thread-safe: calls are serialised.
  */
 public final class LinuxFib implements Fib {
 
@@ -28,6 +28,12 @@ public final class LinuxFib implements Fib {
     /** How long to wait for the kernel to answer a datagram of requests or one part of a dump. */
     private static final int ANSWER_TIMEOUT_MILLIS = 5_000;
     private static final int DUMP_ATTEMPTS = 3;
+    /**
+     * The socket buffer for ACKs: the kernel accounts each ACK at about a kilobyte whatever its size, so a
+     * datagram of 300 changes needs about 300 KiB, more than the usual default. When the buffer is smaller
+     * anyway (no CAP_NET_ADMIN), changes whose ACK was dropped report ENOBUFS.
+     */
+    private static final int ACK_BUFFER = 4 * 1024 * 1024;
 
     private final NetlinkSocket socket;
     private final NetlinkCounters counters;
@@ -44,7 +50,7 @@ public final class LinuxFib implements Fib {
     public LinuxFib(NetlinkCounters counters) {
         this.counters = counters;
         this.codec = new RtnlCodec(counters, name -> false);
-        this.socket = new NetlinkSocket(0, 0);
+        this.socket = new NetlinkSocket(0, ACK_BUFFER);
     }
 
     public NetlinkCounters counters() {
@@ -83,11 +89,26 @@ public final class LinuxFib implements Fib {
             FibResult[] results) {
         socket.send(datagram);
         datagramsSent++;
+        boolean overrun = false;
         while (!pending.isEmpty()) {
-            ByteBuffer answer = socket.receive(ANSWER_TIMEOUT_MILLIS);
+            ByteBuffer answer;
+            try {
+                // The kernel handles the requests while sendto runs: after an overrun every answer that was
+                // not dropped is already queued, so there is nothing more to wait for.
+                answer = socket.receive(overrun ? 0 : ANSWER_TIMEOUT_MILLIS);
+            } catch (KernelException e) {
+                if (e.errno() != Errno.ENOBUFS) {
+                    throw e;
+                }
+                counters.count(NetlinkCounters.Kind.OVERRUN);
+                overrun = true;
+                continue;
+            }
             if (answer == null) {
+                int errno = overrun ? Errno.ENOBUFS : Errno.ETIMEDOUT;
                 counters.count(NetlinkCounters.Kind.UNANSWERED, pending.size());
-                pending.values().forEach(i -> results[i] = new FibResult(changes.get(i), Errno.ETIMEDOUT));
+                pending.values().forEach(i -> results[i] = new FibResult(changes.get(i), errno));
+                pending.clear();
                 return;
             }
             for (NetlinkMessage m : NetlinkMessage.split(answer, counters)) {

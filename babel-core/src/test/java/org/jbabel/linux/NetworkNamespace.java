@@ -1,0 +1,150 @@
+package org.jbabel.linux;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fresh network namespace for one test: made with {@code ip netns add}, entered by one dedicated thread with
+ * {@code setns(2)} so that netlink sockets opened there belong to it, and deleted on {@link #close()}. Its
+ * loopback interface is up. The
+ * {@code ip} tool sets up and checks; the product code under test runs on the namespace's thread.
+ */
+final class NetworkNamespace implements AutoCloseable {
+
+    private static final int CLONE_NEWNET = 0x4000_0000;
+    private static final int O_RDONLY_CLOEXEC = 0x80000;
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private final String name;
+    private final ExecutorService thread;
+
+    private NetworkNamespace(String name) throws Exception {
+        this.name = name;
+        run("ip", "netns", "add", name);
+        // Up like on any real host; IPv4 on-link gateways are refused while the local table is empty.
+        run("ip", "-n", name, "link", "set", "lo", "up");
+        this.thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "netns-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            inside(() -> {
+                enter(Path.of("/var/run/netns", name));
+                return null;
+            });
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** True when this machine lets us make namespaces: root, Linux, {@code ip} installed. */
+    static boolean available() {
+        try {
+            return "root".equals(System.getProperty("user.name"))
+                    && new ProcessBuilder("ip", "netns", "list").start().waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    static NetworkNamespace create() throws Exception {
+        return new NetworkNamespace("jbabel-test-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet());
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Runs {@code task} on the thread that lives in this namespace. */
+    <T> T inside(Callable<T> task) throws Exception {
+        try {
+            return thread.submit(task).get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** Runs {@code ip -n NAME ARGS...} and returns its output; fails the test when ip fails. */
+    String ip(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("ip", "-n", name));
+        command.addAll(List.of(args));
+        return run(command.toArray(String[]::new));
+    }
+
+    /** Runs {@code ip -n NAME ARGS...} in batch mode, one command per line, for many commands at once. */
+    void ipBatch(List<String> commands) throws Exception {
+        Path file = Files.createTempFile("jbabel-ip-", ".batch");
+        try {
+            Files.write(file, commands, StandardCharsets.UTF_8);
+            run("ip", "-n", name, "-batch", file.toString());
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+        }
+        return out;
+    }
+
+    private static void enter(Path nsFile) {
+        Linker linker = Linker.nativeLinker();
+        MethodHandle open = linker.downcallHandle(linker.defaultLookup().find("open").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        MethodHandle setns = linker.downcallHandle(linker.defaultLookup().find("setns").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        MethodHandle close = linker.downcallHandle(linker.defaultLookup().find("close").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        try (Arena arena = Arena.ofConfined()) {
+            int fd = (int) open.invokeExact(arena.allocateFrom(nsFile.toString()), O_RDONLY_CLOEXEC);
+            if (fd < 0) {
+                throw new IllegalStateException("cannot open " + nsFile);
+            }
+            int rc = (int) setns.invokeExact(fd, CLONE_NEWNET);
+            int ignored = (int) close.invokeExact(fd);
+            if (rc != 0) {
+                throw new IllegalStateException("setns(" + nsFile + ") failed");
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        thread.shutdownNow();
+        thread.awaitTermination(10, TimeUnit.SECONDS);
+        run("ip", "netns", "del", name);
+    }
+}
