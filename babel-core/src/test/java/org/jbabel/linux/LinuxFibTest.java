@@ -192,7 +192,7 @@ class LinuxFibTest {
         List<FibResult> results = fib.applyAll(changes);
 
         assertThat(results).hasSize(1000).allMatch(FibResult::ok);
-        assertThat(fib.datagramsSent() - before).isBetween(1L, 10L);
+        assertThat(fib.datagramsSent() - before).isBetween(1L, 4L);
         assertThat(ns.ip("-6", "route", "show", "proto", "42").lines().count()).isEqualTo(500);
         assertThat(ns.ip("-4", "route", "show", "proto", "42").lines().count()).isEqualTo(500);
         assertThat(fib.routes(KernelRoute.PROTOCOL_BABEL)).hasSize(1000);
