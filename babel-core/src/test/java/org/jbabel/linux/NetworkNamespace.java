@@ -9,7 +9,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A fresh network namespace for one test: made with {@code ip netns add}, entered by one dedicated thread with
@@ -31,6 +32,9 @@ final class NetworkNamespace implements AutoCloseable {
     private static final int CLONE_NEWNET = 0x4000_0000;
     private static final int O_RDONLY_CLOEXEC = 0x80000;
     private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final String PREFIX = "jbabel-test-";
+    /** Our names: the prefix, the pid of the test JVM, a counter. */
+    private static final Pattern OURS = Pattern.compile("(jbabel-test-(\\d{1,18})-\\d+)\\b");
 
     private final String name;
     private final ExecutorService thread;
@@ -69,12 +73,15 @@ final class NetworkNamespace implements AutoCloseable {
         }
     }
 
+    /** A new namespace; first deletes those that test JVMs which no longer run left behind. */
     static NetworkNamespace create() throws Exception {
-        return new NetworkNamespace("jbabel-test-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet());
-    }
-
-    String name() {
-        return name;
+        for (String line : run("ip", "netns", "list").lines().toList()) {
+            Matcher m = OURS.matcher(line);
+            if (m.lookingAt() && !ProcessHandle.of(Long.parseLong(m.group(2))).map(ProcessHandle::isAlive).orElse(false)) {
+                run("ip", "netns", "del", m.group(1));
+            }
+        }
+        return new NetworkNamespace(PREFIX + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet());
     }
 
     /** Runs {@code task} on the thread that lives in this namespace. */
@@ -94,17 +101,6 @@ final class NetworkNamespace implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("ip", "-n", name));
         command.addAll(List.of(args));
         return run(command.toArray(String[]::new));
-    }
-
-    /** Runs {@code ip -n NAME ARGS...} in batch mode, one command per line, for many commands at once. */
-    void ipBatch(List<String> commands) throws Exception {
-        Path file = Files.createTempFile("jbabel-ip-", ".batch");
-        try {
-            Files.write(file, commands, StandardCharsets.UTF_8);
-            run("ip", "-n", name, "-batch", file.toString());
-        } finally {
-            Files.deleteIfExists(file);
-        }
     }
 
     private static String run(String... command) throws Exception {
