@@ -33,7 +33,7 @@ final class LinuxEvents implements KernelEvents {
     @Override
     public synchronized List<KernelEvent> poll(Duration timeout) {
         List<KernelEvent> events = new ArrayList<>();
-        int wait = (int) Math.clamp(timeout.toMillis(), 0, Integer.MAX_VALUE);
+        int wait = Math.clamp(timeout.toMillis(), 0, Integer.MAX_VALUE);
         while (true) {
             ByteBuffer datagram;
             try {

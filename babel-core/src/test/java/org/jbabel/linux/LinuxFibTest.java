@@ -11,6 +11,7 @@ import org.jbabel.kernel.FibResult;
 import org.jbabel.kernel.KernelMetric;
 import org.jbabel.kernel.KernelRoute;
 import org.jbabel.kernel.RouteType;
+import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
 import org.junit.jupiter.api.AfterEach;
@@ -21,8 +22,8 @@ import org.junit.jupiter.api.Test;
 class LinuxFibTest {
 
     private static final IpAddress FE80_1 = IpAddress.parse("fe80::1");
-    private static final Prefix NO_SOURCE_V6 = Prefix.zero(org.jbabel.wire.Family.V6);
-    private static final Prefix NO_SOURCE_V4 = Prefix.zero(org.jbabel.wire.Family.V4);
+    private static final Prefix NO_SOURCE_V6 = Prefix.zero(Family.V6);
+    private static final Prefix NO_SOURCE_V4 = Prefix.zero(Family.V4);
 
     private NetworkNamespace ns;
     private LinuxFib fib;

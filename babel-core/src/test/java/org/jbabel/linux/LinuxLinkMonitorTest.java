@@ -1,6 +1,7 @@
 package org.jbabel.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
@@ -103,8 +104,8 @@ class LinuxLinkMonitorTest {
         List<InterfaceAddress> addresses = monitor.addresses(va);
 
         assertThat(addresses).extracting(InterfaceAddress::address, InterfaceAddress::prefixLength)
-                .contains(org.assertj.core.groups.Tuple.tuple(IpAddress.parse("192.0.2.1"), 24),
-                        org.assertj.core.groups.Tuple.tuple(IpAddress.parse("2001:db8::1"), 64));
+                .contains(tuple(IpAddress.parse("192.0.2.1"), 24),
+                        tuple(IpAddress.parse("2001:db8::1"), 64));
         assertThat(monitor.addresses(1)).extracting(InterfaceAddress::address)
                 .contains(IpAddress.parse("127.0.0.1"), IpAddress.parse("::1"));
     }

@@ -103,7 +103,7 @@ final class NetworkNamespace implements AutoCloseable {
         return run(command.toArray(String[]::new));
     }
 
-    private static String run(String... command) throws Exception {
+    private static String run(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -112,6 +112,7 @@ final class NetworkNamespace implements AutoCloseable {
         return out;
     }
 
+    @SuppressWarnings("restricted") // setns(2) has no Java API; tests run with --enable-native-access
     private static void enter(Path nsFile) {
         Linker linker = Linker.nativeLinker();
         MethodHandle open = linker.downcallHandle(linker.defaultLookup().find("open").orElseThrow(),
@@ -138,9 +139,14 @@ final class NetworkNamespace implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         thread.shutdownNow();
-        thread.awaitTermination(10, TimeUnit.SECONDS);
-        run("ip", "netns", "del", name);
+        try {
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+            run("ip", "netns", "del", name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while deleting namespace " + name, e);
+        }
     }
 }
