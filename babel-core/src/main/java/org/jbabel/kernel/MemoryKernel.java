@@ -1,0 +1,246 @@
+package org.jbabel.kernel;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jbabel.wire.Family;
+import org.jbabel.wire.IpAddress;
+import org.jbabel.wire.Prefix;
+
+/**
+ * A kernel in memory: a forwarding table and a set of links and addresses that tests and the simulator change
+ * directly, with the notifications a Linux kernel would send. It follows the Linux rules that matter to a
+ * routing daemon: a route is identified by table, destination, source and priority (an IPv6 priority of 0 is
+ * stored as 1024); ADD of an existing route fails with EEXIST, REMOVE of a missing one with ESRCH, and a
+ * REMOVE with priority or protocol 0 matches any; a route through an unknown interface fails with ENODEV; a
+ * link going down or away takes the unicast routes through it along. Thread-safe.
+ */
+public final class MemoryKernel implements Fib, LinkMonitor {
+
+    /** The priority the kernel gives an IPv6 route written with priority 0. */
+    public static final long IPV6_DEFAULT_PRIORITY = 1024;
+
+    private record Key(int table, Prefix destination, Prefix source, long priority) {}
+
+    private final Map<Key, KernelRoute> routes = new LinkedHashMap<>();
+    private final Map<Integer, Link> links = new TreeMap<>();
+    private final List<InterfaceAddress> addresses = new ArrayList<>();
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private int nextIfindex = 1;
+
+    /** A kernel with the loopback interface {@code lo} (ifindex 1) up, like a fresh network namespace's. */
+    public MemoryKernel() {
+        addLink("lo", LinkKind.LOOPBACK, 65536);
+        setLinkState(1, true, true);
+    }
+
+    // ---- Fib ----
+
+    @Override
+    public synchronized List<FibResult> applyAll(List<FibChange> changes) {
+        List<FibResult> results = new ArrayList<>(changes.size());
+        for (FibChange c : changes) {
+            results.add(new FibResult(c, apply1(c)));
+        }
+        return results;
+    }
+
+    private int apply1(FibChange change) {
+        KernelRoute r = normalise(change.route());
+        if (r.type() == RouteType.OTHER) {
+            return Errno.EINVAL;
+        }
+        Key key = new Key(r.table(), r.destination(), r.source(), r.priority());
+        return switch (change.op()) {
+            case ADD -> {
+                if (routes.containsKey(key)) {
+                    yield Errno.EEXIST;
+                }
+                yield install(key, r);
+            }
+            case REPLACE -> install(key, r);
+            case REMOVE -> remove(r);
+        };
+    }
+
+    private int install(Key key, KernelRoute r) {
+        if (r.type() == RouteType.UNICAST && r.ifindex() != 0) {
+            Link l = links.get(r.ifindex());
+            if (l == null) {
+                return Errno.ENODEV;
+            }
+            if (!l.up()) {
+                return Errno.ENETDOWN;
+            }
+        }
+        KernelRoute stored = r.type() == RouteType.UNICAST ? r
+                : new KernelRoute(r.destination(), r.source(), null, 0, r.priority(), r.table(), r.protocol(),
+                        r.type(), r.preferredSource());
+        routes.put(key, stored);
+        publish(new KernelEvent.RouteAdded(stored));
+        return 0;
+    }
+
+    private int remove(KernelRoute r) {
+        for (Iterator<KernelRoute> it = routes.values().iterator(); it.hasNext(); ) {
+            KernelRoute e = it.next();
+            if (e.table() == r.table() && e.destination().equals(r.destination()) && e.source().equals(r.source())
+                    && (r.priority() == 0 || e.priority() == r.priority())
+                    && (r.protocol() == 0 || e.protocol() == r.protocol())) {
+                it.remove();
+                publish(new KernelEvent.RouteRemoved(e));
+                return 0;
+            }
+        }
+        return Errno.ESRCH;
+    }
+
+    private static KernelRoute normalise(KernelRoute r) {
+        return r.family() == Family.V6 && r.priority() == 0 ? r.withPriority(IPV6_DEFAULT_PRIORITY) : r;
+    }
+
+    @Override
+    public synchronized List<KernelRoute> routes() {
+        return List.copyOf(routes.values());
+    }
+
+    @Override
+    public void close() {
+        subscriptions.forEach(Subscription::close);
+    }
+
+    // ---- LinkMonitor ----
+
+    @Override
+    public synchronized List<Link> links() {
+        return List.copyOf(links.values());
+    }
+
+    @Override
+    public synchronized List<InterfaceAddress> addresses() {
+        return List.copyOf(addresses);
+    }
+
+    @Override
+    public KernelEvents subscribe() {
+        Subscription s = new Subscription();
+        subscriptions.add(s);
+        return s;
+    }
+
+    // ---- changes a test or the simulator makes ----
+
+    /** Creates a link, down, and returns its ifindex. */
+    public synchronized int addLink(String name, LinkKind kind, int mtu) {
+        int ifindex = nextIfindex++;
+        int hardwareType = switch (kind) {
+            case LOOPBACK -> 772;
+            case TUNNEL -> 0xFFFE;
+            case WIRED, WIRELESS -> 1;
+        };
+        Link l = new Link(ifindex, name, false, false, mtu, hardwareType, "", kind);
+        links.put(ifindex, l);
+        publish(new KernelEvent.LinkChanged(l));
+        return ifindex;
+    }
+
+    /** Sets a link administratively up or down and with or without carrier. */
+    public synchronized void setLinkState(int ifindex, boolean up, boolean running) {
+        Link l = existing(ifindex);
+        Link changed = new Link(ifindex, l.name(), up, up && running, l.mtu(), l.hardwareType(), l.driverKind(), l.kind());
+        links.put(ifindex, changed);
+        publish(new KernelEvent.LinkChanged(changed));
+        if (!up) {
+            dropRoutesThrough(ifindex);
+        }
+    }
+
+    /** Deletes a link with its addresses and the routes through it. */
+    public synchronized void removeLink(int ifindex) {
+        Link l = existing(ifindex);
+        dropRoutesThrough(ifindex);
+        for (InterfaceAddress a : List.copyOf(addresses)) {
+            if (a.ifindex() == ifindex) {
+                removeAddress(a);
+            }
+        }
+        links.remove(ifindex);
+        publish(new KernelEvent.LinkRemoved(ifindex, l.name()));
+    }
+
+    /** Adds an address to a link. */
+    public synchronized InterfaceAddress addAddress(int ifindex, IpAddress address, int prefixLength) {
+        existing(ifindex);
+        InterfaceAddress a = new InterfaceAddress(ifindex, address, prefixLength,
+                address.isLinkLocal() ? InterfaceAddress.SCOPE_LINK : 0, false);
+        addresses.add(a);
+        publish(new KernelEvent.AddressAdded(a));
+        return a;
+    }
+
+    /** Removes an address; false when it was not there. */
+    public synchronized boolean removeAddress(InterfaceAddress address) {
+        boolean removed = addresses.remove(address);
+        if (removed) {
+            publish(new KernelEvent.AddressRemoved(address));
+        }
+        return removed;
+    }
+
+    private Link existing(int ifindex) {
+        Link l = links.get(ifindex);
+        if (l == null) {
+            throw new IllegalArgumentException("no link with ifindex " + ifindex);
+        }
+        return l;
+    }
+
+    private void dropRoutesThrough(int ifindex) {
+        for (Iterator<KernelRoute> it = routes.values().iterator(); it.hasNext(); ) {
+            KernelRoute r = it.next();
+            if (r.type() == RouteType.UNICAST && r.ifindex() == ifindex) {
+                it.remove();
+                publish(new KernelEvent.RouteRemoved(r));
+            }
+        }
+    }
+
+    private void publish(KernelEvent event) {
+        for (Subscription s : subscriptions) {
+            s.queue.add(event);
+        }
+    }
+
+    private final class Subscription implements KernelEvents {
+        private final LinkedBlockingQueue<KernelEvent> queue = new LinkedBlockingQueue<>();
+
+        @Override
+        public List<KernelEvent> poll(Duration timeout) {
+            List<KernelEvent> out = new ArrayList<>();
+            try {
+                KernelEvent first = queue.poll(Math.max(timeout.toNanos(), 0), TimeUnit.NANOSECONDS);
+                if (first == null) {
+                    return out;
+                }
+                out.add(first);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return out;
+            }
+            queue.drainTo(out);
+            return out;
+        }
+
+        @Override
+        public void close() {
+            subscriptions.remove(this);
+        }
+    }
+}

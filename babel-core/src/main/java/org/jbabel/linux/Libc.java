@@ -1,0 +1,145 @@
+package org.jbabel.linux;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The few libc calls the netlink layer needs, as downcall handles with errno captured right after the call.
+ * Every method returns the C return value; {@link Errno#get()} then holds the errno of that call.
+ */
+final class Libc {
+
+    static final int AF_NETLINK = 16;
+    static final int SOCK_RAW = 3;
+    static final int SOCK_CLOEXEC = 0x80000;
+    static final int NETLINK_ROUTE = 0;
+    static final int SOL_SOCKET = 1;
+    static final int SO_SNDBUF = 7;
+    static final int SO_RCVBUF = 8;
+    static final int SO_RCVBUFFORCE = 33;
+    static final int SOL_NETLINK = 270;
+    static final int NETLINK_CAP_ACK = 10;
+    static final int MSG_DONTWAIT = 0x40;
+    static final int MSG_TRUNC = 0x20;
+    static final short POLLIN = 1;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle BIND = downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SENDTO = downcall("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECV = downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle POLL = downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+    private Libc() {}
+
+    @SuppressWarnings("restricted") // the point of this class; the JVM runs with --enable-native-access
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
+        MemorySegment symbol = LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        return LINKER.downcallHandle(symbol, descriptor, CAPTURE_ERRNO);
+    }
+
+    /** The captured errno of one thread's calls: one per socket, used under the socket's lock. */
+    static final class Errno {
+        private final MemorySegment state;
+
+        Errno(Arena arena) {
+            state = arena.allocate(CAPTURE);
+        }
+
+        int get() {
+            return (int) ERRNO.get(state, 0L);
+        }
+    }
+
+    static int socket(Errno e, int domain, int type, int protocol) {
+        try {
+            return (int) SOCKET.invokeExact(e.state, domain, type, protocol);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int bind(Errno e, int fd, MemorySegment address) {
+        try {
+            return (int) BIND.invokeExact(e.state, fd, address, (int) address.byteSize());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long sendto(Errno e, int fd, MemorySegment buffer, long length, MemorySegment address) {
+        try {
+            return (long) SENDTO.invokeExact(e.state, fd, buffer, length, 0, address, (int) address.byteSize());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long recv(Errno e, int fd, MemorySegment buffer, int flags) {
+        try {
+            return (long) RECV.invokeExact(e.state, fd, buffer, buffer.byteSize(), flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int setsockopt(Errno e, int fd, int level, int option, MemorySegment value) {
+        try {
+            return (int) SETSOCKOPT.invokeExact(e.state, fd, level, option, value, (int) value.byteSize());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Waits until {@code fd} is readable: 1 when it is, 0 on timeout, -1 on error. */
+    static int pollIn(Errno e, Arena arena, int fd, int timeoutMillis) {
+        MemorySegment pollfd = arena.allocate(8, 4);
+        pollfd.set(JAVA_INT, 0, fd);
+        pollfd.set(JAVA_SHORT, 4, POLLIN);
+        pollfd.set(JAVA_SHORT, 6, (short) 0);
+        try {
+            return (int) POLL.invokeExact(e.state, pollfd, 1L, timeoutMillis);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int close(Errno e, int fd) {
+        try {
+            return (int) CLOSE.invokeExact(e.state, fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error err) {
+            throw err;
+        }
+        throw new IllegalStateException("native call failed", t);
+    }
+}

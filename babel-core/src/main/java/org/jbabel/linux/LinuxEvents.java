@@ -1,0 +1,95 @@
+package org.jbabel.linux;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jbabel.kernel.Errno;
+import org.jbabel.kernel.InterfaceAddress;
+import org.jbabel.kernel.KernelEvent;
+import org.jbabel.kernel.KernelEvents;
+import org.jbabel.kernel.KernelException;
+import org.jbabel.kernel.KernelRoute;
+import org.jbabel.kernel.Link;
+
+/** Kernel notifications from a netlink socket subscribed to the link, address and route groups. */
+final class LinuxEvents implements KernelEvents {
+
+    private static final int GROUPS = Rtnl.RTMGRP_LINK | Rtnl.RTMGRP_IPV4_IFADDR | Rtnl.RTMGRP_IPV6_IFADDR
+            | Rtnl.RTMGRP_IPV4_ROUTE | Rtnl.RTMGRP_IPV6_ROUTE;
+    /** A large socket buffer: a full routing table changing at once must not overflow it. */
+    private static final int KERNEL_BUFFER = 8 * 1024 * 1024;
+
+    private final RtnlCodec codec;
+    private final NetlinkCounters counters;
+    private final NetlinkSocket socket;
+
+    LinuxEvents(RtnlCodec codec, NetlinkCounters counters) {
+        this.codec = codec;
+        this.counters = counters;
+        this.socket = new NetlinkSocket(GROUPS, KERNEL_BUFFER);
+    }
+
+    @Override
+    public synchronized List<KernelEvent> poll(Duration timeout) {
+        List<KernelEvent> events = new ArrayList<>();
+        int wait = Math.clamp(timeout.toMillis(), 0, Integer.MAX_VALUE);
+        while (true) {
+            ByteBuffer datagram;
+            try {
+                datagram = socket.receive(events.isEmpty() ? wait : 0);
+            } catch (KernelException e) {
+                if (e.errno() != Errno.ENOBUFS) {
+                    throw e;
+                }
+                counters.count(NetlinkCounters.Kind.OVERRUN);
+                events.add(new KernelEvent.Resync());
+                continue;
+            }
+            if (datagram == null) {
+                return events;
+            }
+            for (NetlinkMessage m : NetlinkMessage.split(datagram, counters)) {
+                KernelEvent e = event(m);
+                if (e != null) {
+                    events.add(e);
+                }
+            }
+        }
+    }
+
+    private KernelEvent event(NetlinkMessage m) {
+        return switch (m.type()) {
+            case Rtnl.RTM_NEWLINK -> {
+                Link l = codec.link(m);
+                yield l == null ? null : new KernelEvent.LinkChanged(l);
+            }
+            case Rtnl.RTM_DELLINK -> {
+                Link l = codec.link(m);
+                yield l == null ? null : new KernelEvent.LinkRemoved(l.ifindex(), l.name());
+            }
+            case Rtnl.RTM_NEWADDR -> {
+                InterfaceAddress a = codec.address(m);
+                yield a == null ? null : new KernelEvent.AddressAdded(a);
+            }
+            case Rtnl.RTM_DELADDR -> {
+                InterfaceAddress a = codec.address(m);
+                yield a == null ? null : new KernelEvent.AddressRemoved(a);
+            }
+            case Rtnl.RTM_NEWROUTE -> {
+                KernelRoute r = codec.route(m);
+                yield r == null ? null : new KernelEvent.RouteAdded(r);
+            }
+            case Rtnl.RTM_DELROUTE -> {
+                KernelRoute r = codec.route(m);
+                yield r == null ? null : new KernelEvent.RouteRemoved(r);
+            }
+            default -> null;
+        };
+    }
+
+    @Override
+    public synchronized void close() {
+        socket.close();
+    }
+}

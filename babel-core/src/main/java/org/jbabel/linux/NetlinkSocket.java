@@ -1,0 +1,142 @@
+package org.jbabel.linux;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.jbabel.kernel.Errno;
+import org.jbabel.kernel.KernelException;
+
+/**
+ * A NETLINK_ROUTE socket: send a buffer of requests, receive a buffer of messages with a bounded wait. Not
+ * thread-safe; its owner serialises the calls. The socket belongs to the network namespace of the thread that
+ * opened it.
+ */
+final class NetlinkSocket implements AutoCloseable {
+
+    /** Large enough for any datagram the kernel sends on a route socket (dumps use up to 32 KiB). */
+    private static final int RECEIVE_BUFFER = 256 * 1024;
+
+    private final Arena arena = Arena.ofShared();
+    private final Libc.Errno errno = new Libc.Errno(arena);
+    private final MemorySegment kernelAddress;
+    private final MemorySegment receiveBuffer;
+    private MemorySegment sendBuffer;
+    private final int fd;
+    private boolean closed;
+
+    /**
+     * Opens a route socket subscribed to the multicast groups in the {@code groups} bit mask (0 for none)
+     * with a socket receive buffer of at least {@code kernelBuffer} bytes (0 for the system default).
+     */
+    NetlinkSocket(int groups, int kernelBuffer) {
+        int s = Libc.socket(errno, Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.NETLINK_ROUTE);
+        if (s < 0) {
+            int e = errno.get();
+            arena.close();
+            throw new KernelException("cannot open a netlink route socket", e);
+        }
+        fd = s;
+        try {
+            kernelAddress = sockaddr(0);
+            if (Libc.bind(errno, fd, sockaddr(groups)) < 0) {
+                throw new KernelException("cannot bind the netlink socket", errno.get());
+            }
+            MemorySegment one = arena.allocate(JAVA_INT);
+            one.set(JAVA_INT, 0, 1);
+            // Errors echo only the header of the failed request, not all of it: keeps ACKs small in batches.
+            Libc.setsockopt(errno, fd, Libc.SOL_NETLINK, Libc.NETLINK_CAP_ACK, one);
+            if (kernelBuffer > 0) {
+                MemorySegment size = arena.allocate(JAVA_INT);
+                size.set(JAVA_INT, 0, kernelBuffer);
+                if (Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, size) < 0) {
+                    Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, size);
+                }
+            }
+            receiveBuffer = arena.allocate(RECEIVE_BUFFER, 8);
+            sendBuffer = arena.allocate(64 * 1024, 8);
+        } catch (RuntimeException e) {
+            Libc.close(errno, fd);
+            arena.close();
+            throw e;
+        }
+    }
+
+    private MemorySegment sockaddr(int groups) {
+        MemorySegment a = arena.allocate(12, 4);
+        a.set(JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
+        a.set(JAVA_SHORT, 2, (short) 0);
+        a.set(JAVA_INT, 4, 0);
+        a.set(JAVA_INT, 8, groups);
+        return a;
+    }
+
+    /** Sends the messages between position and limit of {@code messages} in one datagram. */
+    void send(ByteBuffer messages) {
+        int length = messages.remaining();
+        if (sendBuffer.byteSize() < length) {
+            sendBuffer = arena.allocate(length, 8);
+        }
+        MemorySegment.copy(MemorySegment.ofBuffer(messages), 0, sendBuffer, 0, length);
+        while (true) {
+            long sent = Libc.sendto(errno, fd, sendBuffer, length, kernelAddress);
+            if (sent >= 0) {
+                return;
+            }
+            int e = errno.get();
+            if (e != Errno.EINTR) {
+                throw new KernelException("netlink sendto failed", e);
+            }
+        }
+    }
+
+    /**
+     * Receives one datagram, waiting at most {@code timeoutMillis} (0: do not wait). Returns a copy of it in
+     * native byte order, or null when nothing came in time. Throws {@link KernelException} with
+     * {@link Errno#ENOBUFS} when the kernel dropped messages because the socket buffer was full.
+     */
+    ByteBuffer receive(int timeoutMillis) {
+        while (true) {
+            long n = Libc.recv(errno, fd, receiveBuffer, Libc.MSG_DONTWAIT);
+            if (n >= 0) {
+                ByteBuffer copy = ByteBuffer.allocate((int) n).order(ByteOrder.nativeOrder());
+                MemorySegment.copy(receiveBuffer, ValueLayout.JAVA_BYTE, 0, copy.array(), 0, (int) n);
+                return copy;
+            }
+            int e = errno.get();
+            if (e == Errno.EINTR) {
+                continue;
+            }
+            if (e != Errno.EAGAIN) {
+                throw new KernelException("netlink recv failed", e);
+            }
+            if (timeoutMillis <= 0) {
+                return null;
+            }
+            int ready;
+            try (Arena call = Arena.ofConfined()) {
+                ready = Libc.pollIn(errno, call, fd, timeoutMillis);
+            }
+            if (ready == 0) {
+                return null;
+            }
+            if (ready < 0 && errno.get() != Errno.EINTR) {
+                throw new KernelException("poll on the netlink socket failed", errno.get());
+            }
+            timeoutMillis = 0;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            Libc.close(errno, fd);
+            arena.close();
+        }
+    }
+}

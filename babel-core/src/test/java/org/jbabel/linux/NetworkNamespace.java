@@ -1,0 +1,152 @@
+package org.jbabel.linux;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A fresh network namespace for one test: made with {@code ip netns add}, entered by one dedicated thread with
+ * {@code setns(2)} so that netlink sockets opened there belong to it, and deleted on {@link #close()}. Its
+ * loopback interface is up. The
+ * {@code ip} tool sets up and checks; the product code under test runs on the namespace's thread.
+ */
+final class NetworkNamespace implements AutoCloseable {
+
+    private static final int CLONE_NEWNET = 0x4000_0000;
+    private static final int O_RDONLY_CLOEXEC = 0x80000;
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final String PREFIX = "jbabel-test-";
+    /** Our names: the prefix, the pid of the test JVM, a counter. */
+    private static final Pattern OURS = Pattern.compile("(jbabel-test-(\\d{1,18})-\\d+)\\b");
+
+    private final String name;
+    private final ExecutorService thread;
+
+    private NetworkNamespace(String name) throws Exception {
+        this.name = name;
+        run("ip", "netns", "add", name);
+        // Up like on any real host; IPv4 on-link gateways are refused while the local table is empty.
+        run("ip", "-n", name, "link", "set", "lo", "up");
+        this.thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "netns-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            inside(() -> {
+                enter(Path.of("/var/run/netns", name));
+                return null;
+            });
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** True when this machine lets us make namespaces: root, Linux, {@code ip} installed. */
+    static boolean available() {
+        try {
+            return "root".equals(System.getProperty("user.name"))
+                    && new ProcessBuilder("ip", "netns", "list").start().waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** A new namespace; first deletes those that test JVMs which no longer run left behind. */
+    static NetworkNamespace create() throws Exception {
+        for (String line : run("ip", "netns", "list").lines().toList()) {
+            Matcher m = OURS.matcher(line);
+            if (m.lookingAt() && !ProcessHandle.of(Long.parseLong(m.group(2))).map(ProcessHandle::isAlive).orElse(false)) {
+                run("ip", "netns", "del", m.group(1));
+            }
+        }
+        return new NetworkNamespace(PREFIX + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet());
+    }
+
+    /** Runs {@code task} on the thread that lives in this namespace. */
+    <T> T inside(Callable<T> task) throws Exception {
+        try {
+            return thread.submit(task).get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** Runs {@code ip -n NAME ARGS...} and returns its output; fails the test when ip fails. */
+    String ip(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("ip", "-n", name));
+        command.addAll(List.of(args));
+        return run(command.toArray(String[]::new));
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+        }
+        return out;
+    }
+
+    @SuppressWarnings("restricted") // setns(2) has no Java API; tests run with --enable-native-access
+    private static void enter(Path nsFile) {
+        Linker linker = Linker.nativeLinker();
+        MethodHandle open = linker.downcallHandle(linker.defaultLookup().find("open").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        MethodHandle setns = linker.downcallHandle(linker.defaultLookup().find("setns").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        MethodHandle close = linker.downcallHandle(linker.defaultLookup().find("close").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        try (Arena arena = Arena.ofConfined()) {
+            int fd = (int) open.invokeExact(arena.allocateFrom(nsFile.toString()), O_RDONLY_CLOEXEC);
+            if (fd < 0) {
+                throw new IllegalStateException("cannot open " + nsFile);
+            }
+            int rc = (int) setns.invokeExact(fd, CLONE_NEWNET);
+            int ignored = (int) close.invokeExact(fd);
+            if (rc != 0) {
+                throw new IllegalStateException("setns(" + nsFile + ") failed");
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+            run("ip", "netns", "del", name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while deleting namespace " + name, e);
+        }
+    }
+}
