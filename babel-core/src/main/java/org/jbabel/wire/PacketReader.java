@@ -413,7 +413,8 @@ public final class PacketReader {
          */
         private SubTlvs subTlvs(Context context, AddressEncoding ae, int pos, int end, int at) {
             List<SubTlv> list = new ArrayList<>();
-            Prefix source = ae == null || ae.family() == null ? null : Prefix.zero(ae.family());
+            boolean wildcard = ae == null || ae == AddressEncoding.WILDCARD;
+            Prefix source = wildcard ? Prefix.V6_DEFAULT : Prefix.zero(ae.family());
             boolean sawSource = false;
             while (pos < end) {
                 int type = u8(pos);
@@ -444,7 +445,7 @@ public final class PacketReader {
                     }
                 } else if (type == SubTlv.SOURCE_PREFIX && context == Context.PREFIXED) {
                     String bad = sawSource ? "a second Source Prefix" : null;
-                    if (bad == null && source == null) {
+                    if (bad == null && wildcard) {
                         bad = "Source Prefix on a wildcard";
                     }
                     int splen = len >= 1 ? u8(body) : -1;
