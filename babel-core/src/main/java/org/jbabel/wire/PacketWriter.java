@@ -1,15 +1,33 @@
 package org.jbabel.wire;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Turns TLVs into packets of at most {@code maxPacketSize} bytes (UDP payload, header included), applying prefix
  * compression and emitting the Router-Id and Next Hop TLVs that self-contained {@link Tlv.Update}s need.
+ *
+ * <p>Choices (docs/WIRE.md): TLVs keep their order and are never split; when the next one does not fit, the packet
+ * is closed and a new one starts with fresh parser state, so a later Update re-establishes its router-id and next
+ * hop. IPv6 (AE 2) prefixes are compressed against the AE-2 default prefix, and flag 0x80 makes an Update the new
+ * default when there is none yet in the packet or its prefix is at least 48 bits long (babeld's rule). IPv4 prefixes
+ * (AE 1 and 4) are never compressed, as babeld never does. Flag 0x40 replaces a Router-Id TLV when an AE 2 prefix's
+ * low 64 bits equal the router-id; otherwise a Router-Id TLV precedes the first Update of each router-id in a
+ * packet. An AE 1 Update with a next hop gets a Next Hop TLV (AE 1) when it differs from the packet's current one;
+ * an AE 2 or 4 Update with an IPv6 next hop likewise (AE 3 for fe80::/64 addresses, else AE 2). An Update whose
+ * next hop is null ("the sender") that follows an explicit IPv6 next hop starts a new packet, unless it is a
+ * retraction. Route and Seqno Requests for IPv4 prefixes use AE 1. Fields out of range, an Update with a finite
+ * metric but no router-id (or, for AE 1, no next hop), a Source Prefix on a wildcard and an AE not allowed in a TLV
+ * are programming errors: {@link IllegalArgumentException}.
  */
 public final class PacketWriter {
     private final int maxPacketSize;
 
     public PacketWriter(int maxPacketSize) {
+        if (maxPacketSize < Packet.HEADER_LENGTH + 1 || maxPacketSize > Packet.HEADER_LENGTH + 0xFFFF) {
+            throw new IllegalArgumentException("max packet size " + maxPacketSize + " out of range");
+        }
         this.maxPacketSize = maxPacketSize;
     }
 
@@ -22,8 +40,457 @@ public final class PacketWriter {
         return maxPacketSize;
     }
 
-    /** Encodes the TLVs in order into one or more packets (body only; no trailer). */
+    /**
+     * Encodes the TLVs in order into one or more packets (body only; no trailer).
+     *
+     * @throws IllegalArgumentException for a TLV that cannot be encoded (see the class comment) or that does not
+     *     fit even an empty packet
+     */
     public List<byte[]> write(List<Tlv> tlvs) {
-        throw new UnsupportedOperationException("writer under construction");
+        List<byte[]> packets = new ArrayList<>();
+        Out body = new Out();
+        State state = new State();
+        int room = maxPacketSize - Packet.HEADER_LENGTH;
+        for (Tlv tlv : tlvs) {
+            State next = state.copy();
+            Out encoded = new Out();
+            boolean ok = encode(tlv, next, encoded);
+            if (ok && body.size() + encoded.size() <= room) {
+                body.append(encoded);
+                state = next;
+                continue;
+            }
+            if (body.size() > 0) {
+                packets.add(packet(body));
+                body = new Out();
+            }
+            state = new State();
+            encoded = new Out();
+            if (!encode(tlv, state, encoded)) {
+                throw new AssertionError("a TLV must be encodable with fresh parser state: " + tlv);
+            }
+            if (encoded.size() > room) {
+                throw new IllegalArgumentException(
+                        "TLV of " + encoded.size() + " bytes does not fit a packet of " + maxPacketSize + ": " + tlv);
+            }
+            body.append(encoded);
+        }
+        if (body.size() > 0) {
+            packets.add(packet(body));
+        }
+        return packets;
+    }
+
+    /** Appends trailer TLVs (MAC, or Pad1/PadN) to a packet; the body length in its header stays as it is. */
+    public static byte[] withTrailer(byte[] packet, List<Tlv> trailer) {
+        Out out = new Out();
+        out.bytes(packet);
+        for (Tlv tlv : trailer) {
+            switch (tlv) {
+                case Tlv.Mac m -> tlv(out, Tlv.MAC, o -> o.bytes(m.mac().toArray()));
+                case Tlv.Pad1 p -> out.u8(Tlv.PAD1);
+                case Tlv.PadN p -> tlv(out, Tlv.PADN, o -> o.zeros(p.length()));
+                default -> throw new IllegalArgumentException("only MAC and padding TLVs go in a trailer: " + tlv);
+            }
+        }
+        return out.toArray();
+    }
+
+    private static byte[] packet(Out body) {
+        Out p = new Out();
+        p.u8(Packet.MAGIC);
+        p.u8(Packet.VERSION);
+        p.u16(body.size(), "body length");
+        p.append(body);
+        return p.toArray();
+    }
+
+    /** The parser state a receiver will have after the TLVs written so far in the current packet. */
+    private static final class State {
+        IpAddress v6Default;
+        RouterId routerId;
+        IpAddress v4NextHop;
+        IpAddress v6NextHop;
+
+        State copy() {
+            State s = new State();
+            s.v6Default = v6Default;
+            s.routerId = routerId;
+            s.v4NextHop = v4NextHop;
+            s.v6NextHop = v6NextHop;
+            return s;
+        }
+    }
+
+    /** Encodes one TLV (and the TLVs it needs) into {@code out}; false when it cannot follow {@code state}. */
+    private static boolean encode(Tlv tlv, State state, Out out) {
+        switch (tlv) {
+            case Tlv.Pad1 p -> out.u8(Tlv.PAD1);
+            case Tlv.PadN p -> tlv(out, Tlv.PADN, o -> o.zeros(p.length()));
+            case Tlv.AckRequest a -> tlv(out, Tlv.ACK_REQUEST, o -> {
+                o.u16(0, "reserved");
+                o.u16(a.opaque(), "opaque");
+                o.u16(a.interval(), "interval");
+            });
+            case Tlv.Ack a -> tlv(out, Tlv.ACK, o -> o.u16(a.opaque(), "opaque"));
+            case Tlv.Hello h -> tlv(out, Tlv.HELLO, o -> {
+                o.u16(h.flags(), "flags");
+                o.u16(h.seqno(), "seqno");
+                o.u16(h.interval(), "interval");
+                subTlvs(o, h.subTlvs());
+            });
+            case Tlv.Ihu i -> tlv(out, Tlv.IHU, o -> {
+                o.u8(i.ae().code());
+                o.u8(0);
+                o.u16(i.rxcost(), "rxcost");
+                o.u16(i.interval(), "interval");
+                address(o, i.ae(), i.address());
+                subTlvs(o, i.subTlvs());
+            });
+            case Tlv.RouterIdTlv r -> {
+                routerId(out, r.routerId(), r.subTlvs());
+                state.routerId = r.routerId();
+            }
+            case Tlv.NextHop n -> {
+                if (n.ae() != AddressEncoding.IPV4 && n.ae() != AddressEncoding.IPV6
+                        && n.ae() != AddressEncoding.IPV6_LINK_LOCAL) {
+                    throw new IllegalArgumentException("AE " + n.ae() + " is not allowed in Next Hop");
+                }
+                nextHop(out, n.ae(), n.address(), n.subTlvs());
+                if (n.ae() == AddressEncoding.IPV4) {
+                    state.v4NextHop = n.address();
+                } else {
+                    state.v6NextHop = n.address();
+                }
+            }
+            case Tlv.Update u -> {
+                return update(u, state, out);
+            }
+            case Tlv.RouteRequest r -> tlv(out, Tlv.ROUTE_REQUEST, o -> {
+                AddressEncoding ae = requestAe(r.ae(), r.prefix(), r.sourcePrefix(), "Route Request");
+                o.u8(ae.code());
+                o.u8(r.prefix().length());
+                prefixBytes(o, r.prefix(), 0);
+                subTlvs(o, r.subTlvs());
+                sourcePrefix(o, r.sourcePrefix());
+            });
+            case Tlv.SeqnoRequest s -> tlv(out, Tlv.SEQNO_REQUEST, o -> {
+                if (s.ae() == AddressEncoding.WILDCARD) {
+                    throw new IllegalArgumentException("a Seqno Request cannot be a wildcard");
+                }
+                AddressEncoding ae = requestAe(s.ae(), s.prefix(), s.sourcePrefix(), "Seqno Request");
+                o.u8(ae.code());
+                o.u8(s.prefix().length());
+                o.u16(s.seqno(), "seqno");
+                o.u8(s.hopCount(), "hop count");
+                o.u8(0);
+                o.routerId(s.routerId());
+                prefixBytes(o, s.prefix(), 0);
+                subTlvs(o, s.subTlvs());
+                sourcePrefix(o, s.sourcePrefix());
+            });
+            case Tlv.Mac m -> tlv(out, Tlv.MAC, o -> o.bytes(m.mac().toArray()));
+            case Tlv.Pc p -> tlv(out, Tlv.PC, o -> {
+                if (p.pc() < 0 || p.pc() > 0xFFFF_FFFFL) {
+                    throw new IllegalArgumentException("PC " + p.pc() + " out of range");
+                }
+                o.u32(p.pc());
+                o.bytes(p.index().toArray());
+            });
+            case Tlv.ChallengeRequest c -> tlv(out, Tlv.CHALLENGE_REQUEST, o -> o.bytes(c.nonce().toArray()));
+            case Tlv.ChallengeReply c -> tlv(out, Tlv.CHALLENGE_REPLY, o -> o.bytes(c.nonce().toArray()));
+            case Tlv.Unknown x -> tlv(out, x.type(), o -> o.bytes(x.body().toArray()));
+        }
+        return true;
+    }
+
+    private static boolean update(Tlv.Update u, State state, Out out) {
+        AddressEncoding ae = u.ae();
+        boolean finite = u.metric() != Tlv.INFINITY;
+        if (ae == AddressEncoding.WILDCARD) {
+            if (u.prefix().length() != 0 || (u.sourcePrefix() != null && !u.sourcePrefix().isZeroLength())) {
+                throw new IllegalArgumentException("a wildcard Update has plen 0 and no source prefix: " + u);
+            }
+            tlv(out, Tlv.UPDATE, o -> {
+                o.u8(0);
+                o.u8(0);
+                o.u8(0);
+                o.u8(0);
+                o.u16(u.interval(), "interval");
+                o.u16(u.seqno(), "seqno");
+                o.u16(u.metric(), "metric");
+                subTlvs(o, u.subTlvs());
+            });
+            return true;
+        }
+        if (ae == AddressEncoding.IPV6_LINK_LOCAL) {
+            throw new IllegalArgumentException("AE 3 is not allowed in Update");
+        }
+        requireFamily(ae, u.prefix(), u.sourcePrefix(), "Update");
+        RouterId id = u.routerId();
+        if (finite && id == null) {
+            throw new IllegalArgumentException("an Update with a finite metric needs a router-id: " + u);
+        }
+        IpAddress nh = u.nextHop();
+        if (ae == AddressEncoding.IPV4) {
+            if (nh != null) {
+                if (nh.family() != Family.V4) {
+                    throw new IllegalArgumentException("an AE 1 Update needs an IPv4 next hop: " + u);
+                }
+                if (!nh.equals(state.v4NextHop)) {
+                    nextHop(out, AddressEncoding.IPV4, nh, List.of());
+                    state.v4NextHop = nh;
+                }
+            } else if (finite) {
+                throw new IllegalArgumentException("an AE 1 Update with a finite metric needs a next hop: " + u);
+            }
+        } else if (nh != null) {
+            if (nh.family() != Family.V6) {
+                throw new IllegalArgumentException("an AE " + ae.code() + " Update needs an IPv6 next hop: " + u);
+            }
+            if (!nh.equals(state.v6NextHop)) {
+                nextHop(out, isLinkLocal64(nh) ? AddressEncoding.IPV6_LINK_LOCAL : AddressEncoding.IPV6, nh, List.of());
+                state.v6NextHop = nh;
+            }
+        } else if (finite && state.v6NextHop != null) {
+            return false;
+        }
+        int flags = 0;
+        if (id != null && !id.equals(state.routerId)) {
+            if (ae == AddressEncoding.IPV6 && u.prefix().address().lo() == id.value()) {
+                flags |= Tlv.Update.FLAG_ROUTER_ID;
+            } else {
+                routerId(out, id, List.of());
+            }
+            state.routerId = id;
+        }
+        Prefix prefix = u.prefix();
+        int omitted = 0;
+        if (ae == AddressEncoding.IPV6) {
+            int bytes = (prefix.length() + 7) / 8;
+            if (state.v6Default != null) {
+                byte[] a = prefix.address().toBytes();
+                byte[] d = state.v6Default.toBytes();
+                while (omitted < bytes && a[omitted] == d[omitted]) {
+                    omitted++;
+                }
+            }
+            if (state.v6Default == null || prefix.length() >= 48) {
+                flags |= Tlv.Update.FLAG_DEFAULT_PREFIX;
+                state.v6Default = prefix.address();
+            }
+        }
+        int finalFlags = flags;
+        int finalOmitted = omitted;
+        tlv(out, Tlv.UPDATE, o -> {
+            o.u8(ae.code());
+            o.u8(finalFlags);
+            o.u8(prefix.length());
+            o.u8(finalOmitted);
+            o.u16(u.interval(), "interval");
+            o.u16(u.seqno(), "seqno");
+            o.u16(u.metric(), "metric");
+            prefixBytes(o, prefix, finalOmitted);
+            subTlvs(o, u.subTlvs());
+            sourcePrefix(o, u.sourcePrefix());
+        });
+        return true;
+    }
+
+    private static AddressEncoding requestAe(AddressEncoding ae, Prefix prefix, Prefix source, String what) {
+        if (ae == AddressEncoding.WILDCARD) {
+            if (prefix.length() != 0 || (source != null && !source.isZeroLength())) {
+                throw new IllegalArgumentException("a wildcard " + what + " has plen 0 and no source prefix");
+            }
+            return ae;
+        }
+        if (ae == AddressEncoding.IPV6_LINK_LOCAL) {
+            throw new IllegalArgumentException("AE 3 is not allowed in " + what);
+        }
+        requireFamily(ae, prefix, source, what);
+        return ae.family() == Family.V4 ? AddressEncoding.IPV4 : AddressEncoding.IPV6;
+    }
+
+    private static void requireFamily(AddressEncoding ae, Prefix prefix, Prefix source, String what) {
+        if (prefix.family() != ae.family() || (source != null && source.family() != ae.family())) {
+            throw new IllegalArgumentException(what + " with AE " + ae.code() + " and prefix " + prefix + " from " + source);
+        }
+    }
+
+    private static boolean isLinkLocal64(IpAddress a) {
+        return a.family() == Family.V6 && a.hi() == 0xfe80_0000_0000_0000L;
+    }
+
+    private static void routerId(Out out, RouterId id, List<SubTlv> subs) {
+        if (!id.isValid()) {
+            throw new IllegalArgumentException("invalid router-id " + id);
+        }
+        tlv(out, Tlv.ROUTER_ID, o -> {
+            o.u16(0, "reserved");
+            o.routerId(id);
+            subTlvs(o, subs);
+        });
+    }
+
+    private static void nextHop(Out out, AddressEncoding ae, IpAddress address, List<SubTlv> subs) {
+        tlv(out, Tlv.NEXT_HOP, o -> {
+            o.u8(ae.code());
+            o.u8(0);
+            address(o, ae, address);
+            subTlvs(o, subs);
+        });
+    }
+
+    /** A full address for an IHU or Next Hop. */
+    private static void address(Out o, AddressEncoding ae, IpAddress a) {
+        switch (ae) {
+            case WILDCARD -> {
+                if (a != null) {
+                    throw new IllegalArgumentException("AE 0 carries no address, not " + a);
+                }
+            }
+            case IPV4, IPV6 -> {
+                if (a == null || a.family() != ae.family()) {
+                    throw new IllegalArgumentException("AE " + ae.code() + " needs an address of its family, not " + a);
+                }
+                o.bytes(a.toBytes());
+            }
+            case IPV6_LINK_LOCAL -> {
+                if (a == null || !isLinkLocal64(a)) {
+                    throw new IllegalArgumentException("AE 3 needs an fe80::/64 address, not " + a);
+                }
+                o.bytes(Arrays.copyOfRange(a.toBytes(), 8, 16));
+            }
+            case IPV4_VIA_IPV6 -> throw new IllegalArgumentException("AE 4 is only for prefixes");
+        }
+    }
+
+    private static void prefixBytes(Out o, Prefix p, int omitted) {
+        o.bytes(Arrays.copyOfRange(p.address().toBytes(), omitted, (p.length() + 7) / 8));
+    }
+
+    private static void sourcePrefix(Out o, Prefix source) {
+        if (source == null || source.isZeroLength()) {
+            return;
+        }
+        o.u8(SubTlv.SOURCE_PREFIX);
+        o.u8(1 + (source.length() + 7) / 8);
+        o.u8(source.length());
+        prefixBytes(o, source, 0);
+    }
+
+    private static void subTlvs(Out o, List<SubTlv> subs) {
+        for (SubTlv s : subs) {
+            switch (s) {
+                case SubTlv.Pad1 p -> o.u8(SubTlv.PAD1);
+                case SubTlv.PadN p -> {
+                    o.u8(SubTlv.PADN);
+                    o.u8(p.length(), "PadN length");
+                    o.zeros(p.length());
+                }
+                case SubTlv.HelloTimestamp t -> {
+                    o.u8(SubTlv.TIMESTAMP);
+                    o.u8(4);
+                    o.u32(t.transmit());
+                }
+                case SubTlv.IhuTimestamp t -> {
+                    o.u8(SubTlv.TIMESTAMP);
+                    o.u8(8);
+                    o.u32(t.origin());
+                    o.u32(t.receive());
+                }
+                case SubTlv.Unknown x -> {
+                    o.u8(x.type(), "sub-TLV type");
+                    o.u8(x.body().length(), "sub-TLV length");
+                    o.bytes(x.body().toArray());
+                }
+            }
+        }
+    }
+
+    /** Writes a TLV header and the body {@code fill} produces, checking that the body fits the length byte. */
+    private static void tlv(Out out, int type, java.util.function.Consumer<Out> fill) {
+        Out body = new Out();
+        fill.accept(body);
+        if (body.size() > 255) {
+            throw new IllegalArgumentException("TLV type " + type + " body of " + body.size() + " bytes (255 max)");
+        }
+        out.u8(type, "TLV type");
+        out.u8(body.size());
+        out.append(body);
+    }
+
+    /** A growable big-endian byte buffer. */
+    private static final class Out {
+        private byte[] buf = new byte[64];
+        private int size;
+
+        int size() {
+            return size;
+        }
+
+        void u8(int v) {
+            ensure(1);
+            buf[size++] = (byte) v;
+        }
+
+        void u8(int v, String what) {
+            if (v < 0 || v > 0xFF) {
+                throw new IllegalArgumentException(what + " " + v + " out of range");
+            }
+            u8(v);
+        }
+
+        void u16(int v, String what) {
+            if (v < 0 || v > 0xFFFF) {
+                throw new IllegalArgumentException(what + " " + v + " out of range");
+            }
+            u8(v >>> 8);
+            u8(v & 0xFF);
+        }
+
+        void u32(long v) {
+            if (v < 0 || v > 0xFFFF_FFFFL) {
+                throw new IllegalArgumentException("32-bit field " + v + " out of range");
+            }
+            u16((int) (v >>> 16), "high half");
+            u16((int) (v & 0xFFFF), "low half");
+        }
+
+        void routerId(RouterId id) {
+            ensure(8);
+            id.writeTo(buf, size);
+            size += 8;
+        }
+
+        void bytes(byte[] b) {
+            ensure(b.length);
+            System.arraycopy(b, 0, buf, size, b.length);
+            size += b.length;
+        }
+
+        void zeros(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("negative padding " + n);
+            }
+            ensure(n);
+            size += n;
+        }
+
+        void append(Out other) {
+            ensure(other.size);
+            System.arraycopy(other.buf, 0, buf, size, other.size);
+            size += other.size;
+        }
+
+        byte[] toArray() {
+            return Arrays.copyOf(buf, size);
+        }
+
+        private void ensure(int n) {
+            if (size + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
+            }
+        }
     }
 }

@@ -30,6 +30,12 @@ public record Problem(Kind kind, int offset, String detail) {
         /** A reserved or must-be-zero field was not zero: tolerated, only counted. */
         NONZERO_RESERVED,
         /** Bytes in the trailer that are not MAC TLVs (or are truncated): ignored. */
-        BAD_TRAILER
+        BAD_TRAILER,
+        /** An update with a finite metric and no router-id in force (RFC 8966 §4.6.9): that TLV is dropped. */
+        NO_ROUTER_ID,
+        /** An AE 1 update with a finite metric and no IPv4 next hop in force: that TLV is dropped. */
+        NO_NEXT_HOP,
+        /** A known sub-TLV too short to use (a Timestamp shorter than its fields): that sub-TLV is ignored. */
+        IGNORED_SUBTLV
     }
 }
