@@ -50,6 +50,15 @@ final class Values {
     }
 
     /**
+     * A non-negative integer as babeld's {@code parse_nat} reads a command-line argument: a C integer with optional
+     * blanks around it. -1 when malformed or negative.
+     */
+    static long natural(String text) {
+        Long v = integer(text.strip());
+        return v == null || v < 0 ? -1 : v;
+    }
+
+    /**
      * A fixed-point decimal as babeld's {@code parse_thousands} reads it: digits, optionally a point and more
      * digits, of which only the first three count ({@code 0.5} = 500, {@code 4} = 4000). No sign. -1 when
      * malformed.
