@@ -45,10 +45,14 @@ public final class ConfigParser {
         return parseText(file.toString(), text);
     }
 
-    /** Parses the text of a configuration file; {@code source} names it in errors and warnings. */
+    /**
+     * Parses the text of a configuration file line by line ({@code \n} ends a line); {@code source} names it in
+     * errors and warnings.
+     */
     public ConfigParser parseText(String source, String text) throws ConfigException {
-        for (Statement s : Lexer.lines(source, text)) {
-            apply(s);
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            apply(Lexer.lex(new Position(source, i + 1, 0), lines[i]));
         }
         return this;
     }

@@ -15,26 +15,6 @@ final class Lexer {
 
     private Lexer() {}
 
-    /** Splits a text into lines on {@code \n} and lexes each one; line numbers start at 1. */
-    static List<Statement> lines(String source, String text) throws ConfigException {
-        List<Statement> out = new ArrayList<>();
-        int line = 1;
-        int start = 0;
-        while (start <= text.length()) {
-            int nl = text.indexOf('\n', start);
-            int end = nl < 0 ? text.length() : nl;
-            if (nl >= 0 || start < text.length()) {
-                out.add(lex(new Position(source, line, 0), text.substring(start, end)));
-            }
-            if (nl < 0) {
-                break;
-            }
-            start = nl + 1;
-            line++;
-        }
-        return out;
-    }
-
     /** Lexes one statement. */
     static Statement lex(Position position, String line) throws ConfigException {
         List<Token> tokens = new ArrayList<>();
