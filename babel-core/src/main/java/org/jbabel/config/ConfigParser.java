@@ -52,7 +52,7 @@ public final class ConfigParser {
     public ConfigParser parseText(String source, String text) throws ConfigException {
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
-            apply(Lexer.lex(new Position(source, i + 1, 0), lines[i]));
+            apply(Lexer.lex(new Position(source, i + 1, 0), lines[i]), false);
         }
         return this;
     }
@@ -70,7 +70,7 @@ public final class ConfigParser {
         if (text.isEmpty()) {
             throw new ConfigException(position, null, null, "empty statement");
         }
-        apply(Lexer.lex(position, text));
+        apply(Lexer.lex(position, text), true);
         return this;
     }
 
@@ -99,7 +99,7 @@ public final class ConfigParser {
                 commandLineInterfaces, neighbours, new Filters(all), warnings);
     }
 
-    private void apply(Statement s) throws ConfigException {
+    private void apply(Statement s, boolean commandLine) throws ConfigException {
         if (s.isEmpty()) {
             return;
         }
@@ -129,7 +129,14 @@ public final class ConfigParser {
                     neighbours.add(n);
                 }
             }
-            case "dump", "monitor", "unmonitor", "quit", "flush", "reopen-logfile" ->
+            case "reopen-logfile" -> {
+                if (!commandLine) {
+                    throw c.error(c.last(), "'reopen-logfile' is only accepted on the control socket and in -C");
+                }
+                c.end();
+                warnings.add(c.warning("'reopen-logfile' has no effect at start-up"));
+            }
+            case "dump", "monitor", "unmonitor", "quit", "flush" ->
                     throw c.error(c.last(), "'" + keyword + "' is only accepted on the control socket");
             default -> {
                 if (!StatementParser.global(c, keyword, globals, warnings)) {

@@ -346,7 +346,7 @@ final class StatementParser {
             case "smoothing-half-life" -> g.smoothingHalfLife = Duration.ofSeconds(c.integer(name, 0, Integer.MAX_VALUE));
             case "router-id" -> g.routerId = routerId(c);
             case "first-table-number", "first-rule-priority", "diversity-factor" -> {
-                c.integer(name, 0, Integer.MAX_VALUE);
+                c.integer(name, 0, name.equals("diversity-factor") ? 256 : Integer.MAX_VALUE);
                 warnings.add(c.warning("'" + name + "' was removed from babeld and is ignored"));
             }
             case "diversity" -> {

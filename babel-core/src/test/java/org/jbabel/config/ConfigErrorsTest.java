@@ -89,6 +89,14 @@ class ConfigErrorsTest {
     void socketOnlyStatementsAreErrorsInFiles() {
         assertThat(error("dump").reason()).isEqualTo("'dump' is only accepted on the control socket");
         assertThat(error("flush interface eth0").reason()).contains("only accepted on the control socket");
+        assertThat(error("reopen-logfile").reason()).contains("only accepted on the control socket and in -C");
+    }
+
+    @Test
+    void reopenLogfileInACommandLineStatementIsAcceptedWithAWarningAsBabeldAcceptsIt() throws ConfigException {
+        DaemonConfig c = new ConfigParser().parseStatement("-C #1", "reopen-logfile").build();
+        assertThat(c.warnings()).extracting(ConfigWarning::message)
+                .containsExactly("'reopen-logfile' has no effect at start-up");
     }
 
     @Test
@@ -107,6 +115,7 @@ class ConfigErrorsTest {
     @Test
     void removedDirectivesStillNeedWellFormedArguments() {
         assertThat(error("first-rule-priority x").reason()).contains("not an integer");
+        assertThat(error("diversity-factor 257").reason()).contains("out of range 0..256");
         assertThat(error("interface eth0 channel 300").reason()).contains("channel must be");
     }
 
