@@ -62,13 +62,13 @@ public final class ConfigParser {
      * tolerated), and it must not be empty. {@code source} names it, e.g. {@code -C #2}.
      */
     public ConfigParser parseStatement(String source, String statement) throws ConfigException {
-        String text = statement.endsWith("\n") ? statement.substring(0, statement.length() - 1) : statement;
         Position position = new Position(source, 0, 0);
+        if (statement.isEmpty()) {
+            throw new ConfigException(position, null, null, "empty statement");
+        }
+        String text = statement.endsWith("\n") ? statement.substring(0, statement.length() - 1) : statement;
         if (text.indexOf('\n') >= 0) {
             throw new ConfigException(position, null, statement.strip(), "a statement must be a single line");
-        }
-        if (text.isEmpty()) {
-            throw new ConfigException(position, null, null, "empty statement");
         }
         apply(Lexer.lex(position, text), true);
         return this;
