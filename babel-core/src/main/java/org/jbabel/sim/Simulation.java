@@ -69,26 +69,19 @@ public final class Simulation implements ForwardingPlane {
     /** One end of a link: the interface of node {@code node} on link {@code link}. */
     private record Port(int node, int link, String ifname, int ifindex, IpAddress linkLocal, InterfaceType type) {}
 
-    private static final class SimLink {
+    /** A topology link joining two ports, with its state and per-direction loss. */
+    private static final class Link extends SimLink {
         final Port a;
         final Port b;
-        boolean up = true;
-        double lossAtoB;
-        double lossBtoA;
 
-        SimLink(Port a, Port b, double lossAtoB, double lossBtoA) {
+        Link(Port a, Port b, double lossAtoB, double lossBtoA) {
+            super(lossAtoB, lossBtoA);
             this.a = a;
             this.b = b;
-            this.lossAtoB = lossAtoB;
-            this.lossBtoA = lossBtoA;
         }
 
         Port peer(Port p) {
             return p == a ? b : a;
-        }
-
-        double lossFrom(Port p) {
-            return p == a ? lossAtoB : lossBtoA;
         }
     }
 
@@ -119,7 +112,7 @@ public final class Simulation implements ForwardingPlane {
     private final SplittableRandom random;
     private final EventQueue<Event> queue = new EventQueue<>();
     private final Node[] nodes;
-    private final SimLink[] links;
+    private final Link[] links;
     private final Map<IpAddress, Port> portsByAddress = new HashMap<>();
     private final PacketWriter writer = new PacketWriter(PacketWriter.maxPacketSizeForMtu(MTU));
     private final WireCounters problems = new WireCounters();
@@ -165,13 +158,13 @@ public final class Simulation implements ForwardingPlane {
             nodes[i].owned.add(nodes[i].prefix);
             destinations.add(new ConvergenceTracker.Destination(i, RouteKey.of(nodes[i].prefix), probeOf(i)));
         }
-        links = new SimLink[topology.links().size()];
+        links = new Link[topology.links().size()];
         for (int k = 0; k < links.length; k++) {
             Topology.Link l = topology.links().get(k);
             InterfaceType type = config.typeFor(l.type());
             Port a = addPort(l.a(), k, type);
             Port b = addPort(l.b(), k, type);
-            links[k] = new SimLink(a, b, config.lossFor(l.tqAtoB()), config.lossFor(l.tqBtoA()));
+            links[k] = new Link(a, b, config.lossFor(l.tqAtoB()), config.lossFor(l.tqBtoA()));
         }
         tracker = new ConvergenceTracker(this, destinations);
         walker = new PathWalker(this);
@@ -325,8 +318,7 @@ public final class Simulation implements ForwardingPlane {
             }
             case LinkLoss(int link, double ab, double ba) -> {
                 scripted();
-                links[link].lossAtoB = ab;
-                links[link].lossBtoA = ba;
+                links[link].setLoss(ab, ba);
             }
             case Restart(int node) -> {
                 scripted();
@@ -355,7 +347,7 @@ public final class Simulation implements ForwardingPlane {
     private void start(Node n) {
         n.engine = new BabelEngine(n.routerId, n.seqno, config.engineConfig(), engineRandom(n));
         for (Port p : n.ports) {
-            if (!config.carrierSense() || links[p.link()].up) {
+            if (!config.carrierSense() || links[p.link()].up()) {
                 n.engine.interfaceUp(engineNow(), interfaceConfig(p));
             }
         }
@@ -413,11 +405,11 @@ public final class Simulation implements ForwardingPlane {
     }
 
     private void linkState(int k, boolean up) {
-        SimLink link = links[k];
-        if (link.up == up) {
+        Link link = links[k];
+        if (link.up() == up) {
             return;
         }
-        link.up = up;
+        link.setUp(up);
         if (!up) {
             linkFailures++;
         }
@@ -439,7 +431,7 @@ public final class Simulation implements ForwardingPlane {
 
     private void deliver(Deliver d) {
         Node n = nodes[d.node()];
-        if (!links[d.port().link()].up || n.engine == null) {
+        if (!links[d.port().link()].up() || n.engine == null) {
             packetsLost++;
             return;
         }
@@ -476,14 +468,13 @@ public final class Simulation implements ForwardingPlane {
 
     private void send(Node n, Action.Send s) {
         Port port = n.portsByName.get(s.ifname());
-        SimLink link = port == null ? null : links[port.link()];
+        Link link = port == null ? null : links[port.link()];
         Port peer = link == null ? null : link.peer(port);
         boolean reachesPeer = peer != null && (s.destination().isMulticast() || s.destination().equals(peer.linkLocal()));
-        double loss = link == null ? 1 : link.lossFrom(port);
         for (byte[] datagram : writer.write(s.tlvs())) {
             packetsSent++;
             bytesSent += datagram.length;
-            if (!reachesPeer || !link.up || (loss > 0 && random.nextDouble() < loss)) {
+            if (!reachesPeer || link.drops(port == link.a, random)) {
                 packetsLost++;
                 continue;
             }
@@ -710,6 +701,6 @@ public final class Simulation implements ForwardingPlane {
     @Override
     public boolean hopUp(int node, SimFib.Entry entry) {
         Port port = entry.ifname() == null ? portsByAddress.get(entry.nextHop()) : nodes[node].portsByName.get(entry.ifname());
-        return port != null && links[port.link()].up;
+        return port != null && links[port.link()].up();
     }
 }
