@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.jbabel.engine.Action;
 import org.jbabel.engine.BabelEngine;
+import org.jbabel.engine.SelectedRoute;
 import org.jbabel.engine.InterfaceConfig;
 import org.jbabel.engine.InterfaceType;
 import org.jbabel.engine.RouteKey;
@@ -94,7 +95,7 @@ public final class Simulation implements ForwardingPlane {
         final List<Prefix> owned = new ArrayList<>();
         final Map<RouteKey, Integer> originated = new HashMap<>();
         final SimFib fib = new SimFib();
-        BabelEngine engine;
+        SimEngine engine;
         int seqno;
         int incarnation;
         long pendingWakeup = NO_WAKEUP;
@@ -114,7 +115,8 @@ public final class Simulation implements ForwardingPlane {
     private final Node[] nodes;
     private final Link[] links;
     private final Map<IpAddress, Port> portsByAddress = new HashMap<>();
-    private final PacketWriter writer = new PacketWriter(PacketWriter.maxPacketSizeForMtu(MTU));
+    private final SimEngine.Factory engines;
+    private final PacketCodec codec;
     private final WireCounters problems = new WireCounters();
     private final ConvergenceTracker tracker;
     private final PathWalker walker;
@@ -146,6 +148,13 @@ public final class Simulation implements ForwardingPlane {
     private long wallNanos;
 
     public Simulation(Topology topology, SimConfig config) {
+        this(topology, config, SimEngine.babel(), PacketCodec.wire(MTU));
+    }
+
+    /** With another engine or codec: for the simulator's own tests. */
+    Simulation(Topology topology, SimConfig config, SimEngine.Factory engines, PacketCodec codec) {
+        this.engines = engines;
+        this.codec = codec;
         this.topology = topology;
         this.config = config;
         this.random = new SplittableRandom(config.seed());
@@ -258,7 +267,7 @@ public final class Simulation implements ForwardingPlane {
      */
     public SimReport run() {
         while (!finished()) {
-            runUntil(Math.min(config.duration(), now + Time.seconds(1)));
+            advance(config.duration());
         }
         return report();
     }
@@ -272,11 +281,23 @@ public final class Simulation implements ForwardingPlane {
         return convergedNow && scriptedPending == 0 && !disruptionsDue && now - convergedSince >= config.settle();
     }
 
-    /** Processes every event up to and including time {@code until} (or until {@link #finished()}), then stops. */
+    /**
+     * Processes the events up to and including time {@code until}, or until {@link #finished()} holds, whichever
+     * comes first: {@link #run()} in steps, for callers that show progress.
+     */
+    public void advance(long until) {
+        process(until, true);
+    }
+
+    /** Processes every event up to and including time {@code until}, whatever {@link #finished()} says. */
     public void runUntil(long until) {
+        process(until, false);
+    }
+
+    private void process(long until, boolean stopWhenFinished) {
         long wallStart = System.nanoTime();
         try {
-            while (queue.nextTime() <= until && !finished()) {
+            while (queue.nextTime() <= until && !(stopWhenFinished && finished())) {
                 EventQueue.Scheduled<Event> s = queue.poll();
                 now = s.time();
                 events++;
@@ -289,7 +310,7 @@ public final class Simulation implements ForwardingPlane {
                 }
                 afterEvent();
             }
-            if (!finished()) {
+            if (!(stopWhenFinished && finished())) {
                 now = Math.max(now, until);
                 maybeCheckConvergence();
             }
@@ -345,7 +366,7 @@ public final class Simulation implements ForwardingPlane {
     }
 
     private void start(Node n) {
-        n.engine = new BabelEngine(n.routerId, n.seqno, config.engineConfig(), engineRandom(n));
+        n.engine = engines.create(n.routerId, n.seqno, config.engineConfig(), engineRandom(n));
         for (Port p : n.ports) {
             if (!config.carrierSense() || links[p.link()].up()) {
                 n.engine.interfaceUp(engineNow(), interfaceConfig(p));
@@ -436,7 +457,7 @@ public final class Simulation implements ForwardingPlane {
             return;
         }
         packetsDelivered++;
-        ReadResult r = PacketReader.read(d.datagram());
+        ReadResult r = codec.decode(d.datagram());
         problems.countAll(r.problems());
         problemsCounted += r.problems().size();
         if (r.dropped()) {
@@ -471,7 +492,7 @@ public final class Simulation implements ForwardingPlane {
         Link link = port == null ? null : links[port.link()];
         Port peer = link == null ? null : link.peer(port);
         boolean reachesPeer = peer != null && (s.destination().isMulticast() || s.destination().equals(peer.linkLocal()));
-        for (byte[] datagram : writer.write(s.tlvs())) {
+        for (byte[] datagram : codec.encode(s.tlvs())) {
             packetsSent++;
             bytesSent += datagram.length;
             if (!reachesPeer || link.drops(port == link.a, random)) {
@@ -520,7 +541,7 @@ public final class Simulation implements ForwardingPlane {
     }
 
     private void maybeCheckConvergence() {
-        if (now - lastCheck < config.checkInterval()) {
+        if (lastCheck != Long.MIN_VALUE && now - lastCheck < config.checkInterval()) {
             return;
         }
         lastCheck = now;
@@ -636,9 +657,10 @@ public final class Simulation implements ForwardingPlane {
         return problems;
     }
 
-    /** The engine of node {@code node} (null before it starts). */
-    public BabelEngine engine(int node) {
-        return nodes[checkNode(node)].engine;
+    /** The routes node {@code node}'s engine has selected (empty before it starts). */
+    public List<SelectedRoute> selectedRoutes(int node) {
+        SimEngine e = nodes[checkNode(node)].engine;
+        return e == null ? List.of() : e.selectedRoutes();
     }
 
     /** The destinations that some node cannot reach now. */

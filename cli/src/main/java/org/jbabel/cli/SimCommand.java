@@ -125,7 +125,7 @@ final class SimCommand implements Callable<Integer> {
         boolean terminal = System.console() != null && System.console().isTerminal();
         try {
             while (!sim.finished()) {
-                sim.runUntil(Math.min(config.duration(), sim.now() + PROGRESS_EVERY));
+                sim.advance(Math.min(config.duration(), sim.now() + PROGRESS_EVERY));
                 if (!quiet) {
                     err.print(String.format(Locale.ROOT, "t=%7.1fs  fib %5.1f%%  packets %d  loops %d%s",
                             Time.toSeconds(sim.now()), 100 * sim.fibCompleteness(), sim.packetsSent(),
