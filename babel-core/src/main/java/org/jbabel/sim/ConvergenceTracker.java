@@ -1,0 +1,170 @@
+package org.jbabel.sim;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.Family;
+import org.jbabel.wire.IpAddress;
+
+/**
+ * Decides whether a mesh has converged: every node has a FIB entry for every other node's prefix, and following
+ * the FIBs from every node reaches every destination's owner over links that are up.
+ *
+ * <p>Cheap by construction: per destination it counts the nodes holding an entry for its key (updated on every FIB
+ * change), and it walks the FIBs only for destinations whose count is complete and whose forwarding changed since
+ * they were last verified. A walk for one destination is linear in the node count (paths are memoised), so a full
+ * verification costs O(nodes × destinations) and later ones only what changed.
+ */
+public final class ConvergenceTracker {
+
+    /** A destination to reach: its owner, the route key the others must install, and an address inside it. */
+    public record Destination(int owner, RouteKey key, IpAddress probe) {}
+
+    private static final byte ON_PATH = 1;
+    private static final byte REACHES = 2;
+    private static final byte FAILS = 3;
+
+    private final ForwardingPlane plane;
+    private final List<Destination> destinations;
+    private final Map<RouteKey, Integer> byKey = new HashMap<>();
+    private final int[] holders;
+    private final BitSet unverified = new BitSet();
+    private long entriesPresent;
+    private int[] seen;
+    private byte[] result;
+    private int stamp;
+    private int[] path = new int[16];
+
+    public ConvergenceTracker(ForwardingPlane plane, List<Destination> destinations) {
+        this.plane = plane;
+        this.destinations = List.copyOf(destinations);
+        this.holders = new int[destinations.size()];
+        for (int d = 0; d < destinations.size(); d++) {
+            byKey.put(destinations.get(d).key(), d);
+        }
+        unverified.set(0, destinations.size());
+        seen = new int[plane.nodeCount()];
+        result = new byte[plane.nodeCount()];
+    }
+
+    public List<Destination> destinations() {
+        return destinations;
+    }
+
+    /** Tells the tracker that {@code node}'s FIB entry for {@code key} was added, replaced or removed. */
+    public void fibChanged(int node, RouteKey key, boolean wasPresent, boolean isPresent) {
+        Integer d = byKey.get(key);
+        if (d == null) {
+            // A key that is nobody's destination (a covering or more specific prefix) may redirect any of them.
+            invalidateAll();
+            return;
+        }
+        if (node != destinations.get(d).owner() && wasPresent != isPresent) {
+            int delta = isPresent ? 1 : -1;
+            holders[d] += delta;
+            entriesPresent += delta;
+        }
+        unverified.set(d);
+    }
+
+    /** Links went up or down: every verified path must be checked again. */
+    public void invalidateAll() {
+        unverified.set(0, destinations.size());
+    }
+
+    /** True when every other node holds an entry for every destination (no path check). */
+    public boolean complete() {
+        return entriesPresent == required();
+    }
+
+    /** Share of the required FIB entries that are present, 0..1. */
+    public double completeness() {
+        long required = required();
+        return required == 0 ? 1.0 : (double) entriesPresent / required;
+    }
+
+    /** Verifies what changed since the last call and says whether the mesh is converged now. */
+    public boolean check() {
+        if (!complete()) {
+            return false;
+        }
+        for (int d = unverified.nextSetBit(0); d >= 0; d = unverified.nextSetBit(d + 1)) {
+            if (!allReach(destinations.get(d))) {
+                return false;
+            }
+            unverified.clear(d);
+        }
+        return true;
+    }
+
+    /** The destinations that some node cannot reach now (for reports and tests; walks all of them). */
+    public List<Destination> unreachable() {
+        List<Destination> out = new ArrayList<>();
+        for (Destination d : destinations) {
+            if (!allReach(d)) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    private long required() {
+        return (long) destinations.size() * (plane.nodeCount() - 1);
+    }
+
+    private boolean allReach(Destination d) {
+        int n = plane.nodeCount();
+        if (seen.length < n) {
+            seen = new int[n];
+            result = new byte[n];
+        }
+        if (++stamp == 0) {
+            Arrays.fill(seen, 0);
+            stamp = 1;
+        }
+        IpAddress anySource = d.probe().family() == Family.V4 ? IpAddress.V4_UNSPECIFIED : IpAddress.V6_UNSPECIFIED;
+        for (int start = 0; start < n; start++) {
+            if (seen[start] == stamp) {
+                continue;
+            }
+            int len = 0;
+            int node = start;
+            byte outcome;
+            while (true) {
+                if (seen[node] == stamp) {
+                    outcome = result[node] == ON_PATH ? FAILS : result[node];
+                    break;
+                }
+                seen[node] = stamp;
+                if (plane.delivers(node, d.probe())) {
+                    result[node] = REACHES;
+                    outcome = REACHES;
+                    break;
+                }
+                result[node] = ON_PATH;
+                if (len == path.length) {
+                    path = Arrays.copyOf(path, len * 2);
+                }
+                path[len++] = node;
+                SimFib.Entry e = plane.fib(node).lookup(d.probe(), anySource);
+                int next = e == null ? -1 : plane.nextNode(node, e);
+                if (next < 0 || !plane.hopUp(node, e)) {
+                    outcome = FAILS;
+                    break;
+                }
+                node = next;
+            }
+            for (int i = 0; i < len; i++) {
+                result[path[i]] = outcome;
+            }
+            if (outcome == FAILS) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

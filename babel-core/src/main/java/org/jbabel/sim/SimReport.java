@@ -1,0 +1,125 @@
+package org.jbabel.sim;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The outcome of a simulation run. Times are simulated seconds from the start unless named {@code wall}.
+ *
+ * @param convergenceSeconds when the mesh first converged, or null if it never did
+ * @param convergedAtEnd whether it was converged when the run ended
+ * @param reconvergenceSeconds time from the last scripted event (link failure, restart…) to the convergence that
+ *     followed it, or null when there was no such event or no convergence after it
+ * @param loopsObserved forwarding loops found by the walks after FIB changes (each route change that led into a
+ *     loop counts once)
+ * @param blackholesObserved walks after FIB changes that ended at a node without a usable route
+ * @param packetsSent datagrams the engines sent (UDP payloads); {@code bytesSent} is their total size
+ * @param problemsCounted problems the packet reader reported on received datagrams
+ * @param fibEntries FIB entries over all nodes at the end
+ * @param fibCompleteness share of the node × other-node-prefix entries present at the end (0..1)
+ * @param firstLoops descriptions of the first few loops
+ */
+public record SimReport(
+        String topology,
+        int nodes,
+        int links,
+        long seed,
+        boolean converged,
+        Double convergenceSeconds,
+        boolean convergedAtEnd,
+        Double reconvergenceSeconds,
+        long loopsObserved,
+        long blackholesObserved,
+        long packetsSent,
+        long bytesSent,
+        long packetsLost,
+        long packetsDelivered,
+        long problemsCounted,
+        long fibUpdates,
+        long fibEntries,
+        double fibCompleteness,
+        long events,
+        int linkFailures,
+        int nodeRestarts,
+        int selfLoopsIgnored,
+        int duplicateLinksIgnored,
+        double durationSeconds,
+        double wallSeconds,
+        List<String> firstLoops) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public SimReport {
+        firstLoops = List.copyOf(firstLoops);
+    }
+
+    /** The report as one line of JSON, fields in a stable order. */
+    public String toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("topology", topology);
+        m.put("nodes", nodes);
+        m.put("links", links);
+        m.put("seed", seed);
+        m.put("converged", converged);
+        m.put("convergenceSeconds", round(convergenceSeconds));
+        m.put("convergedAtEnd", convergedAtEnd);
+        m.put("reconvergenceSeconds", round(reconvergenceSeconds));
+        m.put("loopsObserved", loopsObserved);
+        m.put("blackholesObserved", blackholesObserved);
+        m.put("packetsSent", packetsSent);
+        m.put("bytesSent", bytesSent);
+        m.put("packetsLost", packetsLost);
+        m.put("packetsDelivered", packetsDelivered);
+        m.put("problemsCounted", problemsCounted);
+        m.put("fibUpdates", fibUpdates);
+        m.put("fibEntries", fibEntries);
+        m.put("fibCompleteness", round(fibCompleteness));
+        m.put("events", events);
+        m.put("linkFailures", linkFailures);
+        m.put("nodeRestarts", nodeRestarts);
+        m.put("selfLoopsIgnored", selfLoopsIgnored);
+        m.put("duplicateLinksIgnored", duplicateLinksIgnored);
+        m.put("durationSeconds", round(durationSeconds));
+        m.put("wallSeconds", round(wallSeconds));
+        m.put("firstLoops", firstLoops);
+        try {
+            return JSON.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("report not serialisable", e);
+        }
+    }
+
+    /** A few lines for people. */
+    public String summary() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "topology %s: %d nodes, %d links, seed %d%n", topology, nodes, links, seed));
+        if (converged) {
+            sb.append(String.format(Locale.ROOT, "converged after %.2f s simulated%s%n", convergenceSeconds,
+                    convergedAtEnd ? "" : " (but NOT converged at the end)"));
+        } else {
+            sb.append(String.format(Locale.ROOT, "NOT converged (FIBs %.1f %% complete)%n", 100 * fibCompleteness));
+        }
+        if (reconvergenceSeconds != null) {
+            sb.append(String.format(Locale.ROOT, "re-converged %.2f s after the last of %d link failures and %d restarts%n",
+                    reconvergenceSeconds, linkFailures, nodeRestarts));
+        }
+        sb.append(String.format(Locale.ROOT, "loops observed: %d, black holes observed: %d%n", loopsObserved,
+                blackholesObserved));
+        sb.append(String.format(Locale.ROOT, "packets: %d sent (%d bytes), %d lost, %d reader problems%n", packetsSent,
+                bytesSent, packetsLost, problemsCounted));
+        sb.append(String.format(Locale.ROOT, "ran %.1f s simulated in %.2f s wall time (%d events)%n", durationSeconds,
+                wallSeconds, events));
+        for (String loop : firstLoops) {
+            sb.append("loop: ").append(loop).append(System.lineSeparator());
+        }
+        return sb.toString();
+    }
+
+    private static Double round(Double v) {
+        return v == null ? null : Math.round(v * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,728 @@
+package org.jbabel.sim;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import org.jbabel.engine.Action;
+import org.jbabel.engine.BabelEngine;
+import org.jbabel.engine.SelectedRoute;
+import org.jbabel.engine.InterfaceConfig;
+import org.jbabel.engine.InterfaceType;
+import org.jbabel.engine.RouteKey;
+import org.jbabel.engine.Time;
+import org.jbabel.wire.IpAddress;
+import org.jbabel.wire.PacketReader;
+import org.jbabel.wire.PacketWriter;
+import org.jbabel.wire.Prefix;
+import org.jbabel.wire.ReadResult;
+import org.jbabel.wire.RouterId;
+import org.jbabel.wire.WireCounters;
+
+/**
+ * Many {@link BabelEngine}s in one JVM, joined by simulated point-to-point links, in virtual time.
+ *
+ * <p>Node {@code i} has router-id {@code 02:00:00:00:00:00:00:00 + i + 1}, originates {@link #prefixOf(int)
+ * fd00:HHHH:LLLL::/48} (the node index in the middle 32 bits) and has one interface {@code l<k>} per topology link
+ * {@code k} it is on, with link-local address {@code fe80::<i>:<k>} (node index and link index in the low 64
+ * bits), MTU 1500. Sends are encoded with {@link PacketWriter}, lost or delayed per link direction, decoded with
+ * {@link PacketReader} at the receiver and handed to its engine. FIB updates go to an in-memory {@link SimFib} per
+ * node; after every event the routes that changed are walked for loops, and the {@link ConvergenceTracker}
+ * decides when the mesh has converged.
+ *
+ * <p>Deterministic: one {@link SplittableRandom} from the seed draws losses, start times and disruptions, each
+ * engine gets its own generator derived from the seed, its node index and its incarnation, and events of equal
+ * time run in the order they were scheduled. Times in this API are nanoseconds since the start of the run.
+ */
+public final class Simulation implements ForwardingPlane {
+
+    /** Engine time of the start of the run: far from zero, like a real monotonic clock. */
+    public static final long ORIGIN = Time.seconds(1000);
+    /** MTU of every simulated interface. */
+    public static final int MTU = 1500;
+    /** After a tick, the engine is woken no sooner than this (a real event loop's timer granularity). */
+    static final long TIMER_GRANULARITY = Time.millis(1);
+    private static final int LOOPS_RECORDED = 10;
+    private static final long NO_WAKEUP = Long.MAX_VALUE;
+
+    private sealed interface Event {}
+
+    private record NodeStart(int node) implements Event {}
+
+    private record Wakeup(int node, long generation) implements Event {}
+
+    private record Deliver(int node, Port port, IpAddress destination, byte[] datagram) implements Event {}
+
+    private record LinkState(int link, boolean up) implements Event {}
+
+    private record LinkLoss(int link, double lossAtoB, double lossBtoA) implements Event {}
+
+    private record Restart(int node) implements Event {}
+
+    private record Originate(int node, RouteKey key, int metric) implements Event {}
+
+    private record Withdraw(int node, RouteKey key) implements Event {}
+
+    /** One end of a link: the interface of node {@code node} on link {@code link}. */
+    private record Port(int node, int link, String ifname, int ifindex, IpAddress linkLocal, InterfaceType type) {}
+
+    /** A topology link joining two ports, with its state and per-direction loss. */
+    private static final class Link extends SimLink {
+        final Port a;
+        final Port b;
+
+        Link(Port a, Port b, double lossAtoB, double lossBtoA) {
+            super(lossAtoB, lossBtoA);
+            this.a = a;
+            this.b = b;
+        }
+
+        Port peer(Port p) {
+            return p == a ? b : a;
+        }
+    }
+
+    private static final class Node {
+        final int index;
+        final RouterId routerId;
+        final Prefix prefix;
+        final List<Port> ports = new ArrayList<>();
+        final Map<String, Port> portsByName = new HashMap<>();
+        final List<Prefix> owned = new ArrayList<>();
+        final Map<RouteKey, Integer> originated = new HashMap<>();
+        final SimFib fib = new SimFib();
+        SimEngine engine;
+        int seqno;
+        int incarnation;
+        long pendingWakeup = NO_WAKEUP;
+        long wakeupGeneration;
+
+        Node(int index) {
+            this.index = index;
+            this.routerId = new RouterId(0x0200_0000_0000_0000L + index + 1);
+            this.prefix = prefixOf(index);
+        }
+    }
+
+    private final Topology topology;
+    private final SimConfig config;
+    private final SplittableRandom random;
+    private final EventQueue<Event> queue = new EventQueue<>();
+    private final Node[] nodes;
+    private final Link[] links;
+    private final Map<IpAddress, Port> portsByAddress = new HashMap<>();
+    private final SimEngine.Factory engines;
+    private final PacketCodec codec;
+    private final WireCounters problems = new WireCounters();
+    private final ConvergenceTracker tracker;
+    private final PathWalker walker;
+    private final LinkedHashSet<FibChange> changed = new LinkedHashSet<>();
+    private final List<String> firstLoops = new ArrayList<>();
+
+    private record FibChange(int node, RouteKey key) {}
+
+    private long now;
+    private long events;
+    private long packetsSent;
+    private long bytesSent;
+    private long packetsLost;
+    private long packetsDelivered;
+    private long problemsCounted;
+    private long fibUpdates;
+    private long loops;
+    private long blackholes;
+    private int scriptedPending;
+    private int linkFailures;
+    private int nodeRestarts;
+    private long lastCheck = Long.MIN_VALUE;
+    private boolean convergedNow;
+    private long firstConverged = -1;
+    private long convergedSince = -1;
+    private long lastScripted = -1;
+    private long reconvergedAfterScripted = -1;
+    private boolean disruptionsScheduled;
+    private long wallNanos;
+
+    public Simulation(Topology topology, SimConfig config) {
+        this(topology, config, SimEngine.babel(), PacketCodec.wire(MTU));
+    }
+
+    /** With another engine or codec: for the simulator's own tests. */
+    Simulation(Topology topology, SimConfig config, SimEngine.Factory engines, PacketCodec codec) {
+        this.engines = engines;
+        this.codec = codec;
+        this.topology = topology;
+        this.config = config;
+        this.random = new SplittableRandom(config.seed());
+        int n = topology.nodeCount();
+        nodes = new Node[n];
+        List<ConvergenceTracker.Destination> destinations = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            nodes[i] = new Node(i);
+            nodes[i].seqno = random.nextInt(0x10000);
+            nodes[i].owned.add(nodes[i].prefix);
+            destinations.add(new ConvergenceTracker.Destination(i, RouteKey.of(nodes[i].prefix), probeOf(i)));
+        }
+        links = new Link[topology.links().size()];
+        for (int k = 0; k < links.length; k++) {
+            Topology.Link l = topology.links().get(k);
+            InterfaceType type = config.typeFor(l.type());
+            Port a = addPort(l.a(), k, type);
+            Port b = addPort(l.b(), k, type);
+            links[k] = new Link(a, b, config.lossFor(l.tqAtoB()), config.lossFor(l.tqBtoA()));
+        }
+        tracker = new ConvergenceTracker(this, destinations);
+        walker = new PathWalker(this);
+        for (int i = 0; i < n; i++) {
+            long at = config.startSpread() == 0 ? 0 : random.nextLong(config.startSpread());
+            queue.schedule(at, new NodeStart(i));
+        }
+    }
+
+    /** The prefix node {@code index} originates: {@code fd00:HHHH:LLLL::/48}. */
+    public static Prefix prefixOf(int index) {
+        return new Prefix(IpAddress.v6(0xfd00_0000_0000_0000L | ((index & 0xffff_ffffL) << 16), 0), 48);
+    }
+
+    /** The address the checks route to for node {@code index}: {@code fd00:HHHH:LLLL::1}. */
+    public static IpAddress probeOf(int index) {
+        return IpAddress.v6(prefixOf(index).address().hi(), 1);
+    }
+
+    /** The link-local address of node {@code node} on link {@code link}: {@code fe80::<node>:<link>}. */
+    public static IpAddress linkLocalOf(int node, int link) {
+        return IpAddress.v6(0xfe80_0000_0000_0000L, ((node & 0xffff_ffffL) << 32) | (link & 0xffff_ffffL));
+    }
+
+    private Port addPort(int node, int link, InterfaceType type) {
+        Node n = nodes[node];
+        Port p = new Port(node, link, "l" + link, link + 1, linkLocalOf(node, link), type);
+        n.ports.add(p);
+        n.portsByName.put(p.ifname(), p);
+        portsByAddress.put(p.linkLocal(), p);
+        return p;
+    }
+
+    // ---------------------------------------------------------------- scripting
+
+    /** Takes link {@code link} down or up at time {@code at}. */
+    public void scheduleLinkState(long at, int link, boolean up) {
+        script(at, new LinkState(checkLink(link), up));
+    }
+
+    /** Sets the loss of link {@code link} per direction (a → b, b → a as the topology orders its ends). */
+    public void scheduleLinkLoss(long at, int link, double lossAtoB, double lossBtoA) {
+        if (!(lossAtoB >= 0 && lossAtoB <= 1 && lossBtoA >= 0 && lossBtoA <= 1)) {
+            throw new IllegalArgumentException("loss must be in 0..1");
+        }
+        script(at, new LinkLoss(checkLink(link), lossAtoB, lossBtoA));
+    }
+
+    /** Restarts node {@code node} at {@code at}: its engine vanishes without goodbye and a new one starts. */
+    public void scheduleRestart(long at, int node) {
+        script(at, new Restart(checkNode(node)));
+    }
+
+    /** Makes node {@code node} originate {@code key} (also owning its prefix for the path checks). */
+    public void scheduleOriginate(long at, int node, RouteKey key, int metric) {
+        script(at, new Originate(checkNode(node), key, metric));
+    }
+
+    /** Makes node {@code node} withdraw {@code key} (its own prefix included). */
+    public void scheduleWithdraw(long at, int node, RouteKey key) {
+        script(at, new Withdraw(checkNode(node), key));
+    }
+
+    private void script(long at, Event e) {
+        if (at < now) {
+            throw new IllegalArgumentException("cannot schedule in the past: " + at + " < " + now);
+        }
+        scriptedPending++;
+        queue.schedule(at, e);
+    }
+
+    private int checkLink(int link) {
+        if (link < 0 || link >= links.length) {
+            throw new IllegalArgumentException("no link " + link);
+        }
+        return link;
+    }
+
+    private int checkNode(int node) {
+        if (node < 0 || node >= nodes.length) {
+            throw new IllegalArgumentException("no node " + node);
+        }
+        return node;
+    }
+
+    // ---------------------------------------------------------------- running
+
+    /**
+     * Runs until the mesh has been converged for {@link SimConfig#settle()} with no scripted event pending, or
+     * until {@link SimConfig#duration()}.
+     */
+    public SimReport run() {
+        while (!finished()) {
+            advance(config.duration());
+        }
+        return report();
+    }
+
+    /** True when {@link #run()} would stop now. */
+    public boolean finished() {
+        if (now >= config.duration()) {
+            return true;
+        }
+        boolean disruptionsDue = (config.failLinks() > 0 || config.restartNodes() > 0) && !disruptionsScheduled;
+        return convergedNow && scriptedPending == 0 && !disruptionsDue && now - convergedSince >= config.settle();
+    }
+
+    /**
+     * Processes the events up to and including time {@code until}, or until {@link #finished()} holds, whichever
+     * comes first: {@link #run()} in steps, for callers that show progress.
+     */
+    public void advance(long until) {
+        process(until, true);
+    }
+
+    /** Processes every event up to and including time {@code until}, whatever {@link #finished()} says. */
+    public void runUntil(long until) {
+        process(until, false);
+    }
+
+    private void process(long until, boolean stopWhenFinished) {
+        long wallStart = System.nanoTime();
+        try {
+            while (queue.nextTime() <= until && !(stopWhenFinished && finished())) {
+                EventQueue.Scheduled<Event> s = queue.poll();
+                now = s.time();
+                events++;
+                try {
+                    handle(s.event());
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException(
+                            String.format(Locale.ROOT, "simulation failed at t=%.3fs handling %s", Time.toSeconds(now),
+                                    s.event()), e);
+                }
+                afterEvent();
+            }
+            if (!(stopWhenFinished && finished())) {
+                now = Math.max(now, until);
+                maybeCheckConvergence();
+            }
+        } finally {
+            wallNanos += System.nanoTime() - wallStart;
+        }
+    }
+
+    /** Simulated time now, since the start. */
+    public long now() {
+        return now;
+    }
+
+    private void handle(Event event) {
+        switch (event) {
+            case NodeStart(int node) -> {
+                if (nodes[node].engine == null) {
+                    start(nodes[node]);
+                }
+            }
+            case Wakeup(int node, long generation) -> wakeup(nodes[node], generation);
+            case Deliver d -> deliver(d);
+            case LinkState(int link, boolean up) -> {
+                scripted();
+                linkState(link, up);
+            }
+            case LinkLoss(int link, double ab, double ba) -> {
+                scripted();
+                links[link].setLoss(ab, ba);
+            }
+            case Restart(int node) -> {
+                scripted();
+                restart(nodes[node]);
+            }
+            case Originate(int node, RouteKey key, int metric) -> {
+                scripted();
+                originate(nodes[node], key, metric);
+            }
+            case Withdraw(int node, RouteKey key) -> {
+                scripted();
+                withdraw(nodes[node], key);
+            }
+        }
+    }
+
+    /** A scripted event ran: the mesh counts as unconverged until the next check says otherwise. */
+    private void scripted() {
+        scriptedPending--;
+        lastScripted = now;
+        reconvergedAfterScripted = -1;
+        convergedNow = false;
+        lastCheck = Long.MIN_VALUE;
+    }
+
+    private void start(Node n) {
+        n.engine = engines.create(n.routerId, n.seqno, config.engineConfig(), engineRandom(n));
+        for (Port p : n.ports) {
+            if (!config.carrierSense() || links[p.link()].up()) {
+                n.engine.interfaceUp(engineNow(), interfaceConfig(p));
+            }
+        }
+        if (n.originated.isEmpty()) {
+            n.originated.put(RouteKey.of(n.prefix), 0);
+        }
+        n.originated.forEach((key, metric) -> n.engine.originate(engineNow(), key, metric));
+        drain(n, false);
+    }
+
+    private void restart(Node n) {
+        nodeRestarts++;
+        n.fib.forEach((key, e) -> tracker.fibChanged(n.index, key, true, false));
+        n.fib.clear();
+        if (n.engine != null) {
+            n.seqno = config.randomSeqnoOnRestart() ? random.nextInt(0x10000) : (n.seqno + 1) & 0xFFFF;
+        }
+        n.incarnation++;
+        n.wakeupGeneration++;
+        n.pendingWakeup = NO_WAKEUP;
+        start(n);
+    }
+
+    private void originate(Node n, RouteKey key, int metric) {
+        n.originated.put(key, metric);
+        if (!n.owned.contains(key.prefix())) {
+            n.owned.add(key.prefix());
+        }
+        tracker.invalidateAll();
+        if (n.engine != null) {
+            n.engine.originate(engineNow(), key, metric);
+            drain(n, false);
+        }
+    }
+
+    private void withdraw(Node n, RouteKey key) {
+        n.originated.remove(key);
+        if (n.originated.keySet().stream().noneMatch(k -> k.prefix().equals(key.prefix()))) {
+            n.owned.remove(key.prefix());
+        }
+        tracker.invalidateAll();
+        if (n.engine != null) {
+            n.engine.withdraw(engineNow(), key);
+            drain(n, false);
+        }
+    }
+
+    private void wakeup(Node n, long generation) {
+        if (generation != n.wakeupGeneration || n.engine == null) {
+            return;
+        }
+        n.pendingWakeup = NO_WAKEUP;
+        n.engine.tick(engineNow());
+        drain(n, true);
+    }
+
+    private void linkState(int k, boolean up) {
+        Link link = links[k];
+        if (link.up() == up) {
+            return;
+        }
+        link.setUp(up);
+        if (!up) {
+            linkFailures++;
+        }
+        tracker.invalidateAll();
+        if (config.carrierSense()) {
+            for (Port p : List.of(link.a, link.b)) {
+                Node n = nodes[p.node()];
+                if (n.engine != null) {
+                    if (up) {
+                        n.engine.interfaceUp(engineNow(), interfaceConfig(p));
+                    } else {
+                        n.engine.interfaceDown(engineNow(), p.ifname());
+                    }
+                    drain(n, false);
+                }
+            }
+        }
+    }
+
+    private void deliver(Deliver d) {
+        Node n = nodes[d.node()];
+        if (!links[d.port().link()].up() || n.engine == null) {
+            packetsLost++;
+            return;
+        }
+        packetsDelivered++;
+        ReadResult r = codec.decode(d.datagram());
+        problems.countAll(r.problems());
+        problemsCounted += r.problems().size();
+        if (r.dropped()) {
+            return;
+        }
+        Port from = links[d.port().link()].peer(d.port());
+        n.engine.receive(engineNow(), d.port().ifname(), from.linkLocal(), d.destination(), r.packet());
+        drain(n, false);
+    }
+
+    private void drain(Node n, boolean afterTick) {
+        for (Action a : n.engine.pollActions()) {
+            switch (a) {
+                case Action.Send s -> send(n, s);
+                case Action.FibUpdate f -> fibUpdate(n, f);
+                case Action.StateChanged sc -> n.seqno = sc.seqno();
+            }
+        }
+        long w = n.engine.nextWakeup();
+        if (w == NO_WAKEUP) {
+            return;
+        }
+        long at = Math.max(w - ORIGIN, afterTick ? now + TIMER_GRANULARITY : now);
+        if (at < n.pendingWakeup) {
+            n.pendingWakeup = at;
+            queue.schedule(at, new Wakeup(n.index, ++n.wakeupGeneration));
+        }
+    }
+
+    private void send(Node n, Action.Send s) {
+        Port port = n.portsByName.get(s.ifname());
+        Link link = port == null ? null : links[port.link()];
+        Port peer = link == null ? null : link.peer(port);
+        boolean reachesPeer = peer != null && (s.destination().isMulticast() || s.destination().equals(peer.linkLocal()));
+        for (byte[] datagram : codec.encode(s.tlvs())) {
+            packetsSent++;
+            bytesSent += datagram.length;
+            if (!reachesPeer || link.drops(port == link.a, random)) {
+                packetsLost++;
+                continue;
+            }
+            queue.schedule(now + config.delay(), new Deliver(peer.node(), peer, s.destination(), datagram));
+        }
+    }
+
+    private void fibUpdate(Node n, Action.FibUpdate f) {
+        fibUpdates++;
+        boolean was = n.fib.get(f.key()) != null;
+        n.fib.apply(f);
+        boolean is = f.op() != Action.FibOp.REMOVE;
+        tracker.fibChanged(n.index, f.key(), was, is);
+        if (is) {
+            changed.add(new FibChange(n.index, f.key()));
+        }
+    }
+
+    private void afterEvent() {
+        for (FibChange c : changed) {
+            IpAddress dst = c.key().prefix().address();
+            switch (walker.walk(c.node(), dst, c.key().source().address(), true)) {
+                case LOOP -> {
+                    loops++;
+                    if (firstLoops.size() < LOOPS_RECORDED) {
+                        firstLoops.add(describeLoop(c.key(), walker.lastPath()));
+                    }
+                }
+                case BLACKHOLE -> blackholes++;
+                case DELIVERED, LINK_DOWN -> {}
+            }
+        }
+        changed.clear();
+        maybeCheckConvergence();
+    }
+
+    private String describeLoop(RouteKey key, int[] path) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "t=%.3fs %s:", Time.toSeconds(now), key));
+        for (int i = 0; i < path.length; i++) {
+            sb.append(i == 0 ? " " : " -> ").append(topology.nodeIds().get(path[i]));
+        }
+        return sb.toString();
+    }
+
+    private void maybeCheckConvergence() {
+        if (lastCheck != Long.MIN_VALUE && now - lastCheck < config.checkInterval()) {
+            return;
+        }
+        lastCheck = now;
+        boolean c = tracker.check();
+        if (c && !convergedNow) {
+            convergedSince = now;
+            if (firstConverged < 0) {
+                firstConverged = now;
+                scheduleDisruptions();
+            }
+            if (lastScripted >= 0 && reconvergedAfterScripted < 0) {
+                reconvergedAfterScripted = now;
+            }
+        }
+        convergedNow = c;
+    }
+
+    private void scheduleDisruptions() {
+        if (disruptionsScheduled) {
+            return;
+        }
+        disruptionsScheduled = true;
+        for (int k : pick(config.failLinks(), links.length)) {
+            long at = now + random.nextLong(Math.max(1, config.disruptWindow()));
+            scheduleLinkState(at, k, false);
+            scheduleLinkState(at + config.downTime(), k, true);
+        }
+        for (int i : pick(config.restartNodes(), nodes.length)) {
+            scheduleRestart(now + random.nextLong(Math.max(1, config.disruptWindow())), i);
+        }
+    }
+
+    /** {@code count} distinct indices below {@code bound} (all of them when count ≥ bound), chosen by the seed. */
+    private int[] pick(int count, int bound) {
+        int[] all = new int[bound];
+        for (int i = 0; i < bound; i++) {
+            all[i] = i;
+        }
+        int m = Math.min(count, bound);
+        for (int i = 0; i < m; i++) {
+            int j = i + random.nextInt(bound - i);
+            int t = all[i];
+            all[i] = all[j];
+            all[j] = t;
+        }
+        return java.util.Arrays.copyOf(all, m);
+    }
+
+    private long engineNow() {
+        return ORIGIN + now;
+    }
+
+    private RandomGenerator engineRandom(Node n) {
+        return new SplittableRandom(mix(mix(config.seed() ^ 0x6a09e667f3bcc909L, n.index), n.incarnation));
+    }
+
+    private static long mix(long a, long b) {
+        long z = a + 0x9e3779b97f4a7c15L * (b + 1);
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    private static InterfaceConfig interfaceConfig(Port p) {
+        return InterfaceConfig.of(p.ifname(), p.ifindex(), p.linkLocal(), MTU, p.type());
+    }
+
+    // ---------------------------------------------------------------- observation
+
+    /** The report of the run so far. */
+    public SimReport report() {
+        long fibEntries = 0;
+        for (Node n : nodes) {
+            fibEntries += n.fib.size();
+        }
+        Double reconvergence = lastScripted >= 0 && reconvergedAfterScripted >= 0
+                ? Time.toSeconds(reconvergedAfterScripted - lastScripted)
+                : null;
+        return new SimReport(topology.name(), nodes.length, links.length, config.seed(), firstConverged >= 0,
+                firstConverged >= 0 ? Time.toSeconds(firstConverged) : null, convergedNow, reconvergence, loops,
+                blackholes, packetsSent, bytesSent, packetsLost, packetsDelivered, problemsCounted, fibUpdates,
+                fibEntries, tracker.completeness(), events, linkFailures, nodeRestarts, topology.selfLoopsIgnored(),
+                topology.duplicateLinksIgnored(), Time.toSeconds(now), wallNanos / 1e9, firstLoops);
+    }
+
+    /** True when the mesh is converged as of the last check. */
+    public boolean converged() {
+        return convergedNow;
+    }
+
+    /** Checks convergence now, whatever the check interval. */
+    public boolean checkConvergedNow() {
+        lastCheck = Long.MIN_VALUE;
+        maybeCheckConvergence();
+        return convergedNow;
+    }
+
+    /** Share of the required FIB entries present now (0..1). */
+    public double fibCompleteness() {
+        return tracker.completeness();
+    }
+
+    public long loopsObserved() {
+        return loops;
+    }
+
+    public long packetsSent() {
+        return packetsSent;
+    }
+
+    /** The reader's problem counters over all received datagrams. */
+    public WireCounters problems() {
+        return problems;
+    }
+
+    /** The routes node {@code node}'s engine has selected (empty before it starts). */
+    public List<SelectedRoute> selectedRoutes(int node) {
+        SimEngine e = nodes[checkNode(node)].engine;
+        return e == null ? List.of() : e.selectedRoutes();
+    }
+
+    /** The destinations that some node cannot reach now. */
+    public List<ConvergenceTracker.Destination> unreachable() {
+        return tracker.unreachable();
+    }
+
+    /** The topology index of the link between nodes {@code a} and {@code b}, or -1. */
+    public int linkBetween(int a, int b) {
+        for (Port p : nodes[checkNode(a)].ports) {
+            if (links[p.link()].peer(p).node() == b) {
+                return p.link();
+            }
+        }
+        return -1;
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    // ---------------------------------------------------------------- ForwardingPlane
+
+    @Override
+    public int nodeCount() {
+        return nodes.length;
+    }
+
+    @Override
+    public SimFib fib(int node) {
+        return nodes[node].fib;
+    }
+
+    @Override
+    public boolean delivers(int node, IpAddress destination) {
+        for (Prefix p : nodes[node].owned) {
+            if (p.contains(destination)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public int nextNode(int node, SimFib.Entry entry) {
+        Port port = entry.ifname() == null
+                ? (entry.nextHop() == null ? null : portsByAddress.get(entry.nextHop()))
+                : nodes[node].portsByName.get(entry.ifname());
+        if (port == null) {
+            return -1;
+        }
+        if (port.node() != node) {
+            // Found by next-hop address: the next hop is the neighbour's own port.
+            return linkBetween(node, port.node()) == port.link() ? port.node() : -1;
+        }
+        Port peer = links[port.link()].peer(port);
+        return entry.nextHop() == null || entry.nextHop().equals(peer.linkLocal()) ? peer.node() : -1;
+    }
+
+    @Override
+    public boolean hopUp(int node, SimFib.Entry entry) {
+        Port port = entry.ifname() == null ? portsByAddress.get(entry.nextHop()) : nodes[node].portsByName.get(entry.ifname());
+        return port != null && links[port.link()].up();
+    }
+}

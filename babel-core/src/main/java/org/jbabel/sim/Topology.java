@@ -1,0 +1,93 @@
+package org.jbabel.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A mesh to simulate: nodes (by their ids as the topology file names them) and undirected links between them.
+ * Loaded by {@link TopologyLoader} or made by the generators {@link #line(int)} and {@link #grid(int, int)}.
+ *
+ * @param name where it came from (file name, bundled name or generator spec), for reports
+ * @param nodeIds the node ids in index order; a node's index is its position here
+ * @param links the links, each between two different nodes, at most one per pair of nodes
+ * @param selfLoopsIgnored links from a node to itself that the file had and that were left out
+ * @param duplicateLinksIgnored second and further links between the same pair of nodes that were left out
+ */
+public record Topology(
+        String name, List<String> nodeIds, List<Link> links, int selfLoopsIgnored, int duplicateLinksIgnored) {
+
+    public Topology {
+        nodeIds = List.copyOf(nodeIds);
+        links = List.copyOf(links);
+        for (Link l : links) {
+            if (l.a() < 0 || l.b() < 0 || l.a() >= nodeIds.size() || l.b() >= nodeIds.size() || l.a() == l.b()) {
+                throw new IllegalArgumentException("link " + l + " does not join two different nodes of " + name);
+            }
+        }
+    }
+
+    /**
+     * An undirected link between the nodes with indices {@code a} and {@code b}.
+     *
+     * @param tqAtoB link quality (0..1, 1 = no loss) of the direction a → b, from the file's {@code source_tq}
+     * @param tqBtoA link quality of the direction b → a, from {@code target_tq}
+     * @param type the file's {@code type} hint ({@code wifi}, {@code vpn}, {@code other}) or null
+     */
+    public record Link(int a, int b, double tqAtoB, double tqBtoA, String type) {
+        /** A lossless link without a type hint. */
+        public static Link plain(int a, int b) {
+            return new Link(a, b, 1.0, 1.0, null);
+        }
+    }
+
+    /** The largest mesh the generators make (a simulated node costs tens of kilobytes). */
+    public static final int MAX_GENERATED_NODES = 100_000;
+
+    public int nodeCount() {
+        return nodeIds.size();
+    }
+
+    /** A chain of {@code n} nodes ("0" … "n-1"). */
+    public static Topology line(int n) {
+        if (n < 2 || n > MAX_GENERATED_NODES) {
+            throw new IllegalArgumentException("a line needs 2 to " + MAX_GENERATED_NODES + " nodes, not " + n);
+        }
+        List<Link> links = new ArrayList<>(n - 1);
+        for (int i = 0; i + 1 < n; i++) {
+            links.add(Link.plain(i, i + 1));
+        }
+        return new Topology("line:" + n, numberedIds(n), links, 0, 0);
+    }
+
+    /**
+     * A {@code width} × {@code height} square lattice: node {@code y * width + x} is linked to its right and lower
+     * neighbours, so it has {@code (width-1)·height + width·(height-1)} links.
+     */
+    public static Topology grid(int width, int height) {
+        if (width < 1 || height < 1 || (long) width * height < 2 || (long) width * height > MAX_GENERATED_NODES) {
+            throw new IllegalArgumentException(
+                    "a grid needs 2 to " + MAX_GENERATED_NODES + " nodes, not " + width + "x" + height);
+        }
+        List<Link> links = new ArrayList<>(2 * width * height);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int i = y * width + x;
+                if (x + 1 < width) {
+                    links.add(Link.plain(i, i + 1));
+                }
+                if (y + 1 < height) {
+                    links.add(Link.plain(i, i + width));
+                }
+            }
+        }
+        return new Topology("grid:" + width + "x" + height, numberedIds(width * height), links, 0, 0);
+    }
+
+    private static List<String> numberedIds(int n) {
+        List<String> ids = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ids.add(Integer.toString(i));
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,174 @@
+package org.jbabel.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import org.jbabel.engine.RouteKey;
+import org.jbabel.engine.SelectedRoute;
+import org.jbabel.engine.Time;
+import org.jbabel.wire.IpAddress;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real engine in the simulator: convergence, loop freedom, retractions and starvation recovery. These tests
+ * need {@link org.jbabel.engine.BabelEngine}, {@link org.jbabel.wire.PacketWriter} and
+ * {@link org.jbabel.wire.PacketReader}; the driver alone is covered by {@link SimulationDriverTest}.
+ */
+class SimulatedConvergenceTest {
+
+    private static final SimConfig BASE = SimConfig.defaults().withDuration(Time.seconds(300));
+
+    private static void assertConvergedLoopFree(SimReport r) {
+        assertThat(r.converged()).as("converged: %s", r.toJson()).isTrue();
+        assertThat(r.convergedAtEnd()).as("converged at the end: %s", r.toJson()).isTrue();
+        assertThat(r.loopsObserved()).as("loops: %s", r.firstLoops()).isZero();
+        assertThat(r.problemsCounted()).as("reader problems").isZero();
+    }
+
+    /** Runs until the first convergence and returns its time. */
+    private static long runToConvergence(Simulation sim) {
+        while (!sim.converged() && sim.now() < Time.seconds(300)) {
+            sim.runUntil(sim.now() + Time.millis(100));
+        }
+        assertThat(sim.converged()).as("converged within 300 s").isTrue();
+        return sim.now();
+    }
+
+    @Test
+    void aLineConvergesAndEveryNodeSelectsARouteToEveryOtherPrefix() {
+        Simulation sim = new Simulation(Topology.line(10), BASE);
+        assertConvergedLoopFree(sim.run());
+        for (int n = 0; n < 10; n++) {
+            List<RouteKey> selected = sim.selectedRoutes(n).stream().filter(r -> !r.local()).map(SelectedRoute::key).toList();
+            for (int other = 0; other < 10; other++) {
+                if (other != n) {
+                    assertThat(selected).contains(RouteKey.of(Simulation.prefixOf(other)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aGridConvergesLoopFree() {
+        assertConvergedLoopFree(new Simulation(Topology.grid(6, 6), BASE).run());
+    }
+
+    @Test
+    void aLossyGridConvergesLoopFree() {
+        assertConvergedLoopFree(new Simulation(Topology.grid(5, 5), BASE.withLoss(0.1).withSeed(3)).run());
+    }
+
+    @Test
+    void theFreifunkUlmMeshConvergesLoopFree() throws TopologyException {
+        assertConvergedLoopFree(new Simulation(TopologyLoader.load("freifunk-ulm"), BASE).run());
+    }
+
+    @Test
+    void theFreifunkUlmMeshWithTqLossConvergesLoopFree() throws TopologyException {
+        assertConvergedLoopFree(new Simulation(TopologyLoader.load("freifunk-ulm"), BASE.withTqLoss(true, 0.3)).run());
+    }
+
+    @Test
+    void aRetractedPrefixDisappearsFromEveryFib() {
+        Simulation sim = new Simulation(Topology.line(5), BASE);
+        long converged = runToConvergence(sim);
+        RouteKey key = RouteKey.of(Simulation.prefixOf(0));
+        sim.scheduleWithdraw(converged + Time.seconds(1), 0, key);
+        sim.runUntil(converged + Time.seconds(6));
+        for (int n = 1; n < 5; n++) {
+            assertThat(sim.fib(n).get(key)).as("node %d still routes the withdrawn prefix", n).isNull();
+        }
+        assertThat(sim.loopsObserved()).isZero();
+    }
+
+    @Test
+    void starvationIsRecoveredByASeqnoRequestReachingTheSource() {
+        // S=0 - X=1 - D=2 (2 hops) and S=0 - Y1=3 - Y2=4 - D=2 (3 hops), all wired (cost 96 per hop). D's feasibility
+        // distance for S is 192; when X-D fails, the route via Y2 (288) is unfeasible until S raises its seqno, which
+        // it only does when D's seqno request reaches it. Without that, D would wait minutes for the source to expire.
+        Topology t = new Topology("starvation", List.of("S", "X", "D", "Y1", "Y2"),
+                List.of(Topology.Link.plain(0, 1), Topology.Link.plain(1, 2), Topology.Link.plain(0, 3),
+                        Topology.Link.plain(3, 4), Topology.Link.plain(4, 2)), 0, 0);
+        Simulation sim = new Simulation(t, BASE.withCarrierSense(true));
+        long converged = runToConvergence(sim);
+        assertThat(sim.fib(2).lookup(Simulation.probeOf(0), IpAddress.V6_UNSPECIFIED).ifname())
+                .isEqualTo("l" + sim.linkBetween(2, 1));
+        long failure = converged + Time.seconds(2);
+        sim.scheduleLinkState(failure, sim.linkBetween(1, 2), false);
+        sim.runUntil(failure + Time.seconds(15));
+        SimFib.Entry toS = sim.fib(2).lookup(Simulation.probeOf(0), IpAddress.V6_UNSPECIFIED);
+        assertThat(toS).as("D routes to S again").isNotNull();
+        assertThat(toS.ifname()).isEqualTo("l" + sim.linkBetween(2, 4));
+        assertThat(sim.checkConvergedNow()).isTrue();
+        assertThat(sim.loopsObserved()).isZero();
+    }
+
+    @Property(tries = 12)
+    void noForwardingLoopAppearsAfterAnyEventUnderFailuresLossChangesAndRestarts(
+            @ForAll("smallTopologies") Topology topology,
+            @ForAll long seed,
+            @ForAll boolean carrierSense,
+            @ForAll("disruptions") List<Disruption> disruptions) {
+        Simulation sim = new Simulation(topology,
+                BASE.withSeed(seed).withCarrierSense(carrierSense).withDuration(Time.seconds(150)));
+        for (Disruption d : disruptions) {
+            long at = Time.millis(d.atMillis());
+            switch (d.kind()) {
+                case 0 -> {
+                    int link = d.target() % topology.links().size();
+                    sim.scheduleLinkState(at, link, false);
+                    sim.scheduleLinkState(at + Time.seconds(d.lengthSeconds()), link, true);
+                }
+                case 1 -> sim.scheduleLinkLoss(at, d.target() % topology.links().size(), 0.3, 0.6);
+                default -> sim.scheduleRestart(at, d.target() % topology.nodeCount());
+            }
+        }
+        sim.runUntil(Time.seconds(150));
+        SimReport r = sim.report();
+        assertThat(r.loopsObserved()).as("loops: %s", r.firstLoops()).isZero();
+    }
+
+    /** One scripted disruption: 0 = link down for a while, 1 = loss change, 2 = node restart. */
+    record Disruption(int kind, int target, int atMillis, int lengthSeconds) {}
+
+    @Provide
+    Arbitrary<Topology> smallTopologies() {
+        return Arbitraries.of(Topology.line(5), Topology.grid(3, 3), Topology.grid(4, 2),
+                new Topology("ring6", List.of("0", "1", "2", "3", "4", "5"), List.of(Topology.Link.plain(0, 1),
+                        Topology.Link.plain(1, 2), Topology.Link.plain(2, 3), Topology.Link.plain(3, 4),
+                        Topology.Link.plain(4, 5), Topology.Link.plain(5, 0), Topology.Link.plain(0, 3)), 0, 0));
+    }
+
+    @Provide
+    Arbitrary<List<Disruption>> disruptions() {
+        Arbitrary<Disruption> one = Combinators.combine(
+                        Arbitraries.integers().between(0, 2),
+                        Arbitraries.integers().between(0, 1000),
+                        Arbitraries.integers().between(5_000, 100_000),
+                        Arbitraries.integers().between(1, 40))
+                .as(Disruption::new);
+        return one.list().ofMinSize(1).ofMaxSize(6);
+    }
+
+    @Test
+    @Tag("slow")
+    void aThousandNodeGridConvergesLoopFree() {
+        assertConvergedLoopFree(new Simulation(Topology.grid(40, 25), BASE.withDuration(Time.seconds(600))).run());
+    }
+
+    @Property(tries = 3)
+    void theSameSeedGivesTheSameRun(@ForAll @IntRange(min = 1, max = 1000) int seed) {
+        SimConfig c = BASE.withSeed(seed).withLoss(0.05);
+        String a = new Simulation(Topology.grid(3, 3), c).run().toJson().replaceAll("\"wallSeconds\":[0-9.E-]+", "");
+        String b = new Simulation(Topology.grid(3, 3), c).run().toJson().replaceAll("\"wallSeconds\":[0-9.E-]+", "");
+        assertThat(a).isEqualTo(b);
+    }
+}

@@ -1,0 +1,54 @@
+package org.jbabel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class SimCommandTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void aBrokenTopologyFileIsAClearErrorWithExitCode2(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("mesh.json");
+        Files.writeString(f, "{\"nodes\": [{\"id\": 1}], \"links\": [{\"source\": 1, \"target\": 2}]}");
+        assertThat(run("sim", "--topology", f.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("mesh.json", "links[0].target names node '2'");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void anUnknownTopologyNameListsTheBundledOnes() {
+        assertThat(run("sim", "--topology", "nowhere")).isEqualTo(2);
+        assertThat(err.toString()).contains("nowhere", "freifunk-ulm", "grid:WxH");
+    }
+
+    @Test
+    void badOptionValuesAreRefusedWithExitCode2() {
+        assertThat(run("sim", "--topology", "line:3", "--type", "carrier-pigeon")).isEqualTo(2);
+        assertThat(err.toString()).contains("--type must be wired, wireless, tunnel or auto");
+        assertThat(run("sim", "--topology", "line:3", "--loss", "1.5")).isEqualTo(2);
+        assertThat(run("sim", "--topology", "line:3", "--duration", "0")).isEqualTo(2);
+    }
+
+    @Test
+    void helpNamesTheOptionsAndTheBundledTopologies() {
+        assertThat(run("sim", "--help")).isZero();
+        assertThat(out.toString()).contains("--topology", "--seed", "--loss", "--duration", "--json", "--tq-loss",
+                "--fail-links", "--restart-nodes", "freifunk-ulm");
+    }
+}
