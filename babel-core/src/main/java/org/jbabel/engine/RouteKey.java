@@ -23,6 +23,11 @@ public record RouteKey(Prefix prefix, Prefix source) implements Comparable<Route
     }
 
     @Override
+    public int hashCode() {
+        return prefix.hashCode() * 31 + source.hashCode();
+    }
+
+    @Override
     public int compareTo(RouteKey o) {
         int c = prefix.compareTo(o.prefix);
         return c != 0 ? c : source.compareTo(o.source);

@@ -110,6 +110,22 @@ public record IpAddress(Family family, long hi, long lo) implements Comparable<I
         return family == Family.V6 ? (hi >>> 56) == 0xff : (v4Bits() >>> 28) == 0xe;
     }
 
+    /**
+     * A well-mixed hash that does not depend on the enum's identity hash, so that hash-based tables behave the
+     * same in every run (determinism of the simulator) and addresses that differ only in a few middle bits
+     * (as generated ones do) spread over the buckets.
+     */
+    @Override
+    public int hashCode() {
+        return (int) mix(mix(hi ^ family.ordinal()) ^ lo);
+    }
+
+    static long mix(long z) {
+        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return z ^ (z >>> 33);
+    }
+
     @Override
     public int compareTo(IpAddress o) {
         int c = Long.compareUnsigned(hi, o.hi);

@@ -89,6 +89,11 @@ public record Prefix(IpAddress address, int length) implements Comparable<Prefix
     }
 
     @Override
+    public int hashCode() {
+        return (int) IpAddress.mix(address.hashCode() * 0x9e3779b97f4a7c15L + length);
+    }
+
+    @Override
     public int compareTo(Prefix o) {
         int c = address.compareTo(o.address);
         return c != 0 ? c : Integer.compare(length, o.length);
