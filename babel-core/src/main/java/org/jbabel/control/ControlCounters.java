@@ -20,6 +20,8 @@ public final class ControlCounters {
     public static final String OVERLONG_LINES = "control.overlong-lines";
     /** Connections that had to wait because four clients were already connected. */
     public static final String CLIENTS_WAITED = "control.clients-waited";
+    /** Clients disconnected because they left too much output unread. */
+    public static final String SLOW_CLIENTS = "control.slow-clients";
     /** Statements the daemon failed on unexpectedly (answered {@code no internal error}). */
     public static final String INTERNAL_ERRORS = "control.internal-errors";
 

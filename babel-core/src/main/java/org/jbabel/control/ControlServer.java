@@ -12,6 +12,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
@@ -47,6 +48,8 @@ import org.jbabel.config.LocalServer;
  * <p>At most {@value #MAX_CLIENTS} clients are served at once, over all endpoints together, as in babeld; a
  * further connection is accepted but waits, without banner and unread, until a served client leaves.
  *
+ * <p>A client that leaves more than {@link #MAX_PENDING_OUTPUT} bytes unread is disconnected.
+ *
  * <p>Monitor events: the daemon calls {@link #stateChanged()} whenever its state may have changed; the server
  * then takes one snapshot on the executor (coalescing calls that arrive before it runs) and each monitoring
  * session sends the differences to the snapshot it showed last.
@@ -55,6 +58,12 @@ public final class ControlServer implements AutoCloseable {
 
     /** babeld's limit of simultaneous local clients. */
     public static final int MAX_CLIENTS = 4;
+
+    /**
+     * Output bytes a client may leave unread before it is disconnected (a monitoring client that stopped reading
+     * must not make the daemon buffer without bound). One dump of any size is always written whole.
+     */
+    public static final int MAX_PENDING_OUTPUT = 64 << 20;
 
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
@@ -70,11 +79,13 @@ public final class ControlServer implements AutoCloseable {
     private final ArrayDeque<Client> waiting = new ArrayDeque<>(); // under admission
     private int admitted; // under admission
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
+    private final int maxPendingOutput;
     private volatile boolean closed;
 
-    private ControlServer(ControlTarget target, Executor loop) {
+    private ControlServer(ControlTarget target, Executor loop, int maxPendingOutput) {
         this.target = target;
         this.loop = loop;
+        this.maxPendingOutput = maxPendingOutput;
     }
 
     /**
@@ -89,7 +100,13 @@ public final class ControlServer implements AutoCloseable {
      */
     public static ControlServer start(List<LocalServer> endpoints, ControlTarget target, Executor loop,
             EventLoopGroup group) throws IOException {
-        ControlServer server = new ControlServer(target, loop);
+        return start(endpoints, target, loop, group, MAX_PENDING_OUTPUT);
+    }
+
+    /** As {@link #start(List, ControlTarget, Executor, EventLoopGroup)}, with another bound on unread output. */
+    static ControlServer start(List<LocalServer> endpoints, ControlTarget target, Executor loop, EventLoopGroup group,
+            int maxPendingOutput) throws IOException {
+        ControlServer server = new ControlServer(target, loop, maxPendingOutput);
         try {
             for (LocalServer e : endpoints) {
                 server.bind(e, group);
@@ -120,6 +137,8 @@ public final class ControlServer implements AutoCloseable {
                 .channel(type)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(maxPendingOutput / 2, maxPendingOutput))
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -351,6 +370,11 @@ public final class ControlServer implements AutoCloseable {
         }
 
         void send(ControlProtocol.Output out) {
+            if (!channel.isWritable() && channel.isActive()) {
+                counters.increment(ControlCounters.SLOW_CLIENTS);
+                channel.close();
+                return;
+            }
             if (!out.lines().isEmpty()) {
                 StringBuilder sb = new StringBuilder();
                 for (String line : out.lines()) {

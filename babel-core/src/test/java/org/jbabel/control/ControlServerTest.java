@@ -209,6 +209,33 @@ class ControlServerTest {
     }
 
     @Test
+    void aMonitoringClientThatStopsReadingIsDisconnected() throws Exception {
+        server = ControlServer.start(List.of(LocalServer.tcp(0, false)), target, loop, group, 64 << 10);
+        target.state = StateSnapshot.empty(Fixtures.NODE);
+        try (java.nio.channels.SocketChannel silent = java.nio.channels.SocketChannel.open(
+                server.tcpAddresses().getFirst())) {
+            silent.write(java.nio.ByteBuffer.wrap("monitor\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            List<RouteEntry> routes = new ArrayList<>();
+            for (int round = 0; round < 5000 && server.counters().get(ControlCounters.SLOW_CLIENTS) == 0; round++) {
+                routes.clear();
+                for (int i = 0; i < 500; i++) {
+                    RouteEntry r = Fixtures.ROUTE_V4;
+                    routes.add(new RouteEntry(Integer.toHexString(i), org.jbabel.wire.Prefix.parse("10.2." + (i >> 8)
+                            + "." + (i & 0xff) + "/32"), r.source(), true, r.routerId(), 100 + round % 2, 0, r.via(),
+                            r.ifname()));
+                }
+                target.state = new StateSnapshot(Fixtures.NODE, List.of(), List.of(), List.of(), routes,
+                        new TreeMap<>());
+                server.stateChanged();
+                Thread.sleep(1);
+            }
+            assertThat(server.counters().get(ControlCounters.SLOW_CLIENTS)).isEqualTo(1);
+        }
+        LineClient other = tcpClient();
+        assertThat(other.untilStatus()).last().isEqualTo("ok");
+    }
+
+    @Test
     void tcpAndUnixEndpointsServeTogether() throws Exception {
         Path path = dir.resolve("ro.sock");
         start(LocalServer.tcp(0, true), LocalServer.unix(path.toString(), false));
