@@ -2,6 +2,7 @@ package org.jbabel.control;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
@@ -281,7 +282,7 @@ public final class BabeldText {
             return build(() -> RouterId.parse(w));
         }
 
-        <T> T build(java.util.function.Supplier<T> s) {
+        <T> T build(Supplier<T> s) {
             try {
                 return s.get();
             } catch (IllegalArgumentException e) {

@@ -7,6 +7,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.jbabel.config.ConfigException;
 import org.jbabel.config.RuntimeStatement;
@@ -102,7 +103,7 @@ public final class ControlProtocol {
         for (int i = offset; i < offset + length; i++) {
             byte b = data[i];
             if (b == '\n') {
-                byte[] line = java.util.Arrays.copyOf(pending, pendingLength);
+                byte[] line = Arrays.copyOf(pending, pendingLength);
                 pendingLength = 0;
                 if (!handle(line, out)) {
                     ended = true;

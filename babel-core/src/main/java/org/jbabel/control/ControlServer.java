@@ -33,7 +33,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jbabel.config.LocalServer;
 
@@ -75,7 +77,7 @@ public final class ControlServer implements AutoCloseable {
     private final List<Path> socketFiles = new ArrayList<>();
     private final Set<Client> served = new LinkedHashSet<>(); // on the executor only
     private final Object admission = new Object();
-    private final Set<Channel> all = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Channel> all = ConcurrentHashMap.newKeySet();
     private final ArrayDeque<Client> waiting = new ArrayDeque<>(); // under admission
     private int admitted; // under admission
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
@@ -168,15 +170,17 @@ public final class ControlServer implements AutoCloseable {
         if ((mode & S_IFMT) != S_IFSOCK) {
             throw new IOException(file + " exists and is not a socket");
         }
+        boolean live;
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             probe.connect(UnixDomainSocketAddress.of(file));
-            throw new IOException("another server is listening on " + file);
+            live = true;
         } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("another server")) {
-                throw e;
-            }
-            Files.deleteIfExists(file);
+            live = false;
         }
+        if (live) {
+            throw new IOException("another server is listening on " + file);
+        }
+        Files.deleteIfExists(file);
     }
 
     /** The bound TCP addresses, in endpoint order (useful when port 0 was asked for). */
@@ -344,7 +348,11 @@ public final class ControlServer implements AutoCloseable {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             all.remove(channel);
-            loop.execute(() -> served.remove(this));
+            try {
+                loop.execute(() -> served.remove(this));
+            } catch (RejectedExecutionException e) {
+                // the daemon's loop has stopped: nothing is served any more
+            }
             leave(this);
         }
 
@@ -364,7 +372,7 @@ public final class ControlServer implements AutoCloseable {
                         channel.close();
                     }
                 });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 channel.close();
             }
         }

@@ -1,5 +1,7 @@
 package org.jbabel.control;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -20,7 +22,7 @@ public record StateSnapshot(NodeInfo node, List<InterfaceEntry> interfaces, List
         neighbours = List.copyOf(neighbours);
         xroutes = List.copyOf(xroutes);
         routes = List.copyOf(routes);
-        counters = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(counters));
+        counters = Collections.unmodifiableSortedMap(new TreeMap<>(counters));
     }
 
     /** A snapshot of a node with nothing yet. */
@@ -30,7 +32,7 @@ public record StateSnapshot(NodeInfo node, List<InterfaceEntry> interfaces, List
 
     /** All entries in dump order: interfaces, neighbours, xroutes, routes. */
     public List<Entry> entries() {
-        var all = new java.util.ArrayList<Entry>(
+        var all = new ArrayList<Entry>(
                 interfaces.size() + neighbours.size() + xroutes.size() + routes.size());
         all.addAll(interfaces);
         all.addAll(neighbours);

@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jbabel.wire.IpAddress;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,8 +40,7 @@ final class CtlCommand implements Callable<Integer> {
     /** The port Gluon, OpenWrt and Freifunk set up for babeld's local interface. */
     static final int DEFAULT_PORT = 33123;
 
-    private static final InetAddress IPV6_LOOPBACK =
-            org.jbabel.wire.IpAddress.parse("::1").toInetAddress();
+    private static final InetAddress IPV6_LOOPBACK = IpAddress.parse("::1").toInetAddress();
 
     enum Request { dump, monitor }
 
