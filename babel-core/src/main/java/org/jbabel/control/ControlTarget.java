@@ -1,0 +1,59 @@
+package org.jbabel.control;
+
+import java.util.Map;
+import org.jbabel.config.KeyConfig;
+import org.jbabel.config.RuntimeStatement;
+
+/**
+ * What the control socket controls: the daemon implements it. Every method is called on the executor given to
+ * {@link ControlServer} (the daemon's event loop), never concurrently.
+ */
+public interface ControlTarget {
+
+    /** The current state, for {@code dump} and for monitor events. */
+    StateSnapshot snapshot();
+
+    /** The node's banner information; by default taken from a snapshot. */
+    default NodeInfo node() {
+        return snapshot().node();
+    }
+
+    /**
+     * Applies a runtime configuration statement (never dump, monitor, unmonitor or quit, which the session
+     * handles itself).
+     */
+    Result apply(RuntimeStatement statement);
+
+    /** The keys defined so far, which an {@code interface ... key NAME} line may refer to. */
+    default Map<String, KeyConfig> keys() {
+        return Map.of();
+    }
+
+    /**
+     * The outcome of a runtime statement: {@code ok}, or {@code no} with an optional message.
+     *
+     * @param ok whether the statement was applied
+     * @param message why not (printed after {@code no}), or null
+     */
+    record Result(boolean ok, String message) {
+
+        /** The statement was applied. */
+        public static final Result OK = new Result(true, null);
+
+        /** The statement was not applied, for the given reason. */
+        public static Result no(String message) {
+            return new Result(false, message);
+        }
+
+        /** The status line: {@code ok}, {@code no} or {@code no <message>}. */
+        public String statusLine() {
+            if (ok) {
+                return "ok";
+            }
+            if (message == null || message.isBlank()) {
+                return "no";
+            }
+            return "no " + message.replaceAll("[\\r\\n]+", " ").strip();
+        }
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * The local control socket: babeld's line protocol ({@code dump}, {@code monitor}, runtime configuration) and
+ * the same state as JSON.
+ *
+ * <p>The model ({@link org.jbabel.control.StateSnapshot} and its entries) is independent of the engine: the daemon
+ * builds snapshots through {@link org.jbabel.control.ControlTarget}. {@link org.jbabel.control.BabeldText} and
+ * {@link org.jbabel.control.JsonFormat} print them, {@link org.jbabel.control.StateDiff} turns two snapshots into
+ * {@code add}/{@code change}/{@code flush} events, {@link org.jbabel.control.ControlProtocol} is one client's
+ * session as a sans-IO state machine, and {@link org.jbabel.control.ControlServer} runs sessions over TCP on
+ * [::1] and UNIX domain sockets with netty.
+ */
+package org.jbabel.control;
