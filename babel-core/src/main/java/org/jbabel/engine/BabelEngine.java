@@ -700,11 +700,14 @@ public final class BabelEngine {
                     }
                     retract(r);
                     r.expiresAt = now + BabelConstants.ROUTE_HOLD_MIN;
-                } else if (!r.retracted() && !r.refreshRequested && now >= r.refreshRequestAt && s.selected == r) {
+                } else if (!r.retracted() && !r.refreshRequested && now >= r.refreshRequestAt) {
+                    // Only the selected route is worth a refresh request; the others just expire.
                     r.refreshRequested = true;
-                    Tlv.RouteRequest req = new Tlv.RouteRequest(requestEncoding(r.key.prefix()), r.key.prefix(),
-                            r.key.source(), List.of());
-                    buffers.add(r.neighbour.iface, r.neighbour.address, req, urgent());
+                    if (s.selected == r) {
+                        Tlv.RouteRequest req = new Tlv.RouteRequest(requestEncoding(r.key.prefix()), r.key.prefix(),
+                                r.key.source(), List.of());
+                        buffers.add(r.neighbour.iface, r.neighbour.address, req, urgent());
+                    }
                 }
                 next = Math.min(next, r.expiresAt);
                 if (!r.refreshRequested && !r.retracted()) {

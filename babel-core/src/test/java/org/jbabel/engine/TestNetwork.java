@@ -168,6 +168,7 @@ final class TestNetwork {
     }
 
     void runUntil(long end) {
+        int stalled = 0;
         while (true) {
             long next = Long.MAX_VALUE;
             if (!inFlight.isEmpty()) {
@@ -181,6 +182,12 @@ final class TestNetwork {
             if (next > end) {
                 now = end;
                 return;
+            }
+            if (next <= now && ++stalled > 100_000) {
+                throw new AssertionError("an engine keeps asking to be woken at " + now + " without progress");
+            }
+            if (next > now) {
+                stalled = 0;
             }
             now = Math.max(now, next);
             while (!inFlight.isEmpty() && inFlight.peek().time() <= now) {
