@@ -501,10 +501,8 @@ public final class BabelEngine {
             }
         }
         Announcement before = announcement(key);
-        boolean isNew = r == null;
-        if (isNew) {
+        if (r == null) {
             r = routes.add(key, n);
-            r.smoothed = INFINITY;
         }
         r.routerId = rid;
         r.seqno = seqno;

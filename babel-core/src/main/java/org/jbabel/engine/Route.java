@@ -27,9 +27,13 @@ final class Route {
     int smoothed;
     long smoothedAt;
 
+    /** A route starts out retracted; its first update makes it usable. */
     Route(RouteKey key, Neighbour neighbour) {
         this.key = key;
         this.neighbour = neighbour;
+        this.refmetric = INFINITY;
+        this.metric = INFINITY;
+        this.smoothed = INFINITY;
     }
 
     boolean retracted() {
