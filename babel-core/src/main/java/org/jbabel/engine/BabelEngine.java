@@ -245,8 +245,10 @@ public final class BabelEngine {
             return Long.MAX_VALUE;
         }
         long next = started ? nextHousekeeping : Long.MAX_VALUE;
-        for (Interfaces.Iface i : interfaces.allUp()) {
-            next = Math.min(next, Math.min(i.nextHello, i.nextUpdate));
+        for (Interfaces.Iface i : interfaces.all()) {
+            if (i.up()) {
+                next = Math.min(next, Math.min(i.nextHello, i.nextUpdate));
+            }
         }
         next = Math.min(next, buffers.nextDeadline());
         next = Math.min(next, requests.nextDeadline());

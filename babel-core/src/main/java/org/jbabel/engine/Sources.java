@@ -13,7 +13,12 @@ import org.jbabel.wire.RouterId;
  * we have announced a route for. It decides feasibility, the condition that keeps Babel loop-free.
  */
 final class Sources {
-    private record Key(RouteKey route, RouterId routerId) {}
+    private record Key(RouteKey route, RouterId routerId) {
+        @Override
+        public int hashCode() {
+            return route.hashCode() * 31 + Long.hashCode(routerId.value());
+        }
+    }
 
     /** A feasibility distance and when it was last used. */
     static final class Source {
