@@ -111,14 +111,19 @@ public final class BabelEngine {
         if (!enter(now)) {
             return;
         }
-        Interfaces.Iface existing = interfaces.up(iface.name());
+        boolean firstTime = interfaces.get(iface.name()) == null;
+        boolean wasUp = interfaces.up(iface.name()) != null;
         Interfaces.Iface i = interfaces.bringUp(iface);
-        if (existing == null) {
-            i.helloSeqno = random.nextInt(0x10000);
+        if (!wasUp) {
+            if (firstTime) {
+                i.helloSeqno = random.nextInt(0x10000);
+                // Clears whatever a previous incarnation of this node left at the neighbours (not on a mere
+                // interface flap, where it would only cause churn).
+                buffers.add(i, IpAddress.BABEL_GROUP, wildcardRetraction(), urgent());
+            }
             i.nextUpdate = this.now + jitter(i.updateInterval());
-            // babeld's start-up: a wildcard retraction (clears what a previous incarnation left behind), a Hello
-            // and a wildcard request; a second Hello follows at once so that 2-out-of-3 neighbours see us.
-            buffers.add(i, IpAddress.BABEL_GROUP, wildcardRetraction(), urgent());
+            // babeld's start-up: a Hello and a wildcard request; a second Hello follows at once so that
+            // 2-out-of-3 neighbours see us without waiting for the next interval.
             sendHello(i);
             buffers.add(i, IpAddress.BABEL_GROUP,
                     new Tlv.RouteRequest(AddressEncoding.WILDCARD, Prefix.V6_DEFAULT, Prefix.V6_DEFAULT, List.of()),
@@ -412,9 +417,7 @@ public final class BabelEngine {
         Neighbour n = neighbours.get(i.name(), source);
         if (n == null) {
             n = neighbours.create(i, source);
-            // Let the newcomer hear two of our Hellos soon, so it sees us without waiting 2 intervals.
-            i.nextHello = Math.min(i.nextHello, now + BabelConstants.URGENT_DELAY);
-            i.startupHelloPending = true;
+            hurryHellos(i);
             events.add(new NeighbourChange(ChangeKind.ADDED, n.view()));
         }
         HelloHistory history = h.unicast() ? n.unicast : n.multicast;
@@ -541,8 +544,12 @@ public final class BabelEngine {
                 counters.increment(Counter.UNKNOWN_NEIGHBOUR);
                 return;
             }
-            buffers.add(i, IpAddress.BABEL_GROUP, ihu(n), urgent());
-            // A neighbour that is not bidirectional yet gets the table when it becomes so (fast start).
+            if (n.heard) {
+                buffers.add(i, IpAddress.BABEL_GROUP, ihu(n), urgent());
+            }
+            // The requester has just (re)started on this link and needs two of our Hellos to count us as a
+            // neighbour; it gets the table now if it is bidirectional, else when it becomes so (fast start).
+            hurryHellos(i);
             if (n.bidirectional()) {
                 dumpTo(n);
             }
@@ -608,7 +615,7 @@ public final class BabelEngine {
         int oldTx = n.txcost;
         boolean wasBidirectional = n.bidirectional();
         boolean costChanged = n.recompute(now);
-        if ((oldRx >= INFINITY) != (n.rxcost >= INFINITY)) {
+        if ((oldRx >= INFINITY) != (n.rxcost >= INFINITY) && n.heard) {
             // Tell the neighbour at once that we hear it (or no longer do).
             buffers.add(n.iface, IpAddress.BABEL_GROUP, ihu(n), urgent());
         }
@@ -929,9 +936,20 @@ public final class BabelEngine {
                 new Tlv.Hello(0, i.helloSeqno, Time.toCentis(i.helloInterval()), List.of()), urgent());
         boolean everyone = i.helloSeqno % BabelConstants.IHU_EVERY_NTH_HELLO == 0;
         for (Neighbour n : neighbours.on(i.name())) {
-            if (everyone || n.marginal()) {
+            if (n.heard && (everyone || n.marginal())) {
                 buffers.add(i, IpAddress.BABEL_GROUP, ihu(n), urgent());
             }
+        }
+    }
+
+    /**
+     * Brings the next two Hellos on an interface forward, so that a neighbour that just appeared hears us twice
+     * at once (what 2-out-of-3 needs) instead of over two Hello intervals. At most one pair per event.
+     */
+    private void hurryHellos(Interfaces.Iface i) {
+        if (i.nextHello > now + BabelConstants.STARTUP_HELLO_DELAY) {
+            i.nextHello = now + BabelConstants.URGENT_DELAY;
+            i.startupHelloPending = true;
         }
     }
 

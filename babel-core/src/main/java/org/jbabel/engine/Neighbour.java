@@ -18,6 +18,12 @@ final class Neighbour {
     long ihuTime;
     long ihuInterval;
     int rxcost = INFINITY;
+    /**
+     * Whether we ever heard the neighbour well enough for a finite rxcost. Until then we send it no IHU: an IHU
+     * with an infinite rxcost would only make a neighbour that knew us from before drop our routes while we are
+     * still counting its Hellos (after our restart or an interface flap).
+     */
+    boolean heard;
     int cost = INFINITY;
     /** When we last sent this neighbour our whole table by unicast (fast start, wildcard request). */
     long lastFullDump = Long.MIN_VALUE;
@@ -58,6 +64,7 @@ final class Neighbour {
             rx = Math.min(rx, LinkCost.rxcost(type, unicast.reach(), now - unicast.lastHello()));
         }
         rxcost = rx;
+        heard |= rx < INFINITY;
         if (txcost < INFINITY && ihuExpired(now)) {
             txcost = INFINITY;
         }

@@ -241,4 +241,29 @@ class RoutingBehaviourTest {
         }
         assertThat(b.fib(X)).isNull();
     }
+
+    @Test
+    void shortInterfaceFlapDoesNotRetractRoutesAtTheNeighbour() {
+        TestNetwork net = new TestNetwork(11);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        a.originate(X);
+        b.originate("2001:db8:b::/48");
+        net.link("eth0", InterfaceType.WIRED, a, b);
+        net.run(Time.seconds(10));
+        int mark = b.log.size();
+
+        a.engine.interfaceDown(net.now, "eth0");
+        net.drain(a);
+        assertThat(a.fib("2001:db8:b::/48")).isNull();
+        net.run(Time.seconds(2));
+        a.engine.interfaceUp(net.now, a.ifaces.get("eth0"));
+        net.drain(a);
+        net.run(Time.seconds(1));
+
+        assertThat(a.fib("2001:db8:b::/48")).isNotNull();
+        assertThat(b.log.subList(mark, b.log.size())).noneMatch(x -> x instanceof Action.FibUpdate f
+                && f.op() == Action.FibOp.REMOVE);
+        assertThat(b.fib(X)).isNotNull();
+    }
 }
