@@ -27,10 +27,6 @@ final class HelloHistory {
         return lastHello;
     }
 
-    long interval() {
-        return interval;
-    }
-
     /** A Hello with this seqno and interval (engine time, 0 for unscheduled Hellos) arrived. */
     void receive(long now, int helloSeqno, long helloInterval) {
         if (!known) {

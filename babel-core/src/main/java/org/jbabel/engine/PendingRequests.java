@@ -42,10 +42,6 @@ final class PendingRequests {
 
     private final Map<RouteKey, Pending> table = new LinkedHashMap<>();
 
-    Pending get(RouteKey key) {
-        return table.get(key);
-    }
-
     /**
      * Whether an equivalent request (same source, a seqno at least as new) is already in flight: still to be
      * resent, or sent less than {@link BabelConstants#REQUEST_DUPLICATE_WINDOW} ago.
@@ -76,10 +72,6 @@ final class PendingRequests {
             return p;
         }
         return null;
-    }
-
-    void forget(RouteKey key) {
-        table.remove(key);
     }
 
     /** Requests to resend now (their schedule advanced); requests whose resends are exhausted are dropped. */

@@ -103,22 +103,6 @@ final class SendBuffers {
         }
     }
 
-    /** Flushes everything buffered for an interface now. */
-    void flushInterface(String ifname) {
-        List<Buffer> list = new ArrayList<>();
-        Iterator<Buffer> it = buffers.values().iterator();
-        while (it.hasNext()) {
-            Buffer b = it.next();
-            if (b.iface.name().equals(ifname)) {
-                list.add(b);
-                it.remove();
-            }
-        }
-        for (Buffer b : list) {
-            flush(b);
-        }
-    }
-
     /** Drops everything buffered for an interface (it went down). */
     void discardInterface(String ifname) {
         buffers.values().removeIf(b -> b.iface.name().equals(ifname));

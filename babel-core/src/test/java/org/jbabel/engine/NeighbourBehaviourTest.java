@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jbabel.wire.AddressEncoding;
+import org.jbabel.wire.IpAddress;
+import org.jbabel.wire.Tlv;
 import org.junit.jupiter.api.Test;
 
 class NeighbourBehaviourTest {
@@ -34,7 +37,7 @@ class NeighbourBehaviourTest {
         net.link("lan", InterfaceType.WIRED, a, b);
         net.run(Time.seconds(30));
         net.link("lan").nodes.add(c);
-        c.ifaces.put("lan", new InterfaceConfig("lan", 9, org.jbabel.wire.IpAddress.v6(0xfe80_0000_0000_0000L, 0x99),
+        c.ifaces.put("lan", new InterfaceConfig("lan", 9, IpAddress.v6(0xfe80_0000_0000_0000L, 0x99),
                 null, 1500, InterfaceType.WIRED, Time.seconds(4), Time.seconds(16)));
         c.engine.interfaceUp(net.now, c.ifaces.get("lan"));
         net.drain(c);
@@ -96,5 +99,46 @@ class NeighbourBehaviourTest {
         net.run(Time.seconds(120));
         assertThat(a.neighbour(b, "eth0")).isNull();
         assertThat(a.engine.routes()).isEmpty();
+    }
+
+    @Test
+    void unicastHellosFillTheirOwnHistory() {
+        TestNetwork net = new TestNetwork(15);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        net.link("eth0", InterfaceType.WIRED, a, b);
+        net.run(Time.seconds(1));
+        a.inject(b, "eth0", a.linkLocal("eth0"), new Tlv.Hello(
+                Tlv.Hello.FLAG_UNICAST, 7, 400, List.of()));
+        assertThat(a.neighbour(b, "eth0").unicastReach()).isEqualTo(0x8000);
+        assertThat(a.neighbour(b, "eth0").reach()).isNotZero();
+    }
+
+    @Test
+    void ihuForAnotherNodeIsIgnored() {
+        TestNetwork net = new TestNetwork(16);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        net.link("eth0", InterfaceType.WIRED, a, b);
+        net.run(Time.seconds(1));
+        a.inject(b, "eth0", IpAddress.BABEL_GROUP, new Tlv.Ihu(
+                AddressEncoding.IPV6_LINK_LOCAL, 500, 1200,
+                IpAddress.parse("fe80::dead"), List.of()));
+        assertThat(a.neighbour(b, "eth0").txcost()).isEqualTo(96);
+        assertThat(a.engine.counters().get(EngineCounters.Counter.IHU_NOT_FOR_US)).isEqualTo(1);
+    }
+
+    @Test
+    void noSendEverCarriesTwoHellos() {
+        TestNetwork net = new TestNetwork(17);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        TestNetwork.Node c = net.node("c");
+        net.link("lan", InterfaceType.WIRELESS, a, b, c);
+        net.run(Time.seconds(60));
+        for (TestNetwork.Node n : List.of(a, b, c)) {
+            assertThat(n.sends()).isNotEmpty().allSatisfy(s -> assertThat(
+                    s.tlvs().stream().filter(t -> t instanceof Tlv.Hello).count()).isLessThanOrEqualTo(1));
+        }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.jbabel.wire.AddressEncoding;
+import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
 import org.jbabel.wire.Tlv;
@@ -247,7 +248,7 @@ class RequestBehaviourTest {
                 new Tlv.Update(AddressEncoding.IPV6, 0, Prefix.parse("2001:db8:7::/48"), NONE, 1600, 1, 0, null,
                         null, List.of()),
                 new Tlv.Update(AddressEncoding.IPV4, 0, Prefix.parse("10.9.0.0/16"), Prefix.zero(
-                        org.jbabel.wire.Family.V4), 1600, 1, 0, c.engine.routerId(), null, List.of()));
+                        Family.V4), 1600, 1, 0, c.engine.routerId(), null, List.of()));
         EngineCounters k = b.engine.counters();
         assertThat(k.get(EngineCounters.Counter.MARTIAN)).isEqualTo(1);
         assertThat(k.get(EngineCounters.Counter.FAMILY_MISMATCH)).isEqualTo(1);
