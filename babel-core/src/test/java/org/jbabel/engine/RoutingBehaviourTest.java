@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.jbabel.wire.AddressEncoding;
+import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
 import org.jbabel.wire.Tlv;
 import org.junit.jupiter.api.Test;
@@ -265,5 +266,26 @@ class RoutingBehaviourTest {
         assertThat(b.log.subList(mark, b.log.size())).noneMatch(x -> x instanceof Action.FibUpdate f
                 && f.op() == Action.FibOp.REMOVE);
         assertThat(b.fib(X)).isNotNull();
+    }
+
+    @Test
+    void ipv4RoutesUseAe1WithTheInterfaceAddressAsNextHopWhereThereIsOne() {
+        TestNetwork net = new TestNetwork(12);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        net.link("eth0", InterfaceType.WIRED, a, b);
+        InterfaceConfig plain = a.ifaces.get("eth0");
+        InterfaceConfig withV4 = new InterfaceConfig(plain.name(), plain.ifindex(), plain.linkLocal(),
+                IpAddress.parse("10.0.0.1"), plain.mtu(), plain.type(), plain.helloInterval(), plain.updateInterval());
+        a.ifaces.put("eth0", withV4);
+        a.engine.interfaceUp(net.now, withV4);
+        a.originate("10.0.1.0/24");
+        net.run(Time.seconds(1));
+
+        assertThat(a.sentTlvs()).anySatisfy(t -> assertThat(t).isInstanceOfSatisfying(Tlv.Update.class, u -> {
+            assertThat(u.ae()).isEqualTo(AddressEncoding.IPV4);
+            assertThat(u.nextHop()).isEqualTo(IpAddress.parse("10.0.0.1"));
+        }));
+        assertThat(b.fib("10.0.1.0/24").nextHop()).isEqualTo(IpAddress.parse("10.0.0.1"));
     }
 }
