@@ -214,6 +214,9 @@ final class TestNetwork {
 
     /** Takes a node's actions: Sends go on the wire, FibUpdates into its FIB mirror. */
     void drain(Node n) {
+        if (n.engine.counters().get(EngineCounters.Counter.TLV_ERROR) != 0) {
+            throw new AssertionError(n + ": processing a TLV threw inside the engine");
+        }
         n.wakeup = n.engine.nextWakeup();
         for (Action a : n.engine.pollActions()) {
             n.log.add(a);
