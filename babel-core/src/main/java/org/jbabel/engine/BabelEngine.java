@@ -1,73 +1,1020 @@
 package org.jbabel.engine;
 
+import static org.jbabel.engine.BabelConstants.INFINITY;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.random.RandomGenerator;
+import org.jbabel.engine.EngineCounters.Counter;
+import org.jbabel.wire.AddressEncoding;
+import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Packet;
+import org.jbabel.wire.Prefix;
 import org.jbabel.wire.RouterId;
+import org.jbabel.wire.Tlv;
 
 /**
  * The RFC 8966 protocol engine: a sans-IO state machine. It owns no thread, socket, clock or kernel handle; every
  * input carries the time ({@link Time}, nanoseconds of a monotonic clock), and what must happen is collected as
  * {@link Action}s that the driver takes with {@link #pollActions()}. Call {@link #tick(long)} no later than
  * {@link #nextWakeup()}.
+ *
+ * <p>The engine is a facade: each protocol table is its own class ({@link Interfaces}, {@link Neighbours},
+ * {@link Sources}, {@link Routes}, {@link LocalRoutes}, {@link PendingRequests}, and {@link SendBuffers} for
+ * what is on its way out); this class routes events to them and keeps them consistent. Jitter comes only from
+ * the {@link RandomGenerator} given to the constructor, and every table iterates in insertion order, so a run
+ * with the same seed and the same inputs produces the same actions.
+ *
+ * <p>Deliberate differences from babeld, all within RFC 8966: a route that expires is retracted (and its
+ * neighbours told) before it is forgotten; a neighbour that becomes bidirectional gets our whole table at once
+ * by unicast ("fast start", at most once per {@link BabelConstants#FULL_DUMP_HOLDOFF}); an unfeasible update for
+ * the selected route from its own source is ignored and answered with a seqno request instead of being applied;
+ * retracted routes are removed from the FIB rather than kept as unreachable routes; new and lost routes are
+ * announced urgently.
  */
 public final class BabelEngine {
 
+    /** What we announce for a key: the local route, the selected learned route, or nothing (null). */
+    private record Announcement(RouterId routerId, int seqno, int metric) {}
+
+    /** What the FIB holds for a key, as far as we told the driver. */
+    private record Installed(IpAddress nextHop, String ifname, int metric) {}
+
+    private final RouterId routerId;
+    private int seqno;
+    private final EngineConfig config;
+    private final RandomGenerator random;
+    private final int halfLife;
+
+    private final List<Action> actions = new ArrayList<>();
+    private final Interfaces interfaces = new Interfaces();
+    private final Neighbours neighbours = new Neighbours();
+    private final Sources sources = new Sources();
+    private final Routes routes = new Routes();
+    private final LocalRoutes localRoutes = new LocalRoutes();
+    private final PendingRequests requests = new PendingRequests();
+    private final UpdateResends resends = new UpdateResends();
+    private final SendBuffers buffers;
+    private final EngineCounters counters = new EngineCounters();
+    private final Map<RouteKey, Installed> fib = new LinkedHashMap<>();
+    private final Map<RouteKey, SelectedRoute> published = new LinkedHashMap<>();
+
+    private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
+    private final Deque<Object> events = new ArrayDeque<>();
+    private boolean dispatching;
+
+    private boolean started;
+    private boolean stopped;
+    private long now;
+    private long nextHousekeeping;
+    private long nextRouteCheck = Long.MAX_VALUE;
+    private long nextSourceGc;
+
     public BabelEngine(RouterId routerId, int seqno, EngineConfig config, RandomGenerator random) {
-        throw new UnsupportedOperationException("engine under construction");
+        this.routerId = Objects.requireNonNull(routerId, "routerId");
+        this.seqno = seqno & 0xFFFF;
+        this.config = Objects.requireNonNull(config, "config");
+        this.random = Objects.requireNonNull(random, "random");
+        this.halfLife = (int) (config.smoothingHalfLife() / Time.seconds(1));
+        this.buffers = new SendBuffers(actions, this::compose);
+        actions.add(new Action.StateChanged(routerId, this.seqno));
     }
 
     public RouterId routerId() {
-        throw new UnsupportedOperationException();
+        return routerId;
     }
 
     public int seqno() {
-        throw new UnsupportedOperationException();
+        return seqno;
     }
 
+    /** The time of the latest event the engine has seen (the time extension calls are stamped with). */
+    public long now() {
+        return now;
+    }
+
+    public EngineCounters counters() {
+        return counters;
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Events
+
     public void interfaceUp(long now, InterfaceConfig iface) {
-        throw new UnsupportedOperationException();
+        if (!enter(now)) {
+            return;
+        }
+        boolean firstTime = interfaces.get(iface.name()) == null;
+        boolean wasUp = interfaces.up(iface.name()) != null;
+        Interfaces.Iface i = interfaces.bringUp(iface);
+        if (!wasUp) {
+            if (firstTime) {
+                i.helloSeqno = random.nextInt(0x10000);
+                // Clears whatever a previous incarnation of this node left at the neighbours (not on a mere
+                // interface flap, where it would only cause churn).
+                buffers.add(i, IpAddress.BABEL_GROUP, wildcardRetraction(), urgent());
+            }
+            i.nextUpdate = this.now + jitter(i.updateInterval());
+            // babeld's start-up: a Hello and a wildcard request; a second Hello follows at once so that
+            // 2-out-of-3 neighbours see us without waiting for the next interval.
+            sendHello(i);
+            buffers.add(i, IpAddress.BABEL_GROUP,
+                    new Tlv.RouteRequest(AddressEncoding.WILDCARD, Prefix.V6_DEFAULT, Prefix.V6_DEFAULT, List.of()),
+                    urgent());
+            i.nextHello = this.now + BabelConstants.STARTUP_HELLO_DELAY;
+            i.startupHelloPending = true;
+        }
+        for (Neighbour n : neighbours.on(i.name())) {
+            refreshNeighbour(n);
+        }
+        leave();
     }
 
     public void interfaceDown(long now, String ifname) {
-        throw new UnsupportedOperationException();
+        if (!enter(now)) {
+            return;
+        }
+        Interfaces.Iface i = interfaces.up(ifname);
+        if (i != null) {
+            interfaces.bringDown(i);
+            buffers.discardInterface(ifname);
+            for (Neighbour n : neighbours.on(ifname)) {
+                dropNeighbour(n);
+            }
+        }
+        leave();
     }
 
     /** A packet arrived on {@code ifname} from {@code source}, sent to {@code destination} (group or us). */
     public void receive(long now, String ifname, IpAddress source, IpAddress destination, Packet packet) {
-        throw new UnsupportedOperationException();
+        if (!enter(now)) {
+            return;
+        }
+        Interfaces.Iface i = interfaces.up(ifname);
+        if (i == null) {
+            counters.increment(Counter.UNKNOWN_INTERFACE);
+        } else if (source.family() != Family.V6 || !source.isLinkLocal()) {
+            counters.increment(Counter.NON_LINK_LOCAL_SOURCE);
+        } else if (source.equals(i.config().linkLocal())) {
+            counters.increment(Counter.OWN_PACKET);
+        } else {
+            boolean unicast = !destination.isMulticast();
+            for (Tlv tlv : packet.body()) {
+                try {
+                    handle(i, source, unicast, tlv);
+                } catch (RuntimeException e) {
+                    counters.increment(Counter.TLV_ERROR);
+                }
+            }
+        }
+        leave();
     }
 
     /** Originate (or change the metric of) a local route: redistribution and extensions come in here. */
     public void originate(long now, RouteKey key, int metric) {
-        throw new UnsupportedOperationException();
+        if (!enter(now)) {
+            return;
+        }
+        int m = Math.max(0, Math.min(INFINITY - 1, metric));
+        Announcement before = announcement(key);
+        localRoutes.put(key, m);
+        reselect(key);
+        announceChange(key, before, true);
+        leave();
     }
 
     public void withdraw(long now, RouteKey key) {
-        throw new UnsupportedOperationException();
+        if (!enter(now)) {
+            return;
+        }
+        if (localRoutes.contains(key)) {
+            Announcement before = announcement(key);
+            localRoutes.remove(key);
+            reselect(key);
+            announceChange(key, before, true);
+        }
+        leave();
     }
 
     public void tick(long now) {
-        throw new UnsupportedOperationException();
+        if (!enter(now)) {
+            return;
+        }
+        long t = this.now;
+        for (Interfaces.Iface i : interfaces.allUp()) {
+            if (t >= i.nextHello) {
+                sendHello(i);
+                if (i.startupHelloPending) {
+                    i.startupHelloPending = false;
+                    i.nextHello = t + BabelConstants.STARTUP_HELLO_DELAY;
+                } else {
+                    i.nextHello = t + jitter(i.helloInterval());
+                }
+            }
+            if (t >= i.nextUpdate) {
+                i.nextUpdate = t + jitter(i.updateInterval());
+                fullDump(i, IpAddress.BABEL_GROUP, normal());
+            }
+        }
+        for (PendingRequests.Pending p : requests.due(t)) {
+            transmitSeqnoRequest(p);
+        }
+        for (RouteKey key : resends.due(t)) {
+            sendUpdateEverywhere(key, urgent());
+        }
+        if (t >= nextHousekeeping) {
+            nextHousekeeping = t + BabelConstants.HOUSEKEEPING_INTERVAL;
+            checkNeighbours();
+        }
+        if (t >= nextRouteCheck) {
+            checkRoutes();
+        }
+        if (t >= nextSourceGc) {
+            nextSourceGc = t + BabelConstants.SOURCE_GC_INTERVAL;
+            sources.collectGarbage(t, routes::uses);
+        }
+        buffers.flushDue(t);
+        leave();
     }
 
     /** The latest time at which {@link #tick(long)} must be called. */
     public long nextWakeup() {
-        throw new UnsupportedOperationException();
+        if (stopped) {
+            return Long.MAX_VALUE;
+        }
+        long next = started ? nextHousekeeping : Long.MAX_VALUE;
+        for (Interfaces.Iface i : interfaces.all()) {
+            if (i.up()) {
+                next = Math.min(next, Math.min(i.nextHello, i.nextUpdate));
+            }
+        }
+        next = Math.min(next, buffers.nextDeadline());
+        next = Math.min(next, requests.nextDeadline());
+        next = Math.min(next, resends.nextDeadline());
+        next = Math.min(next, nextRouteCheck);
+        return Math.min(next, nextSourceGc);
     }
 
     /** The actions produced since the last call, in order. */
     public List<Action> pollActions() {
-        throw new UnsupportedOperationException();
+        List<Action> result = List.copyOf(actions);
+        actions.clear();
+        return result;
     }
 
     /** Retract everything and say goodbye on every interface (clean exit). */
     public void shutdown(long now) {
-        throw new UnsupportedOperationException();
+        if (!enter(now)) {
+            return;
+        }
+        for (Interfaces.Iface i : interfaces.allUp()) {
+            buffers.discardInterface(i.name());
+            i.helloSeqno = Seqno.plus(i.helloSeqno, 1);
+            actions.add(new Action.Send(i.name(), IpAddress.BABEL_GROUP, List.of(
+                    wildcardRetraction(),
+                    new Tlv.Hello(0, i.helloSeqno, BabelConstants.SHUTDOWN_HELLO_INTERVAL_CS, List.of()))));
+        }
+        for (Map.Entry<RouteKey, Installed> e : fib.entrySet()) {
+            Installed in = e.getValue();
+            actions.add(new Action.FibUpdate(Action.FibOp.REMOVE, e.getKey(), in.nextHop(), in.ifname(), in.metric()));
+        }
+        fib.clear();
+        stopped = true;
+        leave();
     }
 
+    // ------------------------------------------------------------------------------------------------------
+    // Views
+
+    /** The route in use for every key: the local route where we originate one, else the selected learned one. */
     public List<SelectedRoute> selectedRoutes() {
-        throw new UnsupportedOperationException();
+        return List.copyOf(published.values());
+    }
+
+    public List<NeighbourView> neighbours() {
+        List<NeighbourView> result = new ArrayList<>();
+        for (Neighbour n : neighbours.all()) {
+            result.add(n.view());
+        }
+        return result;
+    }
+
+    /** Every learned route, selected or not, retracted ones included. */
+    public List<RouteView> routes() {
+        List<RouteView> result = new ArrayList<>(routes.size());
+        for (Routes.Slot s : routes.slots()) {
+            for (Route r : s.routes) {
+                result.add(new RouteView(r.key, r.neighbour.address, r.neighbour.ifname(), r.routerId, r.seqno,
+                        r.metric, r.refmetric, r.smoothedMetric(now, halfLife), r.nextHop, s.selected == r,
+                        routes.feasible(r, sources), r.refreshedAt));
+            }
+        }
+        return result;
+    }
+
+    public List<LocalRouteView> localRoutes() {
+        List<LocalRouteView> result = new ArrayList<>();
+        for (Map.Entry<RouteKey, Integer> e : localRoutes.all().entrySet()) {
+            result.add(new LocalRouteView(e.getKey(), e.getValue()));
+        }
+        return result;
+    }
+
+    public List<InterfaceView> interfaces() {
+        List<InterfaceView> result = new ArrayList<>();
+        for (Interfaces.Iface i : interfaces.all()) {
+            result.add(i.view());
+        }
+        return result;
+    }
+
+    public void addListener(EngineListener listener) {
+        listeners.add(Objects.requireNonNull(listener));
+    }
+
+    public void removeListener(EngineListener listener) {
+        listeners.remove(listener);
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Entry and exit of every event
+
+    private boolean enter(long t) {
+        if (!started) {
+            started = true;
+            now = t;
+            nextHousekeeping = t + BabelConstants.HOUSEKEEPING_INTERVAL;
+            nextSourceGc = t + BabelConstants.SOURCE_GC_INTERVAL;
+        } else {
+            now = Math.max(now, t);
+        }
+        return !stopped;
+    }
+
+    /** Delivers the changes of this event to the listeners; re-entrant calls queue theirs behind. */
+    private void leave() {
+        if (dispatching) {
+            return;
+        }
+        if (listeners.isEmpty()) {
+            events.clear();
+            return;
+        }
+        dispatching = true;
+        try {
+            while (!events.isEmpty()) {
+                Object event = events.poll();
+                for (EngineListener l : listeners) {
+                    try {
+                        switch (event) {
+                            case RouteChange c -> l.routeChanged(c);
+                            case NeighbourChange c -> l.neighbourChanged(c);
+                            default -> throw new IllegalStateException("unknown event " + event);
+                        }
+                    } catch (RuntimeException e) {
+                        counters.increment(Counter.OBSERVER_ERROR);
+                    }
+                }
+            }
+        } finally {
+            dispatching = false;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Receiving
+
+    private void handle(Interfaces.Iface i, IpAddress source, boolean unicast, Tlv tlv) {
+        switch (tlv) {
+            case Tlv.Hello h -> onHello(i, source, h);
+            case Tlv.Ihu ihu -> onIhu(i, source, ihu);
+            case Tlv.Update u -> onUpdate(i, source, u);
+            case Tlv.RouteRequest r -> onRouteRequest(i, source, unicast, r);
+            case Tlv.SeqnoRequest s -> onSeqnoRequest(i, source, s);
+            case Tlv.AckRequest a -> buffers.add(i, source, new Tlv.Ack(a.opaque()),
+                    now + Math.min(BabelConstants.URGENT_DELAY, Time.centis(a.interval()) / 2));
+            case Tlv.Pad1 p -> { }
+            case Tlv.PadN p -> { }
+            case Tlv.Ack a -> { }
+            case Tlv.RouterIdTlv r -> { }
+            case Tlv.NextHop n -> { }
+            case Tlv.Mac m -> counters.increment(Counter.IGNORED_TLV);
+            case Tlv.Pc p -> counters.increment(Counter.IGNORED_TLV);
+            case Tlv.ChallengeRequest c -> counters.increment(Counter.IGNORED_TLV);
+            case Tlv.ChallengeReply c -> counters.increment(Counter.IGNORED_TLV);
+            case Tlv.Unknown u -> counters.increment(Counter.IGNORED_TLV);
+        }
+    }
+
+    private void onHello(Interfaces.Iface i, IpAddress source, Tlv.Hello h) {
+        Neighbour n = neighbours.get(i.name(), source);
+        if (n == null) {
+            n = neighbours.create(i, source);
+            hurryHellos(i);
+            events.add(new NeighbourChange(ChangeKind.ADDED, n.view()));
+        }
+        HelloHistory history = h.unicast() ? n.unicast : n.multicast;
+        history.receive(now, h.seqno(), Time.centis(h.interval()));
+        refreshNeighbour(n);
+    }
+
+    private void onIhu(Interfaces.Iface i, IpAddress source, Tlv.Ihu ihu) {
+        Neighbour n = neighbours.get(i.name(), source);
+        if (n == null) {
+            counters.increment(Counter.UNKNOWN_NEIGHBOUR);
+            return;
+        }
+        if (ihu.address() != null && !ihu.address().equals(i.config().linkLocal())) {
+            counters.increment(Counter.IHU_NOT_FOR_US);
+            return;
+        }
+        // A cost of 0 would make a route unfeasible against its own feasibility distance.
+        n.txcost = Math.max(1, ihu.rxcost());
+        n.ihuTime = now;
+        n.ihuInterval = Time.centis(ihu.interval());
+        refreshNeighbour(n);
+    }
+
+    private void onUpdate(Interfaces.Iface i, IpAddress source, Tlv.Update u) {
+        Neighbour n = neighbours.get(i.name(), source);
+        if (n == null) {
+            counters.increment(Counter.UNKNOWN_NEIGHBOUR);
+            return;
+        }
+        if (u.wildcard()) {
+            if (u.retraction()) {
+                for (Route r : routes.via(n)) {
+                    retract(r);
+                }
+            } else {
+                counters.increment(Counter.IGNORED_TLV);
+            }
+            return;
+        }
+        RouteKey key = routeKey(u.prefix(), u.sourcePrefix());
+        if (key == null) {
+            return;
+        }
+        if (routerId.equals(u.routerId())) {
+            counters.increment(Counter.OWN_ROUTER_ID);
+            return;
+        }
+        if (u.retraction()) {
+            Route r = routes.find(key, n);
+            if (r == null) {
+                counters.increment(Counter.UNKNOWN_RETRACTION);
+            } else {
+                retract(r);
+            }
+            return;
+        }
+        if (u.routerId() == null) {
+            counters.increment(Counter.NO_ROUTER_ID);
+            return;
+        }
+        IpAddress nextHop = u.nextHop();
+        if (u.ae() == AddressEncoding.IPV4) {
+            if (nextHop == null || nextHop.family() != Family.V4) {
+                counters.increment(Counter.NO_NEXT_HOP);
+                return;
+            }
+        } else if (nextHop == null || nextHop.family() != Family.V6) {
+            nextHop = source;
+        }
+        acquire(key, n, u.routerId(), u.seqno(), u.metric(), Time.centis(u.interval()), nextHop);
+    }
+
+    /** RFC 8966 §3.5.3: a finite update (router-id, seqno, metric) for a key from a neighbour. */
+    private void acquire(RouteKey key, Neighbour n, RouterId rid, int seqno, int refmetric, long interval,
+            IpAddress nextHop) {
+        boolean feasible = sources.feasible(key, rid, seqno, refmetric);
+        Route r = routes.find(key, n);
+        if (!feasible) {
+            counters.increment(Counter.UNFEASIBLE);
+            requestNewerSeqno(key, n, rid, seqno, refmetric);
+            // A new unfeasible route is not worth keeping, and an unfeasible update from the source of the
+            // selected route is ignored (so the selected route stays as it was until the request is answered).
+            if (r == null || (r == routes.selected(key) && rid.equals(r.routerId))) {
+                return;
+            }
+        }
+        Announcement before = announcement(key);
+        if (r == null) {
+            r = routes.add(key, n);
+        }
+        r.routerId = rid;
+        r.seqno = seqno;
+        r.refmetric = refmetric;
+        r.nextHop = nextHop;
+        r.refreshedAt = now;
+        long hold = Routes.holdTime(interval);
+        r.expiresAt = now + hold;
+        r.refreshRequestAt = now + hold * BabelConstants.ROUTE_REFRESH_REQUEST_EIGHTHS / 8;
+        r.refreshRequested = false;
+        nextRouteCheck = Math.min(nextRouteCheck, r.refreshRequestAt);
+        r.recomputeMetric(now, halfLife);
+        boolean requested = requests.satisfy(key, rid, seqno) != null;
+        reselect(key);
+        announceChange(key, before, requested);
+    }
+
+    /** A route was retracted by its neighbour (or expired): it stays, unusable, until it is forgotten. */
+    private void retract(Route r) {
+        if (r.retracted()) {
+            return;
+        }
+        Announcement before = announcement(r.key);
+        r.refmetric = INFINITY;
+        r.recomputeMetric(now, halfLife);
+        reselect(r.key);
+        announceChange(r.key, before, false);
+    }
+
+    private void onRouteRequest(Interfaces.Iface i, IpAddress source, boolean unicast, Tlv.RouteRequest req) {
+        Neighbour n = neighbours.get(i.name(), source);
+        if (req.wildcard()) {
+            if (n == null) {
+                counters.increment(Counter.UNKNOWN_NEIGHBOUR);
+                return;
+            }
+            if (n.heard) {
+                buffers.add(i, IpAddress.BABEL_GROUP, ihu(n), urgent());
+            }
+            // The requester has just (re)started on this link and needs two of our Hellos to count us as a
+            // neighbour; it gets the table now if it is bidirectional, else when it becomes so (fast start).
+            hurryHellos(i);
+            if (n.bidirectional()) {
+                dumpTo(n);
+            }
+            return;
+        }
+        RouteKey key = routeKey(req.prefix(), req.sourcePrefix());
+        if (key != null) {
+            buffers.addUpdate(i, unicast ? source : IpAddress.BABEL_GROUP, key, urgent());
+        }
+    }
+
+    private void onSeqnoRequest(Interfaces.Iface i, IpAddress source, Tlv.SeqnoRequest req) {
+        Neighbour requester = neighbours.get(i.name(), source);
+        if (requester == null) {
+            counters.increment(Counter.UNKNOWN_NEIGHBOUR);
+            return;
+        }
+        RouteKey key = routeKey(req.prefix(), req.sourcePrefix());
+        if (key == null || req.routerId() == null) {
+            return;
+        }
+        if (localRoutes.contains(key)) {
+            if (req.routerId().equals(routerId)
+                    && Seqno.greater(req.seqno(), seqno)
+                    && Seqno.minus(req.seqno(), seqno) <= BabelConstants.SEQNO_WINDOW) {
+                bumpSeqno();
+            }
+            sendUpdateEverywhere(key, urgent());
+            return;
+        }
+        Route selected = routes.selected(key);
+        if (selected == null) {
+            counters.increment(Counter.SEQNO_REQUEST_DROPPED);
+            return;
+        }
+        if (!selected.routerId.equals(req.routerId()) || Seqno.greaterOrEqual(selected.seqno, req.seqno())) {
+            buffers.addUpdate(i, IpAddress.BABEL_GROUP, key, urgent());
+            return;
+        }
+        if (req.hopCount() <= 1
+                || Seqno.minus(req.seqno(), selected.seqno) > BabelConstants.SEQNO_WINDOW
+                || requests.duplicate(key, req.routerId(), req.seqno(), now)) {
+            counters.increment(Counter.SEQNO_REQUEST_DROPPED);
+            return;
+        }
+        Route via = selected.neighbour == requester ? routes.bestOther(key, requester) : selected;
+        if (via == null) {
+            counters.increment(Counter.SEQNO_REQUEST_DROPPED);
+            return;
+        }
+        PendingRequests.Pending p = new PendingRequests.Pending(key, req.routerId(), req.seqno(), req.hopCount() - 1,
+                via.neighbour.ifname(), via.neighbour.address);
+        requests.record(p, now, resendDelay(via.neighbour.iface), BabelConstants.REQUEST_RESENDS);
+        transmitSeqnoRequest(p);
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Neighbours
+
+    /** Recomputes a neighbour's costs and carries the consequences to its routes and to the wire. */
+    private void refreshNeighbour(Neighbour n) {
+        int oldRx = n.rxcost;
+        int oldTx = n.txcost;
+        boolean wasBidirectional = n.bidirectional();
+        boolean costChanged = n.recompute(now);
+        if ((oldRx >= INFINITY) != (n.rxcost >= INFINITY) && n.heard) {
+            // Tell the neighbour at once that we hear it (or no longer do).
+            buffers.add(n.iface, IpAddress.BABEL_GROUP, ihu(n), urgent());
+        }
+        if (costChanged) {
+            // The routes still carry their old metrics: capture what we announced before recomputing them.
+            List<Route> affected = routes.via(n);
+            List<Announcement> before = new ArrayList<>(affected.size());
+            for (Route r : affected) {
+                before.add(announcement(r.key));
+            }
+            for (Route r : affected) {
+                r.recomputeMetric(now, halfLife);
+            }
+            for (int k = 0; k < affected.size(); k++) {
+                RouteKey key = affected.get(k).key;
+                reselect(key);
+                announceChange(key, before.get(k), false);
+            }
+        }
+        if (costChanged || oldRx != n.rxcost || oldTx != n.txcost) {
+            events.add(new NeighbourChange(ChangeKind.CHANGED, n.view()));
+        }
+        if (!wasBidirectional && n.bidirectional() && config.fastStart()) {
+            dumpTo(n);
+        }
+    }
+
+    private void checkNeighbours() {
+        for (Neighbour n : new ArrayList<>(neighbours.all())) {
+            n.multicast.accountMissed(now);
+            n.unicast.accountMissed(now);
+            if (n.dead(now)) {
+                dropNeighbour(n);
+            } else {
+                refreshNeighbour(n);
+            }
+        }
+    }
+
+    /** Forgets a neighbour and every route learned from it. */
+    private void dropNeighbour(Neighbour n) {
+        for (Route r : routes.via(n)) {
+            Announcement before = announcement(r.key);
+            routes.remove(r);
+            reselect(r.key);
+            announceChange(r.key, before, false);
+        }
+        neighbours.remove(n);
+        buffers.discard(n.ifname(), n.address);
+        n.cost = INFINITY;
+        events.add(new NeighbourChange(ChangeKind.REMOVED, n.view()));
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Routes
+
+    /** Re-runs route selection for a key and brings the FIB and the observers up to date. */
+    private void reselect(RouteKey key) {
+        Route chosen = routes.choose(key, now, halfLife, sources, localRoutes.contains(key));
+        routes.select(key, chosen);
+        Installed want = chosen == null ? null : new Installed(chosen.nextHop, chosen.neighbour.ifname(), chosen.metric);
+        Installed have = fib.get(key);
+        if (!Objects.equals(want, have)) {
+            if (want == null) {
+                fib.remove(key);
+                actions.add(new Action.FibUpdate(Action.FibOp.REMOVE, key, have.nextHop(), have.ifname(), have.metric()));
+            } else {
+                fib.put(key, want);
+                Action.FibOp op = have == null ? Action.FibOp.ADD : Action.FibOp.REPLACE;
+                actions.add(new Action.FibUpdate(op, key, want.nextHop(), want.ifname(), want.metric()));
+            }
+        }
+        publish(key);
+    }
+
+    /** Expires routes not refreshed in time (retracting them first), and asks for refreshes before that. */
+    private void checkRoutes() {
+        long next = Long.MAX_VALUE;
+        List<Routes.Slot> slots = new ArrayList<>(routes.slots());
+        for (Routes.Slot s : slots) {
+            for (Route r : new ArrayList<>(s.routes)) {
+                if (now >= r.expiresAt) {
+                    if (r.retracted()) {
+                        Announcement before = announcement(r.key);
+                        routes.remove(r);
+                        reselect(r.key);
+                        announceChange(r.key, before, false);
+                        continue;
+                    }
+                    retract(r);
+                    r.expiresAt = now + BabelConstants.ROUTE_HOLD_MIN;
+                } else if (!r.retracted() && !r.refreshRequested && now >= r.refreshRequestAt) {
+                    // Only the selected route is worth a refresh request; the others just expire.
+                    r.refreshRequested = true;
+                    if (s.selected == r) {
+                        Tlv.RouteRequest req = new Tlv.RouteRequest(requestEncoding(r.key.prefix()), r.key.prefix(),
+                                r.key.source(), List.of());
+                        buffers.add(r.neighbour.iface, r.neighbour.address, req, urgent());
+                    }
+                }
+                next = Math.min(next, r.expiresAt);
+                if (!r.refreshRequested && !r.retracted()) {
+                    next = Math.min(next, r.refreshRequestAt);
+                }
+            }
+        }
+        nextRouteCheck = next;
+    }
+
+    /**
+     * An unfeasible update arrived: ask its source, through the neighbour that sent it, for a newer seqno, if that
+     * could help (no route, the update is for our selected route, or it is much better than what we have).
+     */
+    private void requestNewerSeqno(RouteKey key, Neighbour n, RouterId rid, int seqno, int refmetric) {
+        Sources.Source src = sources.get(key, rid);
+        if (src == null || refmetric >= INFINITY || Seqno.minus(src.seqno, seqno) > BabelConstants.SEQNO_WINDOW) {
+            return;
+        }
+        Route selected = routes.selected(key);
+        boolean worthIt = selected == null
+                || (selected.neighbour == n && rid.equals(selected.routerId))
+                || selected.metric >= LinkCost.add(LinkCost.add(refmetric, n.cost),
+                        BabelConstants.UNFEASIBLE_REQUEST_GAIN);
+        if (worthIt) {
+            int want = src.metric >= INFINITY ? src.seqno : Seqno.plus(src.seqno, 1);
+            originateSeqnoRequest(key, rid, want, n);
+        }
+    }
+
+    /** Sends our own seqno request, unicast to {@code target} with resends, or multicast once when it is null. */
+    private void originateSeqnoRequest(RouteKey key, RouterId rid, int want, Neighbour target) {
+        if (requests.duplicate(key, rid, want, now)) {
+            return;
+        }
+        PendingRequests.Pending p = target == null
+                ? new PendingRequests.Pending(key, rid, want, BabelConstants.SEQNO_REQUEST_HOP_COUNT, null, null)
+                : new PendingRequests.Pending(key, rid, want, BabelConstants.SEQNO_REQUEST_HOP_COUNT, target.ifname(),
+                        target.address);
+        long delay = target == null ? BabelConstants.RESEND_INITIAL : resendDelay(target.iface);
+        requests.record(p, now, delay, target == null ? 0 : BabelConstants.REQUEST_RESENDS);
+        transmitSeqnoRequest(p);
+    }
+
+    private void transmitSeqnoRequest(PendingRequests.Pending p) {
+        Tlv.SeqnoRequest tlv = new Tlv.SeqnoRequest(requestEncoding(p.key.prefix()), p.seqno, p.hopCount, p.routerId,
+                p.key.prefix(), p.key.source(), List.of());
+        if (p.ifname == null) {
+            for (Interfaces.Iface i : interfaces.allUp()) {
+                buffers.add(i, IpAddress.BABEL_GROUP, tlv, urgent());
+            }
+        } else {
+            Interfaces.Iface i = interfaces.up(p.ifname);
+            if (i != null) {
+                buffers.add(i, p.destination, tlv, urgent());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Announcing
+
+    private Announcement announcement(RouteKey key) {
+        int local = localRoutes.metric(key);
+        if (local >= 0) {
+            return new Announcement(routerId, seqno, local);
+        }
+        Route r = routes.selected(key);
+        return r == null || !r.usable() ? null : new Announcement(r.routerId, r.seqno, r.metric);
+    }
+
+    /**
+     * What we announce for a key changed from {@code before}: send triggered updates by babeld's rules (urgent for
+     * a new source, a lost route or an answered request; nothing for small changes, which wait for the periodic
+     * update), and start a seqno request when a learned route is lost.
+     */
+    private void announceChange(RouteKey key, Announcement before, boolean urgentAnyway) {
+        Announcement after = announcement(key);
+        if (Objects.equals(before, after)) {
+            if (urgentAnyway && after != null) {
+                sendUpdateEverywhere(key, urgent());
+            }
+            return;
+        }
+        if (after == null) {
+            if (before != null) {
+                sendUpdateEverywhere(key, urgent());
+                resends.schedule(key, now);
+                if (!before.routerId().equals(routerId) && before.metric() <= INFINITY / 2) {
+                    requestLostRoute(key, before);
+                }
+            }
+            return;
+        }
+        if (before == null) {
+            sendUpdateEverywhere(key, urgent());
+            return;
+        }
+        if (!before.routerId().equals(after.routerId())) {
+            sendUpdateEverywhere(key, urgent());
+            resends.schedule(key, now);
+            return;
+        }
+        int oldMetric = before.metric();
+        int newMetric = after.metric();
+        if (urgentAnyway) {
+            sendUpdateEverywhere(key, urgent());
+        } else if (newMetric >= oldMetric + BabelConstants.URGENT_WORSENING
+                && oldMetric < BabelConstants.URGENT_WORSENING_CEILING) {
+            sendUpdateEverywhere(key, urgent());
+        } else if (newMetric < oldMetric && oldMetric - newMetric < BabelConstants.MINOR_IMPROVEMENT) {
+            // A modest improvement waits for the periodic update.
+        } else if (Math.abs(newMetric - oldMetric) >= BabelConstants.MINOR_CHANGE) {
+            sendUpdateEverywhere(key, normal());
+        }
+        if (newMetric >= oldMetric + BabelConstants.WORSENING_REQUEST) {
+            Tlv.RouteRequest req = new Tlv.RouteRequest(requestEncoding(key.prefix()), key.prefix(), key.source(),
+                    List.of());
+            for (Interfaces.Iface i : interfaces.allUp()) {
+                buffers.add(i, IpAddress.BABEL_GROUP, req, normal());
+            }
+        }
+    }
+
+    /** A learned route is gone: ask its source for a newer seqno via the best remaining neighbour, or everyone. */
+    private void requestLostRoute(RouteKey key, Announcement lost) {
+        Sources.Source src = sources.get(key, lost.routerId());
+        int want = src == null ? Seqno.plus(lost.seqno(), 1)
+                : src.metric >= INFINITY ? src.seqno : Seqno.plus(src.seqno, 1);
+        Route best = routes.bestOther(key, null);
+        originateSeqnoRequest(key, lost.routerId(), want, best == null ? null : best.neighbour);
+    }
+
+    private void bumpSeqno() {
+        seqno = Seqno.plus(seqno, 1);
+        actions.add(new Action.StateChanged(routerId, seqno));
+        for (RouteKey key : localRoutes.all().keySet()) {
+            publish(key);
+        }
+    }
+
+    private void sendUpdateEverywhere(RouteKey key, long deadline) {
+        for (Interfaces.Iface i : interfaces.allUp()) {
+            buffers.addUpdate(i, IpAddress.BABEL_GROUP, key, deadline);
+        }
+    }
+
+    /** Queues our whole table for one destination on one interface. */
+    private void fullDump(Interfaces.Iface i, IpAddress destination, long deadline) {
+        for (RouteKey key : localRoutes.all().keySet()) {
+            buffers.addUpdate(i, destination, key, deadline);
+        }
+        for (Routes.Slot s : routes.slots()) {
+            if (s.selected != null && !localRoutes.contains(s.key)) {
+                buffers.addUpdate(i, destination, s.key, deadline);
+            }
+        }
+    }
+
+    /** Our whole table by unicast to one neighbour, at most once per {@link BabelConstants#FULL_DUMP_HOLDOFF}. */
+    private void dumpTo(Neighbour n) {
+        if (n.lastFullDump != Long.MIN_VALUE && now - n.lastFullDump < BabelConstants.FULL_DUMP_HOLDOFF) {
+            return;
+        }
+        n.lastFullDump = now;
+        fullDump(n.iface, n.address, urgent());
+    }
+
+    /**
+     * Composes the update for a key on an interface when its buffer is flushed: the local route, the selected
+     * route (unless split horizon forbids it), or a retraction. Announcing a finite metric sets the feasibility
+     * distance.
+     */
+    private Tlv.Update compose(Interfaces.Iface i, RouteKey key) {
+        RouterId rid;
+        int sq;
+        int metric;
+        int local = localRoutes.metric(key);
+        Route r = routes.selected(key);
+        if (local >= 0) {
+            rid = routerId;
+            sq = seqno;
+            metric = local;
+        } else if (r != null && r.usable()) {
+            if (LinkCost.splitHorizon(i.config().type()) && r.neighbour.iface == i) {
+                return null;
+            }
+            rid = r.routerId;
+            sq = r.seqno;
+            metric = r.metric;
+            sources.announced(key, rid, sq, metric, now);
+        } else {
+            rid = routerId;
+            sq = seqno;
+            metric = INFINITY;
+        }
+        AddressEncoding ae;
+        IpAddress nextHop = null;
+        if (key.prefix().family() == Family.V6) {
+            ae = AddressEncoding.IPV6;
+        } else if (i.config().ipv4() != null) {
+            ae = AddressEncoding.IPV4;
+            nextHop = i.config().ipv4();
+        } else {
+            ae = AddressEncoding.IPV4_VIA_IPV6;
+        }
+        return new Tlv.Update(ae, 0, key.prefix(), key.source(), Time.toCentis(i.updateInterval()), sq, metric, rid,
+                nextHop, List.of());
+    }
+
+    private Tlv.Update wildcardRetraction() {
+        return new Tlv.Update(AddressEncoding.WILDCARD, 0, Prefix.V6_DEFAULT, Prefix.V6_DEFAULT, 0xFFFF, seqno,
+                INFINITY, routerId, null, List.of());
+    }
+
+    private void sendHello(Interfaces.Iface i) {
+        i.helloSeqno = Seqno.plus(i.helloSeqno, 1);
+        buffers.add(i, IpAddress.BABEL_GROUP,
+                new Tlv.Hello(0, i.helloSeqno, Time.toCentis(i.helloInterval()), List.of()), urgent());
+        boolean everyone = i.helloSeqno % BabelConstants.IHU_EVERY_NTH_HELLO == 0;
+        for (Neighbour n : neighbours.on(i.name())) {
+            if (n.heard && (everyone || n.marginal())) {
+                buffers.add(i, IpAddress.BABEL_GROUP, ihu(n), urgent());
+            }
+        }
+    }
+
+    /**
+     * Brings the next two Hellos on an interface forward, so that a neighbour that just appeared hears us twice
+     * at once (what 2-out-of-3 needs) instead of over two Hello intervals. At most one pair per event.
+     */
+    private void hurryHellos(Interfaces.Iface i) {
+        if (i.nextHello > now + BabelConstants.STARTUP_HELLO_DELAY) {
+            i.nextHello = now + BabelConstants.URGENT_DELAY;
+            i.startupHelloPending = true;
+        }
+    }
+
+    private Tlv.Ihu ihu(Neighbour n) {
+        AddressEncoding ae = n.address.isLinkLocal() ? AddressEncoding.IPV6_LINK_LOCAL : AddressEncoding.IPV6;
+        return new Tlv.Ihu(ae, n.rxcost, Time.toCentis(n.iface.ihuInterval()), n.address, List.of());
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Helpers
+
+    /** The route key of an update or request, or null (counted) when its prefixes are unusable. */
+    private RouteKey routeKey(Prefix prefix, Prefix source) {
+        if (prefix.family() != source.family()) {
+            counters.increment(Counter.FAMILY_MISMATCH);
+            return null;
+        }
+        if (prefix.isMartian() || (!source.isZeroLength() && source.isMartian())) {
+            counters.increment(Counter.MARTIAN);
+            return null;
+        }
+        return new RouteKey(prefix, source);
+    }
+
+    /** Requests for IPv4 prefixes always use AE 1, as babeld's do. */
+    private static AddressEncoding requestEncoding(Prefix prefix) {
+        return prefix.family() == Family.V4 ? AddressEncoding.IPV4 : AddressEncoding.IPV6;
+    }
+
+    private void publish(RouteKey key) {
+        SelectedRoute current;
+        int local = localRoutes.metric(key);
+        Route r = routes.selected(key);
+        if (local >= 0) {
+            current = new SelectedRoute(key, routerId, seqno, local, null, null, true);
+        } else if (r != null) {
+            current = new SelectedRoute(key, r.routerId, r.seqno, r.metric, r.nextHop, r.neighbour.ifname(), false);
+        } else {
+            current = null;
+        }
+        SelectedRoute old = current == null ? published.remove(key) : published.put(key, current);
+        if (Objects.equals(old, current)) {
+            return;
+        }
+        if (current == null) {
+            events.add(new RouteChange(ChangeKind.REMOVED, old));
+        } else {
+            events.add(new RouteChange(old == null ? ChangeKind.ADDED : ChangeKind.CHANGED, current));
+        }
+    }
+
+    private long resendDelay(Interfaces.Iface i) {
+        return Math.max(Time.millis(20), Math.min(BabelConstants.RESEND_INITIAL, i.helloInterval() / 2));
+    }
+
+    private long urgent() {
+        return now + BabelConstants.URGENT_DELAY;
+    }
+
+    private long normal() {
+        return now + jitter(BabelConstants.NORMAL_DELAY);
+    }
+
+    /** A duration randomised to 0.75–1.25 of itself. */
+    private long jitter(long d) {
+        return d * 3 / 4 + random.nextLong(d / 2 + 1);
     }
 }

@@ -1,0 +1,72 @@
+package org.jbabel.engine;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Named counters of what the engine dropped or refused, for the control socket. Every input the engine ignores
+ * increments exactly one of them.
+ */
+public final class EngineCounters {
+
+    /** What a counter counts. The counter's name is the constant's name in lower case. */
+    public enum Counter {
+        /** A packet from a source that is not an IPv6 link-local address. */
+        NON_LINK_LOCAL_SOURCE,
+        /** A packet on an interface that is not up. */
+        UNKNOWN_INTERFACE,
+        /** A packet we sent ourselves (multicast loop). */
+        OWN_PACKET,
+        /** A TLV other than Hello from an address we have no neighbour entry for. */
+        UNKNOWN_NEIGHBOUR,
+        /** An IHU addressed to someone else. */
+        IHU_NOT_FOR_US,
+        /** An update with our own router-id. */
+        OWN_ROUTER_ID,
+        /** An update or request with a martian prefix or source prefix. */
+        MARTIAN,
+        /** An update or request whose prefix and source prefix differ in family, or a wildcard with a source. */
+        FAMILY_MISMATCH,
+        /** A finite update without a router-id. */
+        NO_ROUTER_ID,
+        /** A finite IPv4 (AE 1) update without an IPv4 next hop. */
+        NO_NEXT_HOP,
+        /** An update we cannot accept (unfeasible and not for a new route). */
+        UNFEASIBLE,
+        /** A retraction for a route we do not have. */
+        UNKNOWN_RETRACTION,
+        /** A seqno request we did not forward (hop count, out of date, no route, duplicate). */
+        SEQNO_REQUEST_DROPPED,
+        /** A TLV the engine does not act on (unknown type, authentication TLVs, padding excluded). */
+        IGNORED_TLV,
+        /** A TLV whose processing failed unexpectedly; the rest of the packet is still processed. */
+        TLV_ERROR,
+        /** An extension observer threw; the engine carried on. */
+        OBSERVER_ERROR;
+
+        public String counterName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final long[] values = new long[Counter.values().length];
+
+    void increment(Counter c) {
+        values[c.ordinal()]++;
+    }
+
+    public long get(Counter c) {
+        return values[c.ordinal()];
+    }
+
+    /** All counters by name, in a fixed order. */
+    public Map<String, Long> snapshot() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (Counter c : Counter.values()) {
+            m.put(c.counterName(), values[c.ordinal()]);
+        }
+        return Collections.unmodifiableMap(m);
+    }
+}

@@ -1,0 +1,84 @@
+package org.jbabel.engine;
+
+/**
+ * The Hello history of one neighbour for one kind of Hello (multicast or unicast): a 16-bit reach bitmap (newest
+ * Hello in the most significant bit), the last seqno, the announced interval and the time of the last Hello.
+ * Missed Hellos are shifted in by {@link #accountMissed(long)} as time passes.
+ */
+final class HelloHistory {
+    private static final int LATE_HELLO_WINDOW = 7;
+
+    private int reach;
+    private int seqno;
+    private boolean known;
+    private long interval;
+    private long lastHello;
+    private int missedCounted;
+
+    int reach() {
+        return reach;
+    }
+
+    boolean known() {
+        return known;
+    }
+
+    long lastHello() {
+        return lastHello;
+    }
+
+    /** A Hello with this seqno and interval (engine time, 0 for unscheduled Hellos) arrived. */
+    void receive(long now, int helloSeqno, long helloInterval) {
+        if (!known) {
+            reach = 0x8000;
+            seqno = helloSeqno;
+            known = true;
+        } else {
+            int delta = Seqno.minus(helloSeqno, seqno);
+            if (delta > 0) {
+                reach = ((reach >>> Math.min(16, delta - 1)) >>> 1) | 0x8000;
+                seqno = helloSeqno;
+            } else if (delta >= -LATE_HELLO_WINDOW) {
+                // A late (reordered or delayed) Hello takes back its old slot.
+                reach |= 1 << (15 + delta);
+            } else {
+                // Far behind: the neighbour restarted.
+                reach = 0x8000;
+                seqno = helloSeqno;
+            }
+        }
+        reach &= 0xFFFF;
+        lastHello = now;
+        missedCounted = 0;
+        if (helloInterval > 0) {
+            interval = helloInterval;
+        }
+    }
+
+    /**
+     * Shift in the Hellos that should have arrived by now: the first 1.7 intervals after the last one, each
+     * further one a full interval later. Returns true when the history changed.
+     */
+    boolean accountMissed(long now) {
+        if (!known || interval <= 0) {
+            return false;
+        }
+        int expected = missedAt(now - lastHello);
+        if (expected <= missedCounted) {
+            return false;
+        }
+        int newlyMissed = expected - missedCounted;
+        reach = (reach >>> Math.min(16, newlyMissed)) & 0xFFFF;
+        seqno = Seqno.plus(seqno, newlyMissed);
+        missedCounted = expected;
+        return true;
+    }
+
+    private int missedAt(long age) {
+        long first = interval * BabelConstants.FIRST_MISSED_HELLO_TENTHS / 10;
+        if (age < first) {
+            return 0;
+        }
+        return (int) Math.min(17, (age - first) / interval + 1);
+    }
+}

@@ -1,0 +1,101 @@
+package org.jbabel.engine;
+
+import static org.jbabel.engine.BabelConstants.INFINITY;
+
+import org.jbabel.wire.IpAddress;
+
+/**
+ * A neighbour on one interface: its Hello histories, the txcost it reported in its last IHU, and the rxcost and
+ * cost we derive. Owned by {@link Neighbours}.
+ */
+final class Neighbour {
+    final Interfaces.Iface iface;
+    final IpAddress address;
+    final HelloHistory multicast = new HelloHistory();
+    final HelloHistory unicast = new HelloHistory();
+
+    int txcost = INFINITY;
+    long ihuTime;
+    long ihuInterval;
+    int rxcost = INFINITY;
+    /**
+     * Whether we ever heard the neighbour well enough for a finite rxcost. Until then we send it no IHU: an IHU
+     * with an infinite rxcost would only make a neighbour that knew us from before drop our routes while we are
+     * still counting its Hellos (after our restart or an interface flap).
+     */
+    boolean heard;
+    int cost = INFINITY;
+    /** When we last sent this neighbour our whole table by unicast (fast start, wildcard request). */
+    long lastFullDump = Long.MIN_VALUE;
+
+    Neighbour(Interfaces.Iface iface, IpAddress address) {
+        this.iface = iface;
+        this.address = address;
+    }
+
+    String ifname() {
+        return iface.name();
+    }
+
+    boolean bidirectional() {
+        return cost < INFINITY;
+    }
+
+    long lastHello() {
+        return Math.max(multicast.known() ? multicast.lastHello() : Long.MIN_VALUE,
+                unicast.known() ? unicast.lastHello() : Long.MIN_VALUE);
+    }
+
+    /** Whether this neighbour gets an IHU with every Hello, not only every third. */
+    boolean marginal() {
+        return txcost >= BabelConstants.MARGINAL_TXCOST || (multicast.reach() & 0xF000) != 0xF000;
+    }
+
+    /**
+     * Recomputes rxcost, txcost expiry and cost at {@code now}. Returns true when the cost changed.
+     */
+    boolean recompute(long now) {
+        InterfaceType type = iface.config().type();
+        int rx = INFINITY;
+        if (multicast.known()) {
+            rx = Math.min(rx, LinkCost.rxcost(type, multicast.reach(), now - multicast.lastHello()));
+        }
+        if (unicast.known()) {
+            rx = Math.min(rx, LinkCost.rxcost(type, unicast.reach(), now - unicast.lastHello()));
+        }
+        rxcost = rx;
+        heard |= rx < INFINITY;
+        if (txcost < INFINITY && ihuExpired(now)) {
+            txcost = INFINITY;
+        }
+        int old = cost;
+        cost = iface.up() ? LinkCost.cost(type, rxcost, txcost) : INFINITY;
+        return cost != old;
+    }
+
+    private boolean ihuExpired(long now) {
+        long age = now - ihuTime;
+        long interval = ihuInterval > 0 ? ihuInterval : iface.ihuInterval();
+        if (age < BabelConstants.IHU_HOLD_MIN_INTERVALS * interval) {
+            return false;
+        }
+        return age >= BabelConstants.IHU_HOLD_MAX_INTERVALS * interval
+                || age >= BabelConstants.IHU_HOLD_MAX
+                || rxcost >= INFINITY;
+    }
+
+    /** Whether the neighbour should be forgotten: no Hello left in its histories, or silent for 300 s. */
+    boolean dead(long now) {
+        boolean heard = (multicast.known() && multicast.reach() != 0) || (unicast.known() && unicast.reach() != 0);
+        return !heard || now - lastHello() >= BabelConstants.NEIGHBOUR_TIMEOUT;
+    }
+
+    NeighbourView view() {
+        return new NeighbourView(iface.name(), address, multicast.reach(), unicast.reach(), rxcost, txcost, cost, -1);
+    }
+
+    @Override
+    public String toString() {
+        return address + "%" + iface.name();
+    }
+}

@@ -1,0 +1,23 @@
+package org.jbabel.engine;
+
+import org.jbabel.wire.IpAddress;
+
+/**
+ * A read-only snapshot of a neighbour, as the local socket's {@code neighbour} lines show it.
+ *
+ * @param reach multicast Hello history, newest Hello in bit 15
+ * @param unicastReach unicast Hello history
+ * @param rxcost our estimate of the cost of receiving from the neighbour (65535 = unreachable)
+ * @param txcost the rxcost the neighbour last reported for us in an IHU (65535 if none)
+ * @param cost the link cost used for routes
+ * @param rttMicros smoothed round-trip time; -1 because RTT measurement (RFC 9616) is not implemented yet
+ */
+public record NeighbourView(
+        String ifname,
+        IpAddress address,
+        int reach,
+        int unicastReach,
+        int rxcost,
+        int txcost,
+        int cost,
+        long rttMicros) {}

@@ -1,0 +1,83 @@
+package org.jbabel.engine;
+
+import static org.jbabel.engine.BabelConstants.INFINITY;
+
+import org.jbabel.wire.IpAddress;
+import org.jbabel.wire.RouterId;
+
+/**
+ * A route learned from one neighbour for one key (RFC 8966 §3.2.6). The metric is derived: the advertised
+ * metric (refmetric) plus the neighbour's link cost. Owned by {@link Routes}.
+ */
+final class Route {
+    final RouteKey key;
+    final Neighbour neighbour;
+    RouterId routerId;
+    int seqno;
+    int refmetric;
+    int metric;
+    IpAddress nextHop;
+    /** When the last finite update for this route arrived. */
+    long refreshedAt;
+    /** When the route is retracted for lack of refresh (finite) or forgotten (already retracted). */
+    long expiresAt;
+    /** When we ask the neighbour for a refresh, shortly before expiry. */
+    long refreshRequestAt;
+    boolean refreshRequested;
+    int smoothed;
+    long smoothedAt;
+
+    /** A route starts out retracted; its first update makes it usable. */
+    Route(RouteKey key, Neighbour neighbour) {
+        this.key = key;
+        this.neighbour = neighbour;
+        this.refmetric = INFINITY;
+        this.metric = INFINITY;
+        this.smoothed = INFINITY;
+    }
+
+    boolean retracted() {
+        return refmetric >= INFINITY;
+    }
+
+    boolean usable() {
+        return metric < INFINITY;
+    }
+
+    /** Recomputes the metric from the refmetric and the neighbour's current cost. */
+    void recomputeMetric(long now, int halfLife) {
+        setMetric(now, LinkCost.add(refmetric, neighbour.cost), halfLife);
+    }
+
+    /** Sets the metric, bringing the smoothed metric up to date first. */
+    void setMetric(long now, int newMetric, int halfLife) {
+        int current = smoothedMetric(now, halfLife);
+        if (newMetric >= INFINITY) {
+            smoothed = INFINITY;
+        } else if (current >= INFINITY) {
+            smoothed = Math.max(newMetric, BabelConstants.NEW_ROUTE_SMOOTHED_METRIC);
+        } else {
+            smoothed = current;
+        }
+        smoothedAt = now;
+        metric = newMetric;
+    }
+
+    /** The smoothed metric at {@code now}; advances the stored value by whole seconds. */
+    int smoothedMetric(long now, int halfLife) {
+        if (halfLife <= 0) {
+            return metric;
+        }
+        long seconds = (now - smoothedAt) / Time.seconds(1);
+        if (seconds > 0) {
+            smoothed = MetricSmoothing.advance(smoothed, metric, seconds, halfLife);
+            smoothedAt += Time.seconds(seconds);
+        }
+        return smoothed;
+    }
+
+    @Override
+    public String toString() {
+        return key + " via " + neighbour + " id " + routerId + " seqno " + seqno + " metric " + metric;
+    }
+}

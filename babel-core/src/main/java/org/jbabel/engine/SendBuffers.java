@@ -1,0 +1,146 @@
+package org.jbabel.engine;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jbabel.wire.Family;
+import org.jbabel.wire.IpAddress;
+import org.jbabel.wire.Tlv;
+
+/**
+ * Outgoing TLVs buffered per (interface, destination), flushed as one {@link Action.Send} when their deadline
+ * comes (urgent TLVs within {@link BabelConstants#URGENT_DELAY}, others within about a second), so that what is
+ * produced together travels together. Updates are buffered as route keys and composed at flush time from the
+ * tables, so that a key queued twice is sent once, with its latest state. A buffer never holds two Hellos: adding
+ * a second one flushes the first.
+ */
+final class SendBuffers {
+
+    /** Composes the update for a key on an interface at flush time; null when nothing is to be sent. */
+    interface UpdateComposer {
+        Tlv.Update compose(Interfaces.Iface iface, RouteKey key);
+    }
+
+    private record Key(String ifname, IpAddress destination) {}
+
+    private static final class Buffer {
+        final Interfaces.Iface iface;
+        final IpAddress destination;
+        final List<Tlv> tlvs = new ArrayList<>();
+        final Set<RouteKey> updates = new LinkedHashSet<>();
+        boolean hasHello;
+        long deadline = Long.MAX_VALUE;
+
+        Buffer(Interfaces.Iface iface, IpAddress destination) {
+            this.iface = iface;
+            this.destination = destination;
+        }
+
+        boolean empty() {
+            return tlvs.isEmpty() && updates.isEmpty();
+        }
+    }
+
+    /** Order of updates in a packet: by router-id, IPv6 first, longer prefixes first (as babeld sorts them). */
+    static final Comparator<Tlv.Update> UPDATE_ORDER = Comparator.<Tlv.Update, Long>comparing(
+                    u -> u.routerId() == null ? 0L : u.routerId().value(), Long::compareUnsigned)
+            .thenComparing(u -> u.prefix().family() == Family.V6 ? 0 : 1)
+            .thenComparing(u -> -u.prefix().length())
+            .thenComparing(Tlv.Update::prefix)
+            .thenComparing(Tlv.Update::sourcePrefix);
+
+    private final Map<Key, Buffer> buffers = new LinkedHashMap<>();
+    private final List<Action> out;
+    private final UpdateComposer composer;
+
+    SendBuffers(List<Action> out, UpdateComposer composer) {
+        this.out = out;
+        this.composer = composer;
+    }
+
+    private Buffer buffer(Interfaces.Iface iface, IpAddress destination) {
+        return buffers.computeIfAbsent(new Key(iface.name(), destination), k -> new Buffer(iface, destination));
+    }
+
+    /** Buffers a TLV to be sent no later than {@code deadline}. */
+    void add(Interfaces.Iface iface, IpAddress destination, Tlv tlv, long deadline) {
+        Buffer b = buffer(iface, destination);
+        if (tlv instanceof Tlv.Hello) {
+            if (b.hasHello) {
+                flush(b);
+            }
+            b.hasHello = true;
+        }
+        b.tlvs.add(tlv);
+        b.deadline = Math.min(b.deadline, deadline);
+    }
+
+    /** Buffers the update for a key, composed when the buffer is flushed. */
+    void addUpdate(Interfaces.Iface iface, IpAddress destination, RouteKey key, long deadline) {
+        Buffer b = buffer(iface, destination);
+        b.updates.add(key);
+        b.deadline = Math.min(b.deadline, deadline);
+    }
+
+    /** Flushes every buffer whose deadline has come. */
+    void flushDue(long now) {
+        Iterator<Buffer> it = buffers.values().iterator();
+        List<Buffer> due = new ArrayList<>();
+        while (it.hasNext()) {
+            Buffer b = it.next();
+            if (b.deadline <= now) {
+                due.add(b);
+                it.remove();
+            }
+        }
+        for (Buffer b : due) {
+            flush(b);
+        }
+    }
+
+    /** Drops everything buffered for an interface (it went down). */
+    void discardInterface(String ifname) {
+        buffers.values().removeIf(b -> b.iface.name().equals(ifname));
+    }
+
+    /** Drops everything buffered for a destination on an interface (a neighbour went away). */
+    void discard(String ifname, IpAddress destination) {
+        buffers.remove(new Key(ifname, destination));
+    }
+
+    long nextDeadline() {
+        long next = Long.MAX_VALUE;
+        for (Buffer b : buffers.values()) {
+            next = Math.min(next, b.deadline);
+        }
+        return next;
+    }
+
+    private void flush(Buffer b) {
+        List<Tlv> tlvs = new ArrayList<>(b.tlvs.size() + b.updates.size());
+        tlvs.addAll(b.tlvs);
+        if (!b.updates.isEmpty()) {
+            List<Tlv.Update> updates = new ArrayList<>(b.updates.size());
+            for (RouteKey key : b.updates) {
+                Tlv.Update u = composer.compose(b.iface, key);
+                if (u != null) {
+                    updates.add(u);
+                }
+            }
+            updates.sort(UPDATE_ORDER);
+            tlvs.addAll(updates);
+        }
+        b.tlvs.clear();
+        b.updates.clear();
+        b.hasHello = false;
+        b.deadline = Long.MAX_VALUE;
+        if (!tlvs.isEmpty()) {
+            out.add(new Action.Send(b.iface.name(), b.destination, tlvs));
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package org.jbabel.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jbabel.extension.BabelApi;
+import org.jbabel.wire.IpAddress;
+import org.jbabel.wire.Prefix;
+import org.junit.jupiter.api.Test;
+
+class ExtensionApiTest {
+
+    @Test
+    void observerSeesRoutesComeChangeAndGo() {
+        TestNetwork net = new TestNetwork(40);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        BabelApi api = BabelApi.of(b.engine);
+        List<RouteChange> seen = new ArrayList<>();
+        api.onRouteChange(seen::add);
+        net.link("eth0", InterfaceType.WIRED, a, b);
+        net.run(Time.seconds(1));
+
+        a.originate("2001:db8:a::/48");
+        net.run(Time.millis(100));
+        assertThat(seen).singleElement().satisfies(c -> {
+            assertThat(c.kind()).isEqualTo(ChangeKind.ADDED);
+            assertThat(c.route().origin()).isEqualTo(a.engine.routerId());
+            assertThat(c.route().nextHop()).isEqualTo(a.linkLocal("eth0"));
+            assertThat(c.route().local()).isFalse();
+        });
+
+        a.withdraw("2001:db8:a::/48");
+        net.run(Time.millis(100));
+        assertThat(seen).last().satisfies(c -> {
+            assertThat(c.kind()).isEqualTo(ChangeKind.REMOVED);
+            assertThat(c.route().key()).isEqualTo(RouteKey.of(Prefix.parse("2001:db8:a::/48")));
+        });
+    }
+
+    @Test
+    void originateFromInsideAnObserverIsSafeAndItsChangesFollow() {
+        TestNetwork net = new TestNetwork(41);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        BabelApi api = BabelApi.of(b.engine);
+        Prefix learned = Prefix.parse("2001:db8:a::/48");
+        Prefix answer = Prefix.parse("64:ff9b::/96");
+        List<RouteChange> seen = new ArrayList<>();
+        api.onRouteChange(c -> {
+            seen.add(c);
+            if (c.kind() == ChangeKind.ADDED && c.route().key().prefix().equals(learned)) {
+                api.originate(answer, 0);
+            }
+        });
+        a.originate(learned.toString());
+        net.link("eth0", InterfaceType.WIRED, a, b);
+        net.run(Time.seconds(1));
+
+        assertThat(seen).extracting(c -> c.route().key().prefix()).containsExactly(learned, answer);
+        assertThat(seen.get(1).route().local()).isTrue();
+        assertThat(a.fib(answer.toString())).isNotNull();
+    }
+
+    @Test
+    void observerThatThrowsIsCountedAndDoesNotStopTheOthers() {
+        TestNetwork net = new TestNetwork(42);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        BabelApi api = BabelApi.of(b.engine);
+        api.onRouteChange(c -> {
+            throw new IllegalStateException("bad extension");
+        });
+        List<RouteChange> seen = new ArrayList<>();
+        api.onRouteChange(seen::add);
+        a.originate("2001:db8:a::/48");
+        net.link("eth0", InterfaceType.WIRED, a, b);
+        net.run(Time.seconds(1));
+
+        assertThat(seen).hasSize(1);
+        assertThat(b.engine.counters().get(EngineCounters.Counter.OBSERVER_ERROR)).isEqualTo(1);
+        assertThat(b.fib("2001:db8:a::/48")).isNotNull();
+    }
+
+    @Test
+    void closedSubscriptionIsNoLongerCalled() {
+        TestNetwork net = new TestNetwork(43);
+        TestNetwork.Node b = net.node("b");
+        BabelApi api = BabelApi.of(b.engine);
+        List<RouteChange> seen = new ArrayList<>();
+        BabelApi.Subscription s = api.onRouteChange(seen::add);
+        api.originate(Prefix.parse("2001:db8:1::/48"), 0);
+        s.close();
+        api.originate(Prefix.parse("2001:db8:2::/48"), 0);
+        assertThat(seen).hasSize(1);
+        assertThat(api.selectedRoutes()).hasSize(2);
+    }
+
+    @Test
+    void lookupPrefersTheMostSpecificDestinationThenTheMostSpecificSource() {
+        TestNetwork net = new TestNetwork(44);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        TestNetwork.Node c = net.node("c");
+        RouteKey exit = new RouteKey(Prefix.parse("::/0"), Prefix.parse("2001:db8:a::/48"));
+        a.engine.originate(net.now, exit, 0);
+        c.originate("2001:db8::/32");
+        net.link("ab", InterfaceType.WIRED, a, b);
+        net.link("bc", InterfaceType.WIRED, b, c);
+        net.run(Time.seconds(1));
+        BabelApi api = BabelApi.of(b.engine);
+
+        IpAddress client = IpAddress.parse("2001:db8:a::5");
+        assertThat(api.lookup(IpAddress.parse("2001:db8:77::1"), client).orElseThrow().key().prefix())
+                .isEqualTo(Prefix.parse("2001:db8::/32"));
+        assertThat(api.lookup(IpAddress.parse("2001:db9::1"), client).orElseThrow().key()).isEqualTo(exit);
+        assertThat(api.lookup(IpAddress.parse("2001:db9::1"))).isEmpty();
+        assertThat(api.route(exit).orElseThrow().origin()).isEqualTo(a.engine.routerId());
+    }
+
+    @Test
+    void neighbourObserverSeesANeighbourArriveAndGo() {
+        TestNetwork net = new TestNetwork(45);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        List<NeighbourChange> seen = new ArrayList<>();
+        BabelApi.of(b.engine).onNeighbourChange(seen::add);
+        net.link("eth0", InterfaceType.WIRED, a, b);
+        net.run(Time.seconds(1));
+        assertThat(seen.getFirst().kind()).isEqualTo(ChangeKind.ADDED);
+        assertThat(seen).last().satisfies(c -> assertThat(c.neighbour().cost()).isEqualTo(96));
+
+        a.crash();
+        net.run(Time.seconds(200));
+        assertThat(seen).last().satisfies(c -> {
+            assertThat(c.kind()).isEqualTo(ChangeKind.REMOVED);
+            assertThat(c.neighbour().address()).isEqualTo(a.linkLocal("eth0"));
+        });
+    }
+}

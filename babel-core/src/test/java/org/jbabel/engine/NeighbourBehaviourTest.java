@@ -1,0 +1,144 @@
+package org.jbabel.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jbabel.wire.AddressEncoding;
+import org.jbabel.wire.IpAddress;
+import org.jbabel.wire.Tlv;
+import org.junit.jupiter.api.Test;
+
+class NeighbourBehaviourTest {
+
+    @Test
+    void neighboursDiscoverEachOtherAndExchangeIhus() {
+        TestNetwork net = new TestNetwork(1);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        net.link("eth0", InterfaceType.WIRED, a, b);
+        net.run(Time.millis(200));
+
+        NeighbourView ab = a.neighbour(b, "eth0");
+        NeighbourView ba = b.neighbour(a, "eth0");
+        assertThat(ab).isNotNull();
+        assertThat(ab.rxcost()).isEqualTo(96);
+        assertThat(ab.txcost()).isEqualTo(96);
+        assertThat(ab.cost()).isEqualTo(96);
+        assertThat(ba.cost()).isEqualTo(96);
+    }
+
+    @Test
+    void lateJoinerSeesARunningNeighbourWithinASecond() {
+        TestNetwork net = new TestNetwork(11);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        TestNetwork.Node c = net.node("c");
+        net.link("lan", InterfaceType.WIRED, a, b);
+        net.run(Time.seconds(30));
+        net.link("lan").nodes.add(c);
+        c.ifaces.put("lan", new InterfaceConfig("lan", 9, IpAddress.v6(0xfe80_0000_0000_0000L, 0x99),
+                null, 1500, InterfaceType.WIRED, Time.seconds(4), Time.seconds(16)));
+        c.engine.interfaceUp(net.now, c.ifaces.get("lan"));
+        net.drain(c);
+        net.run(Time.seconds(1));
+
+        assertThat(c.neighbour(a, "lan").cost()).isEqualTo(96);
+        assertThat(a.neighbour(c, "lan").cost()).isEqualTo(96);
+    }
+
+    @Test
+    void wirelessLinkCostsAreLinkQualityAndGrowWithLoss() {
+        TestNetwork net = new TestNetwork(12);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        net.link("wlan", InterfaceType.WIRELESS, a, b);
+        net.run(Time.seconds(80));
+        assertThat(a.neighbour(b, "wlan").cost()).isEqualTo(256);
+
+        net.link("wlan").loss = 0.3;
+        List<Integer> costs = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            net.run(Time.seconds(4));
+            costs.add(a.neighbour(b, "wlan").cost());
+        }
+        assertThat(costs).anySatisfy(c -> assertThat(c).isGreaterThan(300));
+        assertThat(costs.stream().filter(c -> c < 0xFFFF)).isNotEmpty().allSatisfy(c -> assertThat(c)
+                .isGreaterThanOrEqualTo(256));
+    }
+
+    @Test
+    void wiredLinkCostStaysNominalOrInfiniteUnderLoss() {
+        TestNetwork net = new TestNetwork(13);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        net.link("eth0", InterfaceType.WIRED, a, b);
+        net.run(Time.seconds(20));
+        net.link("eth0").loss = 0.2;
+        for (int i = 0; i < 20; i++) {
+            net.run(Time.seconds(4));
+            assertThat(a.neighbour(b, "eth0").rxcost()).isIn(96, 0xFFFF);
+        }
+    }
+
+    @Test
+    void silentNeighbourBecomesUnreachableThenIsForgotten() {
+        TestNetwork net = new TestNetwork(14);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        b.originate("2001:db8:b::/48");
+        net.link("eth0", InterfaceType.WIRED, a, b);
+        net.run(Time.seconds(10));
+        assertThat(a.fib("2001:db8:b::/48")).isNotNull();
+
+        b.crash();
+        net.run(Time.seconds(12));
+        assertThat(a.neighbour(b, "eth0").cost()).isEqualTo(0xFFFF);
+        assertThat(a.fib("2001:db8:b::/48")).isNull();
+
+        net.run(Time.seconds(120));
+        assertThat(a.neighbour(b, "eth0")).isNull();
+        assertThat(a.engine.routes()).isEmpty();
+    }
+
+    @Test
+    void unicastHellosFillTheirOwnHistory() {
+        TestNetwork net = new TestNetwork(15);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        net.link("eth0", InterfaceType.WIRED, a, b);
+        net.run(Time.seconds(1));
+        a.inject(b, "eth0", a.linkLocal("eth0"), new Tlv.Hello(
+                Tlv.Hello.FLAG_UNICAST, 7, 400, List.of()));
+        assertThat(a.neighbour(b, "eth0").unicastReach()).isEqualTo(0x8000);
+        assertThat(a.neighbour(b, "eth0").reach()).isNotZero();
+    }
+
+    @Test
+    void ihuForAnotherNodeIsIgnored() {
+        TestNetwork net = new TestNetwork(16);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        net.link("eth0", InterfaceType.WIRED, a, b);
+        net.run(Time.seconds(1));
+        a.inject(b, "eth0", IpAddress.BABEL_GROUP, new Tlv.Ihu(
+                AddressEncoding.IPV6_LINK_LOCAL, 500, 1200,
+                IpAddress.parse("fe80::dead"), List.of()));
+        assertThat(a.neighbour(b, "eth0").txcost()).isEqualTo(96);
+        assertThat(a.engine.counters().get(EngineCounters.Counter.IHU_NOT_FOR_US)).isEqualTo(1);
+    }
+
+    @Test
+    void noSendEverCarriesTwoHellos() {
+        TestNetwork net = new TestNetwork(17);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        TestNetwork.Node c = net.node("c");
+        net.link("lan", InterfaceType.WIRELESS, a, b, c);
+        net.run(Time.seconds(60));
+        for (TestNetwork.Node n : List.of(a, b, c)) {
+            assertThat(n.sends()).isNotEmpty().allSatisfy(s -> assertThat(
+                    s.tlvs().stream().filter(t -> t instanceof Tlv.Hello).count()).isLessThanOrEqualTo(1));
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package org.jbabel.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.jbabel.wire.Prefix;
+import org.jbabel.wire.RouterId;
+import org.junit.jupiter.api.Test;
+
+/** Unit tests of the tables' own invariants. */
+class TablesTest {
+
+    static final RouteKey KEY = RouteKey.of(Prefix.parse("2001:db8::/32"));
+    static final RouterId ID = new RouterId(42);
+
+    @Test
+    void helloHistoryShiftsInReceivedAndMissedHellos() {
+        HelloHistory h = new HelloHistory();
+        h.receive(0, 10, Time.seconds(4));
+        assertThat(h.reach()).isEqualTo(0x8000);
+        h.receive(Time.seconds(4), 11, Time.seconds(4));
+        assertThat(h.reach()).isEqualTo(0xC000);
+        h.receive(Time.seconds(12), 13, Time.seconds(4));
+        assertThat(h.reach()).as("one Hello lost in between").isEqualTo(0xB000);
+        assertThat(h.accountMissed(Time.seconds(12) + Time.millis(6700))).isFalse();
+        assertThat(h.accountMissed(Time.seconds(12) + Time.millis(6800))).isTrue();
+        assertThat(h.reach()).isEqualTo(0x5800);
+        h.accountMissed(Time.seconds(12) + Time.millis(10800));
+        assertThat(h.reach()).isEqualTo(0x2C00);
+    }
+
+    @Test
+    void lateHelloTakesBackItsSlotAndAFarOlderOneMeansARestart() {
+        HelloHistory h = new HelloHistory();
+        h.receive(0, 100, Time.seconds(4));
+        h.receive(1, 102, Time.seconds(4));
+        assertThat(h.reach()).isEqualTo(0xA000);
+        h.receive(2, 101, Time.seconds(4));
+        assertThat(h.reach()).isEqualTo(0xE000);
+        h.receive(3, 50, Time.seconds(4));
+        assertThat(h.reach()).isEqualTo(0x8000);
+    }
+
+    @Test
+    void missedHelloCountedThenReceivedLateIsNotCountedTwice() {
+        HelloHistory h = new HelloHistory();
+        h.receive(0, 1, Time.seconds(4));
+        h.receive(Time.seconds(4), 2, Time.seconds(4));
+        h.accountMissed(Time.millis(4000 + 6800));
+        assertThat(h.reach()).isEqualTo(0x6000);
+        h.receive(Time.millis(4000 + 6900), 3, Time.seconds(4));
+        assertThat(h.reach()).isEqualTo(0xE000);
+    }
+
+    @Test
+    void feasibilityRequiresANewerSeqnoOrAStrictlySmallerMetric() {
+        Sources s = new Sources();
+        assertThat(s.feasible(KEY, ID, 5, 1000)).as("no source yet").isTrue();
+        s.announced(KEY, ID, 5, 200, 0);
+        assertThat(s.feasible(KEY, ID, 5, 199)).isTrue();
+        assertThat(s.feasible(KEY, ID, 5, 200)).isFalse();
+        assertThat(s.feasible(KEY, ID, 4, 0)).isFalse();
+        assertThat(s.feasible(KEY, ID, 6, 5000)).isTrue();
+        assertThat(s.feasible(KEY, ID, 5, 0xFFFF)).as("retractions are always feasible").isTrue();
+        assertThat(s.feasible(KEY, new RouterId(43), 1, 5000)).as("another source").isTrue();
+        s.announced(KEY, ID, 5, 300, 0);
+        assertThat(s.get(KEY, ID).metric).as("the distance never grows within a seqno").isEqualTo(200);
+        s.announced(KEY, ID, 6, 300, 0);
+        assertThat(s.get(KEY, ID).metric).isEqualTo(300);
+    }
+
+    @Test
+    void unusedSourcesAreCollectedAfterTheirLifetime() {
+        Sources s = new Sources();
+        s.announced(KEY, ID, 5, 200, 0);
+        s.collectGarbage(Time.seconds(199), (k, id) -> false);
+        assertThat(s.size()).isEqualTo(1);
+        s.collectGarbage(Time.seconds(200), (k, id) -> true);
+        assertThat(s.size()).as("still referenced by a route").isEqualTo(1);
+        s.collectGarbage(Time.seconds(200), (k, id) -> false);
+        assertThat(s.size()).isZero();
+    }
+
+    @Test
+    void pendingRequestsSuppressDuplicatesAndAreSatisfiedByANewEnoughUpdate() {
+        PendingRequests p = new PendingRequests();
+        p.record(new PendingRequests.Pending(KEY, ID, 10, 127, "eth0", null), 0, Time.seconds(2), 3);
+        assertThat(p.duplicate(KEY, ID, 10, Time.millis(1))).isTrue();
+        assertThat(p.duplicate(KEY, ID, 9, Time.millis(1))).isTrue();
+        assertThat(p.duplicate(KEY, ID, 11, Time.millis(1))).isFalse();
+        assertThat(p.satisfy(KEY, ID, 9)).isNull();
+        assertThat(p.satisfy(KEY, ID, 10)).isNotNull();
+        assertThat(p.size()).isZero();
+    }
+
+    @Test
+    void pendingRequestsAreResentWithDoublingDelaysThenDropped() {
+        PendingRequests p = new PendingRequests();
+        p.record(new PendingRequests.Pending(KEY, ID, 10, 127, "eth0", null), 0, Time.seconds(2), 3);
+        assertThat(p.due(Time.seconds(1))).isEmpty();
+        assertThat(p.due(Time.seconds(2))).hasSize(1);
+        assertThat(p.nextDeadline()).isEqualTo(Time.seconds(6));
+        assertThat(p.due(Time.seconds(6))).hasSize(1);
+        assertThat(p.due(Time.seconds(14))).hasSize(1);
+        assertThat(p.due(Time.seconds(30))).isEmpty();
+        assertThat(p.size()).isZero();
+    }
+}
