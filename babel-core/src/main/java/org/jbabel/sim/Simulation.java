@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
@@ -503,13 +504,20 @@ public final class Simulation implements ForwardingPlane {
         }
     }
 
+    /**
+     * Applies a FIB change and remembers it for the loop check when it can change where packets go: a new or
+     * re-pointed entry, or a removal that uncovers a less specific entry. A metric-only change cannot.
+     */
     private void fibUpdate(Node n, Action.FibUpdate f) {
         fibUpdates++;
-        boolean was = n.fib.get(f.key()) != null;
+        SimFib.Entry old = n.fib.get(f.key());
         n.fib.apply(f);
         boolean is = f.op() != Action.FibOp.REMOVE;
-        tracker.fibChanged(n.index, f.key(), was, is);
-        if (is) {
+        tracker.fibChanged(n.index, f.key(), old != null, is);
+        boolean forwardingChanged = is
+                ? old == null || !Objects.equals(old.nextHop(), f.nextHop()) || !Objects.equals(old.ifname(), f.ifname())
+                : n.fib.lookup(f.key().prefix().address(), f.key().source().address()) != null;
+        if (forwardingChanged) {
             changed.add(new FibChange(n.index, f.key()));
         }
     }
