@@ -1,6 +1,8 @@
 package org.jbabel.sim;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
@@ -20,8 +22,11 @@ public final class SimFib {
     /** What the engine installed for a key. A null {@code nextHop} means "on the link of {@code ifname}". */
     public record Entry(RouteKey key, IpAddress nextHop, String ifname, int metric) {}
 
-    /** Destination prefix → (source prefix → entry); grouped by destination prefix length, longest first. */
-    private final TreeMap<Integer, Map<Prefix, Map<Prefix, Entry>>> byLength = new TreeMap<>((x, y) -> Integer.compare(y, x));
+    /**
+     * Destination prefix → its entries (one per source prefix; nearly always just the zero-length one, so a short
+     * list beats a map on the lookup path); grouped by destination prefix length, longest first.
+     */
+    private final TreeMap<Integer, Map<Prefix, List<Entry>>> byLength = new TreeMap<>((x, y) -> Integer.compare(y, x));
     private int size;
 
     /**
@@ -39,21 +44,27 @@ public final class SimFib {
 
     public void put(Entry entry) {
         Prefix dst = entry.key().prefix();
-        Map<Prefix, Entry> sources =
-                byLength.computeIfAbsent(dst.length(), k -> new HashMap<>()).computeIfAbsent(dst, k -> new HashMap<>(2));
-        if (sources.put(entry.key().source(), entry) == null) {
+        List<Entry> entries =
+                byLength.computeIfAbsent(dst.length(), k -> new HashMap<>()).computeIfAbsent(dst, k -> new ArrayList<>(1));
+        int i = indexOf(entries, entry.key().source());
+        if (i >= 0) {
+            entries.set(i, entry);
+        } else {
+            entries.add(entry);
             size++;
         }
     }
 
     public boolean remove(RouteKey key) {
-        Map<Prefix, Map<Prefix, Entry>> sameLength = byLength.get(key.prefix().length());
-        Map<Prefix, Entry> sources = sameLength == null ? null : sameLength.get(key.prefix());
-        if (sources == null || sources.remove(key.source()) == null) {
+        Map<Prefix, List<Entry>> sameLength = byLength.get(key.prefix().length());
+        List<Entry> entries = sameLength == null ? null : sameLength.get(key.prefix());
+        int i = entries == null ? -1 : indexOf(entries, key.source());
+        if (i < 0) {
             return false;
         }
+        entries.remove(i);
         size--;
-        if (sources.isEmpty()) {
+        if (entries.isEmpty()) {
             sameLength.remove(key.prefix());
             if (sameLength.isEmpty()) {
                 byLength.remove(key.prefix().length());
@@ -64,20 +75,31 @@ public final class SimFib {
 
     /** The entry installed for exactly this key, or null. */
     public Entry get(RouteKey key) {
-        Map<Prefix, Map<Prefix, Entry>> sameLength = byLength.get(key.prefix().length());
-        Map<Prefix, Entry> sources = sameLength == null ? null : sameLength.get(key.prefix());
-        return sources == null ? null : sources.get(key.source());
+        Map<Prefix, List<Entry>> sameLength = byLength.get(key.prefix().length());
+        List<Entry> entries = sameLength == null ? null : sameLength.get(key.prefix());
+        int i = entries == null ? -1 : indexOf(entries, key.source());
+        return i < 0 ? null : entries.get(i);
+    }
+
+    private static int indexOf(List<Entry> entries, Prefix source) {
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).key().source().equals(source)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The entry a packet from {@code source} to {@code destination} is forwarded by, or null (no route). */
     public Entry lookup(IpAddress destination, IpAddress source) {
         for (var level : byLength.entrySet()) {
-            Map<Prefix, Entry> sources = level.getValue().get(new Prefix(destination, level.getKey()));
-            if (sources == null) {
+            List<Entry> entries = level.getValue().get(new Prefix(destination, level.getKey()));
+            if (entries == null) {
                 continue;
             }
             Entry best = null;
-            for (Entry e : sources.values()) {
+            for (int i = 0; i < entries.size(); i++) {
+                Entry e = entries.get(i);
                 Prefix src = e.key().source();
                 if (src.contains(source) && (best == null || src.length() > best.key().source().length())) {
                     best = e;
@@ -101,6 +123,6 @@ public final class SimFib {
 
     /** Every entry, in no particular order. */
     public void forEach(BiConsumer<RouteKey, Entry> action) {
-        byLength.values().forEach(m -> m.values().forEach(s -> s.values().forEach(e -> action.accept(e.key(), e))));
+        byLength.values().forEach(m -> m.values().forEach(list -> list.forEach(e -> action.accept(e.key(), e))));
     }
 }
