@@ -2,6 +2,8 @@ package org.jbabel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -43,6 +45,22 @@ class SimCommandTest {
         assertThat(err.toString()).contains("--type must be wired, wireless, tunnel or auto");
         assertThat(run("sim", "--topology", "line:3", "--loss", "1.5")).isEqualTo(2);
         assertThat(run("sim", "--topology", "line:3", "--duration", "0")).isEqualTo(2);
+    }
+
+    /** The acceptance run: the Ulm map, through the command line, converges without a forwarding loop. */
+    @Test
+    void theDefaultRunOnTheUlmMapConvergesLoopFreeAndEndsWithOneJsonLine() throws Exception {
+        assertThat(run("sim", "--topology", "freifunk-ulm", "--json", "--quiet")).isZero();
+        String[] lines = out.toString().strip().split("\n");
+        JsonNode report = new ObjectMapper().readTree(lines[lines.length - 1]);
+        assertThat(report.get("nodes").asInt()).isEqualTo(217);
+        assertThat(report.get("links").asInt()).isEqualTo(447);
+        assertThat(report.get("converged").asBoolean()).isTrue();
+        assertThat(report.get("loopsObserved").asLong()).isZero();
+        assertThat(report.get("convergenceSeconds").asDouble()).isPositive();
+        for (String field : new String[] {"packetsSent", "bytesSent", "wallSeconds"}) {
+            assertThat(report.has(field)).as(field).isTrue();
+        }
     }
 
     @Test
