@@ -150,35 +150,37 @@ public final class BabelEngine {
         for (Neighbour n : neighbours.on(i.name())) {
             refreshNeighbour(n);
         }
-        leave();
-    }
-
-    /** An interface that is up got a new configuration: carry the differences to the timers and the neighbours. */
-    private void reconfigure(Interfaces.Iface i, InterfaceConfig old) {
-        InterfaceConfig now = i.config();
-        if (now.helloInterval() < old.helloInterval()) {
-            i.nextHello = Math.min(i.nextHello, this.now + jitter(now.helloInterval()));
-        }
-        if (now.updateInterval() < old.updateInterval()) {
-            i.nextUpdate = Math.min(i.nextUpdate, this.now + jitter(now.updateInterval()));
-        }
-        if (!now.neighbours().containsAll(old.neighbours()) || !old.neighbours().containsAll(now.neighbours())) {
-            // New configured neighbours should hear us at once.
-            hurryHellos(i);
-        }
-        if (!Objects.equals(now.ipv4(), old.ipv4()) || now.splitHorizon() != old.splitHorizon()
-                || now.unicastOnly() != old.unicastOnly() || !now.neighbours().equals(old.neighbours())) {
-            // What we announce there (IPv4 next hop, split horizon) or to whom changed.
-            fullDumpToGroup(i, normal());
-        }
-        if (now.rxcost() != old.rxcost() || now.linkQuality() != old.linkQuality()) {
-            // Our rxcost for every neighbour changes: tell them now rather than with the next IHU round.
+        if (wasUp && (iface.rxcost() != old.rxcost() || iface.linkQuality() != old.linkQuality())) {
+            // Our rxcost for every neighbour changed: tell them now rather than with the next IHU round.
             for (Neighbour n : neighbours.on(i.name())) {
-                n.recompute(this.now);
                 if (n.heard) {
                     buffers.add(i, ihuDestination(n), ihu(n), urgent());
                 }
             }
+        }
+        leave();
+    }
+
+    /**
+     * An interface that is up got a new configuration: carry the differences to the timers and to what we announce
+     * there. (The caller then recomputes the neighbours' costs and tells them a changed rxcost.)
+     */
+    private void reconfigure(Interfaces.Iface i, InterfaceConfig old) {
+        InterfaceConfig c = i.config();
+        if (c.helloInterval() < old.helloInterval()) {
+            i.nextHello = Math.min(i.nextHello, now + jitter(c.helloInterval()));
+        }
+        if (c.updateInterval() < old.updateInterval()) {
+            i.nextUpdate = Math.min(i.nextUpdate, now + jitter(c.updateInterval()));
+        }
+        if (!old.neighbours().containsAll(c.neighbours())) {
+            // New configured neighbours should hear us at once.
+            hurryHellos(i);
+        }
+        if (!Objects.equals(c.ipv4(), old.ipv4()) || c.splitHorizon() != old.splitHorizon()
+                || c.unicastOnly() != old.unicastOnly() || !c.neighbours().equals(old.neighbours())) {
+            // What we announce there (IPv4 next hop, split horizon) or to whom changed.
+            fullDumpToGroup(i, normal());
         }
     }
 

@@ -76,6 +76,22 @@ class InterfaceSettingsBehaviourTest {
     }
 
     @Test
+    void aNewRxcostOnALinkQualityInterfaceChangesOurRouteMetricsAtOnce() {
+        TestNetwork net = new TestNetwork(42);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        b.originate(X);
+        net.link("wlan", InterfaceType.WIRELESS, a, b);
+        net.run(Time.seconds(80));
+        assertThat(a.fib(X).metric()).isEqualTo(256);
+
+        a.engine.interfaceUp(net.now, a.ifaces.get("wlan").withRxcost(512));
+        net.drain(a);
+        assertThat(a.neighbour(b, "wlan").rxcost()).isEqualTo(512);
+        assertThat(a.fib(X).metric()).isEqualTo(512);
+    }
+
+    @Test
     void splitHorizonFollowsTheSettingNotTheType() {
         for (boolean on : new boolean[] {true, false}) {
             TestNetwork net = new TestNetwork(33);
