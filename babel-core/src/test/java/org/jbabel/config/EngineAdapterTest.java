@@ -3,6 +3,7 @@ package org.jbabel.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.jbabel.engine.EngineConfig;
 import org.jbabel.engine.InstallOptions;
 import org.jbabel.engine.InterfaceConfig;
 import org.jbabel.engine.InterfaceType;
@@ -133,5 +134,15 @@ class EngineAdapterTest {
         InterfaceConfig after = c.engineInterface("eth0", false, 2, LL, IpAddress.parse("192.0.2.1"), 1400);
         assertThat(after).isEqualTo(before.withAddresses(LL, IpAddress.parse("192.0.2.1"), 1400));
         assertThat(List.of(before.rxcost(), after.rxcost())).containsOnly(200);
+    }
+
+    @Test
+    void globalsBecomeTheEngineSettings() throws ConfigException {
+        EngineConfig e = Samples.config("kernel-priority 20", "allow-duplicates 64", "smoothing-half-life 2")
+                .globals().engineConfig();
+        assertThat(e.kernelPriority()).isEqualTo(20);
+        assertThat(e.allowDuplicates()).isEqualTo(64);
+        assertThat(e.smoothingHalfLife()).isEqualTo(Time.seconds(2));
+        assertThat(GlobalSettings.defaults().engineConfig()).isEqualTo(EngineConfig.defaults());
     }
 }
