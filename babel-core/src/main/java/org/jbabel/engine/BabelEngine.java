@@ -521,7 +521,8 @@ public final class BabelEngine {
     private void onHello(Interfaces.Iface i, IpAddress source, Tlv.Hello h) {
         Neighbour n = neighbours.get(i.name(), source);
         if (n == null) {
-            if (neighbours.count(i.name()) >= config.maxNeighboursPerInterface()) {
+            if (neighbours.count(i.name()) >= config.maxNeighboursPerInterface()
+                    && !i.config().neighbours().contains(source)) {
                 counters.increment(Counter.NEIGHBOUR_LIMIT);
                 return;
             }

@@ -250,7 +250,7 @@ class InterfaceSettingsBehaviourTest {
     }
 
     @Test
-    void helloFloodFromSpoofedAddressesStopsAtTheNeighbourLimit() {
+    void helloFloodFromSpoofedAddressesStopsAtTheNeighbourLimitButConfiguredNeighboursAreAdmitted() {
         TestNetwork net = new TestNetwork(39);
         TestNetwork.Node a = net.node("a", EngineConfig.defaults().withLimits(3, 100));
         net.link("eth0", InterfaceType.WIRED, a);
@@ -263,6 +263,13 @@ class InterfaceSettingsBehaviourTest {
 
         assertThat(a.engine.neighbours()).hasSize(3);
         assertThat(a.engine.counters().get(EngineCounters.Counter.NEIGHBOUR_LIMIT)).isEqualTo(7);
+
+        IpAddress configured = IpAddress.v6(0xfe80_0000_0000_0000L, 0x2000);
+        a.engine.interfaceUp(net.now, a.ifaces.get("eth0").withNeighbours(List.of(configured)));
+        a.engine.receive(net.now, "eth0", configured, a.linkLocal("eth0"),
+                Packet.of(List.of(new Tlv.Hello(Tlv.Hello.FLAG_UNICAST, 1, 400, List.of()))));
+        net.drain(a);
+        assertThat(a.engine.neighbours()).hasSize(4).anyMatch(v -> v.address().equals(configured));
         assertThat(EngineConfig.defaults().maxNeighboursPerInterface()).isEqualTo(1000);
     }
 
