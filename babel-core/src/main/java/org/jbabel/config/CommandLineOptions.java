@@ -96,7 +96,7 @@ public record CommandLineOptions(List<Option> options, List<String> operands, bo
                 case 'h' -> g.wirelessHelloInterval = interval(o);
                 case 'H' -> g.wiredHelloInterval = interval(o);
                 case 'k' -> g.kernelPriority = natural(o, 0, 0xFFFF);
-                case 'A' -> throw error("-A", "'-A' (allow-duplicates) is not supported by jbabel yet");
+                case 'A' -> g.allowDuplicates = natural(o, 0, 0xFFFF);
                 case 's' -> parser.warn(warning("-s", "'-s' has no effect (babeld ignores it too)"));
                 case 'r' -> g.randomId = true;
                 case 'S' -> g.stateFile = a;

@@ -7,6 +7,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jbabel.engine.InterfaceConfig;
+import org.jbabel.wire.IpAddress;
 
 /**
  * Everything babeld's command line and configuration files say, as immutable records.
@@ -101,5 +103,27 @@ public record DaemonConfig(
         InterfaceSettings s = settingsFor(ifname);
         KeyConfig key = s.key() == null ? null : keys.get(s.key());
         return ResolvedInterface.of(ifname, s, globals, key, kernelSaysWireless);
+    }
+
+    /** The addresses of the configured unicast neighbours on an interface, in configuration order, each once. */
+    public List<IpAddress> neighboursOn(String ifname) {
+        Set<IpAddress> result = new LinkedHashSet<>();
+        for (UnicastNeighbour n : neighbours) {
+            if (n.interfaceName().equals(ifname)) {
+                result.add(n.address());
+            }
+        }
+        return List.copyOf(result);
+    }
+
+    /**
+     * The engine's view of an interface in one call: its merged configuration ({@link #resolve}), the configured
+     * unicast neighbours on it, and what the system says about it now.
+     *
+     * @param ipv4 the interface's IPv4 address, or null
+     */
+    public InterfaceConfig engineInterface(String ifname, boolean kernelSaysWireless, int ifindex, IpAddress linkLocal,
+            IpAddress ipv4, int mtu) {
+        return resolve(ifname, kernelSaysWireless).toEngine(ifindex, linkLocal, ipv4, mtu, neighboursOn(ifname));
     }
 }

@@ -4,12 +4,19 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jbabel.engine.InstallOptions;
+import org.jbabel.engine.RouteFilters;
+import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.IpAddress;
+import org.jbabel.wire.RouterId;
 
 /**
  * The four first-match rule lists in file order, including the rules babeld appends at the end
- * ({@code redistribute local allow} and {@code install allow}).
+ * ({@code redistribute local allow} and {@code install allow}). As {@link RouteFilters} they are the engine's
+ * {@code in}, {@code out} and {@code install} filters ({@code BabelEngine.setFilters}); the daemon evaluates
+ * {@code redistribute} itself with {@link #evaluate}.
  */
-public final class Filters {
+public final class Filters implements RouteFilters {
 
     private final Map<FilterKind, List<Filter>> rules;
 
@@ -39,6 +46,31 @@ public final class Filters {
     /** The action of the first matching rule, or the kind's default when none matches. */
     public FilterAction evaluate(FilterKind kind, RouteDescription route) {
         return firstMatch(kind, route).map(Filter::action).orElse(kind.defaultAction());
+    }
+
+    /** The {@code in} rules: 0 for allow, the {@code metric} to add, or 65535 for deny. */
+    @Override
+    public int input(RouteKey key, RouterId origin, IpAddress neighbour, String ifname) {
+        return evaluate(FilterKind.IN, RouteDescription.learned(key, neighbour, origin, ifname)).metric();
+    }
+
+    /** The {@code out} rules: 0 for allow, the {@code metric} to add, or 65535 for deny. */
+    @Override
+    public int output(RouteKey key, RouterId origin, String ifname) {
+        return evaluate(FilterKind.OUT, RouteDescription.announced(key, origin, ifname)).metric();
+    }
+
+    /** The {@code install} rules: deny, or install with the rule's {@code table} and {@code pref-src}. */
+    @Override
+    public InstallOptions install(RouteKey key, RouterId origin, String ifname) {
+        FilterAction a = evaluate(FilterKind.INSTALL, RouteDescription.toInstall(key, origin, ifname));
+        if (a.denies()) {
+            return InstallOptions.DENY;
+        }
+        if (a.table() == null && a.preferredSource() == null) {
+            return InstallOptions.DEFAULT;
+        }
+        return new InstallOptions(true, a.table() == null ? 0 : a.table(), a.preferredSource());
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.jbabel.config;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jbabel.engine.EngineConfig;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.RouterId;
 
@@ -32,6 +33,8 @@ import org.jbabel.wire.RouterId;
  * @param wirelessHelloInterval {@code -h}: hello interval of wireless interfaces without their own, 4 s
  * @param wiredHelloInterval {@code -H}: hello interval of other interfaces without their own, 4 s
  * @param allWireless {@code -w}: interfaces of undetermined type are treated as wireless
+ * @param allowDuplicates {@code allow-duplicates}, {@code -A}: -1, a local route always blocks learned routes for
+ *     the same key
  */
 public record GlobalSettings(
         IpAddress protocolGroup,
@@ -56,7 +59,8 @@ public record GlobalSettings(
         Duration shutdownDelay,
         Duration wirelessHelloInterval,
         Duration wiredHelloInterval,
-        boolean allWireless) {
+        boolean allWireless,
+        int allowDuplicates) {
 
     public static final int MAIN_TABLE = 254;
     /** babeld redistributes from at most this many tables. */
@@ -74,6 +78,13 @@ public record GlobalSettings(
     /** The tables routes are redistributed from: the configured ones, or main. */
     public List<Integer> effectiveImportTables() {
         return importTables.isEmpty() ? List.of(MAIN_TABLE) : importTables;
+    }
+
+    /** The engine settings these globals decide (smoothing, kernel-priority, allow-duplicates), the rest defaults. */
+    public EngineConfig engineConfig() {
+        EngineConfig d = EngineConfig.defaults();
+        return new EngineConfig(smoothingHalfLife.toNanos(), kernelPriority, d.fastStart(), allowDuplicates,
+                d.maxNeighboursPerInterface(), d.maxRoutesPerNeighbour());
     }
 
     /** The log file actually used: {@code logFile}, else /var/log/babeld.log when daemonised, else null (stderr). */
@@ -106,12 +117,13 @@ public record GlobalSettings(
         Duration wirelessHelloInterval = Duration.ofSeconds(4);
         Duration wiredHelloInterval = Duration.ofSeconds(4);
         boolean allWireless;
+        int allowDuplicates = -1;
 
         GlobalSettings build() {
             return new GlobalSettings(protocolGroup, protocolPort, kernelPriority, reflectKernelMetric, randomId,
                     ipv6Subtrees, debug, localServer, exportTable, importTables, linkDetect, daemonise,
                     skipKernelSetup, smoothingHalfLife, routerId, stateFile, logFile, pidFile, kernelCheckInterval,
-                    shutdownDelay, wirelessHelloInterval, wiredHelloInterval, allWireless);
+                    shutdownDelay, wirelessHelloInterval, wiredHelloInterval, allWireless, allowDuplicates);
         }
     }
 }

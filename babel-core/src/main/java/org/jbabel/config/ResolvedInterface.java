@@ -1,7 +1,10 @@
 package org.jbabel.config;
 
 import java.time.Duration;
+import java.util.List;
+import org.jbabel.engine.InterfaceConfig;
 import org.jbabel.engine.InterfaceType;
+import org.jbabel.wire.IpAddress;
 
 /**
  * The effective parameters of one interface after merging its statements with the defaults, computed as babeld
@@ -74,6 +77,19 @@ public record ResolvedInterface(
                 rttMax,
                 or(s.maxRttPenalty(), tunnel ? 96 : 0),
                 key);
+    }
+
+    /**
+     * The engine's view of this interface, given what the system says about it now: call again with new addresses or
+     * MTU and pass the result to {@code BabelEngine.interfaceUp} to update a running interface in place.
+     *
+     * @param ipv4 the interface's IPv4 address, or null
+     * @param neighbours the configured unicast neighbours on this interface ({@link DaemonConfig#neighboursOn})
+     */
+    public InterfaceConfig toEngine(int ifindex, IpAddress linkLocal, IpAddress ipv4, int mtu,
+            List<IpAddress> neighbours) {
+        return new InterfaceConfig(name, ifindex, linkLocal, ipv4, mtu, type, helloInterval.toNanos(),
+                updateInterval.toNanos(), rxcost, linkQuality, splitHorizon, unicast, neighbours);
     }
 
     private static <T> T or(T value, T fallback) {

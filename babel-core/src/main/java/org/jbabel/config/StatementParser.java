@@ -23,9 +23,9 @@ final class StatementParser {
     /**
      * Statements and options babeld accepts whose effect jbabel does not implement yet: they are errors (saying so)
      * rather than being silently ignored. Boolean options are errors only when turned on; removing one from this set
-     * makes its value reach the records. ({@code allow-duplicates} has no record field yet.)
+     * makes its value reach the records.
      */
-    static final Set<String> NOT_SUPPORTED_YET = Set.of("allow-duplicates", "probe-mtu", "rfc6126-compatible");
+    static final Set<String> NOT_SUPPORTED_YET = Set.of("probe-mtu", "rfc6126-compatible");
 
     /** The words that start global options, removed ones included. */
     static final Set<String> GLOBAL_OPTIONS = Set.of(
@@ -319,7 +319,7 @@ final class StatementParser {
         switch (name) {
             case "protocol-port" -> g.protocolPort = c.integer(name, 1, 0xFFFE);
             case "kernel-priority" -> g.kernelPriority = c.integer(name, 0, 0xFFFE);
-            case "allow-duplicates" -> throw notSupported(c, c.last());
+            case "allow-duplicates" -> g.allowDuplicates = c.integer(name, 1, 0xFFFE);
             case "local-port" -> g.localServer = LocalServer.tcp(c.integer(name, 1, 0xFFFE), false);
             case "local-port-readwrite" -> g.localServer = LocalServer.tcp(c.integer(name, 1, 0xFFFE), true);
             case "local-path" -> g.localServer = LocalServer.unix(path(c, name), false);

@@ -21,8 +21,21 @@ public sealed interface Action {
 
     enum FibOp { ADD, REPLACE, REMOVE }
 
-    /** Install, replace or remove a forwarding entry. {@code metric} is the Babel metric of the route. */
-    record FibUpdate(FibOp op, RouteKey key, IpAddress nextHop, String ifname, int metric) implements Action {}
+    /**
+     * Install, replace or remove a forwarding entry. {@code metric} is the Babel metric of the route. {@code table}
+     * and {@code preferredSource} come from the install filter ({@code table T}, {@code pref-src A}): table 0 means
+     * the driver's export table, a null preferred source means none. A REMOVE carries the table and preferred source
+     * the entry was installed with. A route that moves to another table is removed from the old one and added to the
+     * new one (two updates), never replaced across tables.
+     */
+    record FibUpdate(FibOp op, RouteKey key, IpAddress nextHop, String ifname, int metric, int table,
+            IpAddress preferredSource) implements Action {
+
+        /** An entry in the export table without a preferred source. */
+        public FibUpdate(FibOp op, RouteKey key, IpAddress nextHop, String ifname, int metric) {
+            this(op, key, nextHop, ifname, metric, 0, null);
+        }
+    }
 
     /** Our router-id or seqno changed: the driver may persist them (babeld's state file). */
     record StateChanged(RouterId routerId, int seqno) implements Action {}

@@ -37,7 +37,7 @@ import org.jbabel.wire.Tlv;
  * by unicast ("fast start", at most once per {@link BabelConstants#FULL_DUMP_HOLDOFF}); an unfeasible update for
  * the selected route from its own source is ignored and answered with a seqno request instead of being applied;
  * retracted routes are removed from the FIB rather than kept as unreachable routes; new and lost routes are
- * announced urgently.
+ * announced urgently. docs/ENGINE.md collects these and the semantics of filters and interface settings.
  */
 public final class BabelEngine {
 
@@ -45,11 +45,19 @@ public final class BabelEngine {
     private record Announcement(RouterId routerId, int seqno, int metric) {}
 
     /** What the FIB holds for a key, as far as we told the driver. */
-    private record Installed(IpAddress nextHop, String ifname, int metric) {}
+    private record Installed(IpAddress nextHop, String ifname, int metric, int table, IpAddress preferredSource) {
+
+        Action.FibUpdate update(Action.FibOp op, RouteKey key) {
+            return new Action.FibUpdate(op, key, nextHop, ifname, metric, table, preferredSource);
+        }
+    }
+
+    private static final List<IpAddress> GROUP = List.of(IpAddress.BABEL_GROUP);
 
     private final RouterId routerId;
     private int seqno;
     private final EngineConfig config;
+    private RouteFilters filters = RouteFilters.ALLOW_ALL;
     private final RandomGenerator random;
     private final int halfLife;
 
@@ -107,34 +115,73 @@ public final class BabelEngine {
     // ------------------------------------------------------------------------------------------------------
     // Events
 
+    /**
+     * An interface came up, or its configuration changed while it is up (new addresses, MTU, intervals, costs):
+     * then it is updated in place and keeps its neighbours and routes.
+     */
     public void interfaceUp(long now, InterfaceConfig iface) {
         if (!enter(now)) {
             return;
         }
-        boolean firstTime = interfaces.get(iface.name()) == null;
+        Interfaces.Iface existing = interfaces.get(iface.name());
+        boolean firstTime = existing == null;
         boolean wasUp = interfaces.up(iface.name()) != null;
+        InterfaceConfig old = firstTime ? null : existing.config();
         Interfaces.Iface i = interfaces.bringUp(iface);
+        i.unicastHelloSeqnos.keySet().retainAll(iface.neighbours());
         if (!wasUp) {
             if (firstTime) {
                 i.helloSeqno = random.nextInt(0x10000);
                 // Clears whatever a previous incarnation of this node left at the neighbours (not on a mere
                 // interface flap, where it would only cause churn).
-                buffers.add(i, IpAddress.BABEL_GROUP, wildcardRetraction(), urgent());
+                toGroup(i, wildcardRetraction(), urgent());
             }
             i.nextUpdate = this.now + jitter(i.updateInterval());
             // babeld's start-up: a Hello and a wildcard request; a second Hello follows at once so that
             // 2-out-of-3 neighbours see us without waiting for the next interval.
             sendHello(i);
-            buffers.add(i, IpAddress.BABEL_GROUP,
-                    new Tlv.RouteRequest(AddressEncoding.WILDCARD, Prefix.V6_DEFAULT, Prefix.V6_DEFAULT, List.of()),
+            toGroup(i, new Tlv.RouteRequest(AddressEncoding.WILDCARD, Prefix.V6_DEFAULT, Prefix.V6_DEFAULT, List.of()),
                     urgent());
             i.nextHello = this.now + BabelConstants.STARTUP_HELLO_DELAY;
             i.startupHelloPending = true;
+        } else if (!old.equals(iface)) {
+            reconfigure(i, old);
         }
         for (Neighbour n : neighbours.on(i.name())) {
             refreshNeighbour(n);
         }
+        if (wasUp && (iface.rxcost() != old.rxcost() || iface.linkQuality() != old.linkQuality())) {
+            // Our rxcost for every neighbour changed: tell them now rather than with the next IHU round.
+            for (Neighbour n : neighbours.on(i.name())) {
+                if (n.heard) {
+                    buffers.add(i, ihuDestination(n), ihu(n), urgent());
+                }
+            }
+        }
         leave();
+    }
+
+    /**
+     * An interface that is up got a new configuration: carry the differences to the timers and to what we announce
+     * there. (The caller then recomputes the neighbours' costs and tells them a changed rxcost.)
+     */
+    private void reconfigure(Interfaces.Iface i, InterfaceConfig old) {
+        InterfaceConfig c = i.config();
+        if (c.helloInterval() < old.helloInterval()) {
+            i.nextHello = Math.min(i.nextHello, now + jitter(c.helloInterval()));
+        }
+        if (c.updateInterval() < old.updateInterval()) {
+            i.nextUpdate = Math.min(i.nextUpdate, now + jitter(c.updateInterval()));
+        }
+        if (!old.neighbours().containsAll(c.neighbours())) {
+            // New configured neighbours should hear us at once.
+            hurryHellos(i);
+        }
+        if (!Objects.equals(c.ipv4(), old.ipv4()) || c.splitHorizon() != old.splitHorizon()
+                || c.unicastOnly() != old.unicastOnly() || !c.neighbours().equals(old.neighbours())) {
+            // What we announce there (IPv4 next hop, split horizon) or to whom changed.
+            fullDumpToGroup(i, normal());
+        }
     }
 
     public void interfaceDown(long now, String ifname) {
@@ -190,6 +237,50 @@ public final class BabelEngine {
         leave();
     }
 
+    /**
+     * Replaces the in/out/install filters ({@link RouteFilters#ALLOW_ALL} until called). Meant to be called once,
+     * before the interfaces come up; called later, it re-evaluates every learned route (input additions, install
+     * decisions, selection) and re-sends our table, but announcements that the new output filter denies are not
+     * retracted at the neighbours: they expire there.
+     */
+    public void setFilters(long now, RouteFilters newFilters) {
+        if (!enter(now)) {
+            return;
+        }
+        filters = Objects.requireNonNull(newFilters, "filters");
+        List<RouteKey> keys = new ArrayList<>();
+        List<Announcement> before = new ArrayList<>();
+        for (Routes.Slot s : routes.slots()) {
+            keys.add(s.key);
+            before.add(announcement(s.key));
+        }
+        for (RouteKey key : keys) {
+            Routes.Slot s = routes.slot(key);
+            for (Route r : s == null ? List.<Route>of() : new ArrayList<>(s.routes)) {
+                if (r.retracted() || r.routerId == null) {
+                    continue;
+                }
+                int add = filters.input(key, r.routerId, r.neighbour.address, r.neighbour.ifname());
+                if (add >= RouteFilters.DENY) {
+                    r.inputMetric = 0;
+                    r.refmetric = INFINITY;
+                } else {
+                    r.inputMetric = Math.max(0, add);
+                }
+                r.install = installOptions(key, r.routerId, r.neighbour);
+                r.recomputeMetric(this.now, halfLife);
+            }
+        }
+        for (int k = 0; k < keys.size(); k++) {
+            reselect(keys.get(k));
+            announceChange(keys.get(k), before.get(k), false);
+        }
+        for (Interfaces.Iface i : interfaces.allUp()) {
+            fullDumpToGroup(i, normal());
+        }
+        leave();
+    }
+
     public void withdraw(long now, RouteKey key) {
         if (!enter(now)) {
             return;
@@ -220,7 +311,7 @@ public final class BabelEngine {
             }
             if (t >= i.nextUpdate) {
                 i.nextUpdate = t + jitter(i.updateInterval());
-                fullDump(i, IpAddress.BABEL_GROUP, normal());
+                fullDumpToGroup(i, normal());
             }
         }
         for (PendingRequests.Pending p : requests.due(t)) {
@@ -277,13 +368,27 @@ public final class BabelEngine {
         for (Interfaces.Iface i : interfaces.allUp()) {
             buffers.discardInterface(i.name());
             i.helloSeqno = Seqno.plus(i.helloSeqno, 1);
-            actions.add(new Action.Send(i.name(), IpAddress.BABEL_GROUP, List.of(
-                    wildcardRetraction(),
-                    new Tlv.Hello(0, i.helloSeqno, BabelConstants.SHUTDOWN_HELLO_INTERVAL_CS, List.of()))));
+            Tlv.Hello bye = new Tlv.Hello(0, i.helloSeqno, BabelConstants.SHUTDOWN_HELLO_INTERVAL_CS, List.of());
+            InterfaceConfig c = i.config();
+            if (!c.unicastOnly()) {
+                actions.add(new Action.Send(i.name(), IpAddress.BABEL_GROUP, List.of(wildcardRetraction(), bye)));
+                continue;
+            }
+            if (c.neighbours().isEmpty()) {
+                actions.add(new Action.Send(i.name(), IpAddress.BABEL_GROUP, List.of(bye)));
+            }
+            for (IpAddress d : groupDestinations(i)) {
+                List<Tlv> tlvs = new ArrayList<>(2);
+                tlvs.add(wildcardRetraction());
+                if (c.neighbours().contains(d)) {
+                    tlvs.add(new Tlv.Hello(Tlv.Hello.FLAG_UNICAST, nextUnicastHelloSeqno(i, d),
+                            BabelConstants.SHUTDOWN_HELLO_INTERVAL_CS, List.of()));
+                }
+                actions.add(new Action.Send(i.name(), d, tlvs));
+            }
         }
         for (Map.Entry<RouteKey, Installed> e : fib.entrySet()) {
-            Installed in = e.getValue();
-            actions.add(new Action.FibUpdate(Action.FibOp.REMOVE, e.getKey(), in.nextHop(), in.ifname(), in.metric()));
+            actions.add(e.getValue().update(Action.FibOp.REMOVE, e.getKey()));
         }
         fib.clear();
         stopped = true;
@@ -313,7 +418,7 @@ public final class BabelEngine {
             for (Route r : s.routes) {
                 result.add(new RouteView(r.key, r.neighbour.address, r.neighbour.ifname(), r.routerId, r.seqno,
                         r.metric, r.refmetric, r.smoothedMetric(now, halfLife), r.nextHop, s.selected == r,
-                        routes.feasible(r, sources), r.refreshedAt));
+                        routes.feasible(r, sources), r.refreshedAt, r.id));
             }
         }
         return result;
@@ -416,6 +521,11 @@ public final class BabelEngine {
     private void onHello(Interfaces.Iface i, IpAddress source, Tlv.Hello h) {
         Neighbour n = neighbours.get(i.name(), source);
         if (n == null) {
+            if (neighbours.count(i.name()) >= config.maxNeighboursPerInterface()
+                    && !i.config().neighbours().contains(source)) {
+                counters.increment(Counter.NEIGHBOUR_LIMIT);
+                return;
+            }
             n = neighbours.create(i, source);
             hurryHellos(i);
             events.add(new NeighbourChange(ChangeKind.ADDED, n.view()));
@@ -494,8 +604,20 @@ public final class BabelEngine {
     /** RFC 8966 §3.5.3: a finite update (router-id, seqno, metric) for a key from a neighbour. */
     private void acquire(RouteKey key, Neighbour n, RouterId rid, int seqno, int refmetric, long interval,
             IpAddress nextHop) {
-        boolean feasible = sources.feasible(key, rid, seqno, refmetric);
         Route r = routes.find(key, n);
+        int inputMetric = filters.input(key, rid, n.address, n.ifname());
+        if (inputMetric >= RouteFilters.DENY) {
+            counters.increment(Counter.FILTERED);
+            if (r != null) {
+                retract(r);
+            }
+            return;
+        }
+        if (r == null && routes.count(n) >= config.maxRoutesPerNeighbour()) {
+            counters.increment(Counter.ROUTE_LIMIT);
+            return;
+        }
+        boolean feasible = sources.feasible(key, rid, seqno, refmetric);
         if (!feasible) {
             counters.increment(Counter.UNFEASIBLE);
             requestNewerSeqno(key, n, rid, seqno, refmetric);
@@ -512,6 +634,8 @@ public final class BabelEngine {
         r.routerId = rid;
         r.seqno = seqno;
         r.refmetric = refmetric;
+        r.inputMetric = Math.max(0, inputMetric);
+        r.install = installOptions(key, rid, n);
         r.nextHop = nextHop;
         r.refreshedAt = now;
         long hold = Routes.holdTime(interval);
@@ -545,7 +669,7 @@ public final class BabelEngine {
                 return;
             }
             if (n.heard) {
-                buffers.add(i, IpAddress.BABEL_GROUP, ihu(n), urgent());
+                buffers.add(i, ihuDestination(n), ihu(n), urgent());
             }
             // The requester has just (re)started on this link and needs two of our Hellos to count us as a
             // neighbour; it gets the table now if it is bidirectional, else when it becomes so (fast start).
@@ -557,7 +681,11 @@ public final class BabelEngine {
         }
         RouteKey key = routeKey(req.prefix(), req.sourcePrefix());
         if (key != null) {
-            buffers.addUpdate(i, unicast ? source : IpAddress.BABEL_GROUP, key, urgent());
+            if (unicast || i.config().unicastOnly()) {
+                buffers.addUpdate(i, source, key, urgent());
+            } else {
+                buffers.addUpdate(i, IpAddress.BABEL_GROUP, key, urgent());
+            }
         }
     }
 
@@ -571,7 +699,7 @@ public final class BabelEngine {
         if (key == null || req.routerId() == null) {
             return;
         }
-        if (localRoutes.contains(key)) {
+        if (localWins(key)) {
             if (req.routerId().equals(routerId)
                     && Seqno.greater(req.seqno(), seqno)
                     && Seqno.minus(req.seqno(), seqno) <= BabelConstants.SEQNO_WINDOW) {
@@ -586,7 +714,7 @@ public final class BabelEngine {
             return;
         }
         if (!selected.routerId.equals(req.routerId()) || Seqno.greaterOrEqual(selected.seqno, req.seqno())) {
-            buffers.addUpdate(i, IpAddress.BABEL_GROUP, key, urgent());
+            updateToGroup(i, key, urgent());
             return;
         }
         if (req.hopCount() <= 1
@@ -617,7 +745,7 @@ public final class BabelEngine {
         boolean costChanged = n.recompute(now);
         if ((oldRx >= INFINITY) != (n.rxcost >= INFINITY) && n.heard) {
             // Tell the neighbour at once that we hear it (or no longer do).
-            buffers.add(n.iface, IpAddress.BABEL_GROUP, ihu(n), urgent());
+            buffers.add(n.iface, ihuDestination(n), ihu(n), urgent());
         }
         if (costChanged) {
             // The routes still carry their old metrics: capture what we announced before recomputing them.
@@ -674,21 +802,49 @@ public final class BabelEngine {
 
     /** Re-runs route selection for a key and brings the FIB and the observers up to date. */
     private void reselect(RouteKey key) {
-        Route chosen = routes.choose(key, now, halfLife, sources, localRoutes.contains(key));
+        Route chosen = routes.choose(key, now, halfLife, sources, localBlocks(key));
         routes.select(key, chosen);
-        Installed want = chosen == null ? null : new Installed(chosen.nextHop, chosen.neighbour.ifname(), chosen.metric);
+        Installed want = chosen == null ? null : new Installed(chosen.nextHop, chosen.neighbour.ifname(), chosen.metric,
+                chosen.install.table(), chosen.install.preferredSource());
         Installed have = fib.get(key);
         if (!Objects.equals(want, have)) {
             if (want == null) {
                 fib.remove(key);
-                actions.add(new Action.FibUpdate(Action.FibOp.REMOVE, key, have.nextHop(), have.ifname(), have.metric()));
+                actions.add(have.update(Action.FibOp.REMOVE, key));
+            } else if (have != null && have.table() != want.table()) {
+                fib.put(key, want);
+                actions.add(have.update(Action.FibOp.REMOVE, key));
+                actions.add(want.update(Action.FibOp.ADD, key));
             } else {
                 fib.put(key, want);
-                Action.FibOp op = have == null ? Action.FibOp.ADD : Action.FibOp.REPLACE;
-                actions.add(new Action.FibUpdate(op, key, want.nextHop(), want.ifname(), want.metric()));
+                actions.add(want.update(have == null ? Action.FibOp.ADD : Action.FibOp.REPLACE, key));
             }
         }
         publish(key);
+    }
+
+    /** Whether a local route for this key keeps learned routes for it out of the FIB (babeld's allow-duplicates). */
+    private boolean localBlocks(RouteKey key) {
+        int local = localRoutes.metric(key);
+        return local >= 0 && (config.allowDuplicates() < 0 || local >= config.allowDuplicates());
+    }
+
+    /**
+     * Whether the local route for this key, if there is one, is what we announce: when no learned route is installed,
+     * or when its metric is at most kernel-priority.
+     */
+    private boolean localWins(RouteKey key) {
+        int local = localRoutes.metric(key);
+        if (local < 0) {
+            return false;
+        }
+        Route r = routes.selected(key);
+        return r == null || !r.usable() || local <= config.kernelPriority();
+    }
+
+    private InstallOptions installOptions(RouteKey key, RouterId rid, Neighbour n) {
+        InstallOptions o = filters.install(key, rid, n.ifname());
+        return o == null ? InstallOptions.DEFAULT : o;
     }
 
     /** Expires routes not refreshed in time (retracting them first), and asks for refreshes before that. */
@@ -764,7 +920,7 @@ public final class BabelEngine {
                 p.key.prefix(), p.key.source(), List.of());
         if (p.ifname == null) {
             for (Interfaces.Iface i : interfaces.allUp()) {
-                buffers.add(i, IpAddress.BABEL_GROUP, tlv, urgent());
+                toGroup(i, tlv, urgent());
             }
         } else {
             Interfaces.Iface i = interfaces.up(p.ifname);
@@ -778,9 +934,8 @@ public final class BabelEngine {
     // Announcing
 
     private Announcement announcement(RouteKey key) {
-        int local = localRoutes.metric(key);
-        if (local >= 0) {
-            return new Announcement(routerId, seqno, local);
+        if (localWins(key)) {
+            return new Announcement(routerId, seqno, localRoutes.metric(key));
         }
         Route r = routes.selected(key);
         return r == null || !r.usable() ? null : new Announcement(r.routerId, r.seqno, r.metric);
@@ -834,7 +989,7 @@ public final class BabelEngine {
             Tlv.RouteRequest req = new Tlv.RouteRequest(requestEncoding(key.prefix()), key.prefix(), key.source(),
                     List.of());
             for (Interfaces.Iface i : interfaces.allUp()) {
-                buffers.add(i, IpAddress.BABEL_GROUP, req, normal());
+                toGroup(i, req, normal());
             }
         }
     }
@@ -858,8 +1013,49 @@ public final class BabelEngine {
 
     private void sendUpdateEverywhere(RouteKey key, long deadline) {
         for (Interfaces.Iface i : interfaces.allUp()) {
-            buffers.addUpdate(i, IpAddress.BABEL_GROUP, key, deadline);
+            updateToGroup(i, key, deadline);
         }
+    }
+
+    /**
+     * Where TLVs meant for every neighbour on an interface go: the multicast group, or, on an interface in unicast
+     * mode, each configured and each known neighbour.
+     */
+    private List<IpAddress> groupDestinations(Interfaces.Iface i) {
+        InterfaceConfig c = i.config();
+        if (!c.unicastOnly()) {
+            return GROUP;
+        }
+        List<IpAddress> result = new ArrayList<>(c.neighbours());
+        for (Neighbour n : neighbours.on(i.name())) {
+            if (!result.contains(n.address)) {
+                result.add(n.address);
+            }
+        }
+        return result;
+    }
+
+    private void toGroup(Interfaces.Iface i, Tlv tlv, long deadline) {
+        for (IpAddress d : groupDestinations(i)) {
+            buffers.add(i, d, tlv, deadline);
+        }
+    }
+
+    private void updateToGroup(Interfaces.Iface i, RouteKey key, long deadline) {
+        for (IpAddress d : groupDestinations(i)) {
+            buffers.addUpdate(i, d, key, deadline);
+        }
+    }
+
+    private void fullDumpToGroup(Interfaces.Iface i, long deadline) {
+        for (IpAddress d : groupDestinations(i)) {
+            fullDump(i, d, deadline);
+        }
+    }
+
+    /** IHUs go with the multicast Hellos, or to the neighbour itself on an interface in unicast mode. */
+    private IpAddress ihuDestination(Neighbour n) {
+        return n.iface.config().unicastOnly() ? n.address : IpAddress.BABEL_GROUP;
     }
 
     /** Queues our whole table for one destination on one interface. */
@@ -892,25 +1088,34 @@ public final class BabelEngine {
         RouterId rid;
         int sq;
         int metric;
-        int local = localRoutes.metric(key);
         Route r = routes.selected(key);
-        if (local >= 0) {
+        boolean learned = false;
+        if (localWins(key)) {
             rid = routerId;
             sq = seqno;
-            metric = local;
+            metric = localRoutes.metric(key);
         } else if (r != null && r.usable()) {
-            if (LinkCost.splitHorizon(i.config().type()) && r.neighbour.iface == i) {
+            if (i.config().splitHorizon() && r.neighbour.iface == i) {
                 return null;
             }
             rid = r.routerId;
             sq = r.seqno;
             metric = r.metric;
-            sources.announced(key, rid, sq, metric, now);
+            learned = true;
         } else {
             rid = routerId;
             sq = seqno;
             metric = INFINITY;
         }
+        int add = filters.output(key, rid, i.name());
+        if (add >= RouteFilters.DENY) {
+            return null;
+        }
+        if (learned) {
+            // The distance before the output filter's addition: at most what we announce, so always safe.
+            sources.announced(key, rid, sq, metric, now);
+        }
+        metric = LinkCost.add(metric, Math.max(0, add));
         AddressEncoding ae;
         IpAddress nextHop = null;
         if (key.prefix().family() == Family.V6) {
@@ -930,16 +1135,34 @@ public final class BabelEngine {
                 INFINITY, routerId, null, List.of());
     }
 
+    /**
+     * One Hello round: a multicast Hello, or, on an interface with configured neighbours (a link without multicast),
+     * a unicast Hello to each of them; and the IHUs due.
+     */
     private void sendHello(Interfaces.Iface i) {
         i.helloSeqno = Seqno.plus(i.helloSeqno, 1);
-        buffers.add(i, IpAddress.BABEL_GROUP,
-                new Tlv.Hello(0, i.helloSeqno, Time.toCentis(i.helloInterval()), List.of()), urgent());
+        int interval = Time.toCentis(i.helloInterval());
+        List<IpAddress> configured = i.config().neighbours();
+        if (configured.isEmpty()) {
+            buffers.add(i, IpAddress.BABEL_GROUP, new Tlv.Hello(0, i.helloSeqno, interval, List.of()), urgent());
+        }
+        for (IpAddress a : configured) {
+            buffers.add(i, a, new Tlv.Hello(Tlv.Hello.FLAG_UNICAST, nextUnicastHelloSeqno(i, a), interval, List.of()),
+                    urgent());
+        }
         boolean everyone = i.helloSeqno % BabelConstants.IHU_EVERY_NTH_HELLO == 0;
         for (Neighbour n : neighbours.on(i.name())) {
             if (n.heard && (everyone || n.marginal())) {
-                buffers.add(i, IpAddress.BABEL_GROUP, ihu(n), urgent());
+                buffers.add(i, ihuDestination(n), ihu(n), urgent());
             }
         }
+    }
+
+    /** Unicast Hellos to each configured neighbour carry a seqno sequence of their own, starting at random. */
+    private int nextUnicastHelloSeqno(Interfaces.Iface i, IpAddress neighbour) {
+        int next = Seqno.plus(i.unicastHelloSeqnos.computeIfAbsent(neighbour, a -> random.nextInt(0x10000)), 1);
+        i.unicastHelloSeqnos.put(neighbour, next);
+        return next;
     }
 
     /**
@@ -981,10 +1204,9 @@ public final class BabelEngine {
 
     private void publish(RouteKey key) {
         SelectedRoute current;
-        int local = localRoutes.metric(key);
         Route r = routes.selected(key);
-        if (local >= 0) {
-            current = new SelectedRoute(key, routerId, seqno, local, null, null, true);
+        if (localWins(key)) {
+            current = new SelectedRoute(key, routerId, seqno, localRoutes.metric(key), null, null, true);
         } else if (r != null) {
             current = new SelectedRoute(key, r.routerId, r.seqno, r.metric, r.nextHop, r.neighbour.ifname(), false);
         } else {

@@ -39,6 +39,12 @@ public final class EngineCounters {
         UNKNOWN_RETRACTION,
         /** A seqno request we did not forward (hop count, out of date, no route, duplicate). */
         SEQNO_REQUEST_DROPPED,
+        /** A finite update the input filter denies. */
+        FILTERED,
+        /** A Hello from a new address on an interface that already has the most neighbours allowed. */
+        NEIGHBOUR_LIMIT,
+        /** An update for a new key from a neighbour that already has the most routes allowed. */
+        ROUTE_LIMIT,
         /** A TLV the engine does not act on (unknown type, authentication TLVs, padding excluded). */
         IGNORED_TLV,
         /** A TLV whose processing failed unexpectedly; the rest of the packet is still processed. */

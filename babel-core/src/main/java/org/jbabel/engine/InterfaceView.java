@@ -2,7 +2,13 @@ package org.jbabel.engine;
 
 import org.jbabel.wire.IpAddress;
 
-/** A read-only snapshot of an interface as the engine knows it. Intervals are engine time (nanoseconds). */
+/**
+ * A read-only snapshot of an interface as the engine knows it. Intervals are engine time (nanoseconds). The
+ * interface's name is its identity in dumps.
+ *
+ * @param rxcost the nominal rxcost
+ * @param unicastOnly whether TLVs other than Hellos are sent unicast to each neighbour
+ */
 public record InterfaceView(
         String name,
         boolean up,
@@ -11,4 +17,10 @@ public record InterfaceView(
         InterfaceType type,
         int helloSeqno,
         long helloInterval,
-        long updateInterval) {}
+        long updateInterval,
+        int ifindex,
+        int mtu,
+        int rxcost,
+        boolean linkQuality,
+        boolean splitHorizon,
+        boolean unicastOnly) {}

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jbabel.wire.IpAddress;
 
 /** The interface table: per-interface protocol state (Hello seqno, Hello and periodic update timers). */
 final class Interfaces {
@@ -18,6 +19,8 @@ final class Interfaces {
         long nextUpdate;
         /** True until the second, quick start-up Hello has been sent. */
         boolean startupHelloPending;
+        /** The seqno of the last unicast Hello sent to each configured neighbour (RFC 8966 §3.4.1: one per peer). */
+        final Map<IpAddress, Integer> unicastHelloSeqnos = new LinkedHashMap<>();
 
         Iface(InterfaceConfig config) {
             this.config = config;
@@ -49,7 +52,8 @@ final class Interfaces {
 
         InterfaceView view() {
             return new InterfaceView(config.name(), up, config.linkLocal(), config.ipv4(), config.type(), helloSeqno,
-                    config.helloInterval(), config.updateInterval());
+                    config.helloInterval(), config.updateInterval(), config.ifindex(), config.mtu(), config.rxcost(),
+                    config.linkQuality(), config.splitHorizon(), config.unicastOnly());
         }
     }
 

@@ -44,9 +44,12 @@ public final class LinkCost {
 
     /** rxcost of one Hello history on an interface of this type. */
     public static int rxcost(InterfaceType type, int reach, long age) {
-        return linkQuality(type)
-                ? linkQualityRxcost(reach, nominalRxcost(type), age)
-                : twoOutOfThreeRxcost(reach, nominalRxcost(type), age);
+        return rxcost(linkQuality(type), nominalRxcost(type), reach, age);
+    }
+
+    /** rxcost of one Hello history with the given estimator and nominal rxcost. */
+    public static int rxcost(boolean linkQuality, int nominal, int reach, long age) {
+        return linkQuality ? linkQualityRxcost(reach, nominal, age) : twoOutOfThreeRxcost(reach, nominal, age);
     }
 
     /**
@@ -54,10 +57,15 @@ public final class LinkCost {
      * wireless ones; otherwise the ETX-style product of the two, in 1/256 units.
      */
     public static int cost(InterfaceType type, int rxcost, int txcost) {
+        return cost(linkQuality(type), rxcost, txcost);
+    }
+
+    /** {@link #cost(InterfaceType, int, int)} with the estimator given directly. */
+    public static int cost(boolean linkQuality, int rxcost, int txcost) {
         if (rxcost >= INFINITY || txcost >= INFINITY) {
             return INFINITY;
         }
-        if (!linkQuality(type) || (rxcost < 256 && txcost < 256)) {
+        if (!linkQuality || (rxcost < 256 && txcost < 256)) {
             return txcost;
         }
         long a = Math.max(txcost, 256);
@@ -65,16 +73,17 @@ public final class LinkCost {
         return (int) Math.min(INFINITY, (a * b + 128) >> 8);
     }
 
-    /** Whether an interface type uses the link-quality estimator. */
+    /** Whether an interface type uses the link-quality estimator by default. */
     public static boolean linkQuality(InterfaceType type) {
         return type == InterfaceType.WIRELESS;
     }
 
+    /** The default nominal rxcost of an interface type. */
     public static int nominalRxcost(InterfaceType type) {
         return linkQuality(type) ? BabelConstants.NOMINAL_RXCOST_WIRELESS : BabelConstants.NOMINAL_RXCOST_WIRED;
     }
 
-    /** Whether routes are not announced back on the interface they were learned from. */
+    /** Whether routes are not announced back on the interface they were learned from, by default for a type. */
     public static boolean splitHorizon(InterfaceType type) {
         return type == InterfaceType.WIRED;
     }

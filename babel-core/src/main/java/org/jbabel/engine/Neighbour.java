@@ -9,6 +9,8 @@ import org.jbabel.wire.IpAddress;
  * cost we derive. Owned by {@link Neighbours}.
  */
 final class Neighbour {
+    /** Stable identity for dumps (babeld's opaque neighbour id). */
+    final long id;
     final Interfaces.Iface iface;
     final IpAddress address;
     final HelloHistory multicast = new HelloHistory();
@@ -28,7 +30,8 @@ final class Neighbour {
     /** When we last sent this neighbour our whole table by unicast (fast start, wildcard request). */
     long lastFullDump = Long.MIN_VALUE;
 
-    Neighbour(Interfaces.Iface iface, IpAddress address) {
+    Neighbour(long id, Interfaces.Iface iface, IpAddress address) {
+        this.id = id;
         this.iface = iface;
         this.address = address;
     }
@@ -55,13 +58,15 @@ final class Neighbour {
      * Recomputes rxcost, txcost expiry and cost at {@code now}. Returns true when the cost changed.
      */
     boolean recompute(long now) {
-        InterfaceType type = iface.config().type();
+        InterfaceConfig c = iface.config();
         int rx = INFINITY;
         if (multicast.known()) {
-            rx = Math.min(rx, LinkCost.rxcost(type, multicast.reach(), now - multicast.lastHello()));
+            rx = Math.min(rx, LinkCost.rxcost(c.linkQuality(), c.rxcost(), multicast.reach(),
+                    now - multicast.lastHello()));
         }
         if (unicast.known()) {
-            rx = Math.min(rx, LinkCost.rxcost(type, unicast.reach(), now - unicast.lastHello()));
+            rx = Math.min(rx, LinkCost.rxcost(c.linkQuality(), c.rxcost(), unicast.reach(),
+                    now - unicast.lastHello()));
         }
         rxcost = rx;
         heard |= rx < INFINITY;
@@ -69,7 +74,7 @@ final class Neighbour {
             txcost = INFINITY;
         }
         int old = cost;
-        cost = iface.up() ? LinkCost.cost(type, rxcost, txcost) : INFINITY;
+        cost = iface.up() ? LinkCost.cost(c.linkQuality(), rxcost, txcost) : INFINITY;
         return cost != old;
     }
 
@@ -91,7 +96,8 @@ final class Neighbour {
     }
 
     NeighbourView view() {
-        return new NeighbourView(iface.name(), address, multicast.reach(), unicast.reach(), rxcost, txcost, cost, -1);
+        return new NeighbourView(iface.name(), address, multicast.reach(), unicast.reach(), rxcost, txcost, cost, -1,
+                id);
     }
 
     @Override

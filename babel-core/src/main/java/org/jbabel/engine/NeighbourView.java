@@ -11,6 +11,8 @@ import org.jbabel.wire.IpAddress;
  * @param txcost the rxcost the neighbour last reported for us in an IHU (65535 if none)
  * @param cost the link cost used for routes
  * @param rttMicros smoothed round-trip time; -1 because RTT measurement (RFC 9616) is not implemented yet
+ * @param id an identity unique among the neighbours of this engine and stable while the neighbour lives (babeld's
+ *     opaque neighbour id; print it in hex)
  */
 public record NeighbourView(
         String ifname,
@@ -20,4 +22,5 @@ public record NeighbourView(
         int rxcost,
         int txcost,
         int cost,
-        long rttMicros) {}
+        long rttMicros,
+        long id) {}

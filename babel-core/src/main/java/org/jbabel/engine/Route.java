@@ -7,14 +7,20 @@ import org.jbabel.wire.RouterId;
 
 /**
  * A route learned from one neighbour for one key (RFC 8966 §3.2.6). The metric is derived: the advertised
- * metric (refmetric) plus the neighbour's link cost. Owned by {@link Routes}.
+ * metric (refmetric) plus the neighbour's link cost plus the input filter's addition. Owned by {@link Routes}.
  */
 final class Route {
+    /** Stable identity for dumps (babeld's opaque route id). */
+    final long id;
     final RouteKey key;
     final Neighbour neighbour;
     RouterId routerId;
     int seqno;
     int refmetric;
+    /** What the input filter adds to this route's metric, evaluated on every update. */
+    int inputMetric;
+    /** What the install filter says about this route, evaluated on every update. */
+    InstallOptions install = InstallOptions.DEFAULT;
     int metric;
     IpAddress nextHop;
     /** When the last finite update for this route arrived. */
@@ -28,7 +34,8 @@ final class Route {
     long smoothedAt;
 
     /** A route starts out retracted; its first update makes it usable. */
-    Route(RouteKey key, Neighbour neighbour) {
+    Route(long id, RouteKey key, Neighbour neighbour) {
+        this.id = id;
         this.key = key;
         this.neighbour = neighbour;
         this.refmetric = INFINITY;
@@ -44,9 +51,9 @@ final class Route {
         return metric < INFINITY;
     }
 
-    /** Recomputes the metric from the refmetric and the neighbour's current cost. */
+    /** Recomputes the metric from the refmetric, the neighbour's current cost and the input filter's addition. */
     void recomputeMetric(long now, int halfLife) {
-        setMetric(now, LinkCost.add(refmetric, neighbour.cost), halfLife);
+        setMetric(now, LinkCost.add(LinkCost.add(refmetric, neighbour.cost), inputMetric), halfLife);
     }
 
     /** Sets the metric, bringing the smoothed metric up to date first. */

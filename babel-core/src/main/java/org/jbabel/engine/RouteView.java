@@ -12,6 +12,8 @@ import org.jbabel.wire.RouterId;
  * @param installed whether this is the selected route, installed in the FIB
  * @param feasible whether the route satisfies the feasibility condition now
  * @param refreshedAt engine time of the last finite update
+ * @param id an identity unique among the routes of this engine and stable while the route lives (babeld's opaque
+ *     route id; print it in hex); a route lives from its first update from a neighbour until it is forgotten
  */
 public record RouteView(
         RouteKey key,
@@ -25,4 +27,5 @@ public record RouteView(
         IpAddress nextHop,
         boolean installed,
         boolean feasible,
-        long refreshedAt) {}
+        long refreshedAt,
+        long id) {}

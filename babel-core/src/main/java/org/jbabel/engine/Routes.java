@@ -34,6 +34,7 @@ final class Routes {
     private final Map<RouteKey, Slot> slots = new LinkedHashMap<>();
     private final Map<Neighbour, List<Route>> byNeighbour = new LinkedHashMap<>();
     private int size;
+    private long nextId = 1;
 
     Slot slot(RouteKey key) {
         return slots.get(key);
@@ -58,7 +59,7 @@ final class Routes {
     }
 
     Route add(RouteKey key, Neighbour n) {
-        Route r = new Route(key, n);
+        Route r = new Route(nextId++, key, n);
         slots.computeIfAbsent(key, Slot::new).routes.add(r);
         byNeighbour.computeIfAbsent(n, x -> new ArrayList<>()).add(r);
         size++;
@@ -85,6 +86,12 @@ final class Routes {
             }
         }
         size--;
+    }
+
+    /** How many routes a neighbour has. */
+    int count(Neighbour n) {
+        List<Route> list = byNeighbour.get(n);
+        return list == null ? 0 : list.size();
     }
 
     /** The routes learned from a neighbour (a copy). */
@@ -119,8 +126,8 @@ final class Routes {
     }
 
     /**
-     * The route that should be selected for this key now: null when none is usable and feasible, or when
-     * {@code blocked} (a local route for the key takes precedence).
+     * The route that should be selected for this key now: null when none is usable, feasible and allowed by the
+     * install filter, or when {@code blocked} (a local route for the key takes precedence).
      */
     Route choose(RouteKey key, long now, int halfLife, Sources sources, boolean blocked) {
         Slot s = slots.get(key);
@@ -130,7 +137,7 @@ final class Routes {
         Route best = null;
         int bestSmoothed = 0;
         for (Route r : s.routes) {
-            if (!r.usable() || !feasible(r, sources)) {
+            if (!r.usable() || !r.install.install() || !feasible(r, sources)) {
                 continue;
             }
             int sm = r.smoothedMetric(now, halfLife);
@@ -140,7 +147,8 @@ final class Routes {
             }
         }
         Route current = s.selected;
-        if (best == null || current == null || current == best || !current.usable() || !feasible(current, sources)) {
+        if (best == null || current == null || current == best || !current.usable() || !current.install.install()
+                || !feasible(current, sources)) {
             return best;
         }
         boolean better = best.metric <= current.metric && bestSmoothed < current.smoothedMetric(now, halfLife);

@@ -42,13 +42,14 @@ class CommandLineOptionsTest {
 
     @Test
     void optionsMayBeClusteredAndTheirArgumentsAttachedOrSeparate() throws ConfigException {
-        DaemonConfig c = config(NONE, "-d1", "-lw", "-rDk", "5", "-G33123", "eth0");
+        DaemonConfig c = config(NONE, "-d1", "-lw", "-rDk", "5", "-A64", "-G33123", "eth0");
         assertThat(c.globals().debug()).isEqualTo(1);
         assertThat(c.globals().linkDetect()).isTrue();
         assertThat(c.globals().allWireless()).isTrue();
         assertThat(c.globals().randomId()).isTrue();
         assertThat(c.globals().daemonise()).isTrue();
         assertThat(c.globals().kernelPriority()).isEqualTo(5);
+        assertThat(c.globals().allowDuplicates()).isEqualTo(64);
         assertThat(c.globals().localServer()).isEqualTo(LocalServer.tcp(33123, true));
         assertThat(c.commandLineInterfaces()).containsExactly(new InterfaceName("eth0"));
     }
@@ -104,7 +105,6 @@ class CommandLineOptionsTest {
         assertThat(error("-M", "3601").reason()).contains("0..3600");
         assertThat(error("-h", "0").reason()).contains("needs an interval");
         assertThat(error("-m", "2001:db8::1").reason()).contains("not an IPv6 multicast address");
-        assertThat(error("-A", "10").reason()).contains("not supported by jbabel yet");
         assertThat(error("").reason()).isEqualTo("empty interface name");
     }
 

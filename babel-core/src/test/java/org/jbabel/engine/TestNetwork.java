@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Packet;
 import org.jbabel.wire.Prefix;
@@ -35,11 +36,11 @@ final class TestNetwork {
         /** The engine's nextWakeup(), refreshed after every call into it. */
         long wakeup = Long.MIN_VALUE;
 
-        Node(String name, int index, long seed) {
+        Node(String name, int index, long seed, EngineConfig config) {
             this.name = name;
             this.index = index;
             this.engine = new BabelEngine(new RouterId(0x0200_0000_0000_0000L | index), 1000 + index,
-                    EngineConfig.defaults(), new SplittableRandom(seed));
+                    config, new SplittableRandom(seed));
         }
 
         IpAddress linkLocal(String ifname) {
@@ -110,6 +111,8 @@ final class TestNetwork {
         final List<Node> nodes = new ArrayList<>();
         double loss;
         boolean up = true;
+        /** False for links that deliver no multicast (WireGuard-like): only unicast packets arrive. */
+        boolean multicast = true;
 
         Link(String name, InterfaceType type) {
             this.name = name;
@@ -135,7 +138,12 @@ final class TestNetwork {
     }
 
     Node node(String name) {
-        return nodes.computeIfAbsent(name, n -> new Node(n, nodes.size() + 1, seed * 31 + nodes.size()));
+        return node(name, EngineConfig.defaults());
+    }
+
+    /** A node with its own engine settings (the settings only count when the node is created). */
+    Node node(String name, EngineConfig config) {
+        return nodes.computeIfAbsent(name, n -> new Node(n, nodes.size() + 1, seed * 31 + nodes.size(), config));
     }
 
     Node get(String name) {
@@ -144,6 +152,11 @@ final class TestNetwork {
 
     /** Creates a link (interface name = link name on every node) and brings the interfaces up now. */
     Link link(String name, InterfaceType type, Node... members) {
+        return link(name, type, c -> c, members);
+    }
+
+    /** As {@link #link(String, InterfaceType, Node...)}, each member's interface configuration passed through tweak. */
+    Link link(String name, InterfaceType type, UnaryOperator<InterfaceConfig> tweak, Node... members) {
         Link l = new Link(name, type);
         links.put(name, l);
         for (Node n : members) {
@@ -151,7 +164,7 @@ final class TestNetwork {
             IpAddress ll = IpAddress.v6(0xfe80_0000_0000_0000L, ((long) n.index << 16) | links.size());
             InterfaceConfig cfg = new InterfaceConfig(name, links.size(), ll, null, 1500, type,
                     InterfaceConfig.DEFAULT_HELLO_INTERVAL, 4 * InterfaceConfig.DEFAULT_HELLO_INTERVAL);
-            n.ifaces.put(name, cfg);
+            n.ifaces.put(name, tweak.apply(cfg));
         }
         for (Node n : members) {
             n.engine.interfaceUp(now, n.ifaces.get(name));
@@ -248,7 +261,9 @@ final class TestNetwork {
             if (to == from) {
                 continue;
             }
-            boolean addressed = s.destination().isMulticast() || s.destination().equals(to.linkLocal(s.ifname()));
+            boolean addressed = s.destination().isMulticast()
+                    ? l.multicast
+                    : s.destination().equals(to.linkLocal(s.ifname()));
             if (!addressed || (l.loss > 0 && lossRandom.nextDouble() < l.loss)) {
                 continue;
             }
