@@ -58,6 +58,8 @@ public final class BabelSocket implements AutoCloseable {
     /** The receive buffer we ask for; the kernel caps it at net.core.rmem_max. */
     static final int RECEIVE_BUFFER = 8 << 20;
     private static final int MAX_DATAGRAM = 65_536;
+    /** Datagrams read before the loop turns to its other work: a neighbour's full table arrives in one go. */
+    private static final int MAX_READS_PER_TURN = 64;
     private static final int TRAFFIC_CLASS = 0xC0;
 
     private final Channel channel;
@@ -88,8 +90,8 @@ public final class BabelSocket implements AutoCloseable {
                 .option(ChannelOption.IP_MULTICAST_LOOP_DISABLED, true)
                 .option(ChannelOption.IP_MULTICAST_TTL, 1)
                 .option(ChannelOption.IP_TOS, TRAFFIC_CLASS)
-                .option(ChannelOption.MAX_MESSAGES_PER_READ, 64)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+                .option(ChannelOption.RECVBUF_ALLOCATOR,
+                        new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(MAX_READS_PER_TURN))
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
