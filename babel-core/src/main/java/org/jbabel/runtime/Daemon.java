@@ -111,7 +111,7 @@ public final class Daemon {
         this.stateFile = g.stateFile() == null || g.stateFile().isEmpty() ? null : Path.of(g.stateFile());
         this.kernelSetup = g.skipKernelSetup() ? null : new KernelSetup(Path.of("/proc/sys"));
         this.fib = new LinuxFib(netlinkCounters);
-        this.monitor = new LinuxLinkMonitor(netlinkCounters, name -> false);
+        this.monitor = new LinuxLinkMonitor(netlinkCounters);
         this.events = monitor.subscribe();
         this.tracker = new InterfaceTracker(config);
         this.redistributor = new Redistributor(config.filters(), new HashSet<>(g.effectiveImportTables()),
