@@ -49,14 +49,21 @@ final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle POLL = downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SETSID = downcall("setsid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+            Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle DUP2 = downcall("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
     private Libc() {}
 
     @SuppressWarnings("restricted") // the point of this class; the JVM runs with --enable-native-access
-    private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... more) {
         MemorySegment symbol = LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        return LINKER.downcallHandle(symbol, descriptor, CAPTURE_ERRNO);
+        Linker.Option[] options = new Linker.Option[more.length + 1];
+        options[0] = CAPTURE_ERRNO;
+        System.arraycopy(more, 0, options, 1, more.length);
+        return LINKER.downcallHandle(symbol, descriptor, options);
     }
 
     /** The captured errno of one thread's calls: one per socket, used under the socket's lock. */
@@ -128,6 +135,30 @@ final class Libc {
     static int close(Errno e, int fd) {
         try {
             return (int) CLOSE.invokeExact(e.state, fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int setsid(Errno e) {
+        try {
+            return (int) SETSID.invokeExact(e.state);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int open(Errno e, MemorySegment path, int flags, int mode) {
+        try {
+            return (int) OPEN.invokeExact(e.state, path, flags, mode);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int dup2(Errno e, int from, int to) {
+        try {
+            return (int) DUP2.invokeExact(e.state, from, to);
         } catch (Throwable t) {
             throw rethrow(t);
         }

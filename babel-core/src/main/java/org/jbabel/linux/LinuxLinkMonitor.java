@@ -25,6 +25,11 @@ public final class LinuxLinkMonitor implements LinkMonitor {
         this(new NetlinkCounters(), RtnlCodec.SYSFS_WIRELESS);
     }
 
+    /** As {@link #LinuxLinkMonitor()}, counting bad netlink input in {@code counters}. */
+    public LinuxLinkMonitor(NetlinkCounters counters) {
+        this(counters, RtnlCodec.SYSFS_WIRELESS);
+    }
+
     /** As {@link #LinuxLinkMonitor()} with a given wireless test (interface name → is 802.11) and counters. */
     public LinuxLinkMonitor(NetlinkCounters counters, Predicate<String> wireless) {
         this.counters = counters;

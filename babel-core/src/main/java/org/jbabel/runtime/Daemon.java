@@ -1,0 +1,615 @@
+package org.jbabel.runtime;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.jbabel.config.DaemonConfig;
+import org.jbabel.config.GlobalSettings;
+import org.jbabel.control.ControlServer;
+import org.jbabel.engine.Action;
+import org.jbabel.engine.BabelEngine;
+import org.jbabel.engine.EngineConfig;
+import org.jbabel.engine.InterfaceConfig;
+import org.jbabel.engine.RouteKey;
+import org.jbabel.kernel.FibChange;
+import org.jbabel.kernel.FibResult;
+import org.jbabel.kernel.KernelEvent;
+import org.jbabel.kernel.KernelEvents;
+import org.jbabel.kernel.KernelException;
+import org.jbabel.kernel.KernelMetric;
+import org.jbabel.kernel.KernelRoute;
+import org.jbabel.kernel.Link;
+import org.jbabel.linux.LinuxFib;
+import org.jbabel.linux.LinuxLinkMonitor;
+import org.jbabel.linux.NetlinkCounters;
+import org.jbabel.wire.IpAddress;
+import org.jbabel.wire.PacketReader;
+import org.jbabel.wire.PacketWriter;
+import org.jbabel.wire.ReadResult;
+import org.jbabel.wire.RouterId;
+import org.jbabel.wire.WireCounters;
+
+/**
+ * jbabeld's runtime: the Babel engine driven by real sockets, the Linux kernel and a clock, on ONE netty event
+ * loop thread. Datagrams from the UDP socket, kernel notifications (read by a netlink thread and handed over),
+ * control-socket requests and the engine's timer all run on that thread; the engine's actions of one turn of the
+ * loop are carried out together at its end (one flush of the socket, one batch of kernel route changes).
+ *
+ * <p>Start-up, as babeld: kernel sysctls, stale routes of protocol 42 removed, router-id and seqno chosen
+ * (state file), interfaces brought up as the kernel shows them, local addresses and kernel routes redistributed.
+ * {@link #stop()} is the clean exit: goodbye packets, every installed route removed, sysctls restored, state
+ * file written.
+ */
+public final class Daemon {
+
+    /** The version string of the control socket's banner. */
+    public static final String VERSION = "jbabel-0.1.0";
+    /** How often an interface that is up but has no link-local address yet is looked at again. */
+    static final Duration LINK_LOCAL_RETRY = Duration.ofSeconds(2);
+    private static final long STOP_TIMEOUT_MILLIS = 5_000;
+
+    private final DaemonLog log;
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final RandomGenerator random = new SecureRandom();
+    private final WireCounters wireCounters = new WireCounters();
+    private final NetlinkCounters netlinkCounters = new NetlinkCounters();
+    private final Map<String, Long> counters = new TreeMap<>();
+    private final Map<Integer, PacketWriter> writers = new HashMap<>();
+    private final List<FibChange> pendingFib = new ArrayList<>();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+    private final Path stateFile;
+    private final KernelSetup kernelSetup;
+    private final LinuxFib fib;
+    private final LinuxLinkMonitor monitor;
+    private final KernelEvents events;
+    private final InterfaceTracker tracker;
+    private final Redistributor redistributor;
+    private final FibWriter fibWriter;
+    private BabelEngine engine;
+    private volatile BabelSocket socket;
+    private volatile ControlServer control;
+    private Thread kernelReader;
+
+    private boolean turnQueued;
+    private ScheduledFuture<?> timer;
+    private long timerAt = Long.MAX_VALUE;
+    private ScheduledFuture<?> linkLocalRetry;
+    private ScheduledFuture<?> kernelCheck;
+    private volatile boolean stopping;
+
+    private Daemon(DaemonConfig config, DaemonLog log) {
+        this.log = log;
+        GlobalSettings g = config.globals();
+        this.group = new MultiThreadIoEventLoopGroup(1, runnable -> {
+            Thread t = new Thread(runnable, "jbabeld");
+            t.setDaemon(false);
+            return t;
+        }, NioIoHandler.newFactory());
+        this.loop = group.next();
+        this.stateFile = g.stateFile() == null || g.stateFile().isEmpty() ? null : Path.of(g.stateFile());
+        this.kernelSetup = g.skipKernelSetup() ? null : new KernelSetup(Path.of("/proc/sys"));
+        this.fib = new LinuxFib(netlinkCounters);
+        this.monitor = new LinuxLinkMonitor(netlinkCounters);
+        this.events = monitor.subscribe();
+        this.tracker = new InterfaceTracker(config);
+        this.redistributor = new Redistributor(config.filters(), new HashSet<>(g.effectiveImportTables()),
+                this::interfaceName);
+        this.fibWriter = new FibWriter(new KernelMetric(g.kernelPriority(), g.reflectKernelMetric()),
+                g.exportTable(), config.filters(), this::interfaceIndex);
+    }
+
+    /**
+     * Starts the daemon in the calling process's network namespace and returns once it runs.
+     *
+     * @throws IOException when the UDP port or the control socket cannot be bound
+     */
+    public static Daemon start(DaemonConfig config, DaemonLog log) throws IOException {
+        Daemon d = new Daemon(config, log);
+        GlobalSettings g = config.globals();
+        try {
+            // Binding waits for the loop, so it happens here; datagrams that arrive before the engine exists
+            // are dropped.
+            d.socket = BabelSocket.open(d.loop, g.protocolGroup(), g.protocolPort(), d::received);
+            d.loop.submit(() -> {
+                d.startOnLoop();
+                return null;
+            }).get();
+            if (g.localServer() != null) {
+                d.control = ControlServer.start(List.of(g.localServer()), new DaemonControl(d), d.loop, d.group);
+            }
+        } catch (Exception e) {
+            d.abort();
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("start failed: " + cause, cause);
+        }
+        d.startKernelReader();
+        return d;
+    }
+
+    /** Completes when the daemon has stopped. */
+    public CompletableFuture<Void> terminated() {
+        return terminated;
+    }
+
+    /** The node's router-id. */
+    public RouterId routerId() {
+        return engine.routerId();
+    }
+
+    /**
+     * The clean exit: the engine says goodbye (retractions and a short Hello on every interface), every route we
+     * installed is removed, sysctls are put back and the state file is written. Waits until it is done. Callable
+     * from any thread except the event loop; a second call waits for the first.
+     */
+    public void stop() {
+        synchronized (this) {
+            if (stopping) {
+                terminated.join();
+                return;
+            }
+            stopping = true;
+        }
+        try {
+            CompletableFuture<java.util.concurrent.Future<?>> goodbye = new CompletableFuture<>();
+            loop.execute(() -> goodbye.complete(shutdownOnLoop()));
+            goodbye.get(STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).get(STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.info("shutdown: " + e);
+        }
+        finish();
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Start and stop
+
+    private void startOnLoop() {
+        GlobalSettings g = tracker.config().globals();
+        if (kernelSetup != null) {
+            kernelSetup.start();
+            kernelSetup.errors().forEach(e -> log.info("kernel setup: " + e));
+        }
+        int stale = fib.flush(KernelRoute.PROTOCOL_BABEL);
+        if (stale > 0) {
+            log.info("removed " + stale + " stale routes of protocol " + KernelRoute.PROTOCOL_BABEL);
+        }
+        List<Link> links = monitor.links();
+        tracker.reset(links, monitor.addresses());
+
+        StateFile saved = stateFile == null ? null : StateFile.read(stateFile).orElse(null);
+        RouterId id = RouterIds.choose(g.routerId(), g.randomId(), saved == null ? null : saved.routerId(),
+                macs(links), random);
+        boolean sameId = saved != null && (saved.routerId() == null || saved.routerId().equals(id));
+        int seqno = sameId ? (saved.seqno() + 1) & 0xFFFF : random.nextInt(0x10000);
+        engine = new BabelEngine(id, seqno, new EngineConfig(g.smoothingHalfLife().toNanos(), g.kernelPriority(),
+                true), random);
+        log.info("router-id " + id + " seqno " + seqno + (sameId ? " (state file)" : ""));
+
+        redistributor.reset(fib.routes(), tracker.addresses());
+        applyInterfaces();
+        applyRedistribution();
+        endOfTurn();
+        linkLocalRetry = loop.scheduleAtFixedRate(this::retryInterfaces, LINK_LOCAL_RETRY.toMillis(),
+                LINK_LOCAL_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        long check = g.kernelCheckInterval().toMillis();
+        if (check > 0) {
+            kernelCheck = loop.scheduleAtFixedRate(this::rescanKernel, check, check, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** On the loop: the engine's goodbye, then our routes out of the kernel. Returns the goodbyes' completion. */
+    private java.util.concurrent.Future<?> shutdownOnLoop() {
+        cancel(timer);
+        cancel(linkLocalRetry);
+        cancel(kernelCheck);
+        engine.shutdown(System.nanoTime());
+        carryOut(engine.pollActions());
+        socket.flush();
+        pendingFib.addAll(fibWriter.removeAll());
+        flushFib();
+        int leftovers = fib.flush(KernelRoute.PROTOCOL_BABEL);
+        if (leftovers > 0) {
+            log.info("removed " + leftovers + " more routes of protocol " + KernelRoute.PROTOCOL_BABEL);
+        }
+        if (kernelSetup != null) {
+            kernelSetup.restore();
+        }
+        writeState(engine.routerId(), engine.seqno());
+        return socket.lastWrite();
+    }
+
+    private void finish() {
+        events.close();
+        if (kernelReader != null) {
+            kernelReader.interrupt();
+        }
+        if (control != null) {
+            control.close();
+        }
+        if (socket != null) {
+            socket.close();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(STOP_TIMEOUT_MILLIS);
+        fib.close();
+        monitor.close();
+        log.info("stopped");
+        terminated.complete(null);
+    }
+
+    private void abort() {
+        stopping = true;
+        if (kernelSetup != null) {
+            loop.execute(kernelSetup::restore);
+        }
+        finish();
+    }
+
+    private static void cancel(ScheduledFuture<?> f) {
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Kernel notifications: a thread of their own reads them and hands them to the loop
+
+    private void startKernelReader() {
+        kernelReader = Thread.ofPlatform().name("jbabeld-netlink").daemon().start(() -> {
+            while (!stopping) {
+                List<KernelEvent> batch;
+                try {
+                    batch = events.poll(Duration.ofSeconds(1));
+                } catch (KernelException e) {
+                    if (stopping) {
+                        return;
+                    }
+                    batch = List.of(new KernelEvent.Resync());
+                }
+                if (!batch.isEmpty() && !stopping) {
+                    List<KernelEvent> b = batch;
+                    loop.execute(() -> onKernelEvents(b));
+                }
+            }
+        });
+    }
+
+    private void onKernelEvents(List<KernelEvent> batch) {
+        if (stopping) {
+            return;
+        }
+        for (KernelEvent e : batch) {
+            switch (e) {
+                case KernelEvent.LinkChanged c -> tracker.linkChanged(c.link());
+                case KernelEvent.LinkRemoved r -> {
+                    tracker.linkRemoved(r.ifindex());
+                    socket.forget(r.ifindex());
+                }
+                case KernelEvent.AddressAdded a -> {
+                    tracker.addressAdded(a.address());
+                    redistributor.addressAdded(a.address());
+                }
+                case KernelEvent.AddressRemoved a -> {
+                    tracker.addressRemoved(a.address());
+                    redistributor.addressRemoved(a.address());
+                }
+                case KernelEvent.RouteAdded r -> redistributor.routeAdded(r.route());
+                case KernelEvent.RouteRemoved r -> redistributor.routeRemoved(r.route());
+                case KernelEvent.Resync x -> {
+                    rescanKernel();
+                    return;
+                }
+            }
+        }
+        applyInterfaces();
+        applyRedistribution();
+        queueTurn();
+    }
+
+    private void rescanKernel() {
+        if (stopping) {
+            return;
+        }
+        try {
+            tracker.reset(monitor.links(), monitor.addresses());
+            redistributor.reset(fib.routes(), tracker.addresses());
+        } catch (KernelException e) {
+            count("kernel_rescan_failed");
+            return;
+        }
+        applyInterfaces();
+        applyRedistribution();
+        queueTurn();
+    }
+
+    private void retryInterfaces() {
+        if (!stopping && !tracker.waitingForLinkLocal().isEmpty()) {
+            rescanKernel();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Engine inputs
+
+    private void applyInterfaces() {
+        long now = System.nanoTime();
+        for (InterfaceTracker.Change c : tracker.update()) {
+            switch (c) {
+                case InterfaceTracker.Change.Up up -> {
+                    InterfaceConfig ic = up.config();
+                    socket.join(ic.ifindex());
+                    writers.put(ic.ifindex(), new PacketWriter(PacketWriter.maxPacketSizeForMtu(ic.mtu())));
+                    if (kernelSetup != null) {
+                        kernelSetup.interfaceUp(ic.name());
+                    }
+                    log.info("interface " + ic.name() + " up, " + ic.linkLocal()
+                            + (ic.ipv4() == null ? "" : " " + ic.ipv4()));
+                    engine.interfaceUp(now, ic);
+                }
+                case InterfaceTracker.Change.Down down -> {
+                    log.info("interface " + down.name() + " down");
+                    engine.interfaceDown(now, down.name());
+                    socket.leave(down.ifindex());
+                    writers.remove(down.ifindex());
+                }
+            }
+        }
+        queueTurn();
+    }
+
+    private void applyRedistribution() {
+        long now = System.nanoTime();
+        for (Redistributor.Change c : redistributor.update()) {
+            if (c.withdrawn()) {
+                engine.withdraw(now, c.key());
+            } else {
+                engine.originate(now, c.key(), c.metric());
+            }
+        }
+        queueTurn();
+    }
+
+    private void received(int ifindex, IpAddress source, byte[] data) {
+        if (stopping || engine == null) {
+            return;
+        }
+        InterfaceConfig ic = ifindex == 0 ? null : runningInterface(ifindex);
+        if (ic == null) {
+            count("packet_unknown_interface");
+            return;
+        }
+        ReadResult r = PacketReader.read(data);
+        wireCounters.countAll(r.problems());
+        if (r.dropped()) {
+            return;
+        }
+        engine.receive(System.nanoTime(), ic.name(), source, IpAddress.BABEL_GROUP, r.packet());
+        queueTurn();
+    }
+
+    private void tick() {
+        timer = null;
+        timerAt = Long.MAX_VALUE;
+        if (stopping) {
+            return;
+        }
+        engine.tick(System.nanoTime());
+        queueTurn();
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Engine outputs, once per turn of the loop
+
+    /** Arranges for {@link #endOfTurn()} to run after the I/O and tasks of this turn of the loop. */
+    void queueTurn() {
+        if (!turnQueued && !stopping) {
+            turnQueued = true;
+            loop.execute(this::endOfTurn);
+        }
+    }
+
+    private void endOfTurn() {
+        turnQueued = false;
+        if (stopping) {
+            return;
+        }
+        carryOut(engine.pollActions());
+        socket.flush();
+        flushFib();
+        schedule(engine.nextWakeup());
+        if (control != null) {
+            control.stateChanged();
+        }
+    }
+
+    private void carryOut(List<Action> actions) {
+        for (Action a : actions) {
+            switch (a) {
+                case Action.Send s -> send(s);
+                case Action.FibUpdate u -> pendingFib.addAll(fibWriter.changesFor(u));
+                case Action.StateChanged st -> writeState(st.routerId(), st.seqno());
+            }
+        }
+    }
+
+    private void send(Action.Send s) {
+        InterfaceConfig ic = tracker.running().get(s.ifname());
+        PacketWriter w = ic == null ? null : writers.get(ic.ifindex());
+        if (w == null) {
+            count("send_interface_down");
+            return;
+        }
+        List<byte[]> packets;
+        try {
+            packets = w.write(s.tlvs());
+        } catch (IllegalArgumentException e) {
+            count("send_unencodable");
+            log.debug("cannot encode " + s + ": " + e.getMessage());
+            return;
+        }
+        for (byte[] p : packets) {
+            socket.send(ic.ifindex(), s.destination(), p);
+        }
+    }
+
+    private void flushFib() {
+        if (pendingFib.isEmpty()) {
+            return;
+        }
+        List<FibChange> batch = List.copyOf(pendingFib);
+        pendingFib.clear();
+        try {
+            List<FibResult> results = fib.applyAll(batch);
+            fibWriter.applied(results);
+            for (FibResult r : results) {
+                if (!r.ok()) {
+                    log.debug("kernel refused " + r);
+                }
+            }
+        } catch (KernelException e) {
+            count("fib_channel_error");
+            log.info("kernel route changes failed: " + e.getMessage());
+        }
+    }
+
+    private void schedule(long wakeup) {
+        if (wakeup == Long.MAX_VALUE) {
+            return;
+        }
+        if (timer != null && timerAt <= wakeup) {
+            return;
+        }
+        cancel(timer);
+        timerAt = wakeup;
+        long delay = Math.max(0, wakeup - System.nanoTime());
+        timer = loop.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void writeState(RouterId id, int seqno) {
+        if (stateFile == null) {
+            return;
+        }
+        try {
+            new StateFile(id, seqno).write(stateFile);
+        } catch (IOException e) {
+            count("state_file_write_failed");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // For the control socket (on the loop)
+
+    BabelEngine engine() {
+        return engine;
+    }
+
+    InterfaceTracker tracker() {
+        return tracker;
+    }
+
+    DaemonLog log() {
+        return log;
+    }
+
+    /** Applies a changed configuration (an interface added or flushed at run time). */
+    void reconfigure(DaemonConfig config) {
+        tracker.setConfig(config);
+        applyInterfaces();
+    }
+
+    void setLinkDetect(boolean on) {
+        tracker.setLinkDetect(on);
+        applyInterfaces();
+    }
+
+    /** Every counter of the daemon: engine, wire, netlink, socket, kernel routes, control socket. */
+    Map<String, Long> allCounters() {
+        Map<String, Long> all = new TreeMap<>();
+        engine.counters().snapshot().forEach((k, v) -> all.put("engine." + k, v));
+        wireCounters.snapshot().forEach((k, v) -> all.put("wire." + k, v));
+        netlinkCounters.snapshot().forEach((k, v) -> all.put("netlink." + k, v));
+        socket.counters().forEach((k, v) -> all.put("socket." + k, v));
+        fibWriter.counters().forEach((k, v) -> all.put("kernel." + k, v));
+        counters.forEach((k, v) -> all.put("daemon." + k, v));
+        if (control != null) {
+            all.putAll(control.counters().snapshot());
+        }
+        return all;
+    }
+
+    /** The kernel routes we installed, by key (for tests and dumps). */
+    Map<RouteKey, KernelRoute> installedRoutes() {
+        return fibWriter.installed();
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+
+    private InterfaceConfig runningInterface(int ifindex) {
+        for (InterfaceConfig ic : tracker.running().values()) {
+            if (ic.ifindex() == ifindex) {
+                return ic;
+            }
+        }
+        return null;
+    }
+
+    private String interfaceName(int ifindex) {
+        Link l = tracker.link(ifindex);
+        return l == null ? null : l.name();
+    }
+
+    private int interfaceIndex(String name) {
+        InterfaceConfig ic = tracker.running().get(name);
+        if (ic != null) {
+            return ic.ifindex();
+        }
+        Link l = tracker.link(name);
+        return l == null ? 0 : l.ifindex();
+    }
+
+    private void count(String name) {
+        counters.merge(name, 1L, Long::sum);
+    }
+
+    /** The MAC addresses of the configured interfaces first, then of every other one, for the router-id. */
+    private List<byte[]> macs(List<Link> links) {
+        Set<String> order = new LinkedHashSet<>(tracker.configuredNames());
+        links.forEach(l -> order.add(l.name()));
+        List<byte[]> out = new ArrayList<>();
+        for (String name : order) {
+            try {
+                NetworkInterface ni = NetworkInterface.getByName(name);
+                byte[] mac = ni == null ? null : ni.getHardwareAddress();
+                if (mac != null) {
+                    out.add(mac);
+                }
+            } catch (SocketException e) {
+                count("mac_unreadable");
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+}

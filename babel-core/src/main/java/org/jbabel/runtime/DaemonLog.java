@@ -1,0 +1,75 @@
+package org.jbabel.runtime;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The daemon's log: standard error, or a file ({@code -L}, {@code log-file}) that can be reopened after log
+ * rotation. Level 0 logs problems and the main events; {@code -d 1} and more add detail. Thread-safe.
+ */
+public final class DaemonLog {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+
+    private final int debug;
+    private String file;
+    private PrintStream out;
+
+    /**
+     * @param file the log file, or null for standard error
+     * @param debug babeld's debug level
+     */
+    public DaemonLog(String file, int debug) throws IOException {
+        this.debug = debug;
+        this.file = file;
+        this.out = open(file);
+    }
+
+    /** A log to standard error. */
+    public static DaemonLog stderr(int debug) {
+        try {
+            return new DaemonLog(null, debug);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    public synchronized void info(String message) {
+        out.println(TIME.format(LocalDateTime.now()) + " " + message);
+    }
+
+    public void debug(String message) {
+        if (debug > 0) {
+            info(message);
+        }
+    }
+
+    public int debugLevel() {
+        return debug;
+    }
+
+    /** Switches to another file (or reopens the same one, after rotation). */
+    public synchronized void reopen(String newFile) throws IOException {
+        PrintStream next = open(newFile);
+        if (out != System.err) {
+            out.close();
+        }
+        out = next;
+        file = newFile;
+    }
+
+    public synchronized String file() {
+        return file;
+    }
+
+    private static PrintStream open(String file) throws IOException {
+        if (file == null) {
+            return System.err;
+        }
+        return new PrintStream(new FileOutputStream(file, true), true, StandardCharsets.UTF_8);
+    }
+}

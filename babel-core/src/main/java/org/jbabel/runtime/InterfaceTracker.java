@@ -1,0 +1,220 @@
+package org.jbabel.runtime;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.jbabel.config.DaemonConfig;
+import org.jbabel.config.ResolvedInterface;
+import org.jbabel.engine.InterfaceConfig;
+import org.jbabel.engine.InterfaceType;
+import org.jbabel.kernel.InterfaceAddress;
+import org.jbabel.kernel.Link;
+import org.jbabel.kernel.LinkKind;
+import org.jbabel.wire.Family;
+import org.jbabel.wire.IpAddress;
+
+/**
+ * Which interfaces Babel runs on right now, from the kernel's links and addresses and the configuration; sans-IO.
+ * The daemon feeds it kernel events and asks {@link #update()} what changed.
+ *
+ * <p>An interface is up for Babel when it is configured (by exact name or pattern, e.g. {@code wg-*}), exists, is
+ * administratively up (and running with {@code link-detect}) and has a link-local IPv6 address whose duplicate
+ * address detection has finished. One that is otherwise up but has no usable link-local address yet is
+ * {@linkplain #waitingForLinkLocal() waiting}: the daemon checks again every couple of seconds, as babeld does.
+ */
+public final class InterfaceTracker {
+
+    /** What changed for the engine. */
+    public sealed interface Change {
+        /** The interface comes up, or its parameters or addresses changed while up. */
+        record Up(InterfaceConfig config) implements Change {}
+
+        /** The interface went away or stopped qualifying. */
+        record Down(String name, int ifindex) implements Change {}
+    }
+
+    private final Map<Integer, Link> links = new TreeMap<>();
+    private final Map<Integer, List<InterfaceAddress>> addresses = new TreeMap<>();
+    private final Map<String, InterfaceConfig> running = new LinkedHashMap<>();
+    private DaemonConfig config;
+    private boolean linkDetect;
+
+    public InterfaceTracker(DaemonConfig config) {
+        this.config = Objects.requireNonNull(config);
+        this.linkDetect = config.globals().linkDetect();
+    }
+
+    /** Replaces what is known of the kernel (at start and after lost notifications). */
+    public void reset(List<Link> allLinks, List<InterfaceAddress> allAddresses) {
+        links.clear();
+        addresses.clear();
+        allLinks.forEach(this::linkChanged);
+        allAddresses.forEach(this::addressAdded);
+    }
+
+    public void linkChanged(Link link) {
+        links.put(link.ifindex(), link);
+    }
+
+    public void linkRemoved(int ifindex) {
+        links.remove(ifindex);
+        addresses.remove(ifindex);
+    }
+
+    public void addressAdded(InterfaceAddress a) {
+        List<InterfaceAddress> list = addresses.computeIfAbsent(a.ifindex(), k -> new ArrayList<>());
+        list.removeIf(x -> x.address().equals(a.address()));
+        list.add(a);
+    }
+
+    public void addressRemoved(InterfaceAddress a) {
+        List<InterfaceAddress> list = addresses.get(a.ifindex());
+        if (list != null) {
+            list.removeIf(x -> x.address().equals(a.address()));
+        }
+    }
+
+    /** A new configuration (an interface added or flushed on the control socket). */
+    public void setConfig(DaemonConfig newConfig) {
+        this.config = Objects.requireNonNull(newConfig);
+    }
+
+    public DaemonConfig config() {
+        return config;
+    }
+
+    public void setLinkDetect(boolean on) {
+        this.linkDetect = on;
+    }
+
+    /** Compares what should run with what runs and returns the differences; downs come first. */
+    public List<Change> update() {
+        Map<String, InterfaceConfig> wanted = wanted();
+        List<Change> changes = new ArrayList<>();
+        for (var it = running.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!wanted.containsKey(e.getKey())) {
+                changes.add(new Change.Down(e.getKey(), e.getValue().ifindex()));
+                it.remove();
+            }
+        }
+        for (InterfaceConfig c : wanted.values()) {
+            InterfaceConfig old = running.get(c.name());
+            if (old != null && old.ifindex() != c.ifindex()) {
+                changes.add(new Change.Down(old.name(), old.ifindex()));
+                old = null;
+            }
+            if (!c.equals(old)) {
+                running.put(c.name(), c);
+                changes.add(new Change.Up(c));
+            }
+        }
+        return changes;
+    }
+
+    /** The interfaces Babel runs on, by name (a read-only view that follows {@link #update()}). */
+    public Map<String, InterfaceConfig> running() {
+        return Collections.unmodifiableMap(running);
+    }
+
+    /** Configured interfaces that are up but have no usable link-local address yet. */
+    public List<String> waitingForLinkLocal() {
+        List<String> out = new ArrayList<>();
+        for (Link l : links.values()) {
+            if (config.isConfigured(l.name()) && qualifies(l) && linkLocal(l.ifindex()) == null) {
+                out.add(l.name());
+            }
+        }
+        return out;
+    }
+
+    /** The names Babel is configured for that exist or are named exactly, for the dump's interface lines. */
+    public List<String> configuredNames() {
+        List<String> names = new ArrayList<>(config.exactInterfaceNames());
+        for (Link l : links.values()) {
+            if (!names.contains(l.name()) && config.isConfigured(l.name())) {
+                names.add(l.name());
+            }
+        }
+        return names;
+    }
+
+    public Link link(int ifindex) {
+        return links.get(ifindex);
+    }
+
+    /** The interface called {@code name}, or null. */
+    public Link link(String name) {
+        for (Link l : links.values()) {
+            if (l.name().equals(name)) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    /** Every address on every interface. */
+    public List<InterfaceAddress> addresses() {
+        List<InterfaceAddress> all = new ArrayList<>();
+        addresses.values().forEach(all::addAll);
+        return all;
+    }
+
+    private Map<String, InterfaceConfig> wanted() {
+        Map<String, InterfaceConfig> out = new LinkedHashMap<>();
+        List<Link> sorted = new ArrayList<>(links.values());
+        sorted.sort(Comparator.comparingInt(Link::ifindex));
+        for (Link l : sorted) {
+            if (!config.isConfigured(l.name()) || !qualifies(l)) {
+                continue;
+            }
+            IpAddress ll = linkLocal(l.ifindex());
+            if (ll == null) {
+                continue;
+            }
+            ResolvedInterface r = config.resolve(l.name(), l.kind() == LinkKind.WIRELESS);
+            out.put(l.name(), engineInterface(r, l, ll, ipv4(l.ifindex())));
+        }
+        return out;
+    }
+
+    private boolean qualifies(Link l) {
+        return l.kind() != LinkKind.LOOPBACK && (linkDetect ? l.operational() : l.up());
+    }
+
+    /**
+     * The engine's view of a configured interface. The engine does not take babeld's other per-interface options
+     * yet (rxcost, split horizon, link quality, timestamps, unicast, keys ...): only the type and the intervals go
+     * in, and a type left open becomes the kernel's guess (a tunnel for WireGuard, tun, GRE ...).
+     */
+    static InterfaceConfig engineInterface(ResolvedInterface r, Link link, IpAddress linkLocal, IpAddress ipv4) {
+        InterfaceType type = r.type() == InterfaceType.AUTO && link.kind() == LinkKind.TUNNEL
+                ? InterfaceType.TUNNEL
+                : r.type();
+        return new InterfaceConfig(r.name(), link.ifindex(), linkLocal, ipv4, link.mtu(), type,
+                r.helloInterval().toNanos(), r.updateInterval().toNanos());
+    }
+
+    private IpAddress linkLocal(int ifindex) {
+        for (InterfaceAddress a : addresses.getOrDefault(ifindex, List.of())) {
+            if (a.address().family() == Family.V6 && a.linkLocal() && !a.tentative()) {
+                return a.address();
+            }
+        }
+        return null;
+    }
+
+    private IpAddress ipv4(int ifindex) {
+        for (InterfaceAddress a : addresses.getOrDefault(ifindex, List.of())) {
+            if (a.address().family() == Family.V4) {
+                return a.address();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,75 @@
+package org.jbabel.runtime;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import org.jbabel.wire.RouterId;
+
+/**
+ * The state file ({@code -S}, {@code state-file}): what survives a restart. babeld's file holds just the seqno
+ * (a decimal number); ours holds {@code ROUTER-ID SEQNO} on one line. Both are read; a file we cannot make sense
+ * of reads as empty.
+ *
+ * <p>babeld writes its file only at a clean exit, so after a crash it starts with a random seqno that its
+ * neighbours may find unfeasible for minutes. We rewrite the file whenever the seqno changes (which is rare:
+ * only a seqno request for one of our routes bumps it), so a restart after {@code kill -9} still starts from
+ * the last seqno plus one.
+ *
+ * @param routerId the saved router-id, or null when the file holds only a seqno (babeld's format)
+ * @param seqno the saved seqno, 0..65535
+ */
+public record StateFile(RouterId routerId, int seqno) {
+
+    public StateFile {
+        if (seqno < 0 || seqno > 0xFFFF) {
+            throw new IllegalArgumentException("seqno out of range: " + seqno);
+        }
+    }
+
+    /** Parses the contents of a state file, in either format. */
+    public static Optional<StateFile> parse(String text) {
+        String[] words = text.strip().split("\\s+");
+        try {
+            if (words.length == 1) {
+                return Optional.of(new StateFile(null, Integer.parseInt(words[0])));
+            }
+            if (words.length == 2) {
+                RouterId id = RouterId.parse(words[0]);
+                return id.isValid() ? Optional.of(new StateFile(id, Integer.parseInt(words[1]))) : Optional.empty();
+            }
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    /** Reads the file; empty when it does not exist, cannot be read or holds nothing we understand. */
+    public static Optional<StateFile> read(Path file) {
+        try {
+            return parse(Files.readString(file, StandardCharsets.US_ASCII));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The line written to the file. */
+    public String format() {
+        return (routerId == null ? "" : routerId + " ") + seqno + "\n";
+    }
+
+    /** Writes the file atomically (a temporary file next to it, then a rename). */
+    public void write(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
+        Files.writeString(tmp, format(), StandardCharsets.US_ASCII);
+        try {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package org.jbabel.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * jbabeld in small networks of namespaces: with another jbabeld, as the transit node of a chain babeld - jbabeld -
+ * BIRD 2, and as one corner of a square whose traffic goes around it when its link is cut. Every test builds its
+ * own network and removes it, also when it fails.
+ */
+class JbabeldTopologyTest {
+
+    private static final Duration CONVERGE = Duration.ofSeconds(40);
+    private static final List<String> FAST = List.of("-C", "default hello-interval 0.5 update-interval 4");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void twoJbabeldsExchangeRoutesAndForwardTraffic() throws Exception {
+        try (Lab lab = new Lab(dir)) {
+            String a = lab.ns("a");
+            String b = lab.ns("b");
+            lab.link(a, "va", b, "vb");
+            lab.ip(a, "-6", "addr", "add", "2001:db8:a::1/128", "dev", "lo");
+            lab.ip(b, "-6", "addr", "add", "2001:db8:b::1/128", "dev", "lo");
+            lab.jbabeld(a, "a", with(FAST, "va"));
+            lab.jbabeld(b, "b", with(FAST, "vb"));
+            lab.await("each jbabeld's route at the other", CONVERGE,
+                    () -> lab.babelRoutes(a, "-6").contains("2001:db8:b::1 via fe80:")
+                            && lab.babelRoutes(b, "-6").contains("2001:db8:a::1 via fe80:") ? true : null);
+            assertThat(lab.exec(a, "ping", "-6", "-c", "2", "-W", "2", "-I", "2001:db8:a::1", "2001:db8:b::1")).isZero();
+        }
+    }
+
+    /**
+     * babeld (A) - jbabeld (B) - BIRD (C), IPv6 only: BIRD 2.0.12 does not understand IPv4 routes through IPv6
+     * next hops (AE 4), so the chain carries IPv6 only. A and C reach each other through B.
+     */
+    @Test
+    void chainOfBabeldJbabeldAndBirdCarriesTransitTraffic() throws Exception {
+        Lab.tool("babeld", "babeld");
+        Lab.tool("bird", "bird2");
+        try (Lab lab = new Lab(dir)) {
+            String a = lab.ns("a");
+            String b = lab.ns("b");
+            String c = lab.ns("c");
+            lab.link(a, "va", b, "vba");
+            lab.link(b, "vbc", c, "vc");
+            lab.ip(a, "-6", "addr", "add", "2001:db8:a::1/128", "dev", "lo");
+            lab.ip(b, "-6", "addr", "add", "2001:db8:b::1/128", "dev", "lo");
+            lab.ip(c, "-6", "addr", "add", "2001:db8:c::1/128", "dev", "lo");
+            lab.babeld(a, "a", with(FAST, "va"));
+            lab.jbabeld(b, "b", with(FAST, "vba", "vbc"));
+            lab.bird(c, "c", """
+                    router id 10.0.0.3;
+                    protocol device { scan time 1; }
+                    protocol direct { ipv6; interface "lo"; }
+                    protocol kernel { ipv6 { import none; export where source = RTS_BABEL; }; }
+                    protocol babel {
+                      interface "vc" { type wired; hello interval 1 s; update interval 4 s; };
+                      ipv6 { import all; export all; };
+                    }
+                    """);
+            lab.await("BIRD's route at babeld, through jbabeld", CONVERGE,
+                    () -> lab.babelRoutes(a, "-6").contains("2001:db8:c::1 via fe80:") ? true : null);
+            lab.await("babeld's route in BIRD's FIB", CONVERGE,
+                    () -> route(lab, c, "2001:db8:a::1").contains("proto bird") ? true : null);
+            assertThat(lab.babelRoutes(b, "-6")).contains("2001:db8:a::1 via fe80:").contains("2001:db8:c::1 via fe80:");
+            assertThat(lab.exec(a, "ping", "-6", "-c", "2", "-W", "2", "-I", "2001:db8:a::1", "2001:db8:c::1"))
+                    .as("ping6 from babeld's node to BIRD's across jbabeld").isZero();
+        }
+    }
+
+    /**
+     * A square: A - B - D and A - C - D, where B is jbabeld and A, C, D run babeld. The path through C is made
+     * dearer (rxcost 300 on C's interfaces), so A reaches D through B; when B's link to D is cut, A's traffic to
+     * D goes through C.
+     */
+    @Test
+    void cuttingJbabeldsLinkReroutesTrafficAroundIt() throws Exception {
+        Lab.tool("babeld", "babeld");
+        try (Lab lab = new Lab(dir)) {
+            String a = lab.ns("a");
+            String b = lab.ns("b");
+            String c = lab.ns("c");
+            String d = lab.ns("d");
+            lab.link(a, "vab", b, "vba");
+            lab.link(b, "vbd", d, "vdb");
+            lab.link(a, "vac", c, "vca");
+            lab.link(c, "vcd", d, "vdc");
+            lab.ip(a, "-6", "addr", "add", "2001:db8:a::1/128", "dev", "lo");
+            lab.ip(d, "-6", "addr", "add", "2001:db8:d::1/128", "dev", "lo");
+            lab.babeld(a, "a", with(FAST, "vab", "vac"));
+            lab.jbabeld(b, "b", with(FAST, "vba", "vbd"));
+            lab.babeld(c, "c", with(FAST, "-C", "interface vca rxcost 300", "-C", "interface vcd rxcost 300",
+                    "vca", "vcd"));
+            lab.babeld(d, "d", with(FAST, "vdb", "vdc"));
+            lab.await("A's route to D through jbabeld", CONVERGE,
+                    () -> route(lab, a, "2001:db8:d::1").contains("dev vab") ? true : null);
+            lab.await("D's route to A through jbabeld", CONVERGE,
+                    () -> route(lab, d, "2001:db8:a::1").contains("dev vdb") ? true : null);
+            assertThat(lab.exec(a, "ping", "-6", "-c", "1", "-W", "2", "-I", "2001:db8:a::1", "2001:db8:d::1")).isZero();
+
+            lab.ip(b, "link", "set", "vbd", "down");
+            lab.await("A's route to D around jbabeld", CONVERGE,
+                    () -> route(lab, a, "2001:db8:d::1").contains("dev vac") ? true : null);
+            lab.await("D's route to A around jbabeld", CONVERGE,
+                    () -> route(lab, d, "2001:db8:a::1").contains("dev vdc") ? true : null);
+            assertThat(lab.exec(a, "ping", "-6", "-c", "1", "-W", "2", "-I", "2001:db8:a::1", "2001:db8:d::1")).isZero();
+        }
+    }
+
+    private static String route(Lab lab, String ns, String address) {
+        try {
+            return lab.ip(ns, "-6", "route", "show", address);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } catch (AssertionError e) {
+            return "";
+        }
+    }
+
+    private static List<String> with(List<String> base, String... more) {
+        List<String> out = new java.util.ArrayList<>(base);
+        out.addAll(List.of(more));
+        return out;
+    }
+}

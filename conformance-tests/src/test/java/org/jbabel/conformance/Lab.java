@@ -1,0 +1,245 @@
+package org.jbabel.conformance;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A throw-away network of Linux network namespaces joined by veth pairs, with real routing daemons in them
+ * (babeld, BIRD 2, and jbabeld started as a separate JVM from the test's own class path). {@link #close()} stops
+ * every daemon and deletes every namespace, also after a failure. Missing babeld or bird FAIL with an install hint.
+ */
+final class Lab implements AutoCloseable {
+
+    /** A daemon process of the lab. */
+    record Daemon(String name, String ns, Process process, Path log, Path socket) {}
+
+    private final Path dir;
+    private final String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+    private final List<String> namespaces = new ArrayList<>();
+    private final Map<String, Daemon> daemons = new LinkedHashMap<>();
+
+    Lab(Path dir) {
+        this.dir = dir;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** The absolute path of a tool, or a failed test telling how to install it. */
+    static String tool(String name, String debianPackage) {
+        for (String d : List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin", "/usr/local/bin")) {
+            if (Files.isExecutable(Path.of(d, name))) {
+                return d + "/" + name;
+            }
+        }
+        return fail("%s is not installed: install the Debian package `%s` (apt-get install -y %s, or run bin/test "
+                + "as root)", name, debianPackage, debianPackage);
+    }
+
+    /** A new namespace with its loopback up; returns its full name. */
+    String ns(String name) throws Exception {
+        String full = "jbd-" + name + "-" + tag;
+        run("ip", "netns", "add", full);
+        namespaces.add(full);
+        run("ip", "-n", full, "link", "set", "lo", "up");
+        return full;
+    }
+
+    /** A veth pair between two namespaces, both ends up. */
+    void link(String nsA, String ifA, String nsB, String ifB) throws Exception {
+        run("ip", "link", "add", ifA, "netns", nsA, "type", "veth", "peer", "name", ifB, "netns", nsB);
+        run("ip", "-n", nsA, "link", "set", ifA, "up");
+        run("ip", "-n", nsB, "link", "set", ifB, "up");
+    }
+
+    /** {@code ip -n NS args...}. */
+    String ip(String ns, String... args) throws Exception {
+        List<String> c = new ArrayList<>(List.of("ip", "-n", ns));
+        c.addAll(List.of(args));
+        return run(c.toArray(String[]::new));
+    }
+
+    /** Runs a command in a namespace and returns its exit status (output discarded). */
+    int exec(String ns, String... command) throws Exception {
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        c.addAll(List.of(command));
+        Process p = new ProcessBuilder(c).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return -1;
+        }
+        return p.exitValue();
+    }
+
+    static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            fail("%s failed: %s", String.join(" ", command), out);
+        }
+        return out;
+    }
+
+    /** babeld with a UNIX control socket, pid and state files in the lab's directory. */
+    Daemon babeld(String ns, String name, List<String> args) throws Exception {
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns, tool("babeld", "babeld"),
+                "-I", dir.resolve(name + ".pid").toString(), "-S", dir.resolve(name + ".state").toString(),
+                "-G", dir.resolve(name + ".sock").toString()));
+        c.addAll(args);
+        return start(name, ns, c);
+    }
+
+    /** jbabeld, as a JVM of its own from this test's class path, with the same files as {@link #babeld}. */
+    Daemon jbabeld(String ns, String name, List<String> args) throws Exception {
+        return start(name, ns, jbabeldCommand(ns, name, args));
+    }
+
+    List<String> jbabeldCommand(String ns, String name, List<String> args) {
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), "org.jbabel.cli.Jbabeld",
+                "-I", dir.resolve(name + ".pid").toString(), "-S", dir.resolve(name + ".state").toString(),
+                "-G", dir.resolve(name + ".sock").toString()));
+        c.addAll(args);
+        return c;
+    }
+
+    /** BIRD 2 in the foreground with the given configuration. */
+    Daemon bird(String ns, String name, String config) throws Exception {
+        Path conf = dir.resolve(name + ".conf");
+        Files.writeString(conf, config);
+        return start(name, ns, List.of("ip", "netns", "exec", ns, tool("bird", "bird2"), "-f", "-c", conf.toString(),
+                "-s", dir.resolve(name + ".ctl").toString()));
+    }
+
+    private Daemon start(String name, String ns, List<String> command) throws IOException {
+        Path log = dir.resolve(name + ".log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Daemon d = new Daemon(name, ns, p, log, dir.resolve(name + ".sock"));
+        daemons.put(name, d);
+        return d;
+    }
+
+    /** Stops a daemon with SIGTERM (a clean exit), waiting for it. */
+    void stop(Daemon d) throws Exception {
+        d.process().destroy();
+        if (!d.process().waitFor(15, TimeUnit.SECONDS)) {
+            d.process().destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            fail("%s did not stop on SIGTERM within 15 s", d.name());
+        }
+        daemons.remove(d.name());
+    }
+
+    /** Kills a daemon with SIGKILL: a crash. */
+    void kill(Daemon d) throws Exception {
+        d.process().destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        daemons.remove(d.name());
+    }
+
+    /** Waits (polling every 100 ms, at most {@code limit}) until {@code check} gives non-null; fails otherwise. */
+    <T> T await(String what, Duration limit, Supplier<T> check) throws Exception {
+        long end = System.nanoTime() + limit.toNanos();
+        while (true) {
+            for (Daemon d : daemons.values()) {
+                if (!d.process().isAlive()) {
+                    fail("%s exited while waiting for %s: %s", d.name(), what, Files.readString(d.log()));
+                }
+            }
+            T t = check.get();
+            if (t != null) {
+                return t;
+            }
+            if (System.nanoTime() > end) {
+                return fail("timed out after %s waiting for %s", limit, what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** The routes of protocol babel in a namespace, as {@code ip -6 route show proto babel} prints them. */
+    String babelRoutes(String ns, String family) {
+        try {
+            return ip(ns, family, "route", "show", "proto", "babel");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The lines a control socket answers to {@code request}: banner and answer, up to the final status. */
+    static List<String> ask(Path socket, String... requests) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            BufferedReader in = new BufferedReader(
+                    new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            List<String> lines = new ArrayList<>();
+            readStatus(in, lines);
+            for (String r : requests) {
+                Channels.newOutputStream(ch).write((r + "\n").getBytes(StandardCharsets.UTF_8));
+                readStatus(in, lines);
+            }
+            return lines;
+        }
+    }
+
+    /** {@code dump} on a control socket: the data lines only, or null while the socket is not there. */
+    static List<String> dump(Path socket) {
+        if (!Files.exists(socket)) {
+            return null;
+        }
+        try {
+            List<String> all = ask(socket, "dump");
+            return all.subList(5, all.size() - 1);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void readStatus(BufferedReader in, List<String> lines) throws IOException {
+        for (String l = in.readLine(); l != null; l = in.readLine()) {
+            lines.add(l);
+            if (l.equals("ok") || l.equals("bad") || l.equals("no") || l.startsWith("no ")) {
+                return;
+            }
+        }
+        throw new IOException("the control socket closed; got " + lines);
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Daemon d : List.copyOf(daemons.values())) {
+            d.process().destroy();
+        }
+        for (Daemon d : List.copyOf(daemons.values())) {
+            if (!d.process().waitFor(10, TimeUnit.SECONDS)) {
+                d.process().destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+        daemons.clear();
+        for (String ns : namespaces) {
+            new ProcessBuilder("ip", "netns", "del", ns).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
