@@ -117,7 +117,7 @@ public final class Daemon {
         this.redistributor = new Redistributor(config.filters(), new HashSet<>(g.effectiveImportTables()),
                 this::interfaceName);
         this.fibWriter = new FibWriter(new KernelMetric(g.kernelPriority(), g.reflectKernelMetric()),
-                g.exportTable(), config.filters(), this::interfaceIndex);
+                g.exportTable(), this::interfaceIndex);
     }
 
     /**
@@ -205,8 +205,8 @@ public final class Daemon {
                 macs(links), random);
         boolean sameId = saved != null && (saved.routerId() == null || saved.routerId().equals(id));
         int seqno = sameId ? (saved.seqno() + 1) & 0xFFFF : random.nextInt(0x10000);
-        engine = new BabelEngine(id, seqno, new EngineConfig(g.smoothingHalfLife().toNanos(), g.kernelPriority(),
-                true), random);
+        engine = new BabelEngine(id, seqno, g.engineConfig(), random);
+        engine.setFilters(System.nanoTime(), tracker.config().filters());
         log.info("router-id " + id + " seqno " + seqno + (sameId ? " (state file)" : ""));
 
         redistributor.reset(fib.routes(), tracker.addresses());

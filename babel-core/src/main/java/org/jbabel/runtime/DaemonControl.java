@@ -1,5 +1,4 @@
 package org.jbabel.runtime;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +14,7 @@ import org.jbabel.config.KeyConfig;
 import org.jbabel.config.Position;
 import org.jbabel.config.RuntimeStatement;
 import org.jbabel.config.RuntimeStatements;
+import org.jbabel.config.UnicastNeighbour;
 import org.jbabel.control.ControlTarget;
 import org.jbabel.control.NeighbourEntry;
 import org.jbabel.control.NodeInfo;
@@ -109,7 +109,15 @@ final class DaemonControl implements ControlTarget {
             case RuntimeStatement.SetLogFile l -> reopen(l.path());
             case RuntimeStatement.ReopenLogfile r -> reopen(daemon.log().file());
             case RuntimeStatement.AddKey k -> Result.no("MAC authentication is not implemented");
-            case RuntimeStatement.AddNeighbour n -> Result.no("unicast neighbours are not implemented");
+            case RuntimeStatement.AddNeighbour n -> {
+                List<UnicastNeighbour> neighbours = new ArrayList<>(c.neighbours());
+                if (!neighbours.contains(n.neighbour())) {
+                    neighbours.add(n.neighbour());
+                }
+                daemon.reconfigure(new DaemonConfig(c.globals(), c.keys(), c.defaults(), c.interfaces(),
+                        c.commandLineInterfaces(), neighbours, c.filters(), c.warnings()));
+                yield Result.OK;
+            }
             case RuntimeStatement.SetSmoothingHalfLife s -> Result.no("smoothing-half-life cannot be changed at run time");
             case RuntimeStatement.Dump d -> Result.OK;
             case RuntimeStatement.Monitor m -> Result.OK;

@@ -7,10 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.ToIntFunction;
-import org.jbabel.config.FilterAction;
-import org.jbabel.config.FilterKind;
-import org.jbabel.config.Filters;
-import org.jbabel.config.RouteDescription;
 import org.jbabel.engine.Action;
 import org.jbabel.engine.RouteKey;
 import org.jbabel.kernel.FibChange;
@@ -22,8 +18,8 @@ import org.jbabel.wire.Family;
 /**
  * Turns the engine's FIB updates into kernel route changes, as babeld writes them (docs/KERNEL.md): protocol 42,
  * on-link through the next hop, {@code RTA_VIA} for IPv4 through IPv6, {@code RTA_SRC} for IPv6 source-specific
- * routes, the priority from {@link KernelMetric}, the export table (or an {@code install} rule's {@code table}
- * and {@code pref-src}). It remembers what it installed, so a change whose priority or table moved is written as
+ * routes, the priority from {@link KernelMetric}, the export table (or the table and preferred source that an
+ * {@code install} rule gave the update in the engine). It remembers what it installed, so a change whose priority or table moved is written as
  * remove-then-add (babeld's order) and a clean exit removes exactly our routes. Sans-IO: the daemon applies the
  * changes and hands the results back.
  */
@@ -31,7 +27,6 @@ public final class FibWriter {
 
     private final KernelMetric metric;
     private final int exportTable;
-    private final Filters filters;
     private final ToIntFunction<String> ifindex;
     private final Map<RouteKey, KernelRoute> installed = new LinkedHashMap<>();
     private final Map<String, Long> counters = new TreeMap<>();
@@ -39,10 +34,9 @@ public final class FibWriter {
     /**
      * @param ifindex the index of an interface by name, 0 when there is none
      */
-    public FibWriter(KernelMetric metric, int exportTable, Filters filters, ToIntFunction<String> ifindex) {
+    public FibWriter(KernelMetric metric, int exportTable, ToIntFunction<String> ifindex) {
         this.metric = Objects.requireNonNull(metric);
         this.exportTable = exportTable;
-        this.filters = Objects.requireNonNull(filters);
         this.ifindex = Objects.requireNonNull(ifindex);
     }
 
@@ -110,8 +104,8 @@ public final class FibWriter {
     }
 
     /**
-     * The kernel route for a selected route: next hop and interface from the engine, table and preferred source
-     * from the first matching {@code install} rule (the engine applies the rules' {@code deny}), null when it
+     * The kernel route for a selected route: next hop, interface, table (0 = the export table) and preferred source
+     * from the engine, which applied the {@code install} rules; null when it
      * cannot be written (IPv4 source-specific routes are babel-source-routing's business; an interface that is
      * gone).
      */
@@ -125,12 +119,10 @@ public final class FibWriter {
             count("fib_skipped_no_interface");
             return null;
         }
-        FilterAction action = filters.firstMatch(FilterKind.INSTALL,
-                RouteDescription.toInstall(u.key(), null, u.ifname())).map(f -> f.action()).orElse(FilterAction.ALLOW);
-        int table = action.table() != null ? action.table() : exportTable;
+        int table = u.table() != 0 ? u.table() : exportTable;
         KernelRoute r = metric.unicast(u.key().prefix(), u.key().source(), u.nextHop(), index, u.metric(), table);
-        if (action.preferredSource() != null && action.preferredSource().family() == u.key().prefix().family()) {
-            r = r.withPreferredSource(action.preferredSource());
+        if (u.preferredSource() != null && u.preferredSource().family() == u.key().prefix().family()) {
+            r = r.withPreferredSource(u.preferredSource());
         }
         return r;
     }

@@ -188,16 +188,18 @@ public final class InterfaceTracker {
     }
 
     /**
-     * The engine's view of a configured interface. The engine does not take babeld's other per-interface options
-     * yet (rxcost, split horizon, link quality, timestamps, unicast, keys ...): only the type and the intervals go
-     * in, and a type left open becomes the kernel's guess (a tunnel for WireGuard, tun, GRE ...).
+     * The engine's view of a configured interface: every per-interface option of the configuration, the kernel's
+     * facts (addresses, MTU) and the configured unicast neighbours. A type left open becomes a tunnel when the
+     * kernel says so (WireGuard, tun, GRE ...); babeld only detects wireless.
      */
-    static InterfaceConfig engineInterface(ResolvedInterface r, Link link, IpAddress linkLocal, IpAddress ipv4) {
-        InterfaceType type = r.type() == InterfaceType.AUTO && link.kind() == LinkKind.TUNNEL
-                ? InterfaceType.TUNNEL
-                : r.type();
-        return new InterfaceConfig(r.name(), link.ifindex(), linkLocal, ipv4, link.mtu(), type,
-                r.helloInterval().toNanos(), r.updateInterval().toNanos());
+    InterfaceConfig engineInterface(ResolvedInterface r, Link link, IpAddress linkLocal, IpAddress ipv4) {
+        InterfaceConfig c = r.toEngine(link.ifindex(), linkLocal, ipv4, link.mtu(), config.neighboursOn(r.name()));
+        if (c.type() == InterfaceType.AUTO && link.kind() == LinkKind.TUNNEL) {
+            c = new InterfaceConfig(c.name(), c.ifindex(), c.linkLocal(), c.ipv4(), c.mtu(), InterfaceType.TUNNEL,
+                    c.helloInterval(), c.updateInterval(), c.rxcost(), c.linkQuality(), c.splitHorizon(), c.unicast(),
+                    c.neighbours());
+        }
+        return c;
     }
 
     private IpAddress linkLocal(int ifindex) {

@@ -23,7 +23,7 @@ class FibWriterTest {
 
     private static FibWriter writer(KernelMetric metric, String... argv) {
         DaemonConfig c = TestConfigs.of(argv);
-        return new FibWriter(metric, c.globals().exportTable(), c.filters(), name -> name.equals("eth0") ? 2 : 0);
+        return new FibWriter(metric, c.globals().exportTable(), name -> name.equals("eth0") ? 2 : 0);
     }
 
     private static Action.FibUpdate update(FibOp op, RouteKey key, IpAddress nh, int metric) {
@@ -81,9 +81,10 @@ class FibWriterTest {
     }
 
     @Test
-    void installRuleChoosesTableAndPreferredSource() {
-        FibWriter w = writer(KernelMetric.DEFAULT, "-C", "install ip 2001:db8::/32 table 200 pref-src 2001:db8:ff::1");
-        KernelRoute r = w.changesFor(update(FibOp.ADD, V6, NH, 96)).getFirst().route();
+    void tableAndPreferredSourceFromTheEngineAreWritten() {
+        FibWriter w = writer(KernelMetric.DEFAULT);
+        KernelRoute r = w.changesFor(new Action.FibUpdate(FibOp.ADD, V6, NH, "eth0", 96, 200,
+                IpAddress.parse("2001:db8:ff::1"))).getFirst().route();
         assertThat(r.table()).isEqualTo(200);
         assertThat(r.preferredSource()).isEqualTo(IpAddress.parse("2001:db8:ff::1"));
     }
