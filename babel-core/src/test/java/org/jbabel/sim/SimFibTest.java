@@ -2,6 +2,15 @@ package org.jbabel.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.jbabel.engine.Action;
 import org.jbabel.engine.RouteKey;
 import org.jbabel.wire.IpAddress;
@@ -88,5 +97,72 @@ class SimFibTest {
         fib.put(new SimFib.Entry(RouteKey.of(Prefix.parse("10.0.0.0/8")), a("fe80::1"), "eth0", 1));
         assertThat(fib.lookup(a("10.1.2.3"), IpAddress.V4_UNSPECIFIED)).isNotNull();
         assertThat(fib.lookup(a("::ffff:10.1.2.3"), ANY)).isNull();
+    }
+
+    /**
+     * Random installs and removals of IPv4 and IPv6 routes (few address bits, so prefixes overlap and collide in
+     * the hash table): every lookup equals a brute-force scan by the RFC 9079 rule, and get/size stay exact.
+     */
+    @Property(tries = 200)
+    void lookupsMatchABruteForceScanThroughInstallsAndRemovals(@ForAll("operations") List<int[]> ops) {
+        SimFib fib = new SimFib();
+        Map<RouteKey, SimFib.Entry> reference = new HashMap<>();
+        for (int[] op : ops) {
+            RouteKey key = randomKey(op[1], op[2], op[3], op[4]);
+            if (op[0] == 0) {
+                fib.remove(key);
+                reference.remove(key);
+            } else {
+                SimFib.Entry e = new SimFib.Entry(key, null, "l" + op[0], op[0]);
+                fib.put(e);
+                reference.put(key, e);
+            }
+            assertThat(fib.size()).isEqualTo(reference.size());
+            assertThat(fib.get(key)).isEqualTo(reference.get(key));
+            IpAddress dst = randomKey(op[2], op[1], 128, 0).prefix().address();
+            IpAddress src = randomKey(op[3], op[4], 128, 0).prefix().address();
+            assertThat(fib.lookup(dst, src)).isEqualTo(bruteForce(reference.values(), dst, src));
+            IpAddress dst4 = randomKey(op[2] | 1, op[1], 32, 0).prefix().address();
+            assertThat(fib.lookup(dst4, IpAddress.V4_UNSPECIFIED))
+                    .isEqualTo(bruteForce(reference.values(), dst4, IpAddress.V4_UNSPECIFIED));
+        }
+    }
+
+    /** Odd {@code family} = IPv4; a few address bits, the given lengths. */
+    private static RouteKey randomKey(int family, int bits, int length, int sourceLength) {
+        if ((family & 1) == 1) {
+            IpAddress a = IpAddress.v4(0x0a000000 | (bits & 0x1f) << 19);
+            return new RouteKey(new Prefix(a, Math.min(length, 32)), Prefix.zero(a.family()));
+        }
+        IpAddress a = IpAddress.v6(0xfd00_0000_0000_0000L | (long) (bits & 0x1f) << 40, bits & 3);
+        IpAddress s = IpAddress.v6(0x2001_0db8_0000_0000L | (long) (family & 0x6) << 44, 0);
+        return new RouteKey(new Prefix(a, length), new Prefix(s, Math.min(sourceLength, 64)));
+    }
+
+    private static SimFib.Entry bruteForce(Iterable<SimFib.Entry> entries, IpAddress dst, IpAddress src) {
+        SimFib.Entry best = null;
+        for (SimFib.Entry e : entries) {
+            if (!e.key().prefix().contains(dst) || !e.key().source().contains(src)) {
+                continue;
+            }
+            if (best == null || e.key().prefix().length() > best.key().prefix().length()
+                    || (e.key().prefix().length() == best.key().prefix().length()
+                            && e.key().source().length() > best.key().source().length())) {
+                best = e;
+            }
+        }
+        return best;
+    }
+
+    @Provide
+    Arbitrary<List<int[]>> operations() {
+        Arbitrary<int[]> op = Combinators.combine(
+                        Arbitraries.integers().between(0, 3),
+                        Arbitraries.integers().between(0, 31),
+                        Arbitraries.integers().between(0, 7),
+                        Arbitraries.of(0, 8, 16, 24, 40, 44, 48, 128),
+                        Arbitraries.of(0, 0, 0, 16, 48))
+                .as((kind, bits, family, length, sourceLength) -> new int[] {kind, family, bits, length, sourceLength});
+        return op.list().ofMinSize(1).ofMaxSize(120);
     }
 }
