@@ -85,9 +85,11 @@ final class Rtnl {
     static final int FR_ACT_TO_TBL = 1;
     static final int FIB_RULE_INVERT = 0x2;
     /** Selectors a rule of {@code KernelRule}'s shape does not have: a rule with any of them is not listed. */
-    static final int[] FRA_OTHER_SELECTORS = {FRA_DST, FRA_IIFNAME, FRA_FWMARK, FRA_TUN_ID, FRA_SUPPRESS_IFGROUP,
-        FRA_SUPPRESS_PREFIXLEN, FRA_OIFNAME, FRA_L3MDEV, FRA_UID_RANGE, FRA_IP_PROTO, FRA_SPORT_RANGE,
-        FRA_DPORT_RANGE};
+    static final int[] FRA_OTHER_SELECTORS = {FRA_DST, FRA_IIFNAME, FRA_FWMARK, FRA_TUN_ID, FRA_OIFNAME, FRA_L3MDEV,
+        FRA_UID_RANGE, FRA_IP_PROTO, FRA_SPORT_RANGE, FRA_DPORT_RANGE};
+    /** Suppressors the kernel dumps on every rule, 0xFFFFFFFF (-1) when unset; a rule with one set is not listed. */
+    static final int[] FRA_SUPPRESSORS = {FRA_SUPPRESS_IFGROUP, FRA_SUPPRESS_PREFIXLEN};
+    static final long FRA_SUPPRESS_UNSET = 0xFFFF_FFFFL;
 
     static final int IFINFOMSG_LEN = 16;
     static final int IFLA_IFNAME = 3;

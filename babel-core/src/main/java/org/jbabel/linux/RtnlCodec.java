@@ -271,6 +271,11 @@ final class RtnlCodec {
                 return null;
             }
         }
+        for (int suppressor : Rtnl.FRA_SUPPRESSORS) {
+            if (a.u32(suppressor, Rtnl.FRA_SUPPRESS_UNSET) != Rtnl.FRA_SUPPRESS_UNSET) {
+                return null;
+            }
+        }
         Prefix source = srcLen == 0 ? Prefix.zero(family) : prefix(a, Rtnl.FRA_SRC, family, srcLen);
         long table = a.u32(Rtnl.FRA_TABLE, Byte.toUnsignedInt(body.get(4)));
         long priority = a.u32(Rtnl.FRA_PRIORITY, 0);
