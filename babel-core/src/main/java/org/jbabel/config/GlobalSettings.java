@@ -32,6 +32,9 @@ import org.jbabel.wire.RouterId;
  * @param wirelessHelloInterval {@code -h}: hello interval of wireless interfaces without their own, 4 s
  * @param wiredHelloInterval {@code -H}: hello interval of other interfaces without their own, 4 s
  * @param allWireless {@code -w}: interfaces of undetermined type are treated as wireless
+ * @param firstTableNumber {@code first-table-number}: 10, the first of the {@value #SOURCE_TABLES} tables of
+ *     source-specific routes placed with rules (babel-source-routing)
+ * @param firstRulePriority {@code first-rule-priority}: 100, the priority of the first of their rules
  */
 public record GlobalSettings(
         IpAddress protocolGroup,
@@ -56,9 +59,13 @@ public record GlobalSettings(
         Duration shutdownDelay,
         Duration wirelessHelloInterval,
         Duration wiredHelloInterval,
-        boolean allWireless) {
+        boolean allWireless,
+        int firstTableNumber,
+        int firstRulePriority) {
 
     public static final int MAIN_TABLE = 254;
+    /** How many source prefixes per family get a table and a rule, as in babeld 1.9. */
+    public static final int SOURCE_TABLES = 10;
     /** babeld redistributes from at most this many tables. */
     public static final int MAX_IMPORT_TABLES = 10;
 
@@ -106,12 +113,15 @@ public record GlobalSettings(
         Duration wirelessHelloInterval = Duration.ofSeconds(4);
         Duration wiredHelloInterval = Duration.ofSeconds(4);
         boolean allWireless;
+        int firstTableNumber = 10;
+        int firstRulePriority = 100;
 
         GlobalSettings build() {
             return new GlobalSettings(protocolGroup, protocolPort, kernelPriority, reflectKernelMetric, randomId,
                     ipv6Subtrees, debug, localServer, exportTable, importTables, linkDetect, daemonise,
                     skipKernelSetup, smoothingHalfLife, routerId, stateFile, logFile, pidFile, kernelCheckInterval,
-                    shutdownDelay, wirelessHelloInterval, wiredHelloInterval, allWireless);
+                    shutdownDelay, wirelessHelloInterval, wiredHelloInterval, allWireless, firstTableNumber,
+                    firstRulePriority);
         }
     }
 }

@@ -28,6 +28,18 @@ public record SourceRoutingSupport(Placement.Strategy ipv6, TableSettings settin
     static final KernelRoute PROBE = KernelRoute.unreachable(Prefix.parse("2001:db8:ffff::/48"),
             Prefix.parse("2001:db8:fffe::/48"), KernelMetric.KERNEL_INFINITY).withTable(PROBE_TABLE);
 
+    /**
+     * The choice for the configuration's {@code ipv6-subtrees}: true or false decides without asking the kernel,
+     * null probes it ({@link #detect(Fib, TableSettings)}).
+     */
+    public static SourceRoutingSupport choose(Boolean ipv6Subtrees, Fib fib, TableSettings settings) {
+        if (ipv6Subtrees == null) {
+            return detect(fib, settings);
+        }
+        return new SourceRoutingSupport(ipv6Subtrees ? Placement.Strategy.NATIVE : Placement.Strategy.TABLES,
+                settings, "ipv6-subtrees " + ipv6Subtrees + " in the configuration");
+    }
+
     /** Probes {@code fib} for IPv6 subtrees. */
     public static SourceRoutingSupport detect(Fib fib, TableSettings settings) {
         FibResult added = fib.apply(FibChange.add(PROBE));

@@ -1,5 +1,7 @@
 package org.jbabel.sourcerouting;
 
+import org.jbabel.config.GlobalSettings;
+
 /**
  * Numbering of the tables and rules of {@link TablePlacement}: source prefix number i (0-based) gets a table
  * from {@code firstTable .. firstTable + maxTables - 1} and its rule a priority from {@code firstRulePriority ..
@@ -13,6 +15,12 @@ public record TableSettings(int firstTable, long firstRulePriority, int maxTable
 
     /** babeld's numbering: tables 10..19, rule priorities 100..109. */
     public static final TableSettings DEFAULT = new TableSettings(10, 100, 10);
+
+    /** The numbering the configuration asks for ({@code first-table-number}, {@code first-rule-priority}). */
+    public static TableSettings of(GlobalSettings globals) {
+        return new TableSettings(globals.firstTableNumber(), globals.firstRulePriority(),
+                GlobalSettings.SOURCE_TABLES);
+    }
 
     public TableSettings {
         if (maxTables < 1 || firstTable < 1 || (long) firstTable + maxTables - 1 > Integer.MAX_VALUE) {

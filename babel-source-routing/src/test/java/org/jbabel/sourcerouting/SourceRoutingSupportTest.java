@@ -36,6 +36,18 @@ class SourceRoutingSupportTest {
     }
 
     @Test
+    void theConfigurationDecidesWithoutAProbeWhenItSaysSo() {
+        MemoryKernel kernel = MemoryKernel.withoutIpv6Subtrees();
+
+        assertThat(SourceRoutingSupport.choose(true, kernel, TableSettings.DEFAULT).strategy(Family.V6))
+                .isEqualTo(Placement.Strategy.NATIVE);
+        assertThat(SourceRoutingSupport.choose(false, new MemoryKernel(), TableSettings.DEFAULT).reason())
+                .isEqualTo("ipv6-subtrees false in the configuration");
+        assertThat(SourceRoutingSupport.choose(null, kernel, TableSettings.DEFAULT).strategy(Family.V6))
+                .isEqualTo(Placement.Strategy.TABLES);
+    }
+
+    @Test
     void ipv6WithoutSubtreesPlacedInTablesForwardsDestinationFirst() {
         PlacedKernel k = new PlacedKernel(MemoryKernel.withoutIpv6Subtrees(),
                 new TablePlacement(Family.V6, TableSettings.DEFAULT));
