@@ -35,6 +35,9 @@ import org.jbabel.wire.RouterId;
  * @param allWireless {@code -w}: interfaces of undetermined type are treated as wireless
  * @param allowDuplicates {@code allow-duplicates}, {@code -A}: -1, a local route always blocks learned routes for
  *     the same key
+ * @param firstTableNumber {@code first-table-number}: 10, the first of the {@value #SOURCE_TABLES} tables of
+ *     source-specific routes placed with rules (babel-source-routing)
+ * @param firstRulePriority {@code first-rule-priority}: 100, the priority of the first of their rules
  */
 public record GlobalSettings(
         IpAddress protocolGroup,
@@ -60,9 +63,13 @@ public record GlobalSettings(
         Duration wirelessHelloInterval,
         Duration wiredHelloInterval,
         boolean allWireless,
-        int allowDuplicates) {
+        int allowDuplicates,
+        int firstTableNumber,
+        int firstRulePriority) {
 
     public static final int MAIN_TABLE = 254;
+    /** How many source prefixes per family get a table and a rule, as in babeld 1.9. */
+    public static final int SOURCE_TABLES = 10;
     /** babeld redistributes from at most this many tables. */
     public static final int MAX_IMPORT_TABLES = 10;
 
@@ -118,12 +125,15 @@ public record GlobalSettings(
         Duration wiredHelloInterval = Duration.ofSeconds(4);
         boolean allWireless;
         int allowDuplicates = -1;
+        int firstTableNumber = 10;
+        int firstRulePriority = 100;
 
         GlobalSettings build() {
             return new GlobalSettings(protocolGroup, protocolPort, kernelPriority, reflectKernelMetric, randomId,
                     ipv6Subtrees, debug, localServer, exportTable, importTables, linkDetect, daemonise,
                     skipKernelSetup, smoothingHalfLife, routerId, stateFile, logFile, pidFile, kernelCheckInterval,
-                    shutdownDelay, wirelessHelloInterval, wiredHelloInterval, allWireless, allowDuplicates);
+                    shutdownDelay, wirelessHelloInterval, wiredHelloInterval, allWireless, allowDuplicates,
+                    firstTableNumber, firstRulePriority);
         }
     }
 }

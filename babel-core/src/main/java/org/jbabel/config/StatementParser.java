@@ -347,8 +347,19 @@ final class StatementParser {
             case "debug" -> g.debug = c.integer(name, 0, Integer.MAX_VALUE);
             case "smoothing-half-life" -> g.smoothingHalfLife = Duration.ofSeconds(c.integer(name, 0, Integer.MAX_VALUE));
             case "router-id" -> g.routerId = routerId(c);
-            case "first-table-number", "first-rule-priority", "diversity-factor" -> {
-                c.integer(name, 0, name.equals("diversity-factor") ? 256 : Integer.MAX_VALUE);
+            case "first-table-number" -> {
+                int first = c.integer(name, 1, Integer.MAX_VALUE - GlobalSettings.SOURCE_TABLES + 1);
+                int last = first + GlobalSettings.SOURCE_TABLES - 1;
+                if (first <= 255 && last >= 252) {
+                    throw c.error(c.last(), "tables " + first + ".." + last
+                            + " would overlap the kernel's tables 252..255");
+                }
+                g.firstTableNumber = first;
+            }
+            case "first-rule-priority" -> g.firstRulePriority = c.integer(name, 1,
+                    32765 - GlobalSettings.SOURCE_TABLES + 1);
+            case "diversity-factor" -> {
+                c.integer(name, 0, 256);
                 warnings.add(c.warning("'" + name + "' was removed from babeld and is ignored"));
             }
             case "diversity" -> {

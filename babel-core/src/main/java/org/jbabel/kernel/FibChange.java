@@ -3,7 +3,7 @@ package org.jbabel.kernel;
 import java.util.Objects;
 
 /** One change to the forwarding table: add, replace or remove a route. */
-public record FibChange(Op op, KernelRoute route) {
+public record FibChange(Op op, KernelRoute route) implements KernelChange {
 
     /** What to do with the route. */
     public enum Op {

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -20,9 +21,15 @@ import org.jbabel.wire.Prefix;
  * routing daemon: a route is identified by table, destination, source and priority (an IPv6 priority of 0 is
  * stored as 1024); ADD of an existing route fails with EEXIST, REMOVE of a missing one with ESRCH, and a
  * REMOVE with priority or protocol 0 matches any; a route through an unknown interface fails with ENODEV; a
- * link going down or away takes the unicast routes through it along. Thread-safe.
+ * link going down or away takes the unicast routes through it along. Like Linux, it ignores the source prefix
+ * of an IPv4 route (IPv4 has no source-specific routes) and, when built {@link #withoutIpv6Subtrees() without
+ * IPv6 subtrees}, refuses an IPv6 route with a source prefix with EINVAL.
+ *
+ * <p>It also holds policy-routing rules ({@link Rules}): a fresh kernel has the kernel's own rules (local
+ * table at priority 0, main at 32766, and for IPv4 default at 32767); {@link #lookup} walks them as Linux
+ * does, so tests without root can check where a packet goes. Thread-safe.
  */
-public final class MemoryKernel implements Fib, LinkMonitor {
+public final class MemoryKernel implements Fib, Rules, LinkMonitor {
 
     /** The priority the kernel gives an IPv6 route written with priority 0. */
     public static final long IPV6_DEFAULT_PRIORITY = 1024;
@@ -33,12 +40,33 @@ public final class MemoryKernel implements Fib, LinkMonitor {
     private final Map<Integer, Link> links = new TreeMap<>();
     private final List<InterfaceAddress> addresses = new ArrayList<>();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    /** Rules in the kernel's order: by priority, equal priorities in the order they were added. */
+    private final List<KernelRule> rules = new ArrayList<>();
+    private final boolean ipv6Subtrees;
     private int nextIfindex = 1;
 
     /** A kernel with the loopback interface {@code lo} (ifindex 1) up, like a fresh network namespace's. */
     public MemoryKernel() {
+        this(true);
+    }
+
+    private MemoryKernel(boolean ipv6Subtrees) {
+        this.ipv6Subtrees = ipv6Subtrees;
         addLink("lo", LinkKind.LOOPBACK, 65536);
         setLinkState(1, true, true);
+        for (Family f : Family.values()) {
+            insertRule(new KernelRule(f, KernelRule.PRIORITY_LOCAL, Prefix.zero(f), KernelRule.TABLE_LOCAL,
+                    KernelRule.PROTOCOL_KERNEL));
+            insertRule(new KernelRule(f, KernelRule.PRIORITY_MAIN, Prefix.zero(f), KernelRoute.TABLE_MAIN,
+                    KernelRule.PROTOCOL_KERNEL));
+        }
+        insertRule(new KernelRule(Family.V4, KernelRule.PRIORITY_DEFAULT, Prefix.zero(Family.V4),
+                KernelRule.TABLE_DEFAULT, KernelRule.PROTOCOL_KERNEL));
+    }
+
+    /** A kernel built without {@code CONFIG_IPV6_SUBTREES}: IPv6 routes with a source prefix fail with EINVAL. */
+    public static MemoryKernel withoutIpv6Subtrees() {
+        return new MemoryKernel(false);
     }
 
     // ---- Fib ----
@@ -54,7 +82,7 @@ public final class MemoryKernel implements Fib, LinkMonitor {
 
     private int apply1(FibChange change) {
         KernelRoute r = normalise(change.route());
-        if (r.type() == RouteType.OTHER) {
+        if (r.type() == RouteType.OTHER || (r.family() == Family.V6 && r.sourceSpecific() && !ipv6Subtrees)) {
             return Errno.EINVAL;
         }
         Key key = new Key(r.table(), r.destination(), r.source(), r.priority());
@@ -103,6 +131,10 @@ public final class MemoryKernel implements Fib, LinkMonitor {
     }
 
     private static KernelRoute normalise(KernelRoute r) {
+        if (r.family() == Family.V4 && r.sourceSpecific()) {
+            r = new KernelRoute(r.destination(), null, r.nextHop(), r.ifindex(), r.priority(), r.table(),
+                    r.protocol(), r.type(), r.preferredSource());
+        }
         return r.family() == Family.V6 && r.priority() == 0 ? r.withPriority(IPV6_DEFAULT_PRIORITY) : r;
     }
 
@@ -114,6 +146,78 @@ public final class MemoryKernel implements Fib, LinkMonitor {
     @Override
     public void close() {
         subscriptions.forEach(Subscription::close);
+    }
+
+    // ---- Rules ----
+
+    @Override
+    public synchronized List<RuleResult> applyRules(List<RuleChange> changes) {
+        List<RuleResult> results = new ArrayList<>(changes.size());
+        for (RuleChange c : changes) {
+            int errno = switch (c.op()) {
+                case ADD -> rules.contains(c.rule()) ? Errno.EEXIST : insertRule(c.rule());
+                case REMOVE -> rules.remove(c.rule()) ? 0 : Errno.ENOENT;
+            };
+            results.add(new RuleResult(c, errno));
+        }
+        return results;
+    }
+
+    private int insertRule(KernelRule rule) {
+        int at = 0;
+        while (at < rules.size() && rules.get(at).priority() <= rule.priority()) {
+            at++;
+        }
+        rules.add(at, rule);
+        return 0;
+    }
+
+    @Override
+    public synchronized List<KernelRule> rules() {
+        return List.copyOf(rules);
+    }
+
+    /**
+     * Where the kernel sends a packet from {@code source} to {@code destination}: the rules of the family in
+     * order, each whose source prefix holds {@code source} looking up its table; the first table with a
+     * matching route decides (an unreachable route decides too: the packet is dropped). Within a table the
+     * longest destination wins, then (IPv6) the longest source, then the lowest priority. Empty when no
+     * table has a route.
+     */
+    public synchronized Optional<KernelRoute> lookup(IpAddress source, IpAddress destination) {
+        if (source.family() != destination.family()) {
+            throw new IllegalArgumentException("source " + source + " and destination " + destination + " differ in family");
+        }
+        for (KernelRule rule : rules) {
+            if (rule.family() == destination.family() && rule.source().contains(source)) {
+                Optional<KernelRoute> found = lookupTable(rule.table(), source, destination);
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<KernelRoute> lookupTable(int table, IpAddress source, IpAddress destination) {
+        KernelRoute best = null;
+        for (KernelRoute r : routes.values()) {
+            if (r.table() == table && r.destination().contains(destination) && r.source().contains(source)
+                    && (best == null || better(r, best))) {
+                best = r;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static boolean better(KernelRoute a, KernelRoute b) {
+        if (a.destination().length() != b.destination().length()) {
+            return a.destination().length() > b.destination().length();
+        }
+        if (a.source().length() != b.source().length()) {
+            return a.source().length() > b.source().length();
+        }
+        return a.priority() < b.priority();
     }
 
     // ---- LinkMonitor ----

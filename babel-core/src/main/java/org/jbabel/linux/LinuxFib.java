@@ -2,26 +2,30 @@ package org.jbabel.linux;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.IntPredicate;
 import org.jbabel.kernel.Errno;
 import org.jbabel.kernel.Fib;
 import org.jbabel.kernel.FibChange;
 import org.jbabel.kernel.FibResult;
 import org.jbabel.kernel.KernelException;
 import org.jbabel.kernel.KernelRoute;
+import org.jbabel.kernel.KernelRule;
 import org.jbabel.kernel.RouteType;
+import org.jbabel.kernel.RuleChange;
+import org.jbabel.kernel.RuleResult;
+import org.jbabel.kernel.Rules;
 
 /**
- * The Linux forwarding table over one rtnetlink socket. Changes are packed many to a datagram (up to
- * {@value #BATCH_BYTES} bytes), each with its own sequence number and ACK flag; the ACKs of one datagram are
+ * The Linux forwarding table and policy-routing rules over one rtnetlink socket. Changes are packed many to a
+ * datagram (up to {@value #BATCH_BYTES} bytes), each with its own sequence number and ACK flag; the ACKs of one datagram are
  * collected before the next is sent, and each change gets the errno of its own ACK (ETIMEDOUT or ENOBUFS
  * when its ACK never came or was dropped). Thread-safe: calls are serialised.
  */
-public final class LinuxFib implements Fib {
+public final class LinuxFib implements Fib, Rules {
 
     /** The most bytes of requests sent in one datagram: about 300 route changes. */
     static final int BATCH_BYTES = 32 * 1024;
@@ -64,29 +68,61 @@ public final class LinuxFib implements Fib {
 
     @Override
     public synchronized List<FibResult> applyAll(List<FibChange> changes) {
-        FibResult[] results = new FibResult[changes.size()];
+        int[] errnos = send(changes, i -> changes.get(i).route().type() == RouteType.OTHER, RtnlCodec::writeChange);
+        List<FibResult> results = new ArrayList<>(changes.size());
+        for (int i = 0; i < errnos.length; i++) {
+            results.add(new FibResult(changes.get(i), errnos[i]));
+        }
+        return results;
+    }
+
+    @Override
+    public synchronized List<RuleResult> applyRules(List<RuleChange> changes) {
+        int[] errnos = send(changes, i -> false, RtnlCodec::writeRuleChange);
+        List<RuleResult> results = new ArrayList<>(changes.size());
+        for (int i = 0; i < errnos.length; i++) {
+            results.add(new RuleResult(changes.get(i), errnos[i]));
+        }
+        return results;
+    }
+
+    @Override
+    public synchronized List<KernelRule> rules() {
+        return dump(Rtnl.RTM_GETRULE, socket, counters, codec::rule);
+    }
+
+    /** A request writer: appends the request for one change under a sequence number. */
+    private interface Writer<C> {
+        void write(MessageBuilder b, C change, int seq);
+    }
+
+    /**
+     * Sends {@code changes} in as few datagrams as fit, each request with its own sequence number and ACK, and
+     * returns the errno of each; those {@code invalid} says are refused with EINVAL without being sent.
+     */
+    private <C> int[] send(List<C> changes, IntPredicate invalid, Writer<C> writer) {
+        int[] errnos = new int[changes.size()];
         MessageBuilder b = new MessageBuilder();
         Map<Integer, Integer> pending = new HashMap<>();
         for (int i = 0; i < changes.size(); i++) {
-            if (changes.get(i).route().type() == RouteType.OTHER) {
-                results[i] = new FibResult(changes.get(i), Errno.EINVAL);
+            if (invalid.test(i)) {
+                errnos[i] = Errno.EINVAL;
                 continue;
             }
             int s = nextSeq();
-            RtnlCodec.writeChange(b, changes.get(i), s);
+            writer.write(b, changes.get(i), s);
             pending.put(s, i);
             if (b.size() >= BATCH_BYTES - 512) {
-                sendAndCollect(b.take(), pending, changes, results);
+                sendAndCollect(b.take(), pending, errnos);
             }
         }
         if (!pending.isEmpty()) {
-            sendAndCollect(b.take(), pending, changes, results);
+            sendAndCollect(b.take(), pending, errnos);
         }
-        return Arrays.asList(results);
+        return errnos;
     }
 
-    private void sendAndCollect(ByteBuffer datagram, Map<Integer, Integer> pending, List<FibChange> changes,
-            FibResult[] results) {
+    private void sendAndCollect(ByteBuffer datagram, Map<Integer, Integer> pending, int[] errnos) {
         socket.send(datagram);
         datagramsSent++;
         boolean overrun = false;
@@ -107,7 +143,7 @@ public final class LinuxFib implements Fib {
             if (answer == null) {
                 int errno = overrun ? Errno.ENOBUFS : Errno.ETIMEDOUT;
                 counters.count(NetlinkCounters.Kind.UNANSWERED, pending.size());
-                pending.values().forEach(i -> results[i] = new FibResult(changes.get(i), errno));
+                pending.values().forEach(i -> errnos[i] = errno);
                 pending.clear();
                 return;
             }
@@ -115,7 +151,7 @@ public final class LinuxFib implements Fib {
                 Integer index = m.type() == Rtnl.NLMSG_ERROR ? pending.remove(m.seq()) : null;
                 if (index != null) {
                     int errno = m.errno();
-                    results[index] = new FibResult(changes.get(index), errno < 0 ? Errno.EINVAL : errno);
+                    errnos[index] = errno < 0 ? Errno.EINVAL : errno;
                 }
             }
         }

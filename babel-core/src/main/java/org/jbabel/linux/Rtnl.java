@@ -28,6 +28,9 @@ final class Rtnl {
     static final int RTM_NEWROUTE = 24;
     static final int RTM_DELROUTE = 25;
     static final int RTM_GETROUTE = 26;
+    static final int RTM_NEWRULE = 32;
+    static final int RTM_DELRULE = 33;
+    static final int RTM_GETRULE = 34;
 
     static final int AF_UNSPEC = 0;
     static final int AF_INET = 2;
@@ -60,6 +63,33 @@ final class Rtnl {
     static final int RTM_F_CLONED = 0x200;
     /** struct rtnexthop: len, flags, hops, ifindex. */
     static final int RTNH_LEN = 8;
+
+    /** struct fib_rule_hdr: family, dst_len, src_len, tos, table, res1, res2, action, flags. */
+    static final int FIB_RULE_HDR_LEN = 12;
+    static final int FRA_DST = 1;
+    static final int FRA_SRC = 2;
+    static final int FRA_IIFNAME = 3;
+    static final int FRA_PRIORITY = 6;
+    static final int FRA_FWMARK = 10;
+    static final int FRA_TUN_ID = 12;
+    static final int FRA_SUPPRESS_IFGROUP = 13;
+    static final int FRA_SUPPRESS_PREFIXLEN = 14;
+    static final int FRA_TABLE = 15;
+    static final int FRA_OIFNAME = 17;
+    static final int FRA_L3MDEV = 19;
+    static final int FRA_UID_RANGE = 20;
+    static final int FRA_PROTOCOL = 21;
+    static final int FRA_IP_PROTO = 22;
+    static final int FRA_SPORT_RANGE = 23;
+    static final int FRA_DPORT_RANGE = 24;
+    static final int FR_ACT_TO_TBL = 1;
+    static final int FIB_RULE_INVERT = 0x2;
+    /** Selectors a rule of {@code KernelRule}'s shape does not have: a rule with any of them is not listed. */
+    static final int[] FRA_OTHER_SELECTORS = {FRA_DST, FRA_IIFNAME, FRA_FWMARK, FRA_TUN_ID, FRA_OIFNAME, FRA_L3MDEV,
+        FRA_UID_RANGE, FRA_IP_PROTO, FRA_SPORT_RANGE, FRA_DPORT_RANGE};
+    /** Suppressors the kernel dumps on every rule, 0xFFFFFFFF (-1) when unset; a rule with one set is not listed. */
+    static final int[] FRA_SUPPRESSORS = {FRA_SUPPRESS_IFGROUP, FRA_SUPPRESS_PREFIXLEN};
+    static final long FRA_SUPPRESS_UNSET = 0xFFFF_FFFFL;
 
     static final int IFINFOMSG_LEN = 16;
     static final int IFLA_IFNAME = 3;

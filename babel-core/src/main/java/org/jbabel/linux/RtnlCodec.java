@@ -7,9 +7,11 @@ import java.util.function.Predicate;
 import org.jbabel.kernel.FibChange;
 import org.jbabel.kernel.InterfaceAddress;
 import org.jbabel.kernel.KernelRoute;
+import org.jbabel.kernel.KernelRule;
 import org.jbabel.kernel.Link;
 import org.jbabel.kernel.LinkKind;
 import org.jbabel.kernel.RouteType;
+import org.jbabel.kernel.RuleChange;
 import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
@@ -85,12 +87,37 @@ final class RtnlCodec {
         b.end();
     }
 
-    /** Appends a dump request for routes, links or addresses ({@code RTM_GET*}) of every family. */
+    /** Appends the request for one rule change, asking for an ACK under {@code seq}. */
+    static void writeRuleChange(MessageBuilder b, RuleChange change, int seq) {
+        KernelRule r = change.rule();
+        boolean remove = change.op() == RuleChange.Op.REMOVE;
+        int flags = Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_ACK | (remove ? 0 : Rtnl.NLM_F_CREATE | Rtnl.NLM_F_EXCL);
+        b.begin(remove ? Rtnl.RTM_DELRULE : Rtnl.RTM_NEWRULE, flags, seq)
+                .u8(family(r.family()))
+                .u8(0)
+                .u8(r.source().length())
+                .u8(0)
+                .u8(r.table() < 256 ? r.table() : 0)
+                .u8(0)
+                .u8(0)
+                .u8(Rtnl.FR_ACT_TO_TBL)
+                .u32(0);
+        b.attrU32(Rtnl.FRA_PRIORITY, (int) r.priority());
+        if (!r.source().isZeroLength()) {
+            b.attr(Rtnl.FRA_SRC, r.source().address().toBytes());
+        }
+        b.attrU32(Rtnl.FRA_TABLE, r.table());
+        b.attr(Rtnl.FRA_PROTOCOL, new byte[] {(byte) r.protocol()});
+        b.end();
+    }
+
+    /** Appends a dump request for routes, rules, links or addresses ({@code RTM_GET*}) of every family. */
     static void writeDump(MessageBuilder b, int type, int seq) {
         b.begin(type, Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_DUMP, seq);
         int bodyLength = switch (type) {
             case Rtnl.RTM_GETLINK -> Rtnl.IFINFOMSG_LEN;
             case Rtnl.RTM_GETADDR -> Rtnl.IFADDRMSG_LEN;
+            case Rtnl.RTM_GETRULE -> Rtnl.FIB_RULE_HDR_LEN;
             default -> Rtnl.RTMSG_LEN;
         };
         for (int i = 0; i < bodyLength; i++) {
@@ -214,6 +241,50 @@ final class RtnlCodec {
         byte[] b = new byte[expected];
         v.get(2, b);
         return IpAddress.of(b);
+    }
+
+    // ---- rules ----
+
+    /**
+     * The rule in an RTM_NEWRULE message; null for rules of another shape than {@link KernelRule} (other
+     * families, actions or selectors, inverted) and for malformed ones (counted).
+     */
+    KernelRule rule(NetlinkMessage m) {
+        ByteBuffer body = m.body();
+        if (body.remaining() < Rtnl.FIB_RULE_HDR_LEN) {
+            return malformed();
+        }
+        int af = Byte.toUnsignedInt(body.get(0));
+        Family family = af == Rtnl.AF_INET ? Family.V4 : af == Rtnl.AF_INET6 ? Family.V6 : null;
+        int dstLen = Byte.toUnsignedInt(body.get(1));
+        int srcLen = Byte.toUnsignedInt(body.get(2));
+        Attributes a = Attributes.parse(body, Rtnl.FIB_RULE_HDR_LEN);
+        if (family != null && (a == null || srcLen > family.bits())) {
+            return malformed();
+        }
+        if (family == null || dstLen != 0 || body.get(3) != 0 || Byte.toUnsignedInt(body.get(7)) != Rtnl.FR_ACT_TO_TBL
+                || (body.getInt(8) & Rtnl.FIB_RULE_INVERT) != 0) {
+            return null;
+        }
+        for (int selector : Rtnl.FRA_OTHER_SELECTORS) {
+            if (a.has(selector)) {
+                return null;
+            }
+        }
+        for (int suppressor : Rtnl.FRA_SUPPRESSORS) {
+            if (a.u32(suppressor, Rtnl.FRA_SUPPRESS_UNSET) != Rtnl.FRA_SUPPRESS_UNSET) {
+                return null;
+            }
+        }
+        Prefix source = srcLen == 0 ? Prefix.zero(family) : prefix(a, Rtnl.FRA_SRC, family, srcLen);
+        long table = a.u32(Rtnl.FRA_TABLE, Byte.toUnsignedInt(body.get(4)));
+        long priority = a.u32(Rtnl.FRA_PRIORITY, 0);
+        byte[] protocol = a.has(Rtnl.FRA_PROTOCOL) ? a.bytes(Rtnl.FRA_PROTOCOL) : new byte[1];
+        if (source == null || table < 0 || table > Integer.MAX_VALUE || priority < 0 || protocol == null
+                || protocol.length != 1) {
+            return malformed();
+        }
+        return new KernelRule(family, priority, source, (int) table, Byte.toUnsignedInt(protocol[0]));
     }
 
     // ---- links ----

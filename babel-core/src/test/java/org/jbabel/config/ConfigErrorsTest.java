@@ -101,14 +101,27 @@ class ConfigErrorsTest {
     @Test
     void removedAndNoOpDirectivesAreAcceptedWithAWarning() throws ConfigException {
         DaemonConfig c = Samples.config(
-                "first-table-number 10", "first-rule-priority 100", "diversity true", "diversity-factor 128",
+                "diversity true", "diversity-factor 128",
                 "interface eth0 channel interfering faraway yes", "in proto 3 deny", "install src-prefix ::/0");
-        assertThat(c.warnings()).extracting(w -> w.position().line()).containsExactly(1, 2, 3, 4, 5, 5, 6, 7);
-        assertThat(c.warnings().get(0).toString())
-                .isEqualTo("test.conf:1: warning: 'first-table-number' was removed from babeld and is ignored"
-                        + " in \"first-table-number 10\"");
-        assertThat(c.warnings().get(6).message()).isEqualTo("'proto' never matches in in rules");
-        assertThat(c.warnings().get(7).message()).isEqualTo("'src-prefix' has no effect in install rules");
+        assertThat(c.warnings()).extracting(w -> w.position().line()).containsExactly(1, 2, 3, 3, 4, 5);
+        assertThat(c.warnings().get(1).toString())
+                .isEqualTo("test.conf:2: warning: 'diversity-factor' was removed from babeld and is ignored"
+                        + " in \"diversity-factor 128\"");
+        assertThat(c.warnings().get(4).message()).isEqualTo("'proto' never matches in in rules");
+        assertThat(c.warnings().get(5).message()).isEqualTo("'src-prefix' has no effect in install rules");
+    }
+
+    @Test
+    void sourceTableNumberingIsAcceptedWithoutWarningAndChecked() throws ConfigException {
+        DaemonConfig c = Samples.config("first-table-number 20", "first-rule-priority 200");
+        assertThat(c.warnings()).isEmpty();
+        assertThat(c.globals().firstTableNumber()).isEqualTo(20);
+        assertThat(c.globals().firstRulePriority()).isEqualTo(200);
+        assertThat(Samples.config("debug 0").globals().firstTableNumber()).isEqualTo(10);
+        assertThat(Samples.config("debug 0").globals().firstRulePriority()).isEqualTo(100);
+        assertThat(error("first-table-number 250").reason()).contains("overlap the kernel's tables 252..255");
+        assertThat(error("first-rule-priority 32760").reason()).contains("out of range");
+        assertThat(error("first-table-number 0").reason()).contains("out of range");
     }
 
     @Test

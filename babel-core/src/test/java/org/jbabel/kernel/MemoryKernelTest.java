@@ -100,4 +100,80 @@ class MemoryKernelTest {
         assertThat(kernel.links()).extracting(Link::name).containsExactly("lo");
         assertThat(LinkKind.WIRELESS.interfaceType()).isEqualTo(org.jbabel.engine.InterfaceType.WIRELESS);
     }
+
+    @Test
+    void lookupWalksTheRulesAndFallsThroughATableWithoutAMatchingRoute() {
+        int eth = upLink("eth0");
+        IpAddress viaMain = IpAddress.parse("192.0.2.1");
+        IpAddress viaTable = IpAddress.parse("192.0.2.2");
+        Prefix noSource = Prefix.zero(Family.V4);
+        kernel.apply(FibChange.add(KernelRoute.unicast(Prefix.parse("0.0.0.0/0"), noSource, viaMain, eth, 0)));
+        kernel.apply(FibChange.add(KernelRoute.unicast(Prefix.parse("10.0.0.0/8"), noSource, viaTable, eth, 0)
+                .withTable(10)));
+        kernel.applyRule(RuleChange.add(KernelRule.babel(Prefix.parse("192.168.0.0/16"), 100, 10)));
+
+        assertThat(kernel.lookup(IpAddress.parse("192.168.1.1"), IpAddress.parse("10.1.1.1")))
+                .hasValueSatisfying(r -> assertThat(r.nextHop()).isEqualTo(viaTable));
+        assertThat(kernel.lookup(IpAddress.parse("192.168.1.1"), IpAddress.parse("11.1.1.1")))
+                .hasValueSatisfying(r -> assertThat(r.nextHop()).isEqualTo(viaMain));
+        assertThat(kernel.lookup(IpAddress.parse("172.16.1.1"), IpAddress.parse("10.1.1.1")))
+                .hasValueSatisfying(r -> assertThat(r.nextHop()).isEqualTo(viaMain));
+    }
+
+    @Test
+    void anUnreachableRouteEndsTheLookup() {
+        int eth = upLink("eth0");
+        Prefix noSource = Prefix.zero(Family.V4);
+        kernel.apply(FibChange.add(KernelRoute.unicast(Prefix.parse("0.0.0.0/0"), noSource,
+                IpAddress.parse("192.0.2.1"), eth, 0)));
+        kernel.apply(FibChange.add(KernelRoute.unreachable(Prefix.parse("10.0.0.0/8"), noSource, 0xFFFF)
+                .withTable(10)));
+        kernel.applyRule(RuleChange.add(KernelRule.babel(Prefix.parse("192.168.0.0/16"), 100, 10)));
+
+        assertThat(kernel.lookup(IpAddress.parse("192.168.1.1"), IpAddress.parse("10.1.1.1")))
+                .hasValueSatisfying(r -> assertThat(r.type()).isEqualTo(RouteType.UNREACHABLE));
+    }
+
+    @Test
+    void ipv6LookupIsDestinationFirstThenSource() {
+        int eth = upLink("eth0");
+        kernel.apply(FibChange.add(KernelRoute.unicast(Prefix.parse("2001:db8::/32"), Prefix.parse("2001:db8:ff::/48"),
+                IpAddress.parse("fe80::2"), eth, 0)));
+        kernel.apply(FibChange.add(route("2001:db8:1::/48", eth)));
+
+        assertThat(kernel.lookup(IpAddress.parse("2001:db8:ff::1"), IpAddress.parse("2001:db8:1::1")))
+                .hasValueSatisfying(r -> assertThat(r.nextHop()).isEqualTo(FE80_1));
+        assertThat(kernel.lookup(IpAddress.parse("2001:db8:ff::1"), IpAddress.parse("2001:db8:2::1")))
+                .hasValueSatisfying(r -> assertThat(r.nextHop()).isEqualTo(IpAddress.parse("fe80::2")));
+        assertThat(kernel.lookup(IpAddress.parse("2001:db8:fe::1"), IpAddress.parse("2001:db8:2::1"))).isEmpty();
+    }
+
+    @Test
+    void likeLinuxTheSourceOfAnIpv4RouteIsIgnoredAndIpv6SourcesNeedSubtrees() {
+        int eth = upLink("eth0");
+        kernel.apply(FibChange.add(KernelRoute.unicast(Prefix.parse("10.0.0.0/8"), Prefix.parse("192.168.0.0/16"),
+                IpAddress.parse("192.0.2.1"), eth, 0)));
+        assertThat(kernel.routes()).singleElement().satisfies(r -> assertThat(r.sourceSpecific()).isFalse());
+
+        MemoryKernel old = MemoryKernel.withoutIpv6Subtrees();
+        int eth0 = old.addLink("eth0", LinkKind.WIRED, 1500);
+        old.setLinkState(eth0, true, true);
+        KernelRoute ss = KernelRoute.unicast(Prefix.parse("2001:db8::/32"), Prefix.parse("2001:db8:ff::/48"),
+                FE80_1, eth0, 0);
+        assertThat(old.apply(FibChange.add(ss)).errno()).isEqualTo(Errno.EINVAL);
+        assertThat(old.apply(FibChange.add(route("2001:db8::/32", eth0))).ok()).isTrue();
+    }
+
+    @Test
+    void rulesStartWithTheKernelsOwnAndReportEexistAndEnoent() {
+        KernelRule rule = KernelRule.babel(Prefix.parse("10.0.0.0/8"), 100, 10);
+
+        List<RuleResult> results = kernel.applyRules(List.of(RuleChange.add(rule), RuleChange.add(rule)));
+
+        assertThat(results).extracting(RuleResult::errno).containsExactly(0, Errno.EEXIST);
+        assertThat(kernel.rules().stream().filter(r -> r.family() == Family.V4).map(KernelRule::priority))
+                .containsExactly(0L, 100L, 32766L, 32767L);
+        assertThat(kernel.flushRules(KernelRoute.PROTOCOL_BABEL)).isEqualTo(1);
+        assertThat(kernel.applyRule(RuleChange.remove(rule)).errno()).isEqualTo(Errno.ENOENT);
+    }
 }

@@ -25,9 +25,10 @@ import java.util.regex.Pattern;
  * A fresh network namespace for one test: made with {@code ip netns add}, entered by one dedicated thread with
  * {@code setns(2)} so that netlink sockets opened there belong to it, and deleted on {@link #close()}. Its
  * loopback interface is up. The
- * {@code ip} tool sets up and checks; the product code under test runs on the namespace's thread.
+ * {@code ip} tool sets up and checks; the product code under test runs on the namespace's thread. Public for the
+ * other modules' kernel tests (babel-core's test-jar).
  */
-final class NetworkNamespace implements AutoCloseable {
+public final class NetworkNamespace implements AutoCloseable {
 
     private static final int CLONE_NEWNET = 0x4000_0000;
     private static final int O_RDONLY_CLOEXEC = 0x80000;
@@ -61,7 +62,7 @@ final class NetworkNamespace implements AutoCloseable {
     }
 
     /** True when this machine lets us make namespaces: root, Linux, {@code ip} installed. */
-    static boolean available() {
+    public static boolean available() {
         try {
             return "root".equals(System.getProperty("user.name"))
                     && new ProcessBuilder("ip", "netns", "list").start().waitFor() == 0;
@@ -74,7 +75,7 @@ final class NetworkNamespace implements AutoCloseable {
     }
 
     /** A new namespace; first deletes those that test JVMs which no longer run left behind. */
-    static NetworkNamespace create() throws Exception {
+    public static NetworkNamespace create() throws Exception {
         for (String line : run("ip", "netns", "list").lines().toList()) {
             Matcher m = OURS.matcher(line);
             if (m.lookingAt() && !ProcessHandle.of(Long.parseLong(m.group(2))).map(ProcessHandle::isAlive).orElse(false)) {
@@ -85,7 +86,7 @@ final class NetworkNamespace implements AutoCloseable {
     }
 
     /** Runs {@code task} on the thread that lives in this namespace. */
-    <T> T inside(Callable<T> task) throws Exception {
+    public <T> T inside(Callable<T> task) throws Exception {
         try {
             return thread.submit(task).get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -97,7 +98,7 @@ final class NetworkNamespace implements AutoCloseable {
     }
 
     /** Runs {@code ip -n NAME ARGS...} and returns its output; fails the test when ip fails. */
-    String ip(String... args) throws Exception {
+    public String ip(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("ip", "-n", name));
         command.addAll(List.of(args));
         return run(command.toArray(String[]::new));

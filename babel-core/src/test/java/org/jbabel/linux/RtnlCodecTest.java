@@ -13,6 +13,8 @@ import net.jqwik.api.Provide;
 import org.jbabel.kernel.FibChange;
 import org.jbabel.kernel.KernelMetric;
 import org.jbabel.kernel.KernelRoute;
+import org.jbabel.kernel.KernelRule;
+import org.jbabel.kernel.RuleChange;
 import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
@@ -53,6 +55,39 @@ class RtnlCodecTest {
             });
         }
         assertThat(counters.get(NetlinkCounters.Kind.MALFORMED_ATTRIBUTE)).isZero();
+    }
+
+    @Test
+    void everyRuleWeWriteReadsBackUnchangedAndRemoveIsADelRule() {
+        List<KernelRule> rules = List.of(KernelRule.babel(Prefix.parse("192.168.0.0/16"), 100, 10),
+                KernelRule.babel(Prefix.parse("2001:db8:ff::/56"), 0xFFFF_FFFFL, 100_000),
+                new KernelRule(Family.V4, 32766, Prefix.zero(Family.V4), 254, KernelRule.PROTOCOL_KERNEL));
+        for (KernelRule rule : rules) {
+            MessageBuilder b = new MessageBuilder();
+            RtnlCodec.writeRuleChange(b, RuleChange.add(rule), 7);
+            RtnlCodec.writeRuleChange(b, RuleChange.remove(rule), 8);
+            List<NetlinkMessage> messages = NetlinkMessage.split(b.take(), counters);
+
+            assertThat(messages).extracting(NetlinkMessage::type).containsExactly(Rtnl.RTM_NEWRULE, Rtnl.RTM_DELRULE);
+            assertThat(messages.getFirst().flags() & (Rtnl.NLM_F_CREATE | Rtnl.NLM_F_EXCL))
+                    .isEqualTo(Rtnl.NLM_F_CREATE | Rtnl.NLM_F_EXCL);
+            assertThat(codec.rule(messages.getFirst())).isEqualTo(rule);
+        }
+        assertThat(counters.get(NetlinkCounters.Kind.MALFORMED_ATTRIBUTE)).isZero();
+    }
+
+    @Test
+    void rulesOfAnotherShapeAreSkippedAndAShortOneIsCounted() {
+        MessageBuilder b = new MessageBuilder();
+        RtnlCodec.writeRuleChange(b, RuleChange.add(KernelRule.babel(Prefix.parse("10.0.0.0/8"), 5, 10)), 1);
+        ByteBuffer inverted = b.take();
+        inverted.putInt(Rtnl.NLMSG_HDRLEN + 8, Rtnl.FIB_RULE_INVERT);
+        assertThat(codec.rule(NetlinkMessage.split(inverted, counters).getFirst())).isNull();
+
+        MessageBuilder s = new MessageBuilder();
+        s.begin(Rtnl.RTM_NEWRULE, 0, 1).u8(Rtnl.AF_INET).u8(0).u8(0).u8(0).end();
+        assertThat(codec.rule(NetlinkMessage.split(s.take(), counters).getFirst())).isNull();
+        assertThat(counters.get(NetlinkCounters.Kind.MALFORMED_ATTRIBUTE)).isEqualTo(1);
     }
 
     @Test

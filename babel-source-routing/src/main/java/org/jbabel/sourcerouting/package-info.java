@@ -1,2 +1,10 @@
-/** babel-source-routing: built in a later issue; the module exists so the layout is fixed. */
+/**
+ * RFC 9079 source-specific routing in the kernel: where the daemon's routes, keyed by (destination, source),
+ * go so that the kernel forwards as Babel selects (destination first, then source). {@link
+ * org.jbabel.sourcerouting.NativePlacement} writes IPv6 routes with their source prefix (kernel subtrees);
+ * {@link org.jbabel.sourcerouting.TablePlacement} uses a table and a rule per source prefix, with
+ * disambiguation routes, for IPv4 and for IPv6 without subtrees; {@link
+ * org.jbabel.sourcerouting.SourceRoutingSupport} probes the kernel at start and says which is used. See
+ * docs/SOURCE-ROUTING.md.
+ */
 package org.jbabel.sourcerouting;

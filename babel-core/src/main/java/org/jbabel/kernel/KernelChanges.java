@@ -1,0 +1,52 @@
+package org.jbabel.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Applies mixed route and rule changes in order, batching each run of changes of one kind. */
+public final class KernelChanges {
+
+    /** The kernel's answer to one {@link KernelChange}: errno 0 for success, else the positive errno. */
+    public record Result(KernelChange change, int errno) {
+        public boolean ok() {
+            return errno == 0;
+        }
+
+        @Override
+        public String toString() {
+            return change + ": " + Errno.name(errno);
+        }
+    }
+
+    private KernelChanges() {}
+
+    /**
+     * Applies {@code changes} in order: consecutive route changes go to {@code fib} in one
+     * {@link Fib#applyAll} call, consecutive rule changes to {@code rules} in one {@link Rules#applyRules}
+     * call. A failed change does not stop the ones after it. Returns one result per change, in order.
+     */
+    public static List<Result> applyAll(Fib fib, Rules rules, List<? extends KernelChange> changes) {
+        List<Result> out = new ArrayList<>(changes.size());
+        int i = 0;
+        while (i < changes.size()) {
+            int j = i;
+            if (changes.get(i) instanceof FibChange) {
+                List<FibChange> run = new ArrayList<>();
+                while (j < changes.size() && changes.get(j) instanceof FibChange f) {
+                    run.add(f);
+                    j++;
+                }
+                fib.applyAll(run).forEach(r -> out.add(new Result(r.change(), r.errno())));
+            } else {
+                List<RuleChange> run = new ArrayList<>();
+                while (j < changes.size() && changes.get(j) instanceof RuleChange r) {
+                    run.add(r);
+                    j++;
+                }
+                rules.applyRules(run).forEach(r -> out.add(new Result(r.change(), r.errno())));
+            }
+            i = j;
+        }
+        return out;
+    }
+}
