@@ -99,7 +99,7 @@ public record DaemonConfig(
      */
     public ResolvedInterface resolve(String ifname, boolean kernelSaysWireless) {
         InterfaceSettings s = settingsFor(ifname);
-        KeyConfig key = s.key() == null ? null : keys.get(s.key());
-        return ResolvedInterface.of(ifname, s, globals, key, kernelSaysWireless);
+        List<KeyConfig> resolved = s.keys() == null ? List.of() : s.keys().stream().map(keys::get).toList();
+        return ResolvedInterface.of(ifname, s, globals, resolved, kernelSaysWireless);
     }
 }
