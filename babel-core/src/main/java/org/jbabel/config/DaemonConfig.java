@@ -101,8 +101,8 @@ public record DaemonConfig(
      */
     public ResolvedInterface resolve(String ifname, boolean kernelSaysWireless) {
         InterfaceSettings s = settingsFor(ifname);
-        KeyConfig key = s.key() == null ? null : keys.get(s.key());
-        return ResolvedInterface.of(ifname, s, globals, key, kernelSaysWireless);
+        List<KeyConfig> resolved = s.keys() == null ? List.of() : s.keys().stream().map(keys::get).toList();
+        return ResolvedInterface.of(ifname, s, globals, resolved, kernelSaysWireless);
     }
 
     /** The addresses of the configured unicast neighbours on an interface, in configuration order, each once. */

@@ -1,14 +1,16 @@
 package org.jbabel.config;
 
 import java.time.Duration;
+import java.util.List;
 import org.jbabel.engine.InterfaceType;
 
 /**
  * The parameters of an {@code interface} or {@code default} statement. Every field is null when not given (babeld's
  * {@code default}/{@code auto} values also mean "not given"), so that statements merge field by field: a later
  * {@code interface} line for the same name overrides what it sets, and {@code default} lines fill what an interface
- * leaves open. {@code type} is never {@link InterfaceType#AUTO}: {@code type auto} is "not given". {@code key} is
- * the id of a key defined earlier. RTT bounds keep babeld's sub-millisecond precision.
+ * leaves open. {@code type} is never {@link InterfaceType#AUTO}: {@code type auto} is "not given". {@code keys} are
+ * the ids of keys defined earlier, in the order given (babeld takes one {@code key}; jbabel takes several on one
+ * line for key rotation, docs/AUTH.md); a statement that names keys replaces the keys of the statements under it. RTT bounds keep babeld's sub-millisecond precision.
  */
 public record InterfaceSettings(
         InterfaceType type,
@@ -27,7 +29,11 @@ public record InterfaceSettings(
         Duration rttMin,
         Duration rttMax,
         Integer maxRttPenalty,
-        String key) {
+        List<String> keys) {
+
+    public InterfaceSettings {
+        keys = keys == null ? null : List.copyOf(keys);
+    }
 
     /** Nothing set. */
     public static final InterfaceSettings NONE = new Builder().build();
@@ -51,7 +57,7 @@ public record InterfaceSettings(
                 pick(rttMin, under.rttMin),
                 pick(rttMax, under.rttMax),
                 pick(maxRttPenalty, under.maxRttPenalty),
-                pick(key, under.key));
+                pick(keys, under.keys));
     }
 
     private static <T> T pick(T mine, T theirs) {
@@ -76,12 +82,12 @@ public record InterfaceSettings(
         Duration rttMin;
         Duration rttMax;
         Integer maxRttPenalty;
-        String key;
+        List<String> keys;
 
         InterfaceSettings build() {
             return new InterfaceSettings(type, helloInterval, updateInterval, rxcost, linkQuality, splitHorizon,
                     unicast, enableTimestamps, rfc6126Compatible, acceptBadSignatures, v4ViaV6, probeMtu, rttDecay,
-                    rttMin, rttMax, maxRttPenalty, key);
+                    rttMin, rttMax, maxRttPenalty, keys);
         }
     }
 }

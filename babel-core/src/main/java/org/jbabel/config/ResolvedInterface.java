@@ -21,7 +21,7 @@ import org.jbabel.wire.IpAddress;
  * @param v4ViaV6 configured, else null: decided from the kernel's capabilities
  * @param rttMax configured, else 120 ms; raised to rttMin + 10 ms when not above rttMin (babeld does this too)
  * @param maxRttPenalty configured, else 96 on tunnels and 0 otherwise
- * @param key the key, or null when the interface is not authenticated
+ * @param keys the MAC keys in the order configured; empty when the interface is not authenticated
  */
 public record ResolvedInterface(
         String name,
@@ -41,10 +41,14 @@ public record ResolvedInterface(
         Duration rttMin,
         Duration rttMax,
         int maxRttPenalty,
-        KeyConfig key) {
+        List<KeyConfig> keys) {
+
+    public ResolvedInterface {
+        keys = List.copyOf(keys);
+    }
 
     static ResolvedInterface of(
-            String name, InterfaceSettings s, GlobalSettings g, KeyConfig key, boolean kernelSaysWireless) {
+            String name, InterfaceSettings s, GlobalSettings g, List<KeyConfig> keys, boolean kernelSaysWireless) {
         InterfaceType type = s.type() != null
                 ? s.type()
                 : g.allWireless() || kernelSaysWireless ? InterfaceType.WIRELESS : InterfaceType.AUTO;
@@ -76,7 +80,7 @@ public record ResolvedInterface(
                 rttMin,
                 rttMax,
                 or(s.maxRttPenalty(), tunnel ? 96 : 0),
-                key);
+                keys);
     }
 
     /**

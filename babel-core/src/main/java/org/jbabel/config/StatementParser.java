@@ -1,6 +1,9 @@
 package org.jbabel.config;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,7 +79,12 @@ final class StatementParser {
                     if (!keys.containsKey(id)) {
                         throw c.error(c.last(), "unknown key '" + id + "' (a key must be defined before it is used)");
                     }
-                    b.key = id;
+                    if (b.keys == null) {
+                        b.keys = new ArrayList<>();
+                    }
+                    if (!b.keys.contains(id)) {
+                        b.keys.add(id);
+                    }
                 }
                 case "faraway" -> {
                     c.bool(option);
@@ -133,6 +141,7 @@ final class StatementParser {
         String id = null;
         MacAlgorithm algorithm = null;
         Bytes value = null;
+        Instant[] times = new Instant[4];
         while (c.hasNext()) {
             String w = c.word("key parameter");
             switch (w) {
@@ -145,7 +154,12 @@ final class StatementParser {
                     }
                 }
                 case "value" -> value = c.hex("key value");
-                default -> throw c.error(c.last(), "unknown key parameter '" + w + "' (id, type, value)");
+                case "send-from" -> times[0] = instant(c, w);
+                case "send-until" -> times[1] = instant(c, w);
+                case "accept-from" -> times[2] = instant(c, w);
+                case "accept-until" -> times[3] = instant(c, w);
+                default -> throw c.error(c.last(), "unknown key parameter '" + w
+                        + "' (id, type, value, send-from, send-until, accept-from, accept-until)");
             }
         }
         if (id == null) {
@@ -161,7 +175,24 @@ final class StatementParser {
             throw c.error("a " + algorithm.configName() + " key must have " + algorithm.minKeyLength() + " to "
                     + algorithm.maxKeyLength() + " bytes, not " + value.length());
         }
-        return new KeyConfig(id, algorithm, value, c.statement().position());
+        if (times[0] != null && times[1] != null && !times[0].isBefore(times[1])) {
+            throw c.error("key '" + id + "': send-from must be before send-until");
+        }
+        if (times[2] != null && times[3] != null && !times[2].isBefore(times[3])) {
+            throw c.error("key '" + id + "': accept-from must be before accept-until");
+        }
+        return new KeyConfig(id, algorithm, value, new KeyValidity(times[0], times[1], times[2], times[3]),
+                c.statement().position());
+    }
+
+    /** An instant in ISO-8601 UTC form, e.g. {@code 2025-06-01T00:00:00Z}. */
+    private static Instant instant(Cursor c, String what) throws ConfigException {
+        String w = c.word(what);
+        try {
+            return Instant.parse(w);
+        } catch (DateTimeParseException e) {
+            throw c.error(c.last(), what + " wants a UTC time like 2025-06-01T00:00:00Z, not '" + w + "'");
+        }
     }
 
     // ---- neighbour statements (jbabel)

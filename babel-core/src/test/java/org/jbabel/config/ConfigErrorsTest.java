@@ -73,6 +73,11 @@ class ConfigErrorsTest {
         assertThat(error("key id k type hmac-sha256 value 0").reason()).contains("even number of hex digits");
         assertThat(error("key id k type blake2s128 value " + "00".repeat(33)).reason())
                 .isEqualTo("a blake2s128 key must have 1 to 32 bytes, not 33");
+        assertThat(error("key id k type hmac-sha256 value 00 send-from tomorrow").reason())
+                .contains("send-from wants a UTC time like 2025-06-01T00:00:00Z");
+        assertThat(error("key id k type hmac-sha256 value 00 accept-from 2025-06-02T00:00:00Z"
+                + " accept-until 2025-06-01T00:00:00Z").reason())
+                .isEqualTo("key 'k': accept-from must be before accept-until");
         assertThat(error("key id k type hmac-sha256 value " + "00".repeat(65)).reason()).contains("0 to 64 bytes");
     }
 

@@ -3,6 +3,7 @@ package org.jbabel.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import org.jbabel.engine.InterfaceType;
 import org.junit.jupiter.api.Test;
 
@@ -98,8 +99,28 @@ class InterfaceResolutionTest {
     void keysAreResolvedByIdAndARedefinitionReplacesTheKey() throws ConfigException {
         DaemonConfig c = Samples.config(
                 "key id k type hmac-sha256 value 01", "interface eth0 key k", "key id k type blake2s128 value 02");
-        assertThat(c.resolve("eth0", false).key().algorithm()).isEqualTo(MacAlgorithm.BLAKE2S128);
-        assertThat(c.resolve("eth1", false).key()).isNull();
+        assertThat(c.resolve("eth0", false).keys()).extracting(KeyConfig::algorithm)
+                .containsExactly(MacAlgorithm.BLAKE2S128);
+        assertThat(c.resolve("eth1", false).keys()).isEmpty();
+    }
+
+    @Test
+    void severalKeysOnOneInterfaceLineAreKeptInOrderAndALaterLineReplacesThem() throws ConfigException {
+        DaemonConfig c = Samples.config(
+                "key id old type hmac-sha256 value 01 send-until 2025-06-01T00:00:00Z",
+                "key id new type blake2s128 value 02 send-from 2025-06-01T00:00:00Z",
+                "key id other type hmac-sha256 value 03",
+                "interface eth0 key old key new",
+                "interface eth1 key old key new",
+                "interface eth1 key other");
+        assertThat(c.resolve("eth0", false).keys()).extracting(KeyConfig::id).containsExactly("old", "new");
+        assertThat(c.resolve("eth1", false).keys()).extracting(KeyConfig::id).containsExactly("other");
+        KeyValidity old = c.keys().get("old").validity();
+        assertThat(old.sendsAt(Instant.parse("2025-05-31T23:59:59Z"))).isTrue();
+        assertThat(old.sendsAt(Instant.parse("2025-06-01T00:00:00Z"))).isFalse();
+        assertThat(old.acceptsAt(Instant.parse("2030-01-01T00:00:00Z"))).isTrue();
+        assertThat(c.keys().get("new").validity().sendsAt(Instant.parse("2025-06-01T00:00:00Z"))).isTrue();
+        assertThat(c.keys().get("other").validity()).isEqualTo(KeyValidity.ALWAYS);
     }
 
     @Test

@@ -115,7 +115,7 @@ class SampleConfigurationsTest {
         assertThat(eth0.type()).isEqualTo(InterfaceType.WIRED);
         assertThat(eth0.updateInterval()).isEqualTo(Duration.ofSeconds(16));
         assertThat(eth0.splitHorizon()).isTrue();
-        assertThat(eth0.key()).isEqualTo("k1");
+        assertThat(eth0.keys()).containsExactly("k1");
         assertThat(eth0.rttDecay()).isEqualTo(64);
         InterfaceSettings wlan0 = c.settingsFor("wlan0");
         assertThat(wlan0.rttMax()).isEqualTo(Duration.ofNanos(120_500_000));

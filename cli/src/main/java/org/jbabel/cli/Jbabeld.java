@@ -78,8 +78,8 @@ public final class Jbabeld {
 
     /** What jbabeld refuses to run with rather than run differently from what was asked. */
     static Optional<String> unsupported(DaemonConfig config) {
-        if (!config.keys().isEmpty() || config.defaults().key() != null
-                || config.interfaces().stream().anyMatch(e -> e.settings().key() != null)) {
+        if (!config.keys().isEmpty() || config.defaults().keys() != null
+                || config.interfaces().stream().anyMatch(e -> e.settings().keys() != null)) {
             return Optional.of("MAC authentication (key ...) is not implemented yet: refusing to run unauthenticated");
         }
         return Optional.empty();
