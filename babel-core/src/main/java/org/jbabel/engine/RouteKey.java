@@ -22,6 +22,11 @@ public record RouteKey(Prefix prefix, Prefix source) implements Comparable<Route
         return !source.isZeroLength();
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof RouteKey k && prefix.equals(k.prefix) && source.equals(k.source));
+    }
+
     /** Route keys are looked up for every update received: the prefixes' hashes are well mixed and cheap. */
     @Override
     public int hashCode() {

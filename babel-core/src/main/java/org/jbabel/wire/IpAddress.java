@@ -120,6 +120,11 @@ public record IpAddress(Family family, long hi, long lo) implements Comparable<I
         return (int) mix(mix(hi ^ family.ordinal()) ^ lo);
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof IpAddress a && hi == a.hi && lo == a.lo && family == a.family);
+    }
+
     static long mix(long z) {
         z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
         z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;

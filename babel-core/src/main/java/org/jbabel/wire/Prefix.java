@@ -54,12 +54,13 @@ public record Prefix(IpAddress address, int length) implements Comparable<Prefix
     }
 
     public boolean contains(IpAddress a) {
-        return a.family() == family() && mask(a, length).equals(address);
+        return a.family() == family() && (length == 0 || mask(a, length).equals(address));
     }
 
     /** True when {@code other} is equal to or more specific than this prefix and inside it. */
     public boolean contains(Prefix other) {
-        return other.family() == family() && other.length >= length && mask(other.address, length).equals(address);
+        return other.family() == family() && other.length >= length
+                && (length == 0 || mask(other.address, length).equals(address));
     }
 
     /**
@@ -86,6 +87,11 @@ public record Prefix(IpAddress address, int length) implements Comparable<Prefix
             return true;
         }
         return length == 32 && a == -1;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof Prefix p && length == p.length && address.equals(p.address));
     }
 
     @Override
