@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jbabel.control.BabeldText;
 import org.jbabel.control.ChangeEvent;
 import org.jbabel.control.NeighbourEntry;
@@ -15,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * jbabeld next to the real babeld (Debian's 1.12.1) in network namespaces: the RTT extension (RFC 9616) across a link
- * that {@code tc netem} slows down, and IPv4 forwarded over links that carry no IPv4 address (RFC 9229). Each test
+ * jbabeld next to the real babeld (Debian's 1.12.1) in network namespaces: the RTT extension (RFC 9616) across a
+ * link with a known delay, and IPv4 forwarded over links that carry no IPv4 address (RFC 9229). Each test
  * builds its own network and tears it down, also after a failure.
  */
 class RttAndV4ViaV6WithBabeldTest {
@@ -25,25 +26,29 @@ class RttAndV4ViaV6WithBabeldTest {
     private static final String FAST = "default hello-interval 0.5 update-interval 4";
 
     /**
-     * A (babeld) and B (jbabeld) on a veth pair delayed 50 ms in each direction, timestamps and a penalty of 96 on
-     * both: each side measures about 100 ms for the other (so each reads the other's timestamps right), and the
-     * penalty is in the link cost and in the metric of the route through it.
+     * A (babeld) and B (jbabeld) on a point-to-point link delayed 50 ms in each direction, timestamps and a penalty
+     * of 96 on both: each side measures about 100 ms for the other (so each reads the other's timestamps right), and
+     * the penalty is in the link cost and in the metric of the route through it. The kernel here has no
+     * {@code sch_netem}, so the delay comes from a {@link DelayedTunnel} (two TUN devices and a relay in this JVM).
      */
     @Test
-    void rttPenaltyAppearsInTheMetricOnALinkWithNetemDelay(@TempDir Path dir) throws Exception {
+    void rttPenaltyAppearsInTheMetricOnALinkWithADelay(@TempDir Path dir) throws Throwable {
         Lab.tool("babeld", "babeld");
-        Lab.tool("tc", "iproute2");
-        try (Lab lab = new Lab(dir)) {
+        String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+        String ta = "rta" + suffix;
+        String tb = "rtb" + suffix;
+        try (Lab lab = new Lab(dir); DelayedTunnel tunnel = new DelayedTunnel(ta, tb, Duration.ofMillis(50))) {
             String a = lab.ns("a");
             String b = lab.ns("b");
-            lab.link(a, "va", b, "vb");
-            Lab.run("tc", "-n", a, "qdisc", "add", "dev", "va", "root", "netem", "delay", "50ms");
-            Lab.run("tc", "-n", b, "qdisc", "add", "dev", "vb", "root", "netem", "delay", "50ms");
+            Lab.run("ip", "link", "set", ta, "netns", a);
+            Lab.run("ip", "link", "set", tb, "netns", b);
+            lab.ip(a, "link", "set", ta, "up");
+            lab.ip(b, "link", "set", tb, "up");
             lab.ip(a, "-6", "addr", "add", "2001:db8:a::1/128", "dev", "lo");
             lab.ip(b, "-6", "addr", "add", "2001:db8:b::1/128", "dev", "lo");
             List<String> rtt = List.of("-C", FAST, "-C", "default enable-timestamps true max-rtt-penalty 96");
-            Lab.Daemon babeld = lab.babeld(a, "a", concat(rtt, List.of("va")));
-            Lab.Daemon jbabeld = lab.jbabeld(b, "b", concat(rtt, List.of("vb")));
+            Lab.Daemon babeld = lab.babeld(a, "a", concat(rtt, List.of(ta)));
+            Lab.Daemon jbabeld = lab.jbabeld(b, "b", concat(rtt, List.of(tb)));
 
             // Ours: rtt near 100 ms (the first sample counts double, then it is smoothed down).
             List<ChangeEvent> ours = lab.await("an RTT near 100 ms in jbabeld's dump", CONVERGE,
