@@ -1267,12 +1267,18 @@ public final class BabelEngine {
             }
         }
         if (echoes && !hello) {
-            Tlv.Hello unscheduled = destination.isMulticast()
-                    ? new Tlv.Hello(0, i.helloSeqno = Seqno.plus(i.helloSeqno, 1), 0, List.of())
-                    : new Tlv.Hello(Tlv.Hello.FLAG_UNICAST, nextUnicastHelloSeqno(i, destination), 0, List.of());
-            result.addFirst(timestamped(unscheduled, transmit));
+            result.addFirst(timestamped(unscheduledHello(i, destination), transmit));
         }
         return result;
+    }
+
+    /** A Hello with interval 0 that takes the next seqno of its sequence (multicast, or the destination's own). */
+    private Tlv.Hello unscheduledHello(Interfaces.Iface i, IpAddress destination) {
+        if (destination.isMulticast()) {
+            i.helloSeqno = Seqno.plus(i.helloSeqno, 1);
+            return new Tlv.Hello(0, i.helloSeqno, 0, List.of());
+        }
+        return new Tlv.Hello(Tlv.Hello.FLAG_UNICAST, nextUnicastHelloSeqno(i, destination), 0, List.of());
     }
 
     private static Tlv.Hello timestamped(Tlv.Hello h, long transmit) {
