@@ -93,7 +93,8 @@ public record ResolvedInterface(
     public InterfaceConfig toEngine(int ifindex, IpAddress linkLocal, IpAddress ipv4, int mtu,
             List<IpAddress> neighbours) {
         return new InterfaceConfig(name, ifindex, linkLocal, ipv4, mtu, type, helloInterval.toNanos(),
-                updateInterval.toNanos(), rxcost, linkQuality, splitHorizon, unicast, neighbours);
+                updateInterval.toNanos(), rxcost, linkQuality, splitHorizon, unicast, neighbours, enableTimestamps,
+                rttDecay, rttMin.toNanos(), rttMax.toNanos(), maxRttPenalty);
     }
 
     private static <T> T or(T value, T fallback) {

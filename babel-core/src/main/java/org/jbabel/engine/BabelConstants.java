@@ -93,6 +93,22 @@ public final class BabelConstants {
     /** A request equal to one sent less than this long ago is a duplicate. */
     public static final long REQUEST_DUPLICATE_WINDOW = Time.seconds(1);
 
+    // Round-trip time (RFC 9616, babeld's defaults).
+    /** Weight, out of 256, of a new RTT sample in the smoothed RTT. */
+    public static final int RTT_DECAY = 42;
+    /** RTTs up to this add no cost. */
+    public static final long RTT_MIN = Time.millis(10);
+    /** RTTs from this on add the full penalty. */
+    public static final long RTT_MAX = Time.millis(120);
+    /** The full RTT penalty on tunnels (0 on other interfaces). */
+    public static final int TUNNEL_MAX_RTT_PENALTY = 96;
+    /** An RTT counts (for the cost and the dump) this long after its last sample. */
+    public static final long RTT_VALIDITY = Time.seconds(180);
+    /** A sample whose local or remote waiting time reaches this (in microseconds, 600 s) is discarded. */
+    public static final long RTT_SAMPLE_LIMIT_MICROS = 600_000_000L;
+    /** A neighbour's Hello timestamp is echoed in our IHUs while it is younger than this. */
+    public static final long RTT_ECHO_MAX_AGE = Time.seconds(1000);
+
     // Send buffers.
     /** Urgent TLVs (Hellos, acks, requests, urgent updates) leave within this delay. */
     public static final long URGENT_DELAY = Time.millis(10);

@@ -18,6 +18,7 @@ import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Packet;
 import org.jbabel.wire.Prefix;
 import org.jbabel.wire.RouterId;
+import org.jbabel.wire.SubTlv;
 import org.jbabel.wire.Tlv;
 
 /**
@@ -91,7 +92,7 @@ public final class BabelEngine {
         this.config = Objects.requireNonNull(config, "config");
         this.random = Objects.requireNonNull(random, "random");
         this.halfLife = (int) (config.smoothingHalfLife() / Time.seconds(1));
-        this.buffers = new SendBuffers(actions, this::compose);
+        this.buffers = new SendBuffers(actions, this::compose, this::stamp);
         actions.add(new Action.StateChanged(routerId, this.seqno));
     }
 
@@ -219,6 +220,9 @@ public final class BabelEngine {
                 } catch (RuntimeException e) {
                     counters.increment(Counter.TLV_ERROR);
                 }
+            }
+            if (i.config().enableTimestamps()) {
+                measureRtt(i, source, packet);
             }
         }
         leave();
@@ -406,7 +410,7 @@ public final class BabelEngine {
     public List<NeighbourView> neighbours() {
         List<NeighbourView> result = new ArrayList<>();
         for (Neighbour n : neighbours.all()) {
-            result.add(n.view());
+            result.add(n.view(now));
         }
         return result;
     }
@@ -528,7 +532,7 @@ public final class BabelEngine {
             }
             n = neighbours.create(i, source);
             hurryHellos(i);
-            events.add(new NeighbourChange(ChangeKind.ADDED, n.view()));
+            events.add(new NeighbourChange(ChangeKind.ADDED, n.view(now)));
         }
         HelloHistory history = h.unicast() ? n.unicast : n.multicast;
         history.receive(now, h.seqno(), Time.centis(h.interval()));
@@ -550,6 +554,54 @@ public final class BabelEngine {
         n.ihuTime = now;
         n.ihuInterval = Time.centis(ihu.interval());
         refreshNeighbour(n);
+    }
+
+    /**
+     * RFC 9616 on a received packet, once all its TLVs are handled (the order of Hello and IHU in the packet does not
+     * matter): a timestamped Hello is remembered, to be echoed in our IHUs, and when the packet also carries an IHU
+     * for us echoing one of our Hellos, the four timestamps give an RTT sample. The packet's arrival is {@link #now}.
+     */
+    private void measureRtt(Interfaces.Iface i, IpAddress source, Packet packet) {
+        Neighbour n = neighbours.get(i.name(), source);
+        if (n == null) {
+            return;
+        }
+        SubTlv.HelloTimestamp hello = null;
+        SubTlv.IhuTimestamp echo = null;
+        for (Tlv tlv : packet.body()) {
+            switch (tlv) {
+                case Tlv.Hello h -> hello = first(h.subTlvs(), SubTlv.HelloTimestamp.class, hello);
+                case Tlv.Ihu ihu when ihu.address() == null || ihu.address().equals(i.config().linkLocal()) ->
+                        echo = first(ihu.subTlvs(), SubTlv.IhuTimestamp.class, echo);
+                default -> { }
+            }
+        }
+        if (hello == null) {
+            return;
+        }
+        n.helloTimestamp = hello.transmit();
+        n.helloTimestampAt = now;
+        if (echo == null) {
+            return;
+        }
+        long sample = RoundTripTime.sample(echo.origin(), echo.receive(), hello.transmit(),
+                RoundTripTime.wireMicros(now));
+        if (sample < 0) {
+            counters.increment(Counter.RTT_SAMPLE_DISCARDED);
+            return;
+        }
+        n.rttSample(now, sample);
+        refreshNeighbour(n, true);
+    }
+
+    /** The first sub-TLV of a kind in a list, or {@code otherwise} when there is none. */
+    private static <T extends SubTlv> T first(List<SubTlv> subTlvs, Class<T> kind, T otherwise) {
+        for (SubTlv s : subTlvs) {
+            if (kind.isInstance(s)) {
+                return kind.cast(s);
+            }
+        }
+        return otherwise;
     }
 
     private void onUpdate(Interfaces.Iface i, IpAddress source, Tlv.Update u) {
@@ -739,6 +791,11 @@ public final class BabelEngine {
 
     /** Recomputes a neighbour's costs and carries the consequences to its routes and to the wire. */
     private void refreshNeighbour(Neighbour n) {
+        refreshNeighbour(n, false);
+    }
+
+    /** As {@link #refreshNeighbour(Neighbour)}; {@code rttChanged} says that the neighbour's RTT has a new sample. */
+    private void refreshNeighbour(Neighbour n, boolean rttChanged) {
         int oldRx = n.rxcost;
         int oldTx = n.txcost;
         boolean wasBidirectional = n.bidirectional();
@@ -763,8 +820,8 @@ public final class BabelEngine {
                 announceChange(key, before.get(k), false);
             }
         }
-        if (costChanged || oldRx != n.rxcost || oldTx != n.txcost) {
-            events.add(new NeighbourChange(ChangeKind.CHANGED, n.view()));
+        if (costChanged || rttChanged || oldRx != n.rxcost || oldTx != n.txcost) {
+            events.add(new NeighbourChange(ChangeKind.CHANGED, n.view(now)));
         }
         if (!wasBidirectional && n.bidirectional() && config.fastStart()) {
             dumpTo(n);
@@ -794,7 +851,7 @@ public final class BabelEngine {
         neighbours.remove(n);
         buffers.discard(n.ifname(), n.address);
         n.cost = INFINITY;
-        events.add(new NeighbourChange(ChangeKind.REMOVED, n.view()));
+        events.add(new NeighbourChange(ChangeKind.REMOVED, n.view(now)));
     }
 
     // ------------------------------------------------------------------------------------------------------
@@ -1179,6 +1236,66 @@ public final class BabelEngine {
     private Tlv.Ihu ihu(Neighbour n) {
         AddressEncoding ae = n.address.isLinkLocal() ? AddressEncoding.IPV6_LINK_LOCAL : AddressEncoding.IPV6;
         return new Tlv.Ihu(ae, n.rxcost, Time.toCentis(n.iface.ihuInterval()), n.address, List.of());
+    }
+
+    /**
+     * The last step before a packet leaves, at {@link #now} (the flush): on an interface with timestamps, every Hello
+     * gets a Timestamp sub-TLV with the time of the flush, and every IHU the neighbour's last Hello timestamp with
+     * the time we received it, if that Hello is recent. RTT data in an IHU is only of use next to a Hello of ours in
+     * the same packet, so a packet with such an IHU and no Hello gets an unscheduled one (interval 0), as babeld's.
+     */
+    private List<Tlv> stamp(Interfaces.Iface i, IpAddress destination, List<Tlv> tlvs) {
+        if (!i.config().enableTimestamps()) {
+            return tlvs;
+        }
+        long transmit = RoundTripTime.wireMicros(now);
+        boolean hello = false;
+        boolean echoes = false;
+        List<Tlv> result = new ArrayList<>(tlvs.size() + 1);
+        for (Tlv tlv : tlvs) {
+            switch (tlv) {
+                case Tlv.Hello h -> {
+                    hello = true;
+                    result.add(timestamped(h, transmit));
+                }
+                case Tlv.Ihu ihu -> {
+                    Tlv.Ihu echoed = echo(i, ihu);
+                    echoes |= echoed != ihu;
+                    result.add(echoed);
+                }
+                default -> result.add(tlv);
+            }
+        }
+        if (echoes && !hello) {
+            result.addFirst(timestamped(unscheduledHello(i, destination), transmit));
+        }
+        return result;
+    }
+
+    /** A Hello with interval 0 that takes the next seqno of its sequence (multicast, or the destination's own). */
+    private Tlv.Hello unscheduledHello(Interfaces.Iface i, IpAddress destination) {
+        if (destination.isMulticast()) {
+            i.helloSeqno = Seqno.plus(i.helloSeqno, 1);
+            return new Tlv.Hello(0, i.helloSeqno, 0, List.of());
+        }
+        return new Tlv.Hello(Tlv.Hello.FLAG_UNICAST, nextUnicastHelloSeqno(i, destination), 0, List.of());
+    }
+
+    private static Tlv.Hello timestamped(Tlv.Hello h, long transmit) {
+        List<SubTlv> subs = new ArrayList<>(h.subTlvs());
+        subs.add(new SubTlv.HelloTimestamp(transmit));
+        return new Tlv.Hello(h.flags(), h.seqno(), h.interval(), subs);
+    }
+
+    /** The IHU with the addressed neighbour's last Hello timestamp echoed, or unchanged when there is none recent. */
+    private Tlv.Ihu echo(Interfaces.Iface i, Tlv.Ihu ihu) {
+        Neighbour n = ihu.address() == null ? null : neighbours.get(i.name(), ihu.address());
+        if (n == null || n.helloTimestamp < 0 || now - n.helloTimestampAt >= BabelConstants.RTT_ECHO_MAX_AGE) {
+            return ihu;
+        }
+        List<SubTlv> subs = new ArrayList<>(ihu.subTlvs());
+        subs.add(new SubTlv.IhuTimestamp(n.helloTimestamp, RoundTripTime.wireMicros(n.helloTimestampAt)));
+        return new Tlv.Ihu(ihu.ae(), ihu.rxcost(), ihu.interval(), ihu.address(), subs);
     }
 
     // ------------------------------------------------------------------------------------------------------

@@ -50,7 +50,9 @@ public final class EngineCounters {
         /** A TLV whose processing failed unexpectedly; the rest of the packet is still processed. */
         TLV_ERROR,
         /** An extension observer threw; the engine carried on. */
-        OBSERVER_ERROR;
+        OBSERVER_ERROR,
+        /** An echoed timestamp (RFC 9616) that gave no RTT sample: a waiting time "negative" or 600 s or more. */
+        RTT_SAMPLE_DISCARDED;
 
         public String counterName() {
             return name().toLowerCase(Locale.ROOT);

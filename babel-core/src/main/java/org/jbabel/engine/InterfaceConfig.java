@@ -17,6 +17,14 @@ import org.jbabel.wire.IpAddress;
  * @param neighbours configured unicast neighbours (jbabel's {@code neighbour ADDRESS interface IF}, for links
  *     without multicast): each gets unicast Hellos of its own, and, as with {@code unicast}, every other TLV is sent
  *     unicast
+ * @param enableTimestamps whether Hellos and IHUs carry RFC 9616 timestamps and round-trip times are measured
+ *     (babeld {@code enable-timestamps}: on for tunnels only)
+ * @param rttDecay the weight (out of 256) of a new RTT sample in the smoothed RTT (babeld {@code rtt-decay}: 42)
+ * @param rttMin the RTT (engine time) up to which no penalty is added (babeld {@code rtt-min}: 10 ms)
+ * @param rttMax the RTT (engine time) from which the full penalty is added (babeld {@code rtt-max}: 120 ms); above
+ *     {@code rttMin}
+ * @param maxRttPenalty the cost added at {@code rttMax} and above (babeld {@code max-rtt-penalty}: 96 on tunnels,
+ *     0 otherwise)
  */
 public record InterfaceConfig(
         String name,
@@ -31,7 +39,12 @@ public record InterfaceConfig(
         boolean linkQuality,
         boolean splitHorizon,
         boolean unicast,
-        List<IpAddress> neighbours) {
+        List<IpAddress> neighbours,
+        boolean enableTimestamps,
+        int rttDecay,
+        long rttMin,
+        long rttMax,
+        int maxRttPenalty) {
 
     public static final long DEFAULT_HELLO_INTERVAL = Time.seconds(4);
 
@@ -45,6 +58,24 @@ public record InterfaceConfig(
         if (rxcost < 1 || rxcost > BabelConstants.INFINITY) {
             throw new IllegalArgumentException("rxcost " + rxcost + " outside 1..65535");
         }
+        if (rttDecay < 1 || rttDecay > 256) {
+            throw new IllegalArgumentException("rtt-decay " + rttDecay + " outside 1..256");
+        }
+        if (rttMin < 0 || rttMax <= rttMin) {
+            throw new IllegalArgumentException("rtt-min and rtt-max must satisfy 0 <= rtt-min < rtt-max");
+        }
+        if (maxRttPenalty < 0 || maxRttPenalty > BabelConstants.INFINITY) {
+            throw new IllegalArgumentException("max-rtt-penalty " + maxRttPenalty + " outside 0..65535");
+        }
+    }
+
+    /** An interface with the RTT settings its type implies (timestamps and a penalty of 96 on tunnels only). */
+    public InterfaceConfig(String name, int ifindex, IpAddress linkLocal, IpAddress ipv4, int mtu, InterfaceType type,
+            long helloInterval, long updateInterval, int rxcost, boolean linkQuality, boolean splitHorizon,
+            boolean unicast, List<IpAddress> neighbours) {
+        this(name, ifindex, linkLocal, ipv4, mtu, type, helloInterval, updateInterval, rxcost, linkQuality,
+                splitHorizon, unicast, neighbours, RoundTripTime.timestamps(type), BabelConstants.RTT_DECAY,
+                BabelConstants.RTT_MIN, BabelConstants.RTT_MAX, RoundTripTime.maxPenalty(type));
     }
 
     /** An interface with the behaviour its type implies (rxcost, link quality, split horizon), multicast only. */
@@ -67,26 +98,50 @@ public record InterfaceConfig(
 
     public InterfaceConfig withAddresses(IpAddress linkLocal, IpAddress ipv4, int mtu) {
         return new InterfaceConfig(name, ifindex, linkLocal, ipv4, mtu, type, helloInterval, updateInterval, rxcost,
-                linkQuality, splitHorizon, unicast, neighbours);
+                linkQuality, splitHorizon, unicast, neighbours, enableTimestamps, rttDecay, rttMin, rttMax,
+                maxRttPenalty);
     }
 
     public InterfaceConfig withIntervals(long hello, long update) {
         return new InterfaceConfig(name, ifindex, linkLocal, ipv4, mtu, type, hello, update, rxcost, linkQuality,
-                splitHorizon, unicast, neighbours);
+                splitHorizon, unicast, neighbours, enableTimestamps, rttDecay, rttMin, rttMax, maxRttPenalty);
     }
 
     public InterfaceConfig withRxcost(int nominal) {
         return new InterfaceConfig(name, ifindex, linkLocal, ipv4, mtu, type, helloInterval, updateInterval, nominal,
-                linkQuality, splitHorizon, unicast, neighbours);
+                linkQuality, splitHorizon, unicast, neighbours, enableTimestamps, rttDecay, rttMin, rttMax,
+                maxRttPenalty);
     }
 
     public InterfaceConfig withUnicast(boolean on) {
         return new InterfaceConfig(name, ifindex, linkLocal, ipv4, mtu, type, helloInterval, updateInterval, rxcost,
-                linkQuality, splitHorizon, on, neighbours);
+                linkQuality, splitHorizon, on, neighbours, enableTimestamps, rttDecay, rttMin, rttMax, maxRttPenalty);
     }
 
     public InterfaceConfig withNeighbours(List<IpAddress> addresses) {
         return new InterfaceConfig(name, ifindex, linkLocal, ipv4, mtu, type, helloInterval, updateInterval, rxcost,
-                linkQuality, splitHorizon, unicast, addresses);
+                linkQuality, splitHorizon, unicast, addresses, enableTimestamps, rttDecay, rttMin, rttMax,
+                maxRttPenalty);
+    }
+
+    /** The same interface shown as another type; every behaviour stays as configured. */
+    public InterfaceConfig withType(InterfaceType newType) {
+        return new InterfaceConfig(name, ifindex, linkLocal, ipv4, mtu, newType, helloInterval, updateInterval, rxcost,
+                linkQuality, splitHorizon, unicast, neighbours, enableTimestamps, rttDecay, rttMin, rttMax,
+                maxRttPenalty);
+    }
+
+    /**
+     * The same interface with other RTT settings (RFC 9616).
+     *
+     * @param timestamps whether timestamps are sent and RTTs measured
+     * @param decay weight of a new sample, 1..256
+     * @param min RTT without penalty, engine time
+     * @param max RTT with the full penalty, engine time, above {@code min}
+     * @param penalty the full penalty
+     */
+    public InterfaceConfig withRtt(boolean timestamps, int decay, long min, long max, int penalty) {
+        return new InterfaceConfig(name, ifindex, linkLocal, ipv4, mtu, type, helloInterval, updateInterval, rxcost,
+                linkQuality, splitHorizon, unicast, neighbours, timestamps, decay, min, max, penalty);
     }
 }

@@ -30,6 +30,15 @@ final class Neighbour {
     /** When we last sent this neighbour our whole table by unicast (fast start, wildcard request). */
     long lastFullDump = Long.MIN_VALUE;
 
+    /** The timestamp of the neighbour's last timestamped Hello (its clock, wire units), or -1: echoed in our IHUs. */
+    long helloTimestamp = -1;
+    /** When that Hello arrived (engine time). */
+    long helloTimestampAt;
+    /** The smoothed round-trip time in microseconds, meaningful while {@link #rttValid} holds. */
+    long rtt;
+    /** When the last RTT sample was taken (engine time), or {@code Long.MIN_VALUE} before the first. */
+    long rttTime = Long.MIN_VALUE;
+
     Neighbour(long id, Interfaces.Iface iface, IpAddress address) {
         this.id = id;
         this.iface = iface;
@@ -74,8 +83,29 @@ final class Neighbour {
             txcost = INFINITY;
         }
         int old = cost;
-        cost = iface.up() ? LinkCost.cost(c.linkQuality(), rxcost, txcost) : INFINITY;
+        int base = iface.up() ? LinkCost.cost(c.linkQuality(), rxcost, txcost) : INFINITY;
+        cost = base >= INFINITY ? INFINITY : LinkCost.add(base, rttCost(now));
         return cost != old;
+    }
+
+    /** Whether the RTT is recent enough to count: a sample less than {@link BabelConstants#RTT_VALIDITY} old. */
+    boolean rttValid(long now) {
+        return rttTime != Long.MIN_VALUE && now - rttTime < BabelConstants.RTT_VALIDITY;
+    }
+
+    /** The cost the RTT adds to the link now (0 without a valid RTT). */
+    int rttCost(long now) {
+        if (!rttValid(now)) {
+            return 0;
+        }
+        InterfaceConfig c = iface.config();
+        return RoundTripTime.penalty(rtt, c.rttMin() / 1000, c.rttMax() / 1000, c.maxRttPenalty());
+    }
+
+    /** Takes an RTT sample (microseconds) taken at {@code now} into the smoothed RTT. */
+    void rttSample(long now, long sample) {
+        rtt = RoundTripTime.smooth(rtt, rttValid(now), sample, iface.config().rttDecay());
+        rttTime = now;
     }
 
     private boolean ihuExpired(long now) {
@@ -95,9 +125,10 @@ final class Neighbour {
         return !heard || now - lastHello() >= BabelConstants.NEIGHBOUR_TIMEOUT;
     }
 
-    NeighbourView view() {
-        return new NeighbourView(iface.name(), address, multicast.reach(), unicast.reach(), rxcost, txcost, cost, -1,
-                id);
+    NeighbourView view(long now) {
+        boolean valid = rttValid(now);
+        return new NeighbourView(iface.name(), address, multicast.reach(), unicast.reach(), rxcost, txcost, cost,
+                valid ? rtt : -1, valid ? rttCost(now) : 0, id);
     }
 
     @Override

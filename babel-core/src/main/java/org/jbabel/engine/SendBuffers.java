@@ -26,6 +26,14 @@ final class SendBuffers {
         Tlv.Update compose(Interfaces.Iface iface, RouteKey key);
     }
 
+    /**
+     * Finishes a packet's TLVs at flush time, when the packet is about to leave (timestamps): returns the TLVs to
+     * send, the given list or a new one.
+     */
+    interface Finisher {
+        List<Tlv> finish(Interfaces.Iface iface, IpAddress destination, List<Tlv> tlvs);
+    }
+
     private record Key(String ifname, IpAddress destination) {}
 
     private static final class Buffer {
@@ -57,10 +65,12 @@ final class SendBuffers {
     private final Map<Key, Buffer> buffers = new LinkedHashMap<>();
     private final List<Action> out;
     private final UpdateComposer composer;
+    private final Finisher finisher;
 
-    SendBuffers(List<Action> out, UpdateComposer composer) {
+    SendBuffers(List<Action> out, UpdateComposer composer, Finisher finisher) {
         this.out = out;
         this.composer = composer;
+        this.finisher = finisher;
     }
 
     private Buffer buffer(Interfaces.Iface iface, IpAddress destination) {
@@ -140,7 +150,7 @@ final class SendBuffers {
         b.hasHello = false;
         b.deadline = Long.MAX_VALUE;
         if (!tlvs.isEmpty()) {
-            out.add(new Action.Send(b.iface.name(), b.destination, tlvs));
+            out.add(new Action.Send(b.iface.name(), b.destination, finisher.finish(b.iface, b.destination, tlvs)));
         }
     }
 }

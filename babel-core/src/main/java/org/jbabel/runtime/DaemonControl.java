@@ -66,7 +66,7 @@ final class DaemonControl implements ControlTarget {
         for (NeighbourView n : neighbours) {
             ns.add(new NeighbourEntry(NeighbourEntry.idOf(n.address(), n.ifname()), n.address(), n.ifname(),
                     n.reach() & 0xFFFF, n.unicastReach() & 0xFFFF, clamp(n.rxcost()), clamp(n.txcost()),
-                    n.rttMicros() < 0 ? null : new NeighbourEntry.Rtt(n.rttMicros(), 0), clamp(n.cost())));
+                    n.rttMicros() < 0 ? null : new NeighbourEntry.Rtt(n.rttMicros(), clamp(n.rttCost())), clamp(n.cost())));
         }
         List<XrouteEntry> xs = new ArrayList<>();
         for (LocalRouteView x : local) {

@@ -190,14 +190,14 @@ public final class InterfaceTracker {
     /**
      * The engine's view of a configured interface: every per-interface option of the configuration, the kernel's
      * facts (addresses, MTU) and the configured unicast neighbours. A type left open becomes a tunnel when the
-     * kernel says so (WireGuard, tun, GRE ...); babeld only detects wireless.
+     * kernel says so (WireGuard, tun, GRE ...); babeld only detects wireless. Only the shown type changes: the options
+     * keep the values resolved for an open type, so timestamps and the RTT penalty stay off unless configured, as
+     * with babeld on the same link.
      */
     InterfaceConfig engineInterface(ResolvedInterface r, Link link, IpAddress linkLocal, IpAddress ipv4) {
         InterfaceConfig c = r.toEngine(link.ifindex(), linkLocal, ipv4, link.mtu(), config.neighboursOn(r.name()));
         if (c.type() == InterfaceType.AUTO && link.kind() == LinkKind.TUNNEL) {
-            c = new InterfaceConfig(c.name(), c.ifindex(), c.linkLocal(), c.ipv4(), c.mtu(), InterfaceType.TUNNEL,
-                    c.helloInterval(), c.updateInterval(), c.rxcost(), c.linkQuality(), c.splitHorizon(), c.unicast(),
-                    c.neighbours());
+            c = c.withType(InterfaceType.TUNNEL);
         }
         return c;
     }

@@ -128,6 +128,30 @@ class EngineAdapterTest {
     }
 
     @Test
+    void rttSettingsReachTheEngineWithBabeldsDefaultsAndTunnelsTimestamped() throws ConfigException {
+        DaemonConfig c = Samples.config("interface eth0", "interface wg0 type tunnel",
+                "interface gre0 enable-timestamps true rtt-decay 64 rtt-min 20 rtt-max 200 max-rtt-penalty 150");
+
+        InterfaceConfig plain = c.engineInterface("eth0", false, 2, LL, null, 1500);
+        assertThat(plain.enableTimestamps()).isFalse();
+        assertThat(plain.maxRttPenalty()).isZero();
+        assertThat(plain.rttDecay()).isEqualTo(42);
+        assertThat(plain.rttMin()).isEqualTo(Time.millis(10));
+        assertThat(plain.rttMax()).isEqualTo(Time.millis(120));
+
+        InterfaceConfig tunnel = c.engineInterface("wg0", false, 3, LL, null, 1420);
+        assertThat(tunnel.enableTimestamps()).isTrue();
+        assertThat(tunnel.maxRttPenalty()).isEqualTo(96);
+
+        InterfaceConfig tuned = c.engineInterface("gre0", false, 4, LL, null, 1476);
+        assertThat(tuned.enableTimestamps()).isTrue();
+        assertThat(tuned.rttDecay()).isEqualTo(64);
+        assertThat(tuned.rttMin()).isEqualTo(Time.millis(20));
+        assertThat(tuned.rttMax()).isEqualTo(Time.millis(200));
+        assertThat(tuned.maxRttPenalty()).isEqualTo(150);
+    }
+
+    @Test
     void theSameInterfaceWithNewAddressesDiffersOnlyInThem() throws ConfigException {
         DaemonConfig c = Samples.config("interface eth0 rxcost 200");
         InterfaceConfig before = c.engineInterface("eth0", false, 2, LL, null, 1500);

@@ -17,7 +17,7 @@ import org.jbabel.wire.Tlv;
 
 /**
  * A tiny deterministic network of engines for behaviour tests: a virtual clock, links that deliver each Send's TLVs
- * as {@code Packet.of(tlvs)} after 1 ms to the engines on the same link (multicast to all others, unicast to the
+ * as {@code Packet.of(tlvs)} after a delay (1 ms unless the link says otherwise) to the engines on the same link (multicast to all others, unicast to the
  * addressed one), optional loss and per-node filters, and a FIB mirror per node built from the FibUpdates.
  */
 final class TestNetwork {
@@ -113,6 +113,8 @@ final class TestNetwork {
         boolean up = true;
         /** False for links that deliver no multicast (WireGuard-like): only unicast packets arrive. */
         boolean multicast = true;
+        /** One-way delay of every packet on this link. */
+        long delay = DELAY;
 
         Link(String name, InterfaceType type) {
             this.name = name;
@@ -267,7 +269,7 @@ final class TestNetwork {
             if (!addressed || (l.loss > 0 && lossRandom.nextDouble() < l.loss)) {
                 continue;
             }
-            inFlight.add(new Delivery(now + DELAY, order++, to, s.ifname(), source, s.destination(), Packet.of(tlvs)));
+            inFlight.add(new Delivery(now + l.delay, order++, to, s.ifname(), source, s.destination(), Packet.of(tlvs)));
         }
     }
 }

@@ -165,6 +165,25 @@ class SimulatedConvergenceTest {
     }
 
     @Test
+    void tunnelLinksMeasureTheirDelayAndPayTheRttPenaltyOtherLinksDoNot() {
+        SimConfig slow = BASE.withDelay(Time.millis(50)).withStartSpread(0);
+        Simulation tunnel = new Simulation(Topology.line(2), slow.withForcedType(InterfaceType.TUNNEL));
+        Simulation wired = new Simulation(Topology.line(2), slow.withForcedType(InterfaceType.WIRED));
+        tunnel.runUntil(Time.seconds(120));
+        wired.runUntil(Time.seconds(120));
+
+        // 100 ms round trip: a penalty of about 78 (of 96) once the first, doubled sample has been smoothed away.
+        assertThat(metricTo(tunnel, 0, 1)).isBetween(96 + 70, 96 + 96);
+        assertThat(metricTo(wired, 0, 1)).isEqualTo(96);
+        assertThat(tunnel.problems().snapshot().values()).as("reader problems").allMatch(v -> v == 0);
+    }
+
+    private static int metricTo(Simulation sim, int from, int to) {
+        return sim.selectedRoutes(from).stream().filter(r -> r.key().equals(RouteKey.of(Simulation.prefixOf(to))))
+                .findFirst().orElseThrow().metric();
+    }
+
+    @Test
     @Tag("slow")
     void aThousandNodeGridConvergesLoopFree() {
         assertConvergedLoopFree(new Simulation(Topology.grid(40, 25), BASE.withDuration(Time.seconds(600))).run());
