@@ -21,6 +21,28 @@ public final class KernelChanges {
     private KernelChanges() {}
 
     /**
+     * The changes that turn the kernel route {@code old} into {@code now} at the same destination (either may be
+     * null for "none"): nothing when equal; ADD or REMOVE when one side is absent; REPLACE when the kernel
+     * identifies both as one route (same table, source and priority); else REMOVE then ADD, babeld's order.
+     */
+    public static List<KernelChange> transition(KernelRoute old, KernelRoute now) {
+        if (old == null) {
+            return now == null ? List.of() : List.of(FibChange.add(now));
+        }
+        if (now == null) {
+            return List.of(FibChange.remove(old));
+        }
+        if (old.equals(now)) {
+            return List.of();
+        }
+        if (old.table() == now.table() && old.priority() == now.priority() && old.source().equals(now.source())
+                && old.destination().equals(now.destination())) {
+            return List.of(FibChange.replace(now));
+        }
+        return List.of(FibChange.remove(old), FibChange.add(now));
+    }
+
+    /**
      * Applies {@code changes} in order: consecutive route changes go to {@code fib} in one
      * {@link Fib#applyAll} call, consecutive rule changes to {@code rules} in one {@link Rules#applyRules}
      * call. A failed change does not stop the ones after it. Returns one result per change, in order.

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.jbabel.config.DaemonConfig;
 import org.jbabel.config.GlobalSettings;
@@ -31,14 +32,14 @@ import org.jbabel.engine.BabelEngine;
 import org.jbabel.engine.EngineConfig;
 import org.jbabel.engine.InterfaceConfig;
 import org.jbabel.engine.RouteKey;
-import org.jbabel.kernel.FibChange;
-import org.jbabel.kernel.FibResult;
+import org.jbabel.kernel.Fib;
 import org.jbabel.kernel.KernelEvent;
 import org.jbabel.kernel.KernelEvents;
 import org.jbabel.kernel.KernelException;
 import org.jbabel.kernel.KernelMetric;
 import org.jbabel.kernel.KernelRoute;
 import org.jbabel.kernel.Link;
+import org.jbabel.kernel.PlacementChoice;
 import org.jbabel.linux.LinuxFib;
 import org.jbabel.linux.LinuxLinkMonitor;
 import org.jbabel.linux.NetlinkCounters;
@@ -55,9 +56,10 @@ import org.jbabel.wire.WireCounters;
  * control-socket requests and the engine's timer all run on that thread; the engine's actions of one turn of the
  * loop are carried out together at its end (one flush of the socket, one batch of kernel route changes).
  *
- * <p>Start-up, as babeld: kernel sysctls, stale routes of protocol 42 removed, router-id and seqno chosen
+ * <p>Start-up, as babeld: kernel sysctls, stale routes and rules of protocol 42 removed, the placement of
+ * source-specific routes chosen for each family ({@link KernelWriter}), router-id and seqno chosen
  * (state file), interfaces brought up as the kernel shows them, local addresses and kernel routes redistributed.
- * {@link #stop()} is the clean exit: goodbye packets, every installed route removed, sysctls restored, state
+ * {@link #stop()} is the clean exit: goodbye packets, every installed route and rule removed, sysctls restored, state
  * file written.
  */
 public final class Daemon {
@@ -76,7 +78,6 @@ public final class Daemon {
     private final NetlinkCounters netlinkCounters = new NetlinkCounters();
     private final Map<String, Long> counters = new TreeMap<>();
     private final Map<Integer, PacketWriter> writers = new HashMap<>();
-    private final List<FibChange> pendingFib = new ArrayList<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
     private final Path stateFile;
@@ -86,7 +87,7 @@ public final class Daemon {
     private final KernelEvents events;
     private final InterfaceTracker tracker;
     private final Redistributor redistributor;
-    private final FibWriter fibWriter;
+    private final KernelWriter kernelWriter;
     private BabelEngine engine;
     private volatile BabelSocket socket;
     private volatile ControlServer control;
@@ -99,7 +100,7 @@ public final class Daemon {
     private ScheduledFuture<?> kernelCheck;
     private volatile boolean stopping;
 
-    private Daemon(DaemonConfig config, DaemonLog log) {
+    private Daemon(DaemonConfig config, DaemonLog log, Function<Fib, PlacementChoice> placements) {
         this.log = log;
         GlobalSettings g = config.globals();
         this.group = new MultiThreadIoEventLoopGroup(1, runnable -> {
@@ -116,17 +117,30 @@ public final class Daemon {
         this.tracker = new InterfaceTracker(config);
         this.redistributor = new Redistributor(config.filters(), new HashSet<>(g.effectiveImportTables()),
                 this::interfaceName);
-        this.fibWriter = new FibWriter(new KernelMetric(g.kernelPriority(), g.reflectKernelMetric()),
-                g.exportTable(), this::interfaceIndex);
+        this.kernelWriter = new KernelWriter(fib, fib, log, new KernelMetric(g.kernelPriority(),
+                g.reflectKernelMetric()), g.exportTable(), this::interfaceIndex, placements);
+    }
+
+    /**
+     * Starts the daemon without source-specific routes in the kernel ({@link PlacementChoice#plain()}).
+     *
+     * @throws IOException when the UDP port or the control socket cannot be bound
+     */
+    public static Daemon start(DaemonConfig config, DaemonLog log) throws IOException {
+        return start(config, log, fib -> PlacementChoice.plain());
     }
 
     /**
      * Starts the daemon in the calling process's network namespace and returns once it runs.
      *
+     * @param placements the placement of each family, chosen at start given the kernel (after the stale routes
+     *     of protocol 42 are gone, so that a probe of the kernel finds it clean); jbabeld passes babel-source-
+     *     routing's choice
      * @throws IOException when the UDP port or the control socket cannot be bound
      */
-    public static Daemon start(DaemonConfig config, DaemonLog log) throws IOException {
-        Daemon d = new Daemon(config, log);
+    public static Daemon start(DaemonConfig config, DaemonLog log, Function<Fib, PlacementChoice> placements)
+            throws IOException {
+        Daemon d = new Daemon(config, log, placements);
         GlobalSettings g = config.globals();
         try {
             // Binding waits for the loop, so it happens here; datagrams that arrive before the engine exists
@@ -193,10 +207,7 @@ public final class Daemon {
             kernelSetup.start();
             kernelSetup.errors().forEach(e -> log.info("kernel setup: " + e));
         }
-        int stale = fib.flush(KernelRoute.PROTOCOL_BABEL);
-        if (stale > 0) {
-            log.info("removed " + stale + " stale routes of protocol " + KernelRoute.PROTOCOL_BABEL);
-        }
+        kernelWriter.start();
         List<Link> links = monitor.links();
         tracker.reset(links, monitor.addresses());
 
@@ -229,12 +240,7 @@ public final class Daemon {
         engine.shutdown(System.nanoTime());
         carryOut(engine.pollActions());
         socket.flush();
-        pendingFib.addAll(fibWriter.removeAll());
-        flushFib();
-        int leftovers = fib.flush(KernelRoute.PROTOCOL_BABEL);
-        if (leftovers > 0) {
-            log.info("removed " + leftovers + " more routes of protocol " + KernelRoute.PROTOCOL_BABEL);
-        }
+        kernelWriter.stop();
         if (kernelSetup != null) {
             kernelSetup.restore();
         }
@@ -438,7 +444,7 @@ public final class Daemon {
         }
         carryOut(engine.pollActions());
         socket.flush();
-        flushFib();
+        kernelWriter.flush();
         schedule(engine.nextWakeup());
         if (control != null) {
             control.stateChanged();
@@ -449,7 +455,7 @@ public final class Daemon {
         for (Action a : actions) {
             switch (a) {
                 case Action.Send s -> send(s);
-                case Action.FibUpdate u -> pendingFib.addAll(fibWriter.changesFor(u));
+                case Action.FibUpdate u -> kernelWriter.update(u);
                 case Action.StateChanged st -> writeState(st.routerId(), st.seqno());
             }
         }
@@ -472,26 +478,6 @@ public final class Daemon {
         }
         for (byte[] p : packets) {
             socket.send(ic.ifindex(), s.destination(), p);
-        }
-    }
-
-    private void flushFib() {
-        if (pendingFib.isEmpty()) {
-            return;
-        }
-        List<FibChange> batch = List.copyOf(pendingFib);
-        pendingFib.clear();
-        try {
-            List<FibResult> results = fib.applyAll(batch);
-            fibWriter.applied(results);
-            for (FibResult r : results) {
-                if (!r.ok()) {
-                    log.debug("kernel refused " + r);
-                }
-            }
-        } catch (KernelException e) {
-            count("fib_channel_error");
-            log.info("kernel route changes failed: " + e.getMessage());
         }
     }
 
@@ -552,7 +538,7 @@ public final class Daemon {
         wireCounters.snapshot().forEach((k, v) -> all.put("wire." + k, v));
         netlinkCounters.snapshot().forEach((k, v) -> all.put("netlink." + k, v));
         socket.counters().forEach((k, v) -> all.put("socket." + k, v));
-        fibWriter.counters().forEach((k, v) -> all.put("kernel." + k, v));
+        kernelWriter.counters().forEach((k, v) -> all.put("kernel." + k, v));
         counters.forEach((k, v) -> all.put("daemon." + k, v));
         if (control != null) {
             all.putAll(control.counters().snapshot());
@@ -562,7 +548,7 @@ public final class Daemon {
 
     /** The kernel routes we installed, by key (for tests and dumps). */
     Map<RouteKey, KernelRoute> installedRoutes() {
-        return fibWriter.installed();
+        return kernelWriter.installed();
     }
 
     // ------------------------------------------------------------------------------------------------------

@@ -9,9 +9,12 @@ import org.jbabel.engine.Action.FibOp;
 import org.jbabel.engine.RouteKey;
 import org.jbabel.kernel.Errno;
 import org.jbabel.kernel.FibChange;
-import org.jbabel.kernel.FibResult;
+import org.jbabel.kernel.KernelChange;
+import org.jbabel.kernel.KernelChanges;
 import org.jbabel.kernel.KernelMetric;
 import org.jbabel.kernel.KernelRoute;
+import org.jbabel.kernel.PlacementChoice;
+import org.jbabel.kernel.Plan;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
 import org.junit.jupiter.api.Test;
@@ -23,7 +26,12 @@ class FibWriterTest {
 
     private static FibWriter writer(KernelMetric metric, String... argv) {
         DaemonConfig c = TestConfigs.of(argv);
-        return new FibWriter(metric, c.globals().exportTable(), name -> name.equals("eth0") ? 2 : 0);
+        return new FibWriter(metric, c.globals().exportTable(), name -> name.equals("eth0") ? 2 : 0,
+                PlacementChoice.plain());
+    }
+
+    private static List<KernelChange> changes(FibWriter w, Action.FibUpdate u) {
+        return w.changesFor(u).changes();
     }
 
     private static Action.FibUpdate update(FibOp op, RouteKey key, IpAddress nh, int metric) {
@@ -33,66 +41,76 @@ class FibWriterTest {
     @Test
     void selectedRouteBecomesAnOnLinkProtocol42RouteInTheExportTable() {
         FibWriter w = writer(KernelMetric.DEFAULT, "-t", "100");
-        List<FibChange> c = w.changesFor(update(FibOp.ADD, V6, NH, 96));
+        List<KernelChange> c = changes(w, update(FibOp.ADD, V6, NH, 96));
         assertThat(c).containsExactly(FibChange.add(KernelRoute.unicast(V6.prefix(), V6.source(), NH, 2, 0).withTable(100)));
-        assertThat(c.getFirst().route().protocol()).isEqualTo(KernelRoute.PROTOCOL_BABEL);
+        assertThat(route(c.getFirst()).protocol()).isEqualTo(KernelRoute.PROTOCOL_BABEL);
     }
 
     @Test
-    void ipv4ThroughIpv6NextHopAndIpv6SourceSpecificRoutesAreWritten() {
+    void ipv4ThroughIpv6NextHopIsWrittenAndThePlainPlacementRefusesSourceSpecificRoutes() {
         FibWriter w = writer(KernelMetric.DEFAULT);
         RouteKey v4 = RouteKey.of(Prefix.parse("10.0.0.0/8"));
-        assertThat(w.changesFor(update(FibOp.ADD, v4, NH, 96)).getFirst().route().v4ViaV6()).isTrue();
+        assertThat(route(changes(w, update(FibOp.ADD, v4, NH, 96)).getFirst()).v4ViaV6()).isTrue();
         RouteKey ss = new RouteKey(Prefix.parse("::/0"), Prefix.parse("2001:db8:a::/48"));
-        assertThat(w.changesFor(update(FibOp.ADD, ss, NH, 96)).getFirst().route().source())
-                .isEqualTo(Prefix.parse("2001:db8:a::/48"));
+        Plan refused = w.changesFor(update(FibOp.ADD, ss, NH, 96));
+        assertThat(refused.changes()).isEmpty();
+        assertThat(refused.refusal()).hasValueSatisfying(r -> assertThat(r).contains("source-specific"));
         RouteKey ss4 = new RouteKey(Prefix.parse("0.0.0.0/0"), Prefix.parse("10.1.0.0/16"));
-        assertThat(w.changesFor(update(FibOp.ADD, ss4, NH, 96))).isEmpty();
-        assertThat(w.counters()).containsEntry("fib_skipped_ipv4_source_specific", 1L);
+        assertThat(changes(w, update(FibOp.ADD, ss4, NH, 96))).isEmpty();
+        assertThat(w.counters()).containsEntry("fib_refused_by_placement", 2L)
+                .containsEntry("placement_ipv4_none", 1L).containsEntry("placement_ipv6_none", 1L);
+        assertThat(w.installed()).containsOnlyKeys(v4);
     }
 
     @Test
     void changeKeepingThePriorityIsAReplaceAndAMovedPriorityIsRemoveThenAdd() {
         FibWriter plain = writer(KernelMetric.DEFAULT);
-        plain.changesFor(update(FibOp.ADD, V6, NH, 96));
+        changes(plain, update(FibOp.ADD, V6, NH, 96));
         IpAddress other = IpAddress.parse("fe80::3");
-        assertThat(plain.changesFor(update(FibOp.REPLACE, V6, other, 200))).singleElement()
-                .satisfies(c -> assertThat(c.op()).isEqualTo(FibChange.Op.REPLACE));
+        assertThat(changes(plain, update(FibOp.REPLACE, V6, other, 200))).singleElement()
+                .isEqualTo(FibChange.replace(KernelRoute.unicast(V6.prefix(), V6.source(), other, 2, 0)));
 
         FibWriter reflect = writer(new KernelMetric(0, true));
-        reflect.changesFor(update(FibOp.ADD, V6, NH, 96));
-        List<FibChange> c = reflect.changesFor(update(FibOp.REPLACE, V6, NH, 200));
+        changes(reflect, update(FibOp.ADD, V6, NH, 96));
+        List<FibChange> c = changes(reflect, update(FibOp.REPLACE, V6, NH, 200)).stream()
+                .map(FibChange.class::cast).toList();
         assertThat(c).extracting(FibChange::op).containsExactly(FibChange.Op.REMOVE, FibChange.Op.ADD);
         assertThat(c.get(0).route().priority()).isEqualTo(96);
         assertThat(c.get(1).route().priority()).isEqualTo(200);
     }
 
     @Test
-    void removeAllTakesOutExactlyWhatWasInstalledAndRefusedAddsAreForgotten() {
+    void removeAllTakesOutExactlyWhatWasInstalledAndKernelFailuresAreCounted() {
         FibWriter w = writer(KernelMetric.DEFAULT);
-        FibChange add = w.changesFor(update(FibOp.ADD, V6, NH, 96)).getFirst();
+        KernelChange add = changes(w, update(FibOp.ADD, V6, NH, 96)).getFirst();
+        changes(w, update(FibOp.ADD, V6, NH, 96));
         RouteKey other = RouteKey.of(Prefix.parse("2001:db8:2::/48"));
-        FibChange refused = w.changesFor(update(FibOp.ADD, other, NH, 96)).getFirst();
-        w.applied(List.of(FibResult.ok(add), new FibResult(refused, Errno.EEXIST)));
+        KernelChange refused = changes(w, update(FibOp.ADD, other, NH, 96)).getFirst();
+        w.applied(List.of(new KernelChanges.Result(add, 0), new KernelChanges.Result(refused, Errno.EEXIST)));
         assertThat(w.counters()).containsEntry("fib_add_EEXIST", 1L);
-        assertThat(w.removeAll()).containsExactly(FibChange.remove(add.route()));
+        assertThat(w.removeAll()).containsExactlyInAnyOrder(FibChange.remove(route(add)),
+                FibChange.remove(route(refused)));
         assertThat(w.installed()).isEmpty();
-        assertThat(w.changesFor(update(FibOp.REMOVE, V6, NH, 96))).as("nothing left to remove").isEmpty();
+        assertThat(changes(w, update(FibOp.REMOVE, V6, NH, 96))).as("nothing left to remove").isEmpty();
     }
 
     @Test
     void tableAndPreferredSourceFromTheEngineAreWritten() {
         FibWriter w = writer(KernelMetric.DEFAULT);
-        KernelRoute r = w.changesFor(new Action.FibUpdate(FibOp.ADD, V6, NH, "eth0", 96, 200,
-                IpAddress.parse("2001:db8:ff::1"))).getFirst().route();
+        KernelRoute r = route(changes(w, new Action.FibUpdate(FibOp.ADD, V6, NH, "eth0", 96, 200,
+                IpAddress.parse("2001:db8:ff::1"))).getFirst());
         assertThat(r.table()).isEqualTo(200);
         assertThat(r.preferredSource()).isEqualTo(IpAddress.parse("2001:db8:ff::1"));
+    }
+
+    private static KernelRoute route(KernelChange c) {
+        return ((FibChange) c).route();
     }
 
     @Test
     void routeThroughAnUnknownInterfaceIsNotWritten() {
         FibWriter w = writer(KernelMetric.DEFAULT);
-        assertThat(w.changesFor(new Action.FibUpdate(FibOp.ADD, V6, NH, "gone0", 96))).isEmpty();
+        assertThat(changes(w, new Action.FibUpdate(FibOp.ADD, V6, NH, "gone0", 96))).isEmpty();
         assertThat(w.counters()).containsEntry("fib_skipped_no_interface", 1L);
     }
 }

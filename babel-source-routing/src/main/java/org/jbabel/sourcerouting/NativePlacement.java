@@ -7,7 +7,10 @@ import java.util.Map;
 import org.jbabel.engine.RouteKey;
 import org.jbabel.kernel.FibChange;
 import org.jbabel.kernel.KernelChange;
+import org.jbabel.kernel.KernelChanges;
 import org.jbabel.kernel.KernelRoute;
+import org.jbabel.kernel.Placement;
+import org.jbabel.kernel.Plan;
 import org.jbabel.wire.Family;
 
 /**
@@ -40,7 +43,7 @@ public final class NativePlacement implements Placement {
             return Plan.refused("route " + route + " is not " + family);
         }
         KernelRoute old = routes.put(new RouteKey(route.destination(), route.source()), route);
-        return Plan.of(Diff.transition(old, route));
+        return Plan.of(KernelChanges.transition(old, route));
     }
 
     @Override

@@ -7,6 +7,9 @@ import org.jbabel.kernel.FibChange;
 import org.jbabel.kernel.FibResult;
 import org.jbabel.kernel.KernelMetric;
 import org.jbabel.kernel.KernelRoute;
+import org.jbabel.kernel.Placement;
+import org.jbabel.kernel.PlacementChoice;
+import org.jbabel.kernel.PlainPlacement;
 import org.jbabel.wire.Family;
 import org.jbabel.wire.Prefix;
 
@@ -61,6 +64,7 @@ public record SourceRoutingSupport(Placement.Strategy ipv6, TableSettings settin
     /** A fresh placement for {@code family}. */
     public Placement placement(Family family) {
         return switch (strategy(family)) {
+            case NONE -> new PlainPlacement(family);
             case NATIVE -> new NativePlacement(family);
             case TABLES -> new TablePlacement(family, settings);
         };
@@ -71,6 +75,11 @@ public record SourceRoutingSupport(Placement.Strategy ipv6, TableSettings settin
         return List.of(placement(Family.V4), placement(Family.V6));
     }
 
+    /** Fresh placements of both families with {@link #describe()}, for the daemon. */
+    public PlacementChoice choice() {
+        return new PlacementChoice(placement(Family.V4), placement(Family.V6), describe());
+    }
+
     /** One line for the log and the control socket. */
     public String describe() {
         return "source-specific routes: ipv4 " + describe(Family.V4) + "; ipv6 " + describe(Family.V6) + " ("
@@ -79,6 +88,7 @@ public record SourceRoutingSupport(Placement.Strategy ipv6, TableSettings settin
 
     private String describe(Family family) {
         return switch (strategy(family)) {
+            case NONE -> "not installed";
             case NATIVE -> "native (from in the route)";
             case TABLES -> "tables " + settings.firstTable() + ".." + (settings.firstTable() + settings.maxTables() - 1)
                     + ", rules from priority " + settings.firstRulePriority();

@@ -11,8 +11,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.jbabel.engine.RouteKey;
 import org.jbabel.kernel.KernelChange;
+import org.jbabel.kernel.KernelChanges;
 import org.jbabel.kernel.KernelRoute;
 import org.jbabel.kernel.KernelRule;
+import org.jbabel.kernel.Placement;
+import org.jbabel.kernel.Plan;
 import org.jbabel.kernel.RuleChange;
 import org.jbabel.wire.Family;
 import org.jbabel.wire.Prefix;
@@ -123,7 +126,7 @@ public final class TablePlacement implements Placement {
         if (route.sourceSpecific()) {
             bySource.computeIfAbsent(source, s -> new HashMap<>()).put(destination, route);
         } else {
-            changes.addAll(Diff.transition(old, route));
+            changes.addAll(KernelChanges.transition(old, route));
         }
         Set<Zone> zones = affectedZones(destination, source, old == null);
         zones.forEach(z -> changes.addAll(recompute(z)));
@@ -149,7 +152,7 @@ public final class TablePlacement implements Placement {
         }
         List<KernelChange> changes = new ArrayList<>();
         if (!key.sourceSpecific()) {
-            changes.addAll(Diff.transition(old, null));
+            changes.addAll(KernelChanges.transition(old, null));
             affectedZones(destination, source, true).forEach(z -> changes.addAll(recompute(z)));
             return Plan.of(changes);
         }
@@ -165,7 +168,7 @@ public final class TablePlacement implements Placement {
         changes.addAll(layoutRules());
         Map<Prefix, KernelRoute> table = placed.remove(source);
         if (table != null) {
-            table.values().forEach(r -> changes.addAll(Diff.transition(r, null)));
+            table.values().forEach(r -> changes.addAll(KernelChanges.transition(r, null)));
         }
         return Plan.of(changes);
     }
@@ -216,7 +219,7 @@ public final class TablePlacement implements Placement {
         if (table.isEmpty()) {
             placed.remove(zone.source());
         }
-        return Diff.transition(old, now);
+        return KernelChanges.transition(old, now);
     }
 
     /** What the table of {@code source} must hold for {@code destination}, or null for nothing. */

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+
 import org.jbabel.engine.RouteKey;
 import org.jbabel.kernel.KernelChanges;
 import org.jbabel.kernel.KernelRoute;
+import org.jbabel.kernel.Placement;
+import org.jbabel.kernel.Plan;
 import org.jbabel.linux.LinuxFib;
 import org.jbabel.linux.NetworkNamespace;
 import org.jbabel.wire.Family;

@@ -2,6 +2,7 @@ package org.jbabel.sourcerouting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +11,8 @@ import org.jbabel.kernel.KernelChanges;
 import org.jbabel.kernel.KernelRoute;
 import org.jbabel.kernel.LinkKind;
 import org.jbabel.kernel.MemoryKernel;
+import org.jbabel.kernel.Placement;
+import org.jbabel.kernel.Plan;
 import org.jbabel.kernel.RouteType;
 import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;

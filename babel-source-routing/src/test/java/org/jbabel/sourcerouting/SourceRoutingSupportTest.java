@@ -2,7 +2,9 @@ package org.jbabel.sourcerouting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+
 import org.jbabel.kernel.MemoryKernel;
+import org.jbabel.kernel.Placement;
 import org.jbabel.wire.Family;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,7 @@ package org.jbabel.sourcerouting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+
 import java.util.List;
 import java.util.Optional;
 import net.jqwik.api.Arbitraries;
@@ -13,6 +14,7 @@ import net.jqwik.api.Provide;
 import org.jbabel.engine.RouteKey;
 import org.jbabel.kernel.KernelMetric;
 import org.jbabel.kernel.KernelRoute;
+import org.jbabel.kernel.Plan;
 import org.jbabel.kernel.RouteType;
 import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;

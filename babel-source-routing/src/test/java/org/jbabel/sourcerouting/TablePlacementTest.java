@@ -2,11 +2,13 @@ package org.jbabel.sourcerouting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+
 import java.util.Optional;
 import org.jbabel.kernel.FibChange;
 import org.jbabel.kernel.KernelMetric;
 import org.jbabel.kernel.KernelRoute;
 import org.jbabel.kernel.KernelRule;
+import org.jbabel.kernel.Plan;
 import org.jbabel.kernel.RouteType;
 import org.jbabel.kernel.RuleChange;
 import org.jbabel.wire.Family;

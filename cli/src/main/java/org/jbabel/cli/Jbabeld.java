@@ -21,6 +21,8 @@ import org.jbabel.config.GlobalSettings;
 import org.jbabel.linux.ProcessControl;
 import org.jbabel.runtime.Daemon;
 import org.jbabel.runtime.DaemonLog;
+import org.jbabel.sourcerouting.SourceRoutingSupport;
+import org.jbabel.sourcerouting.TableSettings;
 
 /**
  * {@code jbabeld}: babeld's command line ({@code jbabeld [option...] interface...}, the same options and
@@ -31,6 +33,11 @@ import org.jbabel.runtime.DaemonLog;
  * command line, the child detaches (new session, standard streams to /dev/null or the log file), writes the pid
  * file and tells the parent it runs; the parent then exits 0 (or 1, with the child's error, when the child failed).
  * SIGTERM and SIGINT stop the daemon cleanly; the pid file is removed at exit.
+ *
+ * <p>Source-specific routes go into the kernel as babel-source-routing decides at start
+ * ({@link SourceRoutingSupport}): IPv4 through rules and tables numbered from {@code first-table-number} and
+ * {@code first-rule-priority}; IPv6 with its source prefix when the kernel has IPv6 subtrees (probed, or
+ * {@code ipv6-subtrees}), else as IPv4.
  */
 public final class Jbabeld {
 
@@ -87,6 +94,13 @@ public final class Jbabeld {
 
     private static int runDaemon(DaemonConfig config, boolean child, PrintStream err) {
         GlobalSettings g = config.globals();
+        TableSettings tables;
+        try {
+            tables = TableSettings.of(g);
+        } catch (IllegalArgumentException e) {
+            err.println("jbabeld: " + e.getMessage());
+            return 1;
+        }
         String logFile = g.effectiveLogFile();
         DaemonLog log;
         try {
@@ -109,7 +123,8 @@ public final class Jbabeld {
         }
         Daemon daemon;
         try {
-            daemon = Daemon.start(config, log);
+            daemon = Daemon.start(config, log,
+                    fib -> SourceRoutingSupport.choose(g.ipv6Subtrees(), fib, tables).choice());
         } catch (IOException | RuntimeException e) {
             err.println("jbabeld: " + e.getMessage());
             deleteQuietly(pidFile);

@@ -1,12 +1,11 @@
-package org.jbabel.sourcerouting;
+package org.jbabel.kernel;
 
 import java.util.List;
 import java.util.Optional;
-import org.jbabel.kernel.KernelChange;
 
 /**
  * What a {@link Placement} asks of the kernel for one route change: route and rule changes, in the order they
- * must be applied ({@link org.jbabel.kernel.KernelChanges#applyAll}), or a refusal with its reason when the
+ * must be applied ({@link KernelChanges#applyAll}), or a refusal with its reason when the
  * route cannot be placed (the placement's state is then unchanged).
  *
  * @param changes the kernel changes, in order; empty when nothing changes in the kernel or the route was refused
@@ -18,11 +17,13 @@ public record Plan(List<KernelChange> changes, Optional<String> refusal) {
         changes = List.copyOf(changes);
     }
 
-    static Plan of(List<KernelChange> changes) {
-        return new Plan(changes, Optional.empty());
+    /** A plan that places the route with {@code changes}. */
+    public static Plan of(List<? extends KernelChange> changes) {
+        return new Plan(List.copyOf(changes), Optional.empty());
     }
 
-    static Plan refused(String reason) {
+    /** A refusal: nothing changes, for {@code reason}. */
+    public static Plan refused(String reason) {
         return new Plan(List.of(), Optional.of(reason));
     }
 

@@ -1,9 +1,7 @@
-package org.jbabel.sourcerouting;
+package org.jbabel.kernel;
 
 import java.util.Map;
 import org.jbabel.engine.RouteKey;
-import org.jbabel.kernel.FibChange;
-import org.jbabel.kernel.KernelRoute;
 import org.jbabel.wire.Family;
 
 /**
@@ -12,11 +10,17 @@ import org.jbabel.wire.Family;
  * specific source wins). A placement keeps the set of installed routes, keyed by (destination, source); each
  * change to the set returns the kernel changes that keep the kernel's forwarding equal to Babel's. The daemon
  * applies them in order and feeds every FIB update of the family through its placement. Not thread-safe.
+ *
+ * <p>The implementations for source-specific routes ({@code NativePlacement}, {@code TablePlacement}) live in the
+ * module babel-source-routing, which chooses them at start; {@link PlainPlacement} is the default here, for a
+ * daemon started without that choice.
  */
 public interface Placement {
 
-    /** The two ways of placing source-specific routes. */
+    /** The ways of placing source-specific routes. */
     enum Strategy {
+        /** Source-specific routes are not installed at all ({@link PlainPlacement}). */
+        NONE,
         /** Each route as it is, source-specific ones with their source prefix ({@code RTA_SRC}): IPv6 subtrees. */
         NATIVE,
         /** A table and a rule per source prefix, plus disambiguation routes: IPv4, and IPv6 without subtrees. */

@@ -1,0 +1,147 @@
+package org.jbabel.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+import org.jbabel.engine.Action;
+import org.jbabel.engine.RouteKey;
+import org.jbabel.kernel.Fib;
+import org.jbabel.kernel.KernelChange;
+import org.jbabel.kernel.KernelChanges;
+import org.jbabel.kernel.KernelException;
+import org.jbabel.kernel.KernelMetric;
+import org.jbabel.kernel.KernelRoute;
+import org.jbabel.kernel.PlacementChoice;
+import org.jbabel.kernel.Plan;
+import org.jbabel.kernel.Rules;
+
+/**
+ * The daemon's path from the engine's FIB updates to the kernel. At {@link #start()} the routes and rules of
+ * protocol 42 that a previous run left are removed and the placement of each family is chosen (the chooser may
+ * probe the kernel) and logged. During a turn of the event loop the updates are turned into kernel changes by
+ * {@link FibWriter}; at the end of the turn {@link #flush()} applies them in order with
+ * {@link KernelChanges#applyAll}, so that a source table is filled before its rule points to it and a rule goes
+ * before its table is emptied. {@link #stop()} is the clean exit: every route and rule we installed is removed,
+ * then anything of protocol 42 that is still there. Runs on the daemon's event loop only.
+ */
+public final class KernelWriter {
+
+    private final Fib fib;
+    private final Rules rules;
+    private final DaemonLog log;
+    private final Function<Fib, PlacementChoice> chooser;
+    private final KernelMetric metric;
+    private final int exportTable;
+    private final ToIntFunction<String> ifindex;
+    private final List<KernelChange> pending = new ArrayList<>();
+    private final Map<String, Long> counters = new TreeMap<>();
+    private FibWriter writer;
+
+    /**
+     * @param fib the kernel's routes
+     * @param rules the kernel's policy-routing rules (the same kernel)
+     * @param chooser the placement of each family, given the kernel (called once, at {@link #start()})
+     * @param ifindex the index of an interface by name, 0 when there is none
+     */
+    public KernelWriter(Fib fib, Rules rules, DaemonLog log, KernelMetric metric, int exportTable,
+            ToIntFunction<String> ifindex, Function<Fib, PlacementChoice> chooser) {
+        this.fib = Objects.requireNonNull(fib);
+        this.rules = Objects.requireNonNull(rules);
+        this.log = Objects.requireNonNull(log);
+        this.chooser = Objects.requireNonNull(chooser);
+        this.metric = Objects.requireNonNull(metric);
+        this.exportTable = exportTable;
+        this.ifindex = Objects.requireNonNull(ifindex);
+    }
+
+    /** Removes what a previous run left of protocol 42, chooses the placements and logs the choice. */
+    public PlacementChoice start() {
+        int staleRoutes = fib.flush(KernelRoute.PROTOCOL_BABEL);
+        if (staleRoutes > 0) {
+            log.info("removed " + staleRoutes + " stale routes of protocol " + KernelRoute.PROTOCOL_BABEL);
+        }
+        int staleRules = rules.flushRules(KernelRoute.PROTOCOL_BABEL);
+        if (staleRules > 0) {
+            log.info("removed " + staleRules + " stale rules of protocol " + KernelRoute.PROTOCOL_BABEL);
+        }
+        PlacementChoice choice = chooser.apply(fib);
+        writer = new FibWriter(metric, exportTable, ifindex, choice);
+        log.info(choice.description());
+        return choice;
+    }
+
+    /** Queues the kernel changes for one engine update; a refused route is logged with its reason. */
+    public void update(Action.FibUpdate u) {
+        Plan plan = writer.changesFor(u);
+        plan.refusal().ifPresent(reason -> log.info("route " + u.key() + " not installed: " + reason));
+        pending.addAll(plan.changes());
+    }
+
+    /** Applies the queued changes in order (the end of a turn of the loop). */
+    public void flush() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<KernelChange> batch = List.copyOf(pending);
+        pending.clear();
+        try {
+            List<KernelChanges.Result> results = KernelChanges.applyAll(fib, rules, batch);
+            writer.applied(results);
+            for (KernelChanges.Result r : results) {
+                if (!r.ok()) {
+                    log.debug("kernel refused " + r);
+                }
+            }
+        } catch (KernelException e) {
+            count("fib_channel_error");
+            log.info("kernel route changes failed: " + e.getMessage());
+        }
+    }
+
+    /** The clean exit: our routes and rules out, then whatever else of protocol 42 is left. */
+    public void stop() {
+        if (writer == null) {
+            return;
+        }
+        pending.addAll(writer.removeAll());
+        flush();
+        try {
+            int routes = fib.flush(KernelRoute.PROTOCOL_BABEL);
+            int left = rules.flushRules(KernelRoute.PROTOCOL_BABEL);
+            if (routes + left > 0) {
+                log.info("removed " + routes + " more routes and " + left + " more rules of protocol "
+                        + KernelRoute.PROTOCOL_BABEL);
+            }
+        } catch (KernelException e) {
+            count("fib_channel_error");
+            log.info("removing the routes of protocol " + KernelRoute.PROTOCOL_BABEL + " failed: " + e.getMessage());
+        }
+    }
+
+    /** The placements chosen at start, or null before it. */
+    public PlacementChoice placements() {
+        return writer == null ? null : writer.placements();
+    }
+
+    /** The routes installed now, by key (before the placements put them into tables). */
+    public Map<RouteKey, KernelRoute> installed() {
+        return writer == null ? Map.of() : writer.installed();
+    }
+
+    /** The counters of {@link FibWriter#counters()} and channel failures. */
+    public Map<String, Long> counters() {
+        Map<String, Long> all = new TreeMap<>(counters);
+        if (writer != null) {
+            all.putAll(writer.counters());
+        }
+        return all;
+    }
+
+    private void count(String name) {
+        counters.merge(name, 1L, Long::sum);
+    }
+}
