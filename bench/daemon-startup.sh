@@ -33,15 +33,25 @@ sleep 2 # link-local addresses past DAD
 clk=$(getconf CLK_TCK)
 now() { date +%s.%N; }
 usage() { # PID: "CPU-seconds RSS-MiB"
+    [ -r "/proc/$1/stat" ] || { echo "exited"; return; }
     awk -v t="$clk" '{ printf "%.2f ", ($14 + $15) / t }' "/proc/$1/stat"
     awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
 }
-# pair NAME COMMAND-FOR-X COMMAND-FOR-Y (each a string, IFACE and FILE prefix filled in)
+# node NAME NODE: the command line of a daemon NAME (jbabeld or babeld) for node NODE (x or y)
+node() {
+    case $1 in
+        jbabeld) echo env JBABEL_NO_BUILD=1 "$root/bin/jbabeld" -I "$tmp/j$2.pid" -S "$tmp/j$2.state" -G "$tmp/j$2.sock" "v$2" ;;
+        babeld) echo babeld -I "$tmp/b$2.pid" -S "$tmp/b$2.state" -G "$tmp/b$2.sock" "v$2" ;;
+    esac
+}
+# pair NAME: starts two NAME daemons at once and waits until they exchanged routes
 pair() {
     local name=$1 start px py done_at="" ux uy
     start=$(now)
-    eval "ip netns exec $x $2" >"$tmp/$name-x.log" 2>&1 & px=$!
-    eval "ip netns exec $y $3" >"$tmp/$name-y.log" 2>&1 & py=$!
+    # shellcheck disable=SC2046 # the command lines have no blanks inside words
+    ip netns exec "$x" $(node "$name" x) >"$tmp/$name-x.log" 2>&1 & px=$!
+    # shellcheck disable=SC2046
+    ip netns exec "$y" $(node "$name" y) >"$tmp/$name-y.log" 2>&1 & py=$!
     pids+=("$px" "$py")
     while true; do
         if ip -n "$x" -6 route show proto babel | grep -q '^2001:db8:2::1 ' \
@@ -62,11 +72,9 @@ pair() {
 echo "two fresh nodes on one veth, default timers; time until both have the other's loopback route"
 printf '%-8s %12s %14s %14s\n' pair "exchange (s)" "x: CPU s, MiB" "y: CPU s, MiB"
 for ((r = 0; r < runs; r++)); do
-    pair jbabeld "env JBABEL_NO_BUILD=1 $root/bin/jbabeld -S '' -G $tmp/jx.sock vx" \
-        "env JBABEL_NO_BUILD=1 $root/bin/jbabeld -S '' -G $tmp/jy.sock vy"
-    pair babeld "babeld -I $tmp/bx.pid -S $tmp/bx.state -G $tmp/bx.sock vx" \
-        "babeld -I $tmp/by.pid -S $tmp/by.state -G $tmp/by.sock vy"
-    rm -f "$tmp"/b?.state
+    pair jbabeld
+    pair babeld
+    rm -f "$tmp"/?x.state "$tmp"/?y.state
 done
 echo "command: bench/daemon-startup.sh $runs"
 echo "machine: $(nproc) cores, $(uname -srm)"
