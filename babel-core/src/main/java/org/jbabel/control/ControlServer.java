@@ -15,6 +15,7 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.DuplexChannelConfig;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.IOException;
@@ -137,13 +138,15 @@ public final class ControlServer implements AutoCloseable {
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(type)
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(maxPendingOutput / 2, maxPendingOutput))
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        // Set on the config itself: netty's NIO domain-socket channel supports half-closure but
+                        // does not accept ALLOW_HALF_CLOSURE as a channel option (it would log a warning).
+                        ((DuplexChannelConfig) ch.config()).setAllowHalfClosure(true);
                         ch.pipeline().addLast(new Client(readWrite));
                     }
                 });

@@ -9,10 +9,17 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.unix.UnixChannel;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -20,26 +27,39 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.jbabel.linux.SocketOptions;
 import org.jbabel.wire.IpAddress;
 
 /**
- * Babel's UDP socket, on netty's NIO transport: one IPv6 socket bound to [::]:6696 with {@code SO_REUSEADDR},
- * the Babel group joined on every interface Babel runs on, multicast loop off, multicast hop limit 1 and traffic
- * class 0xC0 (CS6), a large receive buffer and reads of up to 64 datagrams per turn of the event loop.
+ * Babel's UDP sockets, on netty's epoll transport when its native library loads and on NIO otherwise.
  *
- * <p>The receiving interface of a datagram is the scope id of its (link-local) sender address, which the JDK fills
- * in with the index of the interface the datagram came in on. A datagram is sent out of a chosen interface by
- * giving that interface as the scope of the destination, for the group as for a neighbour's link-local address.
+ * <ul>
+ *   <li>The <b>multicast socket</b> is bound to [::]:6696 with {@code SO_REUSEADDR} and joins the Babel group on
+ *       every interface Babel runs on; multicast loop off, multicast hop limit 1, traffic class 0xC0 (CS6). Every
+ *       datagram is sent through it.</li>
+ *   <li>A <b>unicast socket</b> per interface is bound to [link-local%interface]:6696. The kernel hands a
+ *       datagram to the most specific bound socket, so unicast datagrams to our link-local address arrive there,
+ *       while datagrams to the group only match the wildcard socket. That is how the engine learns whether a
+ *       packet was unicast (the JDK has no IPV6_PKTINFO, and netty's epoll transport does not report IPv6
+ *       destinations).</li>
+ * </ul>
  *
- * <p>Not available through the JDK's socket API: the datagram's destination address (IPV6_PKTINFO), so the
- * engine is told every packet was sent to the group, and the unicast hop limit, which stays the system's
- * default. Every method runs on the socket's event loop.
+ * <p>The receiving interface of a datagram is the scope id of its (link-local) sender, which both transports fill
+ * in with the index of the interface the datagram came in on. A datagram leaves through a chosen interface by
+ * giving that interface as the scope of its destination.
+ *
+ * <p>Receive buffers are {@value #RECEIVE_BUFFER} bytes: on epoll they are forced with {@code SO_RCVBUFFORCE}
+ * (root, or CAP_NET_ADMIN), which ignores {@code net.core.rmem_max}; on NIO, or without the capability, the kernel
+ * caps the request at {@code net.core.rmem_max}. Each read drains up to {@value #MAX_READS_PER_TURN} datagrams
+ * before the loop turns to its other work, and goes on at once when more are queued. Every method runs on the
+ * sockets' event loop except {@link #open} and {@link #close}.
  */
 public final class BabelSocket implements AutoCloseable {
 
@@ -50,71 +70,192 @@ public final class BabelSocket implements AutoCloseable {
          *
          * @param ifindex the interface it came in on (0 when the sender was not link-local)
          * @param source the sender's address
+         * @param destination our link-local address for a unicast datagram, the group for one sent to the group
+         *     (and for one sent to another address of ours)
          * @param data the UDP payload
          */
-        void received(int ifindex, IpAddress source, byte[] data);
+        void received(int ifindex, IpAddress source, IpAddress destination, byte[] data);
     }
 
-    /** The receive buffer we ask for; the kernel caps it at net.core.rmem_max. */
+    /** netty's transport for the daemon's event loop. */
+    public enum Transport {
+        /** Linux epoll through netty's native library. */
+        EPOLL,
+        /** The JDK's selector. */
+        NIO;
+
+        /** Epoll when its native library is available here, NIO otherwise. */
+        public static Transport best() {
+            return Epoll.isAvailable() ? EPOLL : NIO;
+        }
+
+        /** The I/O handler of an event loop that serves this transport's channels. */
+        public IoHandlerFactory ioHandlerFactory() {
+            return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        }
+
+        DatagramChannel newChannel() {
+            return this == EPOLL ? new EpollDatagramChannel(SocketProtocolFamily.INET6)
+                    : new NioDatagramChannel(SocketProtocolFamily.INET6);
+        }
+    }
+
+    /** The receive buffer of every socket. */
     static final int RECEIVE_BUFFER = 8 << 20;
     private static final int MAX_DATAGRAM = 65_536;
-    /** Datagrams read before the loop turns to its other work: a neighbour's full table arrives in one go. */
-    private static final int MAX_READS_PER_TURN = 64;
+    /** Datagrams taken in one read before other work of the loop runs (reading resumes right after). */
+    static final int MAX_READS_PER_TURN = 1024;
     private static final int TRAFFIC_CLASS = 0xC0;
 
-    private final Channel channel;
+    private record Unicast(IpAddress address, Channel channel) {}
+
+    private final Transport transport;
+    private final EventLoopGroup loop;
+    private final DatagramChannel multicast;
     private final InetAddress group;
     private final int port;
+    private final Receiver receiver;
     private final Set<Integer> joined = new HashSet<>();
+    private final Map<Integer, Unicast> unicast = new HashMap<>();
     private final Map<String, Long> counters = new TreeMap<>();
     private ChannelFuture lastWrite;
 
-    private BabelSocket(Channel channel, InetAddress group, int port) {
-        this.channel = channel;
+    private BabelSocket(Transport transport, EventLoopGroup loop, DatagramChannel multicast, InetAddress group,
+            int port, Receiver receiver) {
+        this.transport = transport;
+        this.loop = loop;
+        this.multicast = multicast;
         this.group = group;
         this.port = port;
+        this.receiver = receiver;
     }
 
     /**
-     * Binds the socket. Datagrams are handed to {@code receiver} on the event loop of {@code group}.
+     * Binds the multicast socket. Datagrams are handed to {@code receiver} on the event loop of {@code loop},
+     * whose I/O handler must be {@code transport}'s. Not to be called on that loop.
      *
      * @throws IOException when the port cannot be bound
      */
-    public static BabelSocket open(EventLoopGroup loop, IpAddress protocolGroup, int port, Receiver receiver)
-            throws IOException {
-        Bootstrap b = new Bootstrap()
-                .group(loop)
-                .channelFactory(() -> new NioDatagramChannel(SocketProtocolFamily.INET6))
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
+    public static BabelSocket open(EventLoopGroup loop, Transport transport, IpAddress protocolGroup, int port,
+            Receiver receiver) throws IOException {
+        ChannelFuture f = bootstrap(loop, transport, receiver, protocolGroup)
                 .option(ChannelOption.IP_MULTICAST_LOOP_DISABLED, true)
                 .option(ChannelOption.IP_MULTICAST_TTL, 1)
-                .option(ChannelOption.IP_TOS, TRAFFIC_CLASS)
-                .option(ChannelOption.RECVBUF_ALLOCATOR,
-                        new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(MAX_READS_PER_TURN))
-                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
-                    @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
-                        InetSocketAddress sender = p.sender();
-                        int ifindex = sender.getAddress() instanceof Inet6Address a6 ? a6.getScopeId() : 0;
-                        receiver.received(ifindex, IpAddress.of(sender.getAddress()),
-                                ByteBufUtil.getBytes(p.content()));
-                    }
-
-                    @Override
-                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                        // A read error (an ICMP error reported on the socket, say) loses one datagram at most.
-                    }
-                });
-        ChannelFuture f = b.bind(new InetSocketAddress(InetAddress.getByName("::"), port)).awaitUninterruptibly();
+                .bind(new InetSocketAddress(InetAddress.getByName("::"), port)).awaitUninterruptibly();
         if (!f.isSuccess()) {
             throw new IOException("cannot bind UDP port " + port + ": " + f.cause().getMessage(), f.cause());
         }
-        return new BabelSocket(f.channel(), protocolGroup.toInetAddress(), port);
+        return new BabelSocket(transport, loop, (DatagramChannel) f.channel(), protocolGroup.toInetAddress(), port,
+                receiver);
     }
 
-    /** Joins the Babel group on an interface (again after the interface came back). */
-    public void join(int ifindex) {
+    private static Bootstrap bootstrap(EventLoopGroup loop, Transport transport, Receiver receiver,
+            IpAddress destination) {
+        return new Bootstrap()
+                .group(loop)
+                .channelFactory(() -> withLargeReceiveBuffer(transport.newChannel()))
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.IP_TOS, TRAFFIC_CLASS)
+                .option(ChannelOption.RECVBUF_ALLOCATOR,
+                        new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(MAX_READS_PER_TURN))
+                .handler(new Inbound(receiver, destination));
+    }
+
+    /** Forces the receive buffer past rmem_max where the descriptor is reachable (epoll), else asks for it. */
+    private static DatagramChannel withLargeReceiveBuffer(DatagramChannel ch) {
+        if (!(ch instanceof UnixChannel u && SocketOptions.forceReceiveBuffer(u.fd().intValue(), RECEIVE_BUFFER))) {
+            ch.config().setReceiveBufferSize(RECEIVE_BUFFER);
+        }
+        return ch;
+    }
+
+    /** Hands datagrams of one socket to the receiver, with that socket's destination. */
+    private static final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final Receiver receiver;
+        private final IpAddress destination;
+
+        Inbound(Receiver receiver, IpAddress destination) {
+            this.receiver = receiver;
+            this.destination = destination;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
+            InetSocketAddress sender = p.sender();
+            int ifindex = sender.getAddress() instanceof Inet6Address a6 ? a6.getScopeId() : 0;
+            receiver.received(ifindex, IpAddress.of(sender.getAddress()), destination,
+                    ByteBufUtil.getBytes(p.content()));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // A read error (an ICMP error reported on the socket, say) loses one datagram at most.
+        }
+    }
+
+    /** The transport in use. */
+    public Transport transport() {
+        return transport;
+    }
+
+    /** The multicast socket's receive buffer as the kernel reports it (twice what was set, for its bookkeeping). */
+    public int receiveBufferSize() {
+        return multicast.config().getReceiveBufferSize();
+    }
+
+    /**
+     * Babel runs on an interface with this link-local address: joins the group there and binds the interface's
+     * unicast socket (again when the address changed). The bind completes in the background; until then unicast
+     * datagrams arrive on the multicast socket and are taken as sent to the group.
+     */
+    public void interfaceUp(int ifindex, IpAddress linkLocal) {
+        join(ifindex);
+        Unicast u = unicast.get(ifindex);
+        if (u != null && u.address().equals(linkLocal)) {
+            return;
+        }
+        closeUnicast(ifindex);
+        InetAddress local;
+        try {
+            local = Inet6Address.getByAddress(null, linkLocal.toBytes16(), ifindex);
+        } catch (UnknownHostException e) {
+            count("unicast_bind_failed");
+            return;
+        }
+        ChannelFuture f = bootstrap(loop, transport, receiver, linkLocal).bind(new InetSocketAddress(local, port));
+        Unicast fresh = new Unicast(linkLocal, f.channel());
+        unicast.put(ifindex, fresh);
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                count("unicast_bind_failed");
+                unicast.remove(ifindex, fresh);
+            }
+        });
+    }
+
+    /** Babel stops on an interface: leaves the group there (the kernel may have done so already), closes its unicast socket. */
+    public void interfaceDown(int ifindex) {
+        closeUnicast(ifindex);
+        if (!joined.remove(ifindex)) {
+            return;
+        }
+        try {
+            NetworkInterface ni = NetworkInterface.getByIndex(ifindex);
+            if (ni != null) {
+                multicast.leaveGroup(new InetSocketAddress(group, port), ni);
+            }
+        } catch (SocketException e) {
+            count("leave_failed");
+        }
+    }
+
+    /** Forgets an interface the kernel deleted. */
+    public void forget(int ifindex) {
+        joined.remove(ifindex);
+        closeUnicast(ifindex);
+    }
+
+    private void join(int ifindex) {
         if (joined.contains(ifindex)) {
             return;
         }
@@ -124,35 +265,23 @@ public final class BabelSocket implements AutoCloseable {
                 count("join_failed");
                 return;
             }
-            ChannelFuture f = ((NioDatagramChannel) channel).joinGroup(new InetSocketAddress(group, port), ni).awaitUninterruptibly();
-            if (f.isSuccess()) {
-                joined.add(ifindex);
-            } else {
+            // On the loop, both transports carry the join out before returning.
+            ChannelFuture f = multicast.joinGroup(new InetSocketAddress(group, port), ni);
+            if (f.isDone() && !f.isSuccess()) {
                 count("join_failed");
+            } else {
+                joined.add(ifindex);
             }
         } catch (SocketException e) {
             count("join_failed");
         }
     }
 
-    /** Leaves the group on an interface that Babel no longer runs on (the kernel may have done so already). */
-    public void leave(int ifindex) {
-        if (!joined.remove(ifindex)) {
-            return;
+    private void closeUnicast(int ifindex) {
+        Unicast u = unicast.remove(ifindex);
+        if (u != null) {
+            u.channel().close();
         }
-        try {
-            NetworkInterface ni = NetworkInterface.getByIndex(ifindex);
-            if (ni != null) {
-                ((NioDatagramChannel) channel).leaveGroup(new InetSocketAddress(group, port), ni).awaitUninterruptibly();
-            }
-        } catch (SocketException e) {
-            count("leave_failed");
-        }
-    }
-
-    /** Forgets the memberships of an interface the kernel deleted. */
-    public void forget(int ifindex) {
-        joined.remove(ifindex);
     }
 
     /** Queues one datagram to {@code destination} out of interface {@code ifindex}; {@link #flush()} sends. */
@@ -164,7 +293,7 @@ public final class BabelSocket implements AutoCloseable {
             count("send_bad_address");
             return;
         }
-        lastWrite = channel.write(new DatagramPacket(Unpooled.wrappedBuffer(payload), new InetSocketAddress(to, port)));
+        lastWrite = multicast.write(new DatagramPacket(Unpooled.wrappedBuffer(payload), new InetSocketAddress(to, port)));
         lastWrite.addListener(f -> {
             if (!f.isSuccess()) {
                 count("send_error");
@@ -174,7 +303,7 @@ public final class BabelSocket implements AutoCloseable {
 
     /** Sends what was queued. */
     public void flush() {
-        channel.flush();
+        multicast.flush();
     }
 
     /**
@@ -182,7 +311,7 @@ public final class BabelSocket implements AutoCloseable {
      * are out at exit.
      */
     public Future<?> lastWrite() {
-        return lastWrite == null ? channel.newSucceededFuture() : lastWrite;
+        return lastWrite == null ? multicast.newSucceededFuture() : lastWrite;
     }
 
     /** Socket errors by kind ({@code send_error}, {@code join_failed} ...). */
@@ -196,6 +325,8 @@ public final class BabelSocket implements AutoCloseable {
 
     @Override
     public void close() {
-        channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        loop.submit(() -> unicast.keySet().stream().toList().forEach(this::closeUnicast))
+                .awaitUninterruptibly(2, TimeUnit.SECONDS);
+        multicast.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 }

@@ -17,10 +17,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
@@ -71,7 +73,10 @@ public final class Daemon {
     private static final long STOP_TIMEOUT_MILLIS = 5_000;
 
     private final DaemonLog log;
+    private final BabelSocket.Transport transport = BabelSocket.Transport.best();
     private final EventLoopGroup group;
+    /** The control sockets' loop: the daemon's own on NIO, a NIO loop of its own when the daemon runs on epoll. */
+    private final EventLoopGroup controlGroup;
     private final EventLoop loop;
     private final RandomGenerator random = new SecureRandom();
     private final WireCounters wireCounters = new WireCounters();
@@ -107,8 +112,11 @@ public final class Daemon {
             Thread t = new Thread(runnable, "jbabeld");
             t.setDaemon(false);
             return t;
-        }, NioIoHandler.newFactory());
+        }, transport.ioHandlerFactory());
         this.loop = group.next();
+        ThreadFactory controlThread = r -> new Thread(r, "jbabeld-control");
+        this.controlGroup = transport == BabelSocket.Transport.NIO ? group
+                : new MultiThreadIoEventLoopGroup(1, controlThread, NioIoHandler.newFactory());
         this.stateFile = g.stateFile() == null || g.stateFile().isEmpty() ? null : Path.of(g.stateFile());
         this.kernelSetup = g.skipKernelSetup() ? null : new KernelSetup(Path.of("/proc/sys"));
         this.fib = new LinuxFib(netlinkCounters);
@@ -145,13 +153,16 @@ public final class Daemon {
         try {
             // Binding waits for the loop, so it happens here; datagrams that arrive before the engine exists
             // are dropped.
-            d.socket = BabelSocket.open(d.loop, g.protocolGroup(), g.protocolPort(), d::received);
+            d.socket = BabelSocket.open(d.loop, d.transport, g.protocolGroup(), g.protocolPort(), d::received);
+            log.info("UDP port " + g.protocolPort() + " on netty " + d.transport.name().toLowerCase(Locale.ROOT)
+                    + ", receive buffer " + d.socket.receiveBufferSize() + " bytes");
             d.loop.submit(() -> {
                 d.startOnLoop();
                 return null;
             }).get();
             if (g.localServer() != null) {
-                d.control = ControlServer.start(List.of(g.localServer()), new DaemonControl(d), d.loop, d.group);
+                d.control = ControlServer.start(List.of(g.localServer()), new DaemonControl(d), d.loop,
+                        d.controlGroup);
             }
         } catch (Exception e) {
             d.abort();
@@ -212,8 +223,7 @@ public final class Daemon {
         tracker.reset(links, monitor.addresses());
 
         StateFile saved = stateFile == null ? null : StateFile.read(stateFile).orElse(null);
-        RouterId id = RouterIds.choose(g.routerId(), g.randomId(), saved == null ? null : saved.routerId(),
-                macs(links), random);
+        RouterId id = RouterIds.choose(g.routerId(), g.randomId(), saved, macs(links), random);
         boolean sameId = saved != null && (saved.routerId() == null || saved.routerId().equals(id));
         int seqno = sameId ? (saved.seqno() + 1) & 0xFFFF : random.nextInt(0x10000);
         engine = new BabelEngine(id, seqno, g.engineConfig(), random);
@@ -260,6 +270,9 @@ public final class Daemon {
             socket.close();
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(STOP_TIMEOUT_MILLIS);
+        if (controlGroup != group) {
+            controlGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(STOP_TIMEOUT_MILLIS);
+        }
         fib.close();
         monitor.close();
         log.info("stopped");
@@ -366,7 +379,7 @@ public final class Daemon {
             switch (c) {
                 case InterfaceTracker.Change.Up up -> {
                     InterfaceConfig ic = up.config();
-                    socket.join(ic.ifindex());
+                    socket.interfaceUp(ic.ifindex(), ic.linkLocal());
                     writers.put(ic.ifindex(), new PacketWriter(PacketWriter.maxPacketSizeForMtu(ic.mtu())));
                     if (kernelSetup != null) {
                         kernelSetup.interfaceUp(ic.name());
@@ -378,7 +391,7 @@ public final class Daemon {
                 case InterfaceTracker.Change.Down down -> {
                     log.info("interface " + down.name() + " down");
                     engine.interfaceDown(now, down.name());
-                    socket.leave(down.ifindex());
+                    socket.interfaceDown(down.ifindex());
                     writers.remove(down.ifindex());
                 }
             }
@@ -398,7 +411,7 @@ public final class Daemon {
         queueTurn();
     }
 
-    private void received(int ifindex, IpAddress source, byte[] data) {
+    private void received(int ifindex, IpAddress source, IpAddress destination, byte[] data) {
         if (stopping || engine == null) {
             return;
         }
@@ -412,7 +425,7 @@ public final class Daemon {
         if (r.dropped()) {
             return;
         }
-        engine.receive(System.nanoTime(), ic.name(), source, IpAddress.BABEL_GROUP, r.packet());
+        engine.receive(System.nanoTime(), ic.name(), source, destination, r.packet());
         queueTurn();
     }
 

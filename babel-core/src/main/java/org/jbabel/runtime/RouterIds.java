@@ -6,11 +6,16 @@ import java.util.random.RandomGenerator;
 import org.jbabel.wire.RouterId;
 
 /**
- * How the node's router-id is chosen, as babeld chooses it: a configured {@code router-id} first; with
- * {@code random-id} a random one; otherwise the modified EUI-64 of the first interface with a universal (globally
- * administered) MAC address, and a random one when there is none. jbabel adds one step before the MAC: the
- * router-id kept in the state file, so that a node keeps its id across restarts even when it has to draw a
- * random one.
+ * How the node's router-id is chosen: a configured {@code router-id} first; with {@code random-id} a random one;
+ * otherwise the router-id kept in jbabeld's state file; with babeld's state file (a seqno alone) the modified
+ * EUI-64 of the first interface with a universal (globally administered) MAC address, as babeld chooses it; and a
+ * random one in every other case.
+ *
+ * <p>Where babeld falls back on the MAC address even when it knows no seqno for that id, jbabeld draws a random
+ * id: a node that restarts with a random seqno under its old id (after a crash without a state file, say) is
+ * unreachable until its neighbours forget the old seqno, which takes minutes, because its fresh seqno is as
+ * likely as not to be older than the one they remember. A new id is accepted at once. The state file keeps the
+ * drawn id, so a node with a state file still keeps its id across restarts.
  */
 public final class RouterIds {
 
@@ -36,18 +41,18 @@ public final class RouterIds {
      *
      * @param configured the {@code router-id} statement, or null
      * @param randomId whether {@code random-id} (-r) is set
-     * @param saved the router-id from the state file, or null
+     * @param saved what the state file holds (a router-id and seqno, or babeld's seqno alone), or null
      * @param macs the MAC addresses of the interfaces, Babel interfaces first, then the others
      * @param random the source of a random id
      */
-    public static RouterId choose(RouterId configured, boolean randomId, RouterId saved, List<byte[]> macs,
+    public static RouterId choose(RouterId configured, boolean randomId, StateFile saved, List<byte[]> macs,
             RandomGenerator random) {
         if (configured != null) {
             return configured;
         }
-        if (!randomId) {
-            if (saved != null && saved.isValid()) {
-                return saved;
+        if (!randomId && saved != null) {
+            if (saved.routerId() != null && saved.routerId().isValid()) {
+                return saved.routerId();
             }
             for (byte[] mac : macs) {
                 Optional<RouterId> id = fromMac(mac);

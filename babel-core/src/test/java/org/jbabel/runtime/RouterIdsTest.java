@@ -26,26 +26,37 @@ class RouterIdsTest {
     }
 
     @Test
-    void configuredIdWinsThenStateFileThenFirstUniversalMac() {
+    void configuredIdWinsThenStateFileThenFirstUniversalMacWithBabeldsStateFile() {
         RouterId configured = RouterId.parse("00:00:00:00:00:00:00:2a");
-        RouterId saved = RouterId.parse("00:00:00:00:00:00:00:07");
+        RouterId savedId = RouterId.parse("00:00:00:00:00:00:00:07");
+        StateFile saved = new StateFile(savedId, 9);
+        StateFile babelds = new StateFile(null, 9);
         Random r = new Random(1);
         assertThat(RouterIds.choose(configured, true, saved, List.of(UNIVERSAL), r)).isEqualTo(configured);
-        assertThat(RouterIds.choose(null, false, saved, List.of(UNIVERSAL), r)).isEqualTo(saved);
-        assertThat(RouterIds.choose(null, false, null, List.of(LOCAL, UNIVERSAL), r))
+        assertThat(RouterIds.choose(null, false, saved, List.of(UNIVERSAL), r)).isEqualTo(savedId);
+        assertThat(RouterIds.choose(null, false, babelds, List.of(LOCAL, UNIVERSAL), r))
                 .isEqualTo(RouterId.parse("02:1b:21:ff:fe:3c:4d:5e"));
+    }
+
+    @Test
+    void withoutAKnownSeqnoTheMacIsNotUsedAndEachStartDrawsANewId() {
+        RouterId first = RouterIds.choose(null, false, null, List.of(UNIVERSAL), new Random(1));
+        RouterId second = RouterIds.choose(null, false, null, List.of(UNIVERSAL), new Random(2));
+        assertThat(first).isNotEqualTo(RouterId.parse("02:1b:21:ff:fe:3c:4d:5e")).isNotEqualTo(second);
+        assertThat(first.isValid()).isTrue();
     }
 
     @Test
     void randomIdIgnoresStateFileAndMacs() {
         RouterId saved = RouterId.parse("00:00:00:00:00:00:00:07");
-        RouterId id = RouterIds.choose(null, true, saved, List.of(UNIVERSAL), new Random(3));
+        RouterId id = RouterIds.choose(null, true, new StateFile(saved, 3), List.of(UNIVERSAL), new Random(3));
         assertThat(id).isNotEqualTo(saved).isNotEqualTo(RouterId.parse("02:1b:21:ff:fe:3c:4d:5e"));
         assertThat(id.isValid()).isTrue();
     }
 
     @Test
     void withoutUniversalMacTheIdIsRandomAndValid() {
-        assertThat(RouterIds.choose(null, false, null, List.of(LOCAL), new Random(5)).isValid()).isTrue();
+        assertThat(RouterIds.choose(null, false, new StateFile(null, 1), List.of(LOCAL), new Random(5)).isValid())
+                .isTrue();
     }
 }

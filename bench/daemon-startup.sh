@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Start-up: two fresh nodes on one veth, each with an address on its loopback, started at the same moment; seconds
+# until both have the other's address in their FIB, with the CPU seconds and peak RSS of each at that moment.
+# Runs a jbabeld pair, then a babeld pair (never both at once). Needs root, babeld and iproute2.
+# Usage: bench/daemon-startup.sh [RUNS]
+set -euo pipefail
+root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+runs=${1:-1}
+[ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)" >&2; exit 1; }
+command -v babeld >/dev/null || { echo "needs babeld (apt-get install babeld)" >&2; exit 1; }
+"$root/bin/jbabeld" -V >/dev/null # builds when needed, so that the build is not measured
+
+tag=$$
+x=bst-x-$tag y=bst-y-$tag
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    sleep 0.5
+    ip netns del "$x" 2>/dev/null || true
+    ip netns del "$y" 2>/dev/null || true
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+ip netns add "$x"; ip netns add "$y"
+ip -n "$x" link set lo up; ip -n "$y" link set lo up
+ip link add vx netns "$x" type veth peer name vy netns "$y"
+ip -n "$x" link set vx up; ip -n "$y" link set vy up
+ip -n "$x" -6 addr add 2001:db8:1::1/128 dev lo
+ip -n "$y" -6 addr add 2001:db8:2::1/128 dev lo
+sleep 2 # link-local addresses past DAD
+
+clk=$(getconf CLK_TCK)
+now() { date +%s.%N; }
+usage() { # PID: "CPU-seconds RSS-MiB"
+    [ -r "/proc/$1/stat" ] || { echo "exited"; return; }
+    awk -v t="$clk" '{ printf "%.2f ", ($14 + $15) / t }' "/proc/$1/stat"
+    awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
+}
+# node NAME NODE: the command line of a daemon NAME (jbabeld or babeld) for node NODE (x or y)
+node() {
+    case $1 in
+        jbabeld) echo env JBABEL_NO_BUILD=1 "$root/bin/jbabeld" -I "$tmp/j$2.pid" -S "$tmp/j$2.state" -G "$tmp/j$2.sock" "v$2" ;;
+        babeld) echo babeld -I "$tmp/b$2.pid" -S "$tmp/b$2.state" -G "$tmp/b$2.sock" "v$2" ;;
+    esac
+}
+# pair NAME: starts two NAME daemons at once and waits until they exchanged routes
+pair() {
+    local name=$1 start px py done_at="" ux uy
+    start=$(now)
+    # shellcheck disable=SC2046 # the command lines have no blanks inside words
+    ip netns exec "$x" $(node "$name" x) >"$tmp/$name-x.log" 2>&1 & px=$!
+    # shellcheck disable=SC2046
+    ip netns exec "$y" $(node "$name" y) >"$tmp/$name-y.log" 2>&1 & py=$!
+    pids+=("$px" "$py")
+    while true; do
+        if ip -n "$x" -6 route show proto babel | grep -q '^2001:db8:2::1 ' \
+            && ip -n "$y" -6 route show proto babel | grep -q '^2001:db8:1::1 '; then
+            done_at=$(now); break
+        fi
+        if [ "$(echo "$(now) - $start > 120" | bc)" = 1 ]; then echo "$name: no exchange within 120 s" >&2; break; fi
+        sleep 0.02
+    done
+    ux=$(usage "$px"); uy=$(usage "$py")
+    kill "$px" "$py"; wait "$px" "$py" 2>/dev/null || true
+    ip -n "$x" -6 route flush proto babel 2>/dev/null || true
+    ip -n "$y" -6 route flush proto babel 2>/dev/null || true
+    printf '%-8s %12s %14s %14s\n' "$name" "$(echo "${done_at:-$(now)} - $start" | bc | xargs printf '%.2f')" \
+        "$ux" "$uy"
+}
+
+echo "two fresh nodes on one veth, default timers; time until both have the other's loopback route"
+printf '%-8s %12s %14s %14s\n' pair "exchange (s)" "x: CPU s, MiB" "y: CPU s, MiB"
+for ((r = 0; r < runs; r++)); do
+    pair jbabeld
+    pair babeld
+    rm -f "$tmp"/?x.state "$tmp"/?y.state
+done
+echo "command: bench/daemon-startup.sh $runs"
+echo "machine: $(nproc) cores, $(uname -srm)"
