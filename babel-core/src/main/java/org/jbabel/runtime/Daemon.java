@@ -11,6 +11,7 @@ import java.net.SocketException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -26,6 +27,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
+import org.jbabel.auth.Authenticator;
+import org.jbabel.auth.Verdict;
 import org.jbabel.config.DaemonConfig;
 import org.jbabel.config.GlobalSettings;
 import org.jbabel.control.ControlServer;
@@ -50,6 +53,7 @@ import org.jbabel.wire.PacketReader;
 import org.jbabel.wire.PacketWriter;
 import org.jbabel.wire.ReadResult;
 import org.jbabel.wire.RouterId;
+import org.jbabel.wire.Tlv;
 import org.jbabel.wire.WireCounters;
 
 /**
@@ -83,6 +87,10 @@ public final class Daemon {
     private final NetlinkCounters netlinkCounters = new NetlinkCounters();
     private final Map<String, Long> counters = new TreeMap<>();
     private final Map<Integer, PacketWriter> writers = new HashMap<>();
+    /** The MAC authentication of each interface that has keys, by ifindex. */
+    private final Map<Integer, InterfaceAuth> auths = new HashMap<>();
+    /** The counters of authenticators that were replaced or whose interface went down. */
+    private final Map<String, Long> retiredAuthCounters = new TreeMap<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
     private final Path stateFile;
@@ -326,6 +334,7 @@ public final class Daemon {
                 case KernelEvent.LinkRemoved r -> {
                     tracker.linkRemoved(r.ifindex());
                     socket.forget(r.ifindex());
+                    retire(auths.remove(r.ifindex()));
                 }
                 case KernelEvent.AddressAdded a -> {
                     tracker.addressAdded(a.address());
@@ -380,12 +389,15 @@ public final class Daemon {
                 case InterfaceTracker.Change.Up up -> {
                     InterfaceConfig ic = up.config();
                     socket.interfaceUp(ic.ifindex(), ic.linkLocal());
-                    writers.put(ic.ifindex(), new PacketWriter(PacketWriter.maxPacketSizeForMtu(ic.mtu())));
+                    Authenticator auth = authenticatorFor(ic.ifindex(), up.auth());
+                    int overhead = auth == null ? 0 : auth.maxOverhead();
+                    writers.put(ic.ifindex(), new PacketWriter(PacketWriter.maxPacketSizeForMtu(ic.mtu()) - overhead));
                     if (kernelSetup != null) {
                         kernelSetup.interfaceUp(ic.name());
                     }
                     log.info("interface " + ic.name() + " up, " + ic.linkLocal()
-                            + (ic.ipv4() == null ? "" : " " + ic.ipv4()));
+                            + (ic.ipv4() == null ? "" : " " + ic.ipv4())
+                            + (auth == null ? "" : ", " + up.auth().keys().size() + " MAC key(s)"));
                     engine.interfaceUp(now, ic);
                 }
                 case InterfaceTracker.Change.Down down -> {
@@ -393,10 +405,40 @@ public final class Daemon {
                     engine.interfaceDown(now, down.name());
                     socket.interfaceDown(down.ifindex());
                     writers.remove(down.ifindex());
+                    retire(auths.remove(down.ifindex()));
                 }
             }
         }
         queueTurn();
+    }
+
+    /** The interface's MAC authentication in one place: its settings and the authenticator made from them. */
+    private record InterfaceAuth(InterfaceTracker.Auth settings, Authenticator authenticator) {}
+
+    /**
+     * The authenticator of an interface that comes up or changed, or null when it has no keys. An interface whose
+     * keys and {@code accept-bad-signatures} did not change keeps its authenticator (its packet counter, index and
+     * neighbours); otherwise a new one replaces it.
+     */
+    private Authenticator authenticatorFor(int ifindex, InterfaceTracker.Auth settings) {
+        InterfaceAuth current = auths.get(ifindex);
+        if (current != null && current.settings().equals(settings)) {
+            return current.authenticator();
+        }
+        retire(auths.remove(ifindex));
+        if (!settings.enabled()) {
+            return null;
+        }
+        Authenticator a = new Authenticator(settings.keys(), settings.acceptBadSignatures(),
+                tracker.config().globals().protocolPort(), random);
+        auths.put(ifindex, new InterfaceAuth(settings, a));
+        return a;
+    }
+
+    private void retire(InterfaceAuth old) {
+        if (old != null) {
+            old.authenticator().counters().snapshot().forEach((k, v) -> retiredAuthCounters.merge(k, v, Long::sum));
+        }
     }
 
     private void applyRedistribution() {
@@ -422,10 +464,23 @@ public final class Daemon {
         }
         ReadResult r = PacketReader.read(data);
         wireCounters.countAll(r.problems());
+        long now = System.nanoTime();
+        InterfaceAuth auth = auths.get(ifindex);
+        if (auth != null) {
+            Authenticator a = auth.authenticator();
+            Verdict v = a.verify(data, r, source, destination, now, Instant.now());
+            if (!v.reply().isEmpty()) {
+                sendSigned(ic, a, source, v.reply());
+                queueTurn();
+            }
+            if (!v.accepted()) {
+                return;
+            }
+        }
         if (r.dropped()) {
             return;
         }
-        engine.receive(System.nanoTime(), ic.name(), source, destination, r.packet());
+        engine.receive(now, ic.name(), source, destination, r.packet());
         queueTurn();
     }
 
@@ -476,21 +531,31 @@ public final class Daemon {
 
     private void send(Action.Send s) {
         InterfaceConfig ic = tracker.running().get(s.ifname());
-        PacketWriter w = ic == null ? null : writers.get(ic.ifindex());
-        if (w == null) {
+        if (ic == null || !writers.containsKey(ic.ifindex())) {
             count("send_interface_down");
             return;
         }
+        InterfaceAuth auth = auths.get(ic.ifindex());
+        sendSigned(ic, auth == null ? null : auth.authenticator(), s.destination(), s.tlvs());
+    }
+
+    /**
+     * Encodes TLVs into packets for {@code destination} on a running interface and sends them, each signed with the
+     * interface's link-local address as source when the interface has an authenticator.
+     */
+    private void sendSigned(InterfaceConfig ic, Authenticator auth, IpAddress destination, List<Tlv> tlvs) {
         List<byte[]> packets;
         try {
-            packets = w.write(s.tlvs());
+            packets = writers.get(ic.ifindex()).write(tlvs);
         } catch (IllegalArgumentException e) {
             count("send_unencodable");
-            log.debug("cannot encode " + s + ": " + e.getMessage());
+            log.debug("cannot encode " + tlvs + " for " + destination + ": " + e.getMessage());
             return;
         }
+        Instant wallClock = auth == null ? null : Instant.now();
         for (byte[] p : packets) {
-            socket.send(ic.ifindex(), s.destination(), p);
+            socket.send(ic.ifindex(), destination, auth == null ? p : auth.sign(p, ic.linkLocal(), destination,
+                    wallClock));
         }
     }
 
@@ -553,6 +618,10 @@ public final class Daemon {
         socket.counters().forEach((k, v) -> all.put("socket." + k, v));
         kernelWriter.counters().forEach((k, v) -> all.put("kernel." + k, v));
         counters.forEach((k, v) -> all.put("daemon." + k, v));
+        Map<String, Long> auth = new TreeMap<>(retiredAuthCounters);
+        auths.values().forEach(a -> a.authenticator().counters().snapshot().forEach((k, v) -> auth.merge(k, v,
+                Long::sum)));
+        auth.forEach((k, v) -> all.put("auth." + k, v));
         if (control != null) {
             all.putAll(control.counters().snapshot());
         }

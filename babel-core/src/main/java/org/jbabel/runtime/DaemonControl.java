@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -108,7 +109,13 @@ final class DaemonControl implements ControlTarget {
             }
             case RuntimeStatement.SetLogFile l -> reopen(l.path());
             case RuntimeStatement.ReopenLogfile r -> reopen(daemon.log().file());
-            case RuntimeStatement.AddKey k -> Result.no("MAC authentication is not implemented");
+            case RuntimeStatement.AddKey k -> {
+                Map<String, KeyConfig> keys = new LinkedHashMap<>(c.keys());
+                keys.put(k.key().id(), k.key());
+                daemon.reconfigure(new DaemonConfig(c.globals(), keys, c.defaults(), c.interfaces(),
+                        c.commandLineInterfaces(), c.neighbours(), c.filters(), c.warnings()));
+                yield Result.OK;
+            }
             case RuntimeStatement.AddNeighbour n -> {
                 List<UnicastNeighbour> neighbours = new ArrayList<>(c.neighbours());
                 if (!neighbours.contains(n.neighbour())) {

@@ -3,12 +3,14 @@ package org.jbabel.runtime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.jbabel.config.DaemonConfig;
+import org.jbabel.config.KeyConfig;
 import org.jbabel.config.ResolvedInterface;
 import org.jbabel.engine.InterfaceConfig;
 import org.jbabel.engine.InterfaceType;
@@ -31,16 +33,40 @@ public final class InterfaceTracker {
 
     /** What changed for the engine. */
     public sealed interface Change {
-        /** The interface comes up, or its parameters or addresses changed while up. */
-        record Up(InterfaceConfig config) implements Change {}
+        /** The interface comes up, or its parameters, addresses or keys changed while up. */
+        record Up(InterfaceConfig config, Auth auth) implements Change {
+            /** An interface without MAC authentication. */
+            public Up(InterfaceConfig config) {
+                this(config, Auth.NONE);
+            }
+        }
 
         /** The interface went away or stopped qualifying. */
         record Down(String name, int ifindex) implements Change {}
     }
 
+    /**
+     * The MAC authentication of an interface: its keys in configured order (none: packets are neither signed nor
+     * checked, as babeld) and babeld's {@code accept-bad-signatures}.
+     */
+    public record Auth(List<KeyConfig> keys, boolean acceptBadSignatures) {
+        /** No authentication. */
+        public static final Auth NONE = new Auth(List.of(), false);
+
+        public Auth {
+            keys = List.copyOf(keys);
+        }
+
+        /** Whether packets on the interface are signed and checked. */
+        public boolean enabled() {
+            return !keys.isEmpty();
+        }
+    }
+
     private final Map<Integer, Link> links = new TreeMap<>();
     private final Map<Integer, List<InterfaceAddress>> addresses = new TreeMap<>();
     private final Map<String, InterfaceConfig> running = new LinkedHashMap<>();
+    private final Map<String, Auth> runningAuth = new HashMap<>();
     private DaemonConfig config;
     private boolean linkDetect;
 
@@ -94,24 +120,27 @@ public final class InterfaceTracker {
 
     /** Compares what should run with what runs and returns the differences; downs come first. */
     public List<Change> update() {
-        Map<String, InterfaceConfig> wanted = wanted();
+        Map<String, Change.Up> wanted = wanted();
         List<Change> changes = new ArrayList<>();
         for (var it = running.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (!wanted.containsKey(e.getKey())) {
                 changes.add(new Change.Down(e.getKey(), e.getValue().ifindex()));
+                runningAuth.remove(e.getKey());
                 it.remove();
             }
         }
-        for (InterfaceConfig c : wanted.values()) {
+        for (Change.Up up : wanted.values()) {
+            InterfaceConfig c = up.config();
             InterfaceConfig old = running.get(c.name());
             if (old != null && old.ifindex() != c.ifindex()) {
                 changes.add(new Change.Down(old.name(), old.ifindex()));
                 old = null;
             }
-            if (!c.equals(old)) {
+            if (!c.equals(old) || !up.auth().equals(runningAuth.get(c.name()))) {
                 running.put(c.name(), c);
-                changes.add(new Change.Up(c));
+                runningAuth.put(c.name(), up.auth());
+                changes.add(up);
             }
         }
         return changes;
@@ -165,8 +194,8 @@ public final class InterfaceTracker {
         return all;
     }
 
-    private Map<String, InterfaceConfig> wanted() {
-        Map<String, InterfaceConfig> out = new LinkedHashMap<>();
+    private Map<String, Change.Up> wanted() {
+        Map<String, Change.Up> out = new LinkedHashMap<>();
         List<Link> sorted = new ArrayList<>(links.values());
         sorted.sort(Comparator.comparingInt(Link::ifindex));
         for (Link l : sorted) {
@@ -178,7 +207,8 @@ public final class InterfaceTracker {
                 continue;
             }
             ResolvedInterface r = config.resolve(l.name(), l.kind() == LinkKind.WIRELESS);
-            out.put(l.name(), engineInterface(r, l, ll, ipv4(l.ifindex())));
+            Auth auth = new Auth(r.keys(), r.acceptBadSignatures());
+            out.put(l.name(), new Change.Up(engineInterface(r, l, ll, ipv4(l.ifindex())), auth));
         }
         return out;
     }

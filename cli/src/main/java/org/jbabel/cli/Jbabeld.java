@@ -70,26 +70,12 @@ public final class Jbabeld {
         for (ConfigWarning w : config.warnings()) {
             err.println("jbabeld: warning: " + w);
         }
-        Optional<String> unsupported = unsupported(config);
-        if (unsupported.isPresent()) {
-            err.println("jbabeld: " + unsupported.get());
-            return 1;
-        }
         GlobalSettings g = config.globals();
         boolean child = System.getenv(CHILD_MARKER) != null;
         if (g.daemonise() && !child) {
             return launchDetached(args, err);
         }
         return runDaemon(config, child, err);
-    }
-
-    /** What jbabeld refuses to run with rather than run differently from what was asked. */
-    static Optional<String> unsupported(DaemonConfig config) {
-        if (!config.keys().isEmpty() || config.defaults().keys() != null
-                || config.interfaces().stream().anyMatch(e -> e.settings().keys() != null)) {
-            return Optional.of("MAC authentication (key ...) is not implemented yet: refusing to run unauthenticated");
-        }
-        return Optional.empty();
     }
 
     private static int runDaemon(DaemonConfig config, boolean child, PrintStream err) {
