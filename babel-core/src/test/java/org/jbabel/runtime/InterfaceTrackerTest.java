@@ -93,4 +93,28 @@ class InterfaceTrackerTest {
         t.reset(List.of(link(4, "wg-x", true, LinkKind.TUNNEL), link(5, "lo", true, LinkKind.LOOPBACK)), List.of());
         assertThat(t.configuredNames()).containsExactly("eth9", "wg-x");
     }
+
+    @Test
+    void interfaceKeysComeWithItsUpAndAChangedKeyIsANewUp() {
+        InterfaceTracker t = new InterfaceTracker(TestConfigs.of("-C", "key id k type hmac-sha256 value 5a5a",
+                "-C", "interface eth0 key k accept-bad-signatures true", "eth0", "eth1"));
+        t.reset(List.of(link(2, "eth0", true, LinkKind.WIRED), link(3, "eth1", true, LinkKind.WIRED)),
+                List.of(ll(2, "fe80::1", false), ll(3, "fe80::3", false)));
+        List<Change> changes = t.update();
+        assertThat(changes).hasSize(2);
+        var eth0 = (Change.Up) changes.get(0);
+        assertThat(eth0.auth().enabled()).isTrue();
+        assertThat(eth0.auth().acceptBadSignatures()).isTrue();
+        assertThat(eth0.auth().keys()).singleElement().satisfies(k -> assertThat(k.value().hex()).isEqualTo("5a5a"));
+        assertThat(((Change.Up) changes.get(1)).auth()).as("no keys on eth1").isEqualTo(InterfaceTracker.Auth.NONE);
+
+        t.setConfig(TestConfigs.of("-C", "key id k type hmac-sha256 value a5a5",
+                "-C", "interface eth0 key k accept-bad-signatures true", "eth0", "eth1"));
+        assertThat(t.update()).as("only eth0's key changed").singleElement()
+                .isInstanceOfSatisfying(Change.Up.class, u -> {
+                    assertThat(u.config().name()).isEqualTo("eth0");
+                    assertThat(u.auth().keys().getFirst().value().hex()).isEqualTo("a5a5");
+                });
+        assertThat(t.update()).isEmpty();
+    }
 }

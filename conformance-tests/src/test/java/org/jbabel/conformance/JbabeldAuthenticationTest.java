@@ -135,6 +135,24 @@ class JbabeldAuthenticationTest {
         }
     }
 
+    @Test
+    void aKeyReplacedOnTheControlSocketTakesEffectAndRoutesFlow() throws Exception {
+        Lab.tool("babeld", "babeld");
+        try (Lab lab = new Lab(dir)) {
+            Net n = net(lab);
+            lab.babeld(n.a(), "a", args("va", MacAlgorithm.HMAC_SHA256, KEY));
+            Lab.Daemon jbabeld = lab.jbabeld(n.b(), "b", args("vb", MacAlgorithm.HMAC_SHA256, OTHER_KEY));
+            lab.await("babeld's packets dropped for their MAC", CONVERGE, () -> {
+                Map<String, Long> c = countersOrNull(jbabeld.socket());
+                return c != null && c.getOrDefault("auth.bad_mac", 0L) >= 2 ? c : null;
+            });
+            List<String> answer = Lab.ask(jbabeld.socket(), "key id k type hmac-sha256 value " + KEY);
+            assertThat(answer.getLast()).isEqualTo("ok");
+            awaitRoutesBothWays(n);
+            assertThat(counters(jbabeld.socket()).get("auth.authentic")).isPositive();
+        }
+    }
+
     /** BIRD's {@code password} is text; jbabeld's key is the hex of the same bytes. */
     @ParameterizedTest
     @EnumSource(MacAlgorithm.class)
