@@ -31,6 +31,7 @@ import org.jbabel.auth.Authenticator;
 import org.jbabel.auth.Verdict;
 import org.jbabel.config.DaemonConfig;
 import org.jbabel.config.GlobalSettings;
+import org.jbabel.control.BabeldText;
 import org.jbabel.control.ControlServer;
 import org.jbabel.engine.Action;
 import org.jbabel.engine.BabelEngine;
@@ -192,6 +193,30 @@ public final class Daemon {
     /** The node's router-id. */
     public RouterId routerId() {
         return engine.routerId();
+    }
+
+    /** babeld's SIGUSR1: the tables, as the control socket's dump lines, into the log. Callable from any thread. */
+    public void dumpToLog() {
+        loop.execute(() -> {
+            if (!stopping) {
+                BabeldText.dump(new DaemonControl(this).snapshot()).forEach(log::info);
+            }
+        });
+    }
+
+    /**
+     * babeld's SIGUSR2 (what its logrotate configuration sends): reopen the log file after rotation, and re-read
+     * interfaces and kernel routes. Callable from any thread.
+     */
+    public void reopenLogAndRescan() {
+        loop.execute(() -> {
+            try {
+                log.reopen(log.file());
+            } catch (IOException e) {
+                log.info("cannot reopen the log file: " + e.getMessage());
+            }
+            rescanKernel();
+        });
     }
 
     /**

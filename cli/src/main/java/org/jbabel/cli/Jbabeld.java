@@ -23,6 +23,7 @@ import org.jbabel.runtime.Daemon;
 import org.jbabel.runtime.DaemonLog;
 import org.jbabel.sourcerouting.SourceRoutingSupport;
 import org.jbabel.sourcerouting.TableSettings;
+import sun.misc.Signal;
 
 /**
  * {@code jbabeld}: babeld's command line ({@code jbabeld [option...] interface...}, the same options and
@@ -32,7 +33,8 @@ import org.jbabel.sourcerouting.TableSettings;
  * <p>{@code -D} daemonises as babeld does, with what Java allows: the process re-launches itself with the same
  * command line, the child detaches (new session, standard streams to /dev/null or the log file), writes the pid
  * file and tells the parent it runs; the parent then exits 0 (or 1, with the child's error, when the child failed).
- * SIGTERM and SIGINT stop the daemon cleanly; the pid file is removed at exit.
+ * SIGTERM and SIGINT stop the daemon cleanly; the pid file is removed at exit. SIGUSR1 writes the tables to the log,
+ * SIGUSR2 reopens the log file and re-reads interfaces and kernel routes, as babeld.
  *
  * <p>Source-specific routes go into the kernel as babel-source-routing decides at start
  * ({@link SourceRoutingSupport}): IPv4 through rules and tables numbered from {@code first-table-number} and
@@ -120,6 +122,8 @@ public final class Jbabeld {
             daemon.stop();
             deleteQuietly(pidFile);
         }, "jbabeld-exit"));
+        Signal.handle(new Signal("USR1"), s -> daemon.dumpToLog());
+        Signal.handle(new Signal("USR2"), s -> daemon.reopenLogAndRescan());
         if (child) {
             System.out.println(READY);
             System.out.flush();
