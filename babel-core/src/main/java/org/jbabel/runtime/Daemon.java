@@ -379,7 +379,14 @@ public final class Daemon {
             switch (c) {
                 case InterfaceTracker.Change.Up up -> {
                     InterfaceConfig ic = up.config();
-                    socket.interfaceUp(ic.ifindex(), ic.linkLocal());
+                    try {
+                        socket.interfaceUp(ic.ifindex(), ic.linkLocal());
+                    } catch (RuntimeException e) {
+                        // Seen on a link that went down and up again: the multicast socket is still a member of the
+                        // group there (the join fails with EADDRINUSE), so Babel can run on it anyway.
+                        count("socket_interface_up_failed");
+                        log.info("interface " + ic.name() + ": socket set-up failed, going on: " + e.getMessage());
+                    }
                     writers.put(ic.ifindex(), new PacketWriter(PacketWriter.maxPacketSizeForMtu(ic.mtu())));
                     if (kernelSetup != null) {
                         kernelSetup.interfaceUp(ic.name());
