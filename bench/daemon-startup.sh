@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Start-up: two fresh nodes on one veth, each with an address on its loopback, started at the same moment; seconds
-# until both have the other's address in their FIB, with the CPU seconds and peak RSS of each at that moment.
+# Start-up: two fresh nodes on one veth, each with an address on its loopback; seconds until both have the other's
+# address in their FIB, with the CPU seconds and peak RSS of each at that moment. Two cases: both started at the
+# same moment, and a newcomer y started JOIN seconds (default 20) after x (timed from y's start): only then does
+# the running node's table have to come from an answer to the newcomer's request or from a periodic update.
 # Runs a jbabeld pair, then a babeld pair (never both at once). Needs root, babeld and iproute2.
-# Usage: bench/daemon-startup.sh [RUNS]
+# Usage: bench/daemon-startup.sh [RUNS [JOIN]]
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 runs=${1:-1}
+join=${2:-20}
 [ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)" >&2; exit 1; }
 command -v babeld >/dev/null || { echo "needs babeld (apt-get install babeld)" >&2; exit 1; }
 "$root/bin/jbabeld" -V >/dev/null # builds when needed, so that the build is not measured
@@ -44,12 +47,13 @@ node() {
         babeld) echo babeld -I "$tmp/b$2.pid" -S "$tmp/b$2.state" -G "$tmp/b$2.sock" "v$2" ;;
     esac
 }
-# pair NAME: starts two NAME daemons at once and waits until they exchanged routes
+# pair NAME DELAY: starts two NAME daemons, y DELAY seconds after x, and waits until they exchanged routes
 pair() {
-    local name=$1 start px py done_at="" ux uy
-    start=$(now)
+    local name=$1 delay=$2 start px py done_at="" ux uy
     # shellcheck disable=SC2046 # the command lines have no blanks inside words
     ip netns exec "$x" $(node "$name" x) >"$tmp/$name-x.log" 2>&1 & px=$!
+    sleep "$delay"
+    start=$(now)
     # shellcheck disable=SC2046
     ip netns exec "$y" $(node "$name" y) >"$tmp/$name-y.log" 2>&1 & py=$!
     pids+=("$px" "$py")
@@ -65,16 +69,19 @@ pair() {
     kill "$px" "$py"; wait "$px" "$py" 2>/dev/null || true
     ip -n "$x" -6 route flush proto babel 2>/dev/null || true
     ip -n "$y" -6 route flush proto babel 2>/dev/null || true
-    printf '%-8s %12s %14s %14s\n' "$name" "$(echo "${done_at:-$(now)} - $start" | bc | xargs printf '%.2f')" \
+    printf '%-8s %6s %12s %14s %14s\n' "$name" "$delay" "$(echo "${done_at:-$(now)} - $start" | bc | xargs printf '%.2f')" \
         "$ux" "$uy"
 }
 
-echo "two fresh nodes on one veth, default timers; time until both have the other's loopback route"
-printf '%-8s %12s %14s %14s\n' pair "exchange (s)" "x: CPU s, MiB" "y: CPU s, MiB"
+echo "two fresh nodes on one veth, default timers; time from y's start until both have the other's loopback route"
+printf '%-8s %6s %12s %14s %14s\n' pair "y after" "exchange (s)" "x: CPU s, MiB" "y: CPU s, MiB"
 for ((r = 0; r < runs; r++)); do
-    pair jbabeld
-    pair babeld
-    rm -f "$tmp"/?x.state "$tmp"/?y.state
+    for delay in 0 "$join"; do
+        pair jbabeld "$delay"
+        rm -f "$tmp"/?x.state "$tmp"/?y.state
+        pair babeld "$delay"
+        rm -f "$tmp"/?x.state "$tmp"/?y.state
+    done
 done
-echo "command: bench/daemon-startup.sh $runs"
+echo "command: bench/daemon-startup.sh $runs $join"
 echo "machine: $(nproc) cores, $(uname -srm)"

@@ -37,6 +37,11 @@ public final class BabelConstants {
     public static final long LQ_AGE_PENALTY_UNIT = Time.seconds(20);
     /** A neighbour not heard for this long is forgotten. */
     public static final long NEIGHBOUR_TIMEOUT = Time.seconds(300);
+    /**
+     * A neighbour known only from packets other than Hellos (its routes, IHU or requests came before its first
+     * Hello) is forgotten when no Hello of it has arrived this long after its first packet.
+     */
+    public static final long UNHEARD_NEIGHBOUR_HOLD = Time.seconds(60);
     /** txcost is kept at least this many IHU intervals after the last IHU ... */
     public static final int IHU_HOLD_MIN_INTERVALS = 3;
     /** ... and dropped after this many IHU intervals, or {@link #IHU_HOLD_MAX} ... */

@@ -522,17 +522,30 @@ public final class BabelEngine {
         }
     }
 
-    private void onHello(Interfaces.Iface i, IpAddress source, Tlv.Hello h) {
+    /**
+     * The neighbour entry for the sender of a TLV, made on its first packet whatever that carries (as babeld does): a
+     * neighbour that answers our start-up request before its first Hello reaches us keeps the routes it sent, which
+     * become usable once its link cost is finite. Null (counted) when the interface's neighbour table is full.
+     */
+    private Neighbour neighbourFor(Interfaces.Iface i, IpAddress source) {
         Neighbour n = neighbours.get(i.name(), source);
         if (n == null) {
             if (neighbours.count(i.name()) >= config.maxNeighboursPerInterface()
                     && !i.config().neighbours().contains(source)) {
                 counters.increment(Counter.NEIGHBOUR_LIMIT);
-                return;
+                return null;
             }
-            n = neighbours.create(i, source);
+            n = neighbours.create(i, source, now);
             hurryHellos(i);
             events.add(new NeighbourChange(ChangeKind.ADDED, n.view(now)));
+        }
+        return n;
+    }
+
+    private void onHello(Interfaces.Iface i, IpAddress source, Tlv.Hello h) {
+        Neighbour n = neighbourFor(i, source);
+        if (n == null) {
+            return;
         }
         HelloHistory history = h.unicast() ? n.unicast : n.multicast;
         history.receive(now, h.seqno(), Time.centis(h.interval()));
@@ -540,9 +553,8 @@ public final class BabelEngine {
     }
 
     private void onIhu(Interfaces.Iface i, IpAddress source, Tlv.Ihu ihu) {
-        Neighbour n = neighbours.get(i.name(), source);
+        Neighbour n = neighbourFor(i, source);
         if (n == null) {
-            counters.increment(Counter.UNKNOWN_NEIGHBOUR);
             return;
         }
         if (ihu.address() != null && !ihu.address().equals(i.config().linkLocal())) {
@@ -605,9 +617,8 @@ public final class BabelEngine {
     }
 
     private void onUpdate(Interfaces.Iface i, IpAddress source, Tlv.Update u) {
-        Neighbour n = neighbours.get(i.name(), source);
+        Neighbour n = neighbourFor(i, source);
         if (n == null) {
-            counters.increment(Counter.UNKNOWN_NEIGHBOUR);
             return;
         }
         if (u.wildcard()) {
@@ -714,10 +725,9 @@ public final class BabelEngine {
     }
 
     private void onRouteRequest(Interfaces.Iface i, IpAddress source, boolean unicast, Tlv.RouteRequest req) {
-        Neighbour n = neighbours.get(i.name(), source);
         if (req.wildcard()) {
+            Neighbour n = neighbourFor(i, source);
             if (n == null) {
-                counters.increment(Counter.UNKNOWN_NEIGHBOUR);
                 return;
             }
             if (n.heard) {
@@ -742,9 +752,8 @@ public final class BabelEngine {
     }
 
     private void onSeqnoRequest(Interfaces.Iface i, IpAddress source, Tlv.SeqnoRequest req) {
-        Neighbour requester = neighbours.get(i.name(), source);
+        Neighbour requester = neighbourFor(i, source);
         if (requester == null) {
-            counters.increment(Counter.UNKNOWN_NEIGHBOUR);
             return;
         }
         RouteKey key = routeKey(req.prefix(), req.sourcePrefix());

@@ -19,8 +19,6 @@ public final class EngineCounters {
         UNKNOWN_INTERFACE,
         /** A packet we sent ourselves (multicast loop). */
         OWN_PACKET,
-        /** A TLV other than Hello from an address we have no neighbour entry for. */
-        UNKNOWN_NEIGHBOUR,
         /** An IHU addressed to someone else. */
         IHU_NOT_FOR_US,
         /** An update with our own router-id. */
@@ -41,7 +39,7 @@ public final class EngineCounters {
         SEQNO_REQUEST_DROPPED,
         /** A finite update the input filter denies. */
         FILTERED,
-        /** A Hello from a new address on an interface that already has the most neighbours allowed. */
+        /** A packet from a new address on an interface that already has the most neighbours allowed. */
         NEIGHBOUR_LIMIT,
         /** An update for a new key from a neighbour that already has the most routes allowed. */
         ROUTE_LIMIT,

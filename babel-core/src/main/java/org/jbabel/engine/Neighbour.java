@@ -39,10 +39,14 @@ final class Neighbour {
     /** When the last RTT sample was taken (engine time), or {@code Long.MIN_VALUE} before the first. */
     long rttTime = Long.MIN_VALUE;
 
-    Neighbour(long id, Interfaces.Iface iface, IpAddress address) {
+    /** When the entry was made (the neighbour's first packet, Hello or not). */
+    final long createdAt;
+
+    Neighbour(long id, Interfaces.Iface iface, IpAddress address, long createdAt) {
         this.id = id;
         this.iface = iface;
         this.address = address;
+        this.createdAt = createdAt;
     }
 
     String ifname() {
@@ -119,8 +123,14 @@ final class Neighbour {
                 || rxcost >= INFINITY;
     }
 
-    /** Whether the neighbour should be forgotten: no Hello left in its histories, or silent for 300 s. */
+    /**
+     * Whether the neighbour should be forgotten: no Hello left in its histories, or silent for 300 s; one that never
+     * sent a Hello is kept for {@link BabelConstants#UNHEARD_NEIGHBOUR_HOLD} after its first packet.
+     */
     boolean dead(long now) {
+        if (!multicast.known() && !unicast.known()) {
+            return now - createdAt >= BabelConstants.UNHEARD_NEIGHBOUR_HOLD;
+        }
         boolean heard = (multicast.known() && multicast.reach() != 0) || (unicast.known() && unicast.reach() != 0);
         return !heard || now - lastHello() >= BabelConstants.NEIGHBOUR_TIMEOUT;
     }

@@ -19,8 +19,8 @@ final class Neighbours {
         return table.get(new Key(ifname, address));
     }
 
-    Neighbour create(Interfaces.Iface iface, IpAddress address) {
-        Neighbour n = new Neighbour(nextId++, iface, address);
+    Neighbour create(Interfaces.Iface iface, IpAddress address, long now) {
+        Neighbour n = new Neighbour(nextId++, iface, address, now);
         table.put(new Key(iface.name(), address), n);
         byInterface.computeIfAbsent(iface.name(), k -> new LinkedHashMap<>()).put(address, n);
         return n;

@@ -255,10 +255,16 @@ public final class BabelSocket implements AutoCloseable {
         closeUnicast(ifindex);
     }
 
+    /**
+     * Joins ff02::1:6 on an interface. A link that went down and up again may still be a member (the kernel keeps the
+     * membership of a socket across a link flap): the join then fails with "address already in use", which means
+     * joined. Any other failure is counted; it never escapes, so the interface still runs (unicast keeps working).
+     */
     private void join(int ifindex) {
         if (joined.contains(ifindex)) {
             return;
         }
+        Throwable failure;
         try {
             NetworkInterface ni = NetworkInterface.getByIndex(ifindex);
             if (ni == null) {
@@ -267,14 +273,24 @@ public final class BabelSocket implements AutoCloseable {
             }
             // On the loop, both transports carry the join out before returning.
             ChannelFuture f = multicast.joinGroup(new InetSocketAddress(group, port), ni);
-            if (f.isDone() && !f.isSuccess()) {
-                count("join_failed");
-            } else {
-                joined.add(ifindex);
-            }
-        } catch (SocketException e) {
+            failure = f.isDone() ? f.cause() : null;
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+        }
+        if (failure == null || alreadyMember(failure)) {
+            joined.add(ifindex);
+        } else {
             count("join_failed");
         }
+    }
+
+    private static boolean alreadyMember(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getMessage() != null && c.getMessage().contains("Address already in use")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void closeUnicast(int ifindex) {

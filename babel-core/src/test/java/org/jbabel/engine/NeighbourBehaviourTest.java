@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jbabel.wire.AddressEncoding;
 import org.jbabel.wire.IpAddress;
+import org.jbabel.wire.Prefix;
+import org.jbabel.wire.RouterId;
 import org.jbabel.wire.Tlv;
 import org.junit.jupiter.api.Test;
 
@@ -140,5 +142,68 @@ class NeighbourBehaviourTest {
             assertThat(n.sends()).isNotEmpty().allSatisfy(s -> assertThat(
                     s.tlvs().stream().filter(t -> t instanceof Tlv.Hello).count()).isLessThanOrEqualTo(1));
         }
+    }
+
+    @Test
+    void routesSentBeforeTheFirstHelloAreKeptAndSelectedOnceTheNeighbourIsBidirectional() {
+        TestNetwork net = new TestNetwork(21);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node peer = net.node("peer");
+        TestNetwork.Node c = net.node("c");
+        // The peer's engine only lends its address: everything it says is injected by hand.
+        peer.outgoing = t -> false;
+        net.link("up", InterfaceType.WIRED, a, peer);
+        net.link("down", InterfaceType.WIRED, a, c);
+        net.run(Time.seconds(2));
+        assertThat(a.neighbour(peer, "up")).isNull();
+
+        // The peer answers a's start-up wildcard request (IHU and its table) before a has heard any Hello of it.
+        RouterId far = new RouterId(0x0A0A_0000_0000_0001L);
+        Prefix p1 = Prefix.parse("2001:db8:1::/48");
+        Prefix p2 = Prefix.parse("2001:db8:2::/48");
+        Prefix none = Prefix.zero(p1.family());
+        a.inject(peer, "up", a.linkLocal("up"),
+                new Tlv.Ihu(AddressEncoding.IPV6_LINK_LOCAL, 96, 1200, a.linkLocal("up"), List.of()),
+                new Tlv.Update(AddressEncoding.IPV6, 0, p1, none, 1600, 7, 0, far, null, List.of()),
+                new Tlv.Update(AddressEncoding.IPV6, 0, p2, none, 1600, 7, 256, far, null, List.of()));
+        net.run(Time.seconds(3));
+
+        assertThat(a.neighbour(peer, "up").cost()).isEqualTo(BabelConstants.INFINITY);
+        assertThat(a.engine.routes()).hasSize(2)
+                .allSatisfy(r -> assertThat(r.installed()).isFalse())
+                .allSatisfy(r -> assertThat(r.metric()).isEqualTo(BabelConstants.INFINITY));
+        assertThat(a.fib).isEmpty();
+        assertThat(c.fib).isEmpty();
+
+        // Two Hellos make the link usable (2-out-of-3): the stored routes are selected and passed on at once.
+        a.inject(peer, "up", IpAddress.BABEL_GROUP, new Tlv.Hello(0, 100, 400, List.of()));
+        net.run(Time.millis(20));
+        a.inject(peer, "up", IpAddress.BABEL_GROUP, new Tlv.Hello(0, 101, 400, List.of()));
+        assertThat(a.neighbour(peer, "up").cost()).isEqualTo(96);
+        net.run(Time.millis(100));
+
+        assertThat(a.fib("2001:db8:1::/48").metric()).isEqualTo(96);
+        assertThat(a.fib("2001:db8:2::/48").metric()).isEqualTo(352);
+        assertThat(c.fib("2001:db8:1::/48").metric()).isEqualTo(192);
+        assertThat(c.fib("2001:db8:2::/48").metric()).isEqualTo(448);
+    }
+
+    @Test
+    void aNeighbourThatNeverSendsAHelloIsForgottenWithItsRoutes() {
+        TestNetwork net = new TestNetwork(22);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node peer = net.node("peer");
+        peer.outgoing = t -> false;
+        net.link("up", InterfaceType.WIRED, a, peer);
+        Prefix p1 = Prefix.parse("2001:db8:1::/48");
+        a.inject(peer, "up", a.linkLocal("up"), new Tlv.Update(AddressEncoding.IPV6, 0, p1, Prefix.zero(p1.family()),
+                1600, 7, 0, new RouterId(0x0A0A_0000_0000_0001L), null, List.of()));
+        net.run(BabelConstants.UNHEARD_NEIGHBOUR_HOLD - Time.seconds(2));
+        assertThat(a.neighbour(peer, "up")).isNotNull();
+
+        net.run(Time.seconds(3));
+        assertThat(a.neighbour(peer, "up")).isNull();
+        assertThat(a.engine.routes()).isEmpty();
+        assertThat(a.fib).isEmpty();
     }
 }

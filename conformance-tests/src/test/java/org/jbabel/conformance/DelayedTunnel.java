@@ -18,12 +18,14 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Two TUN devices joined by this process with a fixed one-way delay in each direction: a point-to-point link with a
  * known round-trip time, for kernels without {@code sch_netem}. The devices are made in the test's own namespace;
  * move them with {@code ip link set NAME netns NS} (the relay keeps working). Packets are relayed in order; a packet
- * still waiting when the tunnel is closed is dropped.
+ * still waiting when the tunnel is closed is dropped. A tunnel made {@link #withoutMulticast} drops every IPv6 packet
+ * to a multicast address, as a WireGuard link does.
  */
 final class DelayedTunnel implements AutoCloseable {
 
@@ -50,13 +52,25 @@ final class DelayedTunnel implements AutoCloseable {
     private final int fdA;
     private final int fdB;
     private final long delayNanos;
+    private final boolean multicast;
+    private final AtomicLong multicastDropped = new AtomicLong();
     private final ScheduledExecutorService delayer = Executors.newSingleThreadScheduledExecutor();
     private final List<Thread> readers = new ArrayList<>();
     private volatile boolean running = true;
 
     /** Creates TUN devices {@code nameA} and {@code nameB} (at most 15 characters) and starts relaying. */
     DelayedTunnel(String nameA, String nameB, Duration oneWay) throws Throwable {
+        this(nameA, nameB, oneWay, true);
+    }
+
+    /** A tunnel without delay that carries unicast only: IPv6 packets to multicast addresses are dropped, counted. */
+    static DelayedTunnel withoutMulticast(String nameA, String nameB) throws Throwable {
+        return new DelayedTunnel(nameA, nameB, Duration.ZERO, false);
+    }
+
+    private DelayedTunnel(String nameA, String nameB, Duration oneWay, boolean multicast) throws Throwable {
         this.delayNanos = oneWay.toNanos();
+        this.multicast = multicast;
         this.fdA = openTun(nameA);
         int b;
         try {
@@ -107,11 +121,25 @@ final class DelayedTunnel implements AutoCloseable {
                     continue;
                 }
                 byte[] packet = buffer.asSlice(0, n).toArray(JAVA_BYTE);
+                if (!multicast && isIpv6Multicast(packet)) {
+                    multicastDropped.incrementAndGet();
+                    continue;
+                }
                 delayer.schedule(() -> write(to, packet), delayNanos, TimeUnit.NANOSECONDS);
             }
         } catch (Throwable t) {
             running = false;
         }
+    }
+
+    /** How many multicast packets a tunnel {@link #withoutMulticast} dropped. */
+    long multicastDropped() {
+        return multicastDropped.get();
+    }
+
+    /** An IPv6 packet (version 6) whose destination address (bytes 24 to 39) starts with 0xff. */
+    private static boolean isIpv6Multicast(byte[] packet) {
+        return packet.length >= 40 && (packet[0] & 0xF0) == 0x60 && (packet[24] & 0xFF) == 0xFF;
     }
 
     private void write(int fd, byte[] packet) {
