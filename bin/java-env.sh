@@ -1,5 +1,5 @@
-# Sourced by the scripts in bin/ and .ci/: points JAVA_HOME at a JDK 25 or newer.
-# Keeps a JAVA_HOME that already is one; otherwise looks in /usr/lib/jvm.
+# Sourced by the scripts in bin/ and .ci/: points JAVA_HOME at a JDK 25 or newer (keeps a JAVA_HOME that already
+# is one; otherwise looks in /usr/lib/jvm), and offers jbabel_build_if_stale.
 jbabel_java_ok() {
     [ -x "$1/bin/java" ] || return 1
     local v
@@ -17,3 +17,14 @@ if [ -z "${JAVA_HOME:-}" ] || ! jbabel_java_ok "$JAVA_HOME"; then
     fi
 fi
 export JAVA_HOME
+
+# Builds the cli jar (and what it needs) when it is missing or older than any source, pom or resource.
+# $1: the project root, $2: the name to show in the message. JBABEL_NO_BUILD=1 never builds (init scripts).
+jbabel_build_if_stale() {
+    local root=$1 jar="$1/cli/target/jbabel-cli.jar"
+    [ -n "${JBABEL_NO_BUILD:-}" ] && return 0
+    if [ ! -f "$jar" ] || [ -n "$(find "$root" -path '*/target' -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$jar" -print -quit)" ]; then
+        echo "$2: building (first run or sources changed)..." >&2
+        (cd "$root" && ./mvnw -q -B -DskipTests -pl cli -am install >&2)
+    fi
+}
