@@ -75,6 +75,42 @@ class SourceSpecificRoutingTest {
     }
 
     /**
+     * The fallback for kernels without IPv6 subtrees, on the real kernel: with {@code ipv6-subtrees false} jbabeld
+     * places babeld's IPv6 source-specific route in a table behind an {@code ip -6 rule}, as it would where the probe
+     * finds no subtrees, and the kernel still forwards by source.
+     */
+    @Test
+    void withoutSubtreesIpv6SourceSpecificRoutesGoIntoATableBehindARule() throws Exception {
+        Lab.tool("babeld", "babeld");
+        try (Lab lab = new Lab(dir)) {
+            String a = lab.ns("a");
+            String b = lab.ns("b");
+            lab.link(a, "va", b, "vb");
+            lab.link(a, "as0", a, "as1");
+            lab.ip(b, "-6", "addr", "add", "2001:db8:5::1/128", "dev", "lo");
+            lab.ip(b, "-6", "addr", "add", "2001:db8:6::1/128", "dev", "lo");
+            lab.ip(a, "-6", "route", "add", "2001:db8:e1::/48", "dev", "as0", "proto", "static");
+            lab.babeld(a, "a", with(FAST, "-C", "redistribute ip 2001:db8:e1::/48 src-prefix 2001:db8:5::/48", "va"));
+            Lab.Daemon jbabeld = lab.jbabeld(b, "b", with(FAST, "-C", "ipv6-subtrees false", "vb"));
+
+            lab.await("the rule for babeld's source", CONVERGE, () -> ipOrEmpty(lab, b, "-6", "rule", "show")
+                    .contains("from 2001:db8:5::/48 lookup 10 proto babel") ? true : null);
+            assertThat(ipOrEmpty(lab, b, "-6", "route", "show", "table", "10")).contains("2001:db8:e1::/48 via fe80:");
+            assertThat(lab.babelRoutes(b, "-6")).as("nothing source-specific in the main table")
+                    .doesNotContain("2001:db8:e1::/48");
+            assertThat(routeGet(lab, b, "-6", "2001:db8:e1::1", "2001:db8:5::1")).contains("dev vb");
+            assertThat(routeGet(lab, b, "-6", "2001:db8:e1::1", "2001:db8:6::1")).as("another source has no route")
+                    .doesNotContain("dev vb");
+            assertThat(Files.readString(jbabeld.log())).contains("ipv6 tables");
+            assertThat(json(jbabeld).get("counters").path("kernel.placement_ipv6_tables").asLong()).isEqualTo(1);
+
+            lab.stop(jbabeld);
+            assertThat(ipOrEmpty(lab, b, "-6", "rule", "show")).as("a clean exit removes the rule")
+                    .doesNotContain("proto babel");
+        }
+    }
+
+    /**
      * A (jbabeld) has two neighbours: B (jbabeld) announces 198.51.0.0/16 from 192.168.1.0/24, C (babeld)
      * announces 198.51.0.0/16 and 198.51.100.0/24 without source. A installs B's route in a table behind a rule
      * and copies C's /24 into that table (the disambiguation: destination first). Traffic from 192.168.1.1 to
