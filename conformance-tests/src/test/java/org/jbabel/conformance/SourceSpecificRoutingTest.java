@@ -37,14 +37,9 @@ class SourceSpecificRoutingTest {
         try (Lab lab = new Lab(dir)) {
             String a = lab.ns("a");
             String b = lab.ns("b");
-            lab.link(a, "va", b, "vb");
-            lab.link(a, "as0", a, "as1");
+            babeldAnnouncingFromSource(lab, a, b);
             lab.link(b, "bs0", b, "bs1");
-            lab.ip(b, "-6", "addr", "add", "2001:db8:5::1/128", "dev", "lo");
-            lab.ip(b, "-6", "addr", "add", "2001:db8:6::1/128", "dev", "lo");
-            lab.ip(a, "-6", "route", "add", "2001:db8:e1::/48", "dev", "as0", "proto", "static");
             lab.ip(b, "-6", "route", "add", "2001:db8:e2::/48", "dev", "bs0", "proto", "static");
-            lab.babeld(a, "a", with(FAST, "-C", "redistribute ip 2001:db8:e1::/48 src-prefix 2001:db8:5::/48", "va"));
             Lab.Daemon jbabeld = lab.jbabeld(b, "b",
                     with(FAST, "-C", "redistribute ip 2001:db8:e2::/48 src-prefix 2001:db8:7::/48", "vb"));
 
@@ -85,12 +80,7 @@ class SourceSpecificRoutingTest {
         try (Lab lab = new Lab(dir)) {
             String a = lab.ns("a");
             String b = lab.ns("b");
-            lab.link(a, "va", b, "vb");
-            lab.link(a, "as0", a, "as1");
-            lab.ip(b, "-6", "addr", "add", "2001:db8:5::1/128", "dev", "lo");
-            lab.ip(b, "-6", "addr", "add", "2001:db8:6::1/128", "dev", "lo");
-            lab.ip(a, "-6", "route", "add", "2001:db8:e1::/48", "dev", "as0", "proto", "static");
-            lab.babeld(a, "a", with(FAST, "-C", "redistribute ip 2001:db8:e1::/48 src-prefix 2001:db8:5::/48", "va"));
+            babeldAnnouncingFromSource(lab, a, b);
             Lab.Daemon jbabeld = lab.jbabeld(b, "b", with(FAST, "-C", "ipv6-subtrees false", "vb"));
 
             lab.await("the rule for babeld's source", CONVERGE, () -> ipOrEmpty(lab, b, "-6", "rule", "show")
@@ -233,6 +223,19 @@ class SourceSpecificRoutingTest {
             assertThat(lab.exec(b, "ping", "-6", "-c", "2", "-W", "2", "-I", "2001:db8:b::1", "2001:db8:c::1"))
                     .as("plain routes still carry traffic").isZero();
         }
+    }
+
+    /**
+     * A (babeld) and B linked by va-vb; A redistributes 2001:db8:e1::/48 from 2001:db8:5::/48; B has the addresses
+     * 2001:db8:5::1 (inside that source) and 2001:db8:6::1 (outside it). B's daemon is the test's to start.
+     */
+    private static void babeldAnnouncingFromSource(Lab lab, String a, String b) throws Exception {
+        lab.link(a, "va", b, "vb");
+        lab.link(a, "as0", a, "as1");
+        lab.ip(b, "-6", "addr", "add", "2001:db8:5::1/128", "dev", "lo");
+        lab.ip(b, "-6", "addr", "add", "2001:db8:6::1/128", "dev", "lo");
+        lab.ip(a, "-6", "route", "add", "2001:db8:e1::/48", "dev", "as0", "proto", "static");
+        lab.babeld(a, "a", with(FAST, "-C", "redistribute ip 2001:db8:e1::/48 src-prefix 2001:db8:5::/48", "va"));
     }
 
     private static String routeGet(Lab lab, String ns, String family, String destination, String source) {
