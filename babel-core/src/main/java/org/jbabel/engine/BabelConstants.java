@@ -119,4 +119,7 @@ public final class BabelConstants {
     public static final long URGENT_DELAY = Time.millis(10);
     /** Other TLVs leave within about this delay (jittered 0.75-1.25). */
     public static final long NORMAL_DELAY = Time.seconds(1);
+
+    /** How many neighbours the engine remembers having told to forget old routes through it (a memory bound). */
+    static final int MAX_REMEMBERED_NEIGHBOURS = 10_000;
 }

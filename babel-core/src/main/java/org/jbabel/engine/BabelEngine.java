@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -71,6 +72,8 @@ public final class BabelEngine {
     private final PendingRequests requests = new PendingRequests();
     private final UpdateResends resends = new UpdateResends();
     private final SendBuffers buffers;
+    /** Neighbours (interface%address) this engine has told to forget the routes they had through us. */
+    private final LinkedHashSet<String> toldToForget = new LinkedHashSet<>();
     private final EngineCounters counters = new EngineCounters();
     private final Map<RouteKey, Installed> fib = new LinkedHashMap<>();
     private final Map<RouteKey, SelectedRoute> published = new LinkedHashMap<>();
@@ -832,8 +835,21 @@ public final class BabelEngine {
         if (costChanged || rttChanged || oldRx != n.rxcost || oldTx != n.txcost) {
             events.add(new NeighbourChange(ChangeKind.CHANGED, n.view(now)));
         }
-        if (!wasBidirectional && n.bidirectional() && config.fastStart()) {
-            dumpTo(n);
+        if (!wasBidirectional && n.bidirectional()) {
+            if (toldToForget.add(n.ifname() + "%" + n.address)) {
+                // The first time this engine reaches a neighbour, the neighbour may still hold routes through us
+                // from before we (re)started: our start-up retraction can have been lost (the link was down then).
+                // Those routes describe state we no longer have and can form a loop through us, so we retract
+                // them all, unicast, before anything else we tell it (our table follows in the same packet).
+                // Once per neighbour and engine: after a mere interface flap our routes there are still ours.
+                if (toldToForget.size() > BabelConstants.MAX_REMEMBERED_NEIGHBOURS) {
+                    toldToForget.remove(toldToForget.getFirst());
+                }
+                buffers.add(n.iface, n.address, wildcardRetraction(), urgent());
+            }
+            if (config.fastStart()) {
+                dumpTo(n);
+            }
         }
     }
 

@@ -142,6 +142,24 @@ class SimulatedConvergenceTest {
         assertThat(r.loopsObserved()).as("loops: %s", r.firstLoops()).isZero();
     }
 
+    /**
+     * A case the property above once found: node 0 restarts while its link to 1 is down (its start-up retraction is
+     * lost there) and the link 1-2 turns lossy.
+     */
+    @Test
+    void noLoopWhenANodeRestartsBehindADownLinkWhileAnotherLinkTurnsLossy() {
+        Topology ring = new Topology("ring6", List.of("0", "1", "2", "3", "4", "5"), List.of(Topology.Link.plain(0, 1),
+                Topology.Link.plain(1, 2), Topology.Link.plain(2, 3), Topology.Link.plain(3, 4), Topology.Link.plain(4, 5),
+                Topology.Link.plain(5, 0), Topology.Link.plain(0, 3)), 0, 0);
+        Simulation sim = new Simulation(ring, BASE.withSeed(1).withCarrierSense(false).withDuration(Time.seconds(150)));
+        sim.scheduleLinkState(Time.seconds(5), 0, false);
+        sim.scheduleLinkState(Time.seconds(6), 0, true);
+        sim.scheduleLinkLoss(Time.seconds(5), 1, 0.3, 0.6);
+        sim.scheduleRestart(Time.seconds(5), 0);
+        sim.runUntil(Time.seconds(150));
+        assertThat(sim.report().loopsObserved()).as("loops: %s", sim.report().firstLoops()).isZero();
+    }
+
     /** One scripted disruption: 0 = link down for a while, 1 = loss change, 2 = node restart. */
     record Disruption(int kind, int target, int atMillis, int lengthSeconds) {}
 
