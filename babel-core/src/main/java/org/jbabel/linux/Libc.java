@@ -49,10 +49,17 @@ final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle POLL = downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle SETSID = downcall("setsid", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-            Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle DUP2 = downcall("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+
+    /**
+     * The calls of daemonising only, linked the first time one is made: each downcall handle costs the JVM a
+     * dozen generated classes, which a daemon started without {@code -D} never needs.
+     */
+    private static final class ProcessCalls {
+        static final MethodHandle SETSID = downcall("setsid", FunctionDescriptor.of(JAVA_INT));
+        static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                Linker.Option.firstVariadicArg(2));
+        static final MethodHandle DUP2 = downcall("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
 
     private Libc() {}
 
@@ -142,7 +149,7 @@ final class Libc {
 
     static int setsid(Errno e) {
         try {
-            return (int) SETSID.invokeExact(e.state);
+            return (int) ProcessCalls.SETSID.invokeExact(e.state);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -150,7 +157,7 @@ final class Libc {
 
     static int open(Errno e, MemorySegment path, int flags, int mode) {
         try {
-            return (int) OPEN.invokeExact(e.state, path, flags, mode);
+            return (int) ProcessCalls.OPEN.invokeExact(e.state, path, flags, mode);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -158,7 +165,7 @@ final class Libc {
 
     static int dup2(Errno e, int from, int to) {
         try {
-            return (int) DUP2.invokeExact(e.state, from, to);
+            return (int) ProcessCalls.DUP2.invokeExact(e.state, from, to);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -5,15 +5,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 
 /**
  * The daemon's log: standard error, or a file ({@code -L}, {@code log-file}) that can be reopened after log
  * rotation. Level 0 logs problems and the main events; {@code -d 1} and more add detail. Thread-safe.
  */
 public final class DaemonLog {
-
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
     private final int debug;
     private String file;
@@ -39,7 +36,28 @@ public final class DaemonLog {
     }
 
     public synchronized void info(String message) {
-        out.println(TIME.format(LocalDateTime.now()) + " " + message);
+        out.println(timestamp(LocalDateTime.now()) + " " + message);
+    }
+
+    /**
+     * {@code yyyy-MM-dd HH:mm:ss.SSS}, written by hand: a DateTimeFormatter would load some hundred classes (regular
+     * expressions, the formatter's parsers) into every daemon for one line format (docs/DAEMON.md, "Memory").
+     */
+    static String timestamp(LocalDateTime t) {
+        StringBuilder b = new StringBuilder(23);
+        b.append(t.getYear()).append('-');
+        pad(b, t.getMonthValue(), 2).append('-');
+        pad(b, t.getDayOfMonth(), 2).append(' ');
+        pad(b, t.getHour(), 2).append(':');
+        pad(b, t.getMinute(), 2).append(':');
+        pad(b, t.getSecond(), 2).append('.');
+        return pad(b, t.getNano() / 1_000_000, 3).toString();
+    }
+
+    private static StringBuilder pad(StringBuilder b, int value, int width) {
+        String digits = Integer.toString(value);
+        b.repeat('0', width - digits.length());
+        return b.append(digits);
     }
 
     public void debug(String message) {

@@ -142,7 +142,8 @@ public final class Jbabeld {
      * take over a file left behind by a process that is gone (a crash).
      */
     static void writePidFile(Path file) throws IOException {
-        String pid = ProcessHandle.current().pid() + "\n";
+        long self = ownPid();
+        String pid = self + "\n";
         try {
             Files.writeString(file, pid, StandardCharsets.US_ASCII, java.nio.file.StandardOpenOption.CREATE_NEW,
                     java.nio.file.StandardOpenOption.WRITE);
@@ -153,12 +154,19 @@ public final class Jbabeld {
             } catch (NumberFormatException | IOException bad) {
                 other = -1;
             }
-            if (other > 0 && other != ProcessHandle.current().pid()
-                    && ProcessHandle.of(other).map(ProcessHandle::isAlive).orElse(false)) {
+            if (other > 0 && other != self && Files.exists(Path.of("/proc", Long.toString(other)))) {
                 throw new IOException("another jbabeld (pid " + other + ") is running");
             }
             Files.writeString(file, pid, StandardCharsets.US_ASCII);
         }
+    }
+
+    /**
+     * This process's id, read from {@code /proc/self}: {@code ProcessHandle} would start up the JDK's process
+     * machinery (a thread pool among it) in every daemon for one number (docs/DAEMON.md, "Memory").
+     */
+    private static long ownPid() throws IOException {
+        return Long.parseLong(Files.readSymbolicLink(Path.of("/proc/self")).toString());
     }
 
     private static void deleteQuietly(Path file) {
