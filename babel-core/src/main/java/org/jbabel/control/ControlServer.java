@@ -13,11 +13,14 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.DuplexChannelConfig;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,7 +45,7 @@ import org.jbabel.config.LocalServer;
 
 /**
  * The control socket server: babeld's local interface over TCP on [::1] and over UNIX domain sockets, with netty's
- * NIO transport.
+ * epoll or NIO transport (the one of the event loop group it is given, so that the daemon needs one loop only).
  *
  * <p>Sockets are served on the given netty event loop group; every call into the {@link ControlTarget} and every
  * {@link ControlProtocol} step runs on the given executor, which must run tasks one at a time in submission order
@@ -98,21 +101,22 @@ public final class ControlServer implements AutoCloseable {
      * @param endpoints where to listen, each read-only or read-write
      * @param target the daemon
      * @param loop the daemon's serial executor, on which {@code target} is called
-     * @param group the netty event loop group (NIO) for the sockets; the caller owns it
+     * @param group the netty event loop group for the sockets; the caller owns it
+     * @param epoll whether {@code group}'s loops run netty's epoll transport (else NIO)
      * @throws IOException if an endpoint cannot be bound; endpoints bound before are released
      */
     public static ControlServer start(List<LocalServer> endpoints, ControlTarget target, Executor loop,
-            EventLoopGroup group) throws IOException {
-        return start(endpoints, target, loop, group, MAX_PENDING_OUTPUT);
+            EventLoopGroup group, boolean epoll) throws IOException {
+        return start(endpoints, target, loop, group, epoll, MAX_PENDING_OUTPUT);
     }
 
-    /** As {@link #start(List, ControlTarget, Executor, EventLoopGroup)}, with another bound on unread output. */
+    /** As {@link #start(List, ControlTarget, Executor, EventLoopGroup, boolean)}, with another bound on unread output. */
     static ControlServer start(List<LocalServer> endpoints, ControlTarget target, Executor loop, EventLoopGroup group,
-            int maxPendingOutput) throws IOException {
+            boolean epoll, int maxPendingOutput) throws IOException {
         ControlServer server = new ControlServer(target, loop, maxPendingOutput);
         try {
             for (LocalServer e : endpoints) {
-                server.bind(e, group);
+                server.bind(e, group, epoll);
             }
         } catch (IOException | RuntimeException e) {
             server.close();
@@ -121,18 +125,18 @@ public final class ControlServer implements AutoCloseable {
         return server;
     }
 
-    private void bind(LocalServer endpoint, EventLoopGroup group) throws IOException {
+    private void bind(LocalServer endpoint, EventLoopGroup group, boolean epoll) throws IOException {
         SocketAddress address;
         Class<? extends ServerChannel> type;
         Path file = null;
         if (endpoint.isUnix()) {
             file = Path.of(endpoint.path());
             removeStaleSocket(file);
-            address = UnixDomainSocketAddress.of(file);
-            type = NioServerDomainSocketChannel.class;
+            address = epoll ? new DomainSocketAddress(file.toString()) : UnixDomainSocketAddress.of(file);
+            type = epoll ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class;
         } else {
             address = new InetSocketAddress(InetAddress.getByName("::1"), endpoint.port());
-            type = NioServerSocketChannel.class;
+            type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         }
         boolean readWrite = endpoint.readWrite();
         ServerBootstrap b = new ServerBootstrap()

@@ -47,7 +47,7 @@ class ControlServerTest {
     }
 
     private ControlServer start(LocalServer... endpoints) throws IOException {
-        server = ControlServer.start(List.of(endpoints), target, loop, group);
+        server = ControlServer.start(List.of(endpoints), target, loop, group, false);
         return server;
     }
 
@@ -210,7 +210,7 @@ class ControlServerTest {
 
     @Test
     void aMonitoringClientThatStopsReadingIsDisconnected() throws Exception {
-        server = ControlServer.start(List.of(LocalServer.tcp(0, false)), target, loop, group, 64 << 10);
+        server = ControlServer.start(List.of(LocalServer.tcp(0, false)), target, loop, group, false, 64 << 10);
         target.state = StateSnapshot.empty(Fixtures.NODE);
         try (java.nio.channels.SocketChannel silent = java.nio.channels.SocketChannel.open(
                 server.tcpAddresses().getFirst())) {
