@@ -3,19 +3,19 @@ package org.jbabel.runtime;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
@@ -78,12 +78,11 @@ public final class Daemon {
     private static final long STOP_TIMEOUT_MILLIS = 5_000;
 
     private final DaemonLog log;
-    private final BabelSocket.Transport transport = BabelSocket.Transport.best();
+    private final BabelSocket.Transport transport;
+    /** One event loop for the Babel sockets, the control sockets and the daemon's own work. */
     private final EventLoopGroup group;
-    /** The control sockets' loop: the daemon's own on NIO, a NIO loop of its own when the daemon runs on epoll. */
-    private final EventLoopGroup controlGroup;
     private final EventLoop loop;
-    private final RandomGenerator random = new SecureRandom();
+    private final RandomGenerator random = SystemRandom.open();
     private final WireCounters wireCounters = new WireCounters();
     private final NetlinkCounters netlinkCounters = new NetlinkCounters();
     private final Map<String, Long> counters = new TreeMap<>();
@@ -117,15 +116,14 @@ public final class Daemon {
     private Daemon(DaemonConfig config, DaemonLog log, Function<Fib, PlacementChoice> placements) {
         this.log = log;
         GlobalSettings g = config.globals();
+        prepareNetty(log);
+        this.transport = BabelSocket.Transport.best();
         this.group = new MultiThreadIoEventLoopGroup(1, runnable -> {
             Thread t = new Thread(runnable, "jbabeld");
             t.setDaemon(false);
             return t;
         }, transport.ioHandlerFactory());
         this.loop = group.next();
-        ThreadFactory controlThread = r -> new Thread(r, "jbabeld-control");
-        this.controlGroup = transport == BabelSocket.Transport.NIO ? group
-                : new MultiThreadIoEventLoopGroup(1, controlThread, NioIoHandler.newFactory());
         this.stateFile = g.stateFile() == null || g.stateFile().isEmpty() ? null : Path.of(g.stateFile());
         this.kernelSetup = g.skipKernelSetup() ? null : new KernelSetup(Path.of("/proc/sys"));
         this.fib = new LinuxFib(netlinkCounters);
@@ -171,7 +169,7 @@ public final class Daemon {
             }).get();
             if (g.localServer() != null) {
                 d.control = ControlServer.start(List.of(g.localServer()), new DaemonControl(d), d.loop,
-                        d.controlGroup);
+                        d.group, d.transport == BabelSocket.Transport.EPOLL);
             }
         } catch (Exception e) {
             d.abort();
@@ -303,9 +301,6 @@ public final class Daemon {
             socket.close();
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(STOP_TIMEOUT_MILLIS);
-        if (controlGroup != group) {
-            controlGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(STOP_TIMEOUT_MILLIS);
-        }
         fib.close();
         monitor.close();
         log.info("stopped");
@@ -318,6 +313,33 @@ public final class Daemon {
             loop.execute(kernelSetup::restore);
         }
         finish();
+    }
+
+    /**
+     * netty's defaults cost memory a daemon does not need (docs/DAEMON.md, "Memory"): unpooled buffers instead of
+     * its pooling allocator, which keeps chunks of memory for traffic a routing daemon never has, no flight-recorder
+     * events, and the process and machine ids of its channel ids given rather than looked up (which would start the
+     * JDK's process machinery and walk the network interfaces); its log goes to ours. Properties the user set are
+     * kept. Takes effect when netty is first used in this process.
+     */
+    private static void prepareNetty(DaemonLog log) {
+        setDefault("io.netty.allocator.type", "unpooled");
+        setDefault("io.netty.jfr.enabled", "false");
+        try {
+            setDefault("io.netty.processId", Files.readSymbolicLink(Path.of("/proc/self")).toString());
+        } catch (IOException | UnsupportedOperationException e) {
+            // netty looks the id up itself
+        }
+        byte[] machine = new byte[8];
+        ThreadLocalRandom.current().nextBytes(machine);
+        setDefault("io.netty.machineId", HexFormat.ofDelimiter(":").formatHex(machine));
+        NettyLog.install(log);
+    }
+
+    private static void setDefault(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
     }
 
     private static void cancel(ScheduledFuture<?> f) {

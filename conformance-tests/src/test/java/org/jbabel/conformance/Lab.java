@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -102,6 +103,26 @@ final class Lab implements AutoCloseable {
     }
 
     /** babeld with a UNIX control socket, pid and state files in the lab's directory. */
+    /** The options in {@code bin/jbabeld.options}, as {@code bin/jbabeld} reads them. */
+    static final List<String> JBABELD_JVM_OPTIONS = jvmOptions();
+
+    private static List<String> jvmOptions() {
+        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
+        Path file = root.resolve("bin/jbabeld.options");
+        try {
+            List<String> options = new ArrayList<>();
+            for (String line : Files.readAllLines(file)) {
+                String option = line.replaceAll("#.*", "").replaceAll("\\s", "");
+                if (!option.isEmpty()) {
+                    options.add(option.replace("${root}", root.toString()));
+                }
+            }
+            return List.copyOf(options);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read jbabeld's JVM options from " + file, e);
+        }
+    }
+
     Daemon babeld(String ns, String name, List<String> args) throws Exception {
         List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns, tool("babeld", "babeld"),
                 "-I", dir.resolve(name + ".pid").toString(), "-S", dir.resolve(name + ".state").toString(),
@@ -110,16 +131,19 @@ final class Lab implements AutoCloseable {
         return start(name, ns, c);
     }
 
-    /** jbabeld, as a JVM of its own from this test's class path, with the same files as {@link #babeld}. */
+    /**
+     * jbabeld, as a JVM of its own from this test's class path with the JVM options of {@code bin/jbabeld}
+     * ({@code bin/jbabeld.options}), and with the same files as {@link #babeld}.
+     */
     Daemon jbabeld(String ns, String name, List<String> args) throws Exception {
         return start(name, ns, jbabeldCommand(ns, name, args));
     }
 
     List<String> jbabeldCommand(String ns, String name, List<String> args) {
         List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns,
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
-                "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), "org.jbabel.cli.Jbabeld",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        c.addAll(JBABELD_JVM_OPTIONS);
+        c.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.jbabel.cli.Jbabeld",
                 "-I", dir.resolve(name + ".pid").toString(), "-S", dir.resolve(name + ".state").toString(),
                 "-G", dir.resolve(name + ".sock").toString()));
         c.addAll(args);
