@@ -5,7 +5,6 @@ import static org.jbabel.engine.BabelConstants.INFINITY;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,14 +45,6 @@ public final class BabelEngine {
     /** What we announce for a key: the local route, the selected learned route, or nothing (null). */
     private record Announcement(RouterId routerId, int seqno, int metric) {}
 
-    /** What the FIB holds for a key, as far as we told the driver. */
-    private record Installed(IpAddress nextHop, String ifname, int metric, int table, IpAddress preferredSource) {
-
-        Action.FibUpdate update(Action.FibOp op, RouteKey key) {
-            return new Action.FibUpdate(op, key, nextHop, ifname, metric, table, preferredSource);
-        }
-    }
-
     private static final List<IpAddress> GROUP = List.of(IpAddress.BABEL_GROUP);
 
     private final RouterId routerId;
@@ -66,8 +57,9 @@ public final class BabelEngine {
     private final List<Action> actions = new ArrayList<>();
     private final Interfaces interfaces = new Interfaces();
     private final Neighbours neighbours = new Neighbours();
-    private final Sources sources = new Sources();
-    private final Routes routes = new Routes();
+    private final Slots slots = new Slots();
+    private final Sources sources = new Sources(slots);
+    private final Routes routes = new Routes(slots);
     private final LocalRoutes localRoutes = new LocalRoutes();
     private final PendingRequests requests = new PendingRequests();
     private final UpdateResends resends = new UpdateResends();
@@ -75,8 +67,6 @@ public final class BabelEngine {
     /** Neighbours (interface%address) this engine has told to forget the routes they had through us. */
     private final LinkedHashSet<String> toldToForget = new LinkedHashSet<>();
     private final EngineCounters counters = new EngineCounters();
-    private final Map<RouteKey, Installed> fib = new LinkedHashMap<>();
-    private final Map<RouteKey, SelectedRoute> published = new LinkedHashMap<>();
 
     private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
     private final Deque<Object> events = new ArrayDeque<>();
@@ -257,13 +247,13 @@ public final class BabelEngine {
         filters = Objects.requireNonNull(newFilters, "filters");
         List<RouteKey> keys = new ArrayList<>();
         List<Announcement> before = new ArrayList<>();
-        for (Routes.Slot s : routes.slots()) {
+        for (Slot s : routes.slots()) {
             keys.add(s.key);
             before.add(announcement(s.key));
         }
         for (RouteKey key : keys) {
-            Routes.Slot s = routes.slot(key);
-            for (Route r : s == null ? List.<Route>of() : new ArrayList<>(s.routes)) {
+            Slot s = slots.get(key);
+            for (Route r : s == null ? List.<Route>of() : Routes.of(s)) {
                 if (r.retracted() || r.routerId == null) {
                     continue;
                 }
@@ -336,7 +326,7 @@ public final class BabelEngine {
         }
         if (t >= nextSourceGc) {
             nextSourceGc = t + BabelConstants.SOURCE_GC_INTERVAL;
-            sources.collectGarbage(t, routes::uses);
+            sources.collectGarbage(t, Routes::uses);
         }
         buffers.flushDue(t);
         leave();
@@ -394,10 +384,10 @@ public final class BabelEngine {
                 actions.add(new Action.Send(i.name(), d, tlvs));
             }
         }
-        for (Map.Entry<RouteKey, Installed> e : fib.entrySet()) {
-            actions.add(e.getValue().update(Action.FibOp.REMOVE, e.getKey()));
+        for (Slot s : slots.installed()) {
+            actions.add(s.installedUpdate(Action.FibOp.REMOVE));
+            s.uninstall();
         }
-        fib.clear();
         stopped = true;
         leave();
     }
@@ -407,7 +397,11 @@ public final class BabelEngine {
 
     /** The route in use for every key: the local route where we originate one, else the selected learned one. */
     public List<SelectedRoute> selectedRoutes() {
-        return List.copyOf(published.values());
+        List<SelectedRoute> result = new ArrayList<>();
+        for (Slot s : slots.published()) {
+            result.add(s.published);
+        }
+        return List.copyOf(result);
     }
 
     public List<NeighbourView> neighbours() {
@@ -421,11 +415,11 @@ public final class BabelEngine {
     /** Every learned route, selected or not, retracted ones included. */
     public List<RouteView> routes() {
         List<RouteView> result = new ArrayList<>(routes.size());
-        for (Routes.Slot s : routes.slots()) {
-            for (Route r : s.routes) {
+        for (Slot s : routes.slots()) {
+            for (Route r = s.routes; r != null; r = r.next) {
                 result.add(new RouteView(r.key, r.neighbour.address, r.neighbour.ifname(), r.routerId, r.seqno,
                         r.metric, r.refmetric, r.smoothedMetric(now, halfLife), r.nextHop, s.selected == r,
-                        routes.feasible(r, sources), r.refreshedAt, r.id));
+                        Routes.feasible(s, r), r.refreshedAt, r.id));
             }
         }
         return result;
@@ -884,23 +878,25 @@ public final class BabelEngine {
 
     /** Re-runs route selection for a key and brings the FIB and the observers up to date. */
     private void reselect(RouteKey key) {
-        Route chosen = routes.choose(key, now, halfLife, sources, localBlocks(key));
+        Route chosen = routes.choose(key, now, halfLife, localBlocks(key));
         routes.select(key, chosen);
-        Installed want = chosen == null ? null : new Installed(chosen.nextHop, chosen.neighbour.ifname(), chosen.metric,
-                chosen.install.table(), chosen.install.preferredSource());
-        Installed have = fib.get(key);
-        if (!Objects.equals(want, have)) {
-            if (want == null) {
-                fib.remove(key);
-                actions.add(have.update(Action.FibOp.REMOVE, key));
-            } else if (have != null && have.table() != want.table()) {
-                fib.put(key, want);
-                actions.add(have.update(Action.FibOp.REMOVE, key));
-                actions.add(want.update(Action.FibOp.ADD, key));
-            } else {
-                fib.put(key, want);
-                actions.add(want.update(have == null ? Action.FibOp.ADD : Action.FibOp.REPLACE, key));
+        Slot s = slots.get(key);
+        if (chosen == null) {
+            if (s != null && s.installed()) {
+                actions.add(s.installedUpdate(Action.FibOp.REMOVE));
+                s.uninstall();
             }
+        } else if (!s.installedAs(chosen)) {
+            Action.FibOp op = Action.FibOp.REPLACE;
+            if (!s.installed()) {
+                op = Action.FibOp.ADD;
+            } else if (s.installedOptions.table() != chosen.install.table()) {
+                // Another table is another kernel route: the old one goes first.
+                op = Action.FibOp.ADD;
+                actions.add(s.installedUpdate(Action.FibOp.REMOVE));
+            }
+            slots.install(s, chosen);
+            actions.add(s.installedUpdate(op));
         }
         publish(key);
     }
@@ -932,9 +928,8 @@ public final class BabelEngine {
     /** Expires routes not refreshed in time (retracting them first), and asks for refreshes before that. */
     private void checkRoutes() {
         long next = Long.MAX_VALUE;
-        List<Routes.Slot> slots = new ArrayList<>(routes.slots());
-        for (Routes.Slot s : slots) {
-            for (Route r : new ArrayList<>(s.routes)) {
+        for (Slot s : routes.slots()) {
+            for (Route r : Routes.of(s)) {
                 if (now >= r.expiresAt) {
                     if (r.retracted()) {
                         Announcement before = announcement(r.key);
@@ -1145,7 +1140,7 @@ public final class BabelEngine {
         for (RouteKey key : localRoutes.all().keySet()) {
             buffers.addUpdate(i, destination, key, deadline);
         }
-        for (Routes.Slot s : routes.slots()) {
+        for (Slot s : routes.slots()) {
             if (s.selected != null && !localRoutes.contains(s.key)) {
                 buffers.addUpdate(i, destination, s.key, deadline);
             }
@@ -1344,24 +1339,32 @@ public final class BabelEngine {
         return prefix.family() == Family.V4 ? AddressEncoding.IPV4 : AddressEncoding.IPV6;
     }
 
+    /** Brings the route in use for a key, as observers see it, up to date, and tells them of a change. */
     private void publish(RouteKey key) {
+        Slot s = slots.get(key);
+        SelectedRoute old = s == null ? null : s.published;
         SelectedRoute current;
-        Route r = routes.selected(key);
+        Route r = s == null ? null : s.selected;
         if (localWins(key)) {
-            current = new SelectedRoute(key, routerId, seqno, localRoutes.metric(key), null, null, true);
+            if (s == null) {
+                s = slots.obtain(key);
+            }
+            current = new SelectedRoute(s.key, routerId, seqno, localRoutes.metric(key), null, null, true);
         } else if (r != null) {
-            current = new SelectedRoute(key, r.routerId, r.seqno, r.metric, r.nextHop, r.neighbour.ifname(), false);
+            current = new SelectedRoute(s.key, r.routerId, r.seqno, r.metric, r.nextHop, r.neighbour.ifname(), false);
         } else {
             current = null;
         }
-        SelectedRoute old = current == null ? published.remove(key) : published.put(key, current);
-        if (Objects.equals(old, current)) {
-            return;
+        if (!Objects.equals(old, current)) {
+            slots.publish(s, current);
+            if (current == null) {
+                events.add(new RouteChange(ChangeKind.REMOVED, old));
+            } else {
+                events.add(new RouteChange(old == null ? ChangeKind.ADDED : ChangeKind.CHANGED, current));
+            }
         }
-        if (current == null) {
-            events.add(new RouteChange(ChangeKind.REMOVED, old));
-        } else {
-            events.add(new RouteChange(old == null ? ChangeKind.ADDED : ChangeKind.CHANGED, current));
+        if (s != null) {
+            slots.release(s);
         }
     }
 

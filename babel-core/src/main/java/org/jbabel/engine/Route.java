@@ -32,6 +32,8 @@ final class Route {
     boolean refreshRequested;
     int smoothed;
     long smoothedAt;
+    /** The next route of the same key ({@link Slot#routes}). */
+    Route next;
 
     /** A route starts out retracted; its first update makes it usable. */
     Route(long id, RouteKey key, Neighbour neighbour) {

@@ -53,7 +53,7 @@ class TablesTest {
 
     @Test
     void feasibilityRequiresANewerSeqnoOrAStrictlySmallerMetric() {
-        Sources s = new Sources();
+        Sources s = new Sources(new Slots());
         assertThat(s.feasible(KEY, ID, 5, 1000)).as("no source yet").isTrue();
         s.announced(KEY, ID, 5, 200, 0);
         assertThat(s.feasible(KEY, ID, 5, 199)).isTrue();
@@ -70,7 +70,7 @@ class TablesTest {
 
     @Test
     void unusedSourcesAreCollectedAfterTheirLifetime() {
-        Sources s = new Sources();
+        Sources s = new Sources(new Slots());
         s.announced(KEY, ID, 5, 200, 0);
         s.collectGarbage(Time.seconds(199), (k, id) -> false);
         assertThat(s.size()).isEqualTo(1);
