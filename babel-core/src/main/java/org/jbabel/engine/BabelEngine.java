@@ -46,6 +46,8 @@ public final class BabelEngine {
     private record Announcement(RouterId routerId, int seqno, int metric) {}
 
     private static final List<IpAddress> GROUP = List.of(IpAddress.BABEL_GROUP);
+    /** How many actions' worth of room the action list keeps between events. */
+    private static final int KEPT_CAPACITY = 256;
 
     private final RouterId routerId;
     private int seqno;
@@ -54,7 +56,7 @@ public final class BabelEngine {
     private final RandomGenerator random;
     private final int halfLife;
 
-    private final List<Action> actions = new ArrayList<>();
+    private final ArrayList<Action> actions = new ArrayList<>();
     private final Interfaces interfaces = new Interfaces();
     private final Neighbours neighbours = new Neighbours();
     private final Slots slots = new Slots();
@@ -354,6 +356,10 @@ public final class BabelEngine {
     public List<Action> pollActions() {
         List<Action> result = List.copyOf(actions);
         actions.clear();
+        if (result.size() > KEPT_CAPACITY) {
+            // A burst (a whole table installed at once) does not keep its room after it is gone.
+            actions.trimToSize();
+        }
         return result;
     }
 
@@ -700,9 +706,8 @@ public final class BabelEngine {
         r.refreshedAt = now;
         long hold = Routes.holdTime(interval);
         r.expiresAt = now + hold;
-        r.refreshRequestAt = now + hold * BabelConstants.ROUTE_REFRESH_REQUEST_EIGHTHS / 8;
         r.refreshRequested = false;
-        nextRouteCheck = Math.min(nextRouteCheck, r.refreshRequestAt);
+        nextRouteCheck = Math.min(nextRouteCheck, r.refreshRequestAt());
         r.recomputeMetric(now, halfLife);
         boolean requested = requests.satisfy(key, rid, seqno) != null;
         reselect(key);
@@ -940,7 +945,7 @@ public final class BabelEngine {
                     }
                     retract(r);
                     r.expiresAt = now + BabelConstants.ROUTE_HOLD_MIN;
-                } else if (!r.retracted() && !r.refreshRequested && now >= r.refreshRequestAt) {
+                } else if (!r.retracted() && !r.refreshRequested && now >= r.refreshRequestAt()) {
                     // Only the selected route is worth a refresh request; the others just expire.
                     r.refreshRequested = true;
                     if (s.selected == r) {
@@ -951,7 +956,7 @@ public final class BabelEngine {
                 }
                 next = Math.min(next, r.expiresAt);
                 if (!r.refreshRequested && !r.retracted()) {
-                    next = Math.min(next, r.refreshRequestAt);
+                    next = Math.min(next, r.refreshRequestAt());
                 }
             }
         }
