@@ -42,9 +42,6 @@ import org.jbabel.wire.Tlv;
  */
 public final class BabelEngine {
 
-    /** What we announce for a key: the local route, the selected learned route, or nothing (null). */
-    private record Announcement(RouterId routerId, int seqno, int metric) {}
-
     private static final List<IpAddress> GROUP = List.of(IpAddress.BABEL_GROUP);
     /** How many actions' worth of room the action list keeps between events. */
     private static final int KEPT_CAPACITY = 256;
@@ -229,7 +226,7 @@ public final class BabelEngine {
             return;
         }
         int m = Math.max(0, Math.min(INFINITY - 1, metric));
-        Announcement before = announcement(key);
+        SelectedRoute before = inUse(key);
         localRoutes.put(key, m);
         reselect(key);
         announceChange(key, before, true);
@@ -248,10 +245,10 @@ public final class BabelEngine {
         }
         filters = Objects.requireNonNull(newFilters, "filters");
         List<RouteKey> keys = new ArrayList<>();
-        List<Announcement> before = new ArrayList<>();
+        List<SelectedRoute> before = new ArrayList<>();
         for (Slot s : routes.slots()) {
             keys.add(s.key);
-            before.add(announcement(s.key));
+            before.add(inUse(s.key));
         }
         for (RouteKey key : keys) {
             Slot s = slots.get(key);
@@ -285,7 +282,7 @@ public final class BabelEngine {
             return;
         }
         if (localRoutes.contains(key)) {
-            Announcement before = announcement(key);
+            SelectedRoute before = inUse(key);
             localRoutes.remove(key);
             reselect(key);
             announceChange(key, before, true);
@@ -405,7 +402,7 @@ public final class BabelEngine {
     public List<SelectedRoute> selectedRoutes() {
         List<SelectedRoute> result = new ArrayList<>();
         for (Slot s : slots.published()) {
-            result.add(s.published);
+            result.add(inUse(s.key));
         }
         return List.copyOf(result);
     }
@@ -693,7 +690,7 @@ public final class BabelEngine {
                 return;
             }
         }
-        Announcement before = announcement(key);
+        SelectedRoute before = inUse(key);
         if (r == null) {
             r = routes.add(key, n);
         }
@@ -719,7 +716,7 @@ public final class BabelEngine {
         if (r.retracted()) {
             return;
         }
-        Announcement before = announcement(r.key);
+        SelectedRoute before = inUse(r.key);
         r.refmetric = INFINITY;
         r.recomputeMetric(now, halfLife);
         reselect(r.key);
@@ -818,9 +815,9 @@ public final class BabelEngine {
         if (costChanged) {
             // The routes still carry their old metrics: capture what we announced before recomputing them.
             List<Route> affected = routes.via(n);
-            List<Announcement> before = new ArrayList<>(affected.size());
+            List<SelectedRoute> before = new ArrayList<>(affected.size());
             for (Route r : affected) {
-                before.add(announcement(r.key));
+                before.add(inUse(r.key));
             }
             for (Route r : affected) {
                 r.recomputeMetric(now, halfLife);
@@ -867,7 +864,7 @@ public final class BabelEngine {
     /** Forgets a neighbour and every route learned from it. */
     private void dropNeighbour(Neighbour n) {
         for (Route r : routes.via(n)) {
-            Announcement before = announcement(r.key);
+            SelectedRoute before = inUse(r.key);
             routes.remove(r);
             reselect(r.key);
             announceChange(r.key, before, false);
@@ -881,7 +878,7 @@ public final class BabelEngine {
     // ------------------------------------------------------------------------------------------------------
     // Routes
 
-    /** Re-runs route selection for a key and brings the FIB and the observers up to date. */
+    /** Re-runs route selection for a key and brings the FIB up to date (the caller then calls announceChange). */
     private void reselect(RouteKey key) {
         Route chosen = routes.choose(key, now, halfLife, localBlocks(key));
         routes.select(key, chosen);
@@ -903,7 +900,6 @@ public final class BabelEngine {
             slots.install(s, chosen);
             actions.add(s.installedUpdate(op));
         }
-        publish(key);
     }
 
     /** Whether a local route for this key keeps learned routes for it out of the FIB (babeld's allow-duplicates). */
@@ -937,7 +933,7 @@ public final class BabelEngine {
             for (Route r : Routes.of(s)) {
                 if (now >= r.expiresAt) {
                     if (r.retracted()) {
-                        Announcement before = announcement(r.key);
+                        SelectedRoute before = inUse(r.key);
                         routes.remove(r);
                         reselect(r.key);
                         announceChange(r.key, before, false);
@@ -1015,22 +1011,36 @@ public final class BabelEngine {
     // ------------------------------------------------------------------------------------------------------
     // Announcing
 
-    private Announcement announcement(RouteKey key) {
+    /**
+     * The route in use for a key, which we announce (and, when learned, install): the local route where it wins, else
+     * the selected learned route, else null. Between events the selected route is always usable.
+     */
+    private SelectedRoute inUse(RouteKey key) {
+        Slot s = slots.get(key);
         if (localWins(key)) {
-            return new Announcement(routerId, seqno, localRoutes.metric(key));
+            RouteKey k = s == null ? key : s.key;
+            return new SelectedRoute(k, routerId, seqno, localRoutes.metric(key), null, null, true);
         }
-        Route r = routes.selected(key);
-        return r == null || !r.usable() ? null : new Announcement(r.routerId, r.seqno, r.metric);
+        Route r = s == null ? null : s.selected;
+        return r == null ? null
+                : new SelectedRoute(s.key, r.routerId, r.seqno, r.metric, r.nextHop, r.neighbour.ifname(), false);
+    }
+
+    /** Whether two routes in use are announced alike: the same router-id, seqno and metric (or both none). */
+    private static boolean announcedAlike(SelectedRoute a, SelectedRoute b) {
+        return a == null ? b == null
+                : b != null && a.origin().equals(b.origin()) && a.seqno() == b.seqno() && a.metric() == b.metric();
     }
 
     /**
-     * What we announce for a key changed from {@code before}: send triggered updates by babeld's rules (urgent for
-     * a new source, a lost route or an answered request; nothing for small changes, which wait for the periodic
-     * update), and start a seqno request when a learned route is lost.
+     * The route in use for a key changed from {@code before} (after reselection): tell the observers, send triggered
+     * updates by babeld's rules (urgent for a new source, a lost route or an answered request; nothing for small
+     * changes, which wait for the periodic update), and start a seqno request when a learned route is lost.
      */
-    private void announceChange(RouteKey key, Announcement before, boolean urgentAnyway) {
-        Announcement after = announcement(key);
-        if (Objects.equals(before, after)) {
+    private void announceChange(RouteKey key, SelectedRoute before, boolean urgentAnyway) {
+        SelectedRoute after = inUse(key);
+        publish(key, before, after);
+        if (announcedAlike(before, after)) {
             if (urgentAnyway && after != null) {
                 sendUpdateEverywhere(key, urgent());
             }
@@ -1040,7 +1050,7 @@ public final class BabelEngine {
             if (before != null) {
                 sendUpdateEverywhere(key, urgent());
                 resends.schedule(key, now);
-                if (!before.routerId().equals(routerId) && before.metric() <= INFINITY / 2) {
+                if (!before.origin().equals(routerId) && before.metric() <= INFINITY / 2) {
                     requestLostRoute(key, before);
                 }
             }
@@ -1050,7 +1060,7 @@ public final class BabelEngine {
             sendUpdateEverywhere(key, urgent());
             return;
         }
-        if (!before.routerId().equals(after.routerId())) {
+        if (!before.origin().equals(after.origin())) {
             sendUpdateEverywhere(key, urgent());
             resends.schedule(key, now);
             return;
@@ -1077,19 +1087,24 @@ public final class BabelEngine {
     }
 
     /** A learned route is gone: ask its source for a newer seqno via the best remaining neighbour, or everyone. */
-    private void requestLostRoute(RouteKey key, Announcement lost) {
-        Sources.Source src = sources.get(key, lost.routerId());
+    private void requestLostRoute(RouteKey key, SelectedRoute lost) {
+        Sources.Source src = sources.get(key, lost.origin());
         int want = src == null ? Seqno.plus(lost.seqno(), 1)
                 : src.metric >= INFINITY ? src.seqno : Seqno.plus(src.seqno, 1);
         Route best = routes.bestOther(key, null);
-        originateSeqnoRequest(key, lost.routerId(), want, best == null ? null : best.neighbour);
+        originateSeqnoRequest(key, lost.origin(), want, best == null ? null : best.neighbour);
     }
 
     private void bumpSeqno() {
+        List<RouteKey> keys = List.copyOf(localRoutes.all().keySet());
+        List<SelectedRoute> before = new ArrayList<>(keys.size());
+        for (RouteKey key : keys) {
+            before.add(inUse(key));
+        }
         seqno = Seqno.plus(seqno, 1);
         actions.add(new Action.StateChanged(routerId, seqno));
-        for (RouteKey key : localRoutes.all().keySet()) {
-            publish(key);
+        for (int k = 0; k < keys.size(); k++) {
+            publish(keys.get(k), before.get(k), inUse(keys.get(k)));
         }
     }
 
@@ -1344,32 +1359,20 @@ public final class BabelEngine {
         return prefix.family() == Family.V4 ? AddressEncoding.IPV4 : AddressEncoding.IPV6;
     }
 
-    /** Brings the route in use for a key, as observers see it, up to date, and tells them of a change. */
-    private void publish(RouteKey key) {
-        Slot s = slots.get(key);
-        SelectedRoute old = s == null ? null : s.published;
-        SelectedRoute current;
-        Route r = s == null ? null : s.selected;
-        if (localWins(key)) {
-            if (s == null) {
-                s = slots.obtain(key);
-            }
-            current = new SelectedRoute(s.key, routerId, seqno, localRoutes.metric(key), null, null, true);
-        } else if (r != null) {
-            current = new SelectedRoute(s.key, r.routerId, r.seqno, r.metric, r.nextHop, r.neighbour.ifname(), false);
-        } else {
-            current = null;
+    /** Tells the observers that the route in use for a key changed from {@code before} to {@code after}. */
+    private void publish(RouteKey key, SelectedRoute before, SelectedRoute after) {
+        if (Objects.equals(before, after)) {
+            return;
         }
-        if (!Objects.equals(old, current)) {
-            slots.publish(s, current);
-            if (current == null) {
-                events.add(new RouteChange(ChangeKind.REMOVED, old));
-            } else {
-                events.add(new RouteChange(old == null ? ChangeKind.ADDED : ChangeKind.CHANGED, current));
-            }
-        }
+        Slot s = after == null ? slots.get(key) : slots.obtain(key);
         if (s != null) {
+            slots.published(s, after != null);
             slots.release(s);
+        }
+        if (after == null) {
+            events.add(new RouteChange(ChangeKind.REMOVED, before));
+        } else {
+            events.add(new RouteChange(before == null ? ChangeKind.ADDED : ChangeKind.CHANGED, after));
         }
     }
 

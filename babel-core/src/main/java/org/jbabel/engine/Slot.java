@@ -5,8 +5,8 @@ import org.jbabel.wire.IpAddress;
 
 /**
  * Everything the engine keeps for one route key, in one record: the routes learned for it and which one is selected
- * ({@link Routes}), the feasibility distances of its sources ({@link Sources}), the route in use as observers were
- * last told of it, and the FIB entry the driver was last asked to hold ({@link BabelEngine}). A slot stays in
+ * ({@link Routes}), the feasibility distances of its sources ({@link Sources}), whether a route is in use for it, and
+ * the FIB entry the driver was last asked to hold ({@link BabelEngine}). A slot stays in
  * {@link Slots} while any of these is there.
  */
 final class Slot {
@@ -17,9 +17,10 @@ final class Slot {
     Route selected;
     /** The feasibility distances, one per router-id, chained through {@link Sources.Source#next}; null when none. */
     Sources.Source sources;
-    /** The route in use for this key as observers were last told of it, or null. */
-    SelectedRoute published;
-    /** Orders the published routes by when they appeared ({@link Slots#published()}). */
+    /**
+     * Whether a route is in use for this key (0 when none), and where in the order of such routes, by when they
+     * appeared ({@link Slots#published()}).
+     */
     long publishedOrder;
     /** The FIB entry we asked for: null options when there is none, else the install options and route fields. */
     InstallOptions installedOptions;
@@ -35,7 +36,7 @@ final class Slot {
 
     /** Whether nothing is kept for the key any more. */
     boolean unused() {
-        return routes == null && sources == null && published == null && installedOptions == null;
+        return routes == null && sources == null && publishedOrder == 0 && installedOptions == null;
     }
 
     boolean installed() {

@@ -39,12 +39,13 @@ final class Slots {
         }
     }
 
-    /** Sets the route in use for a slot's key as observers see it (null for none). */
-    void publish(Slot s, SelectedRoute route) {
-        if (s.published == null) {
+    /** Records whether a route is in use for a slot's key; one that appears goes to the end of their order. */
+    void published(Slot s, boolean inUse) {
+        if (!inUse) {
+            s.publishedOrder = 0;
+        } else if (s.publishedOrder == 0) {
             s.publishedOrder = ++publications;
         }
-        s.published = route;
     }
 
     /** Records that the FIB was asked to hold this route for its key. */
@@ -60,20 +61,21 @@ final class Slots {
         return table.values();
     }
 
-    /** The slots with a published route, in the order those appeared. */
+    /** The slots with a route in use, in the order those appeared. */
     List<Slot> published() {
-        return inOrder(s -> s.published != null ? s.publishedOrder : -1);
+        return inOrder(s -> s.publishedOrder);
     }
 
     /** The slots with a FIB entry, in the order those were added. */
     List<Slot> installed() {
-        return inOrder(s -> s.installed() ? s.installedOrder : -1);
+        return inOrder(s -> s.installed() ? s.installedOrder : 0);
     }
 
+    /** The slots whose order is positive, by that order. */
     private List<Slot> inOrder(ToLongFunction<Slot> order) {
         List<Slot> result = new ArrayList<>();
         for (Slot s : table.values()) {
-            if (order.applyAsLong(s) >= 0) {
+            if (order.applyAsLong(s) > 0) {
                 result.add(s);
             }
         }
