@@ -467,6 +467,13 @@ public final class BabelEngine {
         return !stopped;
     }
 
+    /** Queues a change for the listeners, if there are any (nothing is kept for nobody). */
+    private void emit(Object event) {
+        if (!listeners.isEmpty()) {
+            events.add(event);
+        }
+    }
+
     /** Delivers the changes of this event to the listeners; re-entrant calls queue theirs behind. */
     private void leave() {
         if (dispatching) {
@@ -537,7 +544,7 @@ public final class BabelEngine {
             }
             n = neighbours.create(i, source, now);
             hurryHellos(i);
-            events.add(new NeighbourChange(ChangeKind.ADDED, n.view(now)));
+            emit(new NeighbourChange(ChangeKind.ADDED, n.view(now)));
         }
         return n;
     }
@@ -829,7 +836,7 @@ public final class BabelEngine {
             }
         }
         if (costChanged || rttChanged || oldRx != n.rxcost || oldTx != n.txcost) {
-            events.add(new NeighbourChange(ChangeKind.CHANGED, n.view(now)));
+            emit(new NeighbourChange(ChangeKind.CHANGED, n.view(now)));
         }
         if (!wasBidirectional && n.bidirectional()) {
             if (toldToForget.add(n.ifname() + "%" + n.address)) {
@@ -872,7 +879,7 @@ public final class BabelEngine {
         neighbours.remove(n);
         buffers.discard(n.ifname(), n.address);
         n.cost = INFINITY;
-        events.add(new NeighbourChange(ChangeKind.REMOVED, n.view(now)));
+        emit(new NeighbourChange(ChangeKind.REMOVED, n.view(now)));
     }
 
     // ------------------------------------------------------------------------------------------------------
@@ -1370,9 +1377,9 @@ public final class BabelEngine {
             slots.release(s);
         }
         if (after == null) {
-            events.add(new RouteChange(ChangeKind.REMOVED, before));
+            emit(new RouteChange(ChangeKind.REMOVED, before));
         } else {
-            events.add(new RouteChange(before == null ? ChangeKind.ADDED : ChangeKind.CHANGED, after));
+            emit(new RouteChange(before == null ? ChangeKind.ADDED : ChangeKind.CHANGED, after));
         }
     }
 
