@@ -6,8 +6,8 @@ import org.jbabel.wire.IpAddress;
 /**
  * Everything the engine keeps for one route key, in one record: the routes learned for it and which one is selected
  * ({@link Routes}), the feasibility distances of its sources ({@link Sources}), whether a route is in use for it, and
- * the FIB entry the driver was last asked to hold ({@link BabelEngine}). A slot stays in
- * {@link Slots} while any of these is there.
+ * the FIB entry the driver was last asked to hold ({@link BabelEngine}). A slot stays in {@link Slots} while any of
+ * these is there.
  */
 final class Slot {
     final RouteKey key;
@@ -22,7 +22,10 @@ final class Slot {
      * appeared ({@link Slots#published()}).
      */
     long publishedOrder;
-    /** The FIB entry we asked for: null options when there is none, else the install options and route fields. */
+    /**
+     * The FIB entry we asked for: the install options, next hop, interface and metric of the route it was made from;
+     * null options when there is none.
+     */
     InstallOptions installedOptions;
     IpAddress installedNextHop;
     String installedIfname;

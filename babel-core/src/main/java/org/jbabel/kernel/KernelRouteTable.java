@@ -23,10 +23,6 @@ public final class KernelRouteTable {
         return size;
     }
 
-    public boolean isEmpty() {
-        return size == 0;
-    }
-
     /** The route with this destination and source, or null. */
     public KernelRoute get(Prefix destination, Prefix source) {
         int i = indexOf(destination, source);

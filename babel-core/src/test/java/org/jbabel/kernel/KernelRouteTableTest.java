@@ -36,7 +36,7 @@ class KernelRouteTableTest {
         assertThat(t.size()).isEqualTo(1);
         assertThat(t.get(Prefix.parse("2001:db8::/32"), ANY)).isSameAs(second);
         assertThat(t.remove(Prefix.parse("2001:db8::/32"), ANY)).isSameAs(second);
-        assertThat(t.isEmpty()).isTrue();
+        assertThat(t.size()).isZero();
         assertThat(t.remove(Prefix.parse("2001:db8::/32"), ANY)).isNull();
     }
 
