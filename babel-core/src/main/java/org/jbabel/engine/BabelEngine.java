@@ -5,7 +5,6 @@ import static org.jbabel.engine.BabelConstants.INFINITY;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,18 +42,9 @@ import org.jbabel.wire.Tlv;
  */
 public final class BabelEngine {
 
-    /** What we announce for a key: the local route, the selected learned route, or nothing (null). */
-    private record Announcement(RouterId routerId, int seqno, int metric) {}
-
-    /** What the FIB holds for a key, as far as we told the driver. */
-    private record Installed(IpAddress nextHop, String ifname, int metric, int table, IpAddress preferredSource) {
-
-        Action.FibUpdate update(Action.FibOp op, RouteKey key) {
-            return new Action.FibUpdate(op, key, nextHop, ifname, metric, table, preferredSource);
-        }
-    }
-
     private static final List<IpAddress> GROUP = List.of(IpAddress.BABEL_GROUP);
+    /** How many actions' worth of room the action list keeps between events. */
+    private static final int KEPT_CAPACITY = 256;
 
     private final RouterId routerId;
     private int seqno;
@@ -63,11 +53,12 @@ public final class BabelEngine {
     private final RandomGenerator random;
     private final int halfLife;
 
-    private final List<Action> actions = new ArrayList<>();
+    private final ArrayList<Action> actions = new ArrayList<>();
     private final Interfaces interfaces = new Interfaces();
     private final Neighbours neighbours = new Neighbours();
-    private final Sources sources = new Sources();
-    private final Routes routes = new Routes();
+    private final Slots slots = new Slots();
+    private final Sources sources = new Sources(slots);
+    private final Routes routes = new Routes(slots);
     private final LocalRoutes localRoutes = new LocalRoutes();
     private final PendingRequests requests = new PendingRequests();
     private final UpdateResends resends = new UpdateResends();
@@ -75,8 +66,6 @@ public final class BabelEngine {
     /** Neighbours (interface%address) this engine has told to forget the routes they had through us. */
     private final LinkedHashSet<String> toldToForget = new LinkedHashSet<>();
     private final EngineCounters counters = new EngineCounters();
-    private final Map<RouteKey, Installed> fib = new LinkedHashMap<>();
-    private final Map<RouteKey, SelectedRoute> published = new LinkedHashMap<>();
 
     private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
     private final Deque<Object> events = new ArrayDeque<>();
@@ -237,7 +226,7 @@ public final class BabelEngine {
             return;
         }
         int m = Math.max(0, Math.min(INFINITY - 1, metric));
-        Announcement before = announcement(key);
+        SelectedRoute before = inUse(key);
         localRoutes.put(key, m);
         reselect(key);
         announceChange(key, before, true);
@@ -256,14 +245,14 @@ public final class BabelEngine {
         }
         filters = Objects.requireNonNull(newFilters, "filters");
         List<RouteKey> keys = new ArrayList<>();
-        List<Announcement> before = new ArrayList<>();
-        for (Routes.Slot s : routes.slots()) {
+        List<SelectedRoute> before = new ArrayList<>();
+        for (Slot s : routes.slots()) {
             keys.add(s.key);
-            before.add(announcement(s.key));
+            before.add(inUse(s.key));
         }
         for (RouteKey key : keys) {
-            Routes.Slot s = routes.slot(key);
-            for (Route r : s == null ? List.<Route>of() : new ArrayList<>(s.routes)) {
+            Slot s = slots.get(key);
+            for (Route r : s == null ? List.<Route>of() : Routes.of(s)) {
                 if (r.retracted() || r.routerId == null) {
                     continue;
                 }
@@ -293,7 +282,7 @@ public final class BabelEngine {
             return;
         }
         if (localRoutes.contains(key)) {
-            Announcement before = announcement(key);
+            SelectedRoute before = inUse(key);
             localRoutes.remove(key);
             reselect(key);
             announceChange(key, before, true);
@@ -336,7 +325,7 @@ public final class BabelEngine {
         }
         if (t >= nextSourceGc) {
             nextSourceGc = t + BabelConstants.SOURCE_GC_INTERVAL;
-            sources.collectGarbage(t, routes::uses);
+            sources.collectGarbage(t, Routes::uses);
         }
         buffers.flushDue(t);
         leave();
@@ -364,6 +353,10 @@ public final class BabelEngine {
     public List<Action> pollActions() {
         List<Action> result = List.copyOf(actions);
         actions.clear();
+        if (result.size() > KEPT_CAPACITY) {
+            // A burst (a whole table installed at once) does not keep its room after it is gone.
+            actions.trimToSize();
+        }
         return result;
     }
 
@@ -394,10 +387,10 @@ public final class BabelEngine {
                 actions.add(new Action.Send(i.name(), d, tlvs));
             }
         }
-        for (Map.Entry<RouteKey, Installed> e : fib.entrySet()) {
-            actions.add(e.getValue().update(Action.FibOp.REMOVE, e.getKey()));
+        for (Slot s : slots.installed()) {
+            actions.add(s.installedUpdate(Action.FibOp.REMOVE));
+            s.uninstall();
         }
-        fib.clear();
         stopped = true;
         leave();
     }
@@ -407,7 +400,11 @@ public final class BabelEngine {
 
     /** The route in use for every key: the local route where we originate one, else the selected learned one. */
     public List<SelectedRoute> selectedRoutes() {
-        return List.copyOf(published.values());
+        List<SelectedRoute> result = new ArrayList<>();
+        for (Slot s : slots.published()) {
+            result.add(inUse(s.key));
+        }
+        return List.copyOf(result);
     }
 
     public List<NeighbourView> neighbours() {
@@ -421,11 +418,11 @@ public final class BabelEngine {
     /** Every learned route, selected or not, retracted ones included. */
     public List<RouteView> routes() {
         List<RouteView> result = new ArrayList<>(routes.size());
-        for (Routes.Slot s : routes.slots()) {
-            for (Route r : s.routes) {
+        for (Slot s : routes.slots()) {
+            for (Route r = s.routes; r != null; r = r.next) {
                 result.add(new RouteView(r.key, r.neighbour.address, r.neighbour.ifname(), r.routerId, r.seqno,
                         r.metric, r.refmetric, r.smoothedMetric(now, halfLife), r.nextHop, s.selected == r,
-                        routes.feasible(r, sources), r.refreshedAt, r.id));
+                        Routes.feasible(s, r), r.refreshedAt, r.id));
             }
         }
         return result;
@@ -468,6 +465,13 @@ public final class BabelEngine {
             now = Math.max(now, t);
         }
         return !stopped;
+    }
+
+    /** Queues a change for the listeners, if there are any (nothing is kept for nobody). */
+    private void emit(Object event) {
+        if (!listeners.isEmpty()) {
+            events.add(event);
+        }
     }
 
     /** Delivers the changes of this event to the listeners; re-entrant calls queue theirs behind. */
@@ -540,7 +544,7 @@ public final class BabelEngine {
             }
             n = neighbours.create(i, source, now);
             hurryHellos(i);
-            events.add(new NeighbourChange(ChangeKind.ADDED, n.view(now)));
+            emit(new NeighbourChange(ChangeKind.ADDED, n.view(now)));
         }
         return n;
     }
@@ -693,7 +697,7 @@ public final class BabelEngine {
                 return;
             }
         }
-        Announcement before = announcement(key);
+        SelectedRoute before = inUse(key);
         if (r == null) {
             r = routes.add(key, n);
         }
@@ -706,9 +710,8 @@ public final class BabelEngine {
         r.refreshedAt = now;
         long hold = Routes.holdTime(interval);
         r.expiresAt = now + hold;
-        r.refreshRequestAt = now + hold * BabelConstants.ROUTE_REFRESH_REQUEST_EIGHTHS / 8;
         r.refreshRequested = false;
-        nextRouteCheck = Math.min(nextRouteCheck, r.refreshRequestAt);
+        nextRouteCheck = Math.min(nextRouteCheck, r.refreshRequestAt());
         r.recomputeMetric(now, halfLife);
         boolean requested = requests.satisfy(key, rid, seqno) != null;
         reselect(key);
@@ -720,7 +723,7 @@ public final class BabelEngine {
         if (r.retracted()) {
             return;
         }
-        Announcement before = announcement(r.key);
+        SelectedRoute before = inUse(r.key);
         r.refmetric = INFINITY;
         r.recomputeMetric(now, halfLife);
         reselect(r.key);
@@ -819,9 +822,9 @@ public final class BabelEngine {
         if (costChanged) {
             // The routes still carry their old metrics: capture what we announced before recomputing them.
             List<Route> affected = routes.via(n);
-            List<Announcement> before = new ArrayList<>(affected.size());
+            List<SelectedRoute> before = new ArrayList<>(affected.size());
             for (Route r : affected) {
-                before.add(announcement(r.key));
+                before.add(inUse(r.key));
             }
             for (Route r : affected) {
                 r.recomputeMetric(now, halfLife);
@@ -833,7 +836,7 @@ public final class BabelEngine {
             }
         }
         if (costChanged || rttChanged || oldRx != n.rxcost || oldTx != n.txcost) {
-            events.add(new NeighbourChange(ChangeKind.CHANGED, n.view(now)));
+            emit(new NeighbourChange(ChangeKind.CHANGED, n.view(now)));
         }
         if (!wasBidirectional && n.bidirectional()) {
             if (toldToForget.add(n.ifname() + "%" + n.address)) {
@@ -868,7 +871,7 @@ public final class BabelEngine {
     /** Forgets a neighbour and every route learned from it. */
     private void dropNeighbour(Neighbour n) {
         for (Route r : routes.via(n)) {
-            Announcement before = announcement(r.key);
+            SelectedRoute before = inUse(r.key);
             routes.remove(r);
             reselect(r.key);
             announceChange(r.key, before, false);
@@ -876,33 +879,34 @@ public final class BabelEngine {
         neighbours.remove(n);
         buffers.discard(n.ifname(), n.address);
         n.cost = INFINITY;
-        events.add(new NeighbourChange(ChangeKind.REMOVED, n.view(now)));
+        emit(new NeighbourChange(ChangeKind.REMOVED, n.view(now)));
     }
 
     // ------------------------------------------------------------------------------------------------------
     // Routes
 
-    /** Re-runs route selection for a key and brings the FIB and the observers up to date. */
+    /** Re-runs route selection for a key and brings the FIB up to date (the caller then calls announceChange). */
     private void reselect(RouteKey key) {
-        Route chosen = routes.choose(key, now, halfLife, sources, localBlocks(key));
+        Route chosen = routes.choose(key, now, halfLife, localBlocks(key));
         routes.select(key, chosen);
-        Installed want = chosen == null ? null : new Installed(chosen.nextHop, chosen.neighbour.ifname(), chosen.metric,
-                chosen.install.table(), chosen.install.preferredSource());
-        Installed have = fib.get(key);
-        if (!Objects.equals(want, have)) {
-            if (want == null) {
-                fib.remove(key);
-                actions.add(have.update(Action.FibOp.REMOVE, key));
-            } else if (have != null && have.table() != want.table()) {
-                fib.put(key, want);
-                actions.add(have.update(Action.FibOp.REMOVE, key));
-                actions.add(want.update(Action.FibOp.ADD, key));
-            } else {
-                fib.put(key, want);
-                actions.add(want.update(have == null ? Action.FibOp.ADD : Action.FibOp.REPLACE, key));
+        Slot s = slots.get(key);
+        if (chosen == null) {
+            if (s != null && s.installed()) {
+                actions.add(s.installedUpdate(Action.FibOp.REMOVE));
+                s.uninstall();
             }
+        } else if (!s.installedAs(chosen)) {
+            Action.FibOp op = Action.FibOp.REPLACE;
+            if (!s.installed()) {
+                op = Action.FibOp.ADD;
+            } else if (s.installedOptions.table() != chosen.install.table()) {
+                // Another table is another kernel route: the old one goes first.
+                op = Action.FibOp.ADD;
+                actions.add(s.installedUpdate(Action.FibOp.REMOVE));
+            }
+            slots.install(s, chosen);
+            actions.add(s.installedUpdate(op));
         }
-        publish(key);
     }
 
     /** Whether a local route for this key keeps learned routes for it out of the FIB (babeld's allow-duplicates). */
@@ -932,12 +936,11 @@ public final class BabelEngine {
     /** Expires routes not refreshed in time (retracting them first), and asks for refreshes before that. */
     private void checkRoutes() {
         long next = Long.MAX_VALUE;
-        List<Routes.Slot> slots = new ArrayList<>(routes.slots());
-        for (Routes.Slot s : slots) {
-            for (Route r : new ArrayList<>(s.routes)) {
+        for (Slot s : routes.slots()) {
+            for (Route r : Routes.of(s)) {
                 if (now >= r.expiresAt) {
                     if (r.retracted()) {
-                        Announcement before = announcement(r.key);
+                        SelectedRoute before = inUse(r.key);
                         routes.remove(r);
                         reselect(r.key);
                         announceChange(r.key, before, false);
@@ -945,7 +948,7 @@ public final class BabelEngine {
                     }
                     retract(r);
                     r.expiresAt = now + BabelConstants.ROUTE_HOLD_MIN;
-                } else if (!r.retracted() && !r.refreshRequested && now >= r.refreshRequestAt) {
+                } else if (!r.retracted() && !r.refreshRequested && now >= r.refreshRequestAt()) {
                     // Only the selected route is worth a refresh request; the others just expire.
                     r.refreshRequested = true;
                     if (s.selected == r) {
@@ -956,7 +959,7 @@ public final class BabelEngine {
                 }
                 next = Math.min(next, r.expiresAt);
                 if (!r.refreshRequested && !r.retracted()) {
-                    next = Math.min(next, r.refreshRequestAt);
+                    next = Math.min(next, r.refreshRequestAt());
                 }
             }
         }
@@ -1015,22 +1018,36 @@ public final class BabelEngine {
     // ------------------------------------------------------------------------------------------------------
     // Announcing
 
-    private Announcement announcement(RouteKey key) {
+    /**
+     * The route in use for a key, which we announce (and, when learned, install): the local route where it wins, else
+     * the selected learned route, else null. Between events the selected route is always usable.
+     */
+    private SelectedRoute inUse(RouteKey key) {
+        Slot s = slots.get(key);
         if (localWins(key)) {
-            return new Announcement(routerId, seqno, localRoutes.metric(key));
+            RouteKey k = s == null ? key : s.key;
+            return new SelectedRoute(k, routerId, seqno, localRoutes.metric(key), null, null, true);
         }
-        Route r = routes.selected(key);
-        return r == null || !r.usable() ? null : new Announcement(r.routerId, r.seqno, r.metric);
+        Route r = s == null ? null : s.selected;
+        return r == null ? null
+                : new SelectedRoute(s.key, r.routerId, r.seqno, r.metric, r.nextHop, r.neighbour.ifname(), false);
+    }
+
+    /** Whether two routes in use are announced alike: the same router-id, seqno and metric (or both none). */
+    private static boolean announcedAlike(SelectedRoute a, SelectedRoute b) {
+        return a == null ? b == null
+                : b != null && a.origin().equals(b.origin()) && a.seqno() == b.seqno() && a.metric() == b.metric();
     }
 
     /**
-     * What we announce for a key changed from {@code before}: send triggered updates by babeld's rules (urgent for
-     * a new source, a lost route or an answered request; nothing for small changes, which wait for the periodic
-     * update), and start a seqno request when a learned route is lost.
+     * The route in use for a key changed from {@code before} (after reselection): tell the observers, send triggered
+     * updates by babeld's rules (urgent for a new source, a lost route or an answered request; nothing for small
+     * changes, which wait for the periodic update), and start a seqno request when a learned route is lost.
      */
-    private void announceChange(RouteKey key, Announcement before, boolean urgentAnyway) {
-        Announcement after = announcement(key);
-        if (Objects.equals(before, after)) {
+    private void announceChange(RouteKey key, SelectedRoute before, boolean urgentAnyway) {
+        SelectedRoute after = inUse(key);
+        publish(key, before, after);
+        if (announcedAlike(before, after)) {
             if (urgentAnyway && after != null) {
                 sendUpdateEverywhere(key, urgent());
             }
@@ -1040,7 +1057,7 @@ public final class BabelEngine {
             if (before != null) {
                 sendUpdateEverywhere(key, urgent());
                 resends.schedule(key, now);
-                if (!before.routerId().equals(routerId) && before.metric() <= INFINITY / 2) {
+                if (!before.origin().equals(routerId) && before.metric() <= INFINITY / 2) {
                     requestLostRoute(key, before);
                 }
             }
@@ -1050,7 +1067,7 @@ public final class BabelEngine {
             sendUpdateEverywhere(key, urgent());
             return;
         }
-        if (!before.routerId().equals(after.routerId())) {
+        if (!before.origin().equals(after.origin())) {
             sendUpdateEverywhere(key, urgent());
             resends.schedule(key, now);
             return;
@@ -1077,19 +1094,24 @@ public final class BabelEngine {
     }
 
     /** A learned route is gone: ask its source for a newer seqno via the best remaining neighbour, or everyone. */
-    private void requestLostRoute(RouteKey key, Announcement lost) {
-        Sources.Source src = sources.get(key, lost.routerId());
+    private void requestLostRoute(RouteKey key, SelectedRoute lost) {
+        Sources.Source src = sources.get(key, lost.origin());
         int want = src == null ? Seqno.plus(lost.seqno(), 1)
                 : src.metric >= INFINITY ? src.seqno : Seqno.plus(src.seqno, 1);
         Route best = routes.bestOther(key, null);
-        originateSeqnoRequest(key, lost.routerId(), want, best == null ? null : best.neighbour);
+        originateSeqnoRequest(key, lost.origin(), want, best == null ? null : best.neighbour);
     }
 
     private void bumpSeqno() {
+        List<RouteKey> keys = List.copyOf(localRoutes.all().keySet());
+        List<SelectedRoute> before = new ArrayList<>(keys.size());
+        for (RouteKey key : keys) {
+            before.add(inUse(key));
+        }
         seqno = Seqno.plus(seqno, 1);
         actions.add(new Action.StateChanged(routerId, seqno));
-        for (RouteKey key : localRoutes.all().keySet()) {
-            publish(key);
+        for (int k = 0; k < keys.size(); k++) {
+            publish(keys.get(k), before.get(k), inUse(keys.get(k)));
         }
     }
 
@@ -1145,7 +1167,7 @@ public final class BabelEngine {
         for (RouteKey key : localRoutes.all().keySet()) {
             buffers.addUpdate(i, destination, key, deadline);
         }
-        for (Routes.Slot s : routes.slots()) {
+        for (Slot s : routes.slots()) {
             if (s.selected != null && !localRoutes.contains(s.key)) {
                 buffers.addUpdate(i, destination, s.key, deadline);
             }
@@ -1344,24 +1366,20 @@ public final class BabelEngine {
         return prefix.family() == Family.V4 ? AddressEncoding.IPV4 : AddressEncoding.IPV6;
     }
 
-    private void publish(RouteKey key) {
-        SelectedRoute current;
-        Route r = routes.selected(key);
-        if (localWins(key)) {
-            current = new SelectedRoute(key, routerId, seqno, localRoutes.metric(key), null, null, true);
-        } else if (r != null) {
-            current = new SelectedRoute(key, r.routerId, r.seqno, r.metric, r.nextHop, r.neighbour.ifname(), false);
-        } else {
-            current = null;
-        }
-        SelectedRoute old = current == null ? published.remove(key) : published.put(key, current);
-        if (Objects.equals(old, current)) {
+    /** Tells the observers that the route in use for a key changed from {@code before} to {@code after}. */
+    private void publish(RouteKey key, SelectedRoute before, SelectedRoute after) {
+        if (Objects.equals(before, after)) {
             return;
         }
-        if (current == null) {
-            events.add(new RouteChange(ChangeKind.REMOVED, old));
+        Slot s = after == null ? slots.get(key) : slots.obtain(key);
+        if (s != null) {
+            slots.published(s, after != null);
+            slots.release(s);
+        }
+        if (after == null) {
+            emit(new RouteChange(ChangeKind.REMOVED, before));
         } else {
-            events.add(new RouteChange(old == null ? ChangeKind.ADDED : ChangeKind.CHANGED, current));
+            emit(new RouteChange(before == null ? ChangeKind.ADDED : ChangeKind.CHANGED, after));
         }
     }
 

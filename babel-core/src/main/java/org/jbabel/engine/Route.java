@@ -25,13 +25,16 @@ final class Route {
     IpAddress nextHop;
     /** When the last finite update for this route arrived. */
     long refreshedAt;
-    /** When the route is retracted for lack of refresh (finite) or forgotten (already retracted). */
+    /**
+     * When the route is retracted for lack of refresh (finite: the update's hold time after {@link #refreshedAt}) or
+     * forgotten (already retracted).
+     */
     long expiresAt;
-    /** When we ask the neighbour for a refresh, shortly before expiry. */
-    long refreshRequestAt;
     boolean refreshRequested;
     int smoothed;
     long smoothedAt;
+    /** The next route of the same key ({@link Slot#routes}). */
+    Route next;
 
     /** A route starts out retracted; its first update makes it usable. */
     Route(long id, RouteKey key, Neighbour neighbour) {
@@ -41,6 +44,14 @@ final class Route {
         this.refmetric = INFINITY;
         this.metric = INFINITY;
         this.smoothed = INFINITY;
+    }
+
+    /**
+     * When we ask the neighbour for a refresh, shortly before expiry: 7/8 of the hold time after the last update.
+     * Meaningful while the route is not retracted.
+     */
+    long refreshRequestAt() {
+        return refreshedAt + (expiresAt - refreshedAt) * BabelConstants.ROUTE_REFRESH_REQUEST_EIGHTHS / 8;
     }
 
     boolean retracted() {

@@ -1,7 +1,6 @@
 package org.jbabel.engine;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,35 +8,25 @@ import org.jbabel.wire.RouterId;
 
 /**
  * The route table (RFC 8966 §3.2.6): for every route key the routes learned from each neighbour, and which of them
- * is selected. Selection (§3.6) takes the feasible route with the lowest smoothed metric, with babeld's
- * hysteresis: a selected route is only displaced by one that is no worse in metric and strictly better in
- * smoothed metric.
+ * is selected. The routes of a key live in its {@link Slot}, the first one directly, further ones (other neighbours
+ * announcing the key) chained behind it. Selection (§3.6) takes the feasible route with the lowest smoothed metric,
+ * with babeld's hysteresis: a selected route is only displaced by one that is no worse in metric and strictly better
+ * in smoothed metric.
  */
 final class Routes {
-
-    /** The routes of one key. */
-    static final class Slot {
-        final RouteKey key;
-        final List<Route> routes = new ArrayList<>(2);
-        Route selected;
-
-        Slot(RouteKey key) {
-            this.key = key;
-        }
-    }
 
     /** How long a route announced with this update interval is kept without refresh: max(6 × interval, 15 s). */
     static long holdTime(long updateInterval) {
         return Math.max(BabelConstants.ROUTE_HOLD_INTERVALS * updateInterval, BabelConstants.ROUTE_HOLD_MIN);
     }
 
-    private final Map<RouteKey, Slot> slots = new LinkedHashMap<>();
+    private final Slots slots;
     private final Map<Neighbour, List<Route>> byNeighbour = new LinkedHashMap<>();
     private int size;
     private long nextId = 1;
 
-    Slot slot(RouteKey key) {
-        return slots.get(key);
+    Routes(Slots slots) {
+        this.slots = slots;
     }
 
     Route selected(RouteKey key) {
@@ -50,7 +39,7 @@ final class Routes {
         if (s == null) {
             return null;
         }
-        for (Route r : s.routes) {
+        for (Route r = s.routes; r != null; r = r.next) {
             if (r.neighbour == n) {
                 return r;
             }
@@ -58,9 +47,20 @@ final class Routes {
         return null;
     }
 
+    /** A new route for the key from a neighbour, behind the key's other routes; it takes the slot's key. */
     Route add(RouteKey key, Neighbour n) {
-        Route r = new Route(nextId++, key, n);
-        slots.computeIfAbsent(key, Slot::new).routes.add(r);
+        Slot s = slots.obtain(key);
+        Route r = new Route(nextId++, s.key, n);
+        if (s.routes == null) {
+            s.routes = r;
+            slots.routed(s);
+        } else {
+            Route last = s.routes;
+            while (last.next != null) {
+                last = last.next;
+            }
+            last.next = r;
+        }
         byNeighbour.computeIfAbsent(n, x -> new ArrayList<>()).add(r);
         size++;
         return r;
@@ -70,13 +70,21 @@ final class Routes {
     void remove(Route r) {
         Slot s = slots.get(r.key);
         if (s != null) {
-            s.routes.remove(r);
+            if (s.routes == r) {
+                s.routes = r.next;
+            } else {
+                for (Route p = s.routes; p != null; p = p.next) {
+                    if (p.next == r) {
+                        p.next = r.next;
+                        break;
+                    }
+                }
+            }
+            r.next = null;
             if (s.selected == r) {
                 s.selected = null;
             }
-            if (s.routes.isEmpty()) {
-                slots.remove(r.key);
-            }
+            slots.release(s);
         }
         List<Route> list = byNeighbour.get(r.neighbour);
         if (list != null) {
@@ -100,44 +108,57 @@ final class Routes {
         return list == null ? List.of() : new ArrayList<>(list);
     }
 
-    Collection<Slot> slots() {
-        return slots.values();
+    /** The slots that have learned routes, in the order their keys were learned (a copy). */
+    List<Slot> slots() {
+        List<Slot> result = new ArrayList<>(size);
+        for (Slot s : slots.all()) {
+            if (s.routes != null) {
+                result.add(s);
+            }
+        }
+        return result;
+    }
+
+    /** The routes of a slot, in order of arrival (a copy). */
+    static List<Route> of(Slot s) {
+        List<Route> result = new ArrayList<>(2);
+        for (Route r = s.routes; r != null; r = r.next) {
+            result.add(r);
+        }
+        return result;
     }
 
     int size() {
         return size;
     }
 
-    /** Whether some route still refers to this source (so its feasibility distance must be kept). */
-    boolean uses(RouteKey key, RouterId routerId) {
-        Slot s = slots.get(key);
-        if (s != null) {
-            for (Route r : s.routes) {
-                if (routerId.equals(r.routerId)) {
-                    return true;
-                }
+    /** Whether some route of the slot comes from this source (so its feasibility distance must be kept). */
+    static boolean uses(Slot s, RouterId routerId) {
+        for (Route r = s.routes; r != null; r = r.next) {
+            if (routerId.equals(r.routerId)) {
+                return true;
             }
         }
         return false;
     }
 
-    boolean feasible(Route r, Sources sources) {
-        return r.routerId != null && sources.feasible(r.key, r.routerId, r.seqno, r.refmetric);
+    static boolean feasible(Slot s, Route r) {
+        return r.routerId != null && Sources.feasible(s, r.routerId, r.seqno, r.refmetric);
     }
 
     /**
      * The route that should be selected for this key now: null when none is usable, feasible and allowed by the
      * install filter, or when {@code blocked} (a local route for the key takes precedence).
      */
-    Route choose(RouteKey key, long now, int halfLife, Sources sources, boolean blocked) {
+    Route choose(RouteKey key, long now, int halfLife, boolean blocked) {
         Slot s = slots.get(key);
         if (s == null || blocked) {
             return null;
         }
         Route best = null;
         int bestSmoothed = 0;
-        for (Route r : s.routes) {
-            if (!r.usable() || !r.install.install() || !feasible(r, sources)) {
+        for (Route r = s.routes; r != null; r = r.next) {
+            if (!r.usable() || !r.install.install() || !feasible(s, r)) {
                 continue;
             }
             int sm = r.smoothedMetric(now, halfLife);
@@ -148,7 +169,7 @@ final class Routes {
         }
         Route current = s.selected;
         if (best == null || current == null || current == best || !current.usable() || !current.install.install()
-                || !feasible(current, sources)) {
+                || !feasible(s, current)) {
             return best;
         }
         boolean better = best.metric <= current.metric && bestSmoothed < current.smoothedMetric(now, halfLife);
@@ -167,7 +188,7 @@ final class Routes {
         Slot s = slots.get(key);
         Route best = null;
         if (s != null) {
-            for (Route r : s.routes) {
+            for (Route r = s.routes; r != null; r = r.next) {
                 if (r.neighbour != excluded && r.usable() && (best == null || r.metric < best.metric)) {
                     best = r;
                 }

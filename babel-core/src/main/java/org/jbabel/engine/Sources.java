@@ -2,41 +2,52 @@ package org.jbabel.engine;
 
 import static org.jbabel.engine.BabelConstants.INFINITY;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiPredicate;
 import org.jbabel.wire.RouterId;
 
 /**
  * The source table (RFC 8966 §3.2.5): the feasibility distance (seqno, metric) of every (route key, router-id)
- * we have announced a route for. It decides feasibility, the condition that keeps Babel loop-free.
+ * we have announced a route for. It decides feasibility, the condition that keeps Babel loop-free. The distances
+ * of a key live in its {@link Slot}, one per router-id, chained.
  */
 final class Sources {
-    private record Key(RouteKey route, RouterId routerId) {
-        @Override
-        public int hashCode() {
-            return route.hashCode() * 31 + Long.hashCode(routerId.value());
-        }
-    }
 
-    /** A feasibility distance and when it was last used. */
+    /** A feasibility distance for one router-id and when it was last used. */
     static final class Source {
+        final RouterId routerId;
         int seqno;
         int metric;
         long time;
+        /** The next distance of the same key. */
+        Source next;
 
-        Source(int seqno, int metric, long time) {
+        Source(RouterId routerId, int seqno, int metric, long time) {
+            this.routerId = routerId;
             this.seqno = seqno;
             this.metric = metric;
             this.time = time;
         }
     }
 
-    private final Map<Key, Source> table = new LinkedHashMap<>();
+    private final Slots slots;
+
+    Sources(Slots slots) {
+        this.slots = slots;
+    }
 
     Source get(RouteKey key, RouterId routerId) {
-        return table.get(new Key(key, routerId));
+        return find(slots.get(key), routerId);
+    }
+
+    private static Source find(Slot s, RouterId routerId) {
+        for (Source src = s == null ? null : s.sources; src != null; src = src.next) {
+            if (src.routerId.equals(routerId)) {
+                return src;
+            }
+        }
+        return null;
     }
 
     /**
@@ -44,10 +55,15 @@ final class Sources {
      * newer seqno, or the same seqno with a strictly smaller metric.
      */
     boolean feasible(RouteKey key, RouterId routerId, int seqno, int metric) {
+        return feasible(slots.get(key), routerId, seqno, metric);
+    }
+
+    /** As {@link #feasible(RouteKey, RouterId, int, int)}, for the key of a slot (null when the key has none). */
+    static boolean feasible(Slot slot, RouterId routerId, int seqno, int metric) {
         if (metric >= INFINITY) {
             return true;
         }
-        Source s = table.get(new Key(key, routerId));
+        Source s = find(slot, routerId);
         if (s == null) {
             return true;
         }
@@ -62,10 +78,12 @@ final class Sources {
         if (metric >= INFINITY) {
             return;
         }
-        Key k = new Key(key, routerId);
-        Source s = table.get(k);
+        Slot slot = slots.obtain(key);
+        Source s = find(slot, routerId);
         if (s == null) {
-            table.put(k, new Source(seqno, metric, now));
+            s = new Source(routerId, seqno, metric, now);
+            s.next = slot.sources;
+            slot.sources = s;
             return;
         }
         if (Seqno.greater(seqno, s.seqno)) {
@@ -78,18 +96,36 @@ final class Sources {
     }
 
     /** Forgets distances unused for {@link BabelConstants#SOURCE_GC_TIME} that no route still refers to. */
-    void collectGarbage(long now, BiPredicate<RouteKey, RouterId> inUse) {
-        Iterator<Map.Entry<Key, Source>> it = table.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<Key, Source> e = it.next();
-            if (now - e.getValue().time >= BabelConstants.SOURCE_GC_TIME
-                    && !inUse.test(e.getKey().route(), e.getKey().routerId())) {
-                it.remove();
+    void collectGarbage(long now, BiPredicate<Slot, RouterId> inUse) {
+        List<Slot> emptied = new ArrayList<>();
+        for (Slot slot : slots.all()) {
+            boolean had = slot.sources != null;
+            Source previous = null;
+            for (Source s = slot.sources; s != null; s = s.next) {
+                if (now - s.time >= BabelConstants.SOURCE_GC_TIME && !inUse.test(slot, s.routerId)) {
+                    if (previous == null) {
+                        slot.sources = s.next;
+                    } else {
+                        previous.next = s.next;
+                    }
+                } else {
+                    previous = s;
+                }
+            }
+            if (had && slot.sources == null) {
+                emptied.add(slot);
             }
         }
+        emptied.forEach(slots::release);
     }
 
     int size() {
-        return table.size();
+        int n = 0;
+        for (Slot slot : slots.all()) {
+            for (Source s = slot.sources; s != null; s = s.next) {
+                n++;
+            }
+        }
+        return n;
     }
 }

@@ -1,6 +1,5 @@
 package org.jbabel.kernel;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jbabel.engine.RouteKey;
@@ -14,7 +13,7 @@ import org.jbabel.wire.Family;
 public final class PlainPlacement implements Placement {
 
     private final Family family;
-    private final Map<RouteKey, KernelRoute> routes = new HashMap<>();
+    private final KernelRouteTable routes = new KernelRouteTable();
 
     public PlainPlacement(Family family) {
         this.family = family;
@@ -38,18 +37,18 @@ public final class PlainPlacement implements Placement {
         if (route.sourceSpecific()) {
             return Plan.refused("no placement for source-specific routes: " + route + " is not installed");
         }
-        KernelRoute old = routes.put(new RouteKey(route.destination(), route.source()), route);
+        KernelRoute old = routes.put(route);
         return Plan.of(KernelChanges.transition(old, route));
     }
 
     @Override
     public Plan remove(RouteKey key) {
-        KernelRoute old = routes.remove(key);
+        KernelRoute old = routes.remove(key.prefix(), key.source());
         return Plan.of(old == null ? List.of() : List.of(FibChange.remove(old)));
     }
 
     @Override
     public Map<RouteKey, KernelRoute> installed() {
-        return Map.copyOf(routes);
+        return routes.toMap();
     }
 }

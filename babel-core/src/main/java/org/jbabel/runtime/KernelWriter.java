@@ -30,6 +30,9 @@ import org.jbabel.kernel.Rules;
  */
 public final class KernelWriter {
 
+    /** How many changes' worth of room the queue keeps between turns. */
+    private static final int KEPT_CAPACITY = 256;
+
     private final Fib fib;
     private final Rules rules;
     private final DaemonLog log;
@@ -37,7 +40,7 @@ public final class KernelWriter {
     private final KernelMetric metric;
     private final int exportTable;
     private final ToIntFunction<String> ifindex;
-    private final List<KernelChange> pending = new ArrayList<>();
+    private final ArrayList<KernelChange> pending = new ArrayList<>();
     private final Map<String, Long> counters = new TreeMap<>();
     private FibWriter writer;
 
@@ -88,6 +91,10 @@ public final class KernelWriter {
         }
         List<KernelChange> batch = List.copyOf(pending);
         pending.clear();
+        if (batch.size() > KEPT_CAPACITY) {
+            // A burst (a whole table at once) does not keep its room after it is gone.
+            pending.trimToSize();
+        }
         try {
             List<KernelChanges.Result> results = KernelChanges.applyAll(fib, rules, batch);
             writer.applied(results);

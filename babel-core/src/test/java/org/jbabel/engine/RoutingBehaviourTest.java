@@ -244,6 +244,31 @@ class RoutingBehaviourTest {
     }
 
     @Test
+    void routesInUseAreListedAndRemovedInTheOrderTheyCameIntoUseLearnedRoutesInTheOrderTheyWereLearned() {
+        TestNetwork net = new TestNetwork(12);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        String first = "2001:db8:1::/48";
+        String second = "2001:db8:2::/48";
+        a.originate(first);
+        a.originate(second);
+        net.link("eth0", InterfaceType.WIRED, a, b);
+        net.run(Time.seconds(5));
+        // The first key's route at b is retracted (kept until it expires), then comes back after the second's.
+        a.withdraw(first);
+        net.run(Time.millis(100));
+        a.originate(first);
+        net.run(Time.millis(100));
+
+        assertThat(b.engine.routes()).extracting(r -> r.key().prefix().toString()).containsExactly(first, second);
+        assertThat(b.engine.selectedRoutes()).extracting(r -> r.key().prefix().toString())
+                .containsExactly(second, first);
+        b.engine.shutdown(net.now);
+        assertThat(b.engine.pollActions()).filteredOn(x -> x instanceof Action.FibUpdate)
+                .extracting(x -> ((Action.FibUpdate) x).key().prefix().toString()).containsExactly(second, first);
+    }
+
+    @Test
     void shortInterfaceFlapDoesNotRetractRoutesAtTheNeighbour() {
         TestNetwork net = new TestNetwork(11);
         TestNetwork.Node a = net.node("a");

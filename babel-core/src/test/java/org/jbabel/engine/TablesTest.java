@@ -2,6 +2,7 @@ package org.jbabel.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
 import org.jbabel.wire.RouterId;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,13 @@ class TablesTest {
 
     static final RouteKey KEY = RouteKey.of(Prefix.parse("2001:db8::/32"));
     static final RouterId ID = new RouterId(42);
+    static final RouteKey OTHER = RouteKey.of(Prefix.parse("2001:db8:1::/48"));
+
+    private static Neighbour neighbour() {
+        Interfaces.Iface eth0 = new Interfaces().bringUp(
+                InterfaceConfig.of("eth0", 1, IpAddress.parse("fe80::1"), 1500, InterfaceType.WIRED));
+        return new Neighbour(1, eth0, IpAddress.parse("fe80::2"), 0);
+    }
 
     @Test
     void helloHistoryShiftsInReceivedAndMissedHellos() {
@@ -53,7 +61,7 @@ class TablesTest {
 
     @Test
     void feasibilityRequiresANewerSeqnoOrAStrictlySmallerMetric() {
-        Sources s = new Sources();
+        Sources s = new Sources(new Slots());
         assertThat(s.feasible(KEY, ID, 5, 1000)).as("no source yet").isTrue();
         s.announced(KEY, ID, 5, 200, 0);
         assertThat(s.feasible(KEY, ID, 5, 199)).isTrue();
@@ -70,7 +78,7 @@ class TablesTest {
 
     @Test
     void unusedSourcesAreCollectedAfterTheirLifetime() {
-        Sources s = new Sources();
+        Sources s = new Sources(new Slots());
         s.announced(KEY, ID, 5, 200, 0);
         s.collectGarbage(Time.seconds(199), (k, id) -> false);
         assertThat(s.size()).isEqualTo(1);
@@ -78,6 +86,54 @@ class TablesTest {
         assertThat(s.size()).as("still referenced by a route").isEqualTo(1);
         s.collectGarbage(Time.seconds(200), (k, id) -> false);
         assertThat(s.size()).isZero();
+    }
+
+    @Test
+    void aKeyLearnedAgainWhileItsSourceIsRememberedComesAfterTheKeysLearnedMeanwhile() {
+        Slots slots = new Slots();
+        Routes routes = new Routes(slots);
+        Sources sources = new Sources(slots);
+        Neighbour n = neighbour();
+        Route first = routes.add(KEY, n);
+        sources.announced(KEY, ID, 5, 200, 0);
+        routes.add(OTHER, n);
+        routes.remove(first);
+        assertThat(slots.get(KEY)).as("kept for its feasibility distance").isNotNull();
+        assertThat(routes.slots()).extracting(s -> s.key).containsExactly(OTHER);
+
+        routes.add(KEY, n);
+
+        assertThat(routes.slots()).extracting(s -> s.key).containsExactly(OTHER, KEY);
+        assertThat(sources.get(KEY, ID).metric).isEqualTo(200);
+    }
+
+    @Test
+    void aSecondNeighbourAnnouncingAKeyIsChainedBehindTheFirstAndBothShareTheSlotsKey() {
+        Slots slots = new Slots();
+        Routes routes = new Routes(slots);
+        Neighbour n = neighbour();
+        Neighbour m = new Neighbour(2, n.iface, IpAddress.parse("fe80::3"), 0);
+        Route viaN = routes.add(KEY, n);
+        Route viaM = routes.add(RouteKey.of(Prefix.parse("2001:db8::/32")), m);
+
+        assertThat(Routes.of(slots.get(KEY))).containsExactly(viaN, viaM);
+        assertThat(viaM.key).isSameAs(viaN.key);
+        routes.remove(viaN);
+        assertThat(Routes.of(slots.get(KEY))).containsExactly(viaM);
+    }
+
+    @Test
+    void aSlotIsForgottenOnceNothingIsKeptForItsKey() {
+        Slots slots = new Slots();
+        Routes routes = new Routes(slots);
+        Sources sources = new Sources(slots);
+        Route r = routes.add(KEY, neighbour());
+        sources.announced(KEY, ID, 5, 200, 0);
+        routes.remove(r);
+        sources.collectGarbage(Time.seconds(200), (slot, id) -> false);
+
+        assertThat(slots.get(KEY)).isNull();
+        assertThat(slots.all()).isEmpty();
     }
 
     @Test

@@ -1,7 +1,6 @@
 package org.jbabel.sourcerouting;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jbabel.engine.RouteKey;
@@ -9,6 +8,7 @@ import org.jbabel.kernel.FibChange;
 import org.jbabel.kernel.KernelChange;
 import org.jbabel.kernel.KernelChanges;
 import org.jbabel.kernel.KernelRoute;
+import org.jbabel.kernel.KernelRouteTable;
 import org.jbabel.kernel.Placement;
 import org.jbabel.kernel.Plan;
 import org.jbabel.wire.Family;
@@ -21,7 +21,7 @@ import org.jbabel.wire.Family;
 public final class NativePlacement implements Placement {
 
     private final Family family;
-    private final Map<RouteKey, KernelRoute> routes = new HashMap<>();
+    private final KernelRouteTable routes = new KernelRouteTable();
 
     public NativePlacement(Family family) {
         this.family = family;
@@ -42,13 +42,13 @@ public final class NativePlacement implements Placement {
         if (route.family() != family) {
             return Plan.refused("route " + route + " is not " + family);
         }
-        KernelRoute old = routes.put(new RouteKey(route.destination(), route.source()), route);
+        KernelRoute old = routes.put(route);
         return Plan.of(KernelChanges.transition(old, route));
     }
 
     @Override
     public Plan remove(RouteKey key) {
-        KernelRoute old = routes.remove(key);
+        KernelRoute old = routes.remove(key.prefix(), key.source());
         List<KernelChange> changes = new ArrayList<>();
         if (old != null) {
             changes.add(FibChange.remove(old));
@@ -58,6 +58,6 @@ public final class NativePlacement implements Placement {
 
     @Override
     public Map<RouteKey, KernelRoute> installed() {
-        return Map.copyOf(routes);
+        return routes.toMap();
     }
 }

@@ -13,6 +13,7 @@ import org.jbabel.engine.RouteKey;
 import org.jbabel.kernel.KernelChange;
 import org.jbabel.kernel.KernelChanges;
 import org.jbabel.kernel.KernelRoute;
+import org.jbabel.kernel.KernelRouteTable;
 import org.jbabel.kernel.KernelRule;
 import org.jbabel.kernel.Placement;
 import org.jbabel.kernel.Plan;
@@ -59,7 +60,7 @@ public final class TablePlacement implements Placement {
 
     private final Family family;
     private final TableSettings settings;
-    private final Map<RouteKey, KernelRoute> routes = new HashMap<>();
+    private final KernelRouteTable routes = new KernelRouteTable();
     /** Routes by destination, then source. */
     private final Map<Prefix, Map<Prefix, KernelRoute>> byDestination = new HashMap<>();
     /** The source-specific routes by source, then destination. */
@@ -99,7 +100,7 @@ public final class TablePlacement implements Placement {
 
     @Override
     public Map<RouteKey, KernelRoute> installed() {
-        return Map.copyOf(routes);
+        return routes.toMap();
     }
 
     @Override
@@ -119,7 +120,7 @@ public final class TablePlacement implements Placement {
             }
             tables.put(source, table);
         }
-        KernelRoute old = routes.put(new RouteKey(destination, source), route);
+        KernelRoute old = routes.put(route);
         byDestination.computeIfAbsent(destination, d -> new HashMap<>()).put(source, route);
         destinations.add(destination);
         List<KernelChange> changes = new ArrayList<>();
@@ -138,7 +139,7 @@ public final class TablePlacement implements Placement {
 
     @Override
     public Plan remove(RouteKey key) {
-        KernelRoute old = routes.remove(key);
+        KernelRoute old = routes.remove(key.prefix(), key.source());
         if (old == null) {
             return Plan.of(List.of());
         }
