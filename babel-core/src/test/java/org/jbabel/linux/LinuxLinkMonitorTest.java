@@ -162,6 +162,29 @@ class LinuxLinkMonitorTest {
     }
 
     @Test
+    void routesOfProtocolBabelRaiseNoEvent() throws Exception {
+        ns.ip("link", "add", "va", "type", "veth", "peer", "name", "vb");
+        ns.ip("link", "set", "va", "up");
+        Prefix ours = Prefix.parse("198.51.100.0/24");
+        Prefix theirs = Prefix.parse("203.0.113.0/24");
+
+        ns.ip("route", "add", "198.51.100.0/24", "dev", "va", "proto", "babel");
+        ns.ip("route", "add", "203.0.113.0/24", "dev", "va", "proto", "static");
+        ns.ip("route", "del", "198.51.100.0/24", "dev", "va");
+        ns.ip("route", "del", "203.0.113.0/24", "dev", "va");
+
+        List<KernelEvent> seen = new ArrayList<>();
+        await(e -> seen.add(e) && e instanceof KernelEvent.RouteRemoved(KernelRoute r)
+                && r.destination().equals(theirs), "the static route removed");
+        assertThat(seen).noneMatch(e -> e instanceof KernelEvent.RouteAdded(KernelRoute r)
+                && r.destination().equals(ours));
+        assertThat(seen).noneMatch(e -> e instanceof KernelEvent.RouteRemoved(KernelRoute r)
+                && r.destination().equals(ours));
+        assertThat(seen).anyMatch(e -> e instanceof KernelEvent.RouteAdded(KernelRoute r)
+                && r.destination().equals(theirs));
+    }
+
+    @Test
     void aDeletedLinkArrivesAsLinkRemoved() throws Exception {
         ns.ip("link", "add", "va", "type", "veth", "peer", "name", "vb");
         int va = monitor.link("va").orElseThrow().ifindex();
