@@ -126,9 +126,11 @@ final class Libc {
         }
     }
 
-    /** Waits until {@code fd} is readable: 1 when it is, 0 on timeout, -1 on error. */
-    static int pollIn(Errno e, Arena arena, int fd, int timeoutMillis) {
-        MemorySegment pollfd = arena.allocate(8, 4);
+    /**
+     * Waits until {@code fd} is readable: 1 when it is, 0 on timeout, -1 on error; {@code pollfd} (8 bytes,
+     * 4-aligned) is used as the {@code struct pollfd}.
+     */
+    static int pollIn(Errno e, MemorySegment pollfd, int fd, int timeoutMillis) {
         pollfd.set(JAVA_INT, 0, fd);
         pollfd.set(JAVA_SHORT, 4, POLLIN);
         pollfd.set(JAVA_SHORT, 6, (short) 0);

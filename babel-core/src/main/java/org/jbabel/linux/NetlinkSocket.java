@@ -25,6 +25,8 @@ final class NetlinkSocket implements AutoCloseable {
     private final Libc.Errno errno = new Libc.Errno(arena);
     private final MemorySegment kernelAddress;
     private final MemorySegment receiveBuffer;
+    /** The {@code struct pollfd} of {@link #awaitReadable}. */
+    private final MemorySegment pollfd;
     private MemorySegment sendBuffer;
     private final int fd;
     private boolean closed;
@@ -58,6 +60,7 @@ final class NetlinkSocket implements AutoCloseable {
                 }
             }
             receiveBuffer = arena.allocate(RECEIVE_BUFFER, 8);
+            pollfd = arena.allocate(8, 4);
             sendBuffer = arena.allocate(64 * 1024, 8);
         } catch (RuntimeException e) {
             Libc.close(errno, fd);
@@ -103,9 +106,7 @@ final class NetlinkSocket implements AutoCloseable {
         while (true) {
             long n = Libc.recv(errno, fd, receiveBuffer, Libc.MSG_DONTWAIT);
             if (n >= 0) {
-                ByteBuffer copy = ByteBuffer.allocate((int) n).order(ByteOrder.nativeOrder());
-                MemorySegment.copy(receiveBuffer, ValueLayout.JAVA_BYTE, 0, copy.array(), 0, (int) n);
-                return copy;
+                return received((int) n);
             }
             int e = errno.get();
             if (e == Errno.EINTR) {
@@ -114,21 +115,33 @@ final class NetlinkSocket implements AutoCloseable {
             if (e != Errno.EAGAIN) {
                 throw new KernelException("netlink recv failed", e);
             }
-            if (timeoutMillis <= 0) {
+            if (timeoutMillis <= 0 || !awaitReadable(timeoutMillis)) {
                 return null;
-            }
-            int ready;
-            try (Arena call = Arena.ofConfined()) {
-                ready = Libc.pollIn(errno, call, fd, timeoutMillis);
-            }
-            if (ready == 0) {
-                return null;
-            }
-            if (ready < 0 && errno.get() != Errno.EINTR) {
-                throw new KernelException("poll on the netlink socket failed", errno.get());
             }
             timeoutMillis = 0;
         }
+    }
+
+    /** A copy of the first {@code length} bytes of the receive buffer, in native byte order. */
+    private ByteBuffer received(int length) {
+        ByteBuffer copy = ByteBuffer.allocate(length).order(ByteOrder.nativeOrder());
+        MemorySegment.copy(receiveBuffer, ValueLayout.JAVA_BYTE, 0, copy.array(), 0, length);
+        return copy;
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} for a datagram; false when none came (true after a signal, too).
+     *
+     * <p>This and {@link #received} are methods of their own because the JIT inlines the foreign-memory machinery
+     * wherever it is used: inside {@link #receive}, which a burst of kernel notifications makes hot, they made its
+     * compilation take 2.8 MB of scratch memory (docs/DAEMON.md, "Memory").
+     */
+    private boolean awaitReadable(int timeoutMillis) {
+        int ready = Libc.pollIn(errno, pollfd, fd, timeoutMillis);
+        if (ready < 0 && errno.get() != Errno.EINTR) {
+            throw new KernelException("poll on the netlink socket failed", errno.get());
+        }
+        return ready != 0;
     }
 
     @Override
