@@ -117,8 +117,16 @@ class SimulatedConvergenceTest {
         assertThat(sim.loopsObserved()).isZero();
     }
 
+    /**
+     * Under link failures, loss changes and restarts, no forwarding loop appears after any event, except one through a
+     * node that restarted and that its neighbour in the loop has heard neither a Hello nor a retraction from since
+     * ({@link Simulation#loopsThroughUnheardRestarts()}). Such a loop is one Babel allows: the restarted node has lost
+     * its feasibility distances, so it may take a route back through that neighbour, which still forwards through it
+     * on what it announced before, and which nothing has told otherwise (its start-up retraction and its Hellos were
+     * lost, or the link is down without carrier sense). The neighbour keeps that route until its Hellos stop counting.
+     */
     @Property(tries = 12)
-    void noForwardingLoopAppearsAfterAnyEventUnderFailuresLossChangesAndRestarts(
+    void noForwardingLoopAppearsAfterAnyEventExceptThroughARestartItsNeighbourCannotKnowOf(
             @ForAll("smallTopologies") Topology topology,
             @ForAll long seed,
             @ForAll boolean carrierSense,
@@ -139,7 +147,7 @@ class SimulatedConvergenceTest {
         }
         sim.runUntil(Time.seconds(150));
         SimReport r = sim.report();
-        assertThat(r.loopsObserved()).as("loops: %s", r.firstLoops()).isZero();
+        assertThat(r.loopsObserved() - sim.loopsThroughUnheardRestarts()).as("loops: %s", r.firstLoops()).isZero();
     }
 
     /**

@@ -115,6 +115,25 @@ class SimulationDriverTest {
     }
 
     @Test
+    void aLoopThroughARestartedNodeIsToldApartWhileItsNeighbourHasNotHeardOfTheRestart() {
+        // Nodes 0 and 1 point at each other for node 2's prefix; the engines send nothing, so after node 0 restarts
+        // node 1 never gets a Hello (or a retraction) from it.
+        Simulation sim = new Simulation(Topology.line(3), SimConfig.defaults().withStartSpread(0),
+                (id, seqno, config, random) -> new FirstInterfaceForAll(3, (int) (id.value() - 0x0200_0000_0000_0000L - 1)),
+                new ToyCodec());
+        sim.runUntil(Time.seconds(1));
+        long before = sim.loopsObserved();
+        assertThat(before).isPositive();
+        assertThat(sim.loopsThroughUnheardRestarts()).isZero();
+
+        sim.scheduleRestart(Time.seconds(2), 0);
+        sim.runUntil(Time.seconds(3));
+        assertThat(sim.loopsObserved()).isGreaterThan(before);
+        assertThat(sim.loopsThroughUnheardRestarts()).isEqualTo(sim.loopsObserved() - before);
+        assertThat(sim.report().firstLoops().getLast()).endsWith("(through 0, whose restart 1 has not heard of)");
+    }
+
+    @Test
     void aFailedLinkWithCarrierSenseTakesItsInterfacesDownAndTheMeshReconverges() {
         Simulation sim = toySim(Topology.grid(3, 3), SimConfig.defaults().withCarrierSense(true));
         sim.scheduleLinkState(Time.seconds(20), sim.linkBetween(0, 1), false);
