@@ -596,10 +596,15 @@ public final class Simulation implements ForwardingPlane {
 
     /**
      * For a loop that passes a hop u → v where v restarted and u has received neither a Hello nor a wildcard
-     * retraction from v since, a description of that hop; else null.
+     * retraction from v since, a description of that hop; else null. {@code path} is a walk that ends where the loop
+     * closes; only the hops of the loop itself count, not those that led into it.
      */
     private String unheardRestart(int[] path) {
-        for (int i = 0; i + 1 < path.length; i++) {
+        int start = 0;
+        while (path[start] != path[path.length - 1]) {
+            start++;
+        }
+        for (int i = start; i + 1 < path.length; i++) {
             int link = linkBetween(path[i], path[i + 1]);
             if (link >= 0) {
                 Link l = links[link];
