@@ -555,7 +555,15 @@ public final class BabelEngine {
             return;
         }
         HelloHistory history = h.unicast() ? n.unicast : n.multicast;
-        history.receive(now, h.seqno(), Time.centis(h.interval()));
+        if (history.receive(now, h.seqno(), Time.centis(h.interval()))) {
+            // The neighbour restarted: the routes it announced before describe state it no longer has (its source
+            // table is gone, so it may now take a route back through us), and its start-up wildcard retraction
+            // may have been lost. Its Hellos say it all the same: we retract what it announced, as that retraction
+            // would have, before its link becomes usable again.
+            for (Route r : routes.via(n)) {
+                retract(r);
+            }
+        }
         refreshNeighbour(n);
     }
 

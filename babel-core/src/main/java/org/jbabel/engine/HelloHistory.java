@@ -7,6 +7,13 @@ package org.jbabel.engine;
  */
 final class HelloHistory {
     private static final int LATE_HELLO_WINDOW = 7;
+    /**
+     * A seqno more than this ahead of the last one means 16 Hellos or more went missing unnoticed: nothing of the
+     * 16-bit history remains. Missed Hellos are counted as time passes, moving the last seqno on, and a neighbour
+     * whose history empties is forgotten, so a neighbour that merely went silent never shows such a gap: only a
+     * restart (a new seqno sequence) does.
+     */
+    private static final int RESTART_GAP = 16;
 
     private int reach;
     private int seqno;
@@ -27,8 +34,13 @@ final class HelloHistory {
         return lastHello;
     }
 
-    /** A Hello with this seqno and interval (engine time, 0 for unscheduled Hellos) arrived. */
-    void receive(long now, int helloSeqno, long helloInterval) {
+    /**
+     * A Hello with this seqno and interval (engine time, 0 for unscheduled Hellos) arrived. Returns true when its seqno
+     * shows that the neighbour restarted: the history still held Hellos, and the seqno is far behind the last one, or
+     * so far ahead of where the missed Hellos counted so far put it that nothing of the history remains.
+     */
+    boolean receive(long now, int helloSeqno, long helloInterval) {
+        boolean restarted = false;
         if (!known) {
             reach = 0x8000;
             seqno = helloSeqno;
@@ -36,6 +48,7 @@ final class HelloHistory {
         } else {
             int delta = Seqno.minus(helloSeqno, seqno);
             if (delta > 0) {
+                restarted = delta > RESTART_GAP && reach != 0;
                 reach = ((reach >>> Math.min(16, delta - 1)) >>> 1) | 0x8000;
                 seqno = helloSeqno;
             } else if (delta >= -LATE_HELLO_WINDOW) {
@@ -43,6 +56,7 @@ final class HelloHistory {
                 reach |= 1 << (15 + delta);
             } else {
                 // Far behind: the neighbour restarted.
+                restarted = reach != 0;
                 reach = 0x8000;
                 seqno = helloSeqno;
             }
@@ -53,6 +67,7 @@ final class HelloHistory {
         if (helloInterval > 0) {
             interval = helloInterval;
         }
+        return restarted;
     }
 
     /**

@@ -17,11 +17,13 @@ import org.jbabel.engine.InterfaceType;
 import org.jbabel.engine.RouteKey;
 import org.jbabel.engine.Time;
 import org.jbabel.wire.IpAddress;
+import org.jbabel.wire.Packet;
 import org.jbabel.wire.PacketReader;
 import org.jbabel.wire.PacketWriter;
 import org.jbabel.wire.Prefix;
 import org.jbabel.wire.ReadResult;
 import org.jbabel.wire.RouterId;
+import org.jbabel.wire.Tlv;
 import org.jbabel.wire.WireCounters;
 
 /**
@@ -71,10 +73,17 @@ public final class Simulation implements ForwardingPlane {
     /** One end of a link: the interface of node {@code node} on link {@code link}. */
     private record Port(int node, int link, String ifname, int ifindex, IpAddress linkLocal, InterfaceType type) {}
 
-    /** A topology link joining two ports, with its state and per-direction loss. */
+    /**
+     * A topology link joining two ports, with its state and per-direction loss, and for each end whether it can know
+     * that the other end restarted.
+     */
     private static final class Link extends SimLink {
         final Port a;
         final Port b;
+        /** Node b restarted and node a has received neither a Hello nor a wildcard retraction from it since. */
+        boolean aUnheard;
+        /** Node a restarted and node b has received neither a Hello nor a wildcard retraction from it since. */
+        boolean bUnheard;
 
         Link(Port a, Port b, double lossAtoB, double lossBtoA) {
             super(lossAtoB, lossBtoA);
@@ -84,6 +93,19 @@ public final class Simulation implements ForwardingPlane {
 
         Port peer(Port p) {
             return p == a ? b : a;
+        }
+
+        /** Whether the node at end {@code p} cannot know yet that the other end restarted. */
+        boolean unheardAt(Port p) {
+            return p == a ? aUnheard : bUnheard;
+        }
+
+        void setUnheardAt(Port p, boolean unheard) {
+            if (p == a) {
+                aUnheard = unheard;
+            } else {
+                bUnheard = unheard;
+            }
         }
     }
 
@@ -135,6 +157,7 @@ public final class Simulation implements ForwardingPlane {
     private long problemsCounted;
     private long fibUpdates;
     private long loops;
+    private long loopsThroughUnheardRestarts;
     private long blackholes;
     private int scriptedPending;
     private int linkFailures;
@@ -389,6 +412,10 @@ public final class Simulation implements ForwardingPlane {
         }
         n.incarnation++;
         n.wakeupGeneration++;
+        for (Port p : n.ports) {
+            Link link = links[p.link()];
+            link.setUnheardAt(link.peer(p), true);
+        }
         n.pendingWakeup = NO_WAKEUP;
         start(n);
     }
@@ -464,9 +491,31 @@ public final class Simulation implements ForwardingPlane {
         if (r.dropped()) {
             return;
         }
+        if (tellsOfARestart(r.packet())) {
+            links[d.port().link()].setUnheardAt(d.port(), false);
+        }
         Port from = links[d.port().link()].peer(d.port());
         n.engine.receive(engineNow(), d.port().ifname(), from.linkLocal(), d.destination(), r.packet());
         drain(n, false);
+    }
+
+    /**
+     * Whether a packet can tell its receiver that its sender restarted: it carries a Hello (a new seqno sequence) or a
+     * wildcard retraction. Nothing else a node sends says which incarnation it is.
+     */
+    private static boolean tellsOfARestart(Packet packet) {
+        for (Tlv tlv : packet.body()) {
+            switch (tlv) {
+                case Tlv.Hello h -> {
+                    return true;
+                }
+                case Tlv.Update u when u.wildcard() && u.retraction() -> {
+                    return true;
+                }
+                default -> { }
+            }
+        }
+        return false;
     }
 
     private void drain(Node n, boolean afterTick) {
@@ -528,8 +577,13 @@ public final class Simulation implements ForwardingPlane {
             switch (walker.walk(c.node(), dst, c.key().source().address(), true)) {
                 case LOOP -> {
                     loops++;
+                    int[] path = walker.lastPath();
+                    String unheard = unheardRestart(path);
+                    if (unheard != null) {
+                        loopsThroughUnheardRestarts++;
+                    }
                     if (firstLoops.size() < LOOPS_RECORDED) {
-                        firstLoops.add(describeLoop(c.key(), walker.lastPath()));
+                        firstLoops.add(describeLoop(c.key(), path) + (unheard == null ? "" : " (" + unheard + ")"));
                     }
                 }
                 case BLACKHOLE -> blackholes++;
@@ -538,6 +592,31 @@ public final class Simulation implements ForwardingPlane {
         }
         changed.clear();
         maybeCheckConvergence();
+    }
+
+    /**
+     * For a loop that passes a hop u → v where v restarted and u has received neither a Hello nor a wildcard
+     * retraction from v since, a description of that hop; else null. {@code path} is a walk that ends where the loop
+     * closes; only the hops of the loop itself count, not those that led into it.
+     */
+    private String unheardRestart(int[] path) {
+        int start = 0;
+        while (path[start] != path[path.length - 1]) {
+            start++;
+        }
+        for (int i = start; i + 1 < path.length; i++) {
+            int link = linkBetween(path[i], path[i + 1]);
+            if (link >= 0) {
+                Link l = links[link];
+                Port at = l.a.node() == path[i] ? l.a : l.b;
+                if (l.unheardAt(at)) {
+                    List<String> ids = topology.nodeIds();
+                    return "through " + ids.get(path[i + 1]) + ", whose restart " + ids.get(path[i])
+                            + " has not heard of";
+                }
+            }
+        }
+        return null;
     }
 
     private String describeLoop(RouteKey key, int[] path) {
@@ -654,6 +733,16 @@ public final class Simulation implements ForwardingPlane {
 
     public long loopsObserved() {
         return loops;
+    }
+
+    /**
+     * The loops among {@link #loopsObserved()} that pass a hop u → v where v restarted and u has received neither a
+     * Hello nor a wildcard retraction from v since: u still forwards on the routes v announced before, and nothing
+     * that reached u could tell it that v no longer has them (Babel learns of a neighbour's restart only from its
+     * retraction or from the new seqno sequence of its Hellos).
+     */
+    public long loopsThroughUnheardRestarts() {
+        return loopsThroughUnheardRestarts;
     }
 
     public long packetsSent() {

@@ -206,4 +206,39 @@ class NeighbourBehaviourTest {
         assertThat(a.engine.routes()).isEmpty();
         assertThat(a.fib).isEmpty();
     }
+
+    @Test
+    void aNeighbourWhoseHellosShowARestartHasItsOldRoutesRetracted() {
+        TestNetwork net = new TestNetwork(23);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node peer = net.node("peer");
+        TestNetwork.Node c = net.node("c");
+        peer.outgoing = t -> false;
+        net.link("up", InterfaceType.WIRED, a, peer);
+        net.link("down", InterfaceType.WIRED, a, c);
+        net.run(Time.seconds(2));
+        Prefix p1 = Prefix.parse("2001:db8:1::/48");
+        a.inject(peer, "up", IpAddress.BABEL_GROUP, new Tlv.Hello(0, 100, 400, List.of()),
+                new Tlv.Ihu(AddressEncoding.IPV6_LINK_LOCAL, 96, 1200, a.linkLocal("up"), List.of()));
+        net.run(Time.millis(20));
+        a.inject(peer, "up", IpAddress.BABEL_GROUP, new Tlv.Hello(0, 101, 400, List.of()),
+                new Tlv.Update(AddressEncoding.IPV6, 0, p1, Prefix.zero(p1.family()), 1600, 7, 0,
+                        new RouterId(0x0A0A_0000_0000_0001L), null, List.of()));
+        net.run(Time.millis(100));
+        assertThat(a.fib("2001:db8:1::/48").metric()).isEqualTo(96);
+        assertThat(c.fib("2001:db8:1::/48").metric()).isEqualTo(192);
+
+        // The peer restarts; its start-up retraction is lost, but its Hellos, in a new seqno sequence, arrive. The
+        // link stays usable (the IHU it sent before still counts), the routes it announced before do not.
+        a.inject(peer, "up", IpAddress.BABEL_GROUP, new Tlv.Hello(0, 30_000, 400, List.of()));
+        net.run(Time.millis(20));
+        a.inject(peer, "up", IpAddress.BABEL_GROUP, new Tlv.Hello(0, 30_001, 400, List.of()));
+        net.run(Time.millis(100));
+
+        assertThat(a.neighbour(peer, "up").cost()).isEqualTo(96);
+        assertThat(a.engine.routes()).singleElement()
+                .satisfies(r -> assertThat(r.metric()).isEqualTo(BabelConstants.INFINITY));
+        assertThat(a.fib).isEmpty();
+        assertThat(c.fib).isEmpty();
+    }
 }

@@ -49,6 +49,28 @@ class TablesTest {
     }
 
     @Test
+    void aHistoryTellsARestartFromASeqnoFarBehindOrTooFarAhead() {
+        HelloHistory h = new HelloHistory();
+        assertThat(h.receive(0, 100, Time.seconds(4))).as("a first Hello").isFalse();
+        assertThat(h.receive(1, 101, Time.seconds(4))).isFalse();
+        assertThat(h.receive(2, 94, Time.seconds(4))).as("late, within the window").isFalse();
+        assertThat(h.receive(3, 117, Time.seconds(4))).as("15 Hellos missed").isFalse();
+        assertThat(h.receive(4, 134, Time.seconds(4))).as("16 Hellos missed: a new sequence").isTrue();
+        assertThat(h.reach()).isEqualTo(0x8000);
+        assertThat(h.receive(5, 60_000, Time.seconds(4))).as("far behind").isTrue();
+        assertThat(h.reach()).isEqualTo(0x8000);
+    }
+
+    @Test
+    void anEmptiedHistoryTellsNoRestart() {
+        HelloHistory h = new HelloHistory();
+        h.receive(0, 100, Time.seconds(4));
+        h.accountMissed(Time.seconds(80));
+        assertThat(h.reach()).isZero();
+        assertThat(h.receive(Time.seconds(81), 5_000, Time.seconds(4))).isFalse();
+    }
+
+    @Test
     void missedHelloCountedThenReceivedLateIsNotCountedTwice() {
         HelloHistory h = new HelloHistory();
         h.receive(0, 1, Time.seconds(4));

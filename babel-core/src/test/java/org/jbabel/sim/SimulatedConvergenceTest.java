@@ -117,8 +117,16 @@ class SimulatedConvergenceTest {
         assertThat(sim.loopsObserved()).isZero();
     }
 
+    /**
+     * Under link failures, loss changes and restarts, no forwarding loop appears after any event, except one through a
+     * node that restarted and that its neighbour in the loop has heard neither a Hello nor a retraction from since
+     * ({@link Simulation#loopsThroughUnheardRestarts()}). Such a loop is one Babel allows: the restarted node has lost
+     * its feasibility distances, so it may take a route back through that neighbour, which still forwards through it
+     * on what it announced before, and which nothing has told otherwise (its start-up retraction and its Hellos were
+     * lost, or the link is down without carrier sense). The neighbour keeps that route until its Hellos stop counting.
+     */
     @Property(tries = 12)
-    void noForwardingLoopAppearsAfterAnyEventUnderFailuresLossChangesAndRestarts(
+    void noForwardingLoopAppearsAfterAnyEventExceptThroughARestartItsNeighbourCannotKnowOf(
             @ForAll("smallTopologies") Topology topology,
             @ForAll long seed,
             @ForAll boolean carrierSense,
@@ -139,7 +147,7 @@ class SimulatedConvergenceTest {
         }
         sim.runUntil(Time.seconds(150));
         SimReport r = sim.report();
-        assertThat(r.loopsObserved()).as("loops: %s", r.firstLoops()).isZero();
+        assertThat(r.loopsObserved() - sim.loopsThroughUnheardRestarts()).as("loops: %s", r.firstLoops()).isZero();
     }
 
     /**
@@ -148,10 +156,7 @@ class SimulatedConvergenceTest {
      */
     @Test
     void noLoopWhenANodeRestartsBehindADownLinkWhileAnotherLinkTurnsLossy() {
-        Topology ring = new Topology("ring6", List.of("0", "1", "2", "3", "4", "5"), List.of(Topology.Link.plain(0, 1),
-                Topology.Link.plain(1, 2), Topology.Link.plain(2, 3), Topology.Link.plain(3, 4), Topology.Link.plain(4, 5),
-                Topology.Link.plain(5, 0), Topology.Link.plain(0, 3)), 0, 0);
-        Simulation sim = new Simulation(ring, BASE.withSeed(1).withCarrierSense(false).withDuration(Time.seconds(150)));
+        Simulation sim = new Simulation(ring6(), BASE.withSeed(1).withCarrierSense(false).withDuration(Time.seconds(150)));
         sim.scheduleLinkState(Time.seconds(5), 0, false);
         sim.scheduleLinkState(Time.seconds(6), 0, true);
         sim.scheduleLinkLoss(Time.seconds(5), 1, 0.3, 0.6);
@@ -160,15 +165,36 @@ class SimulatedConvergenceTest {
         assertThat(sim.report().loopsObserved()).as("loops: %s", sim.report().firstLoops()).isZero();
     }
 
+    /**
+     * Another case the property found: node 2 restarts, then node 0, while the links 0-1 and 0-3 turn lossy. Node 0's
+     * start-up retraction is lost towards 3, but its next Hellos arrive: 3 must not go on routing through 0 on the
+     * routes 0 announced before its restart (0 no longer has them and takes a route back through 3).
+     */
+    @Test
+    void noLoopWhenARestartedNodesRetractionIsLostButItsHellosArrive() {
+        Simulation sim = new Simulation(ring6(), BASE.withSeed(-4).withCarrierSense(true).withDuration(Time.seconds(150)));
+        sim.scheduleLinkLoss(Time.seconds(5), 0, 0.3, 0.6);
+        sim.scheduleLinkLoss(Time.seconds(5), 6, 0.3, 0.6);
+        sim.scheduleRestart(Time.seconds(5), 2);
+        sim.scheduleRestart(Time.millis(5061), 0);
+        sim.runUntil(Time.seconds(150));
+        assertThat(sim.report().loopsObserved()).as("loops: %s", sim.report().firstLoops()).isZero();
+        assertThat(sim.converged()).isTrue();
+    }
+
+    /** Nodes 0..5 in a ring (links 0-5, link k joins k and k+1) and the chord 0-3 (link 6). */
+    private static Topology ring6() {
+        return new Topology("ring6", List.of("0", "1", "2", "3", "4", "5"), List.of(Topology.Link.plain(0, 1),
+                Topology.Link.plain(1, 2), Topology.Link.plain(2, 3), Topology.Link.plain(3, 4), Topology.Link.plain(4, 5),
+                Topology.Link.plain(5, 0), Topology.Link.plain(0, 3)), 0, 0);
+    }
+
     /** One scripted disruption: 0 = link down for a while, 1 = loss change, 2 = node restart. */
     record Disruption(int kind, int target, int atMillis, int lengthSeconds) {}
 
     @Provide
     Arbitrary<Topology> smallTopologies() {
-        return Arbitraries.of(Topology.line(5), Topology.grid(3, 3), Topology.grid(4, 2),
-                new Topology("ring6", List.of("0", "1", "2", "3", "4", "5"), List.of(Topology.Link.plain(0, 1),
-                        Topology.Link.plain(1, 2), Topology.Link.plain(2, 3), Topology.Link.plain(3, 4),
-                        Topology.Link.plain(4, 5), Topology.Link.plain(5, 0), Topology.Link.plain(0, 3)), 0, 0));
+        return Arbitraries.of(Topology.line(5), Topology.grid(3, 3), Topology.grid(4, 2), ring6());
     }
 
     @Provide

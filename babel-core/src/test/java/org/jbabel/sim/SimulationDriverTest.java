@@ -115,6 +115,43 @@ class SimulationDriverTest {
     }
 
     @Test
+    void aLoopThroughARestartedNodeIsToldApartWhileItsNeighbourHasNotHeardOfTheRestart() {
+        // Nodes 0 and 1 point at each other for node 2's prefix; the engines send nothing, so after node 0 restarts
+        // node 1 never gets a Hello (or a retraction) from it.
+        Simulation sim = new Simulation(Topology.line(3), SimConfig.defaults().withStartSpread(0),
+                (id, seqno, config, random) -> new FirstInterfaceForAll(3, (int) (id.value() - 0x0200_0000_0000_0000L - 1)),
+                new ToyCodec());
+        sim.runUntil(Time.seconds(1));
+        long before = sim.loopsObserved();
+        assertThat(before).isPositive();
+        assertThat(sim.loopsThroughUnheardRestarts()).isZero();
+
+        sim.scheduleRestart(Time.seconds(2), 0);
+        sim.runUntil(Time.seconds(3));
+        assertThat(sim.loopsObserved()).isGreaterThan(before);
+        assertThat(sim.loopsThroughUnheardRestarts()).isEqualTo(sim.loopsObserved() - before);
+        assertThat(sim.report().firstLoops().getLast()).endsWith("(through 0, whose restart 1 has not heard of)");
+    }
+
+    @Test
+    void anUnheardRestartOnTheWayIntoALoopDoesNotExcuseIt() {
+        // On a line of five, 0 and 1 point at each other, 2 at 1, 3 at 2 and 4 at 3. Node 2 restarts (3 never hears
+        // of it), then node 3: its walk towards node 4 passes 3 -> 2 before it reaches the loop between 0 and 1,
+        // which no restart explains.
+        Simulation sim = new Simulation(Topology.line(5), SimConfig.defaults().withStartSpread(0),
+                (id, seqno, config, random) -> new FirstInterfaceForAll(5, (int) (id.value() - 0x0200_0000_0000_0000L - 1)),
+                new ToyCodec());
+        sim.scheduleRestart(Time.seconds(2), 2);
+        sim.runUntil(Time.seconds(2));
+        long before = sim.loopsObserved();
+        sim.scheduleRestart(Time.seconds(3), 3);
+        sim.runUntil(Time.seconds(3));
+        assertThat(sim.loopsObserved()).isGreaterThan(before);
+        assertThat(sim.loopsThroughUnheardRestarts()).isZero();
+        assertThat(sim.report().firstLoops().getLast()).contains("3 -> 2 -> 1 -> 0 -> 1").doesNotContain("restart");
+    }
+
+    @Test
     void aFailedLinkWithCarrierSenseTakesItsInterfacesDownAndTheMeshReconverges() {
         Simulation sim = toySim(Topology.grid(3, 3), SimConfig.defaults().withCarrierSense(true));
         sim.scheduleLinkState(Time.seconds(20), sim.linkBetween(0, 1), false);
