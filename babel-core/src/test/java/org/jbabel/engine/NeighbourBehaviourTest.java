@@ -146,15 +146,11 @@ class NeighbourBehaviourTest {
 
     @Test
     void routesSentBeforeTheFirstHelloAreKeptAndSelectedOnceTheNeighbourIsBidirectional() {
-        TestNetwork net = new TestNetwork(21);
-        TestNetwork.Node a = net.node("a");
-        TestNetwork.Node peer = net.node("peer");
-        TestNetwork.Node c = net.node("c");
-        // The peer's engine only lends its address: everything it says is injected by hand.
-        peer.outgoing = t -> false;
-        net.link("up", InterfaceType.WIRED, a, peer);
-        net.link("down", InterfaceType.WIRED, a, c);
-        net.run(Time.seconds(2));
+        HandDriven h = handDrivenPeer(21);
+        TestNetwork net = h.net();
+        TestNetwork.Node a = h.a();
+        TestNetwork.Node peer = h.peer();
+        TestNetwork.Node c = h.c();
         assertThat(a.neighbour(peer, "up")).isNull();
 
         // The peer answers a's start-up wildcard request (IHU and its table) before a has heard any Hello of it.
@@ -209,14 +205,11 @@ class NeighbourBehaviourTest {
 
     @Test
     void aNeighbourWhoseHellosShowARestartHasItsOldRoutesRetracted() {
-        TestNetwork net = new TestNetwork(23);
-        TestNetwork.Node a = net.node("a");
-        TestNetwork.Node peer = net.node("peer");
-        TestNetwork.Node c = net.node("c");
-        peer.outgoing = t -> false;
-        net.link("up", InterfaceType.WIRED, a, peer);
-        net.link("down", InterfaceType.WIRED, a, c);
-        net.run(Time.seconds(2));
+        HandDriven h = handDrivenPeer(23);
+        TestNetwork net = h.net();
+        TestNetwork.Node a = h.a();
+        TestNetwork.Node peer = h.peer();
+        TestNetwork.Node c = h.c();
         Prefix p1 = Prefix.parse("2001:db8:1::/48");
         a.inject(peer, "up", IpAddress.BABEL_GROUP, new Tlv.Hello(0, 100, 400, List.of()),
                 new Tlv.Ihu(AddressEncoding.IPV6_LINK_LOCAL, 96, 1200, a.linkLocal("up"), List.of()));
@@ -240,5 +233,21 @@ class NeighbourBehaviourTest {
                 .satisfies(r -> assertThat(r.metric()).isEqualTo(BabelConstants.INFINITY));
         assertThat(a.fib).isEmpty();
         assertThat(c.fib).isEmpty();
+    }
+
+    /** Node a with a peer on link "up" and node c on link "down", two seconds in. */
+    private record HandDriven(TestNetwork net, TestNetwork.Node a, TestNetwork.Node peer, TestNetwork.Node c) {}
+
+    /** The peer's engine only lends its address: everything it says is injected by hand. */
+    private static HandDriven handDrivenPeer(long seed) {
+        TestNetwork net = new TestNetwork(seed);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node peer = net.node("peer");
+        TestNetwork.Node c = net.node("c");
+        peer.outgoing = t -> false;
+        net.link("up", InterfaceType.WIRED, a, peer);
+        net.link("down", InterfaceType.WIRED, a, c);
+        net.run(Time.seconds(2));
+        return new HandDriven(net, a, peer, c);
     }
 }
