@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.random.RandomGenerator;
 import org.jbabel.engine.EngineCounters.Counter;
@@ -405,6 +406,11 @@ public final class BabelEngine {
             result.add(inUse(s.key));
         }
         return List.copyOf(result);
+    }
+
+    /** The route in use for one key, if any: a route of ours or the selected learned one. */
+    public Optional<SelectedRoute> selectedRoute(RouteKey key) {
+        return Optional.ofNullable(inUse(key));
     }
 
     public List<NeighbourView> neighbours() {

@@ -44,7 +44,7 @@ final class EngineBabelApi implements BabelApi {
 
     @Override
     public Optional<SelectedRoute> route(RouteKey key) {
-        return engine.selectedRoutes().stream().filter(r -> r.key().equals(key)).findFirst();
+        return engine.selectedRoute(key);
     }
 
     @Override

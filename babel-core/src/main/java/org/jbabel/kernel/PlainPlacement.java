@@ -6,17 +6,28 @@ import org.jbabel.engine.RouteKey;
 import org.jbabel.wire.Family;
 
 /**
- * The placement of a daemon without source-specific routing: routes without a source prefix go into the kernel
- * as they are (one kernel change per route change, two when the route's table or priority moves); a
- * source-specific route is refused, never installed as if it had no source.
+ * Routes go into the kernel as they are (one kernel change per route change, two when the route's table or priority
+ * moves). The placement of a daemon without source-specific routing refuses a source-specific route rather than
+ * install it as if it had no source; babel-source-routing's native placement keeps its source prefix.
  */
-public final class PlainPlacement implements Placement {
+public class PlainPlacement implements Placement {
 
     private final Family family;
+    private final Strategy strategy;
     private final KernelRouteTable routes = new KernelRouteTable();
 
+    /** The placement without source-specific routes ({@link Strategy#NONE}). */
     public PlainPlacement(Family family) {
+        this(family, Strategy.NONE);
+    }
+
+    /** With {@link Strategy#NATIVE}, source-specific routes are installed with their source prefix. */
+    protected PlainPlacement(Family family, Strategy strategy) {
+        if (strategy == Strategy.TABLES) {
+            throw new IllegalArgumentException("routes as they are cannot be placed in tables");
+        }
         this.family = family;
+        this.strategy = strategy;
     }
 
     @Override
@@ -26,7 +37,7 @@ public final class PlainPlacement implements Placement {
 
     @Override
     public Strategy strategy() {
-        return Strategy.NONE;
+        return strategy;
     }
 
     @Override
@@ -34,7 +45,7 @@ public final class PlainPlacement implements Placement {
         if (route.family() != family) {
             return Plan.refused("route " + route + " is not " + family);
         }
-        if (route.sourceSpecific()) {
+        if (route.sourceSpecific() && strategy == Strategy.NONE) {
             return Plan.refused("no placement for source-specific routes: " + route + " is not installed");
         }
         KernelRoute old = routes.put(route);

@@ -3,11 +3,13 @@ package org.jbabel.linux;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.jbabel.kernel.Errno;
 
 /**
  * What a daemon does to detach itself (Java cannot fork, so the daemon re-launches itself and the child detaches):
- * start a new session and point its standard streams away from the terminal.
+ * start a new session and point its standard streams away from the terminal; and its process id.
  */
 public final class ProcessControl {
 
@@ -17,6 +19,14 @@ public final class ProcessControl {
     private static final int O_APPEND = 02000;
 
     private ProcessControl() {}
+
+    /**
+     * This process's id, read from {@code /proc/self}: {@code ProcessHandle} would start up the JDK's process
+     * machinery (a thread pool among it) in every daemon for one number (docs/DAEMON.md, "Memory").
+     */
+    public static long pid() throws IOException {
+        return Long.parseLong(Files.readSymbolicLink(Path.of("/proc/self")).toString());
+    }
 
     /** Makes this process the leader of a new session, without a controlling terminal. */
     public static void newSession() throws IOException {

@@ -7,7 +7,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +48,7 @@ import org.jbabel.kernel.PlacementChoice;
 import org.jbabel.linux.LinuxFib;
 import org.jbabel.linux.LinuxLinkMonitor;
 import org.jbabel.linux.NetlinkCounters;
+import org.jbabel.linux.ProcessControl;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.PacketReader;
 import org.jbabel.wire.PacketWriter;
@@ -326,8 +326,8 @@ public final class Daemon {
         setDefault("io.netty.allocator.type", "unpooled");
         setDefault("io.netty.jfr.enabled", "false");
         try {
-            setDefault("io.netty.processId", Files.readSymbolicLink(Path.of("/proc/self")).toString());
-        } catch (IOException | UnsupportedOperationException e) {
+            setDefault("io.netty.processId", Long.toString(ProcessControl.pid()));
+        } catch (IOException e) {
             // netty looks the id up itself
         }
         byte[] machine = new byte[8];

@@ -117,6 +117,8 @@ class ExtensionApiTest {
         assertThat(api.lookup(IpAddress.parse("2001:db9::1"), client).orElseThrow().key()).isEqualTo(exit);
         assertThat(api.lookup(IpAddress.parse("2001:db9::1"))).isEmpty();
         assertThat(api.route(exit).orElseThrow().origin()).isEqualTo(a.engine.routerId());
+        assertThat(api.route(RouteKey.of(Prefix.parse("2001:db9::/32")))).isEmpty();
+        assertThat(BabelApi.of(a.engine).route(exit).orElseThrow().local()).isTrue();
     }
 
     @Test

@@ -142,7 +142,7 @@ public final class Jbabeld {
      * take over a file left behind by a process that is gone (a crash).
      */
     static void writePidFile(Path file) throws IOException {
-        long self = ownPid();
+        long self = ProcessControl.pid();
         String pid = self + "\n";
         try {
             Files.writeString(file, pid, StandardCharsets.US_ASCII, java.nio.file.StandardOpenOption.CREATE_NEW,
@@ -159,14 +159,6 @@ public final class Jbabeld {
             }
             Files.writeString(file, pid, StandardCharsets.US_ASCII);
         }
-    }
-
-    /**
-     * This process's id, read from {@code /proc/self}: {@code ProcessHandle} would start up the JDK's process
-     * machinery (a thread pool among it) in every daemon for one number (docs/DAEMON.md, "Memory").
-     */
-    private static long ownPid() throws IOException {
-        return Long.parseLong(Files.readSymbolicLink(Path.of("/proc/self")).toString());
     }
 
     private static void deleteQuietly(Path file) {
