@@ -11,8 +11,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -45,7 +47,7 @@ import org.jbabel.config.LocalServer;
 
 /**
  * The control socket server: babeld's local interface over TCP on [::1] and over UNIX domain sockets, with netty's
- * epoll or NIO transport (the one of the event loop group it is given, so that the daemon needs one loop only).
+ * epoll or NIO transport: the one of the event loop group it is given, so that the daemon needs one loop only.
  *
  * <p>Sockets are served on the given netty event loop group; every call into the {@link ControlTarget} and every
  * {@link ControlProtocol} step runs on the given executor, which must run tasks one at a time in submission order
@@ -101,19 +103,19 @@ public final class ControlServer implements AutoCloseable {
      * @param endpoints where to listen, each read-only or read-write
      * @param target the daemon
      * @param loop the daemon's serial executor, on which {@code target} is called
-     * @param group the netty event loop group for the sockets; the caller owns it
-     * @param epoll whether {@code group}'s loops run netty's epoll transport (else NIO)
+     * @param group the netty event loop group for the sockets, on epoll or NIO; the caller owns it
      * @throws IOException if an endpoint cannot be bound; endpoints bound before are released
      */
     public static ControlServer start(List<LocalServer> endpoints, ControlTarget target, Executor loop,
-            EventLoopGroup group, boolean epoll) throws IOException {
-        return start(endpoints, target, loop, group, epoll, MAX_PENDING_OUTPUT);
+            EventLoopGroup group) throws IOException {
+        return start(endpoints, target, loop, group, MAX_PENDING_OUTPUT);
     }
 
-    /** As {@link #start(List, ControlTarget, Executor, EventLoopGroup, boolean)}, with another bound on unread output. */
+    /** As {@link #start(List, ControlTarget, Executor, EventLoopGroup)}, with another bound on unread output. */
     static ControlServer start(List<LocalServer> endpoints, ControlTarget target, Executor loop, EventLoopGroup group,
-            boolean epoll, int maxPendingOutput) throws IOException {
+            int maxPendingOutput) throws IOException {
         ControlServer server = new ControlServer(target, loop, maxPendingOutput);
+        boolean epoll = group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class);
         try {
             for (LocalServer e : endpoints) {
                 server.bind(e, group, epoll);
@@ -302,6 +304,8 @@ public final class ControlServer implements AutoCloseable {
         private final boolean readWrite;
         private Channel channel;
         private ControlProtocol session; // on the executor only
+        /** Disconnected for leaving too much unread: the close runs later on the channel's loop. On the executor. */
+        private boolean dropped;
         private boolean admitted; // under admission
 
         Client(boolean readWrite) {
@@ -385,7 +389,11 @@ public final class ControlServer implements AutoCloseable {
         }
 
         void send(ControlProtocol.Output out) {
+            if (dropped) {
+                return;
+            }
             if (!channel.isWritable() && channel.isActive()) {
+                dropped = true;
                 counters.increment(ControlCounters.SLOW_CLIENTS);
                 channel.close();
                 return;

@@ -168,8 +168,7 @@ public final class Daemon {
                 return null;
             }).get();
             if (g.localServer() != null) {
-                d.control = ControlServer.start(List.of(g.localServer()), new DaemonControl(d), d.loop,
-                        d.group, d.transport == BabelSocket.Transport.EPOLL);
+                d.control = ControlServer.start(List.of(g.localServer()), new DaemonControl(d), d.loop, d.group);
             }
         } catch (Exception e) {
             d.abort();

@@ -2,9 +2,12 @@ package org.jbabel.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -47,7 +50,7 @@ class ControlServerTest {
     }
 
     private ControlServer start(LocalServer... endpoints) throws IOException {
-        server = ControlServer.start(List.of(endpoints), target, loop, group, false);
+        server = ControlServer.start(List.of(endpoints), target, loop, group);
         return server;
     }
 
@@ -81,6 +84,28 @@ class ControlServerTest {
         assertThat(c.untilStatus()).containsExactlyElementsOf(withOk(Fixtures.DUMP));
         c.send("quit\n");
         assertThat(c.next()).isEqualTo(LineClient.EOF);
+    }
+
+    @Test
+    void onAnEpollGroupTcpAndUnixClientsAreServedWithHalfClose() throws Exception {
+        assumeTrue(Epoll.isAvailable(), "netty's epoll library does not load here");
+        EventLoopGroup epoll = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        try {
+            Path path = dir.resolve("epoll.sock");
+            server = ControlServer.start(List.of(LocalServer.tcp(0, false), LocalServer.unix(path.toString(), false)),
+                    target, loop, epoll);
+            for (LineClient c : List.of(tcpClient(), unixClient(path))) {
+                assertThat(c.untilStatus()).last().isEqualTo("ok");
+                c.send("dump\n");
+                assertThat(c.untilStatus()).containsExactlyElementsOf(withOk(Fixtures.DUMP));
+                c.send("quit\n");
+                assertThat(c.next()).isEqualTo(LineClient.EOF);
+            }
+        } finally {
+            server.close();
+            server = null;
+            epoll.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).sync();
+        }
     }
 
     @Test
@@ -210,7 +235,7 @@ class ControlServerTest {
 
     @Test
     void aMonitoringClientThatStopsReadingIsDisconnected() throws Exception {
-        server = ControlServer.start(List.of(LocalServer.tcp(0, false)), target, loop, group, false, 64 << 10);
+        server = ControlServer.start(List.of(LocalServer.tcp(0, false)), target, loop, group, 64 << 10);
         target.state = StateSnapshot.empty(Fixtures.NODE);
         try (java.nio.channels.SocketChannel silent = java.nio.channels.SocketChannel.open(
                 server.tcpAddresses().getFirst())) {

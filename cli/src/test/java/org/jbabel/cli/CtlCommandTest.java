@@ -91,7 +91,7 @@ class CtlCommandTest {
     }
 
     private String tcpPort() throws IOException {
-        server = ControlServer.start(List.of(LocalServer.tcp(0, false)), target, loop, group, false);
+        server = ControlServer.start(List.of(LocalServer.tcp(0, false)), target, loop, group);
         return String.valueOf(server.tcpAddresses().getFirst().getPort());
     }
 
@@ -105,7 +105,7 @@ class CtlCommandTest {
     @Test
     void dumpJsonOverAUnixSocket() throws Exception {
         Path path = dir.resolve("c.sock");
-        server = ControlServer.start(List.of(LocalServer.unix(path.toString(), false)), target, loop, group, false);
+        server = ControlServer.start(List.of(LocalServer.unix(path.toString(), false)), target, loop, group);
         Run r = run("ctl", "--socket", path.toString(), "dump", "--json");
         assertThat(r.exit()).isZero();
         JsonNode d = new ObjectMapper().readTree(r.out());
