@@ -1,6 +1,7 @@
 package org.jbabel.kernel;
 
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * The kernel's forwarding table. Implementations never throw for a refused change: each change gets a
@@ -23,9 +24,18 @@ public interface Fib extends AutoCloseable {
     /** Every route of every table and family the kernel holds, cached clones excluded. */
     List<KernelRoute> routes();
 
+    /**
+     * The routes (as {@link #routes()}) written with a protocol that {@code protocol} accepts; an implementation may
+     * skip the others without decoding them, so that reading the kernel's routes other than ours costs nothing for
+     * the (possibly many) routes we installed ourselves.
+     */
+    default List<KernelRoute> routes(IntPredicate protocol) {
+        return routes().stream().filter(r -> protocol.test(r.protocol())).toList();
+    }
+
     /** The routes written with {@code protocol}. */
     default List<KernelRoute> routes(int protocol) {
-        return routes().stream().filter(r -> r.protocol() == protocol).toList();
+        return routes(p -> p == protocol);
     }
 
     /**

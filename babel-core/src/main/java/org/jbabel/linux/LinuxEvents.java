@@ -65,7 +65,8 @@ final class LinuxEvents implements KernelEvents {
     }
 
     private KernelEvent event(NetlinkMessage m) {
-        if ((m.type() == Rtnl.RTM_NEWROUTE || m.type() == Rtnl.RTM_DELROUTE) && babelRoute(m)) {
+        if ((m.type() == Rtnl.RTM_NEWROUTE || m.type() == Rtnl.RTM_DELROUTE)
+                && RtnlCodec.routeProtocol(m) == KernelRoute.PROTOCOL_BABEL) {
             return null;
         }
         return switch (m.type()) {
@@ -95,13 +96,6 @@ final class LinuxEvents implements KernelEvents {
             }
             default -> null;
         };
-    }
-
-    /** Whether a route message's protocol (the sixth byte of its rtmsg) is Babel's. */
-    private static boolean babelRoute(NetlinkMessage m) {
-        ByteBuffer body = m.body();
-        return body.remaining() >= Rtnl.RTMSG_LEN
-                && Byte.toUnsignedInt(body.get(5)) == KernelRoute.PROTOCOL_BABEL;
     }
 
     @Override

@@ -158,8 +158,16 @@ public final class LinuxFib implements Fib, Rules {
     }
 
     @Override
-    public synchronized List<KernelRoute> routes() {
-        return dump(Rtnl.RTM_GETROUTE, socket, counters, codec::route);
+    public List<KernelRoute> routes() {
+        return routes(p -> true);
+    }
+
+    @Override
+    public synchronized List<KernelRoute> routes(IntPredicate protocol) {
+        return dump(Rtnl.RTM_GETROUTE, socket, counters, m -> {
+            int p = RtnlCodec.routeProtocol(m);
+            return p < 0 || protocol.test(p) ? codec.route(m) : null; // a short one is decoded to be counted
+        });
     }
 
     @Override

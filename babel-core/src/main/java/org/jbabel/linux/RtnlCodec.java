@@ -154,6 +154,12 @@ final class RtnlCodec {
 
     // ---- routes ----
 
+    /** The protocol of a route message (the sixth byte of its rtmsg), without decoding it; -1 when it is too short. */
+    static int routeProtocol(NetlinkMessage m) {
+        ByteBuffer body = m.body();
+        return body.remaining() >= Rtnl.RTMSG_LEN ? Byte.toUnsignedInt(body.get(5)) : -1;
+    }
+
     /**
      * The route in an RTM_NEWROUTE or RTM_DELROUTE message; null for routes we do not represent (other
      * families, cached clones) and for malformed ones (counted).

@@ -260,7 +260,7 @@ public final class Daemon {
         engine.setFilters(System.nanoTime(), tracker.config().filters());
         log.info("router-id " + id + " seqno " + seqno + (sameId ? " (state file)" : ""));
 
-        redistributor.reset(fib.routes(), tracker.addresses());
+        redistributor.reset(fib.routes(p -> p != KernelRoute.PROTOCOL_BABEL), tracker.addresses());
         applyInterfaces();
         applyRedistribution();
         endOfTurn();
@@ -409,7 +409,7 @@ public final class Daemon {
         }
         try {
             tracker.reset(monitor.links(), monitor.addresses());
-            redistributor.reset(fib.routes(), tracker.addresses());
+            redistributor.reset(fib.routes(p -> p != KernelRoute.PROTOCOL_BABEL), tracker.addresses());
         } catch (KernelException e) {
             count("kernel_rescan_failed");
             return;

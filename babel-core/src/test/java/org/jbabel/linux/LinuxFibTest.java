@@ -216,6 +216,19 @@ class LinuxFibTest {
     }
 
     @Test
+    void routesOfOtherProtocolsLeaveOursOut() throws Exception {
+        ns.ip("-6", "route", "add", "2001:db8:30::/48", "via", "fe80::1", "dev", "va", "proto", "42");
+        ns.ip("-4", "route", "add", "10.30.0.0/16", "via", "inet6", "fe80::1", "dev", "va", "proto", "42");
+        ns.ip("-6", "route", "add", "2001:db8:31::/48", "via", "fe80::1", "dev", "va", "proto", "static");
+
+        List<KernelRoute> others = fib.routes(p -> p != KernelRoute.PROTOCOL_BABEL);
+
+        assertThat(others).noneMatch(r -> r.protocol() == KernelRoute.PROTOCOL_BABEL)
+                .anyMatch(r -> r.destination().equals(Prefix.parse("2001:db8:31::/48")));
+        assertThat(fib.routes()).anyMatch(r -> r.destination().equals(Prefix.parse("2001:db8:30::/48")));
+    }
+
+    @Test
     void flushRemovesStaleBabelRoutesAndLeavesOthers() throws Exception {
         ns.ip("-6", "route", "add", "2001:db8:20::/48", "via", "fe80::1", "dev", "va", "proto", "42");
         ns.ip("-6", "route", "add", "unreachable", "2001:db8:21::/48", "metric", "65535", "proto", "42");
