@@ -1110,7 +1110,9 @@ public final class BabelEngine {
                 }
             }
         }
-        nextRouteCheck = next;
+        // Every check walks the whole table: at most one per housekeeping interval, however spread the deadlines
+        // (a large table refreshed at many different times would otherwise be walked at each of them).
+        nextRouteCheck = next == Long.MAX_VALUE ? next : Math.max(next, now + BabelConstants.HOUSEKEEPING_INTERVAL);
     }
 
     /**
@@ -1287,13 +1289,11 @@ public final class BabelEngine {
         if (!c.unicastOnly()) {
             return GROUP;
         }
-        List<IpAddress> result = new ArrayList<>(c.neighbours());
+        LinkedHashSet<IpAddress> result = new LinkedHashSet<>(c.neighbours());
         for (Neighbour n : neighbours.on(i.name())) {
-            if (!result.contains(n.address)) {
-                result.add(n.address);
-            }
+            result.add(n.address);
         }
-        return result;
+        return List.copyOf(result);
     }
 
     private void toGroup(Interfaces.Iface i, Tlv tlv, long deadline) {
