@@ -1378,10 +1378,13 @@ public final class BabelEngine {
         }
         if (learned) {
             // The distance before the output filter's addition: at most what we announce, so always safe. A route
-            // whose distance cannot be recorded (the table is full) is not announced at all.
+            // whose distance cannot be recorded (the table is full) is retracted instead: neighbours must not keep
+            // an older announcement of ours for the key while we route it otherwise.
             if (!sources.announced(key, rid, sq, metric, now)) {
                 counters.increment(Counter.SOURCE_TABLE_FULL);
-                return null;
+                rid = routerId;
+                sq = seqno;
+                metric = INFINITY;
             }
         }
         metric = LinkCost.add(metric, Math.max(0, add));

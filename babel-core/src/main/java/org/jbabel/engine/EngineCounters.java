@@ -52,7 +52,7 @@ public final class EngineCounters {
         ROUTE_LIMIT,
         /** An update for a new key while the engine has the most routes allowed from all neighbours. */
         ROUTE_TABLE_FULL,
-        /** A route not announced because its new feasibility distance would exceed the source table's limit. */
+        /** A route retracted instead of announced: its new feasibility distance finds no room in the source table. */
         SOURCE_TABLE_FULL,
         /** A seqno request not sent or forwarded because the most requests allowed are in flight. */
         REQUEST_TABLE_FULL,

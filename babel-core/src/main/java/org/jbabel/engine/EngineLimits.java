@@ -10,7 +10,7 @@ package org.jbabel.engine;
  * @param neighbours neighbours on all interfaces together
  * @param routesPerNeighbour routes learned from one neighbour (counted {@code route_limit})
  * @param routes routes learned from all neighbours together (counted {@code route_table_full})
- * @param sources feasibility distances (counted {@code source_table_full}: the route is not announced)
+ * @param sources feasibility distances (counted {@code source_table_full}: the route is retracted instead of announced)
  * @param requests seqno requests in flight, ours and forwarded ones (counted {@code request_table_full})
  * @param updateResends urgent updates waiting to be repeated (counted {@code resend_table_full})
  * @param welcomeBurst unsolicited unicast packets (the wildcard retraction and fast-start dump a neighbour gets when

@@ -35,7 +35,7 @@ final class LimitReporter {
         watched.put(Counter.ROUTE_LIMIT, "routes refused: their neighbour has the most routes allowed (limit "
                 + l.routesPerNeighbour() + " per neighbour)");
         watched.put(Counter.ROUTE_TABLE_FULL, "routes refused: the route table is full (limit " + l.routes() + ")");
-        watched.put(Counter.SOURCE_TABLE_FULL, "routes not announced: the source table is full (limit "
+        watched.put(Counter.SOURCE_TABLE_FULL, "routes retracted instead of announced: the source table is full (limit "
                 + l.sources() + ")");
         watched.put(Counter.REQUEST_TABLE_FULL, "seqno requests not sent: the request table is full (limit "
                 + l.requests() + ")");

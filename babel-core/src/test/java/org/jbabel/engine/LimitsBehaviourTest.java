@@ -154,7 +154,7 @@ class LimitsBehaviourTest {
     }
 
     @Test
-    void aRouteWhoseFeasibilityDistanceFindsNoRoomIsNotAnnounced() {
+    void aRouteWhoseFeasibilityDistanceFindsNoRoomIsRetractedInsteadOfAnnounced() {
         Lan l = lan(53, EngineLimits.defaults().withSources(8));
         TestNetwork.Node c = l.net.node("c");
         l.net.link("eth1", InterfaceType.WIRED, l.a, c);
@@ -167,6 +167,11 @@ class LimitsBehaviourTest {
 
         assertThat(l.a.fib).as("all are installed").hasSize(10 + HONEST.size());
         assertThat(c.fib).as("only as many as the source table holds are announced").hasSize(8);
+        assertThat(sendsSince(l.a, 0).stream().filter(x -> x.ifname().equals("eth1"))
+                .flatMap(x -> x.tlvs().stream())
+                .filter(t -> t instanceof Tlv.Update u && u.prefix().length() == 128 && u.retraction())
+                .map(t -> ((Tlv.Update) t).prefix()).distinct())
+                .as("the others are retracted").hasSize(5);
         assertThat(l.a.engine.counters().get(Counter.SOURCE_TABLE_FULL)).isPositive();
     }
 

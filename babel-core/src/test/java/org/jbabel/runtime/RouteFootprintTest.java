@@ -31,7 +31,8 @@ class RouteFootprintTest {
 
         Map<String, Long> m = measure(100_000);
         long perRoute = m.get("bytes_per_route");
-        assertThat(perRoute).as("the constant covers the measurement").isLessThanOrEqualTo(EngineLimits.BYTES_PER_ROUTE);
+        assertThat(perRoute).as("the constant covers the measurement")
+                .isLessThanOrEqualTo(EngineLimits.BYTES_PER_ROUTE);
         assertThat(perRoute).as("the constant is the measurement rounded up, not a guess far above it")
                 .isGreaterThan(EngineLimits.BYTES_PER_ROUTE * 85L / 100);
         assertThat(m.get("bytes_per_retracted_route")).as("losing the routes costs no more than holding them")
