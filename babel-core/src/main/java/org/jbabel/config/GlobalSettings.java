@@ -87,11 +87,14 @@ public record GlobalSettings(
         return importTables.isEmpty() ? List.of(MAIN_TABLE) : importTables;
     }
 
-    /** The engine settings these globals decide (smoothing, kernel-priority, allow-duplicates), the rest defaults. */
+    /**
+     * The engine settings these globals decide (smoothing, kernel-priority, allow-duplicates), the rest defaults; the
+     * daemon sizes the table limits for its heap ({@code EngineLimits.forHeap}).
+     */
     public EngineConfig engineConfig() {
         EngineConfig d = EngineConfig.defaults();
         return new EngineConfig(smoothingHalfLife.toNanos(), kernelPriority, d.fastStart(), allowDuplicates,
-                d.maxNeighboursPerInterface(), d.maxRoutesPerNeighbour());
+                d.limits());
     }
 
     /** The log file actually used: {@code logFile}, else /var/log/babeld.log when daemonised, else null (stderr). */

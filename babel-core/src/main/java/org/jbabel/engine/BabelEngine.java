@@ -5,6 +5,7 @@ import static org.jbabel.engine.BabelConstants.INFINITY;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,14 +59,18 @@ public final class BabelEngine {
     private final Interfaces interfaces = new Interfaces();
     private final Neighbours neighbours = new Neighbours();
     private final Slots slots = new Slots();
-    private final Sources sources = new Sources(slots);
+    private final Sources sources;
     private final Routes routes = new Routes(slots);
     private final LocalRoutes localRoutes = new LocalRoutes();
-    private final PendingRequests requests = new PendingRequests();
-    private final UpdateResends resends = new UpdateResends();
+    private final PendingRequests requests;
+    private final UpdateResends resends;
     private final SendBuffers buffers;
     /** Neighbours (interface%address) this engine has told to forget the routes they had through us. */
     private final LinkedHashSet<String> toldToForget = new LinkedHashSet<>();
+    /** Neighbours still owed that retraction, waiting for the unicast budget. */
+    private final LinkedHashSet<Neighbour> welcomesDue = new LinkedHashSet<>();
+    /** The unicast budget for new neighbours: the time it is spent up to (a virtual clock, see takeWelcome). */
+    private long welcomeClock = Long.MIN_VALUE;
     private final EngineCounters counters = new EngineCounters();
 
     private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
@@ -85,6 +90,10 @@ public final class BabelEngine {
         this.config = Objects.requireNonNull(config, "config");
         this.random = Objects.requireNonNull(random, "random");
         this.halfLife = (int) (config.smoothingHalfLife() / Time.seconds(1));
+        EngineLimits limits = config.limits();
+        this.sources = new Sources(slots, limits.sources());
+        this.requests = new PendingRequests(limits.requests());
+        this.resends = new UpdateResends(limits.updateResends());
         this.buffers = new SendBuffers(actions, this::compose, this::stamp);
         actions.add(new Action.StateChanged(routerId, this.seqno));
     }
@@ -320,6 +329,7 @@ public final class BabelEngine {
         if (t >= nextHousekeeping) {
             nextHousekeeping = t + BabelConstants.HOUSEKEEPING_INTERVAL;
             checkNeighbours();
+            sendDueWelcomes();
         }
         if (t >= nextRouteCheck) {
             checkRoutes();
@@ -538,21 +548,49 @@ public final class BabelEngine {
     /**
      * The neighbour entry for the sender of a TLV, made on its first packet whatever that carries (as babeld does): a
      * neighbour that answers our start-up request before its first Hello reaches us keeps the routes it sent, which
-     * become usable once its link cost is finite. Null (counted) when the interface's neighbour table is full.
+     * become usable once its link cost is finite. When the interface's or the engine's neighbour table is full, the
+     * least recently heard neighbour that carries no selected route (and is not configured) makes room; null
+     * (counted) when there is none.
      */
     private Neighbour neighbourFor(Interfaces.Iface i, IpAddress source) {
         Neighbour n = neighbours.get(i.name(), source);
         if (n == null) {
-            if (neighbours.count(i.name()) >= config.maxNeighboursPerInterface()
-                    && !i.config().neighbours().contains(source)) {
-                counters.increment(Counter.NEIGHBOUR_LIMIT);
+            if (!i.config().neighbours().contains(source) && !makeRoomForNeighbour(i)) {
                 return null;
             }
             n = neighbours.create(i, source, now);
             hurryHellos(i);
             emit(new NeighbourChange(ChangeKind.ADDED, n.view(now)));
         }
+        n.lastPacket = now;
         return n;
+    }
+
+    /**
+     * Whether a new neighbour may be made on an interface: both tables have room, or a neighbour without a selected
+     * route is forgotten to make it (on the interface when its table is full, else anywhere). Counts a refusal.
+     */
+    private boolean makeRoomForNeighbour(Interfaces.Iface i) {
+        EngineLimits limits = config.limits();
+        boolean interfaceFull = neighbours.count(i.name()) >= limits.neighboursPerInterface();
+        boolean tableFull = neighbours.size() >= limits.neighbours();
+        if (!interfaceFull && !tableFull) {
+            return true;
+        }
+        Neighbour victim = null;
+        for (Neighbour n : interfaceFull ? neighbours.on(i.name()) : neighbours.all()) {
+            if (n.selectedCount == 0 && !n.iface.config().neighbours().contains(n.address)
+                    && (victim == null || n.lastPacket < victim.lastPacket)) {
+                victim = n;
+            }
+        }
+        if (victim == null) {
+            counters.increment(interfaceFull ? Counter.NEIGHBOUR_LIMIT : Counter.NEIGHBOUR_TABLE_FULL);
+            return false;
+        }
+        counters.increment(Counter.NEIGHBOUR_EVICTED);
+        dropNeighbour(victim);
+        return true;
     }
 
     private void onHello(Interfaces.Iface i, IpAddress source, Tlv.Hello h) {
@@ -566,7 +604,7 @@ public final class BabelEngine {
             // table is gone, so it may now take a route back through us), and its start-up wildcard retraction
             // may have been lost. Its Hellos say it all the same: we retract what it announced, as that retraction
             // would have, before its link becomes usable again.
-            for (Route r : routes.via(n)) {
+            for (Route r : Routes.via(n)) {
                 retract(r);
             }
         }
@@ -644,7 +682,7 @@ public final class BabelEngine {
         }
         if (u.wildcard()) {
             if (u.retraction()) {
-                for (Route r : routes.via(n)) {
+                for (Route r : Routes.via(n)) {
                     retract(r);
                 }
             } else {
@@ -697,8 +735,12 @@ public final class BabelEngine {
             }
             return;
         }
-        if (r == null && routes.count(n) >= config.maxRoutesPerNeighbour()) {
+        if (r == null && Routes.count(n) >= config.limits().routesPerNeighbour()) {
             counters.increment(Counter.ROUTE_LIMIT);
+            return;
+        }
+        if (r == null && routes.size() >= config.limits().routes()) {
+            counters.increment(Counter.ROUTE_TABLE_FULL);
             return;
         }
         boolean feasible = sources.feasible(key, rid, seqno, refmetric);
@@ -756,8 +798,13 @@ public final class BabelEngine {
             // The requester has just (re)started on this link and needs two of our Hellos to count us as a
             // neighbour; it gets the table now if it is bidirectional, else when it becomes so (fast start).
             hurryHellos(i);
-            if (n.bidirectional()) {
-                dumpTo(n);
+            if (n.bidirectional() && !dumpHeldOff(n)) {
+                if (takeWelcome(n)) {
+                    dumpTo(n);
+                } else {
+                    counters.increment(Counter.UNICAST_WELCOME_DEFERRED);
+                    dumpToGroupInstead(n.iface);
+                }
             }
             return;
         }
@@ -809,6 +856,10 @@ public final class BabelEngine {
             counters.increment(Counter.SEQNO_REQUEST_DROPPED);
             return;
         }
+        if (!requests.room(key)) {
+            counters.increment(Counter.REQUEST_TABLE_FULL);
+            return;
+        }
         PendingRequests.Pending p = new PendingRequests.Pending(key, req.routerId(), req.seqno(), req.hopCount() - 1,
                 via.neighbour.ifname(), via.neighbour.address);
         requests.record(p, now, resendDelay(via.neighbour.iface), BabelConstants.REQUEST_RESENDS);
@@ -835,7 +886,7 @@ public final class BabelEngine {
         }
         if (costChanged) {
             // The routes still carry their old metrics: capture what we announced before recomputing them.
-            List<Route> affected = routes.via(n);
+            List<Route> affected = Routes.via(n);
             List<SelectedRoute> before = new ArrayList<>(affected.size());
             for (Route r : affected) {
                 before.add(inUse(r.key));
@@ -853,21 +904,101 @@ public final class BabelEngine {
             emit(new NeighbourChange(ChangeKind.CHANGED, n.view(now)));
         }
         if (!wasBidirectional && n.bidirectional()) {
-            if (toldToForget.add(n.ifname() + "%" + n.address)) {
-                // The first time this engine reaches a neighbour, the neighbour may still hold routes through us
-                // from before we (re)started: our start-up retraction can have been lost (the link was down then).
-                // Those routes describe state we no longer have and can form a loop through us, so we retract
-                // them all, unicast, before anything else we tell it (our table follows in the same packet).
-                // Once per neighbour and engine: after a mere interface flap our routes there are still ours.
-                if (toldToForget.size() > BabelConstants.MAX_REMEMBERED_NEIGHBOURS) {
-                    toldToForget.remove(toldToForget.getFirst());
-                }
-                buffers.add(n.iface, n.address, wildcardRetraction(), urgent());
+            welcome(n);
+        }
+    }
+
+    /**
+     * A neighbour became bidirectional. The first time this engine reaches it, the neighbour may still hold routes
+     * through us from before we (re)started: our start-up retraction can have been lost (the link was down then).
+     * Those routes describe state we no longer have and can form a loop through us, so we retract them all, unicast,
+     * before anything else we tell it; our table follows in the same packet (fast start). Once per neighbour and
+     * engine: after a mere interface flap our routes there are still ours. Each unicast to a new address makes the
+     * kernel resolve it, so these packets are budgeted ({@link #takeWelcome}): past the budget, the table goes to the
+     * group instead and the retraction waits for the budget ({@link #sendDueWelcomes}).
+     */
+    private void welcome(Neighbour n) {
+        boolean owesRetraction = !toldToForget.contains(forgetKey(n));
+        if (!owesRetraction && !config.fastStart()) {
+            return;
+        }
+        if (!takeWelcome(n)) {
+            counters.increment(Counter.UNICAST_WELCOME_DEFERRED);
+            if (owesRetraction && !n.welcomePending) {
+                n.welcomePending = true;
+                welcomesDue.add(n);
             }
             if (config.fastStart()) {
-                dumpTo(n);
+                dumpToGroupInstead(n.iface);
+            }
+            return;
+        }
+        if (owesRetraction) {
+            tellToForget(n);
+        }
+        if (config.fastStart()) {
+            dumpTo(n);
+        }
+    }
+
+    private static String forgetKey(Neighbour n) {
+        return n.ifname() + "%" + n.address;
+    }
+
+    /** Sends a neighbour the unicast wildcard retraction it is owed, and remembers that it was told. */
+    private void tellToForget(Neighbour n) {
+        toldToForget.add(forgetKey(n));
+        if (toldToForget.size() > BabelConstants.MAX_REMEMBERED_NEIGHBOURS) {
+            toldToForget.remove(toldToForget.getFirst());
+        }
+        buffers.add(n.iface, n.address, wildcardRetraction(), urgent());
+    }
+
+    /** Sends the retractions that waited for the unicast budget, in the order they were owed, as far as it allows. */
+    private void sendDueWelcomes() {
+        Iterator<Neighbour> it = welcomesDue.iterator();
+        while (it.hasNext()) {
+            Neighbour n = it.next();
+            if (!takeWelcome(n)) {
+                return;
+            }
+            it.remove();
+            n.welcomePending = false;
+            if (!toldToForget.contains(forgetKey(n))) {
+                tellToForget(n);
             }
         }
+    }
+
+    /**
+     * Whether one more unsolicited unicast packet may go to a neighbour now: configured neighbours always, others
+     * within {@link EngineLimits#welcomeBurst} at once, refilled one per {@link EngineLimits#welcomeInterval}.
+     */
+    private boolean takeWelcome(Neighbour n) {
+        if (n.iface.config().neighbours().contains(n.address)) {
+            return true;
+        }
+        EngineLimits limits = config.limits();
+        long spentUpTo = Math.max(welcomeClock, now);
+        if (spentUpTo - now > (limits.welcomeBurst() - 1) * limits.welcomeInterval()) {
+            return false;
+        }
+        welcomeClock = spentUpTo + limits.welcomeInterval();
+        return true;
+    }
+
+    /**
+     * In place of a unicast dump the budget did not allow: our table to the group on that interface (babeld's answer
+     * to a wildcard request), at most once per {@link BabelConstants#FULL_DUMP_HOLDOFF}; nothing on an interface
+     * without multicast, where the periodic updates reach every neighbour.
+     */
+    private void dumpToGroupInstead(Interfaces.Iface i) {
+        if (i.config().unicastOnly()
+                || (i.lastGroupDump != Long.MIN_VALUE && now - i.lastGroupDump < BabelConstants.FULL_DUMP_HOLDOFF)) {
+            return;
+        }
+        i.lastGroupDump = now;
+        fullDump(i, IpAddress.BABEL_GROUP, urgent());
     }
 
     private void checkNeighbours() {
@@ -884,13 +1015,15 @@ public final class BabelEngine {
 
     /** Forgets a neighbour and every route learned from it. */
     private void dropNeighbour(Neighbour n) {
-        for (Route r : routes.via(n)) {
+        for (Route r : Routes.via(n)) {
             SelectedRoute before = inUse(r.key);
             routes.remove(r);
             reselect(r.key);
             announceChange(r.key, before, false);
         }
         neighbours.remove(n);
+        welcomesDue.remove(n);
+        n.welcomePending = false;
         buffers.discard(n.ifname(), n.address);
         n.cost = INFINITY;
         emit(new NeighbourChange(ChangeKind.REMOVED, n.view(now)));
@@ -977,7 +1110,9 @@ public final class BabelEngine {
                 }
             }
         }
-        nextRouteCheck = next;
+        // Every check walks the whole table: at most one per housekeeping interval, however spread the deadlines
+        // (a large table refreshed at many different times would otherwise be walked at each of them).
+        nextRouteCheck = next == Long.MAX_VALUE ? next : Math.max(next, now + BabelConstants.HOUSEKEEPING_INTERVAL);
     }
 
     /**
@@ -1003,6 +1138,10 @@ public final class BabelEngine {
     /** Sends our own seqno request, unicast to {@code target} with resends, or multicast once when it is null. */
     private void originateSeqnoRequest(RouteKey key, RouterId rid, int want, Neighbour target) {
         if (requests.duplicate(key, rid, want, now)) {
+            return;
+        }
+        if (!requests.room(key)) {
+            counters.increment(Counter.REQUEST_TABLE_FULL);
             return;
         }
         PendingRequests.Pending p = target == null
@@ -1070,7 +1209,7 @@ public final class BabelEngine {
         if (after == null) {
             if (before != null) {
                 sendUpdateEverywhere(key, urgent());
-                resends.schedule(key, now);
+                scheduleResends(key);
                 if (!before.origin().equals(routerId) && before.metric() <= INFINITY / 2) {
                     requestLostRoute(key, before);
                 }
@@ -1083,7 +1222,7 @@ public final class BabelEngine {
         }
         if (!before.origin().equals(after.origin())) {
             sendUpdateEverywhere(key, urgent());
-            resends.schedule(key, now);
+            scheduleResends(key);
             return;
         }
         int oldMetric = before.metric();
@@ -1104,6 +1243,12 @@ public final class BabelEngine {
             for (Interfaces.Iface i : interfaces.allUp()) {
                 toGroup(i, req, normal());
             }
+        }
+    }
+
+    private void scheduleResends(RouteKey key) {
+        if (!resends.schedule(key, now)) {
+            counters.increment(Counter.RESEND_TABLE_FULL);
         }
     }
 
@@ -1144,13 +1289,11 @@ public final class BabelEngine {
         if (!c.unicastOnly()) {
             return GROUP;
         }
-        List<IpAddress> result = new ArrayList<>(c.neighbours());
+        LinkedHashSet<IpAddress> result = new LinkedHashSet<>(c.neighbours());
         for (Neighbour n : neighbours.on(i.name())) {
-            if (!result.contains(n.address)) {
-                result.add(n.address);
-            }
+            result.add(n.address);
         }
-        return result;
+        return List.copyOf(result);
     }
 
     private void toGroup(Interfaces.Iface i, Tlv tlv, long deadline) {
@@ -1190,11 +1333,15 @@ public final class BabelEngine {
 
     /** Our whole table by unicast to one neighbour, at most once per {@link BabelConstants#FULL_DUMP_HOLDOFF}. */
     private void dumpTo(Neighbour n) {
-        if (n.lastFullDump != Long.MIN_VALUE && now - n.lastFullDump < BabelConstants.FULL_DUMP_HOLDOFF) {
+        if (dumpHeldOff(n)) {
             return;
         }
         n.lastFullDump = now;
         fullDump(n.iface, n.address, urgent());
+    }
+
+    private boolean dumpHeldOff(Neighbour n) {
+        return n.lastFullDump != Long.MIN_VALUE && now - n.lastFullDump < BabelConstants.FULL_DUMP_HOLDOFF;
     }
 
     /**
@@ -1230,8 +1377,15 @@ public final class BabelEngine {
             return null;
         }
         if (learned) {
-            // The distance before the output filter's addition: at most what we announce, so always safe.
-            sources.announced(key, rid, sq, metric, now);
+            // The distance before the output filter's addition: at most what we announce, so always safe. A route
+            // whose distance cannot be recorded (the table is full) is retracted instead: neighbours must not keep
+            // an older announcement of ours for the key while we route it otherwise.
+            if (!sources.announced(key, rid, sq, metric, now)) {
+                counters.increment(Counter.SOURCE_TABLE_FULL);
+                rid = routerId;
+                sq = seqno;
+                metric = INFINITY;
+            }
         }
         metric = LinkCost.add(metric, Math.max(0, add));
         AddressEncoding ae;

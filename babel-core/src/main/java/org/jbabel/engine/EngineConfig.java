@@ -1,5 +1,7 @@
 package org.jbabel.engine;
 
+import java.util.Objects;
+
 /**
  * Node-wide engine settings, babeld's defaults unless said otherwise.
  *
@@ -11,34 +13,22 @@ package org.jbabel.engine;
  * @param allowDuplicates a local route blocks the installation of learned routes for the same key unless this is
  *     non-negative and the local route's metric is below it (babeld {@code allow-duplicates}; -1, the default, means
  *     a local route always blocks)
- * @param maxNeighboursPerInterface Hellos from further addresses on a full interface are refused (counted as
- *     {@code neighbour_limit}), so that spoofed Hellos cannot grow the neighbour table without bound
- * @param maxRoutesPerNeighbour updates for further keys from a neighbour that already has this many routes are
- *     refused (counted as {@code route_limit})
+ * @param limits the caps on every table received packets can grow ({@link EngineLimits})
  */
 public record EngineConfig(
         long smoothingHalfLife,
         int kernelPriority,
         boolean fastStart,
         int allowDuplicates,
-        int maxNeighboursPerInterface,
-        int maxRoutesPerNeighbour) {
-
-    /** Default of {@link #maxNeighboursPerInterface()}: far above any real link. */
-    public static final int DEFAULT_MAX_NEIGHBOURS_PER_INTERFACE = 1_000;
-    /** Default of {@link #maxRoutesPerNeighbour()}: ten times the largest community meshes' tables. */
-    public static final int DEFAULT_MAX_ROUTES_PER_NEIGHBOUR = 100_000;
+        EngineLimits limits) {
 
     public EngineConfig {
-        if (maxNeighboursPerInterface < 1 || maxRoutesPerNeighbour < 1) {
-            throw new IllegalArgumentException("table limits must be positive");
-        }
+        Objects.requireNonNull(limits, "limits");
     }
 
     /** babeld's settings without allow-duplicates, and the default table limits. */
     public EngineConfig(long smoothingHalfLife, int kernelPriority, boolean fastStart) {
-        this(smoothingHalfLife, kernelPriority, fastStart, -1, DEFAULT_MAX_NEIGHBOURS_PER_INTERFACE,
-                DEFAULT_MAX_ROUTES_PER_NEIGHBOUR);
+        this(smoothingHalfLife, kernelPriority, fastStart, -1, EngineLimits.defaults());
     }
 
     public static EngineConfig defaults() {
@@ -46,17 +36,14 @@ public record EngineConfig(
     }
 
     public EngineConfig withKernelPriority(int priority) {
-        return new EngineConfig(smoothingHalfLife, priority, fastStart, allowDuplicates, maxNeighboursPerInterface,
-                maxRoutesPerNeighbour);
+        return new EngineConfig(smoothingHalfLife, priority, fastStart, allowDuplicates, limits);
     }
 
     public EngineConfig withAllowDuplicates(int metric) {
-        return new EngineConfig(smoothingHalfLife, kernelPriority, fastStart, metric, maxNeighboursPerInterface,
-                maxRoutesPerNeighbour);
+        return new EngineConfig(smoothingHalfLife, kernelPriority, fastStart, metric, limits);
     }
 
-    public EngineConfig withLimits(int neighboursPerInterface, int routesPerNeighbour) {
-        return new EngineConfig(smoothingHalfLife, kernelPriority, fastStart, allowDuplicates, neighboursPerInterface,
-                routesPerNeighbour);
+    public EngineConfig withLimits(EngineLimits newLimits) {
+        return new EngineConfig(smoothingHalfLife, kernelPriority, fastStart, allowDuplicates, newLimits);
     }
 }

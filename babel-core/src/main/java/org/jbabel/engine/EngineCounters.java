@@ -39,10 +39,30 @@ public final class EngineCounters {
         SEQNO_REQUEST_DROPPED,
         /** A finite update the input filter denies. */
         FILTERED,
-        /** A packet from a new address on an interface that already has the most neighbours allowed. */
+        /**
+         * A packet from a new address on an interface that already has the most neighbours allowed, none of which
+         * could make room (every one carries a selected route or is configured).
+         */
         NEIGHBOUR_LIMIT,
+        /** A packet from a new address while the engine has the most neighbours allowed on all interfaces. */
+        NEIGHBOUR_TABLE_FULL,
+        /** A neighbour without a selected route forgotten to make room for a new one on a full table. */
+        NEIGHBOUR_EVICTED,
         /** An update for a new key from a neighbour that already has the most routes allowed. */
         ROUTE_LIMIT,
+        /** An update for a new key while the engine has the most routes allowed from all neighbours. */
+        ROUTE_TABLE_FULL,
+        /** A route retracted instead of announced: its new feasibility distance finds no room in the source table. */
+        SOURCE_TABLE_FULL,
+        /** A seqno request not sent or forwarded because the most requests allowed are in flight. */
+        REQUEST_TABLE_FULL,
+        /** An urgent update not scheduled for repetition because the most resends allowed are waiting. */
+        RESEND_TABLE_FULL,
+        /**
+         * A unicast welcome (wildcard retraction, table dump) to a new neighbour postponed because the budget for
+         * them was spent; the dump went by multicast instead.
+         */
+        UNICAST_WELCOME_DEFERRED,
         /** A TLV the engine does not act on (unknown type, authentication TLVs, padding excluded). */
         IGNORED_TLV,
         /** A TLV whose processing failed unexpectedly; the rest of the packet is still processed. */

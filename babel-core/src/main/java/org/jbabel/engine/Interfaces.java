@@ -19,6 +19,8 @@ final class Interfaces {
         long nextUpdate;
         /** True until the second, quick start-up Hello has been sent. */
         boolean startupHelloPending;
+        /** When our whole table last went to the group in place of a unicast dump the budget did not allow. */
+        long lastGroupDump = Long.MIN_VALUE;
         /** The seqno of the last unicast Hello sent to each configured neighbour (RFC 8966 §3.4.1: one per peer). */
         final Map<IpAddress, Integer> unicastHelloSeqnos = new LinkedHashMap<>();
 

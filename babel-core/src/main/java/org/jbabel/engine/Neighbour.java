@@ -41,12 +41,21 @@ final class Neighbour {
 
     /** When the entry was made (the neighbour's first packet, Hello or not). */
     final long createdAt;
+    /** When the neighbour's last packet arrived. */
+    long lastPacket;
+    /** The routes learned from this neighbour, newest first ({@link Routes}), how many, and how many are selected. */
+    Route routes;
+    int routeCount;
+    int selectedCount;
+    /** Whether the wildcard retraction it is owed waits for the unicast budget ({@link EngineLimits#welcomeBurst}). */
+    boolean welcomePending;
 
     Neighbour(long id, Interfaces.Iface iface, IpAddress address, long createdAt) {
         this.id = id;
         this.iface = iface;
         this.address = address;
         this.createdAt = createdAt;
+        this.lastPacket = createdAt;
     }
 
     String ifname() {

@@ -43,6 +43,11 @@ final class Neighbours {
         return on == null ? 0 : on.size();
     }
 
+    /** How many neighbours there are on all interfaces. */
+    int size() {
+        return table.size();
+    }
+
     Collection<Neighbour> all() {
         return table.values();
     }

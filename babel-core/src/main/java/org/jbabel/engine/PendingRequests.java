@@ -41,6 +41,23 @@ final class PendingRequests {
     }
 
     private final Map<RouteKey, Pending> table = new LinkedHashMap<>();
+    private final int limit;
+    /** No request is due before this (a lower bound, exact after {@link #due}). */
+    private long earliest = Long.MAX_VALUE;
+
+    /** A table of at most {@code limit} requests. */
+    PendingRequests(int limit) {
+        this.limit = limit;
+    }
+
+    PendingRequests() {
+        this(Integer.MAX_VALUE);
+    }
+
+    /** Whether a request for this key can be recorded: the key has one already, or the table has room. */
+    boolean room(RouteKey key) {
+        return table.size() < limit || table.containsKey(key);
+    }
 
     /**
      * Whether an equivalent request (same source, a seqno at least as new) is already in flight: still to be
@@ -54,13 +71,14 @@ final class PendingRequests {
                 && (p.resendsLeft > 0 || now - p.lastSent < BabelConstants.REQUEST_DUPLICATE_WINDOW);
     }
 
-    /** Records a request that is being sent now, replacing any older one for the key. */
+    /** Records a request that is being sent now, replacing any older one for the key (check {@link #room} first). */
     Pending record(Pending p, long now, long firstResend, int resends) {
         p.lastSent = now;
         p.delay = firstResend;
         p.resendsLeft = resends;
         p.nextResend = now + firstResend;
         table.put(p.key, p);
+        earliest = Math.min(earliest, p.nextResend);
         return p;
     }
 
@@ -76,11 +94,16 @@ final class PendingRequests {
 
     /** Requests to resend now (their schedule advanced); requests whose resends are exhausted are dropped. */
     List<Pending> due(long now) {
+        if (now < earliest) {
+            return List.of();
+        }
         List<Pending> result = new ArrayList<>();
+        long next = Long.MAX_VALUE;
         Iterator<Pending> it = table.values().iterator();
         while (it.hasNext()) {
             Pending p = it.next();
             if (now < p.nextResend) {
+                next = Math.min(next, p.nextResend);
                 continue;
             }
             if (p.resendsLeft <= 0) {
@@ -91,17 +114,15 @@ final class PendingRequests {
             p.lastSent = now;
             p.delay *= 2;
             p.nextResend = now + p.delay;
+            next = Math.min(next, p.nextResend);
             result.add(p);
         }
+        earliest = next;
         return result;
     }
 
     long nextDeadline() {
-        long next = Long.MAX_VALUE;
-        for (Pending p : table.values()) {
-            next = Math.min(next, p.nextResend);
-        }
-        return next;
+        return earliest;
     }
 
     int size() {

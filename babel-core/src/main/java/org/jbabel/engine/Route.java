@@ -35,6 +35,9 @@ final class Route {
     long smoothedAt;
     /** The next route of the same key ({@link Slot#routes}). */
     Route next;
+    /** The neighbours' routes, chained both ways ({@link Neighbour#routes}). */
+    Route previousOfNeighbour;
+    Route nextOfNeighbour;
 
     /** A route starts out retracted; its first update makes it usable. */
     Route(long id, RouteKey key, Neighbour neighbour) {

@@ -1,9 +1,7 @@
 package org.jbabel.engine;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.jbabel.wire.RouterId;
 
 /**
@@ -11,7 +9,8 @@ import org.jbabel.wire.RouterId;
  * is selected. The routes of a key live in its {@link Slot}, the first one directly, further ones (other neighbours
  * announcing the key) chained behind it. Selection (§3.6) takes the feasible route with the lowest smoothed metric,
  * with babeld's hysteresis: a selected route is only displaced by one that is no worse in metric and strictly better
- * in smoothed metric.
+ * in smoothed metric. The routes of one neighbour are chained too ({@link Neighbour#routes}, newest first), so that
+ * adding and removing a route costs the same whatever the table's size.
  */
 final class Routes {
 
@@ -21,7 +20,6 @@ final class Routes {
     }
 
     private final Slots slots;
-    private final Map<Neighbour, List<Route>> byNeighbour = new LinkedHashMap<>();
     private int size;
     private long nextId = 1;
 
@@ -61,7 +59,12 @@ final class Routes {
             }
             last.next = r;
         }
-        byNeighbour.computeIfAbsent(n, x -> new ArrayList<>()).add(r);
+        r.nextOfNeighbour = n.routes;
+        if (n.routes != null) {
+            n.routes.previousOfNeighbour = r;
+        }
+        n.routes = r;
+        n.routeCount++;
         size++;
         return r;
     }
@@ -82,30 +85,37 @@ final class Routes {
             }
             r.next = null;
             if (s.selected == r) {
-                s.selected = null;
+                setSelected(s, null);
             }
             slots.release(s);
         }
-        List<Route> list = byNeighbour.get(r.neighbour);
-        if (list != null) {
-            list.remove(r);
-            if (list.isEmpty()) {
-                byNeighbour.remove(r.neighbour);
-            }
+        Neighbour n = r.neighbour;
+        if (r.previousOfNeighbour == null) {
+            n.routes = r.nextOfNeighbour;
+        } else {
+            r.previousOfNeighbour.nextOfNeighbour = r.nextOfNeighbour;
         }
+        if (r.nextOfNeighbour != null) {
+            r.nextOfNeighbour.previousOfNeighbour = r.previousOfNeighbour;
+        }
+        r.previousOfNeighbour = null;
+        r.nextOfNeighbour = null;
+        n.routeCount--;
         size--;
     }
 
     /** How many routes a neighbour has. */
-    int count(Neighbour n) {
-        List<Route> list = byNeighbour.get(n);
-        return list == null ? 0 : list.size();
+    static int count(Neighbour n) {
+        return n.routeCount;
     }
 
-    /** The routes learned from a neighbour (a copy). */
-    List<Route> via(Neighbour n) {
-        List<Route> list = byNeighbour.get(n);
-        return list == null ? List.of() : new ArrayList<>(list);
+    /** The routes learned from a neighbour, oldest first (a copy). */
+    static List<Route> via(Neighbour n) {
+        List<Route> result = new ArrayList<>(n.routeCount);
+        for (Route r = n.routes; r != null; r = r.nextOfNeighbour) {
+            result.add(r);
+        }
+        return result.reversed();
     }
 
     /** The slots that have learned routes, in the order their keys were learned (a copy). */
@@ -178,8 +188,19 @@ final class Routes {
 
     void select(RouteKey key, Route r) {
         Slot s = slots.get(key);
-        if (s != null) {
-            s.selected = r;
+        if (s != null && s.selected != r) {
+            setSelected(s, r);
+        }
+    }
+
+    /** Selects a route for a slot, keeping each neighbour's count of selected routes. */
+    private static void setSelected(Slot s, Route r) {
+        if (s.selected != null) {
+            s.selected.neighbour.selectedCount--;
+        }
+        s.selected = r;
+        if (r != null) {
+            r.neighbour.selectedCount++;
         }
     }
 

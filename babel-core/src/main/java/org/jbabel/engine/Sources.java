@@ -32,9 +32,17 @@ final class Sources {
     }
 
     private final Slots slots;
+    private final int limit;
+    private int size;
+
+    /** A source table with at most {@code limit} distances. */
+    Sources(Slots slots, int limit) {
+        this.slots = slots;
+        this.limit = limit;
+    }
 
     Sources(Slots slots) {
-        this.slots = slots;
+        this(slots, Integer.MAX_VALUE);
     }
 
     Source get(RouteKey key, RouterId routerId) {
@@ -72,19 +80,25 @@ final class Sources {
 
     /**
      * We announce (router-id, seqno, metric) for this key: lower the feasibility distance accordingly (a newer
-     * seqno replaces it, the same seqno can only lower the metric) and refresh it.
+     * seqno replaces it, the same seqno can only lower the metric) and refresh it. Returns false, changing nothing,
+     * when a new distance would be needed and the table is full: the route must then not be announced.
      */
-    void announced(RouteKey key, RouterId routerId, int seqno, int metric, long now) {
+    boolean announced(RouteKey key, RouterId routerId, int seqno, int metric, long now) {
         if (metric >= INFINITY) {
-            return;
+            return true;
         }
-        Slot slot = slots.obtain(key);
-        Source s = find(slot, routerId);
+        Slot existing = slots.get(key);
+        Source s = find(existing, routerId);
         if (s == null) {
+            if (size >= limit) {
+                return false;
+            }
+            Slot slot = existing == null ? slots.obtain(key) : existing;
             s = new Source(routerId, seqno, metric, now);
             s.next = slot.sources;
             slot.sources = s;
-            return;
+            size++;
+            return true;
         }
         if (Seqno.greater(seqno, s.seqno)) {
             s.seqno = seqno;
@@ -93,6 +107,7 @@ final class Sources {
             s.metric = metric;
         }
         s.time = now;
+        return true;
     }
 
     /** Forgets distances unused for {@link BabelConstants#SOURCE_GC_TIME} that no route still refers to. */
@@ -108,6 +123,7 @@ final class Sources {
                     } else {
                         previous.next = s.next;
                     }
+                    size--;
                 } else {
                     previous = s;
                 }
@@ -120,12 +136,6 @@ final class Sources {
     }
 
     int size() {
-        int n = 0;
-        for (Slot slot : slots.all()) {
-            for (Source s = slot.sources; s != null; s = s.next) {
-                n++;
-            }
-        }
-        return n;
+        return size;
     }
 }

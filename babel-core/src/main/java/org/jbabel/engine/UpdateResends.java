@@ -19,23 +19,42 @@ final class UpdateResends {
     }
 
     private final Map<RouteKey, Resend> table = new LinkedHashMap<>();
+    private final int limit;
+    /** No resend is due before this (a lower bound, exact after {@link #due}). */
+    private long earliest = Long.MAX_VALUE;
 
-    void schedule(RouteKey key, long now) {
+    /** A table of at most {@code limit} keys. */
+    UpdateResends(int limit) {
+        this.limit = limit;
+    }
+
+    /** Schedules the repetitions of a key's update; false (nothing scheduled) when the table is full. */
+    boolean schedule(RouteKey key, long now) {
+        if (table.size() >= limit && !table.containsKey(key)) {
+            return false;
+        }
         Resend r = new Resend();
         r.delay = BabelConstants.RESEND_INITIAL;
         r.due = now + r.delay;
         r.left = BabelConstants.UPDATE_RESENDS;
         table.put(key, r);
+        earliest = Math.min(earliest, r.due);
+        return true;
     }
 
     /** The keys whose update must be sent again now. */
     List<RouteKey> due(long now) {
+        if (now < earliest) {
+            return List.of();
+        }
+        long next = Long.MAX_VALUE;
         List<RouteKey> result = new ArrayList<>();
         Iterator<Map.Entry<RouteKey, Resend>> it = table.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<RouteKey, Resend> e = it.next();
             Resend r = e.getValue();
             if (r.due > now) {
+                next = Math.min(next, r.due);
                 continue;
             }
             result.add(e.getKey());
@@ -44,16 +63,18 @@ final class UpdateResends {
             } else {
                 r.delay *= 2;
                 r.due = now + r.delay;
+                next = Math.min(next, r.due);
             }
         }
+        earliest = next;
         return result;
     }
 
     long nextDeadline() {
-        long next = Long.MAX_VALUE;
-        for (Resend r : table.values()) {
-            next = Math.min(next, r.due);
-        }
-        return next;
+        return earliest;
+    }
+
+    int size() {
+        return table.size();
     }
 }

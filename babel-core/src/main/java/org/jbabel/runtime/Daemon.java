@@ -35,6 +35,7 @@ import org.jbabel.control.ControlServer;
 import org.jbabel.engine.Action;
 import org.jbabel.engine.BabelEngine;
 import org.jbabel.engine.EngineConfig;
+import org.jbabel.engine.EngineLimits;
 import org.jbabel.engine.InterfaceConfig;
 import org.jbabel.engine.RouteKey;
 import org.jbabel.kernel.Fib;
@@ -102,6 +103,7 @@ public final class Daemon {
     private final Redistributor redistributor;
     private final KernelWriter kernelWriter;
     private BabelEngine engine;
+    private LimitReporter limitReporter;
     private volatile BabelSocket socket;
     private volatile ControlServer control;
     private Thread kernelReader;
@@ -256,7 +258,14 @@ public final class Daemon {
         RouterId id = RouterIds.choose(g.routerId(), g.randomId(), saved, macs(links), random);
         boolean sameId = saved != null && (saved.routerId() == null || saved.routerId().equals(id));
         int seqno = sameId ? (saved.seqno() + 1) & 0xFFFF : random.nextInt(0x10000);
-        engine = new BabelEngine(id, seqno, g.engineConfig(), random);
+        // The table limits are sized for the heap we run with (docs/DAEMON.md, "Memory").
+        EngineLimits limits = EngineLimits.forHeap(Runtime.getRuntime().maxMemory());
+        EngineConfig engineConfig = g.engineConfig().withLimits(limits);
+        engine = new BabelEngine(id, seqno, engineConfig, random);
+        limitReporter = new LimitReporter(limits, log::info);
+        log.info("table limits for a heap of " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB: " + limits.routes()
+                + " routes (" + limits.routesPerNeighbour() + " per neighbour), " + limits.sources() + " sources, "
+                + limits.neighbours() + " neighbours (" + limits.neighboursPerInterface() + " per interface)");
         engine.setFilters(System.nanoTime(), tracker.config().filters());
         log.info("router-id " + id + " seqno " + seqno + (sameId ? " (state file)" : ""));
 
@@ -559,6 +568,7 @@ public final class Daemon {
         carryOut(engine.pollActions());
         socket.flush();
         kernelWriter.flush();
+        limitReporter.check(engine.counters(), System.nanoTime());
         schedule(engine.nextWakeup());
         if (control != null) {
             control.stateChanged();

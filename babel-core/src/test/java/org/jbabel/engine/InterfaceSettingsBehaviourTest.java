@@ -250,9 +250,10 @@ class InterfaceSettingsBehaviourTest {
     }
 
     @Test
-    void helloFloodFromSpoofedAddressesStopsAtTheNeighbourLimitButConfiguredNeighboursAreAdmitted() {
+    void helloFloodFromSpoofedAddressesStaysAtTheNeighbourLimitButConfiguredNeighboursAreAdmitted() {
         TestNetwork net = new TestNetwork(39);
-        TestNetwork.Node a = net.node("a", EngineConfig.defaults().withLimits(3, 100));
+        TestNetwork.Node a = net.node("a",
+                EngineConfig.defaults().withLimits(EngineLimits.defaults().withNeighbours(3, 1000)));
         net.link("eth0", InterfaceType.WIRED, a);
         net.run(Time.seconds(1));
         for (int k = 1; k <= 10; k++) {
@@ -261,8 +262,11 @@ class InterfaceSettingsBehaviourTest {
         }
         net.drain(a);
 
-        assertThat(a.engine.neighbours()).hasSize(3);
-        assertThat(a.engine.counters().get(EngineCounters.Counter.NEIGHBOUR_LIMIT)).isEqualTo(7);
+        assertThat(a.engine.neighbours()).as("each newcomer took the place of the least recently heard one")
+                .extracting(NeighbourView::address)
+                .containsExactly(IpAddress.v6(0xfe80_0000_0000_0000L, 0x1008),
+                        IpAddress.v6(0xfe80_0000_0000_0000L, 0x1009), IpAddress.v6(0xfe80_0000_0000_0000L, 0x100a));
+        assertThat(a.engine.counters().get(EngineCounters.Counter.NEIGHBOUR_EVICTED)).isEqualTo(7);
 
         IpAddress configured = IpAddress.v6(0xfe80_0000_0000_0000L, 0x2000);
         a.engine.interfaceUp(net.now, a.ifaces.get("eth0").withNeighbours(List.of(configured)));
@@ -270,14 +274,14 @@ class InterfaceSettingsBehaviourTest {
                 Packet.of(List.of(new Tlv.Hello(Tlv.Hello.FLAG_UNICAST, 1, 400, List.of()))));
         net.drain(a);
         assertThat(a.engine.neighbours()).hasSize(4).anyMatch(v -> v.address().equals(configured));
-        assertThat(EngineConfig.defaults().maxNeighboursPerInterface()).isEqualTo(1000);
     }
 
     @Test
     void routesBeyondTheLimitPerNeighbourAreRefused() {
         TestNetwork net = new TestNetwork(40);
         TestNetwork.Node a = net.node("a");
-        TestNetwork.Node b = net.node("b", EngineConfig.defaults().withLimits(1000, 2));
+        TestNetwork.Node b = net.node("b",
+                EngineConfig.defaults().withLimits(EngineLimits.defaults().withRoutes(2, 1000)));
         a.originate("2001:db8:1::/48");
         a.originate("2001:db8:2::/48");
         a.originate("2001:db8:3::/48");
