@@ -11,7 +11,7 @@ import org.jbabel.wire.RouterId;
  * is selected. The routes of a key live in its {@link Slot}, the first one directly, further ones (other neighbours
  * announcing the key) chained behind it. Selection (§3.6) takes the feasible route with the lowest smoothed metric,
  * with babeld's hysteresis: a selected route is only displaced by one that is no worse in metric and strictly better
- * in smoothed metric.
+ * in smoothed metric. A route the kernel refused ({@link Route#kernelRefused}) is not selected.
  */
 final class Routes {
 
@@ -158,7 +158,7 @@ final class Routes {
         Route best = null;
         int bestSmoothed = 0;
         for (Route r = s.routes; r != null; r = r.next) {
-            if (!r.usable() || !r.install.install() || !feasible(s, r)) {
+            if (!r.usable() || !r.install.install() || r.kernelRefused || !feasible(s, r)) {
                 continue;
             }
             int sm = r.smoothedMetric(now, halfLife);
@@ -169,7 +169,7 @@ final class Routes {
         }
         Route current = s.selected;
         if (best == null || current == null || current == best || !current.usable() || !current.install.install()
-                || !feasible(s, current)) {
+                || current.kernelRefused || !feasible(s, current)) {
             return best;
         }
         boolean better = best.metric <= current.metric && bestSmoothed < current.smoothedMetric(now, halfLife);
