@@ -21,7 +21,8 @@ import org.jbabel.wire.Prefix;
  * routing daemon: a route is identified by table, destination, source and priority (an IPv6 priority of 0 is
  * stored as 1024); ADD of an existing route fails with EEXIST, REMOVE of a missing one with ESRCH, and a
  * REMOVE with priority or protocol 0 matches any; a route through an unknown interface fails with ENODEV; a
- * link going down or away takes the unicast routes through it along. Like Linux, it ignores the source prefix
+ * route through a gateway Linux will not use (::, ::1, multicast, v4-mapped, 0/8, 127/8, broadcast, or one of the
+ * kernel's own addresses) fails with EINVAL; a link going down or away takes the unicast routes through it along. Like Linux, it ignores the source prefix
  * of an IPv4 route (IPv4 has no source-specific routes) and, when built {@link #withoutIpv6Subtrees() without
  * IPv6 subtrees}, refuses an IPv6 route with a source prefix with EINVAL.
  *
@@ -108,12 +109,40 @@ public final class MemoryKernel implements Fib, Rules, LinkMonitor {
                 return Errno.ENETDOWN;
             }
         }
+        if (r.type() == RouteType.UNICAST && r.nextHop() != null && !usableGateway(r.nextHop())) {
+            return Errno.EINVAL;
+        }
         KernelRoute stored = r.type() == RouteType.UNICAST ? r
                 : new KernelRoute(r.destination(), r.source(), null, 0, r.priority(), r.table(), r.protocol(),
                         r.type(), r.preferredSource());
         routes.put(key, stored);
         publish(new KernelEvent.RouteAdded(stored));
         return 0;
+    }
+
+    /**
+     * Whether Linux takes this address as the gateway of an on-link route: not for IPv6 ::, ::1, multicast or
+     * v4-mapped addresses, IPv4 0.0.0.0/8, 127.0.0.0/8, multicast or 255.255.255.255 (these are not unicast to it),
+     * nor one of the kernel's own addresses (EINVAL for all). Linux does take 240.0.0.0/4 addresses.
+     */
+    private boolean usableGateway(IpAddress gw) {
+        if (gw.family() == Family.V6) {
+            if ((gw.hi() == 0 && (gw.lo() == 0 || gw.lo() == 1)) || gw.isMulticast() || gw.isV4Mapped()) {
+                return false;
+            }
+        } else {
+            int a = gw.v4Bits();
+            int first = a >>> 24;
+            if (first == 0 || first == 127 || gw.isMulticast() || a == -1) {
+                return false;
+            }
+        }
+        for (InterfaceAddress own : addresses) {
+            if (own.address().equals(gw)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int remove(KernelRoute r) {

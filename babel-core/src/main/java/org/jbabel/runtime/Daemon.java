@@ -559,6 +559,14 @@ public final class Daemon {
         carryOut(engine.pollActions());
         socket.flush();
         kernelWriter.flush();
+        List<Action.FibUpdate> refused = kernelWriter.takeRefused();
+        if (!refused.isEmpty()) {
+            // Routes the kernel would not take: the engine stops showing and announcing them; another turn carries
+            // out what it does instead.
+            long now = System.nanoTime();
+            refused.forEach(u -> engine.kernelRefused(now, u));
+            queueTurn();
+        }
         schedule(engine.nextWakeup());
         if (control != null) {
             control.stateChanged();
