@@ -599,8 +599,13 @@ public final class Daemon {
      */
     private void sendSigned(InterfaceConfig ic, Authenticator auth, IpAddress destination, List<Tlv> tlvs) {
         List<byte[]> packets;
+        PacketWriter writer = writers.get(ic.ifindex());
+        long martians = writer.martianUpdatesRefused();
         try {
-            packets = writers.get(ic.ifindex()).write(tlvs);
+            packets = writer.write(tlvs);
+            if (writer.martianUpdatesRefused() != martians) {
+                counters.merge("send_martian_refused", writer.martianUpdatesRefused() - martians, Long::sum);
+            }
         } catch (IllegalArgumentException e) {
             count("send_unencodable");
             log.debug("cannot encode " + tlvs + " for " + destination + ": " + e.getMessage());
