@@ -22,9 +22,9 @@ import org.jbabel.wire.Prefix;
  * stored as 1024); ADD of an existing route fails with EEXIST, REMOVE of a missing one with ESRCH, and a
  * REMOVE with priority or protocol 0 matches any; a route through an unknown interface fails with ENODEV; a
  * route through a gateway Linux will not use (::, ::1, multicast, v4-mapped, 0/8, 127/8, broadcast, or one of the
- * kernel's own addresses) fails with EINVAL; a link going down or away takes the unicast routes through it along. Like Linux, it ignores the source prefix
- * of an IPv4 route (IPv4 has no source-specific routes) and, when built {@link #withoutIpv6Subtrees() without
- * IPv6 subtrees}, refuses an IPv6 route with a source prefix with EINVAL.
+ * kernel's own addresses) fails with EINVAL; a link going down or away takes the unicast routes through it along.
+ * Like Linux, it ignores the source prefix of an IPv4 route (IPv4 has no source-specific routes) and, when built
+ * {@link #withoutIpv6Subtrees() without IPv6 subtrees}, refuses an IPv6 route with a source prefix with EINVAL.
  *
  * <p>It also holds policy-routing rules ({@link Rules}): a fresh kernel has the kernel's own rules (local
  * table at priority 0, main at 32766, and for IPv4 default at 32767); {@link #lookup} walks them as Linux

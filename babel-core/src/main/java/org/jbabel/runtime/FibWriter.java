@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.ToIntFunction;
 import org.jbabel.engine.Action;
@@ -69,7 +70,7 @@ public final class FibWriter {
         }
         KernelRoute route = kernelRoute(u);
         if (route == null) {
-            return new Plan(placement.remove(u.key()).changes(), java.util.Optional.of("no interface " + u.ifname()));
+            return new Plan(placement.remove(u.key()).changes(), Optional.of("no interface " + u.ifname()));
         }
         Plan plan = placement.install(route);
         if (!plan.placed()) {

@@ -114,6 +114,7 @@ public final class KernelWriter {
 
     /** Applies the queued changes in order (the end of a turn of the loop). */
     public void flush() {
+        startLogWindowIfDue();
         if (pending.isEmpty()) {
             return;
         }
@@ -166,21 +167,30 @@ public final class KernelWriter {
             return;
         }
         refused.add(u);
-        long now = clock.getAsLong();
-        if (logWindowStart == Long.MIN_VALUE || now - logWindowStart >= MINUTE) {
-            if (notLogged > 0) {
-                log.info("kernel refused " + notLogged + " more routes in the last minute (not logged one by one)");
-            }
-            logWindowStart = now;
-            loggedInWindow = 0;
-            notLogged = 0;
+        if (logWindowStart == Long.MIN_VALUE) {
+            logWindowStart = clock.getAsLong();
         }
+        startLogWindowIfDue();
         if (loggedInWindow < REFUSALS_LOGGED_PER_MINUTE) {
             loggedInWindow++;
             log.info("route " + describe(u) + " not installed: " + reason);
         } else {
             notLogged++;
         }
+    }
+
+    /** A minute after the first refusal of a window: the count of those not logged, and a fresh window. */
+    private void startLogWindowIfDue() {
+        long now = clock.getAsLong();
+        if (logWindowStart == Long.MIN_VALUE || now - logWindowStart < MINUTE) {
+            return;
+        }
+        if (notLogged > 0) {
+            log.info("kernel refused " + notLogged + " more routes in the last minute (not logged one by one)");
+        }
+        logWindowStart = notLogged > 0 || loggedInWindow > 0 ? now : Long.MIN_VALUE;
+        loggedInWindow = 0;
+        notLogged = 0;
     }
 
     private static String describe(Action.FibUpdate u) {

@@ -207,6 +207,9 @@ class KernelRefusalPathTest {
         assertThat(Files.readAllLines(log)).filteredOn(l -> l.contains("not installed:")).hasSize(10);
 
         clock += Time.seconds(61);
+        writer.flush();
+        assertThat(Files.readString(log)).as("counted at the end of the minute, even with no refusal since")
+                .contains("kernel refused 5 more routes in the last minute");
         writer.update(new Action.FibUpdate(Action.FibOp.ADD, RouteKey.of(Prefix.parse("2001:db8:99::/48")),
                 IpAddress.parse("::1"), "eth0", 96));
         writer.flush();
