@@ -21,7 +21,7 @@ import org.jbabel.wire.Prefix;
  * routing daemon: a route is identified by table, destination, source and priority (an IPv6 priority of 0 is
  * stored as 1024); ADD of an existing route fails with EEXIST, REMOVE of a missing one with ESRCH, and a
  * REMOVE with priority or protocol 0 matches any; a route through an unknown interface fails with ENODEV; a
- * route through a gateway Linux will not use (::, ::1, multicast, v4-mapped, 0/8, 127/8, broadcast, or one of the
+ * route through a gateway Linux will not use (::, ::1, multicast, 0.0.0.0, 127/8, broadcast, or one of the
  * kernel's own addresses) fails with EINVAL; a link going down or away takes the unicast routes through it along.
  * Like Linux, it ignores the source prefix of an IPv4 route (IPv4 has no source-specific routes) and, when built
  * {@link #withoutIpv6Subtrees() without IPv6 subtrees}, refuses an IPv6 route with a source prefix with EINVAL.
@@ -121,19 +121,21 @@ public final class MemoryKernel implements Fib, Rules, LinkMonitor {
     }
 
     /**
-     * Whether Linux takes this address as the gateway of an on-link route: not for IPv6 ::, ::1, multicast or
-     * v4-mapped addresses, IPv4 0.0.0.0/8, 127.0.0.0/8, multicast or 255.255.255.255 (these are not unicast to it),
-     * nor one of the kernel's own addresses (EINVAL for all). Linux does take 240.0.0.0/4 addresses.
+     * Whether Linux (6.1, checked with {@code ip route add … via GW dev D onlink}) takes this address as the gateway
+     * of an on-link route. It answers EINVAL for IPv6 ::, multicast and local addresses (::1 with {@code lo} up),
+     * and for IPv4 0.0.0.0, 127.0.0.0/8 (local with {@code lo} up), multicast, 255.255.255.255 and local addresses;
+     * this kernel's local addresses are those added with {@link #addAddress}, ::1 and 127/8. Linux does take
+     * 0.1.2.3, 240.0.0.0/4 (240.0.0.1, 255.255.0.3) and v4-mapped IPv6 gateways, which no neighbour can have: the
+     * engine drops them on input.
      */
     private boolean usableGateway(IpAddress gw) {
         if (gw.family() == Family.V6) {
-            if ((gw.hi() == 0 && (gw.lo() == 0 || gw.lo() == 1)) || gw.isMulticast() || gw.isV4Mapped()) {
+            if ((gw.hi() == 0 && (gw.lo() == 0 || gw.lo() == 1)) || gw.isMulticast()) {
                 return false;
             }
         } else {
             int a = gw.v4Bits();
-            int first = a >>> 24;
-            if (first == 0 || first == 127 || gw.isMulticast() || a == -1) {
+            if (a == 0 || (a >>> 24) == 127 || gw.isMulticast() || a == -1) {
                 return false;
             }
         }

@@ -118,8 +118,9 @@ public record IpAddress(Family family, long hi, long lo) implements Comparable<I
     /**
      * Whether a route can ever go through this address. Never: for IPv6 the unspecified and loopback addresses,
      * multicast and v4-mapped addresses; for IPv4 0.0.0.0/8, 127.0.0.0/8 and 224.0.0.0/3 (multicast, the reserved
-     * 240.0.0.0/4 and the broadcast address). Linux refuses most of these with EINVAL; it installs routes through
-     * 240/4 addresses, which no neighbour can have.
+     * 240.0.0.0/4 and the broadcast address). Linux refuses some of these with EINVAL (::, ::1, multicast, 0.0.0.0,
+     * 127/8, 255.255.255.255) but installs routes through the others (0.1.2.3, 240.0.0.1, 255.255.0.3, v4-mapped),
+     * which no neighbour can have.
      */
     public boolean canBeNextHop() {
         if (family == Family.V6) {

@@ -172,11 +172,12 @@ class KernelRefusalPathTest {
     }
 
     @Test
-    void theMemoryKernelRefusesTheGatewaysLinuxRefusesAndTakesClassE() throws IOException {
+    void theMemoryKernelRefusesTheGatewaysLinuxRefusesAndTakesTheOthersWhichTheEngineRefuses() throws IOException {
         start();
         int eth0 = kernel.links().stream().filter(l -> l.name().equals("eth0")).findFirst().orElseThrow().ifindex();
-        List<String> refused = List.of("::", "::1", "ff02::1", "fe80::1", "0.0.0.0", "0.1.2.3", "127.0.0.1",
-                "224.0.0.1", "255.255.255.255");
+        // As Linux 6.1 answers `ip route add … via GW dev D onlink` (with lo up).
+        List<String> refused = List.of("::", "::1", "ff02::1", "fe80::1", "2001:db8::1", "0.0.0.0", "127.0.0.1",
+                "127.0.0.2", "224.0.0.1", "255.255.255.255");
         for (String gw : refused) {
             IpAddress a = IpAddress.parse(gw);
             Prefix d = a.family() == org.jbabel.wire.Family.V6 ? Prefix.parse("2001:db8:9::/48")
@@ -184,14 +185,21 @@ class KernelRefusalPathTest {
             assertThat(kernel.applyAll(List.of(FibChange.add(KernelRoute.unicast(d, null, a, eth0, 0)))))
                     .as(gw).singleElement().satisfies(r -> assertThat(r.errno()).isEqualTo(Errno.EINVAL));
         }
-        IpAddress mapped = IpAddress.v6(0, 0x0000_ffff_0a00_0001L);
-        assertThat(kernel.applyAll(List.of(FibChange.add(KernelRoute.unicast(Prefix.parse("2001:db8:9::/48"), null,
-                mapped, eth0, 0))))).singleElement().satisfies(r -> assertThat(r.errno()).isEqualTo(Errno.EINVAL));
-        for (String gw : List.of("240.0.0.1", "255.255.0.3", "10.0.0.2")) {
-            assertThat(kernel.applyAll(List.of(FibChange.add(KernelRoute.unicast(Prefix.parse("10." + gw.length()
-                    + ".0.0/16"), null, IpAddress.parse(gw), eth0, 0))))).singleElement()
-                    .satisfies(r -> assertThat(r.ok()).as(gw).isTrue());
+        List<IpAddress> taken = new ArrayList<>();
+        for (String gw : List.of("240.0.0.1", "255.255.0.3", "0.1.2.3", "10.0.0.2", "2001:db8::2", "fe80::2")) {
+            taken.add(IpAddress.parse(gw));
         }
+        taken.add(IpAddress.v6(0, 0x0000_ffff_0a00_0001L));
+        int n = 0;
+        for (IpAddress gw : taken) {
+            n++;
+            Prefix d = gw.family() == org.jbabel.wire.Family.V6 ? Prefix.parse("2001:db8:" + n + "::/48")
+                    : Prefix.parse("10." + n + ".0.0/16");
+            assertThat(kernel.applyAll(List.of(FibChange.add(KernelRoute.unicast(d, null, gw, eth0, 0)))))
+                    .singleElement().satisfies(r -> assertThat(r.ok()).as("%s", gw).isTrue());
+        }
+        assertThat(taken).as("what the engine refuses on input instead").filteredOn(IpAddress::canBeNextHop)
+                .containsExactly(IpAddress.parse("10.0.0.2"), IpAddress.parse("2001:db8::2"), IpAddress.parse("fe80::2"));
     }
 
     @Test
