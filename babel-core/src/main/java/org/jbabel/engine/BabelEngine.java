@@ -230,9 +230,18 @@ public final class BabelEngine {
         leave();
     }
 
-    /** Originate (or change the metric of) a local route: redistribution and extensions come in here. */
+    /**
+     * Originate (or change the metric of) a local route: redistribution and extensions come in here. A martian prefix
+     * or source prefix ({@link Prefix#isMartian()}) is refused and counted ({@code martian_origination}).
+     */
     public void originate(long now, RouteKey key, int metric) {
         if (!enter(now)) {
+            return;
+        }
+        if (key.prefix().isMartian() || (!key.source().isZeroLength() && key.source().isMartian())) {
+            // No neighbour would accept it (babeld cannot even parse a v4-mapped IPv6 prefix).
+            counters.increment(Counter.MARTIAN_ORIGINATION);
+            leave();
             return;
         }
         int m = Math.max(0, Math.min(INFINITY - 1, metric));
@@ -273,7 +282,11 @@ public final class BabelEngine {
                 } else {
                     r.inputMetric = Math.max(0, add);
                 }
-                r.install = installOptions(key, r.routerId, r.neighbour);
+                InstallOptions install = installOptions(key, r.routerId, r.neighbour);
+                if (!install.equals(r.install)) {
+                    r.kernelRefused = false;
+                }
+                r.install = install;
                 r.recomputeMetric(this.now, halfLife);
             }
         }
@@ -296,6 +309,35 @@ public final class BabelEngine {
             localRoutes.remove(key);
             reselect(key);
             announceChange(key, before, true);
+        }
+        leave();
+    }
+
+    /**
+     * The kernel refused the FIB entry {@code update} asked for (an ADD or REPLACE, EINVAL for a next hop it will not
+     * use, say): the route it was made from is no longer selected, so it is shown not installed, not announced (a
+     * retraction goes out if it was), and another route for the key takes its place if there is one. It stays out
+     * of selection until its next hop, interface or install options change, or it comes back after a retraction. An
+     * answer about an entry the key no longer has (a later update replaced it) is ignored; so are removals.
+     */
+    public void kernelRefused(long now, Action.FibUpdate update) {
+        if (!enter(now)) {
+            return;
+        }
+        RouteKey key = update.key();
+        Slot s = slots.get(key);
+        Route r = s == null ? null : s.selected;
+        if (update.op() != Action.FibOp.REMOVE && r != null && s.installed()
+                && Objects.equals(s.installedNextHop, update.nextHop()) && Objects.equals(r.nextHop, update.nextHop())
+                && Objects.equals(s.installedIfname, update.ifname()) && r.neighbour.ifname().equals(update.ifname())
+                && s.installedOptions.table() == update.table()
+                && Objects.equals(s.installedOptions.preferredSource(), update.preferredSource())) {
+            counters.increment(Counter.KERNEL_REFUSED);
+            SelectedRoute before = inUse(key);
+            r.kernelRefused = true;
+            reselect(key);
+            // As for any lost route, a seqno request: a newer seqno makes the other routes for the key feasible.
+            announceChange(key, before, false);
         }
         leave();
     }
@@ -720,6 +762,15 @@ public final class BabelEngine {
         } else if (nextHop == null || nextHop.family() != Family.V6) {
             nextHop = source;
         }
+        if (!nextHop.canBeNextHop()) {
+            // No kernel would forward through it (or should: 240/4 is installed by Linux but no neighbour has one).
+            counters.increment(Counter.MARTIAN_NEXT_HOP);
+            Route old = routes.find(key, n);
+            if (old != null) {
+                retract(old);
+            }
+            return;
+        }
         acquire(key, n, u.routerId(), u.seqno(), u.metric(), Time.centis(u.interval()), nextHop);
     }
 
@@ -757,11 +808,16 @@ public final class BabelEngine {
         if (r == null) {
             r = routes.add(key, n);
         }
+        InstallOptions install = installOptions(key, rid, n);
+        if (r.kernelRefused && (r.retracted() || !nextHop.equals(r.nextHop) || !install.equals(r.install))) {
+            // Worth another try in the kernel.
+            r.kernelRefused = false;
+        }
         r.routerId = rid;
         r.seqno = seqno;
         r.refmetric = refmetric;
         r.inputMetric = Math.max(0, inputMetric);
-        r.install = installOptions(key, rid, n);
+        r.install = install;
         r.nextHop = nextHop;
         r.refreshedAt = now;
         long hold = Routes.holdTime(interval);
@@ -1523,7 +1579,7 @@ public final class BabelEngine {
             return null;
         }
         if (prefix.isMartian() || (!source.isZeroLength() && source.isMartian())) {
-            counters.increment(Counter.MARTIAN);
+            counters.increment(Counter.MARTIAN_PREFIX);
             return null;
         }
         return new RouteKey(prefix, source);

@@ -23,8 +23,24 @@ public final class EngineCounters {
         IHU_NOT_FOR_US,
         /** An update with our own router-id. */
         OWN_ROUTER_ID,
-        /** An update or request with a martian prefix or source prefix. */
-        MARTIAN,
+        /**
+         * An update or request with a martian prefix or source prefix ({@link org.jbabel.wire.Prefix#isMartian()}:
+         * babeld's "Rejecting martian route"), dropped.
+         */
+        MARTIAN_PREFIX,
+        /**
+         * A finite update whose next hop can never be valid ({@link org.jbabel.wire.IpAddress#canBeNextHop()}: ::, ::1,
+         * multicast, v4-mapped; 0/8, 127/8, 224/3): dropped, and the route we had from that neighbour for the key is
+         * retracted.
+         */
+        MARTIAN_NEXT_HOP,
+        /** A local route (redistributed or from an extension) for a martian prefix: not originated. */
+        MARTIAN_ORIGINATION,
+        /**
+         * A route the kernel refused to install ({@link BabelEngine#kernelRefused}): it is not selected (nor
+         * announced) until its next hop, interface or install options change or it comes back after a retraction.
+         */
+        KERNEL_REFUSED,
         /** An update or request whose prefix and source prefix differ in family, or a wildcard with a source. */
         FAMILY_MISMATCH,
         /** A finite update without a router-id. */

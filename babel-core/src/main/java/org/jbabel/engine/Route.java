@@ -32,7 +32,16 @@ final class Route {
     long expiresAt;
     boolean refreshRequested;
     int smoothed;
+    /**
+     * When {@link #smoothed} was last brought up to date: it moves in whole seconds (the fraction since the last whole
+     * step is kept), and is reset to the present only when the smoothing starts afresh.
+     */
     long smoothedAt;
+    /**
+     * The kernel refused to install this route as it is (next hop, interface, install options): it is not selected
+     * until one of those changes or it comes back after a retraction.
+     */
+    boolean kernelRefused;
     /** The next route of the same key ({@link Slot#routes}). */
     Route next;
     /** The neighbours' routes, chained both ways ({@link Neighbour#routes}). */
@@ -70,17 +79,21 @@ final class Route {
         setMetric(now, LinkCost.add(LinkCost.add(refmetric, neighbour.cost), inputMetric), halfLife);
     }
 
-    /** Sets the metric, bringing the smoothed metric up to date first. */
+    /**
+     * Sets the metric, bringing the smoothed metric up to date first. The smoothed metric keeps its clock: updates
+     * that come faster than once a second must not restart the second being counted, or it would never move.
+     */
     void setMetric(long now, int newMetric, int halfLife) {
         int current = smoothedMetric(now, halfLife);
         if (newMetric >= INFINITY) {
             smoothed = INFINITY;
+            smoothedAt = now;
         } else if (current >= INFINITY) {
             smoothed = Math.max(newMetric, BabelConstants.NEW_ROUTE_SMOOTHED_METRIC);
+            smoothedAt = now;
         } else {
             smoothed = current;
         }
-        smoothedAt = now;
         metric = newMetric;
     }
 

@@ -11,6 +11,7 @@ import org.jbabel.wire.RouterId;
  * with babeld's hysteresis: a selected route is only displaced by one that is no worse in metric and strictly better
  * in smoothed metric. The routes of one neighbour are chained too ({@link Neighbour#routes}, newest first), so that
  * adding and removing a route costs the same whatever the table's size.
+ * A route the kernel refused ({@link Route#kernelRefused}) is not selected.
  */
 final class Routes {
 
@@ -168,7 +169,7 @@ final class Routes {
         Route best = null;
         int bestSmoothed = 0;
         for (Route r = s.routes; r != null; r = r.next) {
-            if (!r.usable() || !r.install.install() || !feasible(s, r)) {
+            if (!r.usable() || !r.install.install() || r.kernelRefused || !feasible(s, r)) {
                 continue;
             }
             int sm = r.smoothedMetric(now, halfLife);
@@ -179,7 +180,7 @@ final class Routes {
         }
         Route current = s.selected;
         if (best == null || current == null || current == best || !current.usable() || !current.install.install()
-                || !feasible(s, current)) {
+                || current.kernelRefused || !feasible(s, current)) {
             return best;
         }
         boolean better = best.metric <= current.metric && bestSmoothed < current.smoothedMetric(now, halfLife);

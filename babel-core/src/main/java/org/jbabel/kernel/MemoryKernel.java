@@ -21,9 +21,10 @@ import org.jbabel.wire.Prefix;
  * routing daemon: a route is identified by table, destination, source and priority (an IPv6 priority of 0 is
  * stored as 1024); ADD of an existing route fails with EEXIST, REMOVE of a missing one with ESRCH, and a
  * REMOVE with priority or protocol 0 matches any; a route through an unknown interface fails with ENODEV; a
- * link going down or away takes the unicast routes through it along. Like Linux, it ignores the source prefix
- * of an IPv4 route (IPv4 has no source-specific routes) and, when built {@link #withoutIpv6Subtrees() without
- * IPv6 subtrees}, refuses an IPv6 route with a source prefix with EINVAL.
+ * route through a gateway Linux will not use (::, ::1, multicast, 0.0.0.0, 127/8, broadcast, or one of the
+ * kernel's own addresses) fails with EINVAL; a link going down or away takes the unicast routes through it along.
+ * Like Linux, it ignores the source prefix of an IPv4 route (IPv4 has no source-specific routes) and, when built
+ * {@link #withoutIpv6Subtrees() without IPv6 subtrees}, refuses an IPv6 route with a source prefix with EINVAL.
  *
  * <p>It also holds policy-routing rules ({@link Rules}): a fresh kernel has the kernel's own rules (local
  * table at priority 0, main at 32766, and for IPv4 default at 32767); {@link #lookup} walks them as Linux
@@ -108,12 +109,42 @@ public final class MemoryKernel implements Fib, Rules, LinkMonitor {
                 return Errno.ENETDOWN;
             }
         }
+        if (r.type() == RouteType.UNICAST && r.nextHop() != null && !usableGateway(r.nextHop())) {
+            return Errno.EINVAL;
+        }
         KernelRoute stored = r.type() == RouteType.UNICAST ? r
                 : new KernelRoute(r.destination(), r.source(), null, 0, r.priority(), r.table(), r.protocol(),
                         r.type(), r.preferredSource());
         routes.put(key, stored);
         publish(new KernelEvent.RouteAdded(stored));
         return 0;
+    }
+
+    /**
+     * Whether Linux (6.1, checked with {@code ip route add … via GW dev D onlink}) takes this address as the gateway
+     * of an on-link route. It answers EINVAL for IPv6 ::, multicast and local addresses (::1 with {@code lo} up),
+     * and for IPv4 0.0.0.0, 127.0.0.0/8 (local with {@code lo} up), multicast, 255.255.255.255 and local addresses;
+     * this kernel's local addresses are those added with {@link #addAddress}, ::1 and 127/8. Linux does take
+     * 0.1.2.3, 240.0.0.0/4 (240.0.0.1, 255.255.0.3) and v4-mapped IPv6 gateways, which no neighbour can have: the
+     * engine drops them on input.
+     */
+    private boolean usableGateway(IpAddress gw) {
+        if (gw.family() == Family.V6) {
+            if ((gw.hi() == 0 && (gw.lo() == 0 || gw.lo() == 1)) || gw.isMulticast()) {
+                return false;
+            }
+        } else {
+            int a = gw.v4Bits();
+            if (a == 0 || (a >>> 24) == 127 || gw.isMulticast() || a == -1) {
+                return false;
+            }
+        }
+        for (InterfaceAddress own : addresses) {
+            if (own.address().equals(gw)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int remove(KernelRoute r) {

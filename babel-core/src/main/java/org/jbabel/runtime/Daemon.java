@@ -568,6 +568,14 @@ public final class Daemon {
         carryOut(engine.pollActions());
         socket.flush();
         kernelWriter.flush();
+        List<Action.FibUpdate> refused = kernelWriter.takeRefused();
+        if (!refused.isEmpty()) {
+            // Routes the kernel would not take: the engine stops showing and announcing them; another turn carries
+            // out what it does instead.
+            long now = System.nanoTime();
+            refused.forEach(u -> engine.kernelRefused(now, u));
+            queueTurn();
+        }
         limitReporter.check(engine.counters(), System.nanoTime());
         schedule(engine.nextWakeup());
         if (control != null) {
@@ -601,8 +609,13 @@ public final class Daemon {
      */
     private void sendSigned(InterfaceConfig ic, Authenticator auth, IpAddress destination, List<Tlv> tlvs) {
         List<byte[]> packets;
+        PacketWriter writer = writers.get(ic.ifindex());
+        long martians = writer.martianUpdatesRefused();
         try {
-            packets = writers.get(ic.ifindex()).write(tlvs);
+            packets = writer.write(tlvs);
+            if (writer.martianUpdatesRefused() != martians) {
+                counters.merge("send_martian_refused", writer.martianUpdatesRefused() - martians, Long::sum);
+            }
         } catch (IllegalArgumentException e) {
             count("send_unencodable");
             log.debug("cannot encode " + tlvs + " for " + destination + ": " + e.getMessage());

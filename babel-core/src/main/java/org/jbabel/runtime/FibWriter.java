@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.ToIntFunction;
 import org.jbabel.engine.Action;
@@ -59,7 +60,8 @@ public final class FibWriter {
 
     /**
      * The kernel changes for one engine update, in order; a refusal of the placement (no table left for another
-     * source prefix, no placement for source-specific routes) is counted and carries its reason.
+     * source prefix, no placement for source-specific routes) is counted and carries its reason, and so does an
+     * update through an interface that is gone (its plan removes what the key had).
      */
     public Plan changesFor(Action.FibUpdate u) {
         Placement placement = placements.of(u.key().prefix().family());
@@ -68,7 +70,7 @@ public final class FibWriter {
         }
         KernelRoute route = kernelRoute(u);
         if (route == null) {
-            return placement.remove(u.key());
+            return new Plan(placement.remove(u.key()).changes(), Optional.of("no interface " + u.ifname()));
         }
         Plan plan = placement.install(route);
         if (!plan.placed()) {
@@ -89,9 +91,21 @@ public final class FibWriter {
     }
 
     /**
+     * Whether the kernel's answer to a change means the route is not in the kernel: an ADD or REPLACE that failed,
+     * except an ADD that found the route there (EEXIST, which babeld takes for success too) and a batch whose answer
+     * was lost (ENOBUFS, ETIMEDOUT: the route may well be there).
+     */
+    public static boolean refusesRoute(KernelChanges.Result r) {
+        return !r.ok() && r.change() instanceof FibChange f && f.op() != FibChange.Op.REMOVE
+                && !(f.op() == FibChange.Op.ADD && r.errno() == Errno.EEXIST)
+                && r.errno() != Errno.ENOBUFS && r.errno() != Errno.ETIMEDOUT;
+    }
+
+    /**
      * Takes the kernel's answers and counts every failure by kind, operation and errno ({@code fib_add_EEXIST},
      * {@code rule_remove_ENOENT} ...). The placements keep their view: our removals carry protocol 42, so a route
-     * the kernel refused to add is never confused with a route of someone else when it is removed later.
+     * the kernel refused to add is never confused with a route of someone else when it is removed later (the removal
+     * of a refused route is then counted as {@code fib_remove_ESRCH}).
      */
     public void applied(List<KernelChanges.Result> results) {
         for (KernelChanges.Result r : results) {

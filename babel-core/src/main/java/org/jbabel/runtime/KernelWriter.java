@@ -6,10 +6,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.ToIntFunction;
 import org.jbabel.engine.Action;
 import org.jbabel.engine.RouteKey;
+import org.jbabel.kernel.Errno;
 import org.jbabel.kernel.Fib;
+import org.jbabel.kernel.FibChange;
 import org.jbabel.kernel.KernelChange;
 import org.jbabel.kernel.KernelChanges;
 import org.jbabel.kernel.KernelException;
@@ -27,11 +30,19 @@ import org.jbabel.kernel.Rules;
  * {@link KernelChanges#applyAll}, so that a source table is filled before its rule points to it and a rule goes
  * before its table is emptied. {@link #stop()} is the clean exit: every route and rule we installed is removed,
  * then anything of protocol 42 that is still there. Runs on the daemon's event loop only.
+ *
+ * <p>A route the kernel refused (an ADD or REPLACE that failed, {@link FibWriter#refusesRoute}), or that could not
+ * be placed at all, is logged (at most {@link #REFUSALS_LOGGED_PER_MINUTE} lines a minute, then a count of the
+ * rest) and handed back by {@link #takeRefused()}: the daemon tells the engine, which then neither shows it
+ * installed nor announces it.
  */
 public final class KernelWriter {
 
     /** How many changes' worth of room the queue keeps between turns. */
     private static final int KEPT_CAPACITY = 256;
+    /** How many refused routes are logged one by one per minute; the rest are counted in one line. */
+    public static final int REFUSALS_LOGGED_PER_MINUTE = 10;
+    private static final long MINUTE = 60_000_000_000L;
 
     private final Fib fib;
     private final Rules rules;
@@ -40,9 +51,16 @@ public final class KernelWriter {
     private final KernelMetric metric;
     private final int exportTable;
     private final ToIntFunction<String> ifindex;
+    private final LongSupplier clock;
     private final ArrayList<KernelChange> pending = new ArrayList<>();
+    /** The engine update each pending change comes from (null for the clean exit's removals). */
+    private final ArrayList<Action.FibUpdate> origins = new ArrayList<>();
+    private final List<Action.FibUpdate> refused = new ArrayList<>();
     private final Map<String, Long> counters = new TreeMap<>();
     private FibWriter writer;
+    private long logWindowStart = Long.MIN_VALUE;
+    private int loggedInWindow;
+    private long notLogged;
 
     /**
      * @param fib the kernel's routes
@@ -52,6 +70,13 @@ public final class KernelWriter {
      */
     public KernelWriter(Fib fib, Rules rules, DaemonLog log, KernelMetric metric, int exportTable,
             ToIntFunction<String> ifindex, Function<Fib, PlacementChoice> chooser) {
+        this(fib, rules, log, metric, exportTable, ifindex, chooser, System::nanoTime);
+    }
+
+    /** As the other constructor, with the clock (nanoseconds) that paces the log of refused routes. */
+    public KernelWriter(Fib fib, Rules rules, DaemonLog log, KernelMetric metric, int exportTable,
+            ToIntFunction<String> ifindex, Function<Fib, PlacementChoice> chooser, LongSupplier clock) {
+        this.clock = Objects.requireNonNull(clock);
         this.fib = Objects.requireNonNull(fib);
         this.rules = Objects.requireNonNull(rules);
         this.log = Objects.requireNonNull(log);
@@ -77,29 +102,44 @@ public final class KernelWriter {
         return choice;
     }
 
-    /** Queues the kernel changes for one engine update; a refused route is logged with its reason. */
+    /** Queues the kernel changes for one engine update; a route that cannot be placed is refused with its reason. */
     public void update(Action.FibUpdate u) {
         Plan plan = writer.changesFor(u);
-        plan.refusal().ifPresent(reason -> log.info("route " + u.key() + " not installed: " + reason));
         pending.addAll(plan.changes());
+        for (int i = 0; i < plan.changes().size(); i++) {
+            origins.add(u);
+        }
+        plan.refusal().ifPresent(reason -> refuse(u, reason));
     }
 
     /** Applies the queued changes in order (the end of a turn of the loop). */
     public void flush() {
+        startLogWindowIfDue();
         if (pending.isEmpty()) {
             return;
         }
         List<KernelChange> batch = List.copyOf(pending);
+        List<Action.FibUpdate> from = new ArrayList<>(origins);
         pending.clear();
+        origins.clear();
         if (batch.size() > KEPT_CAPACITY) {
             // A burst (a whole table at once) does not keep its room after it is gone.
             pending.trimToSize();
+            origins.trimToSize();
         }
         try {
             List<KernelChanges.Result> results = KernelChanges.applyAll(fib, rules, batch);
             writer.applied(results);
-            for (KernelChanges.Result r : results) {
-                if (!r.ok()) {
+            for (int i = 0; i < results.size(); i++) {
+                KernelChanges.Result r = results.get(i);
+                if (r.ok()) {
+                    continue;
+                }
+                Action.FibUpdate u = i < from.size() ? from.get(i) : null;
+                if (u != null && FibWriter.refusesRoute(r)) {
+                    refuse(u, Errno.name(r.errno()) + " for " + ((FibChange) r.change()).op().name().toLowerCase(
+                            java.util.Locale.ROOT));
+                } else {
                     log.debug("kernel refused " + r);
                 }
             }
@@ -109,12 +149,67 @@ public final class KernelWriter {
         }
     }
 
+    /**
+     * The engine updates whose routes are not in the kernel since the last call, in order, each once: the daemon
+     * hands them to {@link org.jbabel.engine.BabelEngine#kernelRefused}.
+     */
+    public List<Action.FibUpdate> takeRefused() {
+        if (refused.isEmpty()) {
+            return List.of();
+        }
+        List<Action.FibUpdate> out = List.copyOf(refused);
+        refused.clear();
+        return out;
+    }
+
+    private void refuse(Action.FibUpdate u, String reason) {
+        if (u.op() == Action.FibOp.REMOVE || (!refused.isEmpty() && refused.getLast() == u)) {
+            return;
+        }
+        refused.add(u);
+        if (logWindowStart == Long.MIN_VALUE) {
+            logWindowStart = clock.getAsLong();
+        }
+        startLogWindowIfDue();
+        if (loggedInWindow < REFUSALS_LOGGED_PER_MINUTE) {
+            loggedInWindow++;
+            log.info("route " + describe(u) + " not installed: " + reason);
+        } else {
+            notLogged++;
+        }
+    }
+
+    /** A minute after the first refusal of a window: the count of those not logged, and a fresh window. */
+    private void startLogWindowIfDue() {
+        long now = clock.getAsLong();
+        if (logWindowStart == Long.MIN_VALUE || now - logWindowStart < MINUTE) {
+            return;
+        }
+        if (notLogged > 0) {
+            log.info("kernel refused " + notLogged + " more routes in the last minute (not logged one by one)");
+        }
+        logWindowStart = notLogged > 0 || loggedInWindow > 0 ? now : Long.MIN_VALUE;
+        loggedInWindow = 0;
+        notLogged = 0;
+    }
+
+    private static String describe(Action.FibUpdate u) {
+        String r = u.key().prefix().toString();
+        if (u.key().sourceSpecific()) {
+            r += " from " + u.key().source();
+        }
+        return r + " via " + u.nextHop() + " dev " + u.ifname() + " metric " + u.metric();
+    }
+
     /** The clean exit: our routes and rules out, then whatever else of protocol 42 is left. */
     public void stop() {
         if (writer == null) {
             return;
         }
-        pending.addAll(writer.removeAll());
+        for (KernelChange c : writer.removeAll()) {
+            pending.add(c);
+            origins.add(null);
+        }
         flush();
         try {
             int routes = fib.flush(KernelRoute.PROTOCOL_BABEL);

@@ -110,6 +110,26 @@ public record IpAddress(Family family, long hi, long lo) implements Comparable<I
         return family == Family.V6 ? (hi >>> 56) == 0xff : (v4Bits() >>> 28) == 0xe;
     }
 
+    /** An IPv6 address in ::ffff:0:0/96 (an IPv4 address written as IPv6). */
+    public boolean isV4Mapped() {
+        return family == Family.V6 && hi == 0 && (lo >>> 32) == 0xffffL;
+    }
+
+    /**
+     * Whether a route can ever go through this address. Never: for IPv6 the unspecified and loopback addresses,
+     * multicast and v4-mapped addresses; for IPv4 0.0.0.0/8, 127.0.0.0/8 and 224.0.0.0/3 (multicast, the reserved
+     * 240.0.0.0/4 and the broadcast address). Linux refuses some of these with EINVAL (::, ::1, multicast, 0.0.0.0,
+     * 127/8, 255.255.255.255) but installs routes through the others (0.1.2.3, 240.0.0.1, 255.255.0.3, v4-mapped),
+     * which no neighbour can have.
+     */
+    public boolean canBeNextHop() {
+        if (family == Family.V6) {
+            return !(hi == 0 && (lo == 0 || lo == 1)) && !isMulticast() && !isV4Mapped();
+        }
+        int first = v4Bits() >>> 24;
+        return first != 0 && first != 127 && first < 224;
+    }
+
     /**
      * A well-mixed hash that does not depend on the enum's identity hash, so that hash-based tables behave the
      * same in every run (determinism of the simulator) and addresses that differ only in a few middle bits

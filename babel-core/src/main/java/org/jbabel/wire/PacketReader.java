@@ -305,6 +305,15 @@ public final class PacketReader {
                     problem(Problem.Kind.NO_DEFAULT_PREFIX, at, "omitted " + omitted + " with no AE " + ae.code() + " default");
                     return null;
                 }
+                if (omitted > 0 && def.isV4Mapped()) {
+                    // babeld refuses to expand a prefix from a v4-mapped IPv6 default ("Couldn't parse packet").
+                    if (setsDefault) {
+                        clearDefaultPrefixes();
+                    }
+                    problem(Problem.Kind.V4_MAPPED_PREFIX, at, "omitted " + omitted + " against the v4-mapped default "
+                            + def);
+                    return null;
+                }
                 if (len - 10 < bytes - omitted) {
                     return malformedUpdate(setsDefault, at, "Update prefix runs past the TLV");
                 }
@@ -320,6 +329,10 @@ public final class PacketReader {
             }
             SubTlvs subs = subTlvs(Context.PREFIXED, ae, prefixEnd, to, at);
             if (subs == null) {
+                return null;
+            }
+            if (ae == AddressEncoding.IPV6 && prefix.length() >= 96 && prefix.address().isV4Mapped()) {
+                problem(Problem.Kind.V4_MAPPED_PREFIX, at, "IPv6 Update for the v4-mapped prefix " + prefix);
                 return null;
             }
             if (ae == AddressEncoding.WILDCARD) {

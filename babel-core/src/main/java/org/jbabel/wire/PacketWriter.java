@@ -19,10 +19,12 @@ import java.util.List;
  * next hop is null ("the sender") that follows an explicit IPv6 next hop starts a new packet, unless it is a
  * retraction. Route and Seqno Requests for IPv4 prefixes use AE 1. Fields out of range, an Update with a finite
  * metric but no router-id (or, for AE 1, no next hop), a Source Prefix on a wildcard and an AE not allowed in a TLV
- * are programming errors: {@link IllegalArgumentException}.
+ * are programming errors: {@link IllegalArgumentException}. An Update for a martian prefix is left out and counted
+ * ({@link #martianUpdatesRefused()}), the rest of the TLVs are written.
  */
 public final class PacketWriter {
     private final int maxPacketSize;
+    private long martianUpdatesRefused;
 
     public PacketWriter(int maxPacketSize) {
         if (maxPacketSize < Packet.HEADER_LENGTH + 1 || maxPacketSize > Packet.HEADER_LENGTH + 0xFFFF) {
@@ -41,6 +43,21 @@ public final class PacketWriter {
     }
 
     /**
+     * How many Updates this writer left out because their prefix or source prefix is martian ({@link
+     * Prefix#isMartian()}, v4-mapped IPv6 prefixes included): no Babel speaker accepts them, babeld cannot even parse
+     * a v4-mapped one, and prefixes compressed against it would be lost with it.
+     */
+    public long martianUpdatesRefused() {
+        return martianUpdatesRefused;
+    }
+
+    /** Whether an Update must never be written: a martian prefix or source prefix (not the wildcard). */
+    public static boolean isMartian(Tlv.Update u) {
+        return u.ae() != AddressEncoding.WILDCARD && (u.prefix().isMartian()
+                || (u.sourcePrefix() != null && !u.sourcePrefix().isZeroLength() && u.sourcePrefix().isMartian()));
+    }
+
+    /**
      * Encodes the TLVs in order into one or more packets (body only; no trailer).
      *
      * @throws IllegalArgumentException for a TLV that cannot be encoded (see the class comment) or that does not
@@ -52,6 +69,10 @@ public final class PacketWriter {
         State state = new State();
         int room = maxPacketSize - Packet.HEADER_LENGTH;
         for (Tlv tlv : tlvs) {
+            if (tlv instanceof Tlv.Update u && isMartian(u)) {
+                martianUpdatesRefused++;
+                continue;
+            }
             State next = state.copy();
             Out encoded = new Out();
             boolean ok = encode(tlv, next, encoded);

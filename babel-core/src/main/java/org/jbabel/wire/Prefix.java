@@ -64,8 +64,10 @@ public record Prefix(IpAddress address, int length) implements Comparable<Prefix
     }
 
     /**
-     * Martian prefixes that babeld never accepts in an update: multicast, link-local IPv6, the unspecified and
-     * loopback addresses, and IPv4 0/8, 127/8, 224/4 and the broadcast address.
+     * Martian prefixes, which babeld never accepts in an update (its {@code martian_prefix}): IPv6 multicast
+     * (ff00::/8 and longer), link-local (fe80::/10 and longer), ::/128 and ::1/128; IPv4 0/8 and 127/8 (and longer),
+     * 224/4 (and longer) and 255.255.255.255/32. Also every IPv6 prefix inside ::ffff:0:0/96 (v4-mapped): babeld
+     * takes such a prefix for an IPv4 one and drops it from an IPv6 update (a few as martian, the rest silently).
      */
     public boolean isMartian() {
         if (family() == Family.V6) {
@@ -74,6 +76,9 @@ public record Prefix(IpAddress address, int length) implements Comparable<Prefix
                 return true;
             }
             if (length >= 10 && (hi >>> 54) == (0xfe80L >>> 6)) {
+                return true;
+            }
+            if (length >= 96 && address.isV4Mapped()) {
                 return true;
             }
             return length == 128 && hi == 0 && (address.lo() == 0 || address.lo() == 1);

@@ -36,6 +36,12 @@ public record Problem(Kind kind, int offset, String detail) {
         /** An AE 1 update with a finite metric and no IPv4 next hop in force: that TLV is dropped. */
         NO_NEXT_HOP,
         /** A known sub-TLV too short to use (a Timestamp shorter than its fields): that sub-TLV is ignored. */
-        IGNORED_SUBTLV
+        IGNORED_SUBTLV,
+        /**
+         * An IPv6 (AE 2) Update whose prefix is v4-mapped (inside ::ffff:0:0/96), or that is compressed against such a
+         * default prefix (babeld: "Couldn't parse packet"): that TLV is dropped. The parser state it sets (default
+         * prefix, router-id) stays set, as in babeld, so every later Update compressed against it is dropped too.
+         */
+        V4_MAPPED_PREFIX
     }
 }

@@ -250,12 +250,12 @@ class RequestBehaviourTest {
                 new Tlv.Update(AddressEncoding.IPV4, 0, Prefix.parse("10.9.0.0/16"), Prefix.zero(
                         Family.V4), 1600, 1, 0, c.engine.routerId(), null, List.of()));
         EngineCounters k = b.engine.counters();
-        assertThat(k.get(EngineCounters.Counter.MARTIAN)).isEqualTo(1);
+        assertThat(k.get(EngineCounters.Counter.MARTIAN_PREFIX)).isEqualTo(1);
         assertThat(k.get(EngineCounters.Counter.FAMILY_MISMATCH)).isEqualTo(1);
         assertThat(k.get(EngineCounters.Counter.OWN_ROUTER_ID)).isEqualTo(1);
         assertThat(k.get(EngineCounters.Counter.NO_ROUTER_ID)).isEqualTo(1);
         assertThat(k.get(EngineCounters.Counter.NO_NEXT_HOP)).isEqualTo(1);
         assertThat(b.engine.routes()).hasSize(before);
-        assertThat(k.snapshot()).containsEntry("martian", 1L);
+        assertThat(k.snapshot()).containsEntry("martian_prefix", 1L);
     }
 }

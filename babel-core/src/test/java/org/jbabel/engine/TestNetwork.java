@@ -32,6 +32,8 @@ final class TestNetwork {
         final List<Action> log = new ArrayList<>();
         /** TLVs this node sends pass this filter (default: all). */
         Predicate<Tlv> outgoing = t -> true;
+        /** The FIB entries (ADD or REPLACE) this node's kernel refuses: the engine hears of it (default: none). */
+        Predicate<Action.FibUpdate> kernelRefuses = f -> false;
         boolean running = true;
         /** The engine's nextWakeup(), refreshed after every call into it. */
         long wakeup = Long.MIN_VALUE;
@@ -233,6 +235,7 @@ final class TestNetwork {
             throw new AssertionError(n + ": processing a TLV threw inside the engine");
         }
         n.wakeup = n.engine.nextWakeup();
+        List<Action.FibUpdate> refused = new ArrayList<>();
         for (Action a : n.engine.pollActions()) {
             n.log.add(a);
             switch (a) {
@@ -240,12 +243,20 @@ final class TestNetwork {
                 case Action.FibUpdate f -> {
                     if (f.op() == Action.FibOp.REMOVE) {
                         n.fib.remove(f.key());
+                    } else if (n.kernelRefuses.test(f)) {
+                        refused.add(f);
                     } else {
                         n.fib.put(f.key(), f);
                     }
                 }
                 case Action.StateChanged c -> { }
             }
+        }
+        for (Action.FibUpdate f : refused) {
+            n.engine.kernelRefused(now, f);
+        }
+        if (!refused.isEmpty()) {
+            drain(n);
         }
     }
 

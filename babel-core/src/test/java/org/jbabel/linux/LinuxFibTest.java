@@ -10,6 +10,8 @@ import org.jbabel.kernel.FibChange;
 import org.jbabel.kernel.FibResult;
 import org.jbabel.kernel.KernelMetric;
 import org.jbabel.kernel.KernelRoute;
+import org.jbabel.kernel.LinkKind;
+import org.jbabel.kernel.MemoryKernel;
 import org.jbabel.kernel.RouteType;
 import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;
@@ -197,6 +199,42 @@ class LinuxFibTest {
         assertThat(ns.ip("-6", "route", "show", "proto", "42").lines().count()).isEqualTo(500);
         assertThat(ns.ip("-4", "route", "show", "proto", "42").lines().count()).isEqualTo(500);
         assertThat(fib.routes(KernelRoute.PROTOCOL_BABEL)).hasSize(1000);
+    }
+
+    @Test
+    void theKernelRefusesTheGatewaysTheMemoryKernelRefusesAndTakesTheOthers() throws Exception {
+        ns.ip("link", "set", "lo", "up");
+        ns.ip("addr", "add", "10.0.0.1/24", "dev", "va");
+        ns.ip("addr", "add", "2001:db8::1/64", "dev", "va", "nodad");
+        MemoryKernel memory = new MemoryKernel();
+        int eth = memory.addLink("va", LinkKind.WIRED, 1500);
+        memory.setLinkState(eth, true, true);
+        memory.addAddress(eth, IpAddress.parse("10.0.0.1"), 24);
+        memory.addAddress(eth, IpAddress.parse("2001:db8::1"), 64);
+        List<IpAddress> gateways = new ArrayList<>();
+        for (String gw : List.of("::", "::1", "ff02::1", "2001:db8::1", "2001:db8::2", "2001:db9::5", "fe80::99",
+                "0.0.0.0", "0.1.2.3", "127.0.0.1", "127.0.0.2", "224.0.0.1", "240.0.0.1", "255.255.0.3",
+                "255.255.255.255", "10.0.0.1", "10.0.0.2")) {
+            gateways.add(IpAddress.parse(gw));
+        }
+        gateways.add(IpAddress.v6(0, 0x0000_ffff_0a00_0002L));
+        List<String> refused = new ArrayList<>();
+        int n = 0;
+        for (IpAddress gw : gateways) {
+            n++;
+            Prefix d = gw.family() == Family.V6 ? Prefix.parse("2001:db8:" + (100 + n) + "::/48")
+                    : Prefix.parse("10." + (100 + n) + ".0.0/16");
+            int linux = fib.applyAll(List.of(FibChange.add(KernelRoute.unicast(d, null, gw, va, 0)))).getFirst().errno();
+            int model = memory.applyAll(List.of(FibChange.add(KernelRoute.unicast(d, null, gw, eth, 0)))).getFirst()
+                    .errno();
+            assertThat(model).as("the in-memory kernel's answer for %s", gw).isEqualTo(linux);
+            if (linux != 0) {
+                refused.add(gw + " " + Errno.name(linux));
+            }
+        }
+        assertThat(refused).containsExactly(":: EINVAL", "::1 EINVAL", "ff02::1 EINVAL", "2001:db8::1 EINVAL",
+                "0.0.0.0 EINVAL", "127.0.0.1 EINVAL", "127.0.0.2 EINVAL", "224.0.0.1 EINVAL",
+                "255.255.255.255 EINVAL", "10.0.0.1 EINVAL");
     }
 
     @Test

@@ -108,6 +108,7 @@ class PacketReaderTest {
         PROVOKE.put(Problem.Kind.NO_NEXT_HOP,
                 packet(tlv(6, "0000 020000fffe00000a"), tlv(8, "01 00 20 00 0640 0001 0000 0a010002")));
         PROVOKE.put(Problem.Kind.IGNORED_SUBTLV, packet(tlv(4, "0000 0001 0190 0302 0000")));
+        PROVOKE.put(Problem.Kind.V4_MAPPED_PREFIX, packet(tlv(8, "02 00 68 00 0640 0001 0000 00000000000000000000ffff0a")));
     }
 
     @Test
@@ -253,6 +254,50 @@ class PacketReaderTest {
                 tlv(8, "02 80 40 00 0640 0001 ffff 2001"), tlv(8, "02 00 30 04 0640 0001 ffff 0001")));
         assertThat(kinds(r)).containsExactly(Problem.Kind.MALFORMED_TLV, Problem.Kind.NO_DEFAULT_PREFIX);
         assertThat(r.packet().body()).hasSize(1);
+    }
+
+    @Test
+    void v4MappedIpv6PrefixesAreDroppedAndPrefixesCompressedAgainstThemTooAsBabeldDoes() {
+        ReadResult r = PacketReader.read(packet(tlv(6, "0000 020000fffe00000a"),
+                // ::ffff:0:0/96, the new default prefix
+                tlv(8, "02 80 60 00 0640 0001 0000 00000000000000000000ffff"),
+                // ::ffff:10.0.0.0/104 compressed against it (12 bytes omitted)
+                tlv(8, "02 00 68 0c 0640 0001 0000 0a"),
+                // ::ffff:0.0.0.0/128 written out
+                tlv(8, "02 00 80 00 0640 0001 0000 00000000000000000000ffff00000000"),
+                // 2001:db8::/32 written out: fine
+                tlv(8, "02 00 20 00 0640 0001 0000 20010db8"),
+                // 2 bytes omitted: still against the v4-mapped default, which a plain Update does not replace
+                tlv(8, "02 00 30 02 0640 0001 0000 0db80001"),
+                // a new default prefix, and a prefix compressed against that: both fine
+                tlv(8, "02 80 30 00 0640 0001 0000 20010db80002"),
+                tlv(8, "02 00 30 04 0640 0001 0000 0003")));
+        assertThat(kinds(r)).containsExactly(Problem.Kind.V4_MAPPED_PREFIX, Problem.Kind.V4_MAPPED_PREFIX,
+                Problem.Kind.V4_MAPPED_PREFIX, Problem.Kind.V4_MAPPED_PREFIX);
+        assertThat(r.packet().body()).filteredOn(t -> t instanceof Tlv.Update)
+                .extracting(t -> ((Tlv.Update) t).prefix().toString())
+                .containsExactly("2001:db8::/32", "2001:db8:2::/48", "2001:db8:3::/48");
+        assertThat(r.problems().getFirst().detail()).contains("::ffff:0:0/96");
+    }
+
+    @Test
+    void aV4MappedDefaultPrefixStillGivesItsRouterIdAndAnIpv4DefaultIsUnaffected() {
+        // Flag 0x40 takes the router-id from the dropped prefix's low 64 bits, as babeld does; AE 1 prefixes have
+        // their own default.
+        ReadResult r = PacketReader.read(packet(tlv(6, "0000 020000fffe00000a"), tlv(7, "01 00 0a000001"),
+                tlv(8, "01 80 18 00 0640 0001 0000 0a0102"),
+                tlv(8, "02 c0 80 00 0640 0001 0000 00000000000000000000ffff0a000005"),
+                tlv(8, "01 00 20 03 0640 0001 0000 07"),
+                tlv(8, "02 00 30 00 0640 0001 0000 20010db80001")));
+        assertThat(kinds(r)).containsExactly(Problem.Kind.V4_MAPPED_PREFIX);
+        List<Tlv.Update> updates = r.packet().body().stream().filter(t -> t instanceof Tlv.Update)
+                .map(t -> (Tlv.Update) t).toList();
+        assertThat(updates).extracting(u -> u.prefix().toString())
+                .containsExactly("10.1.2.0/24", "10.1.2.7/32", "2001:db8:1::/48");
+        assertThat(updates.get(0).routerId()).isEqualTo(A);
+        RouterId fromDropped = RouterId.parse("00:00:ff:ff:0a:00:00:05");
+        assertThat(updates.get(1).routerId()).isEqualTo(fromDropped);
+        assertThat(updates.get(2).routerId()).isEqualTo(fromDropped);
     }
 
     @Test

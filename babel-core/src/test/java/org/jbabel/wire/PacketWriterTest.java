@@ -51,6 +51,35 @@ class PacketWriterTest {
     }
 
     @Test
+    void martianUpdatesAreLeftOutAndCountedAndTheRestIsWritten() {
+        PacketWriter writer = new PacketWriter(1452);
+        List<Tlv> tlvs = new ArrayList<>();
+        tlvs.add(update(AddressEncoding.IPV6, "2001:db8:1::/48", null, 1, 96, A, null));
+        for (Prefix v4Mapped : List.of(PrefixTest.v4Mapped(0, 96), PrefixTest.v4Mapped(0x0a00_0000, 104))) {
+            tlvs.add(new Tlv.Update(AddressEncoding.IPV6, 0, v4Mapped, Prefix.V6_DEFAULT, 1600, 1, 96, A, null,
+                    List.of()));
+        }
+        for (String martian : List.of("ff02::/16", "fe80::/64", "::1/128")) {
+            tlvs.add(update(AddressEncoding.IPV6, martian, null, 1, 96, A, null));
+        }
+        tlvs.add(update(AddressEncoding.IPV6, "2001:db8:2::/48", "fe80::/64", 1, 96, A, null));
+        for (String martian : List.of("127.0.0.0/8", "224.0.0.0/4", "255.255.255.255/32", "0.0.0.0/8")) {
+            tlvs.add(update(AddressEncoding.IPV4_VIA_IPV6, martian, null, 1, 96, A, null));
+        }
+        tlvs.add(update(AddressEncoding.IPV6, "2001:db8:3::/48", null, 1, Tlv.INFINITY, A, null));
+        tlvs.add(wildcardRetraction(0, 1));
+        List<byte[]> packets = writer.write(tlvs);
+        assertThat(writer.martianUpdatesRefused()).isEqualTo(10);
+        ReadResult r = PacketReader.read(packets.getFirst());
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.packet().body()).filteredOn(t -> t instanceof Tlv.Update)
+                .extracting(t -> ((Tlv.Update) t).prefix().toString())
+                .containsExactly("2001:db8:1::/48", "2001:db8:3::/48", "::/0");
+        assertThat(writer.write(List.of(update(AddressEncoding.IPV6, "ff02::/16", null, 1, 96, A, null))))
+                .as("nothing left to send").isEmpty();
+    }
+
+    @Test
     void appendsMacTrailerAfterTheBody() {
         List<byte[]> packets = WRITER.write(List.of(
                 new Tlv.Hello(0, 0xff74, 400, List.of(new SubTlv.HelloTimestamp(0x1a7af85dL))),
@@ -140,7 +169,7 @@ class PacketWriterTest {
                 update(AddressEncoding.IPV4, "10.0.0.0/8", null, 1, 0, A, null),
                 update(AddressEncoding.IPV4, "10.0.0.0/8", null, 1, 0, A, "fe80::1"),
                 update(AddressEncoding.IPV6, "2001:db8::/32", null, 1, 0, A, "10.0.0.1"),
-                update(AddressEncoding.IPV6_LINK_LOCAL, "fe80::/64", null, 1, 0, A, null),
+                update(AddressEncoding.IPV6_LINK_LOCAL, "2001:db8::/64", null, 1, 0, A, null),
                 update(AddressEncoding.IPV4, "2001:db8::/32", null, 1, 0, A, "10.0.0.1"),
                 update(AddressEncoding.IPV6, "2001:db8::/32", null, 0x10000, 0, A, null),
                 new Tlv.Update(AddressEncoding.WILDCARD, 0, Prefix.V6_DEFAULT, Prefix.parse("2001::/16"), 0, 0,

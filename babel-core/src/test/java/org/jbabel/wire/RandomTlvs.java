@@ -86,7 +86,9 @@ final class RandomTlvs {
                 nextHop = r.nextInt(3) == 0 ? v6NextHop(r) : null;
             }
         }
-        return new Tlv.Update(ae, 0, prefix, source, u16(r), u16(r), metric, id, nextHop, subTlvs(r, null));
+        Tlv.Update u = new Tlv.Update(ae, 0, prefix, source, u16(r), u16(r), metric, id, nextHop, subTlvs(r, null));
+        // The writer leaves martian prefixes out; a valid list has none.
+        return PacketWriter.isMartian(u) ? update(r) : u;
     }
 
     static Tlv.RouteRequest routeRequest(Random r) {
