@@ -31,6 +31,8 @@ import org.jbabel.auth.Verdict;
 import org.jbabel.config.DaemonConfig;
 import org.jbabel.config.GlobalSettings;
 import org.jbabel.control.BabeldText;
+import org.jbabel.control.ChangeEvent;
+import org.jbabel.control.Entry;
 import org.jbabel.control.ControlServer;
 import org.jbabel.engine.Action;
 import org.jbabel.engine.BabelEngine;
@@ -216,7 +218,9 @@ public final class Daemon {
                 exhaustHeap();
             }
             if (!stopping) {
-                BabeldText.dump(new DaemonControl(this).snapshot()).forEach(log::info);
+                for (Entry e : new DaemonControl(this).snapshot().entries()) {
+                    log.info(BabeldText.format(new ChangeEvent(ChangeEvent.Kind.ADD, e)));
+                }
             }
         });
     }

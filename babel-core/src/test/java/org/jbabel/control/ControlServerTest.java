@@ -235,7 +235,8 @@ class ControlServerTest {
 
     @Test
     void aMonitoringClientThatStopsReadingIsDisconnected() throws Exception {
-        server = ControlServer.start(List.of(LocalServer.tcp(0, false)), target, loop, group, 64 << 10);
+        server = ControlServer.start(List.of(LocalServer.tcp(0, false)), target, loop, group,
+                new ControlServer.Limits(64 << 10, java.time.Duration.ofMinutes(30), java.time.Duration.ofMillis(50)));
         target.state = StateSnapshot.empty(Fixtures.NODE);
         try (java.nio.channels.SocketChannel silent = java.nio.channels.SocketChannel.open(
                 server.tcpAddresses().getFirst())) {
