@@ -274,4 +274,23 @@ class ControlServerTest {
         assertThat(rw.untilStatus()).containsExactly("ok");
         assertThat(ro.untilStatus()).containsExactly("bad");
     }
+
+    @Test
+    void beyondFourServedAndSixteenWaitingAConnectionIsClosedAtOnce() throws Exception {
+        start(LocalServer.tcp(0, false));
+        for (int i = 0; i < ControlServer.MAX_CLIENTS; i++) {
+            assertThat(tcpClient().untilStatus()).last().isEqualTo("ok");
+        }
+        for (int i = 0; i < ControlServer.MAX_WAITING; i++) {
+            tcpClient();
+        }
+        for (int i = 0; i < 200 && server.counters().get(ControlCounters.CLIENTS_WAITED) < ControlServer.MAX_WAITING;
+                i++) {
+            Thread.sleep(10);
+        }
+        assertThat(server.counters().get(ControlCounters.CLIENTS_WAITED)).isEqualTo(ControlServer.MAX_WAITING);
+        LineClient refused = tcpClient();
+        assertThat(refused.next()).isEqualTo(LineClient.EOF);
+        assertThat(server.counters().get(ControlCounters.CLIENTS_REFUSED)).isEqualTo(1);
+    }
 }

@@ -183,6 +183,12 @@ final class Lab implements AutoCloseable {
         daemons.remove(d.name());
     }
 
+    /** Sends SIGKILL to a daemon and returns at once, while the process may still be dying. */
+    void crash(Daemon d) {
+        d.process().destroyForcibly();
+        daemons.remove(d.name());
+    }
+
     /** Kills a daemon with SIGKILL: a crash. */
     void kill(Daemon d) throws Exception {
         d.process().destroyForcibly().waitFor(5, TimeUnit.SECONDS);
