@@ -20,8 +20,12 @@ public final class ControlCounters {
     public static final String OVERLONG_LINES = "control.overlong-lines";
     /** Connections that had to wait because four clients were already connected. */
     public static final String CLIENTS_WAITED = "control.clients-waited";
-    /** Clients disconnected because they left too much output unread. */
+    /** Connections closed at once because {@value ControlServer#MAX_WAITING} were already waiting. */
+    public static final String CLIENTS_REFUSED = "control.clients-refused";
+    /** Monitoring clients disconnected because their output stayed at its bound while changes waited. */
     public static final String SLOW_CLIENTS = "control.slow-clients";
+    /** Clients disconnected because they neither sent nor received anything for the idle timeout. */
+    public static final String IDLE_CLIENTS = "control.idle-clients";
     /** Statements the daemon failed on unexpectedly (answered {@code no internal error}). */
     public static final String INTERNAL_ERRORS = "control.internal-errors";
 

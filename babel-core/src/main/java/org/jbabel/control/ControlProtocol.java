@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,14 +15,16 @@ import org.jbabel.config.RuntimeStatement;
 import org.jbabel.config.RuntimeStatements;
 
 /**
- * One client's session on the control socket, as a state machine without I/O: bytes in, lines out.
+ * One client's session on the control socket, as a state machine without I/O: bytes in, answers out.
  *
- * <p>{@link #open()} gives the banner. {@link #receive} takes whatever bytes arrived and answers every complete
- * line with its data lines and exactly one status line computed for that line alone ({@code ok}, {@code no
- * [message]}, {@code bad}), so a {@code bad} never leaks into the status of a later pipelined line. {@code quit}
- * gets no status: the session ends and the server half-closes. A line longer than {@link #MAX_LINE} bytes,
- * newline included, closes the connection. {@code monitor} / {@code monitor json} answer with a dump and
- * {@code ok}; then {@link #refresh} yields the events since the previous snapshot until {@code unmonitor}.
+ * <p>{@link #open()} gives the banner. {@link #accept} takes whatever bytes arrived; {@link #next} answers the next
+ * complete line with its data lines and exactly one status line computed for that line alone ({@code ok}, {@code
+ * no [message]}, {@code bad}), so a {@code bad} never leaks into the status of a later pipelined line. The server
+ * asks for the next answer only when the previous one is sent, so pipelined requests cost no more than the bytes
+ * that carry them. {@code quit} gets no status: the session ends and the server half-closes. A line longer than
+ * {@link #MAX_LINE} bytes, newline included, closes the connection. {@code monitor} / {@code monitor json} answer
+ * with a dump and {@code ok}; then {@link #refresh} yields the events since the previous snapshot until {@code
+ * unmonitor}. Answers are {@link Answer}s, written a chunk at a time from the snapshot's records.
  *
  * <p>Not thread-safe: the server calls it on the daemon's event loop only, where the {@link ControlTarget} lives.
  */
@@ -30,28 +33,28 @@ public final class ControlProtocol {
     /** The longest request line babeld reads, in bytes, newline included. */
     public static final int MAX_LINE = 1024;
 
-    /** What the connection must do after the lines of an {@link Output} are written. */
+    /** What the connection must do after an {@link Output} is written. */
     public enum Close {
         /** Keep going. */
         NONE,
-        /** {@code quit}: read no more, shut down our side after the lines; the client closes. */
+        /** {@code quit}: read no more, shut down our side after the answer; the client closes. */
         HALF,
         /** Close the connection (overlong line). */
         FULL
     }
 
     /**
-     * Lines to send (without newlines) and what to do after them.
+     * An answer to send and what to do after it.
      *
-     * @param lines the lines, in order
+     * @param answer the bytes to send, produced a chunk at a time
      * @param close what to do with the connection after them
      */
-    public record Output(List<String> lines, Close close) {
-        public Output {
-            lines = List.copyOf(lines);
-        }
+    public record Output(Answer answer, Close close) {
 
-        static final Output NOTHING = new Output(List.of(), Close.NONE);
+        /** The rest of the answer as lines (for tests and small answers; consumes it). */
+        public List<String> lines() {
+            return answer.lines();
+        }
     }
 
     private final ControlTarget target;
@@ -62,6 +65,9 @@ public final class ControlProtocol {
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     private final byte[] pending = new byte[MAX_LINE];
     private int pendingLength;
+    /** Received bytes not yet looked at, in order; the first from {@link #inputOffset}. */
+    private final ArrayDeque<byte[]> input = new ArrayDeque<>();
+    private int inputOffset;
     private boolean ended;
     private StateSnapshot monitored;
     private boolean monitorJson;
@@ -81,7 +87,7 @@ public final class ControlProtocol {
     public Output open() {
         List<String> lines = new ArrayList<>(BabeldText.banner(target.node()));
         lines.add("ok");
-        return new Output(lines, Close.NONE);
+        return new Output(Answer.lines(lines), Close.NONE);
     }
 
     /** Whether the session is over (after {@code quit} or an overlong line); further input is ignored. */
@@ -94,54 +100,83 @@ public final class ControlProtocol {
         return monitored != null;
     }
 
-    /** Handles received bytes: every complete line is answered; an incomplete one waits for more. */
-    public Output receive(byte[] data, int offset, int length) {
-        if (ended) {
-            return Output.NOTHING;
+    /** Takes received bytes (kept, not copied, until {@link #next} has looked at them). */
+    public void accept(byte[] data) {
+        if (!ended && data.length > 0) {
+            input.add(data);
         }
-        List<String> out = new ArrayList<>();
-        for (int i = offset; i < offset + length; i++) {
-            byte b = data[i];
-            if (b == '\n') {
-                byte[] line = Arrays.copyOf(pending, pendingLength);
-                pendingLength = 0;
-                if (!handle(line, out)) {
-                    ended = true;
-                    return new Output(out, Close.HALF);
-                }
-                continue;
-            }
-            if (pendingLength == MAX_LINE - 1) {
-                counters.increment(ControlCounters.OVERLONG_LINES);
-                ended = true;
-                return new Output(out, Close.FULL);
-            }
-            pending[pendingLength++] = b;
-        }
-        return new Output(out, Close.NONE);
     }
 
-    /** Convenience for {@link #receive(byte[], int, int)} over a whole array. */
+    /**
+     * The answer to the next complete line of the input, or null when the input holds no complete line (an
+     * incomplete one waits for more bytes) or the session has ended.
+     */
+    public Output next() {
+        while (!ended && !input.isEmpty()) {
+            byte[] data = input.peek();
+            while (inputOffset < data.length) {
+                byte b = data[inputOffset++];
+                if (b == '\n') {
+                    byte[] line = Arrays.copyOf(pending, pendingLength);
+                    pendingLength = 0;
+                    Answer answer = Answer.empty();
+                    if (!handle(line, answer)) {
+                        end();
+                        return new Output(answer, Close.HALF);
+                    }
+                    return new Output(answer, Close.NONE);
+                }
+                if (pendingLength == MAX_LINE - 1) {
+                    counters.increment(ControlCounters.OVERLONG_LINES);
+                    end();
+                    return new Output(Answer.empty(), Close.FULL);
+                }
+                pending[pendingLength++] = b;
+            }
+            input.poll();
+            inputOffset = 0;
+        }
+        return null;
+    }
+
+    /** Whether bytes that {@link #next} has not looked at are waiting. */
+    public boolean hasInput() {
+        return !ended && !input.isEmpty();
+    }
+
+    /**
+     * Takes received bytes and answers every complete line in them at once, as one output (which closes the
+     * connection when one of the lines did): a convenience for tests and small requests.
+     */
     public Output receive(byte[] data) {
-        return receive(data, 0, data.length);
+        accept(data);
+        Answer all = Answer.empty();
+        for (Output o = next(); o != null; o = next()) {
+            all.then(o.answer());
+            if (o.close() != Close.NONE) {
+                return new Output(all, o.close());
+            }
+        }
+        return new Output(all, Close.NONE);
     }
 
     /** The monitor events since the last snapshot this session showed; nothing when not monitoring. */
     public Output refresh(StateSnapshot now) {
         if (ended || monitored == null) {
-            return Output.NOTHING;
+            return new Output(Answer.empty(), Close.NONE);
         }
         List<ChangeEvent> events = StateDiff.between(monitored, now);
         monitored = now;
-        List<String> out = new ArrayList<>(events.size());
-        for (ChangeEvent e : events) {
-            out.add(monitorJson ? JsonFormat.line(JsonFormat.event(e)) : BabeldText.format(e));
-        }
-        return new Output(out, Close.NONE);
+        return new Output(Answer.empty().thenEvents(events, monitorJson), Close.NONE);
+    }
+
+    private void end() {
+        ended = true;
+        input.clear();
     }
 
     /** Answers one line; false for {@code quit}. */
-    private boolean handle(byte[] raw, List<String> out) {
+    private boolean handle(byte[] raw, Answer out) {
         String line;
         try {
             line = decode(raw);
@@ -153,12 +188,11 @@ public final class ControlProtocol {
         String[] words = line.strip().split("[ \\t\\r]+");
         if (words.length == 2 && words[1].equals("json") && (words[0].equals("dump") || words[0].equals("monitor"))) {
             StateSnapshot s = target.snapshot();
-            out.add(JsonFormat.line(JsonFormat.dump(s.withCounters(counters.snapshot()))));
+            out.thenJsonDump(s.withCounters(counters.snapshot())).thenLines("ok");
             if (words[0].equals("monitor")) {
                 monitored = s;
                 monitorJson = true;
             }
-            out.add("ok");
             return true;
         }
         RuntimeStatement statement;
@@ -173,26 +207,22 @@ public final class ControlProtocol {
             return true;
         }
         switch (statement) {
-            case null -> out.add("ok");
+            case null -> out.thenLines("ok");
             case RuntimeStatement.Quit q -> {
                 return false;
             }
-            case RuntimeStatement.Dump d -> {
-                out.addAll(BabeldText.dump(target.snapshot()));
-                out.add("ok");
-            }
+            case RuntimeStatement.Dump d -> out.thenDump(target.snapshot()).thenLines("ok");
             case RuntimeStatement.Monitor m -> {
                 StateSnapshot s = target.snapshot();
-                out.addAll(BabeldText.dump(s));
+                out.thenDump(s).thenLines("ok");
                 monitored = s;
                 monitorJson = false;
-                out.add("ok");
             }
             case RuntimeStatement.Unmonitor u -> {
                 monitored = null;
-                out.add("ok");
+                out.thenLines("ok");
             }
-            default -> out.add(apply(statement));
+            default -> out.thenLines(apply(statement));
         }
         return true;
     }
@@ -207,9 +237,9 @@ public final class ControlProtocol {
         }
     }
 
-    private void bad(List<String> out) {
+    private void bad(Answer out) {
         counters.increment(ControlCounters.BAD_REQUESTS);
-        out.add("bad");
+        out.thenLines("bad");
     }
 
     private String decode(byte[] raw) throws CharacterCodingException {

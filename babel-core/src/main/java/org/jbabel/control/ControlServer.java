@@ -2,18 +2,22 @@ package org.jbabel.control;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -24,16 +28,17 @@ import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -42,7 +47,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jbabel.config.LocalServer;
 
 /**
@@ -53,10 +60,21 @@ import org.jbabel.config.LocalServer;
  * {@link ControlProtocol} step runs on the given executor, which must run tasks one at a time in submission order
  * (the daemon's event loop), so the daemon's state is never touched from another thread.
  *
- * <p>At most {@value #MAX_CLIENTS} clients are served at once, over all endpoints together, as in babeld; a
- * further connection is accepted but waits, without banner and unread, until a served client leaves.
+ * <p>At most {@value #MAX_CLIENTS} clients are served at once, over all endpoints together, as in babeld; up to
+ * {@value #MAX_WAITING} further connections are accepted but wait, without banner and unread, until a served client
+ * leaves; more are closed at once (counted).
  *
- * <p>A client that leaves more than {@link #MAX_PENDING_OUTPUT} bytes unread is disconnected.
+ * <p>Answers are streamed ({@link Answer}): the next chunk of {@value #CHUNK} bytes is produced only while the
+ * connection is writable, that is while less than {@link Limits#maxPendingOutput} bytes of the client's output wait
+ * in the server, and at most {@value #CHUNKS_PER_TASK} chunks in a row before the executor runs other work. A client's
+ * next request is read only once the answer to the previous one is sent (reads are asked for, never automatic), so a
+ * client that pipelines requests and does not read its answers costs the server one read buffer, one answer in
+ * progress and its unread output: nothing grows with what it sends.
+ *
+ * <p>A client that neither sends nor receives anything for {@link Limits#idleTimeout} is disconnected, unless it
+ * monitors and keeps up (a monitoring client may wait for changes as long as it likes). A monitoring client whose
+ * output stays at the bound for longer than {@link Limits#monitorStall} while changes wait for it is disconnected:
+ * it has fallen too far behind. Both are counted.
  *
  * <p>Monitor events: the daemon calls {@link #stateChanged()} whenever its state may have changed; the server
  * then takes one snapshot on the executor (coalescing calls that arrive before it runs) and each monitoring
@@ -66,12 +84,26 @@ public final class ControlServer implements AutoCloseable {
 
     /** babeld's limit of simultaneous local clients. */
     public static final int MAX_CLIENTS = 4;
+    /** Connections that may wait for one of the {@value #MAX_CLIENTS} places; more are closed. */
+    public static final int MAX_WAITING = 16;
+    /** The bytes of an answer produced at a time. */
+    static final int CHUNK = 16 << 10;
+    /** Chunks produced in a row before other tasks of the executor get their turn. */
+    static final int CHUNKS_PER_TASK = 4;
+    /** The largest read of a client's requests at a time. */
+    static final int READ_BUFFER = 16 << 10;
 
     /**
-     * Output bytes a client may leave unread before it is disconnected (a monitoring client that stopped reading
-     * must not make the daemon buffer without bound). One dump of any size is always written whole.
+     * The bounds on each client.
+     *
+     * @param maxPendingOutput output bytes that may wait in the server for a client before no more is produced
+     * @param idleTimeout how long a client may neither send nor receive anything
+     * @param monitorStall how long a monitoring client's output may stay at the bound while changes wait
      */
-    public static final int MAX_PENDING_OUTPUT = 64 << 20;
+    public record Limits(int maxPendingOutput, Duration idleTimeout, Duration monitorStall) {
+        /** 256 KiB of output, 30 minutes idle, 60 seconds behind: docs/CONTROL.md explains the choice. */
+        public static final Limits DEFAULT = new Limits(256 << 10, Duration.ofMinutes(30), Duration.ofSeconds(60));
+    }
 
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
@@ -84,16 +116,22 @@ public final class ControlServer implements AutoCloseable {
     private final Set<Client> served = new LinkedHashSet<>(); // on the executor only
     private final Object admission = new Object();
     private final Set<Channel> all = ConcurrentHashMap.newKeySet();
+    private final Set<Client> connected = ConcurrentHashMap.newKeySet();
+    private ScheduledFuture<?> idleCheck;
     private final ArrayDeque<Client> waiting = new ArrayDeque<>(); // under admission
     private int admitted; // under admission
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
-    private final int maxPendingOutput;
+    private final Limits limits;
+    /** The latest state the monitoring clients are to be brought to. On the executor. */
+    private StateSnapshot latest;
+    /** The most output bytes seen waiting for one client (for tests of the bound). */
+    private final AtomicLong peakPendingOutput = new AtomicLong();
     private volatile boolean closed;
 
-    private ControlServer(ControlTarget target, Executor loop, int maxPendingOutput) {
+    private ControlServer(ControlTarget target, Executor loop, Limits limits) {
         this.target = target;
         this.loop = loop;
-        this.maxPendingOutput = maxPendingOutput;
+        this.limits = limits;
     }
 
     /**
@@ -108,13 +146,13 @@ public final class ControlServer implements AutoCloseable {
      */
     public static ControlServer start(List<LocalServer> endpoints, ControlTarget target, Executor loop,
             EventLoopGroup group) throws IOException {
-        return start(endpoints, target, loop, group, MAX_PENDING_OUTPUT);
+        return start(endpoints, target, loop, group, Limits.DEFAULT);
     }
 
-    /** As {@link #start(List, ControlTarget, Executor, EventLoopGroup)}, with another bound on unread output. */
+    /** As {@link #start(List, ControlTarget, Executor, EventLoopGroup)}, with other bounds. */
     static ControlServer start(List<LocalServer> endpoints, ControlTarget target, Executor loop, EventLoopGroup group,
-            int maxPendingOutput) throws IOException {
-        ControlServer server = new ControlServer(target, loop, maxPendingOutput);
+            Limits limits) throws IOException {
+        ControlServer server = new ControlServer(target, loop, limits);
         boolean epoll = group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class);
         try {
             for (LocalServer e : endpoints) {
@@ -124,6 +162,8 @@ public final class ControlServer implements AutoCloseable {
             server.close();
             throw e;
         }
+        long period = Math.max(10, limits.idleTimeout().toMillis() / 8);
+        server.idleCheck = group.next().scheduleAtFixedRate(server::checkIdle, period, period, TimeUnit.MILLISECONDS);
         return server;
     }
 
@@ -145,8 +185,10 @@ public final class ControlServer implements AutoCloseable {
                 .group(group)
                 .channel(type)
                 .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR,
+                        new AdaptiveRecvByteBufAllocator(64, 1024, READ_BUFFER).maxMessagesPerRead(1))
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(maxPendingOutput / 2, maxPendingOutput))
+                        new WriteBufferWaterMark(limits.maxPendingOutput() / 2, limits.maxPendingOutput()))
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -208,6 +250,11 @@ public final class ControlServer implements AutoCloseable {
         return counters;
     }
 
+    /** The most output bytes that ever waited in the server for one client. */
+    long peakPendingOutput() {
+        return peakPendingOutput.get();
+    }
+
     /**
      * Tells the server that the daemon's state may have changed: monitoring clients get the differences. Cheap
      * when nobody monitors; calls made before the refresh runs are coalesced. Callable from any thread.
@@ -218,6 +265,10 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes one snapshot for every monitoring client; each gets the differences when its previous answer is sent
+     * (a client still busy gets the differences to the latest snapshot then, coalesced).
+     */
     private void refresh() {
         refreshQueued.set(false);
         List<Client> monitors = new ArrayList<>();
@@ -227,17 +278,45 @@ public final class ControlServer implements AutoCloseable {
             }
         }
         if (monitors.isEmpty()) {
+            latest = null;
             return;
         }
-        StateSnapshot now;
         try {
-            now = target.snapshot();
+            latest = target.snapshot();
         } catch (RuntimeException e) {
             counters.increment(ControlCounters.INTERNAL_ERRORS);
             return;
         }
+        long now = System.nanoTime();
         for (Client c : monitors) {
-            c.run(() -> c.send(c.session.refresh(now)));
+            long since = c.unwritableSince;
+            if (since != 0 && now - since > limits.monitorStall().toNanos()) {
+                c.drop(ControlCounters.SLOW_CLIENTS);
+                continue;
+            }
+            c.refreshPending = true;
+            c.pump();
+        }
+    }
+
+    /**
+     * Disconnects the clients that neither sent nor received anything for the idle timeout (a monitoring client
+     * that keeps up with its output may wait for changes as long as it likes). On a thread of the group.
+     */
+    private void checkIdle() {
+        long now = System.nanoTime();
+        long limit = limits.idleTimeout().toNanos();
+        for (Client c : connected) {
+            if (now - c.lastActivity > limit) {
+                c.run(() -> {
+                    boolean keepingUp = c.session != null && c.session.monitoring() && c.channel.isWritable();
+                    if (keepingUp) {
+                        c.lastActivity = System.nanoTime();
+                    } else {
+                        c.drop(ControlCounters.IDLE_CLIENTS);
+                    }
+                });
+            }
         }
     }
 
@@ -245,6 +324,9 @@ public final class ControlServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+        }
         for (Channel l : listeners) {
             l.close().awaitUninterruptibly();
         }
@@ -265,9 +347,13 @@ public final class ControlServer implements AutoCloseable {
             if (admitted < MAX_CLIENTS) {
                 admitted++;
                 c.admitted = true;
-            } else {
+            } else if (waiting.size() < MAX_WAITING) {
                 waiting.add(c);
                 counters.increment(ControlCounters.CLIENTS_WAITED);
+                return;
+            } else {
+                counters.increment(ControlCounters.CLIENTS_REFUSED);
+                c.channel.close();
                 return;
             }
         }
@@ -299,13 +385,28 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    /** One connection: bytes to its session on the executor, lines back to the socket. */
+    /**
+     * One connection: bytes to its session on the executor, answers back to the socket a chunk at a time while it
+     * is writable; the next request is read when the previous answer is sent.
+     */
     private final class Client extends ChannelInboundHandlerAdapter {
         private final boolean readWrite;
         private Channel channel;
         private ControlProtocol session; // on the executor only
-        /** Disconnected for leaving too much unread: the close runs later on the channel's loop. On the executor. */
-        private boolean dropped;
+        /** The answer being sent, or null. On the executor. */
+        private ControlProtocol.Output current;
+        /** Changes wait for this monitoring client. On the executor. */
+        private boolean refreshPending;
+        /** A read was asked for and its bytes have not come yet. On the executor. */
+        private boolean reading;
+        /** The client sent all it will send. On the executor. */
+        private boolean inputEnded;
+        /** Closing: nothing more is produced. On the executor. */
+        private boolean closing;
+        /** Since when (System.nanoTime) the output waits at its bound; 0 while writable. */
+        private volatile long unwritableSince;
+        /** When (System.nanoTime) bytes last came from the client or went to it. */
+        private volatile long lastActivity = System.nanoTime();
         private boolean admitted; // under admission
 
         Client(boolean readWrite) {
@@ -316,6 +417,7 @@ public final class ControlServer implements AutoCloseable {
         public void channelActive(ChannelHandlerContext ctx) {
             channel = ctx.channel();
             all.add(channel);
+            connected.add(this);
             if (closed) {
                 channel.close();
                 return;
@@ -327,13 +429,14 @@ public final class ControlServer implements AutoCloseable {
             run(() -> {
                 session = new ControlProtocol(target, readWrite, counters);
                 served.add(this);
-                send(session.open());
+                current = session.open();
+                pump();
             });
-            channel.config().setAutoRead(true);
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            lastActivity = System.nanoTime();
             ByteBuf buf = (ByteBuf) msg;
             byte[] bytes;
             try {
@@ -342,25 +445,59 @@ public final class ControlServer implements AutoCloseable {
                 buf.release();
             }
             run(() -> {
-                if (!session.ended()) {
-                    send(session.receive(bytes));
+                reading = false;
+                session.accept(bytes);
+                pump();
+            });
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            // A read that brought no bytes (nothing was there) still ends: ask again when the answers are out.
+            run(() -> {
+                if (reading) {
+                    reading = false;
+                    pump();
                 }
             });
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                unwritableSince = 0;
+                run(this::pump);
+            } else {
+                unwritableSince = System.nanoTime();
+            }
         }
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof ChannelInputShutdownEvent) {
                 // the client sent everything: answer what came, then close, as babeld does on end of input
-                run(() -> closeAfterWrites(ChannelFutureListener.CLOSE));
+                run(() -> {
+                    inputEnded = true;
+                    reading = false;
+                    if (closing) {
+                        closeAfterWrites(ChannelFutureListener.CLOSE); // after quit: the client closed too
+                    } else {
+                        pump();
+                    }
+                });
             }
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             all.remove(channel);
+            connected.remove(this);
             try {
-                loop.execute(() -> served.remove(this));
+                loop.execute(() -> {
+                    served.remove(this);
+                    closing = true;
+                    current = null;
+                });
             } catch (RejectedExecutionException e) {
                 // the daemon's loop has stopped: nothing is served any more
             }
@@ -369,6 +506,9 @@ public final class ControlServer implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof Error) {
+                ctx.fireExceptionCaught(cause); // netty logs it, and the daemon treats an Error as fatal
+            }
             ctx.close();
         }
 
@@ -380,6 +520,7 @@ public final class ControlServer implements AutoCloseable {
                         step.run();
                     } catch (RuntimeException e) {
                         counters.increment(ControlCounters.INTERNAL_ERRORS);
+                        closing = true;
                         channel.close();
                     }
                 });
@@ -388,27 +529,99 @@ public final class ControlServer implements AutoCloseable {
             }
         }
 
-        void send(ControlProtocol.Output out) {
-            if (dropped) {
-                return;
-            }
-            if (!channel.isWritable() && channel.isActive()) {
-                dropped = true;
-                counters.increment(ControlCounters.SLOW_CLIENTS);
+        /** Disconnects this client, counted under {@code counter}. On the executor. */
+        void drop(String counter) {
+            if (!closing) {
+                closing = true;
+                current = null;
+                counters.increment(counter);
                 channel.close();
-                return;
             }
-            if (!out.lines().isEmpty()) {
-                StringBuilder sb = new StringBuilder();
-                for (String line : out.lines()) {
-                    sb.append(line).append('\n');
+        }
+
+        /**
+         * On the executor: sends more of the current answer while the connection is writable, takes the next
+         * answer (pending monitor events first, then the next request) when one is sent, and asks for more
+         * request bytes when none are left.
+         */
+        void pump() {
+            for (int chunks = 0; !closing && channel.isActive(); ) {
+                if (current == null) {
+                    current = nextAnswer();
+                    if (current == null) {
+                        return;
+                    }
                 }
-                channel.writeAndFlush(Unpooled.wrappedBuffer(sb.toString().getBytes(StandardCharsets.UTF_8)));
+                if (!channel.isWritable()) {
+                    return; // channelWritabilityChanged pumps again
+                }
+                if (chunks++ == CHUNKS_PER_TASK) {
+                    run(this::pump);
+                    return;
+                }
+                ByteBuf chunk = channel.alloc().heapBuffer(CHUNK + 1024);
+                boolean done;
+                try {
+                    done = current.answer().writeTo(new ByteBufOutputStream(chunk), CHUNK);
+                } catch (IOException | RuntimeException e) {
+                    chunk.release();
+                    throw e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
+                }
+                if (chunk.isReadable()) {
+                    channel.writeAndFlush(chunk).addListener(f -> lastActivity = System.nanoTime());
+                    notePending();
+                } else {
+                    chunk.release();
+                }
+                if (done) {
+                    ControlProtocol.Close close = current.close();
+                    current = null;
+                    switch (close) {
+                        case NONE -> {}
+                        case HALF -> {
+                            // quit: our side is done; what the client still sends is read and ignored until it
+                            // closes, so that its close is seen and its place freed
+                            closing = true;
+                            closeAfterWrites(f -> ((DuplexChannel) channel).shutdownOutput());
+                            channel.config().setAutoRead(true);
+                        }
+                        case FULL -> {
+                            closing = true;
+                            closeAfterWrites(ChannelFutureListener.CLOSE);
+                        }
+                    }
+                }
             }
-            switch (out.close()) {
-                case NONE -> {}
-                case HALF -> closeAfterWrites(f -> ((DuplexChannel) channel).shutdownOutput());
-                case FULL -> closeAfterWrites(ChannelFutureListener.CLOSE);
+        }
+
+        /** The next answer to send, or null (after asking for more input, or closing at its end). */
+        private ControlProtocol.Output nextAnswer() {
+            if (refreshPending && latest != null) {
+                refreshPending = false;
+                ControlProtocol.Output events = session.refresh(latest);
+                if (!events.answer().done()) {
+                    return events;
+                }
+            }
+            ControlProtocol.Output next = session.next();
+            if (next != null) {
+                return next;
+            }
+            if (inputEnded) {
+                closing = true;
+                closeAfterWrites(ChannelFutureListener.CLOSE);
+            } else if (!reading) {
+                reading = true;
+                channel.read();
+            }
+            return null;
+        }
+
+        private void notePending() {
+            ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+            if (out != null) {
+                long pending = out.totalPendingWriteBytes();
+                peakPendingOutput.accumulateAndGet(pending, Math::max);
             }
         }
 

@@ -1,15 +1,17 @@
 package org.jbabel.control;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.Map;
 
 /**
- * The state of a dump as JSON, one object per line. Field names follow the Babel information model (RFC 9046)
- * where it has the field ({@code babel-self-router-id}, {@code babel-neighbor-address}, {@code babel-rxcost},
+ * The state of a dump as JSON, one object per line ({@code dump json} is written by {@link Answer}, streamed).
+ * Field names follow the Babel information model (RFC 9046) where it has the field ({@code babel-self-router-id}, {@code babel-neighbor-address}, {@code babel-rxcost},
  * {@code babel-route-received-metric}, ...); fields it does not have use babeld's or OpenWrt's names
  * ({@code src-prefix}, {@code metric}, {@code rttcost}). docs/CONTROL.md is the schema.
  */
@@ -19,25 +21,17 @@ public final class JsonFormat {
 
     private JsonFormat() {}
 
-    /** A whole snapshot as one JSON object. */
-    public static ObjectNode dump(StateSnapshot s) {
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("babel-implementation-version", s.node().version());
-        o.put("host", s.node().host());
-        o.put("babel-self-router-id", s.node().routerId().toString());
-        ArrayNode interfaces = o.putArray("babel-interfaces");
-        s.interfaces().forEach(e -> interfaces.add(entry(e)));
-        ArrayNode neighbours = o.putArray("babel-neighbors");
-        s.neighbours().forEach(e -> neighbours.add(entry(e)));
-        ArrayNode xroutes = o.putArray("xroutes");
-        s.xroutes().forEach(e -> xroutes.add(entry(e)));
-        ArrayNode routes = o.putArray("babel-routes");
-        s.routes().forEach(e -> routes.add(entry(e)));
-        ObjectNode counters = o.putObject("counters");
-        for (Map.Entry<String, Long> c : s.counters().entrySet()) {
-            counters.put(c.getKey(), c.getValue());
-        }
-        return o;
+    /**
+     * A generator of compact JSON in UTF-8 onto {@code out}, as {@link #line} writes it; {@link Answer} writes a
+     * whole dump through one, an entry at a time (the shape: docs/CONTROL.md).
+     */
+    static JsonGenerator generator(OutputStream out) throws IOException {
+        return MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8);
+    }
+
+    /** Writes one entry as a JSON object (the same bytes as {@link #entry} on a line of its own). */
+    static void writeEntry(JsonGenerator gen, Entry e) throws IOException {
+        MAPPER.writeTree(gen, entry(e));
     }
 
     /**

@@ -189,7 +189,11 @@ public final class BabelSocket implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // A read error (an ICMP error reported on the socket, say) loses one datagram at most.
+            // A read error (an ICMP error reported on the socket, say) loses one datagram at most; an Error (in the
+            // daemon's handling of a datagram) is fatal.
+            if (FatalErrors.isFatal(cause)) {
+                FatalErrors.report(Thread.currentThread(), cause);
+            }
         }
     }
 

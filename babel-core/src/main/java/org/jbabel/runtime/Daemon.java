@@ -31,6 +31,8 @@ import org.jbabel.auth.Verdict;
 import org.jbabel.config.DaemonConfig;
 import org.jbabel.config.GlobalSettings;
 import org.jbabel.control.BabeldText;
+import org.jbabel.control.ChangeEvent;
+import org.jbabel.control.Entry;
 import org.jbabel.control.ControlServer;
 import org.jbabel.engine.Action;
 import org.jbabel.engine.BabelEngine;
@@ -46,6 +48,7 @@ import org.jbabel.kernel.KernelMetric;
 import org.jbabel.kernel.KernelRoute;
 import org.jbabel.kernel.Link;
 import org.jbabel.kernel.PlacementChoice;
+import org.jbabel.linux.EmergencyFlush;
 import org.jbabel.linux.LinuxFib;
 import org.jbabel.linux.LinuxLinkMonitor;
 import org.jbabel.linux.NetlinkCounters;
@@ -77,6 +80,12 @@ public final class Daemon {
     /** How often an interface that is up but has no link-local address yet is looked at again. */
     static final Duration LINK_LOCAL_RETRY = Duration.ofSeconds(2);
     private static final long STOP_TIMEOUT_MILLIS = 5_000;
+    /**
+     * Test only, read at start: {@code loop-oom} or {@code netlink-oom} makes SIGUSR1 exhaust the heap on the
+     * daemon's loop or in its netlink reader thread, to prove that an Error is fatal ({@link FatalErrors}). Not
+     * reachable from the network; unset, SIGUSR1 dumps the tables as babeld's does.
+     */
+    static final String FAULT_PROPERTY = "jbabel.test.fault";
 
     private final DaemonLog log;
     private final BabelSocket.Transport transport;
@@ -102,6 +111,10 @@ public final class Daemon {
     private final InterfaceTracker tracker;
     private final Redistributor redistributor;
     private final KernelWriter kernelWriter;
+    /** Opened at start so that the routes can go after an OutOfMemoryError ({@link #fatalCleanUp}). */
+    private final EmergencyFlush emergencyFlush;
+    private final String fault = System.getProperty(FAULT_PROPERTY, "");
+    private volatile boolean netlinkFault;
     private BabelEngine engine;
     private LimitReporter limitReporter;
     private volatile BabelSocket socket;
@@ -136,6 +149,8 @@ public final class Daemon {
                 this::interfaceName);
         this.kernelWriter = new KernelWriter(fib, fib, log, new KernelMetric(g.kernelPriority(),
                 g.reflectKernelMetric()), g.exportTable(), this::interfaceIndex, placements);
+        this.emergencyFlush = new EmergencyFlush();
+        FatalErrors.onFatal(log, this::fatalCleanUp);
     }
 
     /**
@@ -196,9 +211,18 @@ public final class Daemon {
 
     /** babeld's SIGUSR1: the tables, as the control socket's dump lines, into the log. Callable from any thread. */
     public void dumpToLog() {
+        if (fault.equals("netlink-oom")) {
+            netlinkFault = true;
+            return;
+        }
         loop.execute(() -> {
+            if (fault.equals("loop-oom")) {
+                exhaustHeap();
+            }
             if (!stopping) {
-                BabeldText.dump(new DaemonControl(this).snapshot()).forEach(log::info);
+                for (Entry e : new DaemonControl(this).snapshot().entries()) {
+                    log.info(BabeldText.format(new ChangeEvent(ChangeEvent.Kind.ADD, e)));
+                }
             }
         });
     }
@@ -273,11 +297,14 @@ public final class Daemon {
         applyInterfaces();
         applyRedistribution();
         endOfTurn();
-        linkLocalRetry = loop.scheduleAtFixedRate(this::retryInterfaces, LINK_LOCAL_RETRY.toMillis(),
-                LINK_LOCAL_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        // netty keeps what a scheduled task throws in its future, where nobody would see it: guarded, an Error
+        // is fatal
+        linkLocalRetry = loop.scheduleAtFixedRate(FatalErrors.guard(this::retryInterfaces),
+                LINK_LOCAL_RETRY.toMillis(), LINK_LOCAL_RETRY.toMillis(), TimeUnit.MILLISECONDS);
         long check = g.kernelCheckInterval().toMillis();
         if (check > 0) {
-            kernelCheck = loop.scheduleAtFixedRate(this::rescanKernel, check, check, TimeUnit.MILLISECONDS);
+            kernelCheck = loop.scheduleAtFixedRate(FatalErrors.guard(this::rescanKernel), check, check,
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -311,6 +338,7 @@ public final class Daemon {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(STOP_TIMEOUT_MILLIS);
         fib.close();
         monitor.close();
+        emergencyFlush.close();
         log.info("stopped");
         terminated.complete(null);
     }
@@ -361,22 +389,51 @@ public final class Daemon {
 
     private void startKernelReader() {
         kernelReader = Thread.ofPlatform().name("jbabeld-netlink").daemon().start(() -> {
-            while (!stopping) {
-                List<KernelEvent> batch;
-                try {
-                    batch = events.poll(Duration.ofSeconds(1));
-                } catch (KernelException e) {
-                    if (stopping) {
-                        return;
-                    }
-                    batch = List.of(new KernelEvent.Resync());
-                }
-                if (!batch.isEmpty() && !stopping) {
-                    List<KernelEvent> b = batch;
-                    loop.execute(() -> onKernelEvents(b));
-                }
+            try {
+                readKernelEvents();
+            } catch (Error e) {
+                FatalErrors.report(Thread.currentThread(), e);
             }
         });
+    }
+
+    private void readKernelEvents() {
+        while (!stopping) {
+            if (netlinkFault) {
+                exhaustHeap();
+            }
+            List<KernelEvent> batch;
+            try {
+                batch = events.poll(Duration.ofSeconds(1));
+            } catch (KernelException e) {
+                if (stopping) {
+                    return;
+                }
+                batch = List.of(new KernelEvent.Resync());
+            }
+            if (!batch.isEmpty() && !stopping) {
+                List<KernelEvent> b = batch;
+                loop.execute(() -> onKernelEvents(b));
+            }
+        }
+    }
+
+    /**
+     * After an Error ({@link FatalErrors}), on whichever thread it was caught: nothing more goes to the kernel
+     * from the loop, and every route and rule of protocol 42 is removed over the sockets opened at start.
+     */
+    private void fatalCleanUp() {
+        stopping = true;
+        int removed = emergencyFlush.flush(KernelRoute.PROTOCOL_BABEL);
+        log.info("removed " + removed + " routes and rules of protocol " + KernelRoute.PROTOCOL_BABEL);
+    }
+
+    /** The fault of {@link #FAULT_PROPERTY}: allocates until the heap is exhausted. */
+    private static void exhaustHeap() {
+        List<long[]> hog = new ArrayList<>();
+        while (true) {
+            hog.add(new long[1 << 16]);
+        }
     }
 
     private void onKernelEvents(List<KernelEvent> batch) {
@@ -638,7 +695,7 @@ public final class Daemon {
         cancel(timer);
         timerAt = wakeup;
         long delay = Math.max(0, wakeup - System.nanoTime());
-        timer = loop.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
+        timer = loop.schedule(FatalErrors.guard(this::tick), delay, TimeUnit.NANOSECONDS);
     }
 
     private void writeState(RouterId id, int seqno) {

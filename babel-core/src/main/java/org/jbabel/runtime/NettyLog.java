@@ -55,6 +55,18 @@ final class NettyLog extends InternalLoggerFactory {
             sink.info("netty " + level + " (" + simple + "): " + message);
         }
 
+        /**
+         * As {@link #log(String, String)}; an Error netty caught (a task of the loop or a handler threw it) is
+         * fatal: it goes to {@link FatalErrors}.
+         */
+        private void log(String level, String message, Object... args) {
+            Throwable t = args.length > 0 && args[args.length - 1] instanceof Throwable x ? x : null;
+            if (t != null && FatalErrors.isFatal(t)) {
+                FatalErrors.report(Thread.currentThread(), t);
+            }
+            log(level, message);
+        }
+
         @Override public boolean isTraceEnabled() { return false; }
         @Override public void trace(String msg) {}
         @Override public void trace(String format, Object arg) {}
@@ -78,16 +90,16 @@ final class NettyLog extends InternalLoggerFactory {
 
         @Override public boolean isWarnEnabled() { return true; }
         @Override public void warn(String msg) { log("warning", msg); }
-        @Override public void warn(String format, Object arg) { log("warning", format(format, arg)); }
-        @Override public void warn(String format, Object a, Object b) { log("warning", format(format, a, b)); }
-        @Override public void warn(String format, Object... args) { log("warning", format(format, args)); }
-        @Override public void warn(String msg, Throwable t) { log("warning", msg + ": " + t); }
+        @Override public void warn(String format, Object arg) { log("warning", format(format, arg), arg); }
+        @Override public void warn(String format, Object a, Object b) { log("warning", format(format, a, b), a, b); }
+        @Override public void warn(String format, Object... args) { log("warning", format(format, args), args); }
+        @Override public void warn(String msg, Throwable t) { log("warning", msg + ": " + t, t); }
 
         @Override public boolean isErrorEnabled() { return true; }
         @Override public void error(String msg) { log("error", msg); }
-        @Override public void error(String format, Object arg) { log("error", format(format, arg)); }
-        @Override public void error(String format, Object a, Object b) { log("error", format(format, a, b)); }
-        @Override public void error(String format, Object... args) { log("error", format(format, args)); }
-        @Override public void error(String msg, Throwable t) { log("error", msg + ": " + t); }
+        @Override public void error(String format, Object arg) { log("error", format(format, arg), arg); }
+        @Override public void error(String format, Object a, Object b) { log("error", format(format, a, b), a, b); }
+        @Override public void error(String format, Object... args) { log("error", format(format, args), args); }
+        @Override public void error(String msg, Throwable t) { log("error", msg + ": " + t, t); }
     }
 }

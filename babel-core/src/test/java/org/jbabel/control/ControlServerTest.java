@@ -235,7 +235,8 @@ class ControlServerTest {
 
     @Test
     void aMonitoringClientThatStopsReadingIsDisconnected() throws Exception {
-        server = ControlServer.start(List.of(LocalServer.tcp(0, false)), target, loop, group, 64 << 10);
+        server = ControlServer.start(List.of(LocalServer.tcp(0, false)), target, loop, group,
+                new ControlServer.Limits(64 << 10, java.time.Duration.ofMinutes(30), java.time.Duration.ofMillis(50)));
         target.state = StateSnapshot.empty(Fixtures.NODE);
         try (java.nio.channels.SocketChannel silent = java.nio.channels.SocketChannel.open(
                 server.tcpAddresses().getFirst())) {
@@ -272,5 +273,24 @@ class ControlServerTest {
         ro.send("link-detect true\n");
         assertThat(rw.untilStatus()).containsExactly("ok");
         assertThat(ro.untilStatus()).containsExactly("bad");
+    }
+
+    @Test
+    void beyondFourServedAndSixteenWaitingAConnectionIsClosedAtOnce() throws Exception {
+        start(LocalServer.tcp(0, false));
+        for (int i = 0; i < ControlServer.MAX_CLIENTS; i++) {
+            assertThat(tcpClient().untilStatus()).last().isEqualTo("ok");
+        }
+        for (int i = 0; i < ControlServer.MAX_WAITING; i++) {
+            tcpClient();
+        }
+        for (int i = 0; i < 200 && server.counters().get(ControlCounters.CLIENTS_WAITED) < ControlServer.MAX_WAITING;
+                i++) {
+            Thread.sleep(10);
+        }
+        assertThat(server.counters().get(ControlCounters.CLIENTS_WAITED)).isEqualTo(ControlServer.MAX_WAITING);
+        LineClient refused = tcpClient();
+        assertThat(refused.next()).isEqualTo(LineClient.EOF);
+        assertThat(server.counters().get(ControlCounters.CLIENTS_REFUSED)).isEqualTo(1);
     }
 }

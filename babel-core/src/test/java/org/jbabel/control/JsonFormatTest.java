@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class JsonFormatTest {
 
     private static JsonNode dump() throws Exception {
-        return new ObjectMapper().readTree(JsonFormat.line(JsonFormat.dump(Fixtures.full())));
+        return new ObjectMapper().readTree(Answer.empty().thenJsonDump(Fixtures.full()).lines().getFirst());
     }
 
     private static List<String> names(JsonNode o) {
@@ -77,5 +77,21 @@ class JsonFormatTest {
         assertThat(e.get("event").asText()).isEqualTo("flush");
         assertThat(e.get("table").asText()).isEqualTo("xroute");
         assertThat(e.get("entry").get("prefix").asText()).isEqualTo("10.1.0.2/32");
+    }
+
+    @Test
+    void theStreamedDumpIsCompactJsonTheSameWhateverTheChunkSize() throws Exception {
+        String whole = Answer.empty().thenJsonDump(Fixtures.full()).lines().getFirst();
+        ObjectMapper mapper = new ObjectMapper();
+        assertThat(whole).as("the compact form jackson gives the same tree")
+                .isEqualTo(mapper.writeValueAsString(mapper.readTree(whole)));
+        Answer small = Answer.empty().thenJsonDump(Fixtures.full()).thenLines("ok");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int calls = 0;
+        while (!small.writeTo(out, 1)) {
+            calls++;
+        }
+        assertThat(calls).as("one entry per call").isGreaterThanOrEqualTo(6);
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(whole + "\nok\n");
     }
 }

@@ -4,10 +4,13 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +24,7 @@ import org.jbabel.config.GlobalSettings;
 import org.jbabel.linux.ProcessControl;
 import org.jbabel.runtime.Daemon;
 import org.jbabel.runtime.DaemonLog;
+import org.jbabel.runtime.FatalErrors;
 import org.jbabel.sourcerouting.SourceRoutingSupport;
 import org.jbabel.sourcerouting.TableSettings;
 import sun.misc.Signal;
@@ -100,6 +104,8 @@ public final class Jbabeld {
             err.println("jbabeld: " + e.getMessage());
             return 1;
         }
+        // From here on an Error in any thread is fatal: logged, our kernel routes removed, exit status 70
+        FatalErrors.install(log);
         Path pidFile = g.pidFile() == null || g.pidFile().isEmpty() ? null : Path.of(g.pidFile());
         try {
             if (pidFile != null) {
@@ -116,11 +122,13 @@ public final class Jbabeld {
         } catch (IOException | RuntimeException e) {
             err.println("jbabeld: " + e.getMessage());
             deleteQuietly(pidFile);
+            releaseLock();
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.stop();
             deleteQuietly(pidFile);
+            releaseLock();
         }, "jbabeld-exit"));
         Signal.handle(new Signal("USR1"), s -> daemon.dumpToLog());
         Signal.handle(new Signal("USR2"), s -> daemon.reopenLogAndRescan());
@@ -137,27 +145,75 @@ public final class Jbabeld {
         return 0;
     }
 
+    /** How long a start waits for the lock of a process that is still dying (a restart right after kill -9). */
+    static final long LOCK_WAIT_MILLIS = 3_000;
+    /** The lock of this process's pid file, held for its life (closed by the kernel when the process dies). */
+    private static FileChannel lock;
+
+    /** The lock file of a pid file: next to it, with {@code .lock} appended to its name. */
+    static Path lockFileOf(Path pidFile) {
+        return pidFile.resolveSibling(pidFile.getFileName() + ".lock");
+    }
+
     /**
-     * babeld refuses to start when its pid file exists; we do the same when the process it names is alive, and
-     * take over a file left behind by a process that is gone (a crash).
+     * babeld refuses to start when its pid file exists; we refuse when another process holds the pid file's lock
+     * ({@link #lockFileOf}, an fcntl lock the kernel drops when its holder dies, however it dies), so that a file
+     * left behind by a crash is taken over, and a restart right after kill -9 waits up to {@value
+     * #LOCK_WAIT_MILLIS} ms for the dying process to let go. The lock is kept for the life of the process; the lock
+     * file itself stays (removing it would let two processes hold locks on two files of the same name).
      */
     static void writePidFile(Path file) throws IOException {
-        long self = ProcessControl.pid();
-        String pid = self + "\n";
+        FileChannel channel = FileChannel.open(lockFileOf(file), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
-            Files.writeString(file, pid, StandardCharsets.US_ASCII, java.nio.file.StandardOpenOption.CREATE_NEW,
-                    java.nio.file.StandardOpenOption.WRITE);
-        } catch (FileAlreadyExistsException e) {
-            long other;
+            long deadline = System.nanoTime() + LOCK_WAIT_MILLIS * 1_000_000;
+            FileLock held = tryLock(channel);
+            while (held == null && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                held = tryLock(channel);
+            }
+            if (held == null) {
+                throw new IOException("another jbabeld (" + describeHolder(file) + ") is running: it holds "
+                        + lockFileOf(file));
+            }
+            Files.writeString(file, ProcessControl.pid() + "\n", StandardCharsets.US_ASCII);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        } catch (InterruptedException e) {
+            channel.close();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for " + lockFileOf(file));
+        }
+        lock = channel;
+    }
+
+    /** The lock, or null when another process (or this one, through another channel) holds it. */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
+        }
+    }
+
+    private static String describeHolder(Path pidFile) {
+        try {
+            return "pid " + Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).strip());
+        } catch (NumberFormatException | IOException e) {
+            return "pid unknown";
+        }
+    }
+
+    /** Releases the pid file's lock (at exit, after the pid file is removed). */
+    static void releaseLock() {
+        FileChannel l = lock;
+        lock = null;
+        if (l != null) {
             try {
-                other = Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip());
-            } catch (NumberFormatException | IOException bad) {
-                other = -1;
+                l.close();
+            } catch (IOException e) {
+                // the kernel drops the lock at exit anyway
             }
-            if (other > 0 && other != self && Files.exists(Path.of("/proc", Long.toString(other)))) {
-                throw new IOException("another jbabeld (pid " + other + ") is running");
-            }
-            Files.writeString(file, pid, StandardCharsets.US_ASCII);
         }
     }
 

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * jbabeld next to the real babeld (Debian's 1.12.1): A runs babeld on {@code va}, B runs jbabeld on {@code vb}, the
  * two ends of a veth pair in two network namespaces. Each has an IPv6 address on its loopback and an IPv4 address on
  * its veth; B also has a stub interface with static routes that its {@code redistribute} rules pick from. The
- * network is set up once; the tests run in order and the last one stops and crashes B.
+ * network is set up once; the tests run in order and the last ones stop, crash and restart B, and start a second
+ * B.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -188,16 +189,34 @@ class JbabeldWithBabeldTest {
         lab.await("A's routes in B's FIB", CONVERGE,
                 () -> lab.babelRoutes(b, "-6").contains("2001:db8:a::1 via") ? true : null);
 
-        lab.kill(jbabeld);
+        // kill -9 and a restart at once, with the same pid file, while the killed process may still be dying
+        Lab.Daemon killed = jbabeld;
+        lab.crash(killed);
         assertThat(lab.babelRoutes(b, "-6")).as("a crash leaves its routes").contains("2001:db8:a::1 via");
-        lab.ip(b, "-6", "route", "add", "2001:db8:f3::/48", "dev", "stub0", "proto", "static");
         jbabeld = lab.jbabeld(b, "b", concat(FAST, B_ARGS));
+        lab.ip(b, "-6", "route", "add", "2001:db8:f3::/48", "dev", "stub0", "proto", "static");
+        assertThat(killed.process().waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         lab.await("the restarted B's new route at babeld", CONVERGE,
                 () -> lab.babelRoutes(a, "-6").contains("2001:db8:f3::/48 via fe80:") ? true : null);
         assertThat(Files.readString(jbabeld.log())).contains("stale routes of protocol 42");
         lab.await("A's routes in the restarted B's FIB", CONVERGE,
                 () -> lab.babelRoutes(b, "-6").contains("2001:db8:a::1 via") ? true : null);
         assertThat(lab.exec(a, "ping", "-6", "-c", "1", "-W", "2", "-I", "2001:db8:a::1", "2001:db8:b::1")).isZero();
+    }
+
+    @Test
+    @Order(7)
+    void aSecondStartWithTheSamePidFileIsRefusedWhileTheFirstRuns() throws Exception {
+        Process second = new ProcessBuilder(lab.jbabeldCommand(b, "b", concat(FAST, B_ARGS)))
+                .redirectErrorStream(true).start();
+        second.getOutputStream().close();
+        String output = new String(second.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(second.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(second.exitValue()).as("exit status; it said: %s", output).isEqualTo(1);
+        assertThat(output).contains("another jbabeld (pid " + jbabeld.process().pid() + ") is running")
+                .contains("b.pid.lock");
+        assertThat(jbabeld.process().isAlive()).as("the first one runs on").isTrue();
+        assertThat(Lab.dump(jbabeld.socket())).as("and serves its control socket").isNotNull();
     }
 
     private Map<String, Long> counters() {

@@ -139,6 +139,13 @@ final class Lab implements AutoCloseable {
         return start(name, ns, jbabeldCommand(ns, name, args));
     }
 
+    /** As {@link #jbabeld(String, String, List)}, with more JVM options after those of {@code bin/jbabeld}. */
+    Daemon jbabeld(String ns, String name, List<String> jvmOptions, List<String> args) throws Exception {
+        List<String> c = jbabeldCommand(ns, name, args);
+        c.addAll(c.indexOf("-cp"), jvmOptions);
+        return start(name, ns, c);
+    }
+
     List<String> jbabeldCommand(String ns, String name, List<String> args) {
         List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -173,6 +180,12 @@ final class Lab implements AutoCloseable {
             d.process().destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             fail("%s did not stop on SIGTERM within 15 s", d.name());
         }
+        daemons.remove(d.name());
+    }
+
+    /** Sends SIGKILL to a daemon and returns at once, while the process may still be dying. */
+    void crash(Daemon d) {
+        d.process().destroyForcibly();
         daemons.remove(d.name());
     }
 

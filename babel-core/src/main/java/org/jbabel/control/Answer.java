@@ -1,0 +1,285 @@
+package org.jbabel.control;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The answer to one request (or one batch of monitor events), produced a chunk at a time: {@link #writeTo} writes
+ * whole lines (or, inside a {@code dump json} line, whole entries) until the chunk holds the bytes asked for, from
+ * the records of a snapshot, so that no answer is ever held whole as a string or as bytes. The bytes are those babeld
+ * prints (text lines) and the compact JSON of docs/CONTROL.md, in UTF-8, each line ended by a newline.
+ *
+ * <p>Not thread-safe; an answer is written once, from its start to its end.
+ */
+public final class Answer {
+
+    private final ArrayDeque<Piece> pieces = new ArrayDeque<>();
+
+    private Answer() {}
+
+    /** An answer with nothing to send. */
+    static Answer empty() {
+        return new Answer();
+    }
+
+    /** Fixed lines (a banner, a status line). */
+    static Answer lines(List<String> lines) {
+        return empty().then(new Lines(List.copyOf(lines)));
+    }
+
+    /** Appends fixed lines. */
+    Answer thenLines(String... lines) {
+        return lines.length == 0 ? this : then(new Lines(List.of(lines)));
+    }
+
+    /** Appends the {@code add} lines of a dump. */
+    Answer thenDump(StateSnapshot snapshot) {
+        return then(new Events(null, snapshot.entries(), false));
+    }
+
+    /** Appends monitor events, as text lines or as JSON lines. */
+    Answer thenEvents(List<ChangeEvent> events, boolean json) {
+        return events.isEmpty() ? this : then(new Events(events, null, json));
+    }
+
+    /** Appends the one-line JSON object of a dump. */
+    Answer thenJsonDump(StateSnapshot snapshot) {
+        return then(new JsonDump(snapshot));
+    }
+
+    /** Appends what is left of another answer. */
+    Answer then(Answer more) {
+        pieces.addAll(more.pieces);
+        more.pieces.clear();
+        return this;
+    }
+
+    private Answer then(Piece p) {
+        pieces.add(p);
+        return this;
+    }
+
+    /** Whether everything was written. */
+    public boolean done() {
+        return pieces.isEmpty();
+    }
+
+    /**
+     * Writes the next lines (or JSON entries) to {@code out}, stopping once at least {@code target} bytes were
+     * written (at most one line or entry more) or the answer is complete.
+     *
+     * @return true when the answer is complete
+     */
+    public boolean writeTo(OutputStream out, int target) throws IOException {
+        Counting c = new Counting(out);
+        while (!pieces.isEmpty()) {
+            if (!pieces.peek().write(c, target)) {
+                return false;
+            }
+            pieces.poll();
+            if (c.count >= target) {
+                return pieces.isEmpty();
+            }
+        }
+        return true;
+    }
+
+    /** The rest of the answer, as lines without their newlines: for tests and small answers only. */
+    public List<String> lines() {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        try {
+            writeTo(all, Integer.MAX_VALUE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String text = all.toString(StandardCharsets.UTF_8);
+        return text.isEmpty() ? List.of() : List.of(text.substring(0, text.length() - 1).split("\n", -1));
+    }
+
+    /** A part of an answer, written over one or more calls. */
+    private interface Piece {
+        /** Writes on until {@code out.count >= target} or the end; true at the end. */
+        boolean write(Counting out, int target) throws IOException;
+    }
+
+    private static final class Lines implements Piece {
+        private final List<String> lines;
+        private int next;
+
+        Lines(List<String> lines) {
+            this.lines = lines;
+        }
+
+        @Override
+        public boolean write(Counting out, int target) throws IOException {
+            while (next < lines.size()) {
+                out.line(lines.get(next++));
+                if (out.count >= target) {
+                    break;
+                }
+            }
+            return next == lines.size();
+        }
+    }
+
+    /** Monitor events, or the entries of a dump as {@code add} events. */
+    private static final class Events implements Piece {
+        private final List<ChangeEvent> events;
+        private final List<Entry> added;
+        private final boolean json;
+        private int next;
+
+        Events(List<ChangeEvent> events, List<Entry> added, boolean json) {
+            this.events = events;
+            this.added = added;
+            this.json = json;
+        }
+
+        @Override
+        public boolean write(Counting out, int target) throws IOException {
+            int size = events != null ? events.size() : added.size();
+            while (next < size) {
+                ChangeEvent e = events != null ? events.get(next) : new ChangeEvent(ChangeEvent.Kind.ADD,
+                        added.get(next));
+                next++;
+                out.line(json ? JsonFormat.line(JsonFormat.event(e)) : BabeldText.format(e));
+                if (out.count >= target) {
+                    break;
+                }
+            }
+            return next == size;
+        }
+    }
+
+    /**
+     * {@code dump json}: one JSON object on one line, written through jackson's streaming generator an entry at a
+     * time, in the shape of docs/CONTROL.md.
+     */
+    private static final class JsonDump implements Piece {
+        private static final String[] ARRAYS = {"babel-interfaces", "babel-neighbors", "xroutes", "babel-routes"};
+
+        private final StateSnapshot snapshot;
+        private final Redirect sink = new Redirect();
+        private JsonGenerator gen;
+        private int array = -1;
+        private int next;
+
+        JsonDump(StateSnapshot snapshot) {
+            this.snapshot = snapshot;
+        }
+
+        private List<? extends Entry> list(int i) {
+            return switch (i) {
+                case 0 -> snapshot.interfaces();
+                case 1 -> snapshot.neighbours();
+                case 2 -> snapshot.xroutes();
+                default -> snapshot.routes();
+            };
+        }
+
+        @Override
+        public boolean write(Counting out, int target) throws IOException {
+            sink.to = out;
+            if (gen == null) {
+                gen = JsonFormat.generator(sink);
+                gen.writeStartObject();
+                gen.writeStringField("babel-implementation-version", snapshot.node().version());
+                gen.writeStringField("host", snapshot.node().host());
+                gen.writeStringField("babel-self-router-id", snapshot.node().routerId().toString());
+                array = 0;
+                next = 0;
+                gen.writeArrayFieldStart(ARRAYS[0]);
+            }
+            while (array < ARRAYS.length) {
+                List<? extends Entry> entries = list(array);
+                while (next < entries.size()) {
+                    JsonFormat.writeEntry(gen, entries.get(next++));
+                    if (out.count + gen.getOutputBuffered() >= target) {
+                        gen.flush();
+                        return false;
+                    }
+                }
+                gen.writeEndArray();
+                array++;
+                next = 0;
+                if (array < ARRAYS.length) {
+                    gen.writeArrayFieldStart(ARRAYS[array]);
+                }
+            }
+            gen.writeObjectFieldStart("counters");
+            for (Map.Entry<String, Long> c : snapshot.counters().entrySet()) {
+                gen.writeNumberField(c.getKey(), c.getValue());
+            }
+            gen.writeEndObject();
+            gen.writeEndObject();
+            gen.close();
+            out.write('\n');
+            return true;
+        }
+    }
+
+    /** The generator's target, pointed at the chunk being written. */
+    private static final class Redirect extends OutputStream {
+        OutputStream to;
+
+        @Override
+        public void write(int b) throws IOException {
+            to.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            to.write(b, off, len);
+        }
+
+        @Override
+        public void close() {
+            // the chunk is not the generator's to close
+        }
+    }
+
+    /** Counts the bytes written through it. */
+    private static final class Counting extends OutputStream {
+        private final OutputStream out;
+        long count;
+
+        Counting(OutputStream out) {
+            this.out = out;
+        }
+
+        void line(String s) throws IOException {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            out.write(b);
+            out.write('\n');
+            count += b.length + 1;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+    }
+
+    /** For debugging: the kinds of pieces left. */
+    @Override
+    public String toString() {
+        List<String> kinds = new ArrayList<>();
+        pieces.forEach(p -> kinds.add(p.getClass().getSimpleName()));
+        return "Answer" + kinds;
+    }
+}

@@ -1,0 +1,65 @@
+package org.jbabel.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Errors reach the fatal handling from where they are caught: netty's log of a failed loop task, a guarded
+ * scheduled task. In a test JVM (no {@link FatalErrors#install}) the handling logs and cleans up but does not halt;
+ * jbabeld's exit status and the kernel clean-up are proved by the conformance test JbabeldFatalErrorTest.
+ */
+class FatalErrorsTest {
+
+    @Test
+    void anErrorInATaskOfANettyLoopIsLoggedWithItsStackTraceAndCleanedUpAfter(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("log");
+        DaemonLog log = new DaemonLog(file.toString(), 0);
+        NettyLog.install(log);
+        InternalLoggerFactory.getInstance("x"); // netty's loggers are ours from here on
+        CountDownLatch cleanedUp = new CountDownLatch(1);
+        FatalErrors.onFatal(log, cleanedUp::countDown);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            group.next().execute(() -> {
+                throw new StackOverflowError("injected");
+            });
+            assertThat(cleanedUp.await(10, TimeUnit.SECONDS)).as("the clean-up ran").isTrue();
+        } finally {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+        }
+        assertThat(Files.readString(file)).contains("fatal error in thread ")
+                .contains("java.lang.StackOverflowError: injected").contains("\tat ");
+    }
+
+    @Test
+    void aGuardedTaskReportsItsErrorAndRethrowsIt(@TempDir Path dir) throws IOException {
+        AtomicInteger cleanUps = new AtomicInteger();
+        FatalErrors.onFatal(new DaemonLog(dir.resolve("log").toString(), 0), cleanUps::incrementAndGet);
+        Runnable guarded = FatalErrors.guard(() -> {
+            throw new NoClassDefFoundError("injected");
+        });
+        assertThatThrownBy(guarded::run).isInstanceOf(NoClassDefFoundError.class);
+        assertThat(cleanUps).hasValue(1);
+        FatalErrors.guard(() -> {}).run();
+        assertThat(cleanUps).hasValue(1);
+    }
+
+    @Test
+    void anExceptionWrappingAnErrorIsFatalAndAPlainOneIsNot() {
+        assertThat(FatalErrors.isFatal(new RuntimeException(new OutOfMemoryError()))).isTrue();
+        assertThat(FatalErrors.isFatal(new IllegalStateException("no"))).isFalse();
+    }
+}
