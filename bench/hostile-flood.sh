@@ -68,10 +68,10 @@ run() {
     pid=$!
     pids+=("$pid")
     for ((i = 0; i < 300; i++)); do
-        ip -n "$v" -6 route show proto babel | grep -q '^2001:db8:a::1 via' && break
+        ip -n "$v" -6 route show proto babel | grep '^2001:db8:a::1 via' >/dev/null && break
         sleep 0.1
     done
-    ip -n "$v" -6 route show proto babel | grep -q '^2001:db8:a::1 via' || { echo "$name: no real route" >&2; return 1; }
+    ip -n "$v" -6 route show proto babel | grep '^2001:db8:a::1 via' >/dev/null || { echo "$name: no real route" >&2; return 1; }
     ifindex=$(ip -n "$x" -o link show dev vx | cut -d: -f1)
     ip netns exec "$x" "$java" -cp "$cp" org.jbabel.conformance.HostileFlood vx "$ifindex" fe80::66 fe80::b \
         "$n" "$flood" >"$tmp/$name-x.log" 2>&1 &
@@ -83,9 +83,10 @@ run() {
         sleep 1
     done
     # the end of the flood (the attacker has just fallen silent)
-    real=no; ip -n "$v" -6 route show proto babel | grep -q '^2001:db8:a::1 via' && real=yes
+    real=no; ip -n "$v" -6 route show proto babel | grep '^2001:db8:a::1 via' >/dev/null && real=yes
     ping=no; ip netns exec "$r" ping -6 -c 3 -i 0.2 -W 2 -I 2001:db8:a::1 2001:db8:b::1 >/dev/null 2>&1 && ping=yes
-    dump=no; echo dump | timeout 10 nc -N -U "$tmp/v.sock" 2>/dev/null | tail -1 | grep -q '^ok$' && dump=yes
+    (echo dump | timeout 10 nc -N -U "$tmp/v.sock" >"$tmp/$name.dump" 2>/dev/null) || true
+    dump=no; [ "$(tail -1 "$tmp/$name.dump")" = ok ] && dump=yes
     alive=no; kill -0 "$pid" 2>/dev/null && alive=yes
     rss=$(hwm "$pid")
     for ((i = 0; i < wait_after; i++)); do
