@@ -231,9 +231,12 @@ class HostileNeighbourTest {
                 throw new IllegalStateException(e);
             }
         }, 0, 1, TimeUnit.SECONDS);
-        lab.await("jbabeld's table for vc filled with fakes", CONVERGE, () -> {
+        // Filled: 500 fakes are neighbours, or a neighbour limit (per interface or overall, however it is sized)
+        // refused or evicted some.
+        long refusedBefore = sum(counters(), HostileNeighbourTest::countsANeighbourLimit);
+        lab.await("jbabeld's neighbour table filled with fakes", CONVERGE, () -> {
             long n = ask("dump").stream().filter(l -> l.startsWith("add neighbour") && l.contains(" if vc ")).count();
-            return n >= 500 ? n : null;
+            return n >= 500 || sum(counters(), HostileNeighbourTest::countsANeighbourLimit) > refusedBefore ? n : null;
         });
         // Let the fakes run a few Hello intervals more, then bring in a genuine neighbour.
         Thread.sleep(3000);
@@ -329,6 +332,12 @@ class HostileNeighbourTest {
     /** {@code engine.route_limit} (per neighbour), {@code engine.route_table_full} (global) and the like. */
     private static boolean countsATableLimit(String counter) {
         return counter.contains("limit") || counter.contains("table_full");
+    }
+
+    /** {@code engine.neighbour_limit}, {@code engine.neighbour_table_full}, {@code engine.neighbour_evicted}. */
+    private static boolean countsANeighbourLimit(String counter) {
+        return counter.contains("neighbour") && (counter.contains("limit") || counter.contains("full")
+                || counter.contains("evict"));
     }
 
     /** {@code engine.martian_prefix}, {@code wire.v4_mapped_prefix} and the like. */
