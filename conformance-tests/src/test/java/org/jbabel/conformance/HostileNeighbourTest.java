@@ -256,13 +256,17 @@ class HostileNeighbourTest {
     // ------------------------------------------------------------------------------------------------------
     // 4. Refused next hops
 
-    /** Next hops no kernel accepts or no router may use, each with a prefix of its own. */
+    /**
+     * Next hops no kernel accepts or no router may use, each with a prefix of its own. A foreign global address on
+     * the link is not among them: Linux installs a route through it (on-link), so it is not a refused route.
+     */
     private static final Map<String, String> BAD_NEXT_HOPS = Map.ofEntries(
             Map.entry("2001:db8:e0:1::/64", "::1"),
             Map.entry("2001:db8:e0:2::/64", "ff02::1"),
             Map.entry("2001:db8:e0:3::/64", "::"),
             Map.entry("2001:db8:e0:4::/64", JBABELD_VC.toString()),
-            Map.entry("2001:db8:e0:5::/64", "2001:db8:99::1"),
+            Map.entry("2001:db8:e0:5::/64", "2001:db8:b::1"), // jbabeld's own global address
+            Map.entry("198.51.100.7/32", "10.2.0.2"), // jbabeld's own IPv4 address on the link
             Map.entry("198.51.100.1/32", "0.0.0.0"),
             Map.entry("198.51.100.2/32", "127.0.0.1"),
             Map.entry("198.51.100.3/32", "224.0.0.1"),
@@ -271,8 +275,8 @@ class HostileNeighbourTest {
             Map.entry("198.51.100.6/32", "255.255.255.255"));
 
     /**
-     * Updates whose Next Hop TLV names a loopback, multicast, unspecified, our own, a global or a broadcast
-     * address (written by hand: our writer may refuse them), next to two good routes in the same packets. None of
+     * Updates whose Next Hop TLV names a loopback, multicast, unspecified, one of jbabeld's own (link-local, global,
+     * IPv4), a reserved or a broadcast address (written by hand: our writer may refuse them), next to two good routes in the same packets. None of
      * the bad ones may be installed, shown {@code installed yes} or announced to babeld, and counters must say why.
      */
     @Test
