@@ -159,7 +159,7 @@ final class AuthLab implements AutoCloseable {
     }
 
     /** Runs {@code task} on a thread that has entered namespace {@code ns} (sockets it opens stay there). */
-    private static <T> T inside(String ns, Callable<T> task) throws Exception {
+    static <T> T inside(String ns, Callable<T> task) throws Exception {
         ExecutorService thread = Executors.newSingleThreadExecutor();
         try {
             return thread.submit(() -> {
