@@ -1,0 +1,76 @@
+package org.jbabel.extension;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.function.Consumer;
+import org.jbabel.kernel.InterfaceAddress;
+import org.jbabel.kernel.KernelRoute;
+import org.jbabel.kernel.KernelRule;
+import org.jbabel.wire.IpAddress;
+
+/**
+ * The parts of the kernel an extension may read and write. Routes and rules are the extension's own: written with
+ * the protocol number it asks for in {@link #ownRoutes}, which Babel's start-up and shutdown flushes never touch.
+ */
+public interface KernelAccess {
+
+    /**
+     * An entry of the kernel's neighbour table.
+     *
+     * @param ifindex the interface
+     * @param address the neighbour's IP address
+     * @param hardwareAddress its link-layer address, or null when unresolved
+     * @param state the NUD state bits ({@code NUD_REACHABLE} 0x02, {@code NUD_STALE} 0x04, ...)
+     * @param removed true for an RTM_DELNEIGH event
+     */
+    record Neighbour(int ifindex, IpAddress address, byte[] hardwareAddress, int state, boolean removed) {}
+
+    /** The neighbour table of one interface (0: all), as RTM_GETNEIGH dumps it. */
+    List<Neighbour> neighbours(int ifindex) throws IOException;
+
+    /** Calls {@code observer} for every RTM_NEWNEIGH and RTM_DELNEIGH event. */
+    BabelApi.Subscription onNeighbour(Consumer<Neighbour> observer);
+
+    /** Adds or replaces a neighbour entry (a permanent one when {@code state} says so). */
+    void putNeighbour(Neighbour neighbour) throws IOException;
+
+    /** Removes a neighbour entry. */
+    void removeNeighbour(int ifindex, IpAddress address) throws IOException;
+
+    /** Every address on every interface. */
+    List<InterfaceAddress> addresses();
+
+    /** Calls {@code observer} when an address is added or removed ({@code added} false). */
+    BabelApi.Subscription onAddress(AddressObserver observer);
+
+    /** Adds an address to an interface (nothing happens when it is there). */
+    void addAddress(InterfaceAddress address) throws IOException;
+
+    /** Removes an address (nothing happens when it is not there). */
+    void removeAddress(InterfaceAddress address) throws IOException;
+
+    /**
+     * The extension's own routes and rules, written with {@code protocol}. Opening it first removes every route and
+     * rule of that protocol a previous run left behind; the host removes them again after {@link Extension#stop}.
+     */
+    OwnRoutes ownRoutes(int protocol) throws IOException;
+
+    /** An address change. */
+    interface AddressObserver {
+        void changed(InterfaceAddress address, boolean added);
+    }
+
+    /** Routes and rules of one protocol number; {@link KernelRoute#protocol()} is overwritten with it. */
+    interface OwnRoutes {
+        void add(KernelRoute route) throws IOException;
+
+        void remove(KernelRoute route) throws IOException;
+
+        void add(KernelRule rule) throws IOException;
+
+        void remove(KernelRule rule) throws IOException;
+
+        /** What is installed now, as the kernel says. */
+        List<KernelRoute> routes() throws IOException;
+    }
+}
