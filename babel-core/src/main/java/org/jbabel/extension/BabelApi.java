@@ -31,16 +31,20 @@ import org.jbabel.wire.RouterId;
  */
 public interface BabelApi {
 
-    /** The API over a running engine. */
+    /**
+     * The API over an engine, for code that drives the engine itself (tests, tools): one owner, calls stamped with
+     * the engine's latest time, no turn run after a call. Extensions get theirs from {@link ExtensionContext#babel()}.
+     */
     static BabelApi of(BabelEngine engine) {
-        return new EngineBabelApi(engine);
+        return new BabelOrigins(engine, engine::now, () -> true, () -> {}).handle("api");
     }
 
     RouterId routerId();
 
     /**
      * Originates (or changes the metric of) a route for this key, source-specific when the key's source prefix is
-     * not zero-length. {@code metric} is clamped to 0..65534.
+     * not zero-length. {@code metric} is clamped to 0..65534. Each handle (owner) has its own origination of a key;
+     * when several owners originate one key, the smallest of their metrics is announced.
      */
     void originate(RouteKey key, int metric);
 
@@ -49,7 +53,10 @@ public interface BabelApi {
         originate(RouteKey.of(prefix), metric);
     }
 
-    /** Withdraws a route this node originated (nothing happens if it did not). */
+    /**
+     * Withdraws this handle's origination of the key (nothing happens if it has none). The route stays announced
+     * while another owner (another extension, the redistributor) still originates it.
+     */
     void withdraw(RouteKey key);
 
     default void withdraw(Prefix prefix) {
@@ -83,6 +90,12 @@ public interface BabelApi {
 
     /** Calls {@code observer} whenever a neighbour appears, changes cost or is forgotten. */
     Subscription onNeighbourChange(Consumer<NeighbourChange> observer);
+
+    /**
+     * Calls {@code observer} for every neighbour change, with the neighbour's interface index and whether it became
+     * bidirectional or was lost with this change.
+     */
+    Subscription onNeighbour(Consumer<NeighbourEvent> observer);
 
     /** An observer registration; closing it stops the calls. */
     interface Subscription extends AutoCloseable {

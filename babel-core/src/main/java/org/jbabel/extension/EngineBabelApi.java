@@ -14,40 +14,26 @@ import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
 import org.jbabel.wire.RouterId;
 
-/** {@link BabelApi} over a {@link BabelEngine}. */
-final class EngineBabelApi implements BabelApi {
+/** The reading half of {@link BabelApi} over a {@link BabelEngine}; {@link BabelOrigins} adds owners and checks. */
+final class EngineBabelApi {
     private final BabelEngine engine;
 
     EngineBabelApi(BabelEngine engine) {
         this.engine = engine;
     }
 
-    @Override
     public RouterId routerId() {
         return engine.routerId();
     }
 
-    @Override
-    public void originate(RouteKey key, int metric) {
-        engine.originate(engine.now(), key, metric);
-    }
-
-    @Override
-    public void withdraw(RouteKey key) {
-        engine.withdraw(engine.now(), key);
-    }
-
-    @Override
     public List<SelectedRoute> selectedRoutes() {
         return engine.selectedRoutes();
     }
 
-    @Override
     public Optional<SelectedRoute> route(RouteKey key) {
         return engine.selectedRoute(key);
     }
 
-    @Override
     public Optional<SelectedRoute> lookup(IpAddress destination, IpAddress source) {
         SelectedRoute best = null;
         for (SelectedRoute r : engine.selectedRoutes()) {
@@ -65,16 +51,13 @@ final class EngineBabelApi implements BabelApi {
         return Optional.ofNullable(best);
     }
 
-    @Override
     public List<NeighbourView> neighbours() {
         return engine.neighbours();
     }
 
-    @Override
-    public Subscription onRouteChange(Consumer<RouteChange> observer) {
+    public BabelApi.Subscription onRouteChange(Consumer<RouteChange> observer) {
         EngineListener l = new EngineListener() {
-            @Override
-            public void routeChanged(RouteChange change) {
+                    public void routeChanged(RouteChange change) {
                 observer.accept(change);
             }
         };
@@ -82,11 +65,9 @@ final class EngineBabelApi implements BabelApi {
         return () -> engine.removeListener(l);
     }
 
-    @Override
-    public Subscription onNeighbourChange(Consumer<NeighbourChange> observer) {
+    public BabelApi.Subscription onNeighbourChange(Consumer<NeighbourChange> observer) {
         EngineListener l = new EngineListener() {
-            @Override
-            public void neighbourChanged(NeighbourChange change) {
+                    public void neighbourChanged(NeighbourChange change) {
                 observer.accept(change);
             }
         };

@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +41,9 @@ import org.jbabel.engine.EngineConfig;
 import org.jbabel.engine.EngineLimits;
 import org.jbabel.engine.InterfaceConfig;
 import org.jbabel.engine.RouteKey;
+import org.jbabel.extension.BabelApi;
+import org.jbabel.extension.Extension;
+import org.jbabel.extension.ExtensionHost;
 import org.jbabel.kernel.Fib;
 import org.jbabel.kernel.KernelEvent;
 import org.jbabel.kernel.KernelEvents;
@@ -116,6 +120,9 @@ public final class Daemon {
     private final String fault = System.getProperty(FAULT_PROPERTY, "");
     private volatile boolean netlinkFault;
     private BabelEngine engine;
+    private final Map<String, Extension> pendingExtensions = new LinkedHashMap<>();
+    private ExtensionHost extensions;
+    private BabelApi redistribution;
     private LimitReporter limitReporter;
     private volatile BabelSocket socket;
     private volatile ControlServer control;
@@ -172,7 +179,20 @@ public final class Daemon {
      */
     public static Daemon start(DaemonConfig config, DaemonLog log, Function<Fib, PlacementChoice> placements)
             throws IOException {
+        return start(config, log, placements, Map.of());
+    }
+
+    /**
+     * Starts the daemon with extensions, which start once Babel's interfaces are up and stop before Babel's final
+     * retraction (docs/EXTENSION-API.md).
+     *
+     * @param extensions the extensions by name, in start order
+     * @throws IOException when the UDP port or the control socket cannot be bound, or an extension fails to start
+     */
+    public static Daemon start(DaemonConfig config, DaemonLog log, Function<Fib, PlacementChoice> placements,
+            Map<String, Extension> extensions) throws IOException {
         Daemon d = new Daemon(config, log, placements);
+        d.pendingExtensions.putAll(extensions);
         GlobalSettings g = config.globals();
         try {
             // Binding waits for the loop, so it happens here; datagrams that arrive before the engine exists
@@ -190,6 +210,9 @@ public final class Daemon {
         } catch (Exception e) {
             d.abort();
             Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof java.io.UncheckedIOException u) {
+                cause = u.getCause();
+            }
             if (cause instanceof IOException io) {
                 throw io;
             }
@@ -268,6 +291,20 @@ public final class Daemon {
     // ------------------------------------------------------------------------------------------------------
     // Start and stop
 
+    /** The Linux parts each extension gets. */
+    private DaemonPlatform.Parts extensionParts() {
+        return new DaemonPlatform.Parts(
+                name -> {
+                    throw new UnsupportedOperationException("no network for extensions yet");
+                },
+                name -> {
+                    throw new UnsupportedOperationException("no kernel access for extensions yet");
+                },
+                name -> {
+                    throw new UnsupportedOperationException("no control registry for extensions yet");
+                });
+    }
+
     private void startOnLoop() {
         GlobalSettings g = tracker.config().globals();
         if (kernelSetup != null) {
@@ -293,10 +330,23 @@ public final class Daemon {
         engine.setFilters(System.nanoTime(), tracker.config().filters());
         log.info("router-id " + id + " seqno " + seqno + (sameId ? " (state file)" : ""));
 
+        extensions = new ExtensionHost(new DaemonPlatform(loop, log, tracker, this::queueTurn, extensionParts()),
+                engine);
+        redistribution = extensions.origins().handle("redistribute");
         redistributor.reset(fib.routes(p -> p != KernelRoute.PROTOCOL_BABEL), tracker.addresses());
         applyInterfaces();
         applyRedistribution();
         endOfTurn();
+        pendingExtensions.forEach(extensions::add);
+        pendingExtensions.clear();
+        try {
+            extensions.startAll();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (!extensions.names().isEmpty()) {
+            log.info("extensions started: " + String.join(", ", extensions.names()));
+        }
         // netty keeps what a scheduled task throws in its future, where nobody would see it: guarded, an Error
         // is fatal
         linkLocalRetry = loop.scheduleAtFixedRate(FatalErrors.guard(this::retryInterfaces),
@@ -313,6 +363,8 @@ public final class Daemon {
         cancel(timer);
         cancel(linkLocalRetry);
         cancel(kernelCheck);
+        // Extensions first: their routes are withdrawn before Babel's final wildcard retraction.
+        extensions.stopAll();
         engine.shutdown(System.nanoTime());
         carryOut(engine.pollActions());
         socket.flush();
@@ -521,6 +573,9 @@ public final class Daemon {
                 }
             }
         }
+        if (extensions != null) {
+            extensions.interfacesChanged();
+        }
         queueTurn();
     }
 
@@ -557,9 +612,9 @@ public final class Daemon {
         long now = System.nanoTime();
         for (Redistributor.Change c : redistributor.update()) {
             if (c.withdrawn()) {
-                engine.withdraw(now, c.key());
+                redistribution.withdraw(c.key());
             } else {
-                engine.originate(now, c.key(), c.metric());
+                redistribution.originate(c.key(), c.metric());
             }
         }
         queueTurn();
@@ -750,6 +805,9 @@ public final class Daemon {
         auth.forEach((k, v) -> all.put("auth." + k, v));
         if (control != null) {
             all.putAll(control.counters().snapshot());
+        }
+        if (extensions != null) {
+            all.putAll(extensions.counters());
         }
         return all;
     }

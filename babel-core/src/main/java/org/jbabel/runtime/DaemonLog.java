@@ -60,6 +60,11 @@ public final class DaemonLog {
         return b.append(digits);
     }
 
+    /** A line with the cause's stack trace below it: an error is never logged without where it came from. */
+    public void error(String message, Throwable cause) {
+        info(message + ": " + FatalErrors.stackTrace(cause));
+    }
+
     public void debug(String message) {
         if (debug > 0) {
             info(message);

@@ -1,0 +1,123 @@
+package org.jbabel.runtime;
+
+import io.netty.channel.EventLoop;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.jbabel.engine.InterfaceConfig;
+import org.jbabel.extension.ControlRegistry;
+import org.jbabel.extension.ExtensionContext;
+import org.jbabel.extension.HostPlatform;
+import org.jbabel.extension.KernelAccess;
+import org.jbabel.extension.NetInterface;
+import org.jbabel.extension.Network;
+import org.jbabel.kernel.InterfaceAddress;
+import org.jbabel.kernel.Link;
+import org.jbabel.wire.IpAddress;
+
+/**
+ * The daemon as a host of extensions: its event loop is the extensions' thread and clock, an engine turn is the
+ * daemon's end-of-turn, and the interfaces are those Babel is configured on.
+ */
+final class DaemonPlatform implements HostPlatform {
+
+    /** The Linux parts an extension gets, one of each per extension. */
+    record Parts(Function<String, Network> network, Function<String, KernelAccess> kernel,
+            Function<String, ControlRegistry> control) {}
+
+    private final EventLoop loop;
+    private final DaemonLog log;
+    private final InterfaceTracker tracker;
+    private final Runnable turn;
+    private final Parts parts;
+
+    DaemonPlatform(EventLoop loop, DaemonLog log, InterfaceTracker tracker, Runnable turn, Parts parts) {
+        this.loop = loop;
+        this.log = log;
+        this.tracker = tracker;
+        this.turn = turn;
+        this.parts = parts;
+    }
+
+    @Override
+    public long now() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public ExtensionContext.Timer schedule(long delayNanos, Runnable task) {
+        ScheduledFuture<?> f = loop.schedule(FatalErrors.guard(task), delayNanos, TimeUnit.NANOSECONDS);
+        return () -> f.cancel(false);
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        loop.execute(FatalErrors.guard(task));
+    }
+
+    @Override
+    public boolean onHostThread() {
+        return loop.inEventLoop();
+    }
+
+    @Override
+    public void engineTurn() {
+        turn.run();
+    }
+
+    @Override
+    public List<NetInterface> interfaces() {
+        List<NetInterface> out = new ArrayList<>();
+        for (String name : tracker.configuredNames()) {
+            InterfaceConfig running = tracker.running().get(name);
+            Link link = tracker.link(name);
+            int ifindex = running != null ? running.ifindex() : link == null ? 0 : link.ifindex();
+            List<IpAddress> addresses = new ArrayList<>();
+            for (InterfaceAddress a : tracker.addresses()) {
+                if (a.ifindex() == ifindex && ifindex != 0) {
+                    addresses.add(a.address());
+                }
+            }
+            out.add(new NetInterface(name, ifindex, running != null, running == null ? null : running.linkLocal(),
+                    addresses));
+        }
+        return out;
+    }
+
+    @Override
+    public Network network(String extension) {
+        return parts.network().apply(extension);
+    }
+
+    @Override
+    public KernelAccess kernel(String extension) {
+        return parts.kernel().apply(extension);
+    }
+
+    @Override
+    public ControlRegistry control(String extension) {
+        return parts.control().apply(extension);
+    }
+
+    @Override
+    public ExtensionContext.Log log(String extension) {
+        return new ExtensionContext.Log() {
+            @Override
+            public void info(String message) {
+                log.info(extension + ": " + message);
+            }
+
+            @Override
+            public void debug(String message) {
+                log.debug(extension + ": " + message);
+            }
+
+            @Override
+            public void error(String message, Throwable cause) {
+                log.error(extension + ": " + message, cause);
+            }
+        };
+    }
+}
