@@ -16,6 +16,7 @@ import org.jbabel.engine.InterfaceConfig;
 import org.jbabel.engine.InterfaceType;
 import org.jbabel.engine.RouteKey;
 import org.jbabel.engine.Time;
+import org.jbabel.extension.Extension;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Packet;
 import org.jbabel.wire.PacketReader;
@@ -70,6 +71,19 @@ public final class Simulation implements ForwardingPlane {
 
     private record Withdraw(int node, RouteKey key) implements Event {}
 
+    /** Work of a node's extensions (a timer, a datagram's arrival), dropped when the node restarted meanwhile. */
+    private record Task(int node, int incarnation, Runnable run) implements Event {}
+
+    /** Makes the extensions of each node (and of each restart of it); see {@link #setExtensions}. */
+    public interface NodeExtensions {
+        Map<String, Extension> create(int node);
+    }
+
+    /** Sees every packet an extension writes into a simulated TUN device. */
+    public interface DeviceObserver {
+        void written(int node, String device, byte[] packet);
+    }
+
     /** One end of a link: the interface of node {@code node} on link {@code link}. */
     private record Port(int node, int link, String ifname, int ifindex, IpAddress linkLocal, InterfaceType type) {}
 
@@ -119,6 +133,7 @@ public final class Simulation implements ForwardingPlane {
         final Map<RouteKey, Integer> originated = new HashMap<>();
         final SimFib fib = new SimFib();
         SimEngine engine;
+        SimNodeHost host;
         int seqno;
         int incarnation;
         long pendingWakeup = NO_WAKEUP;
@@ -170,6 +185,9 @@ public final class Simulation implements ForwardingPlane {
     private long reconvergedAfterScripted = -1;
     private boolean disruptionsScheduled;
     private long wallNanos;
+    private NodeExtensions extensions;
+    private DeviceObserver deviceObserver = (node, device, packet) -> {};
+    private Thread runner = Thread.currentThread();
 
     public Simulation(Topology topology, SimConfig config) {
         this(topology, config, SimEngine.babel(), PacketCodec.wire(MTU));
@@ -230,6 +248,139 @@ public final class Simulation implements ForwardingPlane {
         portsByAddress.put(p.linkLocal(), p);
         return p;
     }
+
+    // ---------------------------------------------------------------- extensions
+
+    /**
+     * Runs extensions on every node: {@code factory} makes a node's extensions when it starts (and again when it
+     * restarts); they get the same {@link org.jbabel.extension.ExtensionContext} as in the daemon, over the
+     * simulated links and clock. Call before the run starts.
+     */
+    public void setExtensions(NodeExtensions factory) {
+        if (now > 0 || events > 0) {
+            throw new IllegalStateException("extensions are set before the run starts");
+        }
+        this.extensions = Objects.requireNonNull(factory);
+    }
+
+    /** Sees every packet the nodes' extensions write into their simulated TUN devices. */
+    public void setDeviceObserver(DeviceObserver observer) {
+        this.deviceObserver = Objects.requireNonNull(observer);
+    }
+
+    /**
+     * At time {@code at}, hands {@code packet} to the extension that owns TUN device {@code device} on node
+     * {@code node}, as if the node's kernel routed it into the device (nothing happens when there is no such
+     * device then).
+     */
+    public void scheduleDevicePacket(long at, int node, String device, byte[] packet) {
+        checkNode(node);
+        byte[] copy = packet.clone();
+        queue.schedule(at, new Task(node, -1, () -> {
+            Node n = nodes[node];
+            if (n.host != null) {
+                n.host.injectIntoDevice(device, copy);
+            }
+        }));
+    }
+
+    /** The items of a control section of an extension on a node (empty when there is none). */
+    public List<org.jbabel.extension.ControlRegistry.Item> extensionSection(int node, String extension, String kind) {
+        SimNodeHost h = nodes[checkNode(node)].host;
+        return h == null ? List.of() : h.section(extension, kind);
+    }
+
+    /** The counters of a node's extensions ({@code NAME.counter}) and of its simulated sockets. */
+    public Map<String, Long> extensionCounters(int node) {
+        SimNodeHost h = nodes[checkNode(node)].host;
+        if (h == null) {
+            return Map.of();
+        }
+        Map<String, Long> all = new java.util.TreeMap<>(h.host().counters());
+        h.counters().forEach((k, v) -> all.put("sim." + k, v));
+        return all;
+    }
+
+    private final SimNodeHost.Wiring wiring = new SimNodeHost.Wiring() {
+        @Override
+        public long now() {
+            return engineNow();
+        }
+
+        @Override
+        public void at(long delay, int node, int incarnation, Runnable task) {
+            queue.schedule(Simulation.this.now + Math.max(0, delay), new Task(node, incarnation, task));
+        }
+
+        @Override
+        public List<org.jbabel.extension.NetInterface> interfaces(int node) {
+            List<org.jbabel.extension.NetInterface> out = new ArrayList<>();
+            for (Port p : nodes[node].ports) {
+                boolean up = !config.carrierSense() || links[p.link()].up();
+                out.add(new org.jbabel.extension.NetInterface(p.ifname(), p.ifindex(), up, p.linkLocal(),
+                        List.of(p.linkLocal())));
+            }
+            return out;
+        }
+
+        private Port port(int node, int ifindex) {
+            for (Port p : nodes[node].ports) {
+                if (p.ifindex() == ifindex) {
+                    return p;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public SimNodeHost peer(int node, int ifindex) {
+            Port p = port(node, ifindex);
+            if (p == null) {
+                return null;
+            }
+            Link link = links[p.link()];
+            packetsSent++;
+            if (!link.up() || link.drops(p == link.a, random)) {
+                packetsLost++;
+                return null;
+            }
+            return nodes[link.peer(p).node()].host;
+        }
+
+        @Override
+        public IpAddress peerAddress(int node, int ifindex) {
+            Port p = port(node, ifindex);
+            return p == null ? null : links[p.link()].peer(p).linkLocal();
+        }
+
+        @Override
+        public int peerIfindex(int node, int ifindex) {
+            Port p = port(node, ifindex);
+            return p == null ? 0 : links[p.link()].peer(p).ifindex();
+        }
+
+        @Override
+        public long delay() {
+            return config.delay();
+        }
+
+        @Override
+        public void turn(int node) {
+            if (nodes[node].engine != null) {
+                drain(nodes[node], false);
+            }
+        }
+
+        @Override
+        public void tunWritten(int node, String device, byte[] packet) {
+            deviceObserver.written(node, device, packet);
+        }
+
+        @Override
+        public boolean onSimulationThread() {
+            return Thread.currentThread() == runner;
+        }
+    };
 
     // ---------------------------------------------------------------- scripting
 
@@ -319,6 +470,7 @@ public final class Simulation implements ForwardingPlane {
     }
 
     private void process(long until, boolean stopWhenFinished) {
+        runner = Thread.currentThread();
         long wallStart = System.nanoTime();
         try {
             while (queue.nextTime() <= until && !(stopWhenFinished && finished())) {
@@ -377,6 +529,11 @@ public final class Simulation implements ForwardingPlane {
                 scripted();
                 withdraw(nodes[node], key);
             }
+            case Task(int node, int incarnation, Runnable run) -> {
+                if ((incarnation < 0 || nodes[node].incarnation == incarnation) && nodes[node].host != null) {
+                    run.run();
+                }
+            }
         }
     }
 
@@ -401,6 +558,15 @@ public final class Simulation implements ForwardingPlane {
         }
         n.originated.forEach((key, metric) -> n.engine.originate(engineNow(), key, metric));
         drain(n, false);
+        if (extensions != null && n.engine instanceof SimEngine.Babel b) {
+            n.host = new SimNodeHost(wiring, n.index, n.incarnation, b.engine(), extensions.create(n.index));
+            try {
+                n.host.host().startAll();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("node " + topology.nodeIds().get(n.index) + ": " + e.getMessage(), e);
+            }
+            drain(n, false);
+        }
     }
 
     private void restart(Node n) {
@@ -412,6 +578,7 @@ public final class Simulation implements ForwardingPlane {
         }
         n.incarnation++;
         n.wakeupGeneration++;
+        n.host = null; // a crash: its extensions vanish with it, their pending work is dropped
         for (Port p : n.ports) {
             Link link = links[p.link()];
             link.setUnheardAt(link.peer(p), true);
@@ -471,6 +638,9 @@ public final class Simulation implements ForwardingPlane {
                         n.engine.interfaceUp(engineNow(), interfaceConfig(p));
                     } else {
                         n.engine.interfaceDown(engineNow(), p.ifname());
+                    }
+                    if (n.host != null) {
+                        n.host.host().interfacesChanged();
                     }
                     drain(n, false);
                 }
