@@ -74,6 +74,7 @@ public final class BabelEngine {
     private final EngineCounters counters = new EngineCounters();
 
     private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
+    private ErrorReporter errorReporter = (what, error) -> {};
     private final Deque<Object> events = new ArrayDeque<>();
     private boolean dispatching;
 
@@ -221,6 +222,7 @@ public final class BabelEngine {
                     handle(i, source, unicast, tlv);
                 } catch (RuntimeException e) {
                     counters.increment(Counter.TLV_ERROR);
+                    errorReporter.report(tlv + " from " + source + " on " + ifname, e);
                 }
             }
             if (i.config().enableTimestamps()) {
@@ -502,6 +504,19 @@ public final class BabelEngine {
         return result;
     }
 
+    /**
+     * Where the engine reports what it survived but should never happen: a TLV whose handling threw (counted as
+     * {@code tlv_error}) and an observer that threw ({@code observer_error}). The driver logs them with their stack
+     * traces; by default they are only counted.
+     */
+    public interface ErrorReporter {
+        void report(String what, RuntimeException error);
+    }
+
+    public void setErrorReporter(ErrorReporter reporter) {
+        this.errorReporter = Objects.requireNonNull(reporter);
+    }
+
     public void addListener(EngineListener listener) {
         listeners.add(Objects.requireNonNull(listener));
     }
@@ -554,6 +569,7 @@ public final class BabelEngine {
                         }
                     } catch (RuntimeException e) {
                         counters.increment(Counter.OBSERVER_ERROR);
+                        errorReporter.report("observer " + l + " on " + event, e);
                     }
                 }
             }

@@ -92,6 +92,7 @@ public final class Daemon {
     static final String FAULT_PROPERTY = "jbabel.test.fault";
 
     private final DaemonLog log;
+    private final ErrorLog errors;
     private final BabelSocket.Transport transport;
     /** One event loop for the Babel sockets, the control sockets and the daemon's own work. */
     private final EventLoopGroup group;
@@ -137,6 +138,7 @@ public final class Daemon {
 
     private Daemon(DaemonConfig config, DaemonLog log, Function<Fib, PlacementChoice> placements) {
         this.log = log;
+        this.errors = new ErrorLog(log);
         GlobalSettings g = config.globals();
         prepareNetty(log);
         this.transport = BabelSocket.Transport.best();
@@ -323,6 +325,7 @@ public final class Daemon {
         EngineLimits limits = EngineLimits.forHeap(Runtime.getRuntime().maxMemory());
         EngineConfig engineConfig = g.engineConfig().withLimits(limits);
         engine = new BabelEngine(id, seqno, engineConfig, random);
+        engine.setErrorReporter((what, e) -> errors.report("engine survived an error handling " + what, e));
         limitReporter = new LimitReporter(limits, log::info);
         log.info("table limits for a heap of " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB: " + limits.routes()
                 + " routes (" + limits.routesPerNeighbour() + " per neighbour), " + limits.sources() + " sources, "
@@ -761,6 +764,7 @@ public final class Daemon {
             new StateFile(id, seqno).write(stateFile);
         } catch (IOException e) {
             count("state_file_write_failed");
+            errors.report("cannot write the state file " + stateFile, e);
         }
     }
 

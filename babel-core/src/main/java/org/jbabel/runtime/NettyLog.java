@@ -64,7 +64,8 @@ final class NettyLog extends InternalLoggerFactory {
             if (t != null && FatalErrors.isFatal(t)) {
                 FatalErrors.report(Thread.currentThread(), t);
             }
-            log(level, message);
+            // the stack trace too: where netty caught something is rarely where it came from
+            log(level, t == null ? message : message + System.lineSeparator() + FatalErrors.stackTrace(t));
         }
 
         @Override public boolean isTraceEnabled() { return false; }

@@ -69,6 +69,8 @@ class ExtensionApiTest {
         TestNetwork.Node a = net.node("a");
         TestNetwork.Node b = net.node("b");
         BabelApi api = BabelApi.of(b.engine);
+        List<String> reported = new ArrayList<>();
+        b.engine.setErrorReporter((what, e) -> reported.add(what + ": " + e.getMessage()));
         api.onRouteChange(c -> {
             throw new IllegalStateException("bad extension");
         });
@@ -80,6 +82,7 @@ class ExtensionApiTest {
 
         assertThat(seen).hasSize(1);
         assertThat(b.engine.counters().get(EngineCounters.Counter.OBSERVER_ERROR)).isEqualTo(1);
+        assertThat(reported).singleElement().asString().contains("observer").endsWith("bad extension");
         assertThat(b.fib("2001:db8:a::/48")).isNotNull();
     }
 
@@ -139,5 +142,27 @@ class ExtensionApiTest {
             assertThat(c.kind()).isEqualTo(ChangeKind.REMOVED);
             assertThat(c.neighbour().address()).isEqualTo(a.linkLocal("eth0"));
         });
+    }
+
+    @Test
+    void neighbourEventsSayWhenANeighbourBecameBidirectionalAndWhenItWasLost() {
+        TestNetwork net = new TestNetwork(46);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        List<org.jbabel.extension.NeighbourEvent> seen = new ArrayList<>();
+        BabelApi.of(b.engine).onNeighbour(seen::add);
+        net.link("eth0", InterfaceType.WIRED, a, b);
+        net.run(Time.seconds(1));
+        assertThat(seen).filteredOn(org.jbabel.extension.NeighbourEvent::becameBidirectional).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.neighbour().address()).isEqualTo(a.linkLocal("eth0"));
+                    assertThat(e.ifindex()).isEqualTo(b.engine.interfaces().getFirst().ifindex()).isPositive();
+                });
+        assertThat(seen).noneMatch(org.jbabel.extension.NeighbourEvent::lost);
+
+        a.crash();
+        net.run(Time.seconds(200));
+        assertThat(seen).filteredOn(org.jbabel.extension.NeighbourEvent::lost).singleElement();
+        assertThat(seen.getLast().kind()).isEqualTo(ChangeKind.REMOVED);
     }
 }
