@@ -100,7 +100,8 @@ final class DaemonControl implements ControlTarget {
             }
             case RuntimeStatement.SetDefaults d -> {
                 daemon.reconfigure(new DaemonConfig(c.globals(), c.keys(), d.settings().over(c.defaults()),
-                        c.interfaces(), c.commandLineInterfaces(), c.neighbours(), c.filters(), c.warnings(), c.extensions()));
+                        c.interfaces(), c.commandLineInterfaces(), c.neighbours(), c.filters(), c.warnings(),
+                        c.extensions()));
                 yield Result.OK;
             }
             case RuntimeStatement.SetLinkDetect l -> {
