@@ -205,7 +205,8 @@ class ControlServerTest {
         peers.put("p1", 1);
         org.jbabel.extension.ControlRegistry mmfd = target.extensions.registry("mmfd");
         mmfd.section("mmfd-neighbour", () -> peers.entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
-                .map(e -> new org.jbabel.extension.ControlRegistry.Item(e.getKey(), java.util.Map.of("seen", e.getValue())))
+                .map(e -> new org.jbabel.extension.ControlRegistry.Item(
+                        e.getKey(), java.util.Map.of("seen", e.getValue())))
                 .toList());
         mmfd.command("count", "", args -> new org.jbabel.extension.ControlRegistry.Answer(
                 String.valueOf(peers.size()), peers.size()));

@@ -110,7 +110,8 @@ class ExtensionControlsTest {
         assertThat(dump.get("babel-routes")).hasSize(2);
         JsonNode mmfd = dump.get("extensions").get("mmfd").get("mmfd-neighbour");
         assertThat(mmfd).hasSize(2);
-        assertThat(mmfd.get(0).toString()).isEqualTo("{\"id\":\"fe80::1\",\"address\":\"fe80::1\",\"if\":\"eth0\",\"seen\":3}");
+        assertThat(mmfd.get(0).toString())
+                .isEqualTo("{\"id\":\"fe80::1\",\"address\":\"fe80::1\",\"if\":\"eth0\",\"seen\":3}");
         assertThat(mmfd.get(1).get("seen").asInt()).isEqualTo(5);
         assertThat(dump.get("extensions").get("roaming").get("roaming-client").get(0).toString())
                 .isEqualTo("{\"id\":\"02:00:00:00:00:01\",\"addresses\":[\"2001:db8::1\"],\"ok\":true}");
