@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jbabel.extension.ExtensionProvider;
 import org.jbabel.wire.IpAddress;
 
 /**
@@ -82,9 +83,18 @@ public record CommandLineOptions(List<Option> options, List<String> operands, bo
         return new CommandLineOptions(options, operands, false);
     }
 
-    /** The configuration this command line gives, reading files through {@code files}. */
+    /** The configuration this command line gives, reading files through {@code files}, with no extension. */
     public DaemonConfig toConfig(ConfigFiles files) throws ConfigException {
-        ConfigParser parser = new ConfigParser();
+        return toConfig(files, List.of());
+    }
+
+    /**
+     * The configuration this command line gives, reading files through {@code files}; statements of the given
+     * extensions (in files and {@code -C}) are parsed by their providers (see {@link ConfigParser}).
+     */
+    public DaemonConfig toConfig(ConfigFiles files, List<? extends ExtensionProvider> extensions)
+            throws ConfigException {
+        ConfigParser parser = new ConfigParser(extensions);
         GlobalSettings.Builder g = parser.globals();
         List<String> configFiles = new ArrayList<>();
         int statements = 0;

@@ -9,12 +9,19 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.jbabel.extension.ExtensionProvider;
 
 /**
  * Reads babeld configuration statements, in the order babeld applies them, into a {@link DaemonConfig}. Feed it
  * files, texts and single statements ({@code -C}) in order, then call {@link #build()}. The first bad statement
  * stops parsing with a {@link ConfigException} naming the source, line and statement; warnings are collected in
  * the result.
+ *
+ * <p>Extensions add statements through the {@link ExtensionProvider}s the parser is made with: a statement whose
+ * first word is a provider's {@link ExtensionProvider#name() name} is parsed by that provider and kept, in order,
+ * in {@link DaemonConfig#extensions()}. A statement of an extension jbabel knows ({@link KnownExtensions}) but that
+ * has no provider here is an error saying it is not built in.
  */
 public final class ConfigParser {
 
@@ -26,10 +33,41 @@ public final class ConfigParser {
     private final List<UnicastNeighbour> neighbours = new ArrayList<>();
     private final Map<FilterKind, List<Filter>> filters = new EnumMap<>(FilterKind.class);
     private final List<ConfigWarning> warnings = new ArrayList<>();
+    private final Map<String, ExtensionProvider> providers = new LinkedHashMap<>();
+    private final List<ExtensionStatement> extensions = new ArrayList<>();
 
+    /** The words that start babeld's own statements, which no extension may take. */
+    private static final Set<String> OWN_STATEMENTS = Set.of(
+            "interface", "default", "key", "neighbour", "reopen-logfile", "dump", "monitor", "unmonitor", "quit",
+            "flush");
+
+    /** A parser that knows no extension. */
     public ConfigParser() {
+        this(List.of());
+    }
+
+    /**
+     * A parser that hands the statements of these extensions to their providers.
+     *
+     * @throws IllegalArgumentException if two providers have the same name, or a name that is not one word or is
+     *     the keyword of one of babeld's own statements
+     */
+    public ConfigParser(List<? extends ExtensionProvider> extensionProviders) {
         for (FilterKind k : FilterKind.values()) {
             filters.put(k, new ArrayList<>());
+        }
+        for (ExtensionProvider p : extensionProviders) {
+            String name = p.name();
+            if (name == null || name.isEmpty() || !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+                throw new IllegalArgumentException("an extension name must be one word: '" + name + "'");
+            }
+            if (OWN_STATEMENTS.contains(name) || StatementParser.GLOBAL_OPTIONS.contains(name)
+                    || FilterKind.byWord(name) != null) {
+                throw new IllegalArgumentException("extension name '" + name + "' is a babeld statement");
+            }
+            if (providers.putIfAbsent(name, p) != null) {
+                throw new IllegalArgumentException("two extensions named '" + name + "'");
+            }
         }
     }
 
@@ -96,7 +134,7 @@ public final class ConfigParser {
         all.get(FilterKind.REDISTRIBUTE).add(Filter.implicit(FilterKind.REDISTRIBUTE, true, "redistribute local allow"));
         all.get(FilterKind.INSTALL).add(Filter.implicit(FilterKind.INSTALL, false, "install allow"));
         return new DaemonConfig(globals.build(), keys, defaults, List.copyOf(interfaces.values()),
-                commandLineInterfaces, neighbours, new Filters(all), warnings);
+                commandLineInterfaces, neighbours, new Filters(all), warnings, extensions);
     }
 
     private void apply(Statement s, boolean commandLine) throws ConfigException {
@@ -139,11 +177,36 @@ public final class ConfigParser {
             case "dump", "monitor", "unmonitor", "quit", "flush" ->
                     throw c.error(c.last(), "'" + keyword + "' is only accepted on the control socket");
             default -> {
-                if (!StatementParser.global(c, keyword, globals, warnings)) {
-                    throw c.error(c.last(), "unknown statement '" + keyword + "'");
+                ExtensionProvider provider = providers.get(keyword);
+                if (provider != null) {
+                    extensions.add(new ExtensionStatement(keyword, extension(provider, c), s.position()));
+                } else if (!StatementParser.global(c, keyword, globals, warnings)) {
+                    throw c.error(c.last(), KnownExtensions.isKnown(keyword)
+                            ? KnownExtensions.notBuiltIn(keyword) : "unknown statement '" + keyword + "'");
                 }
             }
         }
+    }
+
+    /**
+     * The provider's value for the rest of the statement. Words it left unread are an error, and so is a failure
+     * of the provider itself (it is reported at the statement, never thrown on).
+     */
+    private static Object extension(ExtensionProvider provider, Cursor c) throws ConfigException {
+        Token keyword = c.last();
+        Object value;
+        try {
+            value = provider.parse(new StatementWords(c));
+        } catch (ConfigException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw c.error(keyword, "extension '" + keyword.text() + "' failed to parse its statement: " + e);
+        }
+        if (value == null) {
+            throw c.error(keyword, "extension '" + keyword.text() + "' gave no value for its statement");
+        }
+        c.end();
+        return value;
     }
 
     static InterfaceName interfaceName(Cursor c) throws ConfigException {

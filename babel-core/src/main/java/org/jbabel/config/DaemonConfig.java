@@ -22,6 +22,7 @@ import org.jbabel.wire.IpAddress;
  * @param neighbours configured unicast neighbours ({@code neighbour ADDRESS interface IF}, a jbabel addition)
  * @param filters the four filter lists, including the implicit rules babeld appends
  * @param warnings things accepted but worth telling, in order
+ * @param extensions the statements of extensions, parsed by their providers, in the order they were read
  */
 public record DaemonConfig(
         GlobalSettings globals,
@@ -31,7 +32,8 @@ public record DaemonConfig(
         List<InterfaceName> commandLineInterfaces,
         List<UnicastNeighbour> neighbours,
         Filters filters,
-        List<ConfigWarning> warnings) {
+        List<ConfigWarning> warnings,
+        List<ExtensionStatement> extensions) {
 
     public DaemonConfig {
         keys = Collections.unmodifiableMap(new LinkedHashMap<>(keys));
@@ -39,11 +41,27 @@ public record DaemonConfig(
         commandLineInterfaces = List.copyOf(commandLineInterfaces);
         neighbours = List.copyOf(neighbours);
         warnings = List.copyOf(warnings);
+        extensions = List.copyOf(extensions);
     }
 
     /** babeld with no configuration at all. */
     public static DaemonConfig empty() {
         return new ConfigParser().build();
+    }
+
+    /**
+     * The extensions the configuration enables (those with at least one statement), each with its parsed statements
+     * in file order: what {@link org.jbabel.extension.ExtensionProvider#create} is given. Ordered by each extension's
+     * first statement.
+     */
+    public Map<String, List<Object>> extensionStatements() {
+        Map<String, List<Object>> byName = new LinkedHashMap<>();
+        for (ExtensionStatement s : extensions) {
+            byName.computeIfAbsent(s.extension(), k -> new ArrayList<>()).add(s.value());
+        }
+        Map<String, List<Object>> result = new LinkedHashMap<>();
+        byName.forEach((k, v) -> result.put(k, List.copyOf(v)));
+        return Collections.unmodifiableMap(result);
     }
 
     /**

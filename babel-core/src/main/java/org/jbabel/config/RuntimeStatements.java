@@ -72,6 +72,8 @@ public final class RuntimeStatements {
             default -> {
                 throw c.error(c.last(), StatementParser.GLOBAL_OPTIONS.contains(keyword)
                         ? "'" + keyword + "' cannot be changed at run time"
+                        : KnownExtensions.isKnown(keyword)
+                        ? "'" + keyword + "' is an extension: the control socket takes its commands, not statements"
                         : "unknown statement '" + keyword + "'");
             }
         };

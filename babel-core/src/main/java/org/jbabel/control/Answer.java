@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,6 +54,31 @@ public final class Answer {
     /** Appends the one-line JSON object of a dump. */
     Answer thenJsonDump(StateSnapshot snapshot) {
         return then(new JsonDump(snapshot));
+    }
+
+    /**
+     * Appends the text of an extension command as lines. A line that would read as a status line ({@code ok},
+     * {@code bad}, {@code no ...}) gets a leading space, so that it cannot end the answer early; carriage returns are
+     * dropped.
+     */
+    Answer thenText(String text) {
+        if (text == null || text.isEmpty()) {
+            return this;
+        }
+        String body = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        List<String> lines = new ArrayList<>();
+        for (String l : body.replace("\r", "").split("\n", -1)) {
+            lines.add(l.equals("ok") || l.equals("bad") || l.equals("no") || l.startsWith("no ") ? " " + l : l);
+        }
+        return then(new Lines(lines));
+    }
+
+    /**
+     * Appends a value (maps, lists, strings, numbers, booleans) as one line of compact JSON, written a top-level
+     * element at a time from a copy taken now (see {@link JsonFormat#plain}).
+     */
+    Answer thenJson(Object value) {
+        return then(new JsonValue(value));
     }
 
     /** Appends what is left of another answer. */
@@ -171,6 +197,9 @@ public final class Answer {
         private JsonGenerator gen;
         private int array = -1;
         private int next;
+        /** The extension objects grouped by extension, then kind (first appearance first); null until written. */
+        private List<ExtensionEntry> grouped;
+        private int nextExtension;
 
         JsonDump(StateSnapshot snapshot) {
             this.snapshot = snapshot;
@@ -183,6 +212,53 @@ public final class Answer {
                 case 2 -> snapshot.xroutes();
                 default -> snapshot.routes();
             };
+        }
+
+        /**
+         * {@code "extensions":{"NAME":{"KIND":[{"id":...},...],...},...}} when there are extension objects; true when
+         * written.
+         */
+        private boolean writeExtensions(Counting out, int target) throws IOException {
+            if (snapshot.extensions().isEmpty()) {
+                return true;
+            }
+            if (grouped == null) {
+                Map<String, Map<String, List<ExtensionEntry>>> byName = new LinkedHashMap<>();
+                for (ExtensionEntry e : snapshot.extensions()) {
+                    byName.computeIfAbsent(e.extension(), k -> new LinkedHashMap<>())
+                            .computeIfAbsent(e.kind(), k -> new ArrayList<>()).add(e);
+                }
+                grouped = new ArrayList<>(snapshot.extensions().size());
+                byName.values().forEach(kinds -> kinds.values().forEach(grouped::addAll));
+                gen.writeObjectFieldStart("extensions");
+            }
+            while (nextExtension < grouped.size()) {
+                ExtensionEntry e = grouped.get(nextExtension);
+                ExtensionEntry before = nextExtension > 0 ? grouped.get(nextExtension - 1) : null;
+                boolean newExtension = before == null || !before.extension().equals(e.extension());
+                if (newExtension || !before.kind().equals(e.kind())) {
+                    if (before != null) {
+                        gen.writeEndArray();
+                        if (newExtension) {
+                            gen.writeEndObject();
+                        }
+                    }
+                    if (newExtension) {
+                        gen.writeObjectFieldStart(e.extension());
+                    }
+                    gen.writeArrayFieldStart(e.kind());
+                }
+                JsonFormat.writeEntry(gen, e);
+                nextExtension++;
+                if (nextExtension < grouped.size() && out.count + gen.getOutputBuffered() >= target) {
+                    gen.flush();
+                    return false;
+                }
+            }
+            gen.writeEndArray();
+            gen.writeEndObject();
+            gen.writeEndObject();
+            return true;
         }
 
         @Override
@@ -214,12 +290,69 @@ public final class Answer {
                     gen.writeArrayFieldStart(ARRAYS[array]);
                 }
             }
+            if (!writeExtensions(out, target)) {
+                return false;
+            }
             gen.writeObjectFieldStart("counters");
             for (Map.Entry<String, Long> c : snapshot.counters().entrySet()) {
                 gen.writeNumberField(c.getKey(), c.getValue());
             }
             gen.writeEndObject();
             gen.writeEndObject();
+            gen.close();
+            out.write('\n');
+            return true;
+        }
+    }
+
+    /** A JSON value on one line; a top-level list or map is written an element at a time. */
+    private static final class JsonValue implements Piece {
+        private final Object value;
+        private final Redirect sink = new Redirect();
+        private JsonGenerator gen;
+        private java.util.Iterator<?> elements;
+
+        JsonValue(Object value) {
+            this.value = JsonFormat.plain(value);
+        }
+
+        @Override
+        public boolean write(Counting out, int target) throws IOException {
+            sink.to = out;
+            if (gen == null) {
+                gen = JsonFormat.generator(sink);
+                switch (value) {
+                    case Iterable<?> list -> {
+                        gen.writeStartArray();
+                        elements = list.iterator();
+                    }
+                    case Map<?, ?> map -> {
+                        gen.writeStartObject();
+                        elements = map.entrySet().iterator();
+                    }
+                    default -> JsonFormat.writeValue(gen, value);
+                }
+            }
+            if (elements != null) {
+                while (elements.hasNext()) {
+                    Object e = elements.next();
+                    if (e instanceof Map.Entry<?, ?> field && value instanceof Map<?, ?>) {
+                        gen.writeFieldName(String.valueOf(field.getKey()));
+                        JsonFormat.writeValue(gen, field.getValue());
+                    } else {
+                        JsonFormat.writeValue(gen, e);
+                    }
+                    if (elements.hasNext() && out.count + gen.getOutputBuffered() >= target) {
+                        gen.flush();
+                        return false;
+                    }
+                }
+                if (value instanceof Map<?, ?>) {
+                    gen.writeEndObject();
+                } else {
+                    gen.writeEndArray();
+                }
+            }
             gen.close();
             out.write('\n');
             return true;

@@ -11,8 +11,8 @@ import org.jbabel.wire.RouterId;
 /**
  * babeld's local-interface lines, field for field: the banner and the {@code add|change|flush
  * interface|neighbour|xroute|route} lines (single spaces, babeld's keyword order, optional fields where babeld
- * puts them). {@link #parse} reads such a line back into an {@link Entry}, so that a line from babeld can be
- * re-printed and compared.
+ * puts them), and the lines of extensions' sections ({@code add KIND ID FIELD VALUE ...}). {@link #parse} reads a
+ * babeld line back into an {@link Entry}, so that a line from babeld can be re-printed and compared.
  */
 public final class BabeldText {
 
@@ -26,7 +26,10 @@ public final class BabeldText {
         return List.of(PROTOCOL, "version " + node.version(), "host " + node.host(), "my-id " + node.routerId());
     }
 
-    /** The {@code add} lines of a dump, in babeld's order: interfaces, neighbours, xroutes, routes. */
+    /**
+     * The {@code add} lines of a dump, in babeld's order: interfaces, neighbours, xroutes, routes; then the sections
+     * of extensions.
+     */
     public static List<String> dump(StateSnapshot snapshot) {
         List<String> lines = new ArrayList<>();
         for (Entry e : snapshot.entries()) {
@@ -65,6 +68,10 @@ public final class BabeldText {
                     .append(" id ").append(r.routerId()).append(" metric ").append(r.metric())
                     .append(" refmetric ").append(r.refmetric()).append(" via ").append(r.via())
                     .append(" if ").append(r.ifname());
+            case ExtensionEntry x -> {
+                sb.append(x.kind()).append(' ').append(x.id());
+                x.fields().forEach((k, v) -> sb.append(' ').append(k).append(' ').append(ExtensionEntry.word(v)));
+            }
         }
         return sb.toString();
     }

@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.jbabel.config.ConfigException;
+import org.jbabel.config.KnownExtensions;
 import org.jbabel.config.RuntimeStatement;
 import org.jbabel.config.RuntimeStatements;
+import org.jbabel.extension.ControlRegistry;
 
 /**
  * One client's session on the control socket, as a state machine without I/O: bytes in, answers out.
@@ -25,6 +27,11 @@ import org.jbabel.config.RuntimeStatements;
  * {@link #MAX_LINE} bytes, newline included, closes the connection. {@code monitor} / {@code monitor json} answer
  * with a dump and {@code ok}; then {@link #refresh} yields the events since the previous snapshot until {@code
  * unmonitor}. Answers are {@link Answer}s, written a chunk at a time from the snapshot's records.
+ *
+ * <p>Extensions ({@link ControlTarget#extensions()}): their sections follow Babel's entries in dumps and monitor
+ * events, and a line {@code EXTENSION [COMMAND [ARGS...]] [json]} runs the extension's command (its {@code help}
+ * when no command is named) and answers with its text lines (or one JSON line) and {@code ok}; {@code no MESSAGE}
+ * when the command refused the request, {@code no unknown command ...} for a command it does not have.
  *
  * <p>Not thread-safe: the server calls it on the daemon's event loop only, where the {@link ControlTarget} lives.
  */
@@ -175,6 +182,11 @@ public final class ControlProtocol {
         input.clear();
     }
 
+    /** What dump and monitor show: the target's snapshot with the extensions' sections after Babel's entries. */
+    static StateSnapshot state(ControlTarget target) {
+        return target.snapshot().withExtensions(target.extensions().entries());
+    }
+
     /** Answers one line; false for {@code quit}. */
     private boolean handle(byte[] raw, Answer out) {
         String line;
@@ -187,12 +199,20 @@ public final class ControlProtocol {
         }
         String[] words = line.strip().split("[ \\t\\r]+");
         if (words.length == 2 && words[1].equals("json") && (words[0].equals("dump") || words[0].equals("monitor"))) {
-            StateSnapshot s = target.snapshot();
+            StateSnapshot s = state(target);
             out.thenJsonDump(s.withCounters(counters.snapshot())).thenLines("ok");
             if (words[0].equals("monitor")) {
                 monitored = s;
                 monitorJson = true;
             }
+            return true;
+        }
+        if (target.extensions().has(words[0])) {
+            extensionCommand(words, out);
+            return true;
+        }
+        if (KnownExtensions.isKnown(words[0])) {
+            out.thenLines(ControlTarget.Result.no("extension '" + words[0] + "' is not running").statusLine());
             return true;
         }
         RuntimeStatement statement;
@@ -211,9 +231,9 @@ public final class ControlProtocol {
             case RuntimeStatement.Quit q -> {
                 return false;
             }
-            case RuntimeStatement.Dump d -> out.thenDump(target.snapshot()).thenLines("ok");
+            case RuntimeStatement.Dump d -> out.thenDump(state(target)).thenLines("ok");
             case RuntimeStatement.Monitor m -> {
-                StateSnapshot s = target.snapshot();
+                StateSnapshot s = state(target);
                 out.thenDump(s).thenLines("ok");
                 monitored = s;
                 monitorJson = false;
@@ -225,6 +245,54 @@ public final class ControlProtocol {
             default -> out.thenLines(apply(statement));
         }
         return true;
+    }
+
+    /**
+     * {@code EXTENSION [COMMAND [ARGS...]] [json]}: runs the command (the extension's {@code help} when none is
+     * named), on this thread, and answers with its text or JSON, then {@code ok}.
+     */
+    private void extensionCommand(String[] words, Answer out) {
+        int end = words.length;
+        boolean json = end >= 2 && words[end - 1].equals("json");
+        if (json) {
+            end--;
+        }
+        String name = end >= 2 ? words[1] : ExtensionControls.HELP;
+        ExtensionControls.Registered command = target.extensions().command(words[0], name);
+        if (command == null) {
+            out.thenLines(ControlTarget.Result.no("unknown command '" + name + "' of " + words[0] + " (try '"
+                    + words[0] + " " + ExtensionControls.HELP + "')").statusLine());
+            return;
+        }
+        if (command.changes() && !readWrite) {
+            out.thenLines(ControlTarget.Result.no(
+                    "'" + words[0] + " " + name + "' is not allowed on a read-only control socket").statusLine());
+            return;
+        }
+        List<String> arguments = end > 2 ? List.of(Arrays.copyOfRange(words, 2, end)) : List.of();
+        ControlRegistry.Answer answer;
+        try {
+            answer = command.handler().run(arguments);
+        } catch (IllegalArgumentException e) {
+            out.thenLines(ControlTarget.Result.no(e.getMessage()).statusLine());
+            return;
+        } catch (RuntimeException e) {
+            counters.increment(ControlCounters.INTERNAL_ERRORS);
+            target.extensions().commandFailed(words[0] + " command " + name, e);
+            out.thenLines("no internal error");
+            return;
+        }
+        if (answer != null && json) {
+            if (answer.json() == null) {
+                out.thenLines(ControlTarget.Result.no(
+                        "'" + words[0] + " " + name + "' has no JSON answer").statusLine());
+                return;
+            }
+            out.thenJson(answer.json());
+        } else if (answer != null) {
+            out.thenText(answer.text());
+        }
+        out.thenLines("ok");
     }
 
     private String apply(RuntimeStatement statement) {

@@ -282,7 +282,7 @@ public final class ControlServer implements AutoCloseable {
             return;
         }
         try {
-            latest = target.snapshot();
+            latest = ControlProtocol.state(target);
         } catch (RuntimeException e) {
             counters.increment(ControlCounters.INTERNAL_ERRORS);
             return;

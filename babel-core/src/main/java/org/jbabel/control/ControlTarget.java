@@ -10,8 +10,19 @@ import org.jbabel.config.RuntimeStatement;
  */
 public interface ControlTarget {
 
-    /** The current state, for {@code dump} and for monitor events. */
+    /**
+     * Babel's current state, for {@code dump} and for monitor events; the sections of {@link #extensions()} are
+     * appended by the control socket, so they must not be in it.
+     */
     StateSnapshot snapshot();
+
+    /**
+     * The sections and commands of the running extensions (none by default): their objects follow Babel's entries
+     * in {@code dump} and {@code monitor}, and a control line starting with an extension's name is its command.
+     */
+    default ExtensionControls extensions() {
+        return new ExtensionControls();
+    }
 
     /** The node's banner information; by default taken from a snapshot. */
     default NodeInfo node() {

@@ -8,6 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The state of a dump as JSON, one object per line ({@code dump json} is written by {@link Answer}, streamed).
@@ -36,12 +41,16 @@ public final class JsonFormat {
 
     /**
      * One monitor event: {@code {"event":"add|change|flush","table":"interface|neighbour|xroute|route",
-     * "entry":{...}}}.
+     * "entry":{...}}}; for an extension's object the table is the section's kind and {@code "extension":NAME}
+     * comes before the entry.
      */
     public static ObjectNode event(ChangeEvent e) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("event", e.kind().word());
         o.put("table", table(e.entry()));
+        if (e.entry() instanceof ExtensionEntry x) {
+            o.put("extension", x.extension());
+        }
         o.set("entry", entry(e.entry()));
         return o;
     }
@@ -53,6 +62,7 @@ public final class JsonFormat {
             case NeighbourEntry n -> "neighbour";
             case XrouteEntry x -> "xroute";
             case RouteEntry r -> "route";
+            case ExtensionEntry x -> x.kind();
         };
     }
 
@@ -102,8 +112,80 @@ public final class JsonFormat {
                 o.put("babel-route-calculated-metric", r.metric());
                 o.put("babel-route-selected", r.installed());
             }
+            case ExtensionEntry x -> {
+                o.put("id", x.id());
+                x.fields().forEach((k, v) -> o.set(k, MAPPER.valueToTree(v)));
+            }
         }
         return o;
+    }
+
+    /**
+     * An immutable copy of a value for JSON: strings, booleans, integers (as Integer or Long) and floating-point
+     * numbers (as Double) are kept, other numbers become strings, iterables and maps are copied (keys as strings,
+     * elements likewise), anything else becomes its {@code toString()}.
+     */
+    static Object plain(Object v) {
+        return switch (v) {
+            case null -> null;
+            case String s -> s;
+            case Boolean b -> b;
+            case Byte b -> b.intValue();
+            case Short s -> s.intValue();
+            case Integer i -> i;
+            case Long l -> l;
+            case Float f -> f.doubleValue();
+            case Double d -> d;
+            case Number n -> n.toString();
+            case com.fasterxml.jackson.databind.JsonNode n -> n.deepCopy();
+            case Object[] array -> plain(java.util.Arrays.asList(array));
+            case Iterable<?> list -> {
+                List<Object> copy = new ArrayList<>();
+                list.forEach(e -> copy.add(plain(e)));
+                yield Collections.unmodifiableList(copy);
+            }
+            case Map<?, ?> map -> {
+                Map<String, Object> copy = new LinkedHashMap<>();
+                map.forEach((k, e) -> copy.put(String.valueOf(k), plain(e)));
+                yield Collections.unmodifiableMap(copy);
+            }
+            default -> v.toString();
+        };
+    }
+
+    /** Writes a value made of maps, lists, strings, numbers and booleans (anything else as its string). */
+    static void writeValue(JsonGenerator gen, Object value) throws IOException {
+        switch (value) {
+            case null -> gen.writeNull();
+            case String s -> gen.writeString(s);
+            case Boolean b -> gen.writeBoolean(b);
+            case Integer i -> gen.writeNumber(i);
+            case Long l -> gen.writeNumber(l);
+            case Short i -> gen.writeNumber(i);
+            case Byte i -> gen.writeNumber(i);
+            case Double d -> gen.writeNumber(d);
+            case Float f -> gen.writeNumber(f);
+            case java.math.BigInteger i -> gen.writeNumber(i);
+            case java.math.BigDecimal d -> gen.writeNumber(d);
+            case Number n -> gen.writeString(n.toString());
+            case com.fasterxml.jackson.databind.JsonNode n -> MAPPER.writeTree(gen, n);
+            case Iterable<?> list -> {
+                gen.writeStartArray();
+                for (Object e : list) {
+                    writeValue(gen, e);
+                }
+                gen.writeEndArray();
+            }
+            case java.util.Map<?, ?> map -> {
+                gen.writeStartObject();
+                for (java.util.Map.Entry<?, ?> e : map.entrySet()) {
+                    gen.writeFieldName(String.valueOf(e.getKey()));
+                    writeValue(gen, e.getValue());
+                }
+                gen.writeEndObject();
+            }
+            default -> gen.writeString(value.toString());
+        }
     }
 
     /** A JSON value as one line of text. */

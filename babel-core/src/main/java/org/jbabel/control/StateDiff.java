@@ -11,8 +11,9 @@ import java.util.Set;
  * The monitor events between two snapshots. Entries are matched by {@link Entry#key()}: a key only in the newer
  * snapshot is {@code add}, a key in both whose entry differs is {@code change}, a key only in the older one is
  * {@code flush} (printed with its last known fields). Adds and changes come first, in dump order (interfaces,
- * neighbours, xroutes, routes); flushes follow in reverse order (routes before the neighbours they went through,
- * neighbours before their interfaces). Unlike babeld, an entry whose fields did not change gives no line.
+ * neighbours, xroutes, routes, extension objects); flushes follow in reverse order (extension objects first, routes
+ * before the neighbours they went through, neighbours before their interfaces). Unlike babeld, an entry whose fields
+ * did not change gives no line.
  */
 public final class StateDiff {
 

@@ -6,8 +6,10 @@ import java.util.Map;
 /**
  * What an extension shows and accepts on the control socket. Sections appear in {@code dump} and {@code monitor}
  * after Babel's own entries, as babeld-style lines ({@code add mmfd-neighbour ID address A if IF}) and in JSON under
- * the extension's name; commands are reached as {@code EXTENSION COMMAND [ARGS]} (text) or with {@code --json}.
- * Register during {@link Extension#start}.
+ * {@code "extensions"} and the extension's name; commands are reached as {@code EXTENSION COMMAND [ARGS]} (text) or
+ * {@code EXTENSION COMMAND [ARGS] json} ({@code jbabel ctl EXTENSION COMMAND [ARGS] --json}). Register during
+ * {@link Extension#start}; the host forgets the registrations after {@link Extension#stop}. docs/CONTROL.md has the
+ * formats.
  */
 public interface ControlRegistry {
 
@@ -17,8 +19,19 @@ public interface ControlRegistry {
      */
     void section(String kind, java.util.function.Supplier<List<Item>> items);
 
-    /** A command: {@code name} after the extension's name; the handler's answer is printed as text or JSON. */
+    /**
+     * A command that only reads ({@code mmfd neighbours}): {@code name} after the extension's name; the handler's
+     * answer is printed as text or JSON. Accepted on read-only and read-write control sockets.
+     */
     void command(String name, String help, Command handler);
+
+    /**
+     * A command that changes something: like {@link #command}, but refused on read-only control sockets. Hosts
+     * without read-only sockets (the simulator, test fakes) may keep this default.
+     */
+    default void changingCommand(String name, String help, Command handler) {
+        command(name, help, handler);
+    }
 
     /**
      * One object of a section: its identity ({@code id}, unique within the section, stable while it lives) and its

@@ -100,7 +100,8 @@ final class DaemonControl implements ControlTarget {
             }
             case RuntimeStatement.SetDefaults d -> {
                 daemon.reconfigure(new DaemonConfig(c.globals(), c.keys(), d.settings().over(c.defaults()),
-                        c.interfaces(), c.commandLineInterfaces(), c.neighbours(), c.filters(), c.warnings()));
+                        c.interfaces(), c.commandLineInterfaces(), c.neighbours(), c.filters(), c.warnings(),
+                        c.extensions()));
                 yield Result.OK;
             }
             case RuntimeStatement.SetLinkDetect l -> {
@@ -113,7 +114,7 @@ final class DaemonControl implements ControlTarget {
                 Map<String, KeyConfig> keys = new LinkedHashMap<>(c.keys());
                 keys.put(k.key().id(), k.key());
                 daemon.reconfigure(new DaemonConfig(c.globals(), keys, c.defaults(), c.interfaces(),
-                        c.commandLineInterfaces(), c.neighbours(), c.filters(), c.warnings()));
+                        c.commandLineInterfaces(), c.neighbours(), c.filters(), c.warnings(), c.extensions()));
                 yield Result.OK;
             }
             case RuntimeStatement.AddNeighbour n -> {
@@ -122,7 +123,7 @@ final class DaemonControl implements ControlTarget {
                     neighbours.add(n.neighbour());
                 }
                 daemon.reconfigure(new DaemonConfig(c.globals(), c.keys(), c.defaults(), c.interfaces(),
-                        c.commandLineInterfaces(), neighbours, c.filters(), c.warnings()));
+                        c.commandLineInterfaces(), neighbours, c.filters(), c.warnings(), c.extensions()));
                 yield Result.OK;
             }
             case RuntimeStatement.SetSmoothingHalfLife s -> Result.no("smoothing-half-life cannot be changed at run time");
@@ -162,7 +163,7 @@ final class DaemonControl implements ControlTarget {
             entries.add(new InterfaceEntry(a.name(), a.settings(), RUNTIME));
         }
         return new DaemonConfig(c.globals(), c.keys(), c.defaults(), entries, c.commandLineInterfaces(),
-                c.neighbours(), c.filters(), c.warnings());
+                c.neighbours(), c.filters(), c.warnings(), c.extensions());
     }
 
     /** The configuration without the interface (or pattern) {@code name}, or null when it was not configured. */
@@ -173,7 +174,7 @@ final class DaemonControl implements ControlTarget {
             return null;
         }
         return new DaemonConfig(c.globals(), c.keys(), c.defaults(), entries, operands, c.neighbours(), c.filters(),
-                c.warnings());
+                c.warnings(), c.extensions());
     }
 
     private static int clamp(int v) {

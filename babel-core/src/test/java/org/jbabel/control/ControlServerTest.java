@@ -200,6 +200,40 @@ class ControlServerTest {
     }
 
     @Test
+    void monitorStreamsChangesOfExtensionSectionsAndCommandsAreServed() throws Exception {
+        java.util.concurrent.ConcurrentHashMap<String, Integer> peers = new java.util.concurrent.ConcurrentHashMap<>();
+        peers.put("p1", 1);
+        org.jbabel.extension.ControlRegistry mmfd = target.extensions.registry("mmfd");
+        mmfd.section("mmfd-neighbour", () -> peers.entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .map(e -> new org.jbabel.extension.ControlRegistry.Item(
+                        e.getKey(), java.util.Map.of("seen", e.getValue())))
+                .toList());
+        mmfd.command("count", "", args -> new org.jbabel.extension.ControlRegistry.Answer(
+                String.valueOf(peers.size()), peers.size()));
+        start(LocalServer.tcp(0, false));
+        target.state = new StateSnapshot(Fixtures.NODE, List.of(Fixtures.VB), List.of(), List.of(), List.of(),
+                new TreeMap<>());
+        LineClient c = tcpClient();
+        c.untilStatus();
+        c.send("monitor\n");
+        assertThat(c.untilStatus()).containsExactly(Fixtures.DUMP.getFirst(), "add mmfd-neighbour p1 seen 1", "ok");
+
+        peers.put("p1", 2);
+        peers.put("p2", 1);
+        server.stateChanged();
+        assertThat(c.next()).isEqualTo("change mmfd-neighbour p1 seen 2");
+        assertThat(c.next()).isEqualTo("add mmfd-neighbour p2 seen 1");
+        peers.remove("p1");
+        server.stateChanged();
+        assertThat(c.next()).isEqualTo("flush mmfd-neighbour p1 seen 2");
+
+        c.send("unmonitor\nmmfd count\nmmfd count json\n");
+        assertThat(c.untilStatus()).containsExactly("ok");
+        assertThat(c.untilStatus()).containsExactly("1", "ok");
+        assertThat(c.untilStatus()).containsExactly("1", "ok");
+    }
+
+    @Test
     void garbageIsAnsweredAndTheServerKeepsServing() throws Exception {
         start(LocalServer.tcp(0, true));
         LineClient c = tcpClient();

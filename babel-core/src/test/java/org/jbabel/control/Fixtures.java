@@ -65,6 +65,13 @@ final class Fixtures {
     static final class FakeTarget implements ControlTarget {
         volatile StateSnapshot state = full();
         final List<RuntimeStatement> applied = new ArrayList<>();
+        /** Register before the server starts; sections and commands then run on the server's executor. */
+        final ExtensionControls extensions = new ExtensionControls();
+
+        @Override
+        public ExtensionControls extensions() {
+            return extensions;
+        }
 
         @Override
         public StateSnapshot snapshot() {

@@ -15,6 +15,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,21 +29,22 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code jbabel ctl [-G PORT | --socket PATH] dump|monitor [--json]}: a client of the local control socket of
- * jbabeld or babeld. It prints the data lines as they arrive (without the banner and the {@code ok} after them);
- * {@code monitor} prints the dump and then every event until interrupted, or until {@code --count} events or
- * {@code --duration} seconds. A {@code bad} or {@code no} answer, or a server that goes away, exits with 1.
+ * {@code jbabel ctl [-G PORT | --socket PATH] dump|monitor [--json]} and {@code jbabel ctl [-G PORT | --socket PATH]
+ * EXTENSION [COMMAND [ARGS...]] [--json]}: a client of the local control socket of jbabeld or babeld. It prints the
+ * data lines as they arrive (without the banner and the {@code ok} after them); {@code monitor} prints the dump and
+ * then every event until interrupted, or until {@code --count} events or {@code --duration} seconds. An extension's
+ * command ({@code jbabel ctl mmfd neighbours}) prints its answer. A {@code bad} or {@code no} answer, or a server
+ * that goes away, exits with 1.
  */
 @Command(name = "ctl", mixinStandardHelpOptions = true,
-        description = "Dump or monitor a running jbabeld (or babeld) through its local control socket.")
+        description = "Dump or monitor a running jbabeld (or babeld) through its local control socket, or run a "
+                + "command of one of its extensions (e.g. 'mmfd neighbours'; 'mmfd help' lists them).")
 final class CtlCommand implements Callable<Integer> {
 
     /** The port Gluon, OpenWrt and Freifunk set up for babeld's local interface. */
     static final int DEFAULT_PORT = 33123;
 
     private static final InetAddress IPV6_LOOPBACK = IpAddress.parse("::1").toInetAddress();
-
-    enum Request { dump, monitor }
 
     static final class Endpoint {
         @Option(names = {"-G", "--port"}, paramLabel = "PORT",
@@ -59,8 +61,9 @@ final class CtlCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     private Endpoint endpoint;
 
-    @Parameters(index = "0", paramLabel = "dump|monitor", description = "What to ask: ${COMPLETION-CANDIDATES}.")
-    private Request request;
+    @Parameters(arity = "1..*", paramLabel = "REQUEST",
+            description = "dump, monitor, or EXTENSION [COMMAND [ARGS...]] (a command of an extension).")
+    private List<String> request;
 
     @Option(names = "--json", description = "Ask for JSON (one object per line) instead of babeld's text lines.")
     private boolean json;
@@ -77,6 +80,18 @@ final class CtlCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (endpoint != null && endpoint.port != null && (endpoint.port < 1 || endpoint.port > 65535)) {
             return fail(err, "port must be 1..65535, not " + endpoint.port);
+        }
+        boolean babel = request.getFirst().equals("dump") || request.getFirst().equals("monitor");
+        if (babel && request.size() > 1) {
+            return fail(err, "'" + request.getFirst() + "' takes no arguments");
+        }
+        for (String w : request) {
+            if (w.isEmpty() || w.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+                return fail(err, "a request word must be one word: '" + w + "'");
+            }
+        }
+        if (!babel && (count != null || duration != null)) {
+            return fail(err, "--count and --duration are for monitor");
         }
         SocketAddress address = address();
         String where = endpoint != null && endpoint.socket != null ? endpoint.socket.toString()
@@ -120,8 +135,7 @@ final class CtlCommand implements Callable<Integer> {
                 return fail(err, where + ": connection closed during the banner");
             }
         }
-        to.write(((request == Request.dump ? "dump" : "monitor") + (json ? " json" : "") + "\n")
-                .getBytes(StandardCharsets.UTF_8));
+        to.write((String.join(" ", request) + (json ? " json" : "") + "\n").getBytes(StandardCharsets.UTF_8));
         to.flush();
         for (String l = in.readLine(); ; l = in.readLine()) {
             if (l == null) {
@@ -136,7 +150,7 @@ final class CtlCommand implements Callable<Integer> {
             out.println(l);
         }
         out.flush();
-        if (request == Request.dump) {
+        if (!request.getFirst().equals("monitor")) {
             to.write("quit\n".getBytes(StandardCharsets.UTF_8));
             to.flush();
             return 0;

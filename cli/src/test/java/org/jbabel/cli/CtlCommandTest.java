@@ -17,6 +17,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +28,8 @@ import org.jbabel.config.LocalServer;
 import org.jbabel.config.RuntimeStatement;
 import org.jbabel.control.ControlServer;
 import org.jbabel.control.ControlTarget;
+import org.jbabel.control.ExtensionControls;
+import org.jbabel.extension.ControlRegistry;
 import org.jbabel.control.InterfaceEntry;
 import org.jbabel.control.NodeInfo;
 import org.jbabel.control.StateSnapshot;
@@ -53,6 +56,7 @@ class CtlCommandTest {
     private volatile StateSnapshot state =
             new StateSnapshot(NODE, List.of(ETH0), List.of(), List.of(), List.of(), new TreeMap<>());
     private ControlServer server;
+    private final ExtensionControls extensions = new ExtensionControls();
 
     private final ControlTarget target = new ControlTarget() {
         @Override
@@ -69,6 +73,11 @@ class CtlCommandTest {
         @Override
         public Result apply(RuntimeStatement statement) {
             return Result.OK;
+        }
+
+        @Override
+        public ExtensionControls extensions() {
+            return extensions;
         }
     };
 
@@ -100,6 +109,40 @@ class CtlCommandTest {
         Run r = run("ctl", "-G", tcpPort(), "dump");
         assertThat(r.exit()).isZero();
         assertThat(r.out().lines().toList()).containsExactly("add interface eth0 up true ipv6 fe80::1");
+    }
+
+    @Test
+    void anExtensionCommandPrintsItsAnswerInTextOrJson() throws Exception {
+        extensions.registry("mmfd").command("neighbours", "the neighbours", args -> args.isEmpty()
+                ? new ControlRegistry.Answer("fe80::2 eth0\nfe80::3 eth1\n", List.of("fe80::2", "fe80::3"))
+                : new ControlRegistry.Answer(String.join(",", args), Map.of("args", args)));
+        String port = tcpPort();
+        Run text = run("ctl", "-G", port, "mmfd", "neighbours");
+        assertThat(text.exit()).isZero();
+        assertThat(text.out().lines().toList()).containsExactly("fe80::2 eth0", "fe80::3 eth1");
+        Run json = run("ctl", "-G", port, "mmfd", "neighbours", "--json");
+        assertThat(json.exit()).isZero();
+        assertThat(new ObjectMapper().readTree(json.out()).toString()).isEqualTo("[\"fe80::2\",\"fe80::3\"]");
+        Run args = run("ctl", "-G", port, "mmfd", "neighbours", "a", "b", "--json");
+        assertThat(new ObjectMapper().readTree(args.out()).toString()).isEqualTo("{\"args\":[\"a\",\"b\"]}");
+    }
+
+    @Test
+    void anExtensionErrorExitsWithOneAndSaysWhy() throws Exception {
+        extensions.registry("mmfd").command("neighbours", "", args -> {
+            throw new IllegalArgumentException("bad address " + args.getFirst());
+        });
+        String port = tcpPort();
+        Run refused = run("ctl", "-G", port, "mmfd", "neighbours", "x");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("answered: no bad address x");
+        Run unknown = run("ctl", "-G", port, "mmfd", "frobnicate");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).contains("no unknown command 'frobnicate'");
+        Run notRunning = run("ctl", "-G", port, "ddhcp", "blocks");
+        assertThat(notRunning.err()).contains("no extension 'ddhcp' is not running");
+        assertThat(run("ctl", "-G", port, "dump", "x").err()).contains("'dump' takes no arguments");
+        assertThat(run("ctl", "-G", port, "mmfd", "a b").err()).contains("one word");
     }
 
     @Test
