@@ -182,6 +182,8 @@ public final class ExtensionHost {
                 increment("callback_error");
                 log.error("callback failed", e);
             }
+            // what the callback changed (routes, its control sections) goes out with the next turn
+            platform.engineTurn();
         }
 
         <T> Consumer<T> guarded(Consumer<T> receiver) {

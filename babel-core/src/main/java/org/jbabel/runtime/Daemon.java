@@ -35,6 +35,7 @@ import org.jbabel.control.BabeldText;
 import org.jbabel.control.ChangeEvent;
 import org.jbabel.control.Entry;
 import org.jbabel.control.ControlServer;
+import org.jbabel.control.ExtensionControls;
 import org.jbabel.engine.Action;
 import org.jbabel.engine.BabelEngine;
 import org.jbabel.engine.EngineConfig;
@@ -93,6 +94,7 @@ public final class Daemon {
 
     private final DaemonLog log;
     private final ErrorLog errors;
+    private final ExtensionControls extensionControls;
     private final BabelSocket.Transport transport;
     /** One event loop for the Babel sockets, the control sockets and the daemon's own work. */
     private final EventLoopGroup group;
@@ -139,6 +141,7 @@ public final class Daemon {
     private Daemon(DaemonConfig config, DaemonLog log, Function<Fib, PlacementChoice> placements) {
         this.log = log;
         this.errors = new ErrorLog(log);
+        this.extensionControls = new ExtensionControls((what, e) -> errors.report("control: " + what, e));
         GlobalSettings g = config.globals();
         prepareNetty(log);
         this.transport = BabelSocket.Transport.best();
@@ -302,9 +305,12 @@ public final class Daemon {
                 name -> {
                     throw new UnsupportedOperationException("no kernel access for extensions yet");
                 },
-                name -> {
-                    throw new UnsupportedOperationException("no control registry for extensions yet");
-                });
+                extensionControls::registry);
+    }
+
+    /** The extensions' sections and commands on the control socket. */
+    ExtensionControls extensionControls() {
+        return extensionControls;
     }
 
     private void startOnLoop() {
@@ -368,6 +374,7 @@ public final class Daemon {
         cancel(kernelCheck);
         // Extensions first: their routes are withdrawn before Babel's final wildcard retraction.
         extensions.stopAll();
+        extensions.names().forEach(extensionControls::remove);
         engine.shutdown(System.nanoTime());
         carryOut(engine.pollActions());
         socket.flush();
@@ -812,6 +819,9 @@ public final class Daemon {
         }
         if (extensions != null) {
             all.putAll(extensions.counters());
+        }
+        if (extensionControls.sectionErrors() > 0) {
+            all.put("control.extension_section_errors", extensionControls.sectionErrors());
         }
         return all;
     }

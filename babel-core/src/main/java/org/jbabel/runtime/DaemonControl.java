@@ -45,6 +45,11 @@ final class DaemonControl implements ControlTarget {
     }
 
     @Override
+    public org.jbabel.control.ExtensionControls extensions() {
+        return daemon.extensionControls();
+    }
+
+    @Override
     public StateSnapshot snapshot() {
         BabelEngine engine = daemon.engine();
         return snapshot(new NodeInfo(Daemon.VERSION, host, engine.routerId()), daemon.tracker().configuredNames(),

@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import org.jbabel.control.ExtensionControls;
+import org.jbabel.control.ExtensionEntry;
 import org.jbabel.engine.BabelEngine;
 import org.jbabel.extension.ControlRegistry;
 import org.jbabel.extension.Extension;
@@ -74,7 +75,7 @@ final class SimNodeHost implements HostPlatform {
     private final List<Socket> sockets = new ArrayList<>();
     private final Map<String, Device> devices = new LinkedHashMap<>();
     private final Map<String, Long> counters = new TreeMap<>();
-    private final Map<String, SimControl> controls = new LinkedHashMap<>();
+    private final ExtensionControls controls = new ExtensionControls();
 
     SimNodeHost(Wiring wiring, int node, int incarnation, BabelEngine engine, Map<String, Extension> extensions) {
         this.wiring = wiring;
@@ -104,11 +105,10 @@ final class SimNodeHost implements HostPlatform {
         return true;
     }
 
-    /** The control items of one extension's section, for reports and tests. */
-    List<ControlRegistry.Item> section(String extension, String kind) {
-        SimControl c = controls.get(extension);
-        Supplier<List<ControlRegistry.Item>> s = c == null ? null : c.sections.get(kind);
-        return s == null ? List.of() : s.get();
+    /** The objects of one extension's control section, as the control socket would show them. */
+    List<ExtensionEntry> section(String extension, String kind) {
+        return controls.entries().stream().filter(e -> e.extension().equals(extension) && e.kind().equals(kind))
+                .toList();
     }
 
     private void count(String name) {
@@ -166,7 +166,7 @@ final class SimNodeHost implements HostPlatform {
 
     @Override
     public ControlRegistry control(String extension) {
-        return controls.computeIfAbsent(extension, e -> new SimControl());
+        return controls.registry(extension);
     }
 
     @Override
@@ -379,22 +379,6 @@ final class SimNodeHost implements HostPlatform {
         @Override
         public UdpSocket icmp6(String ifname, Set<Integer> types, Consumer<Datagram> receiver) throws IOException {
             throw new IOException("the simulator has no ICMPv6 sockets yet");
-        }
-    }
-
-    /** An extension's control registrations, kept for reports. */
-    private static final class SimControl implements ControlRegistry {
-        final Map<String, Supplier<List<Item>>> sections = new LinkedHashMap<>();
-        final Map<String, Command> commands = new LinkedHashMap<>();
-
-        @Override
-        public void section(String kind, Supplier<List<Item>> items) {
-            sections.put(kind, items);
-        }
-
-        @Override
-        public void command(String name, String help, Command handler) {
-            commands.put(name, handler);
         }
     }
 }

@@ -285,7 +285,7 @@ public final class Simulation implements ForwardingPlane {
     }
 
     /** The items of a control section of an extension on a node (empty when there is none). */
-    public List<org.jbabel.extension.ControlRegistry.Item> extensionSection(int node, String extension, String kind) {
+    public List<org.jbabel.control.ExtensionEntry> extensionSection(int node, String extension, String kind) {
         SimNodeHost h = nodes[checkNode(node)].host;
         return h == null ? List.of() : h.section(extension, kind);
     }
