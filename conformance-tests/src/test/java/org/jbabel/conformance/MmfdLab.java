@@ -203,4 +203,60 @@ final class MmfdLab {
             return new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
         }
     }
+
+    /** Waits for {@code mmfd0} in a namespace, gives it fe80::1/64 and a route for ff05::/16 (as Gluon), listens. */
+    static Proc mmfd0Listener(Lab lab, String ns, Duration limit) throws Exception {
+        lab.await("mmfd0 in " + ns, limit, () -> {
+            try {
+                return lab.exec(ns, "ip", "link", "show", "mmfd0") == 0 ? Boolean.TRUE : null;
+            } catch (Exception e) {
+                return null;
+            }
+        });
+        lab.ip(ns, "-6", "addr", "add", "fe80::1/64", "dev", "mmfd0");
+        lab.ip(ns, "-6", "route", "add", "ff05::/16", "dev", "mmfd0", "table", "main");
+        return probe(ns, "mmfd0", 1001, "ff05::2:1001");
+    }
+
+    /** Lines of {@code recv} whose UDP payload (as the listener on mmfd0 got it) is {@code text}. */
+    static Predicate<String> payload(String text) {
+        return recv(r -> new String(r.data(), StandardCharsets.UTF_8).equals(text));
+    }
+
+    /** {@code jbabel ctl --socket SOCKET ARGS...}, its standard output (a JVM from the test's class path). */
+    static String ctl(Path socket, String... args) throws Exception {
+        List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.jbabel.cli.Main", "ctl", "--socket",
+                socket.toString()));
+        c.addAll(List.of(args));
+        Process p = new ProcessBuilder(c).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(20, TimeUnit.SECONDS);
+        return out;
+    }
+
+    /** The neighbour addresses jbabeld's mmfd lists ({@code jbabel ctl mmfd neighbours --json}), or null. */
+    static List<String> jbabelMmfdNeighbours(Path socket) {
+        try {
+            String out = ctl(socket, "mmfd", "neighbours", "--json");
+            com.fasterxml.jackson.databind.JsonNode tree = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(out.substring(out.indexOf('{')));
+            List<String> addresses = new ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode n : tree.findValues("mmfd_neighbours")) {
+                n.forEach(e -> addresses.add(norm(e.get("address").asText())));
+            }
+            return addresses;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** A counter of jbabeld ({@code dump json}), 0 when absent. */
+    static long counter(Path socket, String name) throws IOException {
+        List<String> json = Lab.ask(socket, "dump json");
+        com.fasterxml.jackson.databind.JsonNode c = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(json.get(json.size() - 2)).get("counters");
+        return c == null || c.get(name) == null ? 0 : c.get(name).asLong();
+    }
 }
