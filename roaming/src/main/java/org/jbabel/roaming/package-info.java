@@ -1,2 +1,5 @@
-/** roaming: built in a later issue; the module exists so the layout is fixed. */
+/**
+ * The Gluon layer-3 roaming services as extensions: {@link org.jbabel.roaming.mmfd mmfd} (multicast flooding) now;
+ * l3roamd and prefixd later.
+ */
 package org.jbabel.roaming;

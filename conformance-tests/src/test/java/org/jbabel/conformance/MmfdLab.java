@@ -1,0 +1,262 @@
+package org.jbabel.conformance;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Assumptions;
+
+/** Helpers of the mmfd conformance tests: the C mmfd's location, probe processes, packets. */
+final class MmfdLab {
+
+    private MmfdLab() {}
+
+    /**
+     * The C mmfd: {@code $JBABEL_PEERS/bin/mmfd}, else /tmp/jbabel-peers/bin/mmfd. Missing: the test fails when
+     * {@code CI=true}, else it is skipped with the way to build it.
+     */
+    static Path cMmfd() {
+        String dir = System.getenv("JBABEL_PEERS");
+        Path bin = Path.of(dir != null && !dir.isEmpty() ? dir : "/tmp/jbabel-peers", "bin", "mmfd");
+        if (!Files.isExecutable(bin)) {
+            String message = "the C mmfd is not at " + bin + ": build it with /work/shared/peers/build.sh "
+                    + bin.getParent().getParent() + " (or set JBABEL_PEERS)";
+            if ("true".equals(System.getenv("CI"))) {
+                fail(message);
+            }
+            Assumptions.abort(message);
+        }
+        return bin;
+    }
+
+    /** A process whose stdout lines are queued and whose stdin takes commands. */
+    static final class Proc implements AutoCloseable {
+        final Process process;
+        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        final List<String> all = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final OutputStream stdin;
+
+        Proc(List<String> command) throws IOException {
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            stdin = process.getOutputStream();
+            Thread t = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String l = r.readLine(); l != null; l = r.readLine()) {
+                        all.add(l);
+                        lines.add(l);
+                    }
+                } catch (IOException e) {
+                    lines.add("closed " + e);
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+
+        /** The next line matching {@code p} within {@code limit}, skipping others; null when none came. */
+        String next(Predicate<String> p, Duration limit) throws InterruptedException {
+            long end = System.nanoTime() + limit.toNanos();
+            while (true) {
+                long left = end - System.nanoTime();
+                String l = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
+                if (l == null || p.test(l)) {
+                    return l;
+                }
+            }
+        }
+
+        String expect(String what, Predicate<String> p, Duration limit) throws InterruptedException {
+            String l = next(p, limit);
+            if (l == null) {
+                fail("no %s within %s; output: %s", what, limit, all);
+            }
+            return l;
+        }
+
+        void command(String line) throws IOException {
+            stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+        }
+
+        void send(String address, int port, byte[] data) throws IOException {
+            command("send " + address + " " + port + " " + HexFormat.of().formatHex(data));
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** An {@link MmfdProbe} in a namespace; returns once it is ready. */
+    static Proc probe(String ns, String ifname, int port, String... groups) throws Exception {
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), MmfdProbe.class.getName(), ifname,
+                Integer.toString(port)));
+        c.addAll(List.of(groups));
+        Proc p = new Proc(c);
+        p.expect("ready from the probe on " + ns + "/" + ifname, "ready"::equals, Duration.ofSeconds(30));
+        return p;
+    }
+
+    /** A received datagram as the probe printed it. */
+    record Recv(String source, byte[] data) {
+        static Recv of(String line) {
+            String[] w = line.split(" ");
+            return new Recv(norm(w[1]), w.length > 2 ? HexFormat.of().parseHex(w[2]) : new byte[0]);
+        }
+    }
+
+    static Predicate<String> recv(Predicate<Recv> p) {
+        return l -> l.startsWith("recv ") && p.test(Recv.of(l));
+    }
+
+    /** The link-local address of an interface in a namespace (DAD off, so it is usable at once). */
+    static String linkLocal(Lab lab, String ns, String ifname) throws Exception {
+        String out = lab.ip(ns, "-6", "-o", "addr", "show", "dev", ifname, "scope", "link");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("inet6 (fe80::[0-9a-f:]+)/").matcher(out);
+        if (!m.find()) {
+            fail("no link-local address on %s in %s: %s", ifname, ns, out);
+        }
+        return norm(m.group(1));
+    }
+
+    /** An address in its canonical text form (fe80::1, not fe80:0:0:0:0:0:0:1). */
+    static String norm(String address) {
+        return org.jbabel.wire.IpAddress.parse(address).toString();
+    }
+
+    /** Turns off duplicate address detection in a namespace, before its links are made. */
+    static void noDad(Lab lab, String ns) throws Exception {
+        Lab.run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.default.accept_dad=0");
+        Lab.run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0");
+    }
+
+    /** A UDP/IPv6 packet with a correct checksum, hop limit 64. */
+    static byte[] udp(String source, String destination, int port, byte[] payload) throws Exception {
+        byte[] src = InetAddress.getByName(source).getAddress();
+        byte[] dst = InetAddress.getByName(destination).getAddress();
+        int udpLength = 8 + payload.length;
+        ByteBuffer b = ByteBuffer.allocate(40 + udpLength);
+        b.putInt(0x6000_0000).putShort((short) udpLength).put((byte) 17).put((byte) 64).put(src).put(dst);
+        b.putShort((short) port).putShort((short) port).putShort((short) udpLength).putShort((short) 0).put(payload);
+        byte[] p = b.array();
+        long sum = 0;
+        for (int i = 8; i < 40; i += 2) {
+            sum += ((p[i] & 0xff) << 8) | (p[i + 1] & 0xff);
+        }
+        sum += udpLength + 17;
+        for (int i = 40; i < p.length; i += 2) {
+            sum += ((p[i] & 0xff) << 8) | (i + 1 < p.length ? p[i + 1] & 0xff : 0);
+        }
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        int checksum = (int) (~sum & 0xffff);
+        if (checksum == 0) {
+            checksum = 0xffff;
+        }
+        p[46] = (byte) (checksum >>> 8);
+        p[47] = (byte) checksum;
+        return p;
+    }
+
+    /** nonce + packet: an mmfd DATA datagram. */
+    static byte[] data(byte[] nonce, byte[] packet) {
+        return ByteBuffer.allocate(8 + packet.length).put(nonce).put(packet).array();
+    }
+
+    /** The UDP payload of the IPv6 packet inside an mmfd DATA datagram. */
+    static String innerPayload(byte[] data) {
+        return data.length < 56 ? "" : new String(data, 56, data.length - 56, StandardCharsets.UTF_8);
+    }
+
+    /** One request on the C mmfd's control socket (one line, the answer up to close). */
+    static String cControl(Path socket, String request) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            Channels.newOutputStream(ch).write((request + "\n").getBytes(StandardCharsets.UTF_8));
+            return new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Waits for {@code mmfd0} in a namespace, gives it fe80::1/64 and a route for ff05::/16 (as Gluon), listens. */
+    static Proc mmfd0Listener(Lab lab, String ns, Duration limit) throws Exception {
+        lab.await("mmfd0 in " + ns, limit, () -> {
+            try {
+                return lab.exec(ns, "ip", "link", "show", "mmfd0") == 0 ? Boolean.TRUE : null;
+            } catch (Exception e) {
+                return null;
+            }
+        });
+        lab.ip(ns, "-6", "addr", "add", "fe80::1/64", "dev", "mmfd0");
+        lab.ip(ns, "-6", "route", "add", "ff05::/16", "dev", "mmfd0", "table", "main");
+        return probe(ns, "mmfd0", 1001, "ff05::2:1001");
+    }
+
+    /** Lines of {@code recv} whose UDP payload (as the listener on mmfd0 got it) is {@code text}. */
+    static Predicate<String> payload(String text) {
+        return recv(r -> new String(r.data(), StandardCharsets.UTF_8).equals(text));
+    }
+
+    /** {@code jbabel ctl --socket SOCKET ARGS...}, its standard output (a JVM from the test's class path). */
+    static String ctl(Path socket, String... args) throws Exception {
+        List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.jbabel.cli.Main", "ctl", "--socket",
+                socket.toString()));
+        c.addAll(List.of(args));
+        Process p = new ProcessBuilder(c).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(20, TimeUnit.SECONDS);
+        return out;
+    }
+
+    /** The neighbour addresses jbabeld's mmfd lists ({@code jbabel ctl mmfd neighbours --json}), or null. */
+    static List<String> jbabelMmfdNeighbours(Path socket) {
+        try {
+            String out = ctl(socket, "mmfd", "neighbours", "--json");
+            com.fasterxml.jackson.databind.JsonNode tree = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(out.substring(out.indexOf('{')));
+            List<String> addresses = new ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode n : tree.findValues("mmfd_neighbours")) {
+                n.forEach(e -> addresses.add(norm(e.get("address").asText())));
+            }
+            return addresses;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** A counter of jbabeld ({@code dump json}), 0 when absent. */
+    static long counter(Path socket, String name) throws IOException {
+        List<String> json = Lab.ask(socket, "dump json");
+        com.fasterxml.jackson.databind.JsonNode c = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(json.get(json.size() - 2)).get("counters");
+        return c == null || c.get(name) == null ? 0 : c.get(name).asLong();
+    }
+}
