@@ -67,7 +67,7 @@ public final class Jbabeld {
                 System.out.println(Daemon.VERSION);
                 return 0;
             }
-            config = options.toConfig(ConfigFiles.SYSTEM);
+            config = options.toConfig(ConfigFiles.SYSTEM, BuiltInExtensions.PROVIDERS);
         } catch (ConfigException e) {
             err.println("jbabeld: " + e.getMessage());
             err.println("usage: jbabeld [option...] interface...   (babeld's options; see docs/DAEMON.md)");
@@ -118,7 +118,8 @@ public final class Jbabeld {
         Daemon daemon;
         try {
             daemon = Daemon.start(config, log,
-                    fib -> SourceRoutingSupport.choose(g.ipv6Subtrees(), fib, tables).choice());
+                    fib -> SourceRoutingSupport.choose(g.ipv6Subtrees(), fib, tables).choice(),
+                    BuiltInExtensions.create(config));
         } catch (IOException | RuntimeException e) {
             err.println("jbabeld: " + e.getMessage());
             deleteQuietly(pidFile);

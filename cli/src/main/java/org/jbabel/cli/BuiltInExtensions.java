@@ -1,0 +1,33 @@
+package org.jbabel.cli;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jbabel.config.DaemonConfig;
+import org.jbabel.extension.Extension;
+import org.jbabel.extension.ExtensionProvider;
+import org.jbabel.roaming.mmfd.MmfdProvider;
+
+/**
+ * The extensions built into this program: the one place that knows their classes (the core knows them only as
+ * {@link ExtensionProvider}s). The configuration enables them; see docs/EXTENSION-API.md.
+ */
+final class BuiltInExtensions {
+
+    static final List<ExtensionProvider> PROVIDERS = List.of(new MmfdProvider());
+
+    private BuiltInExtensions() {}
+
+    /** The extensions the configuration enables, made from their statements, in the order of {@link #PROVIDERS}. */
+    static Map<String, Extension> create(DaemonConfig config) {
+        Map<String, List<Object>> statements = config.extensionStatements();
+        Map<String, Extension> out = new LinkedHashMap<>();
+        for (ExtensionProvider p : PROVIDERS) {
+            List<Object> mine = statements.get(p.name());
+            if (mine != null && !mine.isEmpty()) {
+                out.put(p.name(), p.create(mine));
+            }
+        }
+        return out;
+    }
+}
