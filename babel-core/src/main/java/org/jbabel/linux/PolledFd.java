@@ -55,6 +55,11 @@ abstract class PolledFd implements AutoCloseable {
         return null;
     }
 
+    /** Closes the descriptor itself, once, under the lock. */
+    void closeDescriptor() {
+        Libc.close(errno, fd);
+    }
+
     final void attach(FdPoller p) {
         this.poller = p;
     }
@@ -71,7 +76,7 @@ abstract class PolledFd implements AutoCloseable {
                 return;
             }
             closed = true;
-            Libc.close(errno, fd);
+            closeDescriptor();
             arena.close();
         }
         if (poller != null) {
