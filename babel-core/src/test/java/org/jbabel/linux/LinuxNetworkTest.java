@@ -210,6 +210,27 @@ class LinuxNetworkTest {
     }
 
     @Test
+    void socketsClosedWhileDatagramsPourInNeverDisturbTheOthers() throws Exception {
+        UdpSocket sender = senderInB();
+        for (int round = 0; round < 20; round++) {
+            UdpSocket s = listenOnA(netA);
+            for (int i = 0; i < 50; i++) {
+                sender.send(GROUP, PORT, b1, ("flood " + i).getBytes());
+            }
+            Thread closer = Thread.ofPlatform().start(s::close); // races with the poller reading it
+            closer.join();
+        }
+        datagrams.clear();
+        listenOnA(netA);
+        sender.send(GROUP, PORT, b1, "after the storm".getBytes());
+
+        assertThat(await(datagrams, payload("after the storm"), "on a fresh socket").ifindex()).isEqualTo(a1);
+        assertThat(netA.poller().size()).isEqualTo(1);
+        assertThat(netA.counters().get(IoCounters.Kind.RECEIVE_ERROR)).isZero();
+        assertThat(netA.counters().get(IoCounters.Kind.POLL_HANGUP)).isZero();
+    }
+
+    @Test
     void aSocketBoundToADeviceHearsOnlyThatDevice() throws Exception {
         a.inside(() -> netA.udp(new UdpSocket.Options(IpAddress.V6_UNSPECIFIED, PORT, "a2", 1, false),
                 d -> datagrams.add(new Got<>(d, Thread.currentThread().getName())))).join(GROUP, a2);
