@@ -32,6 +32,12 @@ public final class FdPoller implements AutoCloseable {
     static final String THREAD_NAME = "jbabeld-io";
     /** Items read from one descriptor per wake-up before the others get their turn (poll is level-triggered). */
     static final int MAX_READS_PER_WAKEUP = 64;
+    /**
+     * Items of one descriptor handed to the executor and not yet run, beyond which the poller stops reading it until
+     * the executor catches up: a flood waits in (and overflows) the kernel's socket buffer, where the kernel counts
+     * it, instead of growing the loop's queue without bound.
+     */
+    static final int MAX_PENDING = 1024;
     /** The largest item read: any IPv6 datagram without jumbogram, any TUN packet or frame. */
     static final int MAX_ITEM = 65_536;
     private static final int EFD_NONBLOCK_CLOEXEC = Libc.O_NONBLOCK | Libc.O_CLOEXEC;
@@ -192,6 +198,11 @@ public final class FdPoller implements AutoCloseable {
                     }
                 }
                 for (int i = 0; i <= polled.size(); i++) {
+                    if (i > 0) {
+                        PolledFd p = polled.get(i - 1);
+                        // a negative descriptor is skipped by poll(2): the throttled one waits for the executor
+                        pollfds.set(JAVA_INT, 8L * i, p.pending.get() >= MAX_PENDING ? -1 : p.fd);
+                    }
                     pollfds.set(JAVA_SHORT, 8L * i + 4, Libc.POLLIN);
                     pollfds.set(JAVA_SHORT, 8L * i + 6, (short) 0);
                 }
@@ -219,7 +230,7 @@ public final class FdPoller implements AutoCloseable {
     }
 
     private void serve(PolledFd fd, short revents, Buffers buffers) {
-        for (int n = 0; n < MAX_READS_PER_WAKEUP; n++) {
+        for (int n = 0; n < MAX_READS_PER_WAKEUP && fd.pending.get() < MAX_PENDING; n++) {
             Runnable task;
             synchronized (fd) {
                 if (fd.isClosed()) {
@@ -236,12 +247,28 @@ public final class FdPoller implements AutoCloseable {
                 return;
             }
             if (task != PolledFd.DROPPED) {
+                Runnable item = task;
+                fd.pending.incrementAndGet();
                 try {
-                    executor.execute(task);
+                    executor.execute(() -> {
+                        try {
+                            item.run();
+                        } finally {
+                            done(fd);
+                        }
+                    });
                 } catch (RejectedExecutionException e) {
+                    fd.pending.decrementAndGet();
                     counters.count(IoCounters.Kind.RECEIVE_REJECTED);
                 }
             }
+        }
+    }
+
+    /** An item of {@code fd} ran: when that ends its throttling, the poller polls it again. */
+    private void done(PolledFd fd) {
+        if (fd.pending.getAndDecrement() == MAX_PENDING) {
+            wake();
         }
     }
 

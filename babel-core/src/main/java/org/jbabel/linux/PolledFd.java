@@ -22,6 +22,8 @@ abstract class PolledFd implements AutoCloseable {
     final Libc.Errno errno = new Libc.Errno(arena);
     final IoCounters counters;
     private FdPoller poller;
+    /** Items handed to the executor and not yet run (see {@link FdPoller#MAX_PENDING}). */
+    final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     /** Receive errors since the last item read; the poller thread's only. */
     int errorsInRow;
     private boolean closed;

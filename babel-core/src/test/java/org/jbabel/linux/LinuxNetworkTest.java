@@ -231,6 +231,43 @@ class LinuxNetworkTest {
     }
 
     @Test
+    void aFloodWaitsInTheKernelWhileTheExecutorIsBehindInsteadOfGrowingItsQueue() throws Exception {
+        java.util.concurrent.ConcurrentLinkedQueue<Runnable> stalled = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        LinuxNetwork slow = new LinuxNetwork(new FdPoller(stalled::add, new IoCounters()), true, FdPoller.MAX_ITEM);
+        try {
+            UdpSocket s = a.inside(() -> slow.udp(UdpSocket.Options.any(PORT), d -> datagrams.add(new Got<>(d, LOOP))));
+            s.join(GROUP, a1);
+            UdpSocket sender = senderInB();
+            for (int batch = 0; batch < 12; batch++) {
+                for (int i = 0; i < 100; i++) {
+                    sender.send(GROUP, PORT, b1, ("item " + batch + "." + i).getBytes());
+                }
+                Thread.sleep(20);
+            }
+            Thread.sleep(200);
+            assertThat(stalled).as("handed over and not yet run").hasSize(FdPoller.MAX_PENDING);
+
+            Runnable r;
+            while ((r = stalled.poll()) != null) {
+                r.run();
+            }
+            sender.send(GROUP, PORT, b1, "after catching up".getBytes());
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (datagrams.stream().noneMatch(g -> payload("after catching up").test(g.item()))
+                    && System.nanoTime() < end) {
+                while ((r = stalled.poll()) != null) {
+                    r.run();
+                }
+                Thread.sleep(10);
+            }
+            assertThat(datagrams).as("reading resumed once the executor caught up")
+                    .anyMatch(g -> payload("after catching up").test(g.item()));
+        } finally {
+            slow.close();
+        }
+    }
+
+    @Test
     void aSocketBoundToADeviceHearsOnlyThatDevice() throws Exception {
         a.inside(() -> netA.udp(new UdpSocket.Options(IpAddress.V6_UNSPECIFIED, PORT, "a2", 1, false),
                 d -> datagrams.add(new Got<>(d, Thread.currentThread().getName())))).join(GROUP, a2);
