@@ -33,6 +33,32 @@ final class Libc {
     static final int MSG_DONTWAIT = 0x40;
     static final int MSG_TRUNC = 0x20;
     static final short POLLIN = 1;
+    static final short POLLERR = 8;
+    static final short POLLHUP = 0x10;
+    static final short POLLNVAL = 0x20;
+
+    static final int AF_INET6 = 10;
+    static final int AF_PACKET = 17;
+    static final int SOCK_DGRAM = 2;
+    static final int SOCK_NONBLOCK = 0x800;
+    static final int O_RDWR = 2;
+    static final int O_NONBLOCK = 0x800;
+    static final int O_CLOEXEC = 0x80000;
+    static final int SO_REUSEADDR = 2;
+    static final int SO_BINDTODEVICE = 25;
+    static final int SO_ATTACH_FILTER = 26;
+    static final int IPPROTO_IPV6 = 41;
+    static final int IPPROTO_ICMPV6 = 58;
+    static final int IPV6_UNICAST_HOPS = 16;
+    static final int IPV6_MULTICAST_HOPS = 18;
+    static final int IPV6_MULTICAST_LOOP = 19;
+    static final int IPV6_ADD_MEMBERSHIP = 20;
+    static final int IPV6_DROP_MEMBERSHIP = 21;
+    static final int IPV6_V6ONLY = 26;
+    static final int IPV6_RECVPKTINFO = 49;
+    static final int IPV6_PKTINFO = 50;
+    static final int IPV6_TCLASS = 67;
+    static final int ICMP6_FILTER = 1;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
@@ -49,6 +75,19 @@ final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle POLL = downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+    /** The calls of the fd poller and the sockets and devices of extensions, linked when first used. */
+    private static final class IoCalls {
+        static final MethodHandle RECVMSG = downcall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle SENDMSG = downcall("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle READ = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+        static final MethodHandle WRITE = downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+        static final MethodHandle IOCTL = downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+                Linker.Option.firstVariadicArg(2));
+        static final MethodHandle EVENTFD = downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle GETSOCKNAME = downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle IF_NAMETOINDEX = downcall("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    }
 
     /**
      * The calls of daemonising only, linked the first time one is made: each downcall handle costs the JVM a
@@ -136,6 +175,81 @@ final class Libc {
         pollfd.set(JAVA_SHORT, 6, (short) 0);
         try {
             return (int) POLL.invokeExact(e.state, pollfd, 1L, timeoutMillis);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** poll(2) over {@code count} {@code struct pollfd}s (8 bytes each) at {@code pollfds}. */
+    static int poll(Errno e, MemorySegment pollfds, int count, int timeoutMillis) {
+        try {
+            return (int) POLL.invokeExact(e.state, pollfds, (long) count, timeoutMillis);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long recvmsg(Errno e, int fd, MemorySegment msghdr, int flags) {
+        try {
+            return (long) IoCalls.RECVMSG.invokeExact(e.state, fd, msghdr, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long sendmsg(Errno e, int fd, MemorySegment msghdr, int flags) {
+        try {
+            return (long) IoCalls.SENDMSG.invokeExact(e.state, fd, msghdr, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long read(Errno e, int fd, MemorySegment buffer, long length) {
+        try {
+            return (long) IoCalls.READ.invokeExact(e.state, fd, buffer, length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long write(Errno e, int fd, MemorySegment buffer, long length) {
+        try {
+            return (long) IoCalls.WRITE.invokeExact(e.state, fd, buffer, length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int ioctl(Errno e, int fd, long request, MemorySegment argument) {
+        try {
+            return (int) IoCalls.IOCTL.invokeExact(e.state, fd, request, argument);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int eventfd(Errno e, int initial, int flags) {
+        try {
+            return (int) IoCalls.EVENTFD.invokeExact(e.state, initial, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** getsockname(2) into {@code address}; {@code length} (an int) holds its size before, the used size after. */
+    static int getsockname(Errno e, int fd, MemorySegment address, MemorySegment length) {
+        try {
+            return (int) IoCalls.GETSOCKNAME.invokeExact(e.state, fd, address, length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The index of the interface named {@code name} in the calling thread's namespace; 0 when there is none. */
+    static int ifNameToIndex(Errno e, MemorySegment name) {
+        try {
+            return (int) IoCalls.IF_NAMETOINDEX.invokeExact(e.state, name);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -26,7 +26,13 @@ final class LinuxEvents implements KernelEvents {
     /** A large socket buffer: a full routing table changing at once must not overflow it. */
     private static final int KERNEL_BUFFER = 8 * 1024 * 1024;
 
+    /** The first wait after a failed read, doubled for each further failure in a row up to {@link #MAX_BACKOFF_MILLIS}. */
+    static final long FIRST_BACKOFF_MILLIS = 100;
+    static final long MAX_BACKOFF_MILLIS = 10_000;
+
     private final RtnlCodec codec;
+    /** Failed reads in a row (other than overruns): the next poll waits first, so errors never spin. */
+    private int failures;
     private final NetlinkCounters counters;
     private final NetlinkSocket socket;
 
@@ -38,6 +44,14 @@ final class LinuxEvents implements KernelEvents {
 
     @Override
     public synchronized List<KernelEvent> poll(Duration timeout) {
+        if (failures > 0) {
+            try {
+                Thread.sleep(backoffMillis(failures));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
+            }
+        }
         List<KernelEvent> events = new ArrayList<>();
         int wait = Math.clamp(timeout.toMillis(), 0, Integer.MAX_VALUE);
         while (true) {
@@ -46,12 +60,14 @@ final class LinuxEvents implements KernelEvents {
                 datagram = socket.receive(events.isEmpty() ? wait : 0);
             } catch (KernelException e) {
                 if (e.errno() != Errno.ENOBUFS) {
+                    failures++;
                     throw e;
                 }
                 counters.count(NetlinkCounters.Kind.OVERRUN);
                 events.add(new KernelEvent.Resync());
                 continue;
             }
+            failures = 0;
             if (datagram == null) {
                 return events;
             }
@@ -62,6 +78,11 @@ final class LinuxEvents implements KernelEvents {
                 }
             }
         }
+    }
+
+    /** How long a poll waits before reading after {@code failures} failed reads in a row. */
+    static long backoffMillis(int failures) {
+        return failures <= 0 ? 0 : Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(failures - 1, 20));
     }
 
     private KernelEvent event(NetlinkMessage m) {

@@ -78,6 +78,11 @@ final class NetlinkSocket implements AutoCloseable {
         return a;
     }
 
+    /** The descriptor, for polling it. */
+    int fd() {
+        return fd;
+    }
+
     /** Sends the messages between position and limit of {@code messages} in one datagram. */
     void send(ByteBuffer messages) {
         int length = messages.remaining();

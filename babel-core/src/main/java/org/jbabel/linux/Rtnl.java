@@ -28,6 +28,9 @@ final class Rtnl {
     static final int RTM_NEWROUTE = 24;
     static final int RTM_DELROUTE = 25;
     static final int RTM_GETROUTE = 26;
+    static final int RTM_NEWNEIGH = 28;
+    static final int RTM_DELNEIGH = 29;
+    static final int RTM_GETNEIGH = 30;
     static final int RTM_NEWRULE = 32;
     static final int RTM_DELRULE = 33;
     static final int RTM_GETRULE = 34;
@@ -99,10 +102,16 @@ final class Rtnl {
     static final int IFF_UP = 0x1;
     static final int IFF_RUNNING = 0x40;
 
+    /** struct ndmsg: family, pad, pad, ifindex, state, flags, type. */
+    static final int NDMSG_LEN = 12;
+    static final int NDA_DST = 1;
+    static final int NDA_LLADDR = 2;
+
     static final int IFADDRMSG_LEN = 8;
     static final int IFA_ADDRESS = 1;
     static final int IFA_LOCAL = 2;
     static final int IFA_FLAGS = 8;
+    static final int IFA_F_NODAD = 0x02;
     static final int IFA_F_TENTATIVE = 0x40;
 
     static final int ARPHRD_LOOPBACK = 772;
@@ -116,6 +125,7 @@ final class Rtnl {
     static final int ARPHRD_IP6GRE = 823;
 
     static final int RTMGRP_LINK = 0x1;
+    static final int RTMGRP_NEIGH = 0x4;
     static final int RTMGRP_IPV4_IFADDR = 0x10;
     static final int RTMGRP_IPV4_ROUTE = 0x40;
     static final int RTMGRP_IPV6_IFADDR = 0x100;

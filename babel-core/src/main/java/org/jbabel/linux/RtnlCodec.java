@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Predicate;
+import org.jbabel.extension.KernelAccess;
 import org.jbabel.kernel.FibChange;
 import org.jbabel.kernel.InterfaceAddress;
 import org.jbabel.kernel.KernelRoute;
@@ -118,10 +119,39 @@ final class RtnlCodec {
             case Rtnl.RTM_GETLINK -> Rtnl.IFINFOMSG_LEN;
             case Rtnl.RTM_GETADDR -> Rtnl.IFADDRMSG_LEN;
             case Rtnl.RTM_GETRULE -> Rtnl.FIB_RULE_HDR_LEN;
+            case Rtnl.RTM_GETNEIGH -> Rtnl.NDMSG_LEN;
             default -> Rtnl.RTMSG_LEN;
         };
         for (int i = 0; i < bodyLength; i++) {
             b.u8(0);
+        }
+        b.end();
+    }
+
+    /** Appends a request to add or replace ({@code remove} false) or to delete a neighbour entry, with an ACK. */
+    static void writeNeighbour(MessageBuilder b, KernelAccess.Neighbour n, boolean remove, int seq) {
+        int flags = Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_ACK | (remove ? 0 : Rtnl.NLM_F_CREATE | Rtnl.NLM_F_REPLACE);
+        b.begin(remove ? Rtnl.RTM_DELNEIGH : Rtnl.RTM_NEWNEIGH, flags, seq)
+                .u8(family(n.address().family())).u8(0).u16(0)
+                .u32(n.ifindex())
+                .u16(n.state()).u8(0).u8(0);
+        b.attr(Rtnl.NDA_DST, n.address().toBytes());
+        if (!remove && n.hardwareAddress() != null) {
+            b.attr(Rtnl.NDA_LLADDR, n.hardwareAddress());
+        }
+        b.end();
+    }
+
+    /** Appends a request to add ({@code remove} false) or delete an address, with an ACK. */
+    static void writeAddress(MessageBuilder b, InterfaceAddress a, boolean remove, int seq) {
+        int flags = Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_ACK | (remove ? 0 : Rtnl.NLM_F_CREATE | Rtnl.NLM_F_EXCL);
+        b.begin(remove ? Rtnl.RTM_DELADDR : Rtnl.RTM_NEWADDR, flags, seq)
+                .u8(family(a.address().family())).u8(a.prefixLength()).u8(0).u8(a.scope())
+                .u32(a.ifindex());
+        b.attr(Rtnl.IFA_LOCAL, a.address().toBytes());
+        b.attr(Rtnl.IFA_ADDRESS, a.address().toBytes());
+        if (!remove && a.address().family() == Family.V6) {
+            b.attrU32(Rtnl.IFA_FLAGS, Rtnl.IFA_F_NODAD);
         }
         b.end();
     }
@@ -291,6 +321,36 @@ final class RtnlCodec {
             return malformed();
         }
         return new KernelRule(family, priority, source, (int) table, Byte.toUnsignedInt(protocol[0]));
+    }
+
+    // ---- neighbours ----
+
+    /**
+     * The entry in an RTM_NEWNEIGH or RTM_DELNEIGH message; null for other families (bridge forwarding entries) and
+     * for malformed ones (counted).
+     */
+    KernelAccess.Neighbour neighbour(NetlinkMessage m) {
+        ByteBuffer body = m.body();
+        if (body.remaining() < Rtnl.NDMSG_LEN) {
+            return malformed();
+        }
+        int af = Byte.toUnsignedInt(body.get(0));
+        Family family = af == Rtnl.AF_INET ? Family.V4 : af == Rtnl.AF_INET6 ? Family.V6 : null;
+        if (family == null) {
+            return null;
+        }
+        int ifindex = body.getInt(4);
+        int state = Short.toUnsignedInt(body.getShort(8));
+        Attributes a = Attributes.parse(body, Rtnl.NDMSG_LEN);
+        if (a == null || ifindex <= 0) {
+            return malformed();
+        }
+        IpAddress address = address(a, Rtnl.NDA_DST, family);
+        byte[] hardware = a.bytes(Rtnl.NDA_LLADDR);
+        if (address == null) {
+            return malformed();
+        }
+        return new KernelAccess.Neighbour(ifindex, address, hardware, state, m.type() == Rtnl.RTM_DELNEIGH);
     }
 
     // ---- links ----

@@ -85,6 +85,18 @@ public final class NetworkNamespace implements AutoCloseable {
         return new NetworkNamespace(PREFIX + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet());
     }
 
+    /** The namespace's name, for {@code ip netns exec} and {@code ip link set ... netns}. */
+    public String name() {
+        return name;
+    }
+
+    /** Runs {@code command} inside the namespace ({@code ip netns exec}) and returns its output; fails when it fails. */
+    public String exec(String... command) throws Exception {
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", name));
+        c.addAll(List.of(command));
+        return run(c.toArray(String[]::new));
+    }
+
     /** Runs {@code task} on the thread that lives in this namespace. */
     public <T> T inside(Callable<T> task) throws Exception {
         try {

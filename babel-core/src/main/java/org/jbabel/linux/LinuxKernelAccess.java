@@ -1,0 +1,347 @@
+package org.jbabel.linux;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.IntPredicate;
+import org.jbabel.extension.BabelApi;
+import org.jbabel.extension.KernelAccess;
+import org.jbabel.kernel.Errno;
+import org.jbabel.kernel.FibChange;
+import org.jbabel.kernel.FibResult;
+import org.jbabel.kernel.InterfaceAddress;
+import org.jbabel.kernel.KernelException;
+import org.jbabel.kernel.KernelRoute;
+import org.jbabel.kernel.KernelRule;
+import org.jbabel.kernel.RuleChange;
+import org.jbabel.kernel.RuleResult;
+
+/**
+ * The daemon's {@link KernelAccess} over rtnetlink: a request socket for the neighbour table and addresses (answers
+ * awaited, at most {@value #ANSWER_TIMEOUT_MILLIS} ms), a socket subscribed to neighbour and address notifications
+ * that the {@link FdPoller} reads (observers are called on its executor, the daemon's loop), and the daemon's
+ * {@link LinuxFib} for the extensions' own routes and rules. Opened in the namespace of the calling thread.
+ */
+public final class LinuxKernelAccess implements KernelAccess, AutoCloseable {
+
+    private static final int ANSWER_TIMEOUT_MILLIS = 5_000;
+    private static final int EADDRNOTAVAIL = 99;
+    private static final int GROUPS = Rtnl.RTMGRP_NEIGH | Rtnl.RTMGRP_IPV4_IFADDR | Rtnl.RTMGRP_IPV6_IFADDR;
+    private static final int EVENT_BUFFER = 1 << 20;
+    /** Protocol numbers an extension may not take: unspec, redirect, kernel, boot, static, and Babel's own. */
+    private static final IntPredicate RESERVED = p -> p <= 4 || p == KernelRoute.PROTOCOL_BABEL;
+
+    private final FdPoller poller;
+    private final LinuxFib fib;
+    private final NetlinkCounters counters;
+    private final RtnlCodec codec;
+    private final NetlinkSocket requests;
+    private final Events events;
+    private final List<Consumer<Neighbour>> neighbourObservers = new CopyOnWriteArrayList<>();
+    private final List<AddressObserver> addressObservers = new CopyOnWriteArrayList<>();
+    private final Set<Integer> ownProtocols = new TreeSet<>();
+    private int seq = (int) (System.nanoTime() & 0x3fff_ffff);
+
+    /**
+     * Opens the sockets in the calling thread's namespace and starts listening for notifications on {@code poller}.
+     * Routes and rules of {@link #ownRoutes} are written through {@code fib} (the daemon's); bad netlink input is
+     * counted in {@code counters}.
+     */
+    public LinuxKernelAccess(FdPoller poller, LinuxFib fib, NetlinkCounters counters) {
+        this.poller = poller;
+        this.fib = fib;
+        this.counters = counters;
+        this.codec = new RtnlCodec(counters, name -> false);
+        this.requests = new NetlinkSocket(0, 0);
+        try {
+            this.events = poller.register(new Events(new NetlinkSocket(GROUPS, EVENT_BUFFER)));
+        } catch (RuntimeException e) {
+            requests.close();
+            throw e;
+        }
+    }
+
+    /** The notification socket, read by the poller thread; observers run on the executor. */
+    private final class Events extends PolledFd {
+        private final NetlinkSocket socket;
+
+        Events(NetlinkSocket socket) {
+            super(socket.fd(), poller.counters());
+            this.socket = socket;
+        }
+
+        @Override
+        Runnable receive(FdPoller.Buffers buffers) {
+            ByteBuffer datagram;
+            try {
+                datagram = socket.receive(0);
+            } catch (KernelException e) {
+                if (e.errno() == Errno.ENOBUFS) {
+                    // notifications were lost; observers see the next ones (a dump tells the whole table)
+                    LinuxKernelAccess.this.counters.count(NetlinkCounters.Kind.OVERRUN);
+                    return DROPPED;
+                }
+                return failed(e.errno());
+            }
+            if (datagram == null) {
+                return null;
+            }
+            errorsInRow = 0;
+            List<Neighbour> neighbours = new ArrayList<>();
+            List<InterfaceAddress> added = new ArrayList<>();
+            List<InterfaceAddress> removed = new ArrayList<>();
+            for (NetlinkMessage m : NetlinkMessage.split(datagram, LinuxKernelAccess.this.counters)) {
+                switch (m.type()) {
+                    case Rtnl.RTM_NEWNEIGH, Rtnl.RTM_DELNEIGH -> addIfNotNull(neighbours, codec.neighbour(m));
+                    case Rtnl.RTM_NEWADDR -> addIfNotNull(added, codec.address(m));
+                    case Rtnl.RTM_DELADDR -> addIfNotNull(removed, codec.address(m));
+                    default -> { }
+                }
+            }
+            if (neighbours.isEmpty() && added.isEmpty() && removed.isEmpty()) {
+                return DROPPED;
+            }
+            return () -> {
+                for (Neighbour n : neighbours) {
+                    neighbourObservers.forEach(o -> o.accept(n));
+                }
+                for (InterfaceAddress a : added) {
+                    addressObservers.forEach(o -> o.changed(a, true));
+                }
+                for (InterfaceAddress a : removed) {
+                    addressObservers.forEach(o -> o.changed(a, false));
+                }
+            };
+        }
+
+        @Override
+        void closeDescriptor() {
+            socket.close();
+        }
+    }
+
+    private static <T> void addIfNotNull(List<T> list, T item) {
+        if (item != null) {
+            list.add(item);
+        }
+    }
+
+    // ---- neighbours ----
+
+    @Override
+    public synchronized List<Neighbour> neighbours(int ifindex) throws IOException {
+        try {
+            return LinuxFib.dump(Rtnl.RTM_GETNEIGH, requests, counters, codec::neighbour).stream()
+                    .filter(n -> ifindex == 0 || n.ifindex() == ifindex).toList();
+        } catch (KernelException e) {
+            throw new IOException("cannot read the neighbour table: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public BabelApi.Subscription onNeighbour(Consumer<Neighbour> observer) {
+        neighbourObservers.add(observer);
+        return () -> neighbourObservers.remove(observer);
+    }
+
+    @Override
+    public void putNeighbour(Neighbour neighbour) throws IOException {
+        request("put neighbour " + neighbour.address() + " on " + neighbour.ifindex(),
+                (b, s) -> RtnlCodec.writeNeighbour(b, neighbour, false, s), e -> false);
+    }
+
+    @Override
+    public void removeNeighbour(int ifindex, org.jbabel.wire.IpAddress address) throws IOException {
+        request("remove neighbour " + address + " on " + ifindex,
+                (b, s) -> RtnlCodec.writeNeighbour(b, new Neighbour(ifindex, address, null, 0, true), true, s),
+                e -> e == Errno.ENOENT);
+    }
+
+    // ---- addresses ----
+
+    @Override
+    public synchronized List<InterfaceAddress> addresses() {
+        return LinuxFib.dump(Rtnl.RTM_GETADDR, requests, counters, codec::address);
+    }
+
+    @Override
+    public BabelApi.Subscription onAddress(AddressObserver observer) {
+        addressObservers.add(observer);
+        return () -> addressObservers.remove(observer);
+    }
+
+    @Override
+    public void addAddress(InterfaceAddress address) throws IOException {
+        request("add address " + address.address() + "/" + address.prefixLength() + " on " + address.ifindex(),
+                (b, s) -> RtnlCodec.writeAddress(b, address, false, s), e -> e == Errno.EEXIST);
+    }
+
+    @Override
+    public void removeAddress(InterfaceAddress address) throws IOException {
+        request("remove address " + address.address() + " on " + address.ifindex(),
+                (b, s) -> RtnlCodec.writeAddress(b, address, true, s),
+                e -> e == EADDRNOTAVAIL || e == Errno.ENOENT || e == Errno.ENODEV);
+    }
+
+    private interface Request {
+        void write(MessageBuilder b, int seq);
+    }
+
+    /** Sends one request and waits for its ACK; an error the predicate accepts is taken as success. */
+    private synchronized void request(String what, Request r, IntPredicate fine) throws IOException {
+        int s = nextSeq();
+        MessageBuilder b = new MessageBuilder();
+        r.write(b, s);
+        try {
+            requests.send(b.take());
+            while (true) {
+                ByteBuffer answer = requests.receive(ANSWER_TIMEOUT_MILLIS);
+                if (answer == null) {
+                    counters.count(NetlinkCounters.Kind.UNANSWERED);
+                    throw new IOException(what + ": the kernel did not answer");
+                }
+                for (NetlinkMessage m : NetlinkMessage.split(answer, counters)) {
+                    if (m.type() == Rtnl.NLMSG_ERROR && m.seq() == s) {
+                        int e = m.errno();
+                        if (e == 0 || fine.test(e)) {
+                            return;
+                        }
+                        throw new IOException(what + ": " + (e < 0 ? "malformed answer" : Errno.name(e)));
+                    }
+                }
+            }
+        } catch (KernelException e) {
+            throw new IOException(what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private int nextSeq() {
+        seq = (seq + 1) & 0x7fff_ffff;
+        return seq == 0 ? ++seq : seq;
+    }
+
+    // ---- own routes ----
+
+    /**
+     * Removes every route and rule of {@code protocol} first (what a crashed run left), then returns the handle.
+     *
+     * @throws IllegalArgumentException for a protocol number of the kernel's (0 to 4), or Babel's 42
+     */
+    @Override
+    public OwnRoutes ownRoutes(int protocol) throws IOException {
+        if (protocol < 0 || protocol > 255 || RESERVED.test(protocol)) {
+            throw new IllegalArgumentException("protocol " + protocol
+                    + " is not for an extension (0-4 are the kernel's, 42 is Babel's; take one of 5-255)");
+        }
+        flush(protocol);
+        synchronized (ownProtocols) {
+            ownProtocols.add(protocol);
+        }
+        return new Own(protocol);
+    }
+
+    /** Removes every route and rule of one protocol. */
+    private void flush(int protocol) throws IOException {
+        try {
+            fib.flush(protocol);
+            fib.flushRules(protocol);
+        } catch (KernelException e) {
+            throw new IOException("cannot flush the routes of protocol " + protocol + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes the routes and rules of every protocol {@link #ownRoutes} was opened with (after the extensions
+     * stopped); returns the protocols that could not be flushed.
+     */
+    public List<Integer> flushOwnRoutes() {
+        List<Integer> protocols;
+        synchronized (ownProtocols) {
+            protocols = List.copyOf(ownProtocols);
+        }
+        List<Integer> failed = new ArrayList<>();
+        for (int p : protocols) {
+            try {
+                flush(p);
+            } catch (IOException e) {
+                failed.add(p);
+            }
+        }
+        return failed;
+    }
+
+    private final class Own implements OwnRoutes {
+        private final int protocol;
+
+        Own(int protocol) {
+            this.protocol = protocol;
+        }
+
+        private KernelRoute ours(KernelRoute r) {
+            return new KernelRoute(r.destination(), r.source(), r.nextHop(), r.ifindex(), r.priority(), r.table(),
+                    protocol, r.type(), r.preferredSource());
+        }
+
+        private KernelRule ours(KernelRule r) {
+            return new KernelRule(r.family(), r.priority(), r.source(), r.table(), protocol);
+        }
+
+        @Override
+        public void add(KernelRoute route) throws IOException {
+            check(fib.apply(FibChange.replace(ours(route))));
+        }
+
+        @Override
+        public void remove(KernelRoute route) throws IOException {
+            FibResult r = fib.apply(FibChange.remove(ours(route)));
+            if (r.errno() != Errno.ESRCH && r.errno() != Errno.ENOENT) {
+                check(r);
+            }
+        }
+
+        @Override
+        public void add(KernelRule rule) throws IOException {
+            RuleResult r = fib.applyRule(RuleChange.add(ours(rule)));
+            if (!r.ok() && r.errno() != Errno.EEXIST) {
+                throw new IOException(r.toString());
+            }
+        }
+
+        @Override
+        public void remove(KernelRule rule) throws IOException {
+            RuleResult r = fib.applyRule(RuleChange.remove(ours(rule)));
+            if (!r.ok() && r.errno() != Errno.ENOENT) {
+                throw new IOException(r.toString());
+            }
+        }
+
+        @Override
+        public List<KernelRoute> routes() throws IOException {
+            try {
+                return fib.routes(protocol);
+            } catch (KernelException e) {
+                throw new IOException("cannot read the routes of protocol " + protocol + ": " + e.getMessage(), e);
+            }
+        }
+
+        private static void check(FibResult r) throws IOException {
+            if (!r.ok()) {
+                throw new IOException(r.toString());
+            }
+        }
+    }
+
+    /** Stops listening and closes the request socket; the routes of {@link #ownRoutes} stay (see flushOwnRoutes). */
+    @Override
+    public void close() {
+        events.close();
+        synchronized (this) {
+            requests.close();
+        }
+    }
+}

@@ -1,0 +1,308 @@
+package org.jbabel.linux;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.jbabel.extension.Network.Datagram;
+import org.jbabel.extension.UdpSocket;
+import org.jbabel.kernel.Errno;
+import org.jbabel.wire.Family;
+import org.jbabel.wire.IpAddress;
+
+/**
+ * An AF_INET6 datagram socket (UDP, or raw ICMPv6) served by an {@link FdPoller}: IPv6 only, IPV6_RECVPKTINFO on,
+ * so each datagram comes with the address it was sent to and the interface it came in on; sends go out with
+ * sendmsg(2), with an IPV6_PKTINFO naming the interface when one is asked for (and the interface as scope of a
+ * link-local destination), without waiting.
+ */
+final class LinuxUdpSocket extends PolledFd implements UdpSocket {
+
+    static final ValueLayout.OfShort PORT = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final int SOCKADDR_IN6 = 28;
+    private static final int IN6_PKTINFO = 20;
+    /** CMSG_LEN(sizeof(struct in6_pktinfo)) and CMSG_SPACE of it. */
+    private static final int PKTINFO_CMSG_LEN = 16 + IN6_PKTINFO;
+    private static final int PKTINFO_CMSG_SPACE = 16 + 24;
+    private static final int EADDRINUSE = 98;
+
+    private final Consumer<Datagram> receiver;
+    private final boolean icmp;
+    private final int limit;
+    private final MemorySegment name = arena.allocate(SOCKADDR_IN6, 8);
+    private final MemorySegment control = arena.allocate(PKTINFO_CMSG_SPACE, 8);
+    private final MemorySegment msghdr = arena.allocate(56, 8);
+    private final MemorySegment iovec = arena.allocate(16, 8);
+    private final MemorySegment mreq = arena.allocate(20, 4);
+    private MemorySegment data;
+    private int localPort;
+
+    private LinuxUdpSocket(int fd, IoCounters counters, Consumer<Datagram> receiver, boolean icmp, int limit) {
+        super(fd, counters);
+        this.receiver = receiver;
+        this.icmp = icmp;
+        this.limit = limit;
+    }
+
+    /** Opens and binds a UDP socket as {@code o} says, not yet polled. In the calling thread's namespace. */
+    static LinuxUdpSocket udp(IoCounters counters, Options o, Consumer<Datagram> receiver, int limit)
+            throws IOException {
+        if (o.bind().family() != Family.V6) {
+            throw new IOException("only IPv6 sockets are supported, not " + o.bind());
+        }
+        LinuxUdpSocket s = open(counters, Libc.SOCK_DGRAM, 0, receiver, false, limit, "UDP");
+        try {
+            s.option(Libc.IPPROTO_IPV6, Libc.IPV6_V6ONLY, 1, "IPV6_V6ONLY");
+            s.option(Libc.SOL_SOCKET, Libc.SO_REUSEADDR, 1, "SO_REUSEADDR");
+            s.option(Libc.IPPROTO_IPV6, Libc.IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
+            int scope = 0;
+            if (o.device() != null) {
+                s.bindToDevice(o.device());
+                scope = s.ifindex(o.device());
+            }
+            s.option(Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_HOPS, o.multicastHops(), "IPV6_MULTICAST_HOPS");
+            s.option(Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_LOOP, o.multicastLoop() ? 1 : 0, "IPV6_MULTICAST_LOOP");
+            if (o.bind().isLinkLocal() && scope == 0) {
+                throw new IOException("binding to the link-local " + o.bind() + " needs a device");
+            }
+            s.sockaddr(o.bind(), o.port(), o.bind().isLinkLocal() ? scope : 0);
+            if (Libc.bind(s.errno, s.fd, s.name) < 0) {
+                throw s.error("cannot bind UDP [" + o.bind() + "]:" + o.port());
+            }
+            s.localPort = s.boundPort();
+            return s;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens a raw ICMPv6 socket on one interface that takes only {@code types}; unicast and multicast hop limit
+     * 255, our own multicast not looped back. In the calling thread's namespace.
+     */
+    static LinuxUdpSocket icmp6(IoCounters counters, String ifname, Set<Integer> types, Consumer<Datagram> receiver,
+            int limit) throws IOException {
+        for (int t : types) {
+            if (t < 0 || t > 255) {
+                throw new IllegalArgumentException("not an ICMPv6 type: " + t);
+            }
+        }
+        LinuxUdpSocket s = open(counters, Libc.SOCK_RAW, Libc.IPPROTO_ICMPV6, receiver, true, limit, "ICMPv6");
+        try {
+            // struct icmp6_filter: a set bit blocks its type
+            MemorySegment filter = s.arena.allocate(32, 4);
+            filter.fill((byte) 0xFF);
+            for (int t : types) {
+                long word = 4L * (t >> 5);
+                filter.set(JAVA_INT, word, filter.get(JAVA_INT, word) & ~(1 << (t & 31)));
+            }
+            if (Libc.setsockopt(s.errno, s.fd, Libc.IPPROTO_ICMPV6, Libc.ICMP6_FILTER, filter) < 0) {
+                throw s.error("cannot set ICMP6_FILTER");
+            }
+            s.bindToDevice(ifname);
+            s.option(Libc.IPPROTO_IPV6, Libc.IPV6_UNICAST_HOPS, 255, "IPV6_UNICAST_HOPS");
+            s.option(Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_HOPS, 255, "IPV6_MULTICAST_HOPS");
+            s.option(Libc.IPPROTO_IPV6, Libc.IPV6_MULTICAST_LOOP, 0, "IPV6_MULTICAST_LOOP");
+            s.option(Libc.IPPROTO_IPV6, Libc.IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
+            return s;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private static LinuxUdpSocket open(IoCounters counters, int type, int protocol, Consumer<Datagram> receiver,
+            boolean icmp, int limit, String what) throws IOException {
+        Libc.Errno e = new Libc.Errno(java.lang.foreign.Arena.ofAuto());
+        int fd = Libc.socket(e, Libc.AF_INET6, type | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, protocol);
+        if (fd < 0) {
+            throw new IOException("cannot open an " + what + " socket: " + Errno.name(e.get()));
+        }
+        return new LinuxUdpSocket(fd, counters, receiver, icmp, limit);
+    }
+
+    /** Sets the traffic class of what is sent (Babel's 0xC0). */
+    void trafficClass(int value) throws IOException {
+        option(Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, value, "IPV6_TCLASS");
+    }
+
+    /** Forces the kernel's receive buffer (needs CAP_NET_ADMIN); false when refused. */
+    boolean forceReceiveBuffer(int bytes) {
+        return SocketOptions.forceReceiveBuffer(fd, bytes);
+    }
+
+    synchronized void option(int level, int option, int value, String what) throws IOException {
+        MemorySegment v = arena.allocate(JAVA_INT);
+        v.set(JAVA_INT, 0, value);
+        if (Libc.setsockopt(errno, fd, level, option, v) < 0) {
+            throw error("cannot set " + what);
+        }
+    }
+
+    private void bindToDevice(String device) throws IOException {
+        if (Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, Libc.SO_BINDTODEVICE, arena.allocateFrom(device)) < 0) {
+            throw error("cannot bind to device " + device);
+        }
+    }
+
+    private int ifindex(String device) throws IOException {
+        int index = Libc.ifNameToIndex(errno, arena.allocateFrom(device));
+        if (index == 0) {
+            throw new IOException("no interface " + device);
+        }
+        return index;
+    }
+
+    private IOException error(String what) {
+        return new IOException(what + ": " + Errno.name(errno.get()));
+    }
+
+    private int boundPort() throws IOException {
+        MemorySegment length = arena.allocate(JAVA_INT);
+        length.set(JAVA_INT, 0, SOCKADDR_IN6);
+        if (Libc.getsockname(errno, fd, name, length) < 0) {
+            throw error("getsockname failed");
+        }
+        return Short.toUnsignedInt(name.get(PORT, 2));
+    }
+
+    private void sockaddr(IpAddress address, int port, int scope) {
+        name.fill((byte) 0);
+        name.set(JAVA_SHORT, 0, (short) Libc.AF_INET6);
+        name.set(PORT, 2, (short) port);
+        MemorySegment.copy(address.toBytes16(), 0, name, JAVA_BYTE, 8, 16);
+        name.set(JAVA_INT, 24, scope);
+    }
+
+    @Override
+    Runnable receive(FdPoller.Buffers b) {
+        long n = b.recvmsg(fd, limit);
+        if (n < 0) {
+            return failed(b.errno.get());
+        }
+        errorsInRow = 0;
+        if ((b.flags() & Libc.MSG_TRUNC) != 0) {
+            counters.count(IoCounters.Kind.RECEIVE_TRUNCATED);
+            return DROPPED;
+        }
+        Datagram d = datagram(b, (int) n, icmp);
+        return d == null ? DROPPED : () -> receiver.accept(d);
+    }
+
+    /** The datagram recvmsg left in {@code b}: source from the name, destination and interface from IPV6_PKTINFO. */
+    static Datagram datagram(FdPoller.Buffers b, int length, boolean icmp) {
+        MemorySegment from = b.name;
+        if (b.nameLength() < SOCKADDR_IN6 || from.get(JAVA_SHORT, 0) != Libc.AF_INET6) {
+            return null;
+        }
+        IpAddress source = IpAddress.of(from.asSlice(8, 16).toArray(JAVA_BYTE));
+        int port = icmp ? 0 : Short.toUnsignedInt(from.get(PORT, 2));
+        int ifindex = from.get(JAVA_INT, 24);
+        IpAddress destination = IpAddress.V6_UNSPECIFIED;
+        int controlLength = b.controlLength();
+        long offset = 0;
+        while (offset + 16 <= controlLength) {
+            long len = b.control.get(JAVA_LONG, offset);
+            if (len < 16 || offset + len > controlLength) {
+                break;
+            }
+            if (b.control.get(JAVA_INT, offset + 8) == Libc.IPPROTO_IPV6
+                    && b.control.get(JAVA_INT, offset + 12) == Libc.IPV6_PKTINFO && len >= PKTINFO_CMSG_LEN) {
+                destination = IpAddress.of(b.control.asSlice(offset + 16, 16).toArray(JAVA_BYTE));
+                ifindex = b.control.get(JAVA_INT, offset + 32);
+            }
+            offset += (len + 7) & ~7L;
+        }
+        return new Datagram(source, port, destination, ifindex, b.copy(length));
+    }
+
+    @Override
+    public synchronized void join(IpAddress group, int ifindex) {
+        if (!membership(Libc.IPV6_ADD_MEMBERSHIP, group, ifindex) && errno.get() != EADDRINUSE) {
+            counters.count(IoCounters.Kind.JOIN_FAILED);
+        }
+    }
+
+    @Override
+    public synchronized void leave(IpAddress group, int ifindex) {
+        membership(Libc.IPV6_DROP_MEMBERSHIP, group, ifindex);
+    }
+
+    private boolean membership(int option, IpAddress group, int ifindex) {
+        if (isClosed() || group.family() != Family.V6) {
+            return false;
+        }
+        MemorySegment.copy(group.toBytes16(), 0, mreq, JAVA_BYTE, 0, 16);
+        mreq.set(JAVA_INT, 16, ifindex);
+        return Libc.setsockopt(errno, fd, Libc.IPPROTO_IPV6, option, mreq) == 0;
+    }
+
+    @Override
+    public synchronized boolean send(IpAddress destination, int port, int ifindex, byte[] payload) {
+        if (isClosed() || destination.family() != Family.V6) {
+            counters.count(IoCounters.Kind.SEND_ERROR);
+            return false;
+        }
+        sockaddr(destination, icmp ? 0 : port, needsScope(destination) ? ifindex : 0);
+        if (data == null || data.byteSize() < payload.length) {
+            data = arena.allocate(Math.max(payload.length, 2048), 8);
+        }
+        MemorySegment.copy(payload, 0, data, JAVA_BYTE, 0, payload.length);
+        iovec.set(ADDRESS, 0, data);
+        iovec.set(JAVA_LONG, 8, payload.length);
+        msghdr.fill((byte) 0);
+        msghdr.set(ADDRESS, 0, name);
+        msghdr.set(JAVA_INT, 8, SOCKADDR_IN6);
+        msghdr.set(ADDRESS, 16, iovec);
+        msghdr.set(JAVA_LONG, 24, 1L);
+        if (ifindex != 0) {
+            control.fill((byte) 0);
+            control.set(JAVA_LONG, 0, PKTINFO_CMSG_LEN);
+            control.set(JAVA_INT, 8, Libc.IPPROTO_IPV6);
+            control.set(JAVA_INT, 12, Libc.IPV6_PKTINFO);
+            control.set(JAVA_INT, 32, ifindex);
+            msghdr.set(ADDRESS, 32, control);
+            msghdr.set(JAVA_LONG, 40, PKTINFO_CMSG_SPACE);
+        }
+        if (Libc.sendmsg(errno, fd, msghdr, Libc.MSG_DONTWAIT) >= 0) {
+            return true;
+        }
+        int e = errno.get();
+        counters.count(e == Errno.EAGAIN || e == Errno.ENOBUFS ? IoCounters.Kind.SEND_DROPPED
+                : IoCounters.Kind.SEND_ERROR);
+        return false;
+    }
+
+    /** Link-local unicast, and multicast of interface- or link-local scope, need the interface as scope id. */
+    private static boolean needsScope(IpAddress a) {
+        if (a.isLinkLocal()) {
+            return true;
+        }
+        byte[] b = a.toBytes16();
+        return a.isMulticast() && (b[1] & 0x0F) <= 2;
+    }
+
+    @Override
+    public int localPort() {
+        return localPort;
+    }
+
+    /** The descriptor, for tests. */
+    int fd() {
+        return fd;
+    }
+
+    @Override
+    public String toString() {
+        return (icmp ? "icmp6" : "udp") + " socket fd " + fd + " port " + localPort;
+    }
+}
