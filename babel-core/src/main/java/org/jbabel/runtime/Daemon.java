@@ -54,6 +54,10 @@ import org.jbabel.kernel.KernelRoute;
 import org.jbabel.kernel.Link;
 import org.jbabel.kernel.PlacementChoice;
 import org.jbabel.linux.EmergencyFlush;
+import org.jbabel.linux.FdPoller;
+import org.jbabel.linux.IoCounters;
+import org.jbabel.linux.LinuxKernelAccess;
+import org.jbabel.linux.LinuxNetwork;
 import org.jbabel.linux.LinuxFib;
 import org.jbabel.linux.LinuxLinkMonitor;
 import org.jbabel.linux.NetlinkCounters;
@@ -95,6 +99,10 @@ public final class Daemon {
     private final DaemonLog log;
     private final ErrorLog errors;
     private final ExtensionControls extensionControls;
+    private final IoCounters ioCounters = new IoCounters();
+    private final List<LinuxNetwork> extensionNetworks = new ArrayList<>();
+    private final List<LinuxKernelAccess> extensionKernels = new ArrayList<>();
+    private FdPoller poller;
     private final BabelSocket.Transport transport;
     /** One event loop for the Babel sockets, the control sockets and the daemon's own work. */
     private final EventLoopGroup group;
@@ -300,12 +308,41 @@ public final class Daemon {
     private DaemonPlatform.Parts extensionParts() {
         return new DaemonPlatform.Parts(
                 name -> {
-                    throw new UnsupportedOperationException("no network for extensions yet");
+                    LinuxNetwork n = new LinuxNetwork(poller());
+                    extensionNetworks.add(n);
+                    return n;
                 },
                 name -> {
-                    throw new UnsupportedOperationException("no kernel access for extensions yet");
+                    LinuxKernelAccess k = new LinuxKernelAccess(poller(), fib, netlinkCounters);
+                    extensionKernels.add(k);
+                    return k;
                 },
                 extensionControls::registry);
+    }
+
+    /** The thread that reads the extensions' sockets and devices, started when the first one is opened. */
+    private FdPoller poller() {
+        if (poller == null) {
+            poller = new FdPoller(loop, ioCounters);
+        }
+        return poller;
+    }
+
+    /** After the extensions stopped: their sockets and devices closed, their own kernel routes and rules flushed. */
+    private void closeExtensionParts() {
+        extensionNetworks.forEach(LinuxNetwork::close);
+        extensionNetworks.clear();
+        for (LinuxKernelAccess k : extensionKernels) {
+            List<Integer> left = k.flushOwnRoutes();
+            if (!left.isEmpty()) {
+                log.info("could not flush the routes of protocol(s) " + left);
+            }
+            k.close();
+        }
+        extensionKernels.clear();
+        if (poller != null) {
+            poller.close();
+        }
     }
 
     /** The extensions' sections and commands on the control socket. */
@@ -375,6 +412,7 @@ public final class Daemon {
         // Extensions first: their routes are withdrawn before Babel's final wildcard retraction.
         extensions.stopAll();
         extensions.names().forEach(extensionControls::remove);
+        closeExtensionParts();
         engine.shutdown(System.nanoTime());
         carryOut(engine.pollActions());
         socket.flush();
@@ -819,6 +857,9 @@ public final class Daemon {
         }
         if (extensions != null) {
             all.putAll(extensions.counters());
+        }
+        if (poller != null) {
+            ioCounters.snapshot().forEach((k, v) -> all.put("io." + k, v));
         }
         if (extensionControls.sectionErrors() > 0) {
             all.put("control.extension_section_errors", extensionControls.sectionErrors());
