@@ -11,15 +11,16 @@ import org.jbabel.engine.RouteChange;
 import org.jbabel.engine.RouteKey;
 import org.jbabel.engine.SelectedRoute;
 import org.jbabel.wire.IpAddress;
-import org.jbabel.wire.Prefix;
 import org.jbabel.wire.RouterId;
 
 /** {@link BabelApi} over a {@link BabelEngine}. */
 final class EngineBabelApi implements BabelApi {
     private final BabelEngine engine;
+    private final RouteIndex index;
 
     EngineBabelApi(BabelEngine engine) {
         this.engine = engine;
+        this.index = new RouteIndex(engine);
     }
 
     @Override
@@ -49,20 +50,12 @@ final class EngineBabelApi implements BabelApi {
 
     @Override
     public Optional<SelectedRoute> lookup(IpAddress destination, IpAddress source) {
-        SelectedRoute best = null;
-        for (SelectedRoute r : engine.selectedRoutes()) {
-            Prefix dst = r.key().prefix();
-            Prefix src = r.key().source();
-            if (!dst.contains(destination) || !(src.isZeroLength() || src.contains(source))) {
-                continue;
-            }
-            if (best == null
-                    || dst.length() > best.key().prefix().length()
-                    || (dst.length() == best.key().prefix().length() && src.length() > best.key().source().length())) {
-                best = r;
-            }
-        }
-        return Optional.ofNullable(best);
+        return Optional.ofNullable(index.lookup(destination, source));
+    }
+
+    @Override
+    public Optional<SelectedRoute> lookup(IpAddress destination) {
+        return Optional.ofNullable(index.lookup(destination));
     }
 
     @Override
