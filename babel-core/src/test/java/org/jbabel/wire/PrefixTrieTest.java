@@ -173,6 +173,36 @@ class PrefixTrieTest {
         assertThat(t.lookup(a("10.1.1.1"), IpAddress.V4_UNSPECIFIED)).isNull();
     }
 
+    /** The hit path allocates nothing: the thread's allocated-bytes counter stays put over many lookups. */
+    @Test
+    void lookupsAllocateNothing() {
+        PrefixTrie<String> t = new PrefixTrie<>();
+        t.put(p("::/0"), "default");
+        t.put(p("2001:db8::/32"), p("fd00::/8"), "ss");
+        for (int i = 0; i < 1000; i++) {
+            t.put(new Prefix(IpAddress.v6(0x2001_0db8_0000_0000L | (long) i << 16, 0), 48 + i % 81), "r" + i);
+        }
+        IpAddress d = a("2001:db8:0:1f0::1");
+        IpAddress s = a("fd00::1");
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        int found = 0;
+        for (int round = 0; round < 2; round++) {
+            long before = mx.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 100_000; i++) {
+                found += t.lookup(d, s) != null ? 1 : 0;
+                found += t.lookupV6(d.hi(), d.lo() + i, s.hi(), s.lo()) != null ? 1 : 0;
+                found += t.lookupV4(i, 0) == null ? 1 : 0;
+                found += t.lookup(d) != null ? 1 : 0;
+            }
+            long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+            if (round == 1) {
+                assertThat(allocated).as("bytes allocated by 400,000 lookups").isLessThan(1024);
+            }
+        }
+        assertThat(found).isEqualTo(800_000);
+    }
+
     @Test
     void nullValuesAreRefused() {
         PrefixTrie<String> t = new PrefixTrie<>();
