@@ -1,6 +1,5 @@
 package org.jbabel.config;
 
-import java.net.InetAddress;
 import java.util.HexFormat;
 import org.jbabel.wire.Bytes;
 import org.jbabel.wire.IpAddress;
@@ -102,55 +101,13 @@ final class Values {
         };
     }
 
-    /** A numeric IPv4 or IPv6 address in the strict form {@code inet_pton} accepts; null otherwise. */
+    /** A numeric IPv4 or IPv6 address in the strict form of {@code inet_pton} ({@link IpAddress#parse}); else null. */
     static IpAddress address(String text) {
-        if (text.isEmpty()) {
-            return null;
-        }
-        if (text.indexOf(':') < 0) {
-            return ipv4(text);
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (!(c == ':' || c == '.' || Character.digit(c, 16) >= 0)) {
-                return null;
-            }
-        }
-        int lastColon = text.lastIndexOf(':');
-        String tail = text.substring(lastColon + 1);
-        if (tail.indexOf('.') >= 0 && ipv4(tail) == null) {
-            return null;
-        }
         try {
-            return IpAddress.of(InetAddress.ofLiteral(text).getAddress());
+            return IpAddress.parse(text);
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    private static IpAddress ipv4(String text) {
-        String[] parts = text.split("\\.", -1);
-        if (parts.length != 4) {
-            return null;
-        }
-        int a = 0;
-        for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')) {
-                return null;
-            }
-            int v = 0;
-            for (int i = 0; i < p.length(); i++) {
-                if (!isDigit(p.charAt(i))) {
-                    return null;
-                }
-                v = v * 10 + (p.charAt(i) - '0');
-            }
-            if (v > 255) {
-                return null;
-            }
-            a = (a << 8) | v;
-        }
-        return IpAddress.v4(a);
     }
 
     /**

@@ -9,7 +9,6 @@ import org.jbabel.engine.NeighbourView;
 import org.jbabel.engine.RouteChange;
 import org.jbabel.engine.RouteKey;
 import org.jbabel.engine.SelectedRoute;
-import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
 import org.jbabel.wire.RouterId;
@@ -70,18 +69,18 @@ public interface BabelApi {
     Optional<SelectedRoute> route(RouteKey key);
 
     /**
-     * The route packets from {@code source} to {@code destination} follow, by Babel's destination-first rule: the
-     * most specific destination prefix wins, then the most specific source prefix that contains {@code source}.
-     * Pass the unspecified address as source to consider only routes that are not source-specific.
+     * The route packets from {@code source} to {@code destination} follow, by Babel's destination-first rule
+     * ({@link org.jbabel.wire.PrefixTrie}): the most specific destination prefix with a route whose source prefix
+     * contains {@code source} wins, then the most specific such source prefix; when no route of the most specific
+     * destination matches the source, a less specific destination does. Both addresses of one family.
      */
     Optional<SelectedRoute> lookup(IpAddress destination, IpAddress source);
 
-    /** {@link #lookup(IpAddress, IpAddress)} for traffic that matches no source-specific route. */
-    default Optional<SelectedRoute> lookup(IpAddress destination) {
-        IpAddress none = destination.family() == Family.V4
-                ? IpAddress.V4_UNSPECIFIED : IpAddress.V6_UNSPECIFIED;
-        return lookup(destination, none);
-    }
+    /**
+     * The route of traffic that no source-specific route claims: the most specific destination among the routes
+     * that are not source-specific.
+     */
+    Optional<SelectedRoute> lookup(IpAddress destination);
 
     List<NeighbourView> neighbours();
 

@@ -127,6 +127,12 @@ public final class BabelOrigins {
         }
 
         @Override
+        public Optional<SelectedRoute> lookup(IpAddress destination) {
+            checkThread(owner);
+            return reads.lookup(destination);
+        }
+
+        @Override
         public List<NeighbourView> neighbours() {
             checkThread(owner);
             return reads.neighbours();

@@ -11,15 +11,16 @@ import org.jbabel.engine.RouteChange;
 import org.jbabel.engine.RouteKey;
 import org.jbabel.engine.SelectedRoute;
 import org.jbabel.wire.IpAddress;
-import org.jbabel.wire.Prefix;
 import org.jbabel.wire.RouterId;
 
 /** The reading half of {@link BabelApi} over a {@link BabelEngine}; {@link BabelOrigins} adds owners and checks. */
 final class EngineBabelApi {
     private final BabelEngine engine;
+    private final RouteIndex index;
 
     EngineBabelApi(BabelEngine engine) {
         this.engine = engine;
+        this.index = new RouteIndex(engine);
     }
 
     public RouterId routerId() {
@@ -35,20 +36,11 @@ final class EngineBabelApi {
     }
 
     public Optional<SelectedRoute> lookup(IpAddress destination, IpAddress source) {
-        SelectedRoute best = null;
-        for (SelectedRoute r : engine.selectedRoutes()) {
-            Prefix dst = r.key().prefix();
-            Prefix src = r.key().source();
-            if (!dst.contains(destination) || !(src.isZeroLength() || src.contains(source))) {
-                continue;
-            }
-            if (best == null
-                    || dst.length() > best.key().prefix().length()
-                    || (dst.length() == best.key().prefix().length() && src.length() > best.key().source().length())) {
-                best = r;
-            }
-        }
-        return Optional.ofNullable(best);
+        return Optional.ofNullable(index.lookup(destination, source));
+    }
+
+    public Optional<SelectedRoute> lookup(IpAddress destination) {
+        return Optional.ofNullable(index.lookup(destination));
     }
 
     public List<NeighbourView> neighbours() {
@@ -57,7 +49,8 @@ final class EngineBabelApi {
 
     public BabelApi.Subscription onRouteChange(Consumer<RouteChange> observer) {
         EngineListener l = new EngineListener() {
-                    public void routeChanged(RouteChange change) {
+            @Override
+            public void routeChanged(RouteChange change) {
                 observer.accept(change);
             }
         };
@@ -67,7 +60,8 @@ final class EngineBabelApi {
 
     public BabelApi.Subscription onNeighbourChange(Consumer<NeighbourChange> observer) {
         EngineListener l = new EngineListener() {
-                    public void neighbourChanged(NeighbourChange change) {
+            @Override
+            public void neighbourChanged(NeighbourChange change) {
                 observer.accept(change);
             }
         };

@@ -2,6 +2,7 @@ package org.jbabel.kernel;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
+import org.jbabel.wire.PrefixTrie;
 
 /**
  * A kernel in memory: a forwarding table and a set of links and addresses that tests and the simulator change
@@ -38,6 +40,8 @@ public final class MemoryKernel implements Fib, Rules, LinkMonitor {
     private record Key(int table, Prefix destination, Prefix source, long priority) {}
 
     private final Map<Key, KernelRoute> routes = new LinkedHashMap<>();
+    /** The same routes per table for {@link #lookup}: per (destination, source), by priority. */
+    private final Map<Integer, PrefixTrie<TreeMap<Long, KernelRoute>>> tables = new HashMap<>();
     private final Map<Integer, Link> links = new TreeMap<>();
     private final List<InterfaceAddress> addresses = new ArrayList<>();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
@@ -116,6 +120,7 @@ public final class MemoryKernel implements Fib, Rules, LinkMonitor {
                 : new KernelRoute(r.destination(), r.source(), null, 0, r.priority(), r.table(), r.protocol(),
                         r.type(), r.preferredSource());
         routes.put(key, stored);
+        index(stored);
         publish(new KernelEvent.RouteAdded(stored));
         return 0;
     }
@@ -154,6 +159,7 @@ public final class MemoryKernel implements Fib, Rules, LinkMonitor {
                     && (r.priority() == 0 || e.priority() == r.priority())
                     && (r.protocol() == 0 || e.protocol() == r.protocol())) {
                 it.remove();
+                unindex(e);
                 publish(new KernelEvent.RouteRemoved(e));
                 return 0;
             }
@@ -212,43 +218,42 @@ public final class MemoryKernel implements Fib, Rules, LinkMonitor {
      * Where the kernel sends a packet from {@code source} to {@code destination}: the rules of the family in
      * order, each whose source prefix holds {@code source} looking up its table; the first table with a
      * matching route decides (an unreachable route decides too: the packet is dropped). Within a table the
-     * longest destination wins, then (IPv6) the longest source, then the lowest priority. Empty when no
-     * table has a route.
+     * lookup is destination first ({@link PrefixTrie}, as Linux's IPv6 subtrees do): the longest destination
+     * with a route whose source holds {@code source}, then the longest such source, then the lowest priority.
+     * Empty when no table has a route.
      */
-    public synchronized Optional<KernelRoute> lookup(IpAddress source, IpAddress destination) {
+    public synchronized Optional<KernelRoute> lookup(IpAddress destination, IpAddress source) {
         if (source.family() != destination.family()) {
-            throw new IllegalArgumentException("source " + source + " and destination " + destination + " differ in family");
+            throw new IllegalArgumentException("destination " + destination + " and source " + source + " differ in family");
         }
         for (KernelRule rule : rules) {
             if (rule.family() == destination.family() && rule.source().contains(source)) {
-                Optional<KernelRoute> found = lookupTable(rule.table(), source, destination);
-                if (found.isPresent()) {
-                    return found;
+                PrefixTrie<TreeMap<Long, KernelRoute>> table = tables.get(rule.table());
+                TreeMap<Long, KernelRoute> found = table == null ? null : table.lookup(destination, source);
+                if (found != null) {
+                    return Optional.of(found.firstEntry().getValue());
                 }
             }
         }
         return Optional.empty();
     }
 
-    private Optional<KernelRoute> lookupTable(int table, IpAddress source, IpAddress destination) {
-        KernelRoute best = null;
-        for (KernelRoute r : routes.values()) {
-            if (r.table() == table && r.destination().contains(destination) && r.source().contains(source)
-                    && (best == null || better(r, best))) {
-                best = r;
-            }
+    private void index(KernelRoute r) {
+        PrefixTrie<TreeMap<Long, KernelRoute>> table = tables.computeIfAbsent(r.table(), t -> new PrefixTrie<>());
+        TreeMap<Long, KernelRoute> byPriority = table.get(r.destination(), r.source());
+        if (byPriority == null) {
+            byPriority = new TreeMap<>();
+            table.put(r.destination(), r.source(), byPriority);
         }
-        return Optional.ofNullable(best);
+        byPriority.put(r.priority(), r);
     }
 
-    private static boolean better(KernelRoute a, KernelRoute b) {
-        if (a.destination().length() != b.destination().length()) {
-            return a.destination().length() > b.destination().length();
+    private void unindex(KernelRoute r) {
+        PrefixTrie<TreeMap<Long, KernelRoute>> table = tables.get(r.table());
+        TreeMap<Long, KernelRoute> byPriority = table == null ? null : table.get(r.destination(), r.source());
+        if (byPriority != null && byPriority.remove(r.priority()) != null && byPriority.isEmpty()) {
+            table.remove(r.destination(), r.source());
         }
-        if (a.source().length() != b.source().length()) {
-            return a.source().length() > b.source().length();
-        }
-        return a.priority() < b.priority();
     }
 
     // ---- LinkMonitor ----
@@ -342,6 +347,7 @@ public final class MemoryKernel implements Fib, Rules, LinkMonitor {
             KernelRoute r = it.next();
             if (r.type() == RouteType.UNICAST && r.ifindex() == ifindex) {
                 it.remove();
+                unindex(r);
                 publish(new KernelEvent.RouteRemoved(r));
             }
         }

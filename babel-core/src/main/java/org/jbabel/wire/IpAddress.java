@@ -45,21 +45,131 @@ public record IpAddress(Family family, long hi, long lo) implements Comparable<I
         return of(address.getAddress());
     }
 
-    /** Parses a numeric IPv4 or IPv6 literal (no host names; an IPv6 scope suffix is ignored). */
+    /**
+     * Parses a numeric address exactly as {@code inet_pton} does (glibc, which babeld uses): IPv4 as four decimal
+     * parts 0..255 without leading zeros ({@code 1.2.3}, {@code 1.2.3.4.5}, {@code 01.2.3.4} and {@code 1.2.3.256}
+     * are refused; {@code inet_aton}'s short and octal forms are not accepted); IPv6 as at most eight groups of one
+     * to four hex digits with at most one {@code ::} (which stands for at least one group) and optionally an IPv4
+     * tail in the last 32 bits. Nothing is trimmed, no name is resolved, and a zone id ({@code fe80::1%eth0}) is
+     * refused: an address here is a value, the interface goes elsewhere. An IPv6 literal in ::ffff:0:0/96 gives the
+     * IPv4 address (jbabel keeps IPv4 v4-mapped, as babeld does, and the configuration parser reads it so).
+     *
+     * @throws IllegalArgumentException naming the text and what is wrong with it
+     */
     public static IpAddress parse(String text) {
-        String t = text.trim();
-        int pct = t.indexOf('%');
-        if (pct >= 0) {
-            t = t.substring(0, pct);
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("empty string is not an IP address");
         }
-        if (t.isEmpty() || !(t.indexOf(':') >= 0 || t.chars().allMatch(c -> c == '.' || Character.isDigit(c)))) {
-            throw new IllegalArgumentException("not a numeric IP address: " + text);
+        if (text.indexOf('%') >= 0) {
+            throw new IllegalArgumentException("not a numeric IP address: '" + text
+                    + "' (a zone id is not part of an address)");
         }
-        try {
-            return of(InetAddress.getByName(t).getAddress());
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("not a numeric IP address: " + text, e);
+        if (text.indexOf(':') < 0) {
+            long a = parseV4(text, 0, text.length());
+            if (a < 0) {
+                throw new IllegalArgumentException("not a numeric IPv4 address: '" + text
+                        + "' (four decimal parts 0-255 without leading zeros; host names are not resolved)");
+            }
+            return v4((int) a);
         }
+        IpAddress a = parseV6(text);
+        if (a == null) {
+            throw new IllegalArgumentException("not a numeric IPv6 address: '" + text + "'");
+        }
+        return a.isV4Mapped() ? v4((int) a.lo) : a;
+    }
+
+    /** The dotted quad in {@code s[from, to)} as an unsigned 32-bit value, or -1. */
+    private static long parseV4(String s, int from, int to) {
+        long a = 0;
+        int parts = 0;
+        int i = from;
+        while (true) {
+            int start = i;
+            int v = 0;
+            while (i < to && i - start < 4 && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                v = v * 10 + (s.charAt(i) - '0');
+                i++;
+            }
+            int digits = i - start;
+            if (digits == 0 || v > 255 || (digits > 1 && s.charAt(start) == '0')) {
+                return -1;
+            }
+            a = (a << 8) | v;
+            parts++;
+            if (i == to) {
+                return parts == 4 ? a : -1;
+            }
+            if (s.charAt(i) != '.' || parts == 4) {
+                return -1;
+            }
+            i++;
+        }
+    }
+
+    private static IpAddress parseV6(String s) {
+        int[] groups = new int[8];
+        int n = 0;
+        int gap = -1;
+        int len = s.length();
+        int i = 0;
+        if (s.startsWith("::")) {
+            gap = 0;
+            i = 2;
+        } else if (s.charAt(0) == ':') {
+            return null;
+        }
+        while (i < len) {
+            int start = i;
+            int v = 0;
+            while (i < len && Character.digit(s.charAt(i), 16) >= 0 && s.charAt(i) < 0x80) {
+                v = (v << 4) | Character.digit(s.charAt(i), 16);
+                i++;
+            }
+            if (i < len && s.charAt(i) == '.') {
+                long a = parseV4(s, start, len);
+                if (a < 0 || n > 6) {
+                    return null;
+                }
+                groups[n++] = (int) (a >>> 16);
+                groups[n++] = (int) (a & 0xffff);
+                break;
+            }
+            if (i == start || i - start > 4 || n == 8) {
+                return null;
+            }
+            groups[n++] = v;
+            if (i == len) {
+                break;
+            }
+            if (s.charAt(i) != ':' || ++i == len) {
+                return null;
+            }
+            if (s.charAt(i) == ':') {
+                if (gap >= 0) {
+                    return null;
+                }
+                gap = n;
+                i++;
+            }
+        }
+        if (gap >= 0) {
+            if (n == 8) {
+                return null;
+            }
+            int tail = n - gap;
+            System.arraycopy(groups, gap, groups, 8 - tail, tail);
+            java.util.Arrays.fill(groups, gap, 8 - tail, 0);
+        } else if (n != 8) {
+            return null;
+        }
+        long hi = 0;
+        long lo = 0;
+        for (int g = 0; g < 4; g++) {
+            hi = (hi << 16) | groups[g];
+            lo = (lo << 16) | groups[g + 4];
+        }
+        return v6(hi, lo);
     }
 
     /** The low 32 bits: the IPv4 address of a V4 value. */

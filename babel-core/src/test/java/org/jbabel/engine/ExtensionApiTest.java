@@ -124,6 +124,41 @@ class ExtensionApiTest {
         assertThat(BabelApi.of(a.engine).route(exit).orElseThrow().local()).isTrue();
     }
 
+    /**
+     * The lookup index is fed by route changes, not built per lookup: routes that come, change and go after the
+     * API was made are found and forgotten at once, and an observer that looks up from its callback already sees
+     * the change it is told about.
+     */
+    @Test
+    void lookupFollowsRouteChangesAfterTheApiIsMade() {
+        TestNetwork net = new TestNetwork(45);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        BabelApi api = BabelApi.of(b.engine);
+        List<String> seenByObserver = new ArrayList<>();
+        IpAddress host = IpAddress.parse("2001:db8:a:1::5");
+        api.onRouteChange(c -> seenByObserver.add(c.kind() + " "
+                + api.lookup(host).map(r -> r.key().prefix().toString()).orElse("none")));
+        net.link("eth0", InterfaceType.WIRED, a, b);
+        net.run(Time.seconds(1));
+        assertThat(api.lookup(host)).isEmpty();
+
+        a.originate("2001:db8::/32");
+        a.originate("2001:db8:a::/48");
+        net.run(Time.millis(100));
+        assertThat(api.lookup(host).orElseThrow().key().prefix()).isEqualTo(Prefix.parse("2001:db8:a::/48"));
+        assertThat(api.lookup(host, IpAddress.parse("fd00::1")).orElseThrow().nextHop())
+                .isEqualTo(a.linkLocal("eth0"));
+
+        a.withdraw("2001:db8:a::/48");
+        net.run(Time.millis(100));
+        assertThat(api.lookup(host).orElseThrow().key().prefix()).isEqualTo(Prefix.parse("2001:db8::/32"));
+        api.originate(Prefix.parse("2001:db8:a:1::/64"), 0);
+        assertThat(api.lookup(host).orElseThrow().local()).isTrue();
+        assertThat(seenByObserver).contains("ADDED 2001:db8:a::/48", "REMOVED 2001:db8::/32",
+                "ADDED 2001:db8:a:1::/64");
+    }
+
     @Test
     void neighbourObserverSeesANeighbourArriveAndGo() {
         TestNetwork net = new TestNetwork(45);

@@ -112,11 +112,11 @@ class MemoryKernelTest {
                 .withTable(10)));
         kernel.applyRule(RuleChange.add(KernelRule.babel(Prefix.parse("192.168.0.0/16"), 100, 10)));
 
-        assertThat(kernel.lookup(IpAddress.parse("192.168.1.1"), IpAddress.parse("10.1.1.1")))
+        assertThat(kernel.lookup(IpAddress.parse("10.1.1.1"), IpAddress.parse("192.168.1.1")))
                 .hasValueSatisfying(r -> assertThat(r.nextHop()).isEqualTo(viaTable));
-        assertThat(kernel.lookup(IpAddress.parse("192.168.1.1"), IpAddress.parse("11.1.1.1")))
+        assertThat(kernel.lookup(IpAddress.parse("11.1.1.1"), IpAddress.parse("192.168.1.1")))
                 .hasValueSatisfying(r -> assertThat(r.nextHop()).isEqualTo(viaMain));
-        assertThat(kernel.lookup(IpAddress.parse("172.16.1.1"), IpAddress.parse("10.1.1.1")))
+        assertThat(kernel.lookup(IpAddress.parse("10.1.1.1"), IpAddress.parse("172.16.1.1")))
                 .hasValueSatisfying(r -> assertThat(r.nextHop()).isEqualTo(viaMain));
     }
 
@@ -130,7 +130,7 @@ class MemoryKernelTest {
                 .withTable(10)));
         kernel.applyRule(RuleChange.add(KernelRule.babel(Prefix.parse("192.168.0.0/16"), 100, 10)));
 
-        assertThat(kernel.lookup(IpAddress.parse("192.168.1.1"), IpAddress.parse("10.1.1.1")))
+        assertThat(kernel.lookup(IpAddress.parse("10.1.1.1"), IpAddress.parse("192.168.1.1")))
                 .hasValueSatisfying(r -> assertThat(r.type()).isEqualTo(RouteType.UNREACHABLE));
     }
 
@@ -141,11 +141,11 @@ class MemoryKernelTest {
                 IpAddress.parse("fe80::2"), eth, 0)));
         kernel.apply(FibChange.add(route("2001:db8:1::/48", eth)));
 
-        assertThat(kernel.lookup(IpAddress.parse("2001:db8:ff::1"), IpAddress.parse("2001:db8:1::1")))
+        assertThat(kernel.lookup(IpAddress.parse("2001:db8:1::1"), IpAddress.parse("2001:db8:ff::1")))
                 .hasValueSatisfying(r -> assertThat(r.nextHop()).isEqualTo(FE80_1));
-        assertThat(kernel.lookup(IpAddress.parse("2001:db8:ff::1"), IpAddress.parse("2001:db8:2::1")))
+        assertThat(kernel.lookup(IpAddress.parse("2001:db8:2::1"), IpAddress.parse("2001:db8:ff::1")))
                 .hasValueSatisfying(r -> assertThat(r.nextHop()).isEqualTo(IpAddress.parse("fe80::2")));
-        assertThat(kernel.lookup(IpAddress.parse("2001:db8:fe::1"), IpAddress.parse("2001:db8:2::1"))).isEmpty();
+        assertThat(kernel.lookup(IpAddress.parse("2001:db8:2::1"), IpAddress.parse("2001:db8:fe::1"))).isEmpty();
     }
 
     @Test

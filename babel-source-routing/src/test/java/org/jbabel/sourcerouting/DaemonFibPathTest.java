@@ -103,7 +103,7 @@ class DaemonFibPathTest {
     }
 
     private Optional<String> nextHop(String source, String destination) {
-        return kernel.kernel.lookup(IpAddress.parse(source), IpAddress.parse(destination))
+        return kernel.kernel.lookup(IpAddress.parse(destination), IpAddress.parse(source))
                 .map(r -> r.nextHop() == null ? "unreachable" : r.nextHop().toString());
     }
 

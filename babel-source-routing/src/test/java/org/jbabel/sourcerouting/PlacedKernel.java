@@ -67,7 +67,7 @@ final class PlacedKernel {
 
     /** The next hop the kernel forwards a packet from {@code source} to {@code destination} through. */
     Optional<IpAddress> kernelNextHop(String source, String destination) {
-        return kernel.lookup(IpAddress.parse(source), IpAddress.parse(destination))
+        return kernel.lookup(IpAddress.parse(destination), IpAddress.parse(source))
                 .map(r -> r.type() == RouteType.UNICAST ? r.nextHop() : IpAddress.V4_UNSPECIFIED);
     }
 

@@ -55,7 +55,7 @@ class TablePlacementEquivalenceProperties {
             for (IpAddress from : POOL) {
                 for (IpAddress to : POOL) {
                     Optional<KernelRoute> babel = PlacedKernel.babelChoice(k.placement.installed(), from, to);
-                    Optional<KernelRoute> kernel = k.kernel.lookup(from, to);
+                    Optional<KernelRoute> kernel = k.kernel.lookup(to, from);
                     assertThat(kernel.map(TablePlacementEquivalenceProperties::forwarding))
                             .as("from %s to %s after %s", from, to, s)
                             .isEqualTo(babel.map(TablePlacementEquivalenceProperties::forwarding));

@@ -139,7 +139,7 @@ class TablePlacementTest {
 
         k.install(KernelMetric.DEFAULT.retracted(Prefix.parse("10.0.0.0/8"), Prefix.zero(Family.V4), 254).orElseThrow());
 
-        assertThat(k.kernel.lookup(IpAddress.parse("192.168.1.1"), IpAddress.parse("10.1.1.1")))
+        assertThat(k.kernel.lookup(IpAddress.parse("10.1.1.1"), IpAddress.parse("192.168.1.1")))
                 .hasValueSatisfying(r -> assertThat(r.type()).isEqualTo(RouteType.UNREACHABLE));
     }
 
