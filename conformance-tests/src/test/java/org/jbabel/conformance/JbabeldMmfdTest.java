@@ -50,9 +50,9 @@ class JbabeldMmfdTest {
             links.add(new java.util.LinkedHashMap<>());
         }
         for (int i = 0; i < N; i++) {
-            link(i, "r", (i + 1) % N, "l");
+            link(i, "mr", (i + 1) % N, "ml");
         }
-        link(1, "c", 3, "c");
+        link(1, "mc", 3, "mc");
         for (int i = 0; i < N; i++) {
             List<String> args = new ArrayList<>(List.of("-C", "default hello-interval 1 update-interval 4",
                     "-C", "mmfd"));
@@ -127,9 +127,9 @@ class JbabeldMmfdTest {
     @Order(2)
     void malformedMmfdDatagramsAreCountedAndDropped() throws Exception {
         // a stranger on n1's side of the n0-n1 link, on another port than n1's own mmfd
-        Proc stranger = MmfdLab.probe(ns.get(1), "l", 40001);
+        Proc stranger = MmfdLab.probe(ns.get(1), "ml", 40001);
         processes.add(stranger);
-        String n0 = MmfdLab.linkLocal(lab, ns.get(0), "r");
+        String n0 = MmfdLab.linkLocal(lab, ns.get(0), "mr");
         Path socket = daemons.get(0).socket();
         long shortBefore = MmfdLab.counter(socket, "mmfd.drop_short");
         long invalidBefore = MmfdLab.counter(socket, "mmfd.drop_invalid");
