@@ -3,6 +3,8 @@ package org.jbabel.cli;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 import org.jbabel.config.DaemonConfig;
 import org.jbabel.extension.Extension;
 import org.jbabel.extension.ExtensionProvider;
@@ -16,13 +18,22 @@ final class BuiltInExtensions {
 
     static final List<ExtensionProvider> PROVIDERS = List.of(new MmfdProvider());
 
+    /** The providers with their randomness from {@code random} (the simulator's seeded one, so runs repeat). */
+    static List<ExtensionProvider> providers(Supplier<RandomGenerator> random) {
+        return List.of(new MmfdProvider(random));
+    }
+
     private BuiltInExtensions() {}
 
     /** The extensions the configuration enables, made from their statements, in the order of {@link #PROVIDERS}. */
     static Map<String, Extension> create(DaemonConfig config) {
+        return create(config, PROVIDERS);
+    }
+
+    static Map<String, Extension> create(DaemonConfig config, List<ExtensionProvider> providers) {
         Map<String, List<Object>> statements = config.extensionStatements();
         Map<String, Extension> out = new LinkedHashMap<>();
-        for (ExtensionProvider p : PROVIDERS) {
+        for (ExtensionProvider p : providers) {
             List<Object> mine = statements.get(p.name());
             if (mine != null && !mine.isEmpty()) {
                 out.put(p.name(), p.create(mine));

@@ -1,7 +1,17 @@
 package org.jbabel.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.jbabel.config.ConfigException;
+import org.jbabel.config.ConfigParser;
+import org.jbabel.config.DaemonConfig;
+import org.jbabel.extension.ExtensionProvider;
 import java.util.concurrent.Callable;
 import org.jbabel.engine.InterfaceType;
 import org.jbabel.engine.Time;
@@ -92,6 +102,16 @@ final class SimCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE})", defaultValue = "20")
     double downTime;
 
+    @Option(names = "--extension", paramLabel = "STATEMENT", description = "run an extension on every node, configured"
+            + " by this statement as in jbabeld's configuration (repeatable), e.g. --extension mmfd")
+    List<String> extensionStatements = new ArrayList<>();
+
+    @Option(names = "--multicast-into", paramLabel = "DEVICE", description = "once the mesh has converged (and at the"
+            + " earliest after " + MULTICAST_EARLIEST_S + " s), put one IPv6 multicast packet into TUN device DEVICE of"
+            + " the first node and report how often it came out of DEVICE on every other node (e.g. mmfd0 with"
+            + " --extension mmfd)")
+    String multicastDevice;
+
     @Option(names = "--json", description = "end the output with one line of JSON")
     boolean json;
 
@@ -106,6 +126,10 @@ final class SimCommand implements Callable<Integer> {
     }
 
     private static final long PROGRESS_EVERY = Time.seconds(5);
+    /** Two mmfd HELLO intervals: every node has heard its neighbours' HELLOs by then. */
+    static final int MULTICAST_EARLIEST_S = 21;
+    /** How long copies of the multicast packet are waited for. */
+    private static final long MULTICAST_WAIT = Time.seconds(10);
 
     @Override
     public Integer call() {
@@ -122,6 +146,14 @@ final class SimCommand implements Callable<Integer> {
             return 2;
         }
         Simulation sim = new Simulation(topo, config);
+        Map<Integer, Integer> copies = new TreeMap<>();
+        try {
+            setUpExtensions(sim, copies);
+        } catch (ConfigException | IllegalArgumentException e) {
+            err.println("jbabel sim: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
         boolean terminal = System.console() != null && System.console().isTerminal();
         try {
             while (!sim.finished()) {
@@ -146,13 +178,84 @@ final class SimCommand implements Callable<Integer> {
             err.println();
             err.flush();
         }
+        boolean multicastOk = true;
+        if (multicastDevice != null) {
+            try {
+                multicastOk = multicast(sim, copies, out);
+            } catch (RuntimeException e) {
+                err.println("jbabel sim: " + e.getMessage());
+                err.flush();
+                return 3;
+            }
+        }
         SimReport report = sim.report();
         out.print(report.summary());
         if (json) {
             out.println(report.toJson());
         }
         out.flush();
-        return report.converged() && report.convergedAtEnd() && report.loopsObserved() == 0 ? 0 : 1;
+        return report.converged() && report.convergedAtEnd() && report.loopsObserved() == 0 && multicastOk ? 0 : 1;
+    }
+
+    /** The extensions of {@code --extension} on every node, each node with its own seeded randomness. */
+    private void setUpExtensions(Simulation sim, Map<Integer, Integer> copies) throws ConfigException {
+        if (extensionStatements.isEmpty()) {
+            if (multicastDevice != null) {
+                throw new IllegalArgumentException("--multicast-into needs an extension that owns the device"
+                        + " (--extension mmfd)");
+            }
+            return;
+        }
+        SplittableRandom seeds = new SplittableRandom(seed ^ 0x5ee_d0_e47L);
+        List<ExtensionProvider> providers = BuiltInExtensions.providers(seeds::split);
+        ConfigParser parser = new ConfigParser(providers);
+        int k = 0;
+        for (String statement : extensionStatements) {
+            parser.parseStatement("--extension #" + ++k, statement);
+        }
+        DaemonConfig parsed = parser.build();
+        if (parsed.extensionStatements().isEmpty()) {
+            throw new IllegalArgumentException("--extension takes statements of extensions, like 'mmfd'");
+        }
+        sim.setExtensions(node -> BuiltInExtensions.create(parsed, providers));
+        if (multicastDevice != null) {
+            sim.setDeviceObserver((node, device, packet) -> {
+                if (device.equals(multicastDevice) && Arrays.equals(packet, MULTICAST_PACKET)) {
+                    copies.merge(node, 1, Integer::sum);
+                }
+            });
+        }
+    }
+
+    /** An IPv6 UDP packet from fe80::1 port 1001 to ff05::2:1001 port 1001 with an 8-byte payload. */
+    static final byte[] MULTICAST_PACKET = multicastPacket();
+
+    private static byte[] multicastPacket() {
+        byte[] payload = "jbabel-1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(48 + payload.length);
+        b.putInt(0x6000_0000).putShort((short) (8 + payload.length)).put((byte) 17).put((byte) 64);
+        b.putLong(0xfe80_0000_0000_0000L).putLong(1);
+        b.putLong(0xff05_0000_0000_0000L).putLong(0x2_1001L);
+        b.putShort((short) 1001).putShort((short) 1001).putShort((short) (8 + payload.length)).putShort((short) 0);
+        b.put(payload);
+        return b.array();
+    }
+
+    /** Puts the packet into the first node's device and counts the copies; true when each other node got one. */
+    private boolean multicast(Simulation sim, Map<Integer, Integer> copies, PrintWriter out) {
+        long at = Math.max(sim.now(), Time.seconds(MULTICAST_EARLIEST_S));
+        sim.scheduleDevicePacket(at, 0, multicastDevice, MULTICAST_PACKET);
+        sim.runUntil(at + MULTICAST_WAIT);
+        int others = sim.nodeCount() - 1;
+        long once = copies.entrySet().stream().filter(e -> e.getKey() != 0 && e.getValue() == 1).count();
+        long more = copies.entrySet().stream().filter(e -> e.getKey() != 0 && e.getValue() > 1).count();
+        int back = copies.getOrDefault(0, 0);
+        long missing = others - copies.keySet().stream().filter(n -> n != 0).count();
+        out.println(String.format(Locale.ROOT, "multicast into %s of %s at t=%.1fs: %d of %d other nodes got it"
+                + " exactly once, %d more than once, %d not at all%s", multicastDevice,
+                sim.topology().nodeIds().get(0), Time.toSeconds(at), once, others, more, missing,
+                back == 0 ? "" : ", " + back + " copies back at the origin"));
+        return once == others && back == 0;
     }
 
     private SimConfig config() {

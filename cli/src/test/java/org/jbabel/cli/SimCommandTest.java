@@ -64,6 +64,21 @@ class SimCommandTest {
     }
 
     @Test
+    void mmfdOnEveryNodeOfTheUlmMapDeliversOneMulticastPacketToEachOfTheOther216ExactlyOnce() {
+        assertThat(run("sim", "--topology", "freifunk-ulm", "--extension", "mmfd", "--multicast-into", "mmfd0",
+                "--quiet")).isZero();
+        assertThat(out.toString()).contains("216 of 216 other nodes got it exactly once, 0 more than once,"
+                + " 0 not at all\n");
+    }
+
+    @Test
+    void aMulticastWithoutAnExtensionOrABadExtensionStatementIsABadArgument() {
+        assertThat(run("sim", "--topology", "line:3", "--multicast-into", "mmfd0", "--quiet")).isEqualTo(2);
+        assertThat(run("sim", "--topology", "line:3", "--extension", "mmfd frobnicate", "--quiet")).isEqualTo(2);
+        assertThat(err.toString()).contains("--extension #1", "frobnicate");
+    }
+
+    @Test
     void helpNamesTheOptionsAndTheBundledTopologies() {
         assertThat(run("sim", "--help")).isZero();
         assertThat(out.toString()).contains("--topology", "--seed", "--loss", "--duration", "--json", "--tq-loss",
