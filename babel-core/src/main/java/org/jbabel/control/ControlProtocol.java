@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import org.jbabel.config.ConfigException;
 import org.jbabel.config.KnownExtensions;
 import org.jbabel.config.RuntimeStatement;
@@ -65,6 +66,7 @@ public final class ControlProtocol {
     }
 
     private final ControlTarget target;
+    private final Supplier<StateSnapshot> snapshots;
     private final boolean readWrite;
     private final ControlCounters counters;
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
@@ -85,9 +87,19 @@ public final class ControlProtocol {
      * @param counters where bad requests and overlong lines are counted
      */
     public ControlProtocol(ControlTarget target, boolean readWrite, ControlCounters counters) {
+        this(target, readWrite, counters, () -> state(target));
+    }
+
+    /**
+     * As {@link #ControlProtocol(ControlTarget, boolean, ControlCounters)}, with the snapshots for {@code dump} and
+     * {@code monitor} taken from {@code snapshots} (the server's, which bounds how many are alive at once).
+     */
+    ControlProtocol(ControlTarget target, boolean readWrite, ControlCounters counters,
+            Supplier<StateSnapshot> snapshots) {
         this.target = target;
         this.readWrite = readWrite;
         this.counters = counters;
+        this.snapshots = snapshots;
     }
 
     /** The banner: {@code BABEL 1.0}, {@code version}, {@code host}, {@code my-id}, {@code ok}. */
@@ -105,6 +117,11 @@ public final class ControlProtocol {
     /** Whether {@code monitor} is on. */
     public boolean monitoring() {
         return monitored != null;
+    }
+
+    /** The snapshot this monitoring session showed last, or null when not monitoring. */
+    StateSnapshot monitored() {
+        return monitored;
     }
 
     /** Takes received bytes (kept, not copied, until {@link #next} has looked at them). */
@@ -199,7 +216,7 @@ public final class ControlProtocol {
         }
         String[] words = line.strip().split("[ \\t\\r]+");
         if (words.length == 2 && words[1].equals("json") && (words[0].equals("dump") || words[0].equals("monitor"))) {
-            StateSnapshot s = state(target);
+            StateSnapshot s = snapshots.get();
             out.thenJsonDump(s.withCounters(counters.snapshot())).thenLines("ok");
             if (words[0].equals("monitor")) {
                 monitored = s;
@@ -231,9 +248,9 @@ public final class ControlProtocol {
             case RuntimeStatement.Quit q -> {
                 return false;
             }
-            case RuntimeStatement.Dump d -> out.thenDump(state(target)).thenLines("ok");
+            case RuntimeStatement.Dump d -> out.thenDump(snapshots.get()).thenLines("ok");
             case RuntimeStatement.Monitor m -> {
-                StateSnapshot s = state(target);
+                StateSnapshot s = snapshots.get();
                 out.thenDump(s).thenLines("ok");
                 monitored = s;
                 monitorJson = false;

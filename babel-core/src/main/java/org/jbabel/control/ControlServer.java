@@ -41,6 +41,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -79,6 +81,14 @@ import org.jbabel.config.LocalServer;
  * <p>Monitor events: the daemon calls {@link #stateChanged()} whenever its state may have changed; the server
  * then takes one snapshot on the executor (coalescing calls that arrive before it runs) and each monitoring
  * session sends the differences to the snapshot it showed last.
+ *
+ * <p>Snapshots are bounded: at most {@value #MAX_SNAPSHOTS} distinct snapshots are held for the clients at once
+ * (the newest, and the ones that answers in progress are written from or that monitoring sessions showed last).
+ * Every snapshot a session uses comes from the server: the newest is shared as long as the state did not change
+ * since it was taken; a new one is taken only when fewer than {@value #MAX_SNAPSHOTS} are held. Otherwise the
+ * client's next request waits (monitoring clients meanwhile catch up with the newest snapshot, releasing older
+ * ones); a client that holds an older snapshot and whose output stays at its bound for {@link Limits#monitorStall}
+ * while another waits is disconnected ({@code control.slow-clients}). docs/DAEMON.md gives the heap this bounds.
  */
 public final class ControlServer implements AutoCloseable {
 
@@ -92,6 +102,11 @@ public final class ControlServer implements AutoCloseable {
     static final int CHUNKS_PER_TASK = 4;
     /** The largest read of a client's requests at a time. */
     static final int READ_BUFFER = 16 << 10;
+    /**
+     * The most distinct snapshots held for the clients at once: the newest and one older (being written to a
+     * client, or the one a monitoring session showed last). docs/DAEMON.md, "Table limits and the heap".
+     */
+    static final int MAX_SNAPSHOTS = 2;
 
     /**
      * The bounds on each client.
@@ -122,8 +137,16 @@ public final class ControlServer implements AutoCloseable {
     private int admitted; // under admission
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
     private final Limits limits;
-    /** The latest state the monitoring clients are to be brought to. On the executor. */
+    /** The newest snapshot taken, which the monitoring clients are brought to and new answers share. On the executor. */
     private StateSnapshot latest;
+    /** The state may have changed since {@link #latest} was taken. */
+    private volatile boolean changed = true;
+    /** The client whose request is being answered, to which a granted snapshot is charged. On the executor. */
+    private Client serving;
+    /** A refresh for the monitoring clients could not take a snapshot: retried when one is released. On the executor. */
+    private boolean refreshWanted;
+    /** A task to wake the clients waiting for a snapshot is queued. On the executor. */
+    private boolean wakeQueued;
     /** The most output bytes seen waiting for one client (for tests of the bound). */
     private final AtomicLong peakPendingOutput = new AtomicLong();
     private volatile boolean closed;
@@ -162,7 +185,7 @@ public final class ControlServer implements AutoCloseable {
             server.close();
             throw e;
         }
-        long period = Math.max(10, limits.idleTimeout().toMillis() / 8);
+        long period = Math.max(10, Math.min(limits.idleTimeout().toMillis() / 8, limits.monitorStall().toMillis() / 4));
         server.idleCheck = group.next().scheduleAtFixedRate(server::checkIdle, period, period, TimeUnit.MILLISECONDS);
         return server;
     }
@@ -260,6 +283,7 @@ public final class ControlServer implements AutoCloseable {
      * when nobody monitors; calls made before the refresh runs are coalesced. Callable from any thread.
      */
     public void stateChanged() {
+        changed = true;
         if (!closed && refreshQueued.compareAndSet(false, true)) {
             loop.execute(this::refresh);
         }
@@ -271,6 +295,7 @@ public final class ControlServer implements AutoCloseable {
      */
     private void refresh() {
         refreshQueued.set(false);
+        refreshWanted = false;
         List<Client> monitors = new ArrayList<>();
         for (Client c : served) {
             if (c.session.monitoring()) {
@@ -278,25 +303,152 @@ public final class ControlServer implements AutoCloseable {
             }
         }
         if (monitors.isEmpty()) {
-            latest = null;
+            if (changed && !isHeld(latest)) {
+                latest = null;
+            }
             return;
         }
-        try {
-            latest = ControlProtocol.state(target);
-        } catch (RuntimeException e) {
-            counters.increment(ControlCounters.INTERNAL_ERRORS);
+        if (changed || latest == null) {
+            if (held() < MAX_SNAPSHOTS) {
+                try {
+                    take();
+                } catch (RuntimeException e) {
+                    counters.increment(ControlCounters.INTERNAL_ERRORS);
+                    return;
+                }
+            } else {
+                // as many snapshots as allowed are held: the monitors catch up with the newest, releasing older
+                // ones, and the refresh is retried then
+                refreshWanted = true;
+            }
+        }
+        if (latest == null) {
             return;
         }
         long now = System.nanoTime();
         for (Client c : monitors) {
+            if (c.session.monitored() == latest) {
+                continue;
+            }
             long since = c.unwritableSince;
             if (since != 0 && now - since > limits.monitorStall().toNanos()) {
                 c.drop(ControlCounters.SLOW_CLIENTS);
                 continue;
             }
-            c.refreshPending = true;
             c.pump();
         }
+    }
+
+    /** Takes a new snapshot as the newest. On the executor. */
+    private void take() {
+        changed = false;
+        latest = null; // released before the next is built, if nobody holds it
+        latest = ControlProtocol.state(target); // Babel's state with the extensions' sections
+    }
+
+    /**
+     * The snapshot for a session's {@code dump} or {@code monitor}: the newest when nothing changed since it was
+     * taken, otherwise a new one (the server answers a request only when {@link #canServe} said so). On the
+     * executor.
+     */
+    private StateSnapshot grant() {
+        if (latest == null || changed) {
+            take();
+        }
+        if (serving != null) {
+            serving.sending = latest;
+        }
+        return latest;
+    }
+
+    /** Whether a request that needs a snapshot could get one now without exceeding {@link #MAX_SNAPSHOTS}. */
+    private boolean canServe() {
+        return latest != null && !changed || held() < MAX_SNAPSHOTS;
+    }
+
+    /** The distinct snapshots the clients hold (answers in progress, what monitors showed last). On the executor. */
+    private int held() {
+        Set<StateSnapshot> s = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Client c : served) {
+            c.holdings(s);
+        }
+        return s.size();
+    }
+
+    private boolean isHeld(StateSnapshot snapshot) {
+        if (snapshot == null) {
+            return false;
+        }
+        Set<StateSnapshot> s = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Client c : served) {
+            c.holdings(s);
+        }
+        return s.contains(snapshot);
+    }
+
+    /** The distinct snapshots alive for the clients: those held and the newest (for tests of the bound). */
+    int snapshotsAlive() {
+        Set<StateSnapshot> s = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Client c : served) {
+            c.holdings(s);
+        }
+        if (latest != null) {
+            s.add(latest);
+        }
+        return s.size();
+    }
+
+    /** A snapshot was released: the clients waiting for one are served (in a task of their own). On the executor. */
+    private void released() {
+        if (wakeQueued || closed) {
+            return;
+        }
+        boolean waiting = refreshWanted;
+        for (Client c : served) {
+            waiting |= c.waitingForSnapshot;
+        }
+        if (!waiting) {
+            return;
+        }
+        wakeQueued = true;
+        try {
+            loop.execute(() -> {
+                wakeQueued = false;
+                if (refreshWanted) {
+                    refresh();
+                }
+                for (Client c : new ArrayList<>(served)) {
+                    if (c.waitingForSnapshot) {
+                        c.waitingForSnapshot = false;
+                        c.pump();
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            wakeQueued = false; // the daemon's loop has stopped
+        }
+    }
+
+    /**
+     * While a client waits for a snapshot, or monitors cannot get a new one: disconnects the clients that hold an
+     * older snapshot than the newest and whose output has stayed at its bound for the stall limit. On the executor.
+     */
+    private void checkStalledHolders() {
+        boolean waiting = refreshWanted;
+        for (Client c : served) {
+            waiting |= c.waitingForSnapshot;
+        }
+        if (!waiting) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (Client c : new ArrayList<>(served)) {
+            long since = c.unwritableSince;
+            if (since != 0 && now - since > limits.monitorStall().toNanos() && c.holdsOlderThan(latest)) {
+                c.drop(ControlCounters.SLOW_CLIENTS);
+            }
+        }
+        released();
     }
 
     /**
@@ -304,6 +456,11 @@ public final class ControlServer implements AutoCloseable {
      * that keeps up with its output may wait for changes as long as it likes). On a thread of the group.
      */
     private void checkIdle() {
+        try {
+            loop.execute(this::checkStalledHolders);
+        } catch (RejectedExecutionException e) {
+            return; // the daemon's loop has stopped
+        }
         long now = System.nanoTime();
         long limit = limits.idleTimeout().toNanos();
         for (Client c : connected) {
@@ -395,8 +552,10 @@ public final class ControlServer implements AutoCloseable {
         private ControlProtocol session; // on the executor only
         /** The answer being sent, or null. On the executor. */
         private ControlProtocol.Output current;
-        /** Changes wait for this monitoring client. On the executor. */
-        private boolean refreshPending;
+        /** The snapshot the answer being sent is written from (for events: the one shown before), or null. */
+        private StateSnapshot sending;
+        /** A request of this client waits until a snapshot can be had. On the executor. */
+        private boolean waitingForSnapshot;
         /** A read was asked for and its bytes have not come yet. On the executor. */
         private boolean reading;
         /** The client sent all it will send. On the executor. */
@@ -427,7 +586,7 @@ public final class ControlServer implements AutoCloseable {
 
         void start() {
             run(() -> {
-                session = new ControlProtocol(target, readWrite, counters);
+                session = new ControlProtocol(target, readWrite, counters, ControlServer.this::grant);
                 served.add(this);
                 current = session.open();
                 pump();
@@ -497,6 +656,8 @@ public final class ControlServer implements AutoCloseable {
                     served.remove(this);
                     closing = true;
                     current = null;
+                    sending = null;
+                    released();
                 });
             } catch (RejectedExecutionException e) {
                 // the daemon's loop has stopped: nothing is served any more
@@ -534,9 +695,29 @@ public final class ControlServer implements AutoCloseable {
             if (!closing) {
                 closing = true;
                 current = null;
+                sending = null;
+                served.remove(this);
                 counters.increment(counter);
                 channel.close();
+                released();
             }
+        }
+
+        /** Adds the snapshots this client holds to {@code into}. On the executor. */
+        void holdings(Set<StateSnapshot> into) {
+            if (sending != null) {
+                into.add(sending);
+            }
+            StateSnapshot shown = session == null ? null : session.monitored();
+            if (shown != null) {
+                into.add(shown);
+            }
+        }
+
+        /** Whether this client holds a snapshot other than {@code newest}. On the executor. */
+        boolean holdsOlderThan(StateSnapshot newest) {
+            StateSnapshot shown = session == null ? null : session.monitored();
+            return sending != null && sending != newest || shown != null && shown != newest;
         }
 
         /**
@@ -576,6 +757,10 @@ public final class ControlServer implements AutoCloseable {
                 if (done) {
                     ControlProtocol.Close close = current.close();
                     current = null;
+                    if (sending != null) {
+                        sending = null;
+                        released();
+                    }
                     switch (close) {
                         case NONE -> {}
                         case HALF -> {
@@ -596,15 +781,31 @@ public final class ControlServer implements AutoCloseable {
 
         /** The next answer to send, or null (after asking for more input, or closing at its end). */
         private ControlProtocol.Output nextAnswer() {
-            if (refreshPending && latest != null) {
-                refreshPending = false;
+            StateSnapshot shown = session.monitored();
+            if (shown != null && latest != null && shown != latest) {
                 ControlProtocol.Output events = session.refresh(latest);
                 if (!events.answer().done()) {
+                    sending = shown; // the events' flushes hold entries of the snapshot shown before
                     return events;
                 }
+                released();
             }
-            ControlProtocol.Output next = session.next();
+            if (session.hasInput() && !canServe()) {
+                waitingForSnapshot = true; // served when a snapshot is released
+                return null;
+            }
+            ControlProtocol.Output next;
+            serving = this;
+            try {
+                next = session.next();
+            } finally {
+                serving = null;
+            }
             if (next != null) {
+                if (sending != null && next.answer().done()) {
+                    sending = null;
+                    released();
+                }
                 return next;
             }
             if (inputEnded) {

@@ -57,6 +57,12 @@ final class DaemonControl implements ControlTarget {
                 daemon.allCounters());
     }
 
+    /** The banner's information, without a snapshot of the tables. */
+    @Override
+    public NodeInfo node() {
+        return new NodeInfo(Daemon.VERSION, host, daemon.engine().routerId());
+    }
+
     /** The dump of a node from the engine's views; {@code names} are the interfaces to list, up or not. */
     static StateSnapshot snapshot(NodeInfo node, List<String> names, List<InterfaceView> interfaces,
             List<NeighbourView> neighbours, List<LocalRouteView> local, List<RouteView> routes,

@@ -15,7 +15,8 @@ import org.jbabel.wire.RouterId;
  * attacker's namespace ({@code ip netns exec}): {@code HostileFlood IFNAME IFINDEX SOURCE VICTIM COUNT SECONDS}
  * binds {@code [SOURCE%IFINDEX]:6696}, multicasts a Hello and an IHU naming {@code VICTIM} every 0.5 s and the
  * {@code COUNT} /128s under 2001:db8:ff00::/40 (one router-id, update interval 3 s) every 2.5 s, for
- * {@code SECONDS}, then falls silent. Prints the datagrams and updates it sent.
+ * {@code SECONDS}, then falls silent. Prints the datagrams and updates it sent. An optional seventh argument K
+ * (0 to 255) makes it another attacker: prefixes under 2001:db8:ffKK::/48 (K in hex) and router-id K + 0x66.
  */
 public final class HostileFlood {
 
@@ -27,8 +28,9 @@ public final class HostileFlood {
         IpAddress victim = IpAddress.parse(args[3]);
         int count = Integer.parseInt(args[4]);
         long end = System.nanoTime() + Long.parseLong(args[5]) * 1_000_000_000L;
-        List<byte[]> flood = RawBabel.flood(IpAddress.parse("2001:db8:ff00::"), count,
-                new RouterId(0x0266_0000_0000_0066L), 1, 0, 300);
+        int k = args.length > 6 ? Integer.parseInt(args[6]) : 0;
+        List<byte[]> flood = RawBabel.flood(IpAddress.parse("2001:db8:ff" + String.format("%02x", k) + "::"), count,
+                new RouterId(0x0266_0000_0000_0066L + k), 1, 0, 300);
         var group = new InetSocketAddress(Inet6Address.getByAddress(null, IpAddress.BABEL_GROUP.toBytes(), scope),
                 RawBabel.PORT);
         long datagrams = 0;

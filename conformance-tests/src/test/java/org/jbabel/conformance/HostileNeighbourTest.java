@@ -156,6 +156,113 @@ class HostileNeighbourTest {
         assertThat(jbabeld.process().isAlive()).isTrue();
     }
 
+    /**
+     * The global route cap reached in a running daemon: four neighbours, each flooding 20,000 /128s of its own (more
+     * than the per-neighbour cap of 16,220, and together more than the global cap of 64,880 for the 64 MiB heap),
+     * while four control clients that never read hold every place of the control socket (two {@code monitor}, two
+     * pipelining dumps). jbabeld must stay up with babeld's route in its FIB and traffic across, count its
+     * refusals, and, once the stalled clients are gone, answer {@code dump}; the flooded routes leave its FIB when
+     * the attackers fall silent. The heap and RSS of the same run are measured by {@code bench/hostile-flood.sh}
+     * with {@code ATTACKERS=4 CLIENTS=4} (docs/BENCHMARKS.md).
+     */
+    @Test
+    void floodFromFourNeighboursAtTheGlobalCapWithFourControlClientsThatDoNotRead() throws Exception {
+        startBabeld(List.of("-C", "in ip 2001:db8:ff00::/40 deny"));
+        startJbabeld();
+        awaitConverged();
+        List<IpAddress> sources = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            IpAddress s = IpAddress.parse("fe80::" + Integer.toHexString(0x66 + k));
+            sources.add(s);
+            if (k > 0) {
+                lab.ip(x, "-6", "addr", "add", s + "/64", "dev", "vx", "nodad");
+            }
+        }
+        RawBabel xs = sender(sources);
+        for (int k = 0; k < 4; k++) {
+            speak(xs, k, () -> List.of());
+        }
+        lab.await("the four attackers as jbabeld's neighbours", CONVERGE, () -> ask("dump").stream()
+                .filter(l -> l.startsWith("add neighbour") && l.contains("address fe80::6") && l.endsWith("cost 96"))
+                .count() == 4 ? true : null);
+        long limitsBefore = sum(counters(), HostileNeighbourTest::countsATableLimit);
+
+        List<java.nio.channels.SocketChannel> stalled = new ArrayList<>();
+        for (String requests : List.of("monitor\n", "dump json\n".repeat(50), "monitor json\n", "dump\n".repeat(50))) {
+            java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+            c.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4096);
+            c.connect(java.net.UnixDomainSocketAddress.of(jbabeld.socket()));
+            c.write(java.nio.ByteBuffer.wrap(requests.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            stalled.add(c); // never read
+        }
+        int each = 20_000;
+        List<List<byte[]>> floods = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            floods.add(RawBabel.flood(IpAddress.parse("2001:db8:ff0" + k + "::"), each,
+                    new RouterId(ATTACKER_ID.value() + k), 1, 0, 300));
+        }
+        Future<?> flooding = attacker.scheduleAtFixedRate(() -> {
+            try {
+                for (int k = 0; k < 4; k++) {
+                    for (byte[] p : floods.get(k)) {
+                        xs.send(k, p, IpAddress.BABEL_GROUP);
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, 0, 2500, TimeUnit.MILLISECONDS);
+        try {
+            // the whole cap's worth in the FIB: each neighbour's 16,220, less what babeld's routes take of the cap
+            lab.await("the four floods in jbabeld's FIB", Duration.ofSeconds(90),
+                    () -> floodedInKernel(b) >= 60_000 ? true : null);
+            assertThat(jbabeld.process().isAlive()).isTrue();
+            assertThat(lab.babelRoutes(b, "-6")).as("babeld's route in jbabeld's FIB during the flood")
+                    .contains("2001:db8:a::1 via fe80:");
+            // While a whole cap's worth arrives at once, jbabeld relays it to babeld (which filters it): a ping
+            // may be lost in that burst; traffic must flow again while the flood goes on.
+            awaitPingBothWays("during the flood");
+            assertThat(jbabeld.process().isAlive()).isTrue();
+        } finally {
+            for (java.nio.channels.SocketChannel c : stalled) {
+                c.close();
+            }
+        }
+        try {
+            List<String> dump = ask("dump");
+            assertThat(dump).as("dump during the flood, the stalled clients gone").last().isEqualTo("ok");
+            assertThat(dump.stream().filter(l -> l.startsWith("add route")).count())
+                    .as("routes in the dump: no more than the global cap").isLessThanOrEqualTo(64_880);
+            assertThat(sum(counters(), HostileNeighbourTest::countsATableLimit)).as("refusals counted")
+                    .isGreaterThan(limitsBefore);
+        } finally {
+            flooding.cancel(false);
+        }
+        attacker.shutdownNow();
+        lab.await("the flooded routes gone from jbabeld's FIB", Duration.ofSeconds(11 + 80),
+                () -> floodedInKernel(b) == 0 ? true : null);
+        List<String> log = Files.readAllLines(jbabeld.log());
+        assertThat(jbabeld.process().isAlive()).as("jbabeld alive after the flood; its log ends: %s",
+                log.subList(Math.max(0, log.size() - 15), log.size())).isTrue();
+        lab.await("babeld's route in jbabeld's FIB after the flood", CONVERGE,
+                () -> lab.babelRoutes(b, "-6").contains("2001:db8:a::1 via fe80:") ? true : null);
+        // the retraction of a cap's worth of routes, relayed to babeld, costs babeld a while: traffic flows again
+        awaitPingBothWays("after the flood");
+    }
+
+    /** Ping both ways, retried for {@link #CONVERGE}: traffic flows again after a burst. */
+    private void awaitPingBothWays(String when) throws Exception {
+        lab.await("ping both ways " + when, CONVERGE, () -> {
+            try {
+                return lab.exec(a, "ping", "-6", "-c", "2", "-i", "0.2", "-W", "2", "-I", "2001:db8:a::1",
+                        "2001:db8:b::1") == 0 && lab.exec(b, "ping", "-6", "-c", "2", "-i", "0.2", "-W", "2", "-I",
+                        "2001:db8:b::1", "2001:db8:a::1") == 0 ? true : null;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     // ------------------------------------------------------------------------------------------------------
     // 2. Malformed-packet storm
 
