@@ -73,6 +73,8 @@ final class Libc {
     private static final MethodHandle RECV = downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKOPT = downcall("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle POLL = downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
@@ -160,6 +162,18 @@ final class Libc {
     static int setsockopt(Errno e, int fd, int level, int option, MemorySegment value) {
         try {
             return (int) SETSOCKOPT.invokeExact(e.state, fd, level, option, value, (int) value.byteSize());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** getsockopt(2) of an int option: the value, or -1 on error (errno in {@code e}). */
+    static int getsockoptInt(Errno e, int fd, int level, int option, MemorySegment intAndLength) {
+        intAndLength.set(JAVA_INT, 4, 4);
+        try {
+            int r = (int) GETSOCKOPT.invokeExact(e.state, fd, level, option, intAndLength.asSlice(0, 4),
+                    intAndLength.asSlice(4, 4));
+            return r < 0 ? -1 : intAndLength.get(JAVA_INT, 0);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -51,6 +51,30 @@ public final class LinuxNetwork implements Network, AutoCloseable {
         return add(LinuxUdpSocket.udp(poller.counters(), options, receiver, maxDatagram));
     }
 
+    /**
+     * Babel's own socket: a UDP socket as {@code options} says, sending with traffic class {@code trafficClass},
+     * its receive buffer forced to {@code receiveBuffer} bytes with SO_RCVBUFFORCE (asked for with SO_RCVBUF, so
+     * capped at net.core.rmem_max, without CAP_NET_ADMIN).
+     */
+    public BabelUdp babelUdp(UdpSocket.Options options, int trafficClass, int receiveBuffer,
+            Consumer<Datagram> receiver) throws IOException {
+        LinuxUdpSocket s = LinuxUdpSocket.udp(poller.counters(), options, receiver, maxDatagram);
+        try {
+            s.trafficClass(trafficClass);
+            if (!s.forceReceiveBuffer(receiveBuffer)) {
+                s.option(Libc.SOL_SOCKET, Libc.SO_RCVBUF, receiveBuffer, "SO_RCVBUF");
+            }
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        LinuxUdpSocket added = add(s);
+        return new BabelUdp(added, added::receiveBufferSize);
+    }
+
+    /** A socket of {@link #babelUdp} and its receive buffer size as the kernel reports it. */
+    public record BabelUdp(UdpSocket socket, java.util.function.IntSupplier receiveBufferSize) {}
+
     @Override
     public PacketDevice tun(String name, int mtu, Consumer<byte[]> receiver) throws IOException {
         return add(LinuxPacketDevice.open(poller.counters(), name, false, mtu, receiver));

@@ -140,6 +140,11 @@ final class LinuxUdpSocket extends PolledFd implements UdpSocket {
         return SocketOptions.forceReceiveBuffer(fd, bytes);
     }
 
+    /** The receive buffer as the kernel reports it (twice what was set, for its bookkeeping); -1 on error. */
+    synchronized int receiveBufferSize() {
+        return Libc.getsockoptInt(errno, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, arena.allocate(8, 4));
+    }
+
     synchronized void option(int level, int option, int value, String what) throws IOException {
         MemorySegment v = arena.allocate(JAVA_INT);
         v.set(JAVA_INT, 0, value);

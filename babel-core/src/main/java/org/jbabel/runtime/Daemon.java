@@ -3,6 +3,9 @@ package org.jbabel.runtime;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.NetworkInterface;
@@ -18,7 +21,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -103,7 +105,6 @@ public final class Daemon {
     private final List<LinuxNetwork> extensionNetworks = new ArrayList<>();
     private final List<LinuxKernelAccess> extensionKernels = new ArrayList<>();
     private FdPoller poller;
-    private final BabelSocket.Transport transport;
     /** One event loop for the Babel sockets, the control sockets and the daemon's own work. */
     private final EventLoopGroup group;
     private final EventLoop loop;
@@ -152,12 +153,11 @@ public final class Daemon {
         this.extensionControls = new ExtensionControls((what, e) -> errors.report("control: " + what, e));
         GlobalSettings g = config.globals();
         prepareNetty(log);
-        this.transport = BabelSocket.Transport.best();
         this.group = new MultiThreadIoEventLoopGroup(1, runnable -> {
             Thread t = new Thread(runnable, "jbabeld");
             t.setDaemon(false);
             return t;
-        }, transport.ioHandlerFactory());
+        }, Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.loop = group.next();
         this.stateFile = g.stateFile() == null || g.stateFile().isEmpty() ? null : Path.of(g.stateFile());
         this.kernelSetup = g.skipKernelSetup() ? null : new KernelSetup(Path.of("/proc/sys"));
@@ -210,9 +210,8 @@ public final class Daemon {
         try {
             // Binding waits for the loop, so it happens here; datagrams that arrive before the engine exists
             // are dropped.
-            d.socket = BabelSocket.open(d.loop, d.transport, g.protocolGroup(), g.protocolPort(), d::received);
-            log.info("UDP port " + g.protocolPort() + " on netty " + d.transport.name().toLowerCase(Locale.ROOT)
-                    + ", receive buffer " + d.socket.receiveBufferSize() + " bytes");
+            d.socket = BabelSocket.open(d.loop, g.protocolGroup(), g.protocolPort(), d::received);
+            log.info("UDP port " + g.protocolPort() + " with IPV6_PKTINFO, receive buffer " + d.socket.receiveBufferSize() + " bytes");
             d.loop.submit(() -> {
                 d.startOnLoop();
                 return null;
@@ -600,7 +599,7 @@ public final class Daemon {
             switch (c) {
                 case InterfaceTracker.Change.Up up -> {
                     InterfaceConfig ic = up.config();
-                    socket.interfaceUp(ic.ifindex(), ic.linkLocal());
+                    socket.interfaceUp(ic.ifindex());
                     Authenticator auth = authenticatorFor(ic.ifindex(), up.auth());
                     int overhead = auth == null ? 0 : auth.maxOverhead();
                     writers.put(ic.ifindex(), new PacketWriter(PacketWriter.maxPacketSizeForMtu(ic.mtu()) - overhead));
