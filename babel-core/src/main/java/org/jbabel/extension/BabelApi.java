@@ -33,6 +33,8 @@ public interface BabelApi {
     /**
      * The API over an engine, for code that drives the engine itself (tests, tools): one owner, calls stamped with
      * the engine's latest time, no turn run after a call. Extensions get theirs from {@link ExtensionContext#babel()}.
+     * Each call registers its own route index with the engine (kept for the engine's life): call it once per engine
+     * and keep the result.
      */
     static BabelApi of(BabelEngine engine) {
         return new BabelOrigins(engine, engine::now, () -> true, () -> {}).handle("api");
