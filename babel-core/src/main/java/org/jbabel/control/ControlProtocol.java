@@ -239,7 +239,7 @@ public final class ControlProtocol {
             bad(out);
             return true;
         } catch (RuntimeException e) {
-            counters.increment(ControlCounters.INTERNAL_ERRORS);
+            internalError("parsing a control line", e);
             bad(out);
             return true;
         }
@@ -317,8 +317,17 @@ public final class ControlProtocol {
             ControlTarget.Result r = target.apply(statement);
             return r == null ? "ok" : r.statusLine();
         } catch (RuntimeException e) {
-            counters.increment(ControlCounters.INTERNAL_ERRORS);
+            internalError("applying " + statement, e);
             return "no internal error";
+        }
+    }
+
+    private void internalError(String what, RuntimeException e) {
+        counters.increment(ControlCounters.INTERNAL_ERRORS);
+        try {
+            target.internalError("control socket: " + what, e);
+        } catch (RuntimeException ignored) {
+            // counted already; a failing report must not end the session
         }
     }
 

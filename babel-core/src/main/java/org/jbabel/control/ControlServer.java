@@ -190,6 +190,16 @@ public final class ControlServer implements AutoCloseable {
         return server;
     }
 
+    /** A bug in the server's own work: counted, and reported to the daemon for its log. */
+    private void internalError(String what, RuntimeException e) {
+        counters.increment(ControlCounters.INTERNAL_ERRORS);
+        try {
+            target.internalError("control socket: " + what, e);
+        } catch (RuntimeException ignored) {
+            // counted already
+        }
+    }
+
     private void bind(LocalServer endpoint, EventLoopGroup group, boolean epoll) throws IOException {
         SocketAddress address;
         Class<? extends ServerChannel> type;
@@ -313,7 +323,7 @@ public final class ControlServer implements AutoCloseable {
                 try {
                     take();
                 } catch (RuntimeException e) {
-                    counters.increment(ControlCounters.INTERNAL_ERRORS);
+                    internalError("taking a snapshot", e);
                     return;
                 }
             } else {
@@ -680,7 +690,7 @@ public final class ControlServer implements AutoCloseable {
                     try {
                         step.run();
                     } catch (RuntimeException e) {
-                        counters.increment(ControlCounters.INTERNAL_ERRORS);
+                        internalError("serving a client", e);
                         closing = true;
                         channel.close();
                     }

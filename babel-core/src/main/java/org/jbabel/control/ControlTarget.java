@@ -35,6 +35,13 @@ public interface ControlTarget {
      */
     Result apply(RuntimeStatement statement);
 
+    /**
+     * Something in the control socket failed that should not have (a bug): the session answered {@code no internal
+     * error} or was closed, and the error is counted in {@code control.internal-errors}. The daemon logs it with its
+     * stack trace; by default nothing more happens.
+     */
+    default void internalError(String what, RuntimeException error) {}
+
     /** The keys defined so far, which an {@code interface ... key NAME} line may refer to. */
     default Map<String, KeyConfig> keys() {
         return Map.of();

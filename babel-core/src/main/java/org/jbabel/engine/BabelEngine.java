@@ -250,7 +250,7 @@ public final class BabelEngine {
         SelectedRoute before = inUse(key);
         localRoutes.put(key, m);
         reselect(key);
-        announceChange(key, before, true);
+        announceLocalChange(key, before);
         leave();
     }
 
@@ -310,7 +310,7 @@ public final class BabelEngine {
             SelectedRoute before = inUse(key);
             localRoutes.remove(key);
             reselect(key);
-            announceChange(key, before, true);
+            announceLocalChange(key, before);
         }
         leave();
     }
@@ -1269,18 +1269,32 @@ public final class BabelEngine {
      * updates by babeld's rules (urgent for a new source, a lost route or an answered request; nothing for small
      * changes, which wait for the periodic update), and start a seqno request when a learned route is lost.
      */
+    /**
+     * A route we originate or withdraw ourselves (redistribution, an extension) is announced at once, not after the
+     * urgent delay: nothing is gained by waiting, since the caller's turn of the event loop already gathers every
+     * change of one event into one flush, and an extension's origination is on the wire within the turn.
+     */
+    private void announceLocalChange(RouteKey key, SelectedRoute before) {
+        announceChange(key, before, true, now);
+    }
+
     private void announceChange(RouteKey key, SelectedRoute before, boolean urgentAnyway) {
+        announceChange(key, before, urgentAnyway, urgent());
+    }
+
+    /** As {@link #announceChange(RouteKey, SelectedRoute, boolean)}, urgent updates due at {@code urgentAt}. */
+    private void announceChange(RouteKey key, SelectedRoute before, boolean urgentAnyway, long urgentAt) {
         SelectedRoute after = inUse(key);
         publish(key, before, after);
         if (announcedAlike(before, after)) {
             if (urgentAnyway && after != null) {
-                sendUpdateEverywhere(key, urgent());
+                sendUpdateEverywhere(key, urgentAt);
             }
             return;
         }
         if (after == null) {
             if (before != null) {
-                sendUpdateEverywhere(key, urgent());
+                sendUpdateEverywhere(key, urgentAt);
                 scheduleResends(key);
                 if (!before.origin().equals(routerId) && before.metric() <= INFINITY / 2) {
                     requestLostRoute(key, before);
@@ -1289,21 +1303,21 @@ public final class BabelEngine {
             return;
         }
         if (before == null) {
-            sendUpdateEverywhere(key, urgent());
+            sendUpdateEverywhere(key, urgentAt);
             return;
         }
         if (!before.origin().equals(after.origin())) {
-            sendUpdateEverywhere(key, urgent());
+            sendUpdateEverywhere(key, urgentAt);
             scheduleResends(key);
             return;
         }
         int oldMetric = before.metric();
         int newMetric = after.metric();
         if (urgentAnyway) {
-            sendUpdateEverywhere(key, urgent());
+            sendUpdateEverywhere(key, urgentAt);
         } else if (newMetric >= oldMetric + BabelConstants.URGENT_WORSENING
                 && oldMetric < BabelConstants.URGENT_WORSENING_CEILING) {
-            sendUpdateEverywhere(key, urgent());
+            sendUpdateEverywhere(key, urgentAt);
         } else if (newMetric < oldMetric && oldMetric - newMetric < BabelConstants.MINOR_IMPROVEMENT) {
             // A modest improvement waits for the periodic update.
         } else if (Math.abs(newMetric - oldMetric) >= BabelConstants.MINOR_CHANGE) {

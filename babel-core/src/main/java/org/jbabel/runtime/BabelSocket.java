@@ -5,9 +5,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Future;
 import org.jbabel.extension.Network.Datagram;
 import org.jbabel.extension.UdpSocket;
 import org.jbabel.linux.IoCounters;
@@ -30,21 +28,7 @@ import org.jbabel.wire.IpAddress;
  * <p>The socket is read by its own poller thread, which drains every queued datagram per wake-up and hands each to
  * the receiver on the daemon's event loop. Every method runs on that loop except {@link #open} and {@link #close}.
  */
-public final class BabelSocket implements AutoCloseable {
-
-    /** Where received datagrams go. */
-    public interface Receiver {
-        /**
-         * A datagram arrived.
-         *
-         * @param ifindex the interface it came in on
-         * @param source the sender's address
-         * @param destination the group for a datagram sent to the group, our address (link-local or not) for a
-         *     unicast one
-         * @param data the UDP payload
-         */
-        void received(int ifindex, IpAddress source, IpAddress destination, byte[] data);
-    }
+public final class BabelSocket implements Transport {
 
     /** The receive buffer asked for. */
     static final int RECEIVE_BUFFER = 8 << 20;
@@ -94,6 +78,7 @@ public final class BabelSocket implements AutoCloseable {
      * (the kernel keeps a socket's membership across a link flap), which counts as joined; any other failure is
      * counted in {@code join_failed} and never escapes, so the interface still runs (unicast keeps working).
      */
+    @Override
     public void interfaceUp(int ifindex) {
         if (joined.add(ifindex)) {
             socket.join(group, ifindex);
@@ -101,6 +86,7 @@ public final class BabelSocket implements AutoCloseable {
     }
 
     /** Babel stops on an interface: leaves the group there (the kernel may have done so already). */
+    @Override
     public void interfaceDown(int ifindex) {
         if (joined.remove(ifindex)) {
             socket.leave(group, ifindex);
@@ -108,27 +94,19 @@ public final class BabelSocket implements AutoCloseable {
     }
 
     /** Forgets an interface the kernel deleted (its memberships went with it). */
+    @Override
     public void forget(int ifindex) {
         joined.remove(ifindex);
     }
 
     /** Sends one datagram to {@code destination} out of interface {@code ifindex}, without waiting. */
+    @Override
     public void send(int ifindex, IpAddress destination, byte[] payload) {
         socket.send(destination, port, ifindex, payload);
     }
 
-    /** Nothing to do: every datagram is handed to the kernel by {@link #send}. Kept for the daemon's send path. */
-    public void flush() {}
-
-    /**
-     * Completed: every datagram sent on the loop is in the kernel's queue once {@link #send} returned, so a goodbye
-     * sent before this is called leaves even when the process exits right after.
-     */
-    public Future<?> lastWrite() {
-        return CompletableFuture.completedFuture(null);
-    }
-
     /** Socket counters by name ({@code send_error}, {@code send_dropped}, {@code join_failed}, {@code receive_truncated} ...). */
+    @Override
     public Map<String, Long> counters() {
         return new TreeMap<>(network.counters().snapshot());
     }

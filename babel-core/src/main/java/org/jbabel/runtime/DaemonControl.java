@@ -50,6 +50,11 @@ final class DaemonControl implements ControlTarget {
     }
 
     @Override
+    public void internalError(String what, RuntimeException error) {
+        daemon.errors().report(what, error);
+    }
+
+    @Override
     public StateSnapshot snapshot() {
         BabelEngine engine = daemon.engine();
         return snapshot(new NodeInfo(Daemon.VERSION, host, engine.routerId()), daemon.tracker().configuredNames(),

@@ -126,4 +126,12 @@ public final class FatalErrors {
         t.printStackTrace(new PrintWriter(w));
         return w.toString().strip();
     }
+
+    /** Test only ({@code jbabel.test.fault}): allocates until the heap is exhausted. */
+    static void exhaustHeap() {
+        java.util.List<long[]> hog = new java.util.ArrayList<>();
+        while (true) {
+            hog.add(new long[1 << 16]);
+        }
+    }
 }

@@ -239,6 +239,39 @@ class ExtensionHostTest {
     }
 
     @Test
+    void anOriginationOrWithdrawalIsDueAtOnceNotAfterTheUrgentDelay() throws Exception {
+        ManualPlatform p = new ManualPlatform();
+        BabelEngine engine = engine();
+        engine.interfaceUp(p.now, org.jbabel.engine.InterfaceConfig.of("eth0", 1,
+                org.jbabel.wire.IpAddress.parse("fe80::1"), 1500, org.jbabel.engine.InterfaceType.WIRED));
+        engine.tick(p.now);
+        engine.pollActions();
+        ExtensionHost host = new ExtensionHost(p, engine);
+        Scripted ext = new Scripted(c -> {});
+        host.add("x", ext);
+        host.startAll();
+        p.now += 300_000_000L;
+        for (boolean originate : new boolean[] {true, false}) {
+            engine.tick(p.now); // the engine is up to date: nothing of its own is due now
+            engine.pollActions();
+            assertThat(engine.nextWakeup()).isGreaterThan(p.now);
+            if (originate) {
+                ext.context.babel().originate(EXIT, 10);
+            } else {
+                ext.context.babel().withdraw(EXIT);
+            }
+            assertThat(engine.nextWakeup()).as("the update is due now").isEqualTo(p.now);
+            engine.tick(p.now);
+            int metric = originate ? 10 : 0xFFFF;
+            assertThat(engine.pollActions()).as("sent in the same instant").anySatisfy(a -> assertThat(a)
+                    .isInstanceOfSatisfying(Action.Send.class, s -> assertThat(s.tlvs()).anyMatch(t ->
+                            t instanceof org.jbabel.wire.Tlv.Update u && u.prefix().equals(EXIT.prefix())
+                                    && u.metric() == metric)));
+            p.now += 1_000_000L;
+        }
+    }
+
+    @Test
     void anOriginateIsStampedWithTheHostsClockSoItsUpdateIsDueWithinTheUrgentDelay() throws Exception {
         ManualPlatform p = new ManualPlatform();
         BabelEngine engine = engine();

@@ -1,0 +1,46 @@
+package org.jbabel.runtime;
+
+import java.util.Map;
+import org.jbabel.wire.IpAddress;
+
+/**
+ * How Babel's packets leave and arrive: {@link BabelSocket} on Linux, an in-memory wire in tests. Every method but
+ * {@link #close} runs on the daemon's event loop; received datagrams are handed to the {@link Receiver} there.
+ */
+public interface Transport extends AutoCloseable {
+
+    /** Where received datagrams go. */
+    interface Receiver {
+        /**
+         * A datagram arrived.
+         *
+         * @param ifindex the interface it came in on
+         * @param source the sender's address
+         * @param destination the group for a datagram sent to the group, our address (link-local or not) for a
+         *     unicast one
+         * @param data the UDP payload
+         */
+        void received(int ifindex, IpAddress source, IpAddress destination, byte[] data);
+    }
+
+    /** Babel runs on an interface: the group is joined there. Failures are counted, never thrown. */
+    void interfaceUp(int ifindex);
+
+    /** Babel stops on an interface: the group is left there. */
+    void interfaceDown(int ifindex);
+
+    /** The kernel deleted an interface (its memberships went with it). */
+    void forget(int ifindex);
+
+    /**
+     * Sends one datagram to {@code destination} out of interface {@code ifindex}. Never blocks: the datagram is with
+     * the kernel (or dropped and counted) when this returns, so a goodbye sent before the process exits leaves.
+     */
+    void send(int ifindex, IpAddress destination, byte[] payload);
+
+    /** Counters by name ({@code send_error}, {@code send_dropped}, {@code join_failed} ...). */
+    Map<String, Long> counters();
+
+    @Override
+    void close();
+}
