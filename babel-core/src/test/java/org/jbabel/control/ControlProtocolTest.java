@@ -150,7 +150,8 @@ class ControlProtocolTest {
     }
 
     @Test
-    void targetFailuresAreAnsweredNoAndCounted() {
+    void targetFailuresAreAnsweredNoCountedAndReportedWithTheException() {
+        List<RuntimeException> reported = new ArrayList<>();
         ControlTarget failing = new ControlTarget() {
             @Override
             public StateSnapshot snapshot() {
@@ -161,10 +162,16 @@ class ControlProtocolTest {
             public Result apply(RuntimeStatement statement) {
                 throw new IllegalStateException("boom");
             }
+
+            @Override
+            public void internalError(String what, RuntimeException error) {
+                reported.add(error);
+            }
         };
         ControlProtocol p = new ControlProtocol(failing, true, counters);
         assertThat(send(p, "link-detect true\ndump\n").lines().getFirst()).isEqualTo("no internal error");
         assertThat(counters.get(ControlCounters.INTERNAL_ERRORS)).isEqualTo(1);
+        assertThat(reported).singleElement().extracting(Throwable::getMessage).isEqualTo("boom");
     }
 
     @Test
