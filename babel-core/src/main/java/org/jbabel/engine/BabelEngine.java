@@ -64,6 +64,7 @@ public final class BabelEngine {
     private final LocalRoutes localRoutes = new LocalRoutes();
     private final PendingRequests requests;
     private final UpdateResends resends;
+    private final LostRoutes lostRoutes = new LostRoutes();
     private final SendBuffers buffers;
     /** Neighbours (interface%address) this engine has told to forget the routes they had through us. */
     private final LinkedHashSet<String> toldToForget = new LinkedHashSet<>();
@@ -141,13 +142,7 @@ public final class BabelEngine {
                 toGroup(i, wildcardRetraction(), urgent());
             }
             i.nextUpdate = this.now + jitter(i.updateInterval());
-            // babeld's start-up: a Hello and a wildcard request; a second Hello follows at once so that
-            // 2-out-of-3 neighbours see us without waiting for the next interval.
-            sendHello(i);
-            toGroup(i, new Tlv.RouteRequest(AddressEncoding.WILDCARD, Prefix.V6_DEFAULT, Prefix.V6_DEFAULT, List.of()),
-                    urgent());
-            i.nextHello = this.now + BabelConstants.STARTUP_HELLO_DELAY;
-            i.startupHelloPending = true;
+            startUp(i);
         } else if (!old.equals(iface)) {
             reconfigure(i, old);
         }
@@ -157,6 +152,39 @@ public final class BabelEngine {
         if (wasUp && (iface.rxcost() != old.rxcost() || iface.linkQuality() != old.linkQuality())) {
             // Our rxcost for every neighbour changed: tell them now rather than with the next IHU round.
             for (Neighbour n : neighbours.on(i.name())) {
+                if (n.heard) {
+                    buffers.add(i, ihuDestination(n), ihu(n), urgent());
+                }
+            }
+        }
+        leave();
+    }
+
+    /**
+     * babeld's start-up on an interface: a Hello and a wildcard request; a second Hello follows at once so that
+     * 2-out-of-3 neighbours see us without waiting for the next interval.
+     */
+    private void startUp(Interfaces.Iface i) {
+        sendHello(i);
+        toGroup(i, new Tlv.RouteRequest(AddressEncoding.WILDCARD, Prefix.V6_DEFAULT, Prefix.V6_DEFAULT, List.of()),
+                urgent());
+        i.nextHello = now + BabelConstants.STARTUP_HELLO_DELAY;
+        i.startupHelloPending = true;
+    }
+
+    /**
+     * An interface brought up while its link-local address was still tentative (so that we hear neighbours from the
+     * moment the link is up) can send now: what we sent there before was lost, so the start-up is repeated, and every
+     * neighbour heard meanwhile gets an IHU at once.
+     */
+    public void interfaceReady(long now, String ifname) {
+        if (!enter(now)) {
+            return;
+        }
+        Interfaces.Iface i = interfaces.up(ifname);
+        if (i != null) {
+            startUp(i);
+            for (Neighbour n : neighbours.on(ifname)) {
                 if (n.heard) {
                     buffers.add(i, ihuDestination(n), ihu(n), urgent());
                 }
@@ -373,6 +401,7 @@ public final class BabelEngine {
         if (t >= nextHousekeeping) {
             nextHousekeeping = t + BabelConstants.HOUSEKEEPING_INTERVAL;
             checkNeighbours();
+            lostRoutes.expire(t);
             sendDueWelcomes();
         }
         if (t >= nextRouteCheck) {
@@ -977,6 +1006,20 @@ public final class BabelEngine {
         }
         if (!wasBidirectional && n.bidirectional()) {
             welcome(n);
+            askForLostRoutes(n);
+        }
+    }
+
+    /**
+     * A neighbour that is back (bidirectional again) is asked, by unicast route requests, for the routes we lost with
+     * it that it has not sent again yet ({@link LostRoutes}).
+     */
+    private void askForLostRoutes(Neighbour n) {
+        for (RouteKey key : lostRoutes.takeBack(n.ifname(), n.address, now)) {
+            if (routes.find(key, n) == null) {
+                buffers.add(n.iface, n.address, new Tlv.RouteRequest(requestEncoding(key.prefix()), key.prefix(),
+                        key.source(), List.of()), urgent());
+            }
         }
     }
 
@@ -1085,8 +1128,15 @@ public final class BabelEngine {
         }
     }
 
-    /** Forgets a neighbour and every route learned from it. */
+    /** Forgets a neighbour and every route learned from it (remembered a while, to ask for them when it is back). */
     private void dropNeighbour(Neighbour n) {
+        List<RouteKey> lost = new ArrayList<>();
+        for (Route r : Routes.via(n)) {
+            if (!r.retracted()) {
+                lost.add(r.key);
+            }
+        }
+        lostRoutes.remember(n.ifname(), n.address, lost, now);
         for (Route r : Routes.via(n)) {
             SelectedRoute before = inUse(r.key);
             routes.remove(r);

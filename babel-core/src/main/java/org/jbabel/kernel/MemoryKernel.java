@@ -315,11 +315,32 @@ public final class MemoryKernel implements Fib, Rules, LinkMonitor {
         publish(new KernelEvent.LinkRemoved(ifindex, l.name()));
     }
 
-    /** Adds an address to a link. */
+    /** Adds an address to a link, past duplicate address detection. */
     public synchronized InterfaceAddress addAddress(int ifindex, IpAddress address, int prefixLength) {
+        return addAddress(ifindex, address, prefixLength, false);
+    }
+
+    /**
+     * Adds an address to a link; a {@code tentative} one is in duplicate address detection until
+     * {@link #finishDad} (the kernel then announces it again, as Linux does with RTM_NEWADDR).
+     */
+    public synchronized InterfaceAddress addAddress(int ifindex, IpAddress address, int prefixLength,
+            boolean tentative) {
         existing(ifindex);
         InterfaceAddress a = new InterfaceAddress(ifindex, address, prefixLength,
-                address.isLinkLocal() ? InterfaceAddress.SCOPE_LINK : 0, false);
+                address.isLinkLocal() ? InterfaceAddress.SCOPE_LINK : 0, tentative);
+        addresses.add(a);
+        publish(new KernelEvent.AddressAdded(a));
+        return a;
+    }
+
+    /** Duplicate address detection finished for a tentative address: it is usable now. */
+    public synchronized InterfaceAddress finishDad(InterfaceAddress tentative) {
+        if (!addresses.remove(tentative)) {
+            throw new IllegalArgumentException("no address " + tentative);
+        }
+        InterfaceAddress a = new InterfaceAddress(tentative.ifindex(), tentative.address(), tentative.prefixLength(),
+                tentative.scope(), false);
         addresses.add(a);
         publish(new KernelEvent.AddressAdded(a));
         return a;

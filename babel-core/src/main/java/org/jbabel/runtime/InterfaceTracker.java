@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import org.jbabel.config.DaemonConfig;
 import org.jbabel.config.KeyConfig;
@@ -25,16 +27,27 @@ import org.jbabel.wire.IpAddress;
  * The daemon feeds it kernel events and asks {@link #update()} what changed.
  *
  * <p>An interface is up for Babel when it is configured (by exact name or pattern, e.g. {@code wg-*}), exists, is
- * administratively up (and running with {@code link-detect}) and has a link-local IPv6 address whose duplicate
- * address detection has finished. One that is otherwise up but has no usable link-local address yet is
+ * administratively up (and running with {@code link-detect}) and has a link-local IPv6 address. While that address
+ * is still tentative (duplicate address detection has not finished, 1–2 s after the link comes up) the interface is
+ * up but {@linkplain Change.Up#tentative() tentative}: Babel listens there, so that a neighbour's Hello and table
+ * sent as soon as it saw our link are heard, but cannot send yet; an {@code Up} without the flag follows when the
+ * address is usable. One that is otherwise up but has no link-local address at all, or only a tentative one, is
  * {@linkplain #waitingForLinkLocal() waiting}: the daemon checks again every couple of seconds, as babeld does.
  */
 public final class InterfaceTracker {
 
     /** What changed for the engine. */
     public sealed interface Change {
-        /** The interface comes up, or its parameters, addresses or keys changed while up. */
-        record Up(InterfaceConfig config, Auth auth) implements Change {
+        /**
+         * The interface comes up, or its parameters, addresses or keys changed while up, or its link-local address
+         * left duplicate address detection ({@code tentative} true while it has not: nothing can be sent there yet).
+         */
+        record Up(InterfaceConfig config, Auth auth, boolean tentative) implements Change {
+            /** An interface whose link-local address is usable. */
+            public Up(InterfaceConfig config, Auth auth) {
+                this(config, auth, false);
+            }
+
             /** An interface without MAC authentication. */
             public Up(InterfaceConfig config) {
                 this(config, Auth.NONE);
@@ -67,6 +80,8 @@ public final class InterfaceTracker {
     private final Map<Integer, List<InterfaceAddress>> addresses = new TreeMap<>();
     private final Map<String, InterfaceConfig> running = new LinkedHashMap<>();
     private final Map<String, Auth> runningAuth = new HashMap<>();
+    /** The running interfaces whose link-local address is still tentative. */
+    private final Set<String> tentative = new HashSet<>();
     private DaemonConfig config;
     private boolean linkDetect;
 
@@ -127,6 +142,7 @@ public final class InterfaceTracker {
             if (!wanted.containsKey(e.getKey())) {
                 changes.add(new Change.Down(e.getKey(), e.getValue().ifindex()));
                 runningAuth.remove(e.getKey());
+                tentative.remove(e.getKey());
                 it.remove();
             }
         }
@@ -137,9 +153,15 @@ public final class InterfaceTracker {
                 changes.add(new Change.Down(old.name(), old.ifindex()));
                 old = null;
             }
-            if (!c.equals(old) || !up.auth().equals(runningAuth.get(c.name()))) {
+            if (!c.equals(old) || !up.auth().equals(runningAuth.get(c.name()))
+                    || up.tentative() != tentative.contains(c.name())) {
                 running.put(c.name(), c);
                 runningAuth.put(c.name(), up.auth());
+                if (up.tentative()) {
+                    tentative.add(c.name());
+                } else {
+                    tentative.remove(c.name());
+                }
                 changes.add(up);
             }
         }
@@ -151,11 +173,12 @@ public final class InterfaceTracker {
         return Collections.unmodifiableMap(running);
     }
 
-    /** Configured interfaces that are up but have no usable link-local address yet. */
+    /** Configured interfaces that are up but have no usable link-local address yet (none, or a tentative one). */
     public List<String> waitingForLinkLocal() {
         List<String> out = new ArrayList<>();
         for (Link l : links.values()) {
-            if (config.isConfigured(l.name()) && qualifies(l) && linkLocal(l.ifindex()) == null) {
+            InterfaceAddress ll = linkLocal(l.ifindex());
+            if (config.isConfigured(l.name()) && qualifies(l) && (ll == null || ll.tentative())) {
                 out.add(l.name());
             }
         }
@@ -202,13 +225,14 @@ public final class InterfaceTracker {
             if (!config.isConfigured(l.name()) || !qualifies(l)) {
                 continue;
             }
-            IpAddress ll = linkLocal(l.ifindex());
+            InterfaceAddress ll = linkLocal(l.ifindex());
             if (ll == null) {
                 continue;
             }
             ResolvedInterface r = config.resolve(l.name(), l.kind() == LinkKind.WIRELESS);
             Auth auth = new Auth(r.keys(), r.acceptBadSignatures());
-            out.put(l.name(), new Change.Up(engineInterface(r, l, ll, ipv4(l.ifindex())), auth));
+            out.put(l.name(), new Change.Up(engineInterface(r, l, ll.address(), ipv4(l.ifindex())), auth,
+                    ll.tentative()));
         }
         return out;
     }
@@ -232,13 +256,20 @@ public final class InterfaceTracker {
         return c;
     }
 
-    private IpAddress linkLocal(int ifindex) {
+    /** The interface's IPv6 link-local address, a usable one rather than a tentative one; null when it has none. */
+    private InterfaceAddress linkLocal(int ifindex) {
+        InterfaceAddress tentativeOne = null;
         for (InterfaceAddress a : addresses.getOrDefault(ifindex, List.of())) {
-            if (a.address().family() == Family.V6 && a.linkLocal() && !a.tentative()) {
-                return a.address();
+            if (a.address().family() == Family.V6 && a.linkLocal()) {
+                if (!a.tentative()) {
+                    return a;
+                }
+                if (tentativeOne == null) {
+                    tentativeOne = a;
+                }
             }
         }
-        return null;
+        return tentativeOne;
     }
 
     private IpAddress ipv4(int ifindex) {

@@ -205,14 +205,24 @@ final class KernelEventPump {
             switch (c) {
                 case InterfaceTracker.Change.Up up -> {
                     InterfaceConfig ic = up.config();
-                    Authenticator auth = packets.interfaceUp(ic, up.auth());
+                    boolean wasTentative = packets.tentative(ic.ifindex());
+                    boolean wasRunning = packets.running(ic.ifindex());
+                    Authenticator auth = packets.interfaceUp(ic, up.auth(), up.tentative());
                     if (kernelSetup != null) {
                         kernelSetup.interfaceUp(ic.name());
                     }
-                    log.info("interface " + ic.name() + " up, " + ic.linkLocal()
-                            + (ic.ipv4() == null ? "" : " " + ic.ipv4())
-                            + (auth == null ? "" : ", " + up.auth().keys().size() + " MAC key(s)"));
+                    if (wasTentative && !up.tentative() && wasRunning) {
+                        log.info("interface " + ic.name() + ": " + ic.linkLocal() + " usable, sending");
+                    } else {
+                        log.info("interface " + ic.name() + " up, " + ic.linkLocal()
+                                + (ic.ipv4() == null ? "" : " " + ic.ipv4())
+                                + (auth == null ? "" : ", " + up.auth().keys().size() + " MAC key(s)")
+                                + (up.tentative() ? " (tentative: listening, sending once it is usable)" : ""));
+                    }
                     driver.engine().interfaceUp(now, ic);
+                    if (wasTentative && !up.tentative() && wasRunning) {
+                        driver.engine().interfaceReady(now, ic.name());
+                    }
                 }
                 case InterfaceTracker.Change.Down down -> {
                     log.info("interface " + down.name() + " down");

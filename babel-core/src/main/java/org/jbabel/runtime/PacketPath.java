@@ -2,8 +2,10 @@ package org.jbabel.runtime;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 import org.jbabel.auth.Authenticator;
@@ -44,6 +46,8 @@ final class PacketPath {
     private final Map<Integer, InterfaceAuth> auths = new HashMap<>();
     /** The counters of authenticators that were replaced or whose interface went down. */
     private final Map<String, Long> retiredAuthCounters = new TreeMap<>();
+    /** The interfaces whose link-local address is still tentative: nothing is sent there. */
+    private final Set<Integer> tentative = new HashSet<>();
     private Transport transport;
 
     /**
@@ -92,9 +96,16 @@ final class PacketPath {
 
     /**
      * Babel starts running on an interface (or its settings changed): the group is joined, the packet size set, and
-     * the authenticator made or kept. Returns the authenticator, or null when the interface has no keys.
+     * the authenticator made or kept. While {@code tentative} (the link-local address is in duplicate address
+     * detection) packets are received there but none is sent: each is dropped and counted
+     * ({@code daemon.send_tentative}). Returns the authenticator, or null when the interface has no keys.
      */
-    Authenticator interfaceUp(InterfaceConfig ic, InterfaceTracker.Auth settings) {
+    Authenticator interfaceUp(InterfaceConfig ic, InterfaceTracker.Auth settings, boolean tentative) {
+        if (tentative) {
+            this.tentative.add(ic.ifindex());
+        } else {
+            this.tentative.remove(ic.ifindex());
+        }
         transport.interfaceUp(ic.ifindex());
         Authenticator auth = authenticatorFor(ic.ifindex(), settings);
         int overhead = auth == null ? 0 : auth.maxOverhead();
@@ -102,8 +113,19 @@ final class PacketPath {
         return auth;
     }
 
+    /** Whether Babel runs on the interface. */
+    boolean running(int ifindex) {
+        return writers.containsKey(ifindex);
+    }
+
+    /** Whether the interface runs with a tentative link-local address (receiving, not sending). */
+    boolean tentative(int ifindex) {
+        return tentative.contains(ifindex);
+    }
+
     /** Babel stops running on an interface. */
     void interfaceDown(int ifindex) {
+        tentative.remove(ifindex);
         transport.interfaceDown(ifindex);
         writers.remove(ifindex);
         retire(auths.remove(ifindex));
@@ -111,6 +133,7 @@ final class PacketPath {
 
     /** The kernel deleted an interface. */
     void linkRemoved(int ifindex) {
+        tentative.remove(ifindex);
         transport.forget(ifindex);
         retire(auths.remove(ifindex));
     }
@@ -167,6 +190,10 @@ final class PacketPath {
      * interface's link-local address as source when the interface has an authenticator.
      */
     private void sendSigned(InterfaceConfig ic, Authenticator auth, IpAddress destination, List<Tlv> tlvs) {
+        if (tentative.contains(ic.ifindex())) {
+            count("send_tentative");
+            return;
+        }
         List<byte[]> packets;
         PacketWriter writer = writers.get(ic.ifindex());
         long martians = writer.martianUpdatesRefused();

@@ -174,6 +174,58 @@ class RequestBehaviourTest {
         assertThat(b.fib(X).metric()).isEqualTo(192);
     }
 
+    /**
+     * A neighbour like babeld or FRR sends its table once when it sees our link come back and ignores wildcard
+     * requests soon after (here: a's wildcard requests never reach b, and b has no fast start and a minute between
+     * periodic updates). After a's interface flapped, a gets b's route back because it asks b, once b is
+     * bidirectional again, for exactly the routes it lost with it.
+     */
+    @Test
+    void afterAnInterfaceFlapTheRoutesLostWithANeighbourAreAskedForWhenItIsBack() {
+        TestNetwork net = new TestNetwork(31);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b", new EngineConfig(EngineConfig.defaults().smoothingHalfLife(),
+                EngineConfig.defaults().kernelPriority(), false));
+        a.outgoing = t -> !(t instanceof Tlv.RouteRequest r && r.ae() == AddressEncoding.WILDCARD);
+        net.link("ab", InterfaceType.WIRED, c -> c.withIntervals(Time.millis(500), Time.seconds(60)), a, b);
+        b.originate("2001:db8:b::/48");
+        net.run(Time.seconds(5));
+        assertThat(a.fib("2001:db8:b::/48")).isNotNull();
+
+        a.engine.interfaceDown(net.now, "ab");
+        net.drain(a);
+        assertThat(a.fib("2001:db8:b::/48")).isNull();
+        net.run(Time.seconds(1));
+        a.engine.interfaceUp(net.now, a.ifaces.get("ab"));
+        net.drain(a);
+        net.run(Time.seconds(5));
+
+        assertThat(a.fib("2001:db8:b::/48")).as("asked for, not waiting a minute for b's periodic update")
+                .isNotNull();
+        assertThat(a.sentTlvs()).anySatisfy(t -> assertThat(t).isInstanceOfSatisfying(Tlv.RouteRequest.class,
+                r -> assertThat(r.prefix()).isEqualTo(Prefix.parse("2001:db8:b::/48"))));
+    }
+
+    /**
+     * An interface brought up while its link-local address was tentative sent nothing that arrived; when the address
+     * is usable the start-up is repeated: Hellos, a wildcard request, and an IHU for every neighbour heard meanwhile.
+     */
+    @Test
+    void anInterfaceThatBecomesReadyRepeatsItsStartUpAndTellsTheNeighboursItHeard() {
+        TestNetwork net = new TestNetwork(32);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        net.link("ab", InterfaceType.WIRED, a, b);
+        net.run(Time.seconds(10));
+        int mark = a.log.size();
+        a.engine.interfaceReady(net.now, "ab");
+        net.drain(a);
+        net.run(Time.millis(50));
+        assertThat(sent(a, mark, Tlv.Hello.class)).isNotEmpty();
+        assertThat(sent(a, mark, Tlv.RouteRequest.class)).anyMatch(r -> r.ae() == AddressEncoding.WILDCARD);
+        assertThat(sent(a, mark, Tlv.Ihu.class)).anySatisfy(i -> assertThat(i.address()).isEqualTo(b.linkLocal("ab")));
+    }
+
     @Test
     void wildcardRouteRequestIsAnsweredWithAnIhuAndTheWholeTable() {
         TestNetwork net = chain(26);

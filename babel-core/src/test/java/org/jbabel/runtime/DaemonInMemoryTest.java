@@ -120,6 +120,40 @@ class DaemonInMemoryTest {
         }
     }
 
+    @Test
+    void anInterfaceListensWhileItsLinkLocalIsTentativeAndSendsOnceItIsUsable(@TempDir Path dir) throws Exception {
+        MemorySystem.Wire wire = new MemorySystem.Wire();
+        MemorySystem a = new MemorySystem(wire);
+        MemorySystem b = new MemorySystem(wire);
+        int aEth = a.kernel.addLink("eth0", LinkKind.WIRED, 1500);
+        a.kernel.setLinkState(aEth, true, true);
+        org.jbabel.kernel.InterfaceAddress tentative = a.kernel.addAddress(aEth, A_LL, 64, true);
+        wire.connect(a, aEth, b, b.addInterface("eth0", "fe80::b"));
+        Daemon da = Daemon.start(TestConfigs.of(args(dir.resolve("a.state"), "eth0")), DaemonLog.stderr(0),
+                fib -> PlacementChoice.plain(), Map.of(), a);
+        Daemon db = Daemon.start(TestConfigs.of(args(dir.resolve("b.state"), "-C",
+                "redistribute ip " + KERNEL_PREFIX + " metric 128", "eth0")), DaemonLog.stderr(0),
+                fib -> PlacementChoice.plain(), Map.of(), b);
+        try {
+            int bDummy = b.kernel.addLink("dummy0", LinkKind.WIRED, 1500);
+            b.kernel.setLinkState(bDummy, true, true);
+            b.kernel.apply(FibChange.add(new KernelRoute(KERNEL_PREFIX, null, null, bDummy, 0,
+                    KernelRoute.TABLE_MAIN, 4, RouteType.UNICAST, null)));
+            awaitTrue(() -> neighbours(da) == 1, "A hears B while its own address is tentative");
+            assertThat(up(da, "eth0")).isTrue();
+            assertThat(da.onLoop(da::allCounters).get("daemon.send_tentative")).as("A sent nothing yet")
+                    .isPositive();
+            assertThat(neighbours(db)).as("B has heard nothing of A").isZero();
+
+            a.kernel.finishDad(tentative);
+            awaitTrue(() -> neighbours(db) == 1, "B hears A once A's address is usable");
+            awaitTrue(() -> hasRoute(a, KERNEL_PREFIX), "A installs B's route");
+        } finally {
+            da.stop();
+            db.stop();
+        }
+    }
+
     private static String[] args(Path state, String... more) {
         List<String> all = new java.util.ArrayList<>(List.of(FAST));
         all.addAll(List.of("-S", state.toString()));

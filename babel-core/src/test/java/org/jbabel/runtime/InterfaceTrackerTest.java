@@ -56,14 +56,30 @@ class InterfaceTrackerTest {
     }
 
     @Test
-    void interfaceWaitsForALinkLocalAddressThatFinishedDad() {
+    void anInterfaceWithATentativeLinkLocalIsUpToListenAndReadyWhenDadFinished() {
         InterfaceTracker t = new InterfaceTracker(TestConfigs.of("eth0"));
         t.reset(List.of(link(2, "eth0", true, LinkKind.WIRED)), List.of(ll(2, "fe80::1", true)));
+        assertThat(t.update()).singleElement().isInstanceOfSatisfying(Change.Up.class, u -> {
+            assertThat(u.tentative()).as("up to listen, not to send").isTrue();
+            assertThat(u.config().linkLocal()).isEqualTo(IpAddress.parse("fe80::1"));
+        });
+        assertThat(t.waitingForLinkLocal()).as("looked at again until usable").containsExactly("eth0");
         assertThat(t.update()).isEmpty();
-        assertThat(t.waitingForLinkLocal()).containsExactly("eth0");
         t.addressAdded(ll(2, "fe80::1", false));
-        assertThat(t.update()).singleElement().isInstanceOf(Change.Up.class);
+        assertThat(t.update()).singleElement().isInstanceOfSatisfying(Change.Up.class,
+                u -> assertThat(u.tentative()).isFalse());
         assertThat(t.waitingForLinkLocal()).isEmpty();
+        assertThat(t.update()).isEmpty();
+    }
+
+    @Test
+    void aUsableLinkLocalIsPreferredToATentativeOne() {
+        InterfaceTracker t = new InterfaceTracker(TestConfigs.of("eth0"));
+        t.reset(List.of(link(2, "eth0", true, LinkKind.WIRED)), List.of(ll(2, "fe80::9", true), ll(2, "fe80::1", false)));
+        assertThat(t.update()).singleElement().isInstanceOfSatisfying(Change.Up.class, u -> {
+            assertThat(u.tentative()).isFalse();
+            assertThat(u.config().linkLocal()).isEqualTo(IpAddress.parse("fe80::1"));
+        });
     }
 
     @Test
