@@ -142,12 +142,16 @@ public final class ClassicBpf {
         int[] jt = new int[n];
         int[] jf = new int[n];
         int[] k = new int[n];
+        String notSimulated = null;
         for (int pc = 0; pc < n; pc++) {
             code[pc] = Short.toUnsignedInt(buffer.getShort());
             jt[pc] = Byte.toUnsignedInt(buffer.get());
             jf[pc] = Byte.toUnsignedInt(buffer.get());
             k[pc] = buffer.getInt();
             check(pc, n, code[pc], jt[pc], jf[pc], k[pc]);
+            if (notSimulated == null) {
+                notSimulated = notSimulated(pc, code[pc], k[pc]);
+            }
         }
         int last = code[n - 1];
         if (last != (RET | K) && last != (RET | RET_A)) {
@@ -155,6 +159,9 @@ public final class ClassicBpf {
                     + describe(n - 1, last, k[n - 1]));
         }
         checkMemoryIsStoredBeforeLoaded(code, jt, jf, k);
+        if (notSimulated != null) { // only now: what the kernel refuses is said first
+            throw new IllegalArgumentException(notSimulated);
+        }
         return new Program(code, jt, jf, k);
     }
 
@@ -201,14 +208,20 @@ public final class ClassicBpf {
                         throw new IllegalArgumentException("instruction " + pc + ": unknown ancillary load at SKF_AD_OFF + "
                                 + extension);
                     }
-                    if (extension != SKF_AD_ALU_XOR_X) {
-                        throw new IllegalArgumentException("instruction " + pc + ": the ancillary load SKF_AD_"
-                                + ANCILLARY[extension / 4] + " is not simulated");
-                    }
                 }
             }
             default -> { }
         }
+    }
+
+    /** Why the kernel would take instruction {@code pc} and we cannot run it, or null. */
+    private static String notSimulated(int pc, int code, int k) {
+        boolean absolute = code == (LD | W | ABS) || code == (LD | H | ABS) || code == (LD | B | ABS);
+        if (absolute && Integer.compareUnsigned(k, SKF_AD_OFF) >= 0 && k - SKF_AD_OFF != SKF_AD_ALU_XOR_X) {
+            return "instruction " + pc + ": the ancillary load SKF_AD_" + ANCILLARY[(k - SKF_AD_OFF) / 4]
+                    + " is not simulated";
+        }
+        return null;
     }
 
     /**

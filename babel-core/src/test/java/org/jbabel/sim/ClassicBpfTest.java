@@ -204,6 +204,9 @@ class ClassicBpfTest {
                 stmt(RET_A, 0)))).hasMessage("instruction 0: unknown ancillary load at SKF_AD_OFF + 2");
         assertThatThrownBy(() -> ClassicBpf.validate(program(stmt(LD_B_ABS, -1), stmt(RET_A, 0))))
                 .hasMessage("instruction 0: unknown ancillary load at SKF_AD_OFF + 4095");
+        assertThatThrownBy(() -> ClassicBpf.validate(program(stmt(LD_H_ABS, ClassicBpf.SKF_AD_OFF + 4),
+                stmt(LD_MEM, 1), stmt(RET_A, 0)))).as("what the kernel refuses is said first")
+                .hasMessage("instruction 1: loads scratch memory word M[1] that is not stored on every path to it");
     }
 
     private static void refused(String message, Insn... program) {
