@@ -115,7 +115,10 @@ public final class ClassicBpf {
         return compile(program).run(null, packet);
     }
 
-    /** Throws {@link IllegalArgumentException} saying why when the kernel would refuse the program (or it is not simulated). */
+    /**
+     * Throws {@link IllegalArgumentException} saying why when the kernel would refuse the program, or when it would
+     * take it but it uses an ancillary load that is not simulated.
+     */
     public static void validate(byte[] program) {
         compile(program);
     }
@@ -205,8 +208,8 @@ public final class ClassicBpf {
                 if (Integer.compareUnsigned(k, SKF_AD_OFF) >= 0) {
                     int extension = k - SKF_AD_OFF;
                     if (extension >= SKF_AD_MAX || extension % 4 != 0) {
-                        throw new IllegalArgumentException("instruction " + pc + ": unknown ancillary load at SKF_AD_OFF + "
-                                + extension);
+                        throw new IllegalArgumentException("instruction " + pc
+                                + ": unknown ancillary load at SKF_AD_OFF + " + extension);
                     }
                 }
             }

@@ -1,7 +1,46 @@
 package org.jbabel.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.jbabel.sim.Bpf.*;
+import static org.jbabel.sim.Bpf.ALL_OPCODES;
+import static org.jbabel.sim.Bpf.ALU_ADD_K;
+import static org.jbabel.sim.Bpf.ALU_DIV_X;
+import static org.jbabel.sim.Bpf.ALU_LSH_K;
+import static org.jbabel.sim.Bpf.ALU_LSH_X;
+import static org.jbabel.sim.Bpf.ALU_MOD_X;
+import static org.jbabel.sim.Bpf.ALU_NEG;
+import static org.jbabel.sim.Bpf.ALU_RSH_K;
+import static org.jbabel.sim.Bpf.ALU_RSH_X;
+import static org.jbabel.sim.Bpf.ALU_SUB_K;
+import static org.jbabel.sim.Bpf.ARP_REPLY_28;
+import static org.jbabel.sim.Bpf.ARP_REQUEST_OR_REPLY;
+import static org.jbabel.sim.Bpf.ICMP6_NS;
+import static org.jbabel.sim.Bpf.JA;
+import static org.jbabel.sim.Bpf.JEQ_K;
+import static org.jbabel.sim.Bpf.JGT_X;
+import static org.jbabel.sim.Bpf.JSET_K;
+import static org.jbabel.sim.Bpf.L3ROAMD_NS;
+import static org.jbabel.sim.Bpf.LDX_B_MSH;
+import static org.jbabel.sim.Bpf.LDX_IMM;
+import static org.jbabel.sim.Bpf.LDX_MEM;
+import static org.jbabel.sim.Bpf.LDX_W_LEN;
+import static org.jbabel.sim.Bpf.LD_B_ABS;
+import static org.jbabel.sim.Bpf.LD_B_IND;
+import static org.jbabel.sim.Bpf.LD_H_ABS;
+import static org.jbabel.sim.Bpf.LD_H_IND;
+import static org.jbabel.sim.Bpf.LD_IMM;
+import static org.jbabel.sim.Bpf.LD_MEM;
+import static org.jbabel.sim.Bpf.LD_W_ABS;
+import static org.jbabel.sim.Bpf.LD_W_LEN;
+import static org.jbabel.sim.Bpf.RET_A;
+import static org.jbabel.sim.Bpf.RET_K;
+import static org.jbabel.sim.Bpf.ST;
+import static org.jbabel.sim.Bpf.STX;
+import static org.jbabel.sim.Bpf.TAX;
+import static org.jbabel.sim.Bpf.TXA;
+import static org.jbabel.sim.Bpf.concat;
+import static org.jbabel.sim.Bpf.jump;
+import static org.jbabel.sim.Bpf.program;
+import static org.jbabel.sim.Bpf.stmt;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -250,7 +289,7 @@ class ClassicBpfKernelTest {
     private static byte[] randomProgram(Random random) {
         int[] specials = {0xFFFF, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 31, 32, 135, 58};
         int[] bases = {ClassicBpf.SKF_NET_OFF, ClassicBpf.SKF_LL_OFF, ClassicBpf.SKF_AD_OFF};
-        List<Insn> insns = new ArrayList<>();
+        List<Bpf.Insn> insns = new ArrayList<>();
         int n = random.nextInt(25);
         for (int i = 0; i <= n; i++) {
             int k = switch (random.nextInt(6)) {
@@ -273,9 +312,9 @@ class ClassicBpfKernelTest {
             };
             int jt = random.nextInt(11) == 0 ? random.nextInt(256) : random.nextInt(5);
             int jf = random.nextInt(11) == 0 ? random.nextInt(256) : random.nextInt(5);
-            insns.add(new Insn(code, jt, jf, k));
+            insns.add(new Bpf.Insn(code, jt, jf, k));
         }
-        return program(insns.toArray(Insn[]::new));
+        return program(insns.toArray(Bpf.Insn[]::new));
     }
 
     @Test

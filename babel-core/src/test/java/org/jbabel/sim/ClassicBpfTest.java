@@ -2,7 +2,60 @@ package org.jbabel.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.jbabel.sim.Bpf.*;
+import static org.jbabel.sim.Bpf.ALL_OPCODES;
+import static org.jbabel.sim.Bpf.ALU_ADD_K;
+import static org.jbabel.sim.Bpf.ALU_ADD_X;
+import static org.jbabel.sim.Bpf.ALU_AND_K;
+import static org.jbabel.sim.Bpf.ALU_AND_X;
+import static org.jbabel.sim.Bpf.ALU_DIV_K;
+import static org.jbabel.sim.Bpf.ALU_DIV_X;
+import static org.jbabel.sim.Bpf.ALU_LSH_K;
+import static org.jbabel.sim.Bpf.ALU_LSH_X;
+import static org.jbabel.sim.Bpf.ALU_MOD_K;
+import static org.jbabel.sim.Bpf.ALU_MOD_X;
+import static org.jbabel.sim.Bpf.ALU_MUL_K;
+import static org.jbabel.sim.Bpf.ALU_MUL_X;
+import static org.jbabel.sim.Bpf.ALU_NEG;
+import static org.jbabel.sim.Bpf.ALU_OR_K;
+import static org.jbabel.sim.Bpf.ALU_OR_X;
+import static org.jbabel.sim.Bpf.ALU_RSH_K;
+import static org.jbabel.sim.Bpf.ALU_RSH_X;
+import static org.jbabel.sim.Bpf.ALU_SUB_K;
+import static org.jbabel.sim.Bpf.ALU_SUB_X;
+import static org.jbabel.sim.Bpf.ALU_XOR_K;
+import static org.jbabel.sim.Bpf.ALU_XOR_X;
+import static org.jbabel.sim.Bpf.ARP_REPLY_28;
+import static org.jbabel.sim.Bpf.ARP_REQUEST_OR_REPLY;
+import static org.jbabel.sim.Bpf.ICMP6_NS;
+import static org.jbabel.sim.Bpf.JA;
+import static org.jbabel.sim.Bpf.JEQ_K;
+import static org.jbabel.sim.Bpf.JGE_K;
+import static org.jbabel.sim.Bpf.JGT_K;
+import static org.jbabel.sim.Bpf.JSET_K;
+import static org.jbabel.sim.Bpf.JSET_X;
+import static org.jbabel.sim.Bpf.L3ROAMD_NS;
+import static org.jbabel.sim.Bpf.LDX_B_MSH;
+import static org.jbabel.sim.Bpf.LDX_IMM;
+import static org.jbabel.sim.Bpf.LDX_MEM;
+import static org.jbabel.sim.Bpf.LDX_W_LEN;
+import static org.jbabel.sim.Bpf.LD_B_ABS;
+import static org.jbabel.sim.Bpf.LD_B_IND;
+import static org.jbabel.sim.Bpf.LD_H_ABS;
+import static org.jbabel.sim.Bpf.LD_H_IND;
+import static org.jbabel.sim.Bpf.LD_IMM;
+import static org.jbabel.sim.Bpf.LD_MEM;
+import static org.jbabel.sim.Bpf.LD_W_ABS;
+import static org.jbabel.sim.Bpf.LD_W_IND;
+import static org.jbabel.sim.Bpf.LD_W_LEN;
+import static org.jbabel.sim.Bpf.RET_A;
+import static org.jbabel.sim.Bpf.RET_K;
+import static org.jbabel.sim.Bpf.ST;
+import static org.jbabel.sim.Bpf.STX;
+import static org.jbabel.sim.Bpf.TAX;
+import static org.jbabel.sim.Bpf.TXA;
+import static org.jbabel.sim.Bpf.jump;
+import static org.jbabel.sim.Bpf.program;
+import static org.jbabel.sim.Bpf.stmt;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,14 +69,14 @@ class ClassicBpfTest {
     private static final byte[] PACKET = HexFormat.of().parseHex("0102030405060708090a0b0c0d0e0f10");
 
     /** What A holds after {@code body}, read bit by bit with JSET; fails when the body ends the program. */
-    private static int a(byte[] packet, Insn... body) {
+    private static int a(byte[] packet, Bpf.Insn... body) {
         int a = 0;
         for (int bit = 0; bit < 32; bit++) {
-            List<Insn> p = new ArrayList<>(Arrays.asList(body));
+            List<Bpf.Insn> p = new ArrayList<>(Arrays.asList(body));
             p.add(jump(JSET_K, 1 << bit, 0, 1));
             p.add(stmt(RET_K, 1));
             p.add(stmt(RET_K, 2));
-            int verdict = ClassicBpf.run(program(p.toArray(Insn[]::new)), packet);
+            int verdict = ClassicBpf.run(program(p.toArray(Bpf.Insn[]::new)), packet);
             if (verdict == 0) {
                 throw new AssertionError("the program ended with 0 before its last instruction");
             }
@@ -32,18 +85,18 @@ class ClassicBpfTest {
         return a;
     }
 
-    private static int a(Insn... body) {
+    private static int a(Bpf.Insn... body) {
         return a(PACKET, body);
     }
 
     /** What X holds after {@code body}. */
-    private static int x(Insn... body) {
-        Insn[] withTxa = Arrays.copyOf(body, body.length + 1);
+    private static int x(Bpf.Insn... body) {
+        Bpf.Insn[] withTxa = Arrays.copyOf(body, body.length + 1);
         withTxa[body.length] = stmt(TXA, 0);
         return a(PACKET, withTxa);
     }
 
-    private static int run(byte[] packet, Insn... program) {
+    private static int run(byte[] packet, Bpf.Insn... program) {
         return ClassicBpf.run(program(program), packet);
     }
 
@@ -149,7 +202,7 @@ class ClassicBpfTest {
 
     @Test
     void jumpsCompareAUnsignedWithKOrX() {
-        Insn[] ret = {stmt(RET_K, 1), stmt(RET_K, 2)};
+        Bpf.Insn[] ret = {stmt(RET_K, 1), stmt(RET_K, 2)};
         record Case(int a, int code, int operand, int expected) {}
         List<Case> cases = List.of(
                 new Case(5, JEQ_K, 5, 1), new Case(5, JEQ_K, 6, 2),
@@ -209,7 +262,7 @@ class ClassicBpfTest {
                 .hasMessage("instruction 1: loads scratch memory word M[1] that is not stored on every path to it");
     }
 
-    private static void refused(String message, Insn... program) {
+    private static void refused(String message, Bpf.Insn... program) {
         assertThatThrownBy(() -> ClassicBpf.validate(program(program))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(message);
         assertThatThrownBy(() -> ClassicBpf.run(program(program), PACKET)).isInstanceOf(IllegalArgumentException.class)
@@ -223,7 +276,7 @@ class ClassicBpfTest {
         assertThatThrownBy(() -> ClassicBpf.validate(new byte[0]))
                 .hasMessage("a BPF program needs at least one instruction");
         assertThatThrownBy(() -> ClassicBpf.validate(null)).hasMessage("no BPF program");
-        Insn[] tooLong = new Insn[4097];
+        Bpf.Insn[] tooLong = new Bpf.Insn[4097];
         Arrays.fill(tooLong, stmt(RET_K, 0));
         refused("a BPF program has at most 4096 instructions, not 4097", tooLong);
         ClassicBpf.validate(program(Arrays.copyOf(tooLong, 4096)));
@@ -271,7 +324,7 @@ class ClassicBpfTest {
                 case LD_W_ABS, LD_H_ABS, LD_B_ABS -> 2;
                 default -> 1;
             };
-            Insn[] p = {stmt(ST, 0), stmt(STX, 0), jump(code, k, 0, 0), stmt(RET_K, 7)};
+            Bpf.Insn[] p = {stmt(ST, 0), stmt(STX, 0), jump(code, k, 0, 0), stmt(RET_K, 7)};
             ClassicBpf.validate(program(p));
             assertThat(run(PACKET, p)).as("opcode 0x%x", code).isIn(0, 1, 7);
         }
@@ -295,8 +348,9 @@ class ClassicBpfTest {
     @Test
     void l3roamdsFiltersPassNeighbourSolicitationsAndArpAsTheySay() {
         byte[] unspecified = new byte[16];
-        byte[] ns = ipv6(58, unspecified, HexFormat.of().parseHex("8700000000000000" + "20010db8000000000000000000000001"));
-        byte[] na = ipv6(58, unspecified, HexFormat.of().parseHex("8800000000000000" + "20010db8000000000000000000000001"));
+        String target = "20010db8000000000000000000000001";
+        byte[] ns = ipv6(58, unspecified, HexFormat.of().parseHex("8700000000000000" + target));
+        byte[] na = ipv6(58, unspecified, HexFormat.of().parseHex("8800000000000000" + target));
         byte[] udpLookingLikeNs = ipv6(17, unspecified, HexFormat.of().parseHex("8700000000000000"));
         assertThat(ClassicBpf.run(L3ROAMD_NS, ns)).isEqualTo(ns.length);
         assertThat(ClassicBpf.run(L3ROAMD_NS, na)).isZero();
