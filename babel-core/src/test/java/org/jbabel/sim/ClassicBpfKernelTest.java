@@ -285,6 +285,26 @@ class ClassicBpfKernelTest {
         }
     }
 
+    @Test
+    void theLongestProgramIsTheKernelsToo() throws Exception {
+        for (int n : new int[] {4096, 4097}) {
+            Bpf.Insn[] returns = new Bpf.Insn[n];
+            Arrays.fill(returns, stmt(RET_K, 0));
+            byte[] program = program(returns);
+            boolean ours = ClassicBpfFuzzTest.validates(program);
+            Network.LinkSocket s = null;
+            try {
+                s = a.inside(() -> netA.packet("a1", EXPERIMENTAL, program, f -> { }));
+            } catch (IOException e) {
+                assertThat(e).hasMessageContaining("the kernel refused the BPF program");
+            }
+            assertThat(s != null).as("the kernel takes %d instructions", n).isEqualTo(ours).isEqualTo(n == 4096);
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
     /** Like {@link ClassicBpfFuzzTest#programs}, from a seeded {@link Random}: about half of them valid. */
     private static byte[] randomProgram(Random random) {
         int[] specials = {0xFFFF, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 31, 32, 135, 58};
