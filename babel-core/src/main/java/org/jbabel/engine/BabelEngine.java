@@ -188,6 +188,7 @@ public final class BabelEngine {
                 if (n.heard) {
                     buffers.add(i, ihuDestination(n), ihu(n), urgent());
                 }
+                askForLostRoutes(n);
             }
         }
         leave();
@@ -646,6 +647,11 @@ public final class BabelEngine {
                 return null;
             }
             n = neighbours.create(i, source, now);
+            HelloHistory before = lostRoutes.hellos(i.name(), source, now);
+            if (before != null) {
+                n.multicast.resume(before, now);
+            }
+            askForLostRoutes(n);
             hurryHellos(i);
             emit(new NeighbourChange(ChangeKind.ADDED, n.view(now)));
         }
@@ -1007,15 +1013,18 @@ public final class BabelEngine {
         if (!wasBidirectional && n.bidirectional()) {
             welcome(n);
             askForLostRoutes(n);
+            lostRoutes.forget(n.ifname(), n.address);
         }
     }
 
     /**
-     * A neighbour that is back (bidirectional again) is asked, by unicast route requests, for the routes we lost with
-     * it that it has not sent again yet ({@link LostRoutes}).
+     * A neighbour we lost is heard again: it is asked, by unicast route requests, for the routes we lost with it that
+     * it has not sent again yet ({@link LostRoutes}). Asked when it is first heard (the routes arrive while the link is
+     * still one-way and are usable as soon as its IHU says it hears us), again when our interface can send (what was
+     * sent before was lost), and a last time when it is bidirectional; then it is forgotten.
      */
     private void askForLostRoutes(Neighbour n) {
-        for (RouteKey key : lostRoutes.takeBack(n.ifname(), n.address, now)) {
+        for (RouteKey key : lostRoutes.routes(n.ifname(), n.address, now)) {
             if (routes.find(key, n) == null) {
                 buffers.add(n.iface, n.address, new Tlv.RouteRequest(requestEncoding(key.prefix()), key.prefix(),
                         key.source(), List.of()), urgent());
@@ -1136,7 +1145,7 @@ public final class BabelEngine {
                 lost.add(r.key);
             }
         }
-        lostRoutes.remember(n.ifname(), n.address, lost, now);
+        lostRoutes.remember(n.ifname(), n.address, lost, n.multicast, now);
         for (Route r : Routes.via(n)) {
             SelectedRoute before = inUse(r.key);
             routes.remove(r);

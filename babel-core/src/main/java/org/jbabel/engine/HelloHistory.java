@@ -22,6 +22,20 @@ final class HelloHistory {
     private long lastHello;
     private int missedCounted;
 
+    /**
+     * Takes over the history of a neighbour we lost with our interface and meet again: the Hellos it sent meanwhile
+     * count as missed (shifted in now, as time says), so its next Hello finds the history it would have had.
+     */
+    void resume(HelloHistory old, long now) {
+        reach = old.reach;
+        seqno = old.seqno;
+        known = old.known;
+        interval = old.interval;
+        lastHello = old.lastHello;
+        missedCounted = old.missedCounted;
+        accountMissed(now);
+    }
+
     int reach() {
         return reach;
     }

@@ -185,6 +185,20 @@ public final class InterfaceTracker {
         return out;
     }
 
+    /**
+     * Whether a configured interface is up without any link-local address, not even a tentative one: Linux adds one
+     * when the link comes up but may announce it only once duplicate address detection is over, so the daemon looks
+     * for it at once rather than missing the time it could listen.
+     */
+    public boolean anyWithoutLinkLocal() {
+        for (Link l : links.values()) {
+            if (config.isConfigured(l.name()) && qualifies(l) && linkLocal(l.ifindex()) == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The names Babel is configured for that exist or are named exactly, for the dump's interface lines. */
     public List<String> configuredNames() {
         List<String> names = new ArrayList<>(config.exactInterfaceNames());

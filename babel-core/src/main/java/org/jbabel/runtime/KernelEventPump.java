@@ -28,8 +28,14 @@ import org.jbabel.kernel.LinkMonitor;
  */
 final class KernelEventPump {
 
-    /** How often an interface that is up but has no link-local address yet is looked at again. */
+    /** How often an interface that is up but has no usable link-local address yet is looked at again. */
     static final Duration LINK_LOCAL_RETRY = Duration.ofSeconds(2);
+    /**
+     * How soon, and how many times, the addresses are read again when an interface came up without any link-local
+     * address: Linux adds a tentative one at once but may announce it only after duplicate address detection.
+     */
+    static final Duration QUICK_LOOK = Duration.ofMillis(50);
+    static final int QUICK_LOOKS = 40;
 
     private final EventLoop loop;
     private final LinkMonitor monitor;
@@ -47,6 +53,8 @@ final class KernelEventPump {
     private Thread reader;
     private ScheduledFuture<?> linkLocalRetry;
     private ScheduledFuture<?> kernelCheck;
+    private ScheduledFuture<?> quickLook;
+    private int quickLooksLeft;
     private volatile boolean stopped;
     /** Test only: the reader thread exhausts the heap ({@link Daemon#FAULT_PROPERTY}). */
     private volatile boolean fault;
@@ -121,6 +129,9 @@ final class KernelEventPump {
         if (kernelCheck != null) {
             kernelCheck.cancel(false);
         }
+        if (quickLook != null) {
+            quickLook.cancel(false);
+        }
         events.close();
         if (reader != null) {
             reader.interrupt();
@@ -188,6 +199,33 @@ final class KernelEventPump {
         }
         applyInterfaces();
         applyRedistribution();
+        if (tracker.anyWithoutLinkLocal() && quickLook == null) {
+            quickLooksLeft = QUICK_LOOKS;
+            scheduleQuickLook();
+        }
+    }
+
+    private void scheduleQuickLook() {
+        quickLook = loop.schedule(FatalErrors.guard(this::lookForLinkLocal), QUICK_LOOK.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Reads links and addresses again (not routes), until every up interface has a link-local address. */
+    private void lookForLinkLocal() {
+        quickLook = null;
+        if (stopped) {
+            return;
+        }
+        try {
+            tracker.reset(monitor.links(), monitor.addresses());
+        } catch (KernelException e) {
+            counters.merge("kernel_rescan_failed", 1L, Long::sum);
+            return;
+        }
+        applyInterfaces();
+        if (tracker.anyWithoutLinkLocal() && --quickLooksLeft > 0) {
+            scheduleQuickLook();
+        }
     }
 
     private void retryInterfaces() {
