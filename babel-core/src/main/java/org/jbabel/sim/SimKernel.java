@@ -45,6 +45,7 @@ final class SimKernel {
     private final String nodeName;
     private final Consumer<Runnable> later;
     private final Runnable observerFailed;
+    private final java.util.function.ToIntFunction<String> ifindexOf;
     private final List<InterfaceAddress> addresses = new ArrayList<>();
     private final Map<NeighbourKey, KernelAccess.Neighbour> neighbours = new LinkedHashMap<>();
     private final List<Consumer<KernelAccess.Neighbour>> neighbourObservers = new CopyOnWriteArrayList<>();
@@ -53,11 +54,14 @@ final class SimKernel {
     private final Map<Integer, List<KernelRule>> rules = new TreeMap<>();
 
     /**
+     * @param ifindexOf an interface's index by name, 0 for none
      * @param later runs a task in the node at the current simulated time, after the current one
      * @param observerFailed counts an observer that threw
      */
-    SimKernel(String nodeName, List<InterfaceAddress> initial, Consumer<Runnable> later, Runnable observerFailed) {
+    SimKernel(String nodeName, List<InterfaceAddress> initial, java.util.function.ToIntFunction<String> ifindexOf,
+            Consumer<Runnable> later, Runnable observerFailed) {
         this.nodeName = nodeName;
+        this.ifindexOf = ifindexOf;
         this.later = later;
         this.observerFailed = observerFailed;
         addresses.addAll(initial);
@@ -197,6 +201,15 @@ final class SimKernel {
     }
 
     private final class Access implements KernelAccess {
+        @Override
+        public int ifindex(String name) throws IOException {
+            int index = ifindexOf.applyAsInt(name);
+            if (index == 0) {
+                throw new IOException("no interface " + name + " on node " + nodeName);
+            }
+            return index;
+        }
+
         @Override
         public List<Neighbour> neighbours(int ifindex) {
             return SimKernel.this.neighbours(ifindex);

@@ -136,6 +136,7 @@ class SimClientsTest {
         ExtensionContext c;
         KernelAccess.OwnRoutes routes;
         UdpSocket nd;
+        int clientIndex;
 
         static byte[] nsFilter() {
             ByteBuffer b = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
@@ -150,6 +151,7 @@ class SimClientsTest {
         public void start(ExtensionContext context) throws Exception {
             c = context;
             routes = c.kernel().ownRoutes(PROTOCOL);
+            clientIndex = c.kernel().ifindex(BR);
             nd = c.network().icmp6(BR, Set.of(), d -> {});
             c.network().packet(BR, SimPackets.ETHERTYPE_IPV6, nsFilter(), this::snooped);
             c.kernel().onNeighbour(this::neighbour);
@@ -168,7 +170,8 @@ class SimClientsTest {
         }
 
         void neighbour(KernelAccess.Neighbour n) {
-            if (n.address().isLinkLocal() || n.address().family() != org.jbabel.wire.Family.V6) {
+            if (n.ifindex() != clientIndex || n.address().isLinkLocal()
+                    || n.address().family() != org.jbabel.wire.Family.V6) {
                 return;
             }
             KernelRoute route = KernelRoute.unicast(Prefix.host(n.address()), null, null, n.ifindex(), 0);
