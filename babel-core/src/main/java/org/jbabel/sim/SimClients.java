@@ -2,6 +2,7 @@ package org.jbabel.sim;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,6 +106,9 @@ public final class SimClients {
         /** Runs {@code task} at simulated time {@code at}. */
         void at(long at, Runnable task);
 
+        /** Runs a scenario's {@code task} at {@code at}: a scripted event, which {@link Simulation#run} waits for. */
+        void script(long at, Runnable task);
+
         /** The node's host, or null while it has none (not started, or no extensions). */
         SimNodeHost host(int node);
 
@@ -123,6 +127,8 @@ public final class SimClients {
 
     private final Driver driver;
     private final Map<String, State> clients = new LinkedHashMap<>();
+    /** The clients attached to each node, in attach order. */
+    private final Map<Integer, List<State>> byNode = new HashMap<>();
     private final Map<String, Long> counters = new TreeMap<>();
     private String interfaceName = DEFAULT_INTERFACE;
     private Observer observer = (client, what) -> {};
@@ -231,6 +237,7 @@ public final class SimClients {
 
     private void attach(State s, int node) {
         s.node = node;
+        byNode.computeIfAbsent(node, k -> new ArrayList<>()).add(s);
         s.generation++;
         Client c = s.client;
         for (IpAddress a : c.addresses()) {
@@ -252,6 +259,7 @@ public final class SimClients {
         int old = s.node;
         s.generation++;
         s.node = -1;
+        byNode.get(old).remove(s);
         driver.at(driver.now() + NEIGHBOUR_TIMEOUT, () -> {
             if (s.node != old) { // unless it came back meanwhile
                 SimNodeHost h = driver.host(old);
@@ -282,24 +290,13 @@ public final class SimClients {
         });
     }
 
-    /** The clients attached to {@code node}. */
-    List<Client> attachedTo(int node) {
-        List<Client> out = new ArrayList<>();
-        for (State s : clients.values()) {
-            if (s.node == node) {
-                out.add(s.client);
-            }
-        }
-        return out;
-    }
-
     /**
      * A link-layer frame from {@code node} on its client interface to {@code destinationMac} (a group address reaches
      * every client there). Returns how many clients took it.
      */
     int frameFromNode(int node, byte[] nodeMac, byte[] destinationMac, int ethertype, byte[] payload) {
         int taken = 0;
-        for (State s : List.copyOf(clients.values())) {
+        for (State s : List.copyOf(byNode.getOrDefault(node, List.of()))) {
             if (s.node != node || !(SimPackets.isGroupMac(destinationMac)
                     || Arrays.equals(destinationMac, s.client.mac()))) {
                 continue;
@@ -325,7 +322,7 @@ public final class SimClients {
     int ipFromNode(int node, SimPackets.Ip p) {
         boolean group = p.destination().isMulticast() || p.destination().equals(SimPackets.V4_BROADCAST);
         int taken = 0;
-        for (State s : List.copyOf(clients.values())) {
+        for (State s : List.copyOf(byNode.getOrDefault(node, List.of()))) {
             if (s.node == node && (group || s.client.has(p.destination()))) {
                 taken++;
                 receive(s, p);
@@ -376,7 +373,7 @@ public final class SimClients {
         if (at < driver.now()) {
             throw new IllegalArgumentException("cannot schedule in the past: " + at + " < " + driver.now());
         }
-        driver.at(at, task);
+        driver.script(at, task);
     }
 
     private void count(String name) {

@@ -176,6 +176,31 @@ final class SimKernel {
         return all;
     }
 
+    /** Adds an address (an event when it is new). */
+    void addAddress(InterfaceAddress address) {
+        if (addresses.stream().anyMatch(a -> a.ifindex() == address.ifindex()
+                && a.address().equals(address.address()))) {
+            return;
+        }
+        addresses.add(address);
+        fireAddress(address, true);
+    }
+
+    /** Removes an address (an event when it was there). */
+    void removeAddress(InterfaceAddress address) {
+        if (addresses.removeIf(a -> a.ifindex() == address.ifindex() && a.address().equals(address.address()))) {
+            fireAddress(address, false);
+        }
+    }
+
+    private void fireAddress(InterfaceAddress address, boolean added) {
+        later.accept(() -> {
+            for (KernelAccess.AddressObserver o : addressObservers) {
+                guard(() -> o.changed(address, added));
+            }
+        });
+    }
+
     /** Removes the own routes and rules of every protocol (after the extensions stopped). */
     void flushOwnRoutes() {
         routes.clear();
@@ -251,27 +276,12 @@ final class SimKernel {
 
         @Override
         public void addAddress(InterfaceAddress address) {
-            if (addresses.stream().anyMatch(a -> a.ifindex() == address.ifindex()
-                    && a.address().equals(address.address()))) {
-                return;
-            }
-            addresses.add(address);
-            fireAddress(address, true);
+            SimKernel.this.addAddress(address);
         }
 
         @Override
         public void removeAddress(InterfaceAddress address) {
-            if (addresses.removeIf(a -> a.ifindex() == address.ifindex() && a.address().equals(address.address()))) {
-                fireAddress(address, false);
-            }
-        }
-
-        private void fireAddress(InterfaceAddress address, boolean added) {
-            later.accept(() -> {
-                for (AddressObserver o : addressObservers) {
-                    guard(() -> o.changed(address, added));
-                }
-            });
+            SimKernel.this.removeAddress(address);
         }
 
         @Override

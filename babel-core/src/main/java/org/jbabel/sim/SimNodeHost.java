@@ -721,8 +721,18 @@ final class SimNodeHost implements HostPlatform {
             return true;
         }
 
+        /** Its link-local address, as Linux gives a TUN device one: {@code fe80::ff:<node>:<ifindex>}. */
+        InterfaceAddress linkLocal() {
+            return new InterfaceAddress(ifindex, IpAddress.v6(0xfe80_0000_0000_0000L,
+                    0x00ff_0000_0000_0000L | ((node & 0xffffL) << 32) | (ifindex & 0xffff_ffffL)), 64,
+                    InterfaceAddress.SCOPE_LINK, false);
+        }
+
         @Override
         public void close() {
+            if (!closed) {
+                kernel.removeAddress(linkLocal());
+            }
             closed = true;
             devices.remove(name);
         }
@@ -758,6 +768,7 @@ final class SimNodeHost implements HostPlatform {
             }
             Device d = new Device(name, nextDeviceIndex++, receiver);
             devices.put(name, d);
+            kernel.addAddress(d.linkLocal());
             return d;
         }
 

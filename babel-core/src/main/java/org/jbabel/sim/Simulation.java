@@ -71,8 +71,8 @@ public final class Simulation implements ForwardingPlane {
 
     private record Withdraw(int node, RouteKey key) implements Event {}
 
-    /** Work of the client model ({@link SimClients}). */
-    private record Script(Runnable run) implements Event {}
+    /** Work of the client model ({@link SimClients}); {@code scripted} for what a scenario scheduled. */
+    private record ClientTask(Runnable run, boolean scripted) implements Event {}
 
     /** Work of a node's extensions (a timer, a datagram's arrival), dropped when the node restarted meanwhile. */
     private record Task(int node, int incarnation, Runnable run) implements Event {}
@@ -344,7 +344,12 @@ public final class Simulation implements ForwardingPlane {
 
         @Override
         public void at(long at, Runnable task) {
-            queue.schedule(at, new Script(task));
+            queue.schedule(at, new ClientTask(task, false));
+        }
+
+        @Override
+        public void script(long at, Runnable task) {
+            Simulation.this.script(at, new ClientTask(task, true));
         }
 
         @Override
@@ -630,7 +635,12 @@ public final class Simulation implements ForwardingPlane {
                 scripted();
                 withdraw(nodes[node], key);
             }
-            case Script(Runnable run) -> run.run();
+            case ClientTask(Runnable run, boolean isScripted) -> {
+                if (isScripted) {
+                    scripted();
+                }
+                run.run();
+            }
             case Task(int node, int incarnation, Runnable run) -> {
                 if ((incarnation < 0 || nodes[node].incarnation == incarnation) && nodes[node].host != null) {
                     run.run();

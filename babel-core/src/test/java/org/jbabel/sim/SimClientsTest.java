@@ -75,6 +75,19 @@ class SimClientsTest {
     }
 
     @Test
+    void runWaitsForTheScenariosClientEventsAndALeftClientsFramesGoNowhere() {
+        Simulation sim = new Simulation(Topology.line(2), SimConfig.defaults().withDuration(Time.seconds(300)));
+        sim.setExtensions(node -> Map.of());
+        sim.clients().add(SimClients.Client.of("late", 4, GLOBAL));
+        sim.clients().scheduleAttach(Time.seconds(100), "late", 1);
+        sim.clients().scheduleSend(Time.seconds(50), "late", GLOBAL, 1, Simulation.probeOf(1), 2, new byte[1]);
+        sim.run();
+        assertThat(sim.now()).isGreaterThanOrEqualTo(Time.seconds(100));
+        assertThat(sim.clients().nodeOf("late")).isOne();
+        assertThat(sim.clients().counters()).containsEntry("not_attached", 1L);
+    }
+
+    @Test
     void aClientAnswersSolicitationsAndArpAndItsDhcpBroadcastReachesTheServerSocketOnTheClientInterface() {
         Simulation sim = new Simulation(Topology.line(2), SimConfig.defaults().withDuration(Time.seconds(60)));
         List<Network.LinkFrame> arp = new ArrayList<>();

@@ -165,6 +165,46 @@ class SimRoutingTest {
     }
 
     @Test
+    void aSendIntoATunDeviceComesOutOfItAndWhatIsWrittenIntoItIsDeliveredThereOrRoutedOn() {
+        Simulation sim = new Simulation(Topology.line(3), SimConfig.defaults().withDuration(Time.seconds(60)));
+        IpAddress group = IpAddress.parse("ff02::1234");
+        List<byte[]> outOfTun = new ArrayList<>();
+        Map<Integer, List<Network.Datagram>> received = new HashMap<>();
+        sim.setExtensions(node -> Map.of("probe", extension(c -> {
+            UdpSocket s = c.network().udp(UdpSocket.Options.any(1234),
+                    d -> received.computeIfAbsent(node, k -> new ArrayList<>()).add(d));
+            if (node == 0) {
+                Network.PacketDevice tun = c.network().tun("mm0", 1280, outOfTun::add);
+                s.join(group, tun.ifindex());
+                c.schedule(Time.seconds(20), () -> {
+                    s.send(group, 1234, tun.ifindex(), new byte[] {4});
+                    // as l3roamd writes a queued packet back for the kernel to route
+                    tun.write(SimPackets.encode(SimPackets.udp(IpAddress.parse("2001:db8::9"), 99,
+                            Simulation.probeOf(2), 1234, 64, new byte[] {5})));
+                });
+                c.schedule(Time.seconds(21), () -> tun.write(outOfTun.getFirst()));
+            }
+        })));
+        sim.runUntil(Time.seconds(25));
+        assertThat(outOfTun).singleElement().satisfies(b -> {
+            SimPackets.Ip p = SimPackets.parse(b);
+            assertThat(p.destination()).isEqualTo(group);
+            assertThat(p.source().isLinkLocal()).as("the device's link-local address").isTrue();
+            assertThat(p.data()).containsExactly(4);
+        });
+        assertThat(received.get(2)).singleElement().satisfies(d -> {
+            assertThat(d.source()).isEqualTo(IpAddress.parse("2001:db8::9"));
+            assertThat(d.data()).containsExactly(5);
+        });
+        assertThat(received.get(0)).as("the multicast packet written into mm0, received on mm0")
+                .singleElement().satisfies(d -> {
+                    assertThat(d.destination()).isEqualTo(group);
+                    assertThat(d.ifindex()).isEqualTo(SimNodeHost.FIRST_DEVICE_INDEX);
+                    assertThat(d.data()).containsExactly(4);
+                });
+    }
+
+    @Test
     void ownRoutesAreGoneAfterTheExtensionsStopAndTheirRouteLeadsNowhere() {
         Simulation sim = new Simulation(Topology.line(2), SimConfig.defaults().withDuration(Time.seconds(60)));
         KernelRoute route = new KernelRoute(Prefix.parse("2001:db8:1::/64"), null, null, 0, 0,
