@@ -257,10 +257,8 @@ final class SimKernel {
         }
 
         @Override
-        public void removeNeighbour(int ifindex, IpAddress address) throws IOException {
-            if (!remove(ifindex, address)) {
-                throw new IOException("no neighbour " + address + " on interface " + ifindex + " of node " + nodeName);
-            }
+        public void removeNeighbour(int ifindex, IpAddress address) {
+            remove(ifindex, address); // nothing happens when it is not there, as in the daemon
         }
 
         @Override
