@@ -86,6 +86,30 @@ class SimRoutingTest {
     }
 
     @Test
+    void anIcmpv6MessageIsRoutedToARawSocketOnTheInterfaceItArrivesOn() {
+        Simulation sim = new Simulation(Topology.line(3), SimConfig.defaults().withDuration(Time.seconds(60)));
+        List<Network.Datagram> got = new ArrayList<>();
+        sim.setExtensions(node -> Map.of("ping", extension(c -> {
+            if (node == 2) {
+                c.network().icmp6("l1", java.util.Set.of(128), got::add); // link 1 joins nodes 1 and 2
+                c.network().icmp6("l1", java.util.Set.of(129), d -> got.add(null));
+            }
+            if (node == 0) {
+                UdpSocket s = c.network().icmp6("l0", java.util.Set.of(129), d -> {});
+                c.schedule(Time.seconds(20), () -> s.send(Simulation.probeOf(2), 0, 0, new byte[] {(byte) 128, 0,
+                    0, 0, 0, 1, 0, 1}));
+            }
+        })));
+        sim.runUntil(Time.seconds(25));
+        assertThat(got).singleElement().satisfies(d -> {
+            assertThat(d.source()).isEqualTo(Simulation.probeOf(0));
+            assertThat(d.sourcePort()).isZero();
+            assertThat(d.data()[0] & 0xff).isEqualTo(128);
+            assertThat(d.data()).hasSize(8);
+        });
+    }
+
+    @Test
     void aDatagramWithoutARouteIsRefusedAtItsSenderAndOneThatNoNodeHasIsDroppedWhereTheRouteEnds() {
         Map<Integer, List<Network.Datagram>> received = new HashMap<>();
         boolean[] accepted = new boolean[1];
