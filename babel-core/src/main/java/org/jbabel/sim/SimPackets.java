@@ -128,7 +128,10 @@ final class SimPackets {
 
     // ---------------------------------------------------------------- neighbour discovery and ARP
 
-    /** A Neighbour Solicitation for {@code target}, with a source link-layer address option unless {@code mac} is null. */
+    /**
+     * A Neighbour Solicitation for {@code target}, with a source link-layer address option unless
+     * {@code mac} is null.
+     */
     static byte[] neighbourSolicitation(IpAddress target, byte[] mac) {
         ByteBuffer b = ByteBuffer.allocate(mac == null ? 24 : 32);
         b.put((byte) NEIGHBOUR_SOLICITATION).put((byte) 0).putShort((short) 0).putInt(0).put(target.toBytes());

@@ -33,10 +33,10 @@ import org.jbabel.wire.WireCounters;
  * <p>Node {@code i} has router-id {@code 02:00:00:00:00:00:00:00 + i + 1}, originates {@link #prefixOf(int)
  * fd00:HHHH:LLLL::/48} (the node index in the middle 32 bits) and has one interface {@code l<k>} (index k + 2;
  * 1 is the loopback) per topology link {@code k} it is on, with link-local address {@code fe80::<i>:<k>} (node index
- * and link index in the low 64 bits), MTU 1500. Sends are encoded with {@link PacketWriter}, lost or delayed per link direction, decoded with
- * {@link PacketReader} at the receiver and handed to its engine. FIB updates go to an in-memory {@link SimFib} per
- * node; after every event the routes that changed are walked for loops, and the {@link ConvergenceTracker}
- * decides when the mesh has converged.
+ * and link index in the low 64 bits), MTU 1500. Sends are encoded with {@link PacketWriter}, lost or delayed per
+ * link direction, decoded with {@link PacketReader} at the receiver and handed to its engine. FIB updates go to an
+ * in-memory {@link SimFib} per node; after every event the routes that changed are walked for loops, and the
+ * {@link ConvergenceTracker} decides when the mesh has converged.
  *
  * <p>Deterministic: one {@link SplittableRandom} from the seed draws losses, start times and disruptions, each
  * engine gets its own generator derived from the seed, its node index and its incarnation, and events of equal

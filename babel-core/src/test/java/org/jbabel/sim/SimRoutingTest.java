@@ -120,8 +120,8 @@ class SimRoutingTest {
         assertThat(sim.extensionCounters(0)).containsEntry("sim.udp_no_route", 1L);
 
         // fd00:0:2::2 is inside node 2's /48, but only ::1 is its address: node 2 has no route for the rest
-        Simulation sim2 = sendAfterConvergence(Topology.line(3), 0, IpAddress.v6(Simulation.prefixOf(2).address().hi(), 2),
-                received, accepted);
+        IpAddress notAnAddress = IpAddress.v6(Simulation.prefixOf(2).address().hi(), 2);
+        Simulation sim2 = sendAfterConvergence(Topology.line(3), 0, notAnAddress, received, accepted);
         sim2.runUntil(Time.seconds(25));
         assertThat(accepted[0]).isTrue();
         assertThat(received).isEmpty();
