@@ -124,7 +124,8 @@ class LinuxKernelAccessTest {
     @Test
     void anInterfaceIsFoundByNameAndAMissingOneIsAClearError() throws Exception {
         assertThat(ns.inside(() -> kernel.ifindex("va"))).isEqualTo(va);
-        assertThatThrownBy(() -> ns.inside(() -> kernel.ifindex("nosuch0"))).hasStackTraceContaining("no interface nosuch0");
+        assertThatThrownBy(() -> ns.inside(() -> kernel.ifindex("nosuch0")))
+                .hasStackTraceContaining("no interface nosuch0");
     }
 
     @Test
