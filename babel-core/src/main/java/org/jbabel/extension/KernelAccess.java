@@ -25,6 +25,12 @@ public interface KernelAccess {
      */
     record Neighbour(int ifindex, IpAddress address, byte[] hardwareAddress, int state, boolean removed) {}
 
+    /**
+     * The index of the interface named {@code name} ({@code if_nametoindex}): for interfaces Babel does not run on,
+     * such as a client bridge whose neighbour entries an extension filters by index. Throws when there is none.
+     */
+    int ifindex(String name) throws IOException;
+
     /** The neighbour table of one interface (0: all), as RTM_GETNEIGH dumps it. */
     List<Neighbour> neighbours(int ifindex) throws IOException;
 

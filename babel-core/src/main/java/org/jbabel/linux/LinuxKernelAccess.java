@@ -1,6 +1,7 @@
 package org.jbabel.linux;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,6 +164,17 @@ public final class LinuxKernelAccess implements KernelAccess, AutoCloseable {
     }
 
     // ---- addresses ----
+
+    @Override
+    public int ifindex(String name) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            int index = Libc.ifNameToIndex(new Libc.Errno(arena), arena.allocateFrom(name));
+            if (index == 0) {
+                throw new IOException("no interface " + name);
+            }
+            return index;
+        }
+    }
 
     @Override
     public synchronized List<InterfaceAddress> addresses() {

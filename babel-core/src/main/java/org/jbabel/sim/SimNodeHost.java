@@ -21,14 +21,24 @@ import org.jbabel.extension.KernelAccess;
 import org.jbabel.extension.NetInterface;
 import org.jbabel.extension.Network;
 import org.jbabel.extension.UdpSocket;
+import org.jbabel.kernel.InterfaceAddress;
+import org.jbabel.kernel.KernelRoute;
+import org.jbabel.kernel.RouteType;
 import org.jbabel.wire.IpAddress;
 
 /**
- * One simulated node as a host of extensions: the simulation's virtual clock and event queue, UDP over the simulated
- * links (link-local unicast and multicast to the peer on the interface), TUN devices whose writes the simulation
- * records and into which a scenario injects packets. What the simulator does not model yet (routed UDP to global
- * addresses, TAP, AF_PACKET, ICMPv6, the kernel's neighbour table) fails with a clear {@link IOException} or
- * {@link UnsupportedOperationException}; docs/SIMULATOR.md lists it.
+ * One simulated node as a host of extensions, a small model of a Linux node: the simulation's virtual clock and event
+ * queue; UDP over the simulated links (link-local unicast and multicast to the peer on the interface) and routed
+ * hop by hop to global addresses (each node forwards by the longest prefix of Babel's {@link SimFib} and its
+ * extensions' own routes, {@link SimKernel}); TUN devices whose writes the simulation records and the kernel
+ * routes, and into which routed packets and a scenario's packets go; the node's kernel state (addresses,
+ * neighbour table, own routes); and the client interface ({@link SimClients}) with AF_PACKET and ICMPv6 sockets and
+ * UDP sockets bound to it. TAP devices are refused with a clear {@link IOException}; docs/SIMULATOR.md lists what is
+ * modelled.
+ *
+ * <p>Interface indices: 1 is the loopback (the node's probe address {@link Simulation#probeOf} is on it), the links'
+ * interfaces count from 2, the client interface is {@link #CLIENT_INDEX}, TUN devices count from
+ * {@link #FIRST_DEVICE_INDEX}.
  */
 final class SimNodeHost implements HostPlatform {
 
@@ -37,7 +47,7 @@ final class SimNodeHost implements HostPlatform {
         /** Engine time now. */
         long now();
 
-        /** Runs {@code task} on this node after {@code delay}, unless the node restarted meanwhile. */
+        /** Runs {@code task} on this node after {@code delay}, unless the node restarted meanwhile (-1: any). */
         void at(long delay, int node, int incarnation, Runnable task);
 
         /** The node's interfaces. */
@@ -52,8 +62,29 @@ final class SimNodeHost implements HostPlatform {
         /** The peer's interface index on that link. */
         int peerIfindex(int node, int ifindex);
 
+        /** The node at the other end of interface {@code ifindex}'s link, or -1. */
+        int peerNode(int node, int ifindex);
+
+        /** Whether the link of interface {@code ifindex} is up. */
+        boolean linkUp(int node, int ifindex);
+
+        /** Whether one packet sent out of interface {@code ifindex} now is lost (counted with Babel's packets). */
+        boolean lost(int node, int ifindex);
+
         /** The latency of a link. */
         long delay();
+
+        /** Babel's forwarding table of a node. */
+        SimFib fib(int node);
+
+        /** The current host of a node, or null. */
+        SimNodeHost host(int node);
+
+        /** The clients and their attachments. */
+        SimClients clients();
+
+        /** The node's name in the topology. */
+        String nodeName(int node);
 
         /** Carries out the node's engine actions. */
         void turn(int node);
@@ -65,14 +96,24 @@ final class SimNodeHost implements HostPlatform {
         boolean onSimulationThread();
     }
 
-    /** The first interface index of simulated TUN devices (the links' interfaces count from 1). */
+    /** The loopback's interface index. */
+    static final int LOOPBACK_INDEX = 1;
+    /** The client interface's index. */
+    static final int CLIENT_INDEX = 9_000;
+    /** The first interface index of simulated TUN devices. */
     static final int FIRST_DEVICE_INDEX = 10_000;
+    /** The hop limit of routed datagrams an extension sends. */
+    static final int HOP_LIMIT = 64;
 
     private final Wiring wiring;
     private final int node;
     private final int incarnation;
     private final ExtensionHost host;
+    private final SimKernel kernel;
+    private final byte[] clientMac;
     private final List<Socket> sockets = new ArrayList<>();
+    private final List<IcmpSocket> icmpSockets = new ArrayList<>();
+    private final List<PacketSocket> packetSockets = new ArrayList<>();
     private final Map<String, Device> devices = new LinkedHashMap<>();
     private final Map<String, Long> counters = new TreeMap<>();
     private final ExtensionControls controls = new ExtensionControls();
@@ -81,12 +122,30 @@ final class SimNodeHost implements HostPlatform {
         this.wiring = wiring;
         this.node = node;
         this.incarnation = incarnation;
+        this.clientMac = new byte[] {0x02, (byte) 0xb0, (byte) (node >>> 24), (byte) (node >>> 16),
+            (byte) (node >>> 8), (byte) node};
+        List<InterfaceAddress> initial = new ArrayList<>();
+        initial.add(new InterfaceAddress(LOOPBACK_INDEX, Simulation.probeOf(node), 128, 0, false));
+        for (NetInterface i : wiring.interfaces(node)) {
+            initial.add(new InterfaceAddress(i.ifindex(), i.linkLocal(), 64, InterfaceAddress.SCOPE_LINK, false));
+        }
+        initial.add(new InterfaceAddress(CLIENT_INDEX, SimPackets.linkLocalOf(clientMac), 64,
+                InterfaceAddress.SCOPE_LINK, false));
+        this.kernel = new SimKernel(wiring.nodeName(node), initial, this::ifindexOf, this::soon,
+                () -> count("kernel_observer_error"));
         this.host = new ExtensionHost(this, engine);
         extensions.forEach(host::add);
     }
 
     ExtensionHost host() {
         return host;
+    }
+
+    /** Stops the node's extensions as a daemon's shutdown would: then their own routes go, their subscriptions end. */
+    void stopExtensions() {
+        host.stopAll();
+        kernel.flushOwnRoutes();
+        kernel.forgetObservers();
     }
 
     /** Counters of the simulated network of this node (datagrams lost, undeliverable ...). */
@@ -111,8 +170,26 @@ final class SimNodeHost implements HostPlatform {
                 .toList();
     }
 
+    /** The own routes of every protocol installed now (for scenarios and tests). */
+    List<KernelRoute> ownRoutes() {
+        return kernel.allOwnRoutes();
+    }
+
+    /** The neighbour table of the client interface now. */
+    List<KernelAccess.Neighbour> clientNeighbours() {
+        return kernel.neighbours(CLIENT_INDEX);
+    }
+
     private void count(String name) {
         counters.merge(name, 1L, Long::sum);
+    }
+
+    /** Runs {@code task} in this node at the current time, after the current task, then the engine's turn. */
+    private void soon(Runnable task) {
+        wiring.at(0, node, incarnation, () -> {
+            task.run();
+            wiring.turn(node);
+        });
     }
 
     // ---------------------------------------------------------------- HostPlatform
@@ -161,7 +238,7 @@ final class SimNodeHost implements HostPlatform {
 
     @Override
     public KernelAccess kernel(String extension) {
-        throw new UnsupportedOperationException("the simulator has no kernel neighbour table or addresses yet");
+        return kernel.access();
     }
 
     @Override
@@ -185,7 +262,7 @@ final class SimNodeHost implements HostPlatform {
         };
     }
 
-    // ---------------------------------------------------------------- delivery
+    // ---------------------------------------------------------------- delivery at this node
 
     private void deliver(IpAddress source, int sourcePort, IpAddress destination, int port, int ifindex, byte[] data) {
         boolean taken = false;
@@ -200,6 +277,282 @@ final class SimNodeHost implements HostPlatform {
         }
         wiring.turn(node);
     }
+
+    /** An IP packet for this node (one of its addresses, a group, the broadcast) that came in on {@code ifindex}. */
+    private void deliverLocal(SimPackets.Ip p, int ifindex) {
+        switch (p.protocol()) {
+            case SimPackets.UDP -> deliver(p.source(), p.sourcePort(), p.destination(), p.destinationPort(), ifindex,
+                    p.data());
+            case SimPackets.ICMPV6 -> {
+                byte[] message = p.data();
+                boolean taken = false;
+                for (IcmpSocket s : List.copyOf(icmpSockets)) {
+                    if (!s.closed && s.ifindex == ifindex && message.length > 0
+                            && s.types.contains(message[0] & 0xff)) {
+                        s.receiver.accept(new Network.Datagram(p.source(), 0, p.destination(), ifindex,
+                                message.clone()));
+                        taken = true;
+                    }
+                }
+                int type = message.length > 0 ? message[0] & 0xff : -1;
+                if (!taken && (type < 133 || type > 137)) { // the kernel itself takes neighbour discovery
+                    count("icmp6_no_socket");
+                }
+                wiring.turn(node);
+            }
+            default -> count("ip_unknown_protocol");
+        }
+    }
+
+    private boolean isLocal(IpAddress destination) {
+        return destination.isMulticast() || destination.equals(SimPackets.V4_BROADCAST) || kernel.isLocal(destination);
+    }
+
+    /**
+     * A routed packet arriving at this node on {@code ifindex} (a link, the client interface, a TUN device): delivered
+     * when it is for this node, else forwarded with its hop limit decreased. Every drop is counted.
+     */
+    private void arrive(SimPackets.Ip p, int ifindex) {
+        if (isLocal(p.destination())) {
+            deliverLocal(p, ifindex);
+            return;
+        }
+        if (p.hopLimit() <= 1) {
+            count("routed_hop_limit");
+            return;
+        }
+        transmit(p.withHopLimit(p.hopLimit() - 1), "routed_");
+    }
+
+    /**
+     * Sends a packet by this node's forwarding state: the most specific of Babel's FIB entry and the extensions' own
+     * routes (an own route wins a tie). Returns false, counting {@code prefix + reason}, when it cannot leave.
+     */
+    private boolean transmit(SimPackets.Ip p, String prefix) {
+        IpAddress dst = p.destination();
+        KernelRoute own = kernel.lookup(dst, p.source());
+        SimFib.Entry entry = wiring.fib(node).lookup(dst, p.source());
+        if (own != null && (entry == null || own.destination().length() >= entry.key().prefix().length())) {
+            if (own.type() != RouteType.UNICAST) {
+                count(prefix + "unreachable");
+                return false;
+            }
+            Device d = deviceAt(own.ifindex());
+            if (d != null) {
+                byte[] packet = SimPackets.encode(p);
+                soon(() -> {
+                    if (!d.closed) {
+                        d.receiver.accept(packet);
+                    }
+                });
+                return true;
+            }
+            if (own.ifindex() == CLIENT_INDEX) {
+                if (wiring.clients().ipFromNode(node, p) == 0) {
+                    count(prefix + "no_client");
+                }
+                return true;
+            }
+            return toLink(p, own.ifindex(), own.nextHop(), prefix);
+        }
+        if (entry == null) {
+            count(prefix + "no_route");
+            return false;
+        }
+        return toLink(p, ifindexOf(entry.ifname()), entry.nextHop(), prefix);
+    }
+
+    private boolean toLink(SimPackets.Ip p, int ifindex, IpAddress nextHop, String prefix) {
+        IpAddress peerAddress = wiring.peerAddress(node, ifindex);
+        if (peerAddress == null || (nextHop != null && !nextHop.equals(peerAddress))) {
+            count(prefix + "no_neighbour");
+            return false;
+        }
+        if (!wiring.linkUp(node, ifindex)) {
+            count(prefix + "link_down");
+            return false;
+        }
+        if (wiring.lost(node, ifindex)) {
+            count(prefix + "lost");
+            return true; // lost on the link, as a real packet would be
+        }
+        int next = wiring.peerNode(node, ifindex);
+        int peerIfindex = wiring.peerIfindex(node, ifindex);
+        wiring.at(wiring.delay(), next, -1, () -> {
+            SimNodeHost h = wiring.host(next);
+            if (h == null) {
+                count(prefix + "next_node_down");
+            } else {
+                h.arrive(p, peerIfindex);
+            }
+        });
+        return true;
+    }
+
+    /** A frame from an attached client on the client interface (called in a task of this node). */
+    void fromClient(byte[] mac, int ethertype, byte[] payload) {
+        SimPackets.Ip p = null;
+        if (ethertype == SimPackets.ETHERTYPE_ARP) {
+            SimPackets.Arp arp = SimPackets.parseArp(payload);
+            if (arp != null && !arp.senderIp().equals(IpAddress.V4_UNSPECIFIED)) {
+                kernel.neighbourSeen(CLIENT_INDEX, arp.senderIp(), mac);
+            }
+        } else {
+            p = SimPackets.parse(payload);
+            if (p == null) {
+                count("client_frame_unparsed");
+            } else if (!p.source().equals(IpAddress.V6_UNSPECIFIED) && !p.source().equals(IpAddress.V4_UNSPECIFIED)) {
+                kernel.neighbourSeen(CLIENT_INDEX, p.source(), mac);
+            }
+        }
+        for (PacketSocket s : List.copyOf(packetSockets)) {
+            if (!s.closed && (s.ethertype == ethertype || s.ethertype == PacketSocket.ETH_P_ALL)) {
+                int accepted = s.program == null ? payload.length : ClassicBpf.run(s.program, payload);
+                if (accepted > 0) {
+                    s.receiver.accept(new Network.LinkFrame(CLIENT_INDEX, mac.clone(),
+                            java.util.Arrays.copyOf(payload, Math.min(accepted, payload.length))));
+                }
+            }
+        }
+        if (p != null) {
+            arrive(p, CLIENT_INDEX);
+        }
+        wiring.turn(node);
+    }
+
+    /** The client with {@code mac} left {@code address}'s entry unconfirmed long enough: it goes. */
+    void neighbourExpired(IpAddress address, byte[] mac) {
+        kernel.neighbourExpired(CLIENT_INDEX, address, mac);
+    }
+
+    /** A packet written into a TUN device: the kernel delivers it here or routes it on. */
+    private void fromDevice(Device d, byte[] packet) {
+        SimPackets.Ip p = SimPackets.parse(packet);
+        if (p == null) {
+            count("tun_not_ip");
+            return;
+        }
+        soon(() -> arrive(p, d.ifindex));
+    }
+
+    // ---------------------------------------------------------------- interfaces
+
+    private String ifname(int ifindex) {
+        for (NetInterface i : wiring.interfaces(node)) {
+            if (i.ifindex() == ifindex) {
+                return i.name();
+            }
+        }
+        if (ifindex == CLIENT_INDEX) {
+            return wiring.clients().interfaceName();
+        }
+        if (ifindex == LOOPBACK_INDEX) {
+            return "lo";
+        }
+        Device d = deviceAt(ifindex);
+        return d == null ? null : d.name;
+    }
+
+    /** The index of an interface by name, or 0. */
+    private int ifindexOf(String name) {
+        if (name == null) {
+            return 0;
+        }
+        for (NetInterface i : wiring.interfaces(node)) {
+            if (i.name().equals(name)) {
+                return i.ifindex();
+            }
+        }
+        if (name.equals(wiring.clients().interfaceName())) {
+            return CLIENT_INDEX;
+        }
+        if (name.equals("lo")) {
+            return LOOPBACK_INDEX;
+        }
+        Device d = devices.get(name);
+        return d == null ? 0 : d.ifindex;
+    }
+
+    private Device deviceAt(int ifindex) {
+        for (Device d : devices.values()) {
+            if (d.ifindex == ifindex && !d.closed) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** The source of a datagram to {@code destination} out of {@code ifindex} from a socket bound to {@code bind}. */
+    private IpAddress sourceFor(IpAddress bind, IpAddress destination, int ifindex) {
+        boolean unbound = bind.equals(IpAddress.V6_UNSPECIFIED) || bind.equals(IpAddress.V4_UNSPECIFIED);
+        if (!unbound && bind.family() == destination.family()) {
+            return bind;
+        }
+        boolean linkScope = destination.isLinkLocal() || destination.isMulticast()
+                || destination.equals(SimPackets.V4_BROADCAST);
+        if (linkScope && ifindex != 0) {
+            IpAddress a = kernel.addressOn(ifindex, destination.family());
+            if (a != null) {
+                return a;
+            }
+        }
+        if (destination.family() == org.jbabel.wire.Family.V4) {
+            IpAddress a = kernel.addressOn(ifindex, destination.family());
+            return a != null ? a : IpAddress.V4_UNSPECIFIED;
+        }
+        return Simulation.probeOf(node);
+    }
+
+    /**
+     * Sends a packet this node originates out of interface {@code ifindex} (0: by the forwarding state). Link-scope
+     * destinations need an interface; global ones are routed. Returns false (counted) when it cannot leave.
+     */
+    private boolean originate(SimPackets.Ip p, int ifindex, String prefix) {
+        IpAddress dst = p.destination();
+        boolean linkScope = dst.isLinkLocal() || dst.isMulticast() || dst.equals(SimPackets.V4_BROADCAST);
+        Device d = deviceAt(ifindex);
+        if (d != null) {
+            byte[] packet = SimPackets.encode(p);
+            soon(() -> {
+                if (!d.closed) {
+                    d.receiver.accept(packet);
+                }
+            });
+            return true;
+        }
+        if (ifindex == CLIENT_INDEX) {
+            if (wiring.clients().ipFromNode(node, p) == 0 && !linkScope) {
+                count(prefix + "no_client");
+            }
+            return true;
+        }
+        if (!linkScope) {
+            if (kernel.isLocal(dst)) {
+                soon(() -> deliverLocal(p, LOOPBACK_INDEX));
+                return true;
+            }
+            return transmit(p, prefix);
+        }
+        if (ifindex == 0) {
+            count(prefix + "no_interface");
+            return false;
+        }
+        IpAddress peerAddress = wiring.peerAddress(node, ifindex);
+        if (peerAddress == null || (!dst.isMulticast() && !dst.equals(peerAddress))) {
+            count(prefix + "no_neighbour");
+            return false;
+        }
+        SimNodeHost peer = wiring.peer(node, ifindex);
+        if (peer == null) {
+            count(prefix + "lost");
+            return true; // lost on the link, as a real datagram would be
+        }
+        int peerIfindex = wiring.peerIfindex(node, ifindex);
+        wiring.at(wiring.delay(), peer.node, peer.incarnation, () -> peer.deliverLocal(p, peerIfindex));
+        return true;
+    }
+
+    // ---------------------------------------------------------------- sockets and devices
 
     private final class Socket implements UdpSocket {
         final UdpSocket.Options options;
@@ -224,7 +577,9 @@ final class SimNodeHost implements HostPlatform {
             if (destination.isMulticast()) {
                 return joined.contains(destination + "%" + ifindex);
             }
-            return options.bind().equals(IpAddress.V6_UNSPECIFIED) || options.bind().equals(destination);
+            IpAddress bind = options.bind();
+            return bind.equals(IpAddress.V6_UNSPECIFIED) || bind.equals(IpAddress.V4_UNSPECIFIED)
+                    || bind.equals(destination);
         }
 
         @Override
@@ -242,30 +597,10 @@ final class SimNodeHost implements HostPlatform {
             if (closed) {
                 return false;
             }
-            if (!destination.isLinkLocal() && !destination.isMulticast()) {
-                count("udp_unroutable");
-                return false;
-            }
-            if (ifindex == 0) {
-                count("udp_no_interface");
-                return false;
-            }
-            IpAddress peerAddress = wiring.peerAddress(node, ifindex);
-            if (peerAddress == null || (!destination.isMulticast() && !destination.equals(peerAddress))) {
-                count("udp_no_neighbour");
-                return false;
-            }
-            IpAddress source = localAddress(ifindex);
-            SimNodeHost peer = wiring.peer(node, ifindex);
-            if (peer == null) {
-                count("udp_lost");
-                return true; // lost on the link, as a real datagram would be
-            }
-            int peerIfindex = wiring.peerIfindex(node, ifindex);
-            byte[] copy = data.clone();
-            wiring.at(wiring.delay(), peer.node, peer.incarnation,
-                    () -> peer.deliver(source, port, destination, toPort, peerIfindex, copy));
-            return true;
+            int out = ifindex != 0 ? ifindex : ifindexOf(options.device());
+            IpAddress source = sourceFor(options.bind(), destination, out);
+            int hops = destination.isMulticast() ? options.multicastHops() : HOP_LIMIT;
+            return originate(SimPackets.udp(source, port, destination, toPort, hops, data), out, "udp_");
         }
 
         @Override
@@ -280,23 +615,80 @@ final class SimNodeHost implements HostPlatform {
         }
     }
 
-    private String ifname(int ifindex) {
-        for (NetInterface i : wiring.interfaces(node)) {
-            if (i.ifindex() == ifindex) {
-                return i.name();
-            }
+    /** A raw ICMPv6 socket bound to one interface. */
+    private final class IcmpSocket implements UdpSocket {
+        final int ifindex;
+        final Set<Integer> types;
+        final Consumer<Network.Datagram> receiver;
+        boolean closed;
+
+        IcmpSocket(int ifindex, Set<Integer> types, Consumer<Network.Datagram> receiver) {
+            this.ifindex = ifindex;
+            this.types = Set.copyOf(types);
+            this.receiver = receiver;
         }
-        Device d = devices.values().stream().filter(x -> x.ifindex == ifindex).findFirst().orElse(null);
-        return d == null ? null : d.name;
+
+        @Override
+        public void join(IpAddress group, int index) {}
+
+        @Override
+        public void leave(IpAddress group, int index) {}
+
+        @Override
+        public boolean send(IpAddress destination, int port, int index, byte[] data) {
+            if (closed || destination.family() != org.jbabel.wire.Family.V6 || data.length < 4) {
+                count("icmp6_refused");
+                return false;
+            }
+            IpAddress source = sourceFor(IpAddress.V6_UNSPECIFIED, destination, ifindex);
+            return originate(SimPackets.icmp6(source, destination, 255, data), ifindex, "icmp6_");
+        }
+
+        @Override
+        public int localPort() {
+            return 0;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            icmpSockets.remove(this);
+        }
     }
 
-    private IpAddress localAddress(int ifindex) {
-        for (NetInterface i : wiring.interfaces(node)) {
-            if (i.ifindex() == ifindex) {
-                return i.linkLocal();
-            }
+    /** An AF_PACKET socket on the client interface. */
+    private final class PacketSocket implements Network.LinkSocket {
+        static final int ETH_P_ALL = 0x0003;
+        final int ethertype;
+        final byte[] program;
+        final Consumer<Network.LinkFrame> receiver;
+        boolean closed;
+
+        PacketSocket(int ethertype, byte[] program, Consumer<Network.LinkFrame> receiver) {
+            this.ethertype = ethertype;
+            this.program = program == null ? null : program.clone();
+            this.receiver = receiver;
         }
-        return IpAddress.V6_UNSPECIFIED;
+
+        @Override
+        public boolean send(byte[] destinationHardwareAddress, byte[] payload) {
+            if (closed || destinationHardwareAddress == null || destinationHardwareAddress.length != 6
+                    || ethertype == ETH_P_ALL) {
+                count("packet_refused");
+                return false;
+            }
+            if (wiring.clients().frameFromNode(node, clientMac, destinationHardwareAddress, ethertype,
+                    payload.clone()) == 0) {
+                count("packet_no_client");
+            }
+            return true;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            packetSockets.remove(this);
+        }
     }
 
     private final class Device implements Network.PacketDevice {
@@ -327,15 +719,28 @@ final class SimNodeHost implements HostPlatform {
                 return false;
             }
             wiring.tunWritten(node, name, packet.clone());
+            fromDevice(this, packet.clone());
             return true;
+        }
+
+        /** Its link-local address, as Linux gives a TUN device one: {@code fe80::ff:<node>:<ifindex>}. */
+        InterfaceAddress linkLocal() {
+            return new InterfaceAddress(ifindex, IpAddress.v6(0xfe80_0000_0000_0000L,
+                    0x00ff_0000_0000_0000L | ((node & 0xffffL) << 32) | (ifindex & 0xffff_ffffL)), 64,
+                    InterfaceAddress.SCOPE_LINK, false);
         }
 
         @Override
         public void close() {
+            if (!closed) {
+                kernel.removeAddress(linkLocal());
+            }
             closed = true;
             devices.remove(name);
         }
     }
+
+    private int nextDeviceIndex = FIRST_DEVICE_INDEX;
 
     private final class SimNetwork implements Network {
         @Override
@@ -347,6 +752,9 @@ final class SimNodeHost implements HostPlatform {
                     throw new IOException("port " + port + " already in use on node " + node);
                 }
             }
+            if (options.device() != null && ifindexOf(options.device()) == 0) {
+                throw new IOException("no device " + options.device() + " on node " + node);
+            }
             if (port == 0) {
                 port = 40_000 + sockets.size();
             }
@@ -357,28 +765,48 @@ final class SimNodeHost implements HostPlatform {
 
         @Override
         public PacketDevice tun(String name, int mtu, Consumer<byte[]> receiver) throws IOException {
-            if (devices.containsKey(name)) {
+            if (devices.containsKey(name) || ifindexOf(name) != 0) {
                 throw new IOException("device " + name + " exists on node " + node);
             }
-            Device d = new Device(name, FIRST_DEVICE_INDEX + devices.size(), receiver);
+            Device d = new Device(name, nextDeviceIndex++, receiver);
             devices.put(name, d);
+            kernel.addAddress(d.linkLocal());
             return d;
         }
 
         @Override
         public PacketDevice tap(String name, int mtu, Consumer<byte[]> receiver) throws IOException {
-            throw new IOException("the simulator has no TAP devices yet");
+            throw new IOException("the simulator has no TAP devices (only TUN; see docs/SIMULATOR.md)");
         }
 
         @Override
         public LinkSocket packet(String ifname, int ethertype, byte[] bpfProgram, Consumer<LinkFrame> receiver)
                 throws IOException {
-            throw new IOException("the simulator has no AF_PACKET sockets yet");
+            if (!ifname.equals(wiring.clients().interfaceName())) {
+                throw new IOException("the simulator has AF_PACKET sockets only on the client interface "
+                        + wiring.clients().interfaceName() + ", not on " + ifname);
+            }
+            if (bpfProgram != null) {
+                try {
+                    ClassicBpf.validate(bpfProgram);
+                } catch (IllegalArgumentException e) {
+                    throw new IOException("bad BPF program: " + e.getMessage(), e);
+                }
+            }
+            PacketSocket s = new PacketSocket(ethertype, bpfProgram, receiver);
+            packetSockets.add(s);
+            return s;
         }
 
         @Override
         public UdpSocket icmp6(String ifname, Set<Integer> types, Consumer<Datagram> receiver) throws IOException {
-            throw new IOException("the simulator has no ICMPv6 sockets yet");
+            int ifindex = ifindexOf(ifname);
+            if (ifindex == 0) {
+                throw new IOException("no interface " + ifname + " on node " + node);
+            }
+            IcmpSocket s = new IcmpSocket(ifindex, types, receiver);
+            icmpSockets.add(s);
+            return s;
         }
     }
 }

@@ -31,12 +31,12 @@ import org.jbabel.wire.WireCounters;
  * Many {@link BabelEngine}s in one JVM, joined by simulated point-to-point links, in virtual time.
  *
  * <p>Node {@code i} has router-id {@code 02:00:00:00:00:00:00:00 + i + 1}, originates {@link #prefixOf(int)
- * fd00:HHHH:LLLL::/48} (the node index in the middle 32 bits) and has one interface {@code l<k>} per topology link
- * {@code k} it is on, with link-local address {@code fe80::<i>:<k>} (node index and link index in the low 64
- * bits), MTU 1500. Sends are encoded with {@link PacketWriter}, lost or delayed per link direction, decoded with
- * {@link PacketReader} at the receiver and handed to its engine. FIB updates go to an in-memory {@link SimFib} per
- * node; after every event the routes that changed are walked for loops, and the {@link ConvergenceTracker}
- * decides when the mesh has converged.
+ * fd00:HHHH:LLLL::/48} (the node index in the middle 32 bits) and has one interface {@code l<k>} (index k + 2;
+ * 1 is the loopback) per topology link {@code k} it is on, with link-local address {@code fe80::<i>:<k>} (node index
+ * and link index in the low 64 bits), MTU 1500. Sends are encoded with {@link PacketWriter}, lost or delayed per
+ * link direction, decoded with {@link PacketReader} at the receiver and handed to its engine. FIB updates go to an
+ * in-memory {@link SimFib} per node; after every event the routes that changed are walked for loops, and the
+ * {@link ConvergenceTracker} decides when the mesh has converged.
  *
  * <p>Deterministic: one {@link SplittableRandom} from the seed draws losses, start times and disruptions, each
  * engine gets its own generator derived from the seed, its node index and its incarnation, and events of equal
@@ -70,6 +70,9 @@ public final class Simulation implements ForwardingPlane {
     private record Originate(int node, RouteKey key, int metric) implements Event {}
 
     private record Withdraw(int node, RouteKey key) implements Event {}
+
+    /** Work of the client model ({@link SimClients}); {@code scripted} for what a scenario scheduled. */
+    private record ClientTask(Runnable run, boolean scripted) implements Event {}
 
     /** Work of a node's extensions (a timer, a datagram's arrival), dropped when the node restarted meanwhile. */
     private record Task(int node, int incarnation, Runnable run) implements Event {}
@@ -242,7 +245,7 @@ public final class Simulation implements ForwardingPlane {
 
     private Port addPort(int node, int link, InterfaceType type) {
         Node n = nodes[node];
-        Port p = new Port(node, link, "l" + link, link + 1, linkLocalOf(node, link), type);
+        Port p = new Port(node, link, "l" + link, link + 2, linkLocalOf(node, link), type);
         n.ports.add(p);
         n.portsByName.put(p.ifname(), p);
         portsByAddress.put(p.linkLocal(), p);
@@ -300,6 +303,65 @@ public final class Simulation implements ForwardingPlane {
         h.counters().forEach((k, v) -> all.put("sim." + k, v));
         return all;
     }
+
+    /**
+     * The clients that a scenario attaches to the nodes' client interfaces. Their frames reach a node's kernel only
+     * while it has a host, that is with {@link #setExtensions} (an empty map of extensions is enough).
+     */
+    public SimClients clients() {
+        return clients;
+    }
+
+    /**
+     * At {@code at}, stops node {@code node}'s extensions as a daemon's shutdown would: each one's {@code stop}, its
+     * originations withdrawn, its sockets and devices closed, its own kernel routes and rules removed.
+     */
+    public void scheduleExtensionsStop(long at, int node) {
+        checkNode(node);
+        queue.schedule(at, new Task(node, -1, () -> {
+            nodes[node].host.stopExtensions();
+            drain(nodes[node], false);
+        }));
+    }
+
+    /** The own kernel routes (every protocol) of node {@code node}'s extensions now. */
+    public List<org.jbabel.kernel.KernelRoute> ownRoutes(int node) {
+        SimNodeHost h = nodes[checkNode(node)].host;
+        return h == null ? List.of() : h.ownRoutes();
+    }
+
+    /** The neighbour table of node {@code node}'s client interface now. */
+    public List<org.jbabel.extension.KernelAccess.Neighbour> clientNeighbours(int node) {
+        SimNodeHost h = nodes[checkNode(node)].host;
+        return h == null ? List.of() : h.clientNeighbours();
+    }
+
+    private final SimClients clients = new SimClients(new SimClients.Driver() {
+        @Override
+        public long now() {
+            return now;
+        }
+
+        @Override
+        public void at(long at, Runnable task) {
+            queue.schedule(at, new ClientTask(task, false));
+        }
+
+        @Override
+        public void script(long at, Runnable task) {
+            Simulation.this.script(at, new ClientTask(task, true));
+        }
+
+        @Override
+        public SimNodeHost host(int node) {
+            return nodes[node].host;
+        }
+
+        @Override
+        public int nodeCount() {
+            return nodes.length;
+        }
+    });
 
     private final SimNodeHost.Wiring wiring = new SimNodeHost.Wiring() {
         @Override
@@ -360,8 +422,52 @@ public final class Simulation implements ForwardingPlane {
         }
 
         @Override
+        public int peerNode(int node, int ifindex) {
+            Port p = port(node, ifindex);
+            return p == null ? -1 : links[p.link()].peer(p).node();
+        }
+
+        @Override
+        public boolean linkUp(int node, int ifindex) {
+            Port p = port(node, ifindex);
+            return p != null && links[p.link()].up();
+        }
+
+        @Override
+        public boolean lost(int node, int ifindex) {
+            Port p = port(node, ifindex);
+            Link link = links[p.link()];
+            packetsSent++;
+            if (link.drops(p == link.a, random)) {
+                packetsLost++;
+                return true;
+            }
+            return false;
+        }
+
+        @Override
         public long delay() {
             return config.delay();
+        }
+
+        @Override
+        public SimFib fib(int node) {
+            return nodes[node].fib;
+        }
+
+        @Override
+        public SimNodeHost host(int node) {
+            return nodes[node].host;
+        }
+
+        @Override
+        public SimClients clients() {
+            return clients;
+        }
+
+        @Override
+        public String nodeName(int node) {
+            return topology.nodeIds().get(node);
         }
 
         @Override
@@ -528,6 +634,12 @@ public final class Simulation implements ForwardingPlane {
             case Withdraw(int node, RouteKey key) -> {
                 scripted();
                 withdraw(nodes[node], key);
+            }
+            case ClientTask(Runnable run, boolean isScripted) -> {
+                if (isScripted) {
+                    scripted();
+                }
+                run.run();
             }
             case Task(int node, int incarnation, Runnable run) -> {
                 if ((incarnation < 0 || nodes[node].incarnation == incarnation) && nodes[node].host != null) {

@@ -122,6 +122,13 @@ class LinuxKernelAccessTest {
     }
 
     @Test
+    void anInterfaceIsFoundByNameAndAMissingOneIsAClearError() throws Exception {
+        assertThat(ns.inside(() -> kernel.ifindex("va"))).isEqualTo(va);
+        assertThatThrownBy(() -> ns.inside(() -> kernel.ifindex("nosuch0")))
+                .hasStackTraceContaining("no interface nosuch0");
+    }
+
+    @Test
     void neighboursTheKernelLearnsOtherwiseAreAnnouncedToo() throws Exception {
         BlockingQueue<Got<Neighbour>> events = new LinkedBlockingQueue<>();
         kernel.onNeighbour(n -> events.add(new Got<>(n, Thread.currentThread().getName())));

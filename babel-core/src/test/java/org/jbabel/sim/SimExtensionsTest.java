@@ -153,7 +153,7 @@ class SimExtensionsTest {
         sim.runUntil(Time.seconds(1));
         assertThat(sent).containsExactly(false, false);
         assertThat(sim.extensionCounters(0)).containsEntry("sim.udp_no_neighbour", 1L)
-                .containsEntry("sim.udp_unroutable", 1L);
+                .containsEntry("sim.udp_no_route", 1L);
         assertThat(List.of(sim.extensionSection(0, "probe", "none"))).containsExactly(List.of());
     }
 }
