@@ -407,7 +407,7 @@ final class SimNodeHost implements HostPlatform {
         }
         for (PacketSocket s : List.copyOf(packetSockets)) {
             if (!s.closed && (s.ethertype == ethertype || s.ethertype == PacketSocket.ETH_P_ALL)) {
-                int accepted = s.program == null ? payload.length : ClassicBpf.run(s.program, payload);
+                int accepted = s.program == null ? payload.length : s.program.run(payload);
                 if (accepted > 0) {
                     s.receiver.accept(new Network.LinkFrame(CLIENT_INDEX, mac.clone(),
                             java.util.Arrays.copyOf(payload, Math.min(accepted, payload.length))));
@@ -660,13 +660,13 @@ final class SimNodeHost implements HostPlatform {
     private final class PacketSocket implements Network.LinkSocket {
         static final int ETH_P_ALL = 0x0003;
         final int ethertype;
-        final byte[] program;
+        final ClassicBpf.Program program;
         final Consumer<Network.LinkFrame> receiver;
         boolean closed;
 
-        PacketSocket(int ethertype, byte[] program, Consumer<Network.LinkFrame> receiver) {
+        PacketSocket(int ethertype, ClassicBpf.Program program, Consumer<Network.LinkFrame> receiver) {
             this.ethertype = ethertype;
-            this.program = program == null ? null : program.clone();
+            this.program = program;
             this.receiver = receiver;
         }
 
@@ -786,14 +786,15 @@ final class SimNodeHost implements HostPlatform {
                 throw new IOException("the simulator has AF_PACKET sockets only on the client interface "
                         + wiring.clients().interfaceName() + ", not on " + ifname);
             }
+            ClassicBpf.Program program = null;
             if (bpfProgram != null) {
                 try {
-                    ClassicBpf.validate(bpfProgram);
+                    program = ClassicBpf.compile(bpfProgram);
                 } catch (IllegalArgumentException e) {
                     throw new IOException("bad BPF program: " + e.getMessage(), e);
                 }
             }
-            PacketSocket s = new PacketSocket(ethertype, bpfProgram, receiver);
+            PacketSocket s = new PacketSocket(ethertype, program, receiver);
             packetSockets.add(s);
             return s;
         }
