@@ -339,12 +339,7 @@ final class SimNodeHost implements HostPlatform {
             }
             Device d = deviceAt(own.ifindex());
             if (d != null) {
-                byte[] packet = SimPackets.encode(p);
-                soon(() -> {
-                    if (!d.closed) {
-                        d.receiver.accept(packet);
-                    }
-                });
+                intoDevice(d, p);
                 return true;
             }
             if (own.ifindex() == CLIENT_INDEX) {
@@ -503,6 +498,16 @@ final class SimNodeHost implements HostPlatform {
         return Simulation.probeOf(node);
     }
 
+    /** The kernel puts a packet into a TUN device: its reader gets it in a later task. */
+    private void intoDevice(Device d, SimPackets.Ip p) {
+        byte[] packet = SimPackets.encode(p);
+        soon(() -> {
+            if (!d.closed) {
+                d.receiver.accept(packet);
+            }
+        });
+    }
+
     /**
      * Sends a packet this node originates out of interface {@code ifindex} (0: by the forwarding state). Link-scope
      * destinations need an interface; global ones are routed. Returns false (counted) when it cannot leave.
@@ -512,12 +517,7 @@ final class SimNodeHost implements HostPlatform {
         boolean linkScope = dst.isLinkLocal() || dst.isMulticast() || dst.equals(SimPackets.V4_BROADCAST);
         Device d = deviceAt(ifindex);
         if (d != null) {
-            byte[] packet = SimPackets.encode(p);
-            soon(() -> {
-                if (!d.closed) {
-                    d.receiver.accept(packet);
-                }
-            });
+            intoDevice(d, p);
             return true;
         }
         if (ifindex == CLIENT_INDEX) {

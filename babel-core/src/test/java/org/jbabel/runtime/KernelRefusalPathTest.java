@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The daemon's path for routes the kernel refuses, as {@code Daemon.endOfTurn} drives it: the engine's FIB updates go
+ * The daemon's path for routes the kernel refuses, as {@code EngineDriver.endOfTurn} drives it: the engine's FIB updates go
  * through {@link KernelWriter} into an in-memory kernel that refuses like Linux, the refusals go back to the engine
  * ({@link BabelEngine#kernelRefused}), and what the engine does then is carried out in turn.
  */
