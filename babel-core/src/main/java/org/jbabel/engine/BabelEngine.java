@@ -83,6 +83,8 @@ public final class BabelEngine {
     private boolean stopped;
     private long now;
     private long nextHousekeeping;
+    /** No earlier than this does a neighbour miss a Hello (may be early: then the check just finds nothing to do). */
+    private long nextMissedHello = Long.MAX_VALUE;
     private long nextRouteCheck = Long.MAX_VALUE;
     private long nextSourceGc;
 
@@ -404,6 +406,11 @@ public final class BabelEngine {
             checkNeighbours();
             lostRoutes.expire(t);
             sendDueWelcomes();
+        } else if (t >= nextMissedHello) {
+            // A Hello is missed now, not at the next housekeeping second: a link that died without telling us (no
+            // carrier loss seen) is found when its second Hello is missed, as babeld, whose neighbour check follows
+            // the Hello intervals, finds it.
+            checkNeighbours();
         }
         if (t >= nextRouteCheck) {
             checkRoutes();
@@ -421,7 +428,7 @@ public final class BabelEngine {
         if (stopped) {
             return Long.MAX_VALUE;
         }
-        long next = started ? nextHousekeeping : Long.MAX_VALUE;
+        long next = started ? Math.min(nextHousekeeping, nextMissedHello) : Long.MAX_VALUE;
         for (Interfaces.Iface i : interfaces.all()) {
             if (i.up()) {
                 next = Math.min(next, Math.min(i.nextHello, i.nextUpdate));
@@ -692,7 +699,9 @@ public final class BabelEngine {
             return;
         }
         HelloHistory history = h.unicast() ? n.unicast : n.multicast;
-        if (history.receive(now, h.seqno(), Time.centis(h.interval()))) {
+        boolean restarted = history.receive(now, h.seqno(), Time.centis(h.interval()));
+        nextMissedHello = Math.min(nextMissedHello, history.nextMissed());
+        if (restarted) {
             // The neighbour restarted: the routes it announced before describe state it no longer has (its source
             // table is gone, so it may now take a route back through us), and its start-up wildcard retraction
             // may have been lost. Its Hellos say it all the same: we retract what it announced, as that retraction
@@ -1126,6 +1135,7 @@ public final class BabelEngine {
     }
 
     private void checkNeighbours() {
+        long nextMissed = Long.MAX_VALUE;
         for (Neighbour n : new ArrayList<>(neighbours.all())) {
             n.multicast.accountMissed(now);
             n.unicast.accountMissed(now);
@@ -1133,8 +1143,10 @@ public final class BabelEngine {
                 dropNeighbour(n);
             } else {
                 refreshNeighbour(n);
+                nextMissed = Math.min(nextMissed, Math.min(n.multicast.nextMissed(), n.unicast.nextMissed()));
             }
         }
+        nextMissedHello = nextMissed;
     }
 
     /** Forgets a neighbour and every route learned from it (remembered a while, to ask for them when it is back). */

@@ -103,6 +103,17 @@ final class HelloHistory {
         return true;
     }
 
+    /**
+     * When {@link #accountMissed(long)} next counts a missed Hello (if none arrives before), or
+     * {@code Long.MAX_VALUE} when it never will (no history, unscheduled Hellos only, or the history already empty).
+     */
+    long nextMissed() {
+        if (!known || interval <= 0 || missedCounted >= 17) {
+            return Long.MAX_VALUE;
+        }
+        return lastHello + interval * BabelConstants.FIRST_MISSED_HELLO_TENTHS / 10 + missedCounted * interval;
+    }
+
     private int missedAt(long age) {
         long first = interval * BabelConstants.FIRST_MISSED_HELLO_TENTHS / 10;
         if (age < first) {

@@ -103,6 +103,41 @@ class NeighbourBehaviourTest {
         assertThat(a.engine.routes()).isEmpty();
     }
 
+    /**
+     * A link that dies without telling (no carrier loss, as when the far end of a cable or a switch goes): the
+     * neighbour's routes go when its second Hello is missed, 1.7 + 1 Hello intervals after the last one arrived (as
+     * babeld, whose neighbour check follows the Hello intervals), not at the next whole-second housekeeping. With
+     * 0.5 s Hellos that was up to a second later, which a neighbour waiting to reroute around us saw (issue 10).
+     */
+    @Test
+    void aSilentNeighbourIsUnreachableWhenItsSecondHelloIsMissedNotAtTheNextHousekeeping() {
+        List<Long> lateBy = new ArrayList<>();
+        for (long seed = 1; seed <= 6; seed++) {
+            TestNetwork net = new TestNetwork(40 + seed);
+            TestNetwork.Node a = net.node("a");
+            TestNetwork.Node b = net.node("b");
+            b.originate("2001:db8:b::/48");
+            net.link("eth0", InterfaceType.WIRED, c -> c.withIntervals(Time.millis(500), Time.seconds(2)), a, b);
+            net.run(Time.seconds(10) + Time.millis(seed * 130));
+            assertThat(a.fib("2001:db8:b::/48")).isNotNull();
+            // Run until b sends a Hello, let it arrive, then b falls silent.
+            int sent = b.sends().size();
+            while (b.sends().stream().skip(sent).noneMatch(s -> s.tlvs().stream().anyMatch(t -> t instanceof Tlv.Hello))) {
+                net.run(Time.millis(1));
+            }
+            net.run(TestNetwork.DELAY);
+            long lastHello = net.now;
+            b.crash();
+            while (a.fib("2001:db8:b::/48") != null && net.now < lastHello + Time.seconds(5)) {
+                net.run(Time.millis(1));
+            }
+            long due = lastHello + Time.millis(500) * BabelConstants.FIRST_MISSED_HELLO_TENTHS / 10 + Time.millis(500);
+            lateBy.add((net.now - due) / Time.millis(1));
+        }
+        // milliseconds after the second missed Hello (the 1 ms steps of the loop above)
+        assertThat(lateBy).allSatisfy(ms -> assertThat(ms).isBetween(0L, 2L));
+    }
+
     @Test
     void unicastHellosFillTheirOwnHistory() {
         TestNetwork net = new TestNetwork(15);

@@ -116,6 +116,78 @@ class JbabeldTopologyTest {
         }
     }
 
+    /**
+     * Issue 10's square: babeld X - jbabeld J - BIRD B - babeld Y - X, the X - Y link dear (rxcost 400 on both its
+     * ends), so X reaches B's loopback through J, and its route through Y stays feasible. When J's link to B goes,
+     * X's route must move to Y and X's ping to B work again within a few seconds (guards, not benchmarks: babeld in
+     * J's place takes 0.05 s and 0.3 s here, jbabeld the same, bench/convergence.sh). Two ways to lose the link:
+     * J's interface is deleted (J hears of it from the kernel at once), or B's end goes down, so that J's interface
+     * keeps running without a carrier and J learns of it only by missing B's Hellos (1 s apart: 2.7 s at most).
+     */
+    @Test
+    void aSquareWithBabeldAndBirdReroutesAroundJbabeldsDeletedLink() throws Exception {
+        square((lab, j, b) -> lab.ip(j, "link", "del", "vjb"), Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aSquareWithBabeldAndBirdReroutesAroundJbabeldsLinkWhoseFarEndWentDown() throws Exception {
+        square((lab, j, b) -> lab.ip(b, "link", "set", "vbj", "down"), Duration.ofSeconds(8));
+    }
+
+    private interface Cut {
+        void apply(Lab lab, String j, String b) throws Exception;
+    }
+
+    private void square(Cut cut, Duration guard) throws Exception {
+        Lab.tool("babeld", "babeld");
+        Lab.tool("bird", "bird2");
+        try (Lab lab = new Lab(dir)) {
+            String x = lab.ns("x");
+            String j = lab.ns("j");
+            String b = lab.ns("b");
+            String y = lab.ns("y");
+            lab.link(x, "vxj", j, "vjx");
+            lab.link(j, "vjb", b, "vbj");
+            lab.link(b, "vby", y, "vyb");
+            lab.link(y, "vyx", x, "vxy");
+            lab.ip(x, "-6", "addr", "add", "2001:db8:10::1/128", "dev", "lo");
+            lab.ip(b, "-6", "addr", "add", "2001:db8:20::1/128", "dev", "lo");
+            lab.babeld(x, "x", with(FAST, "-C", "interface vxy rxcost 400", "vxj", "vxy"));
+            lab.jbabeld(j, "j", with(FAST, "vjx", "vjb"));
+            lab.bird(b, "b", """
+                    router id 10.0.0.2;
+                    protocol device { scan time 1; }
+                    protocol direct { ipv6; interface "lo"; }
+                    protocol kernel { ipv6 { import none; export where source = RTS_BABEL; }; }
+                    protocol babel {
+                      interface "vb*" { type wired; hello interval 1 s; update interval 4 s; };
+                      ipv6 { import all; export all; };
+                    }
+                    """);
+            lab.babeld(y, "y", with(FAST, "-C", "interface vyx rxcost 400", "vyb", "vyx"));
+            lab.await("X's route to B through jbabeld", CONVERGE,
+                    () -> route(lab, x, "2001:db8:20::1").contains("dev vxj") ? true : null);
+            lab.await("X's ping to B", CONVERGE, () -> ping(lab, x) ? true : null);
+            lab.await("X's route to B through Y, learned and finite", CONVERGE,
+                    () -> Lab.dump(dir.resolve("x.sock")) instanceof List<String> d && d.stream().anyMatch(
+                            l -> l.startsWith("add route") && l.contains("prefix 2001:db8:20::1/128")
+                                    && l.contains("if vxy") && !l.contains("metric 65535")) ? true : null);
+
+            cut.apply(lab, j, b);
+            lab.await("X's route to B through Y after the cut", guard,
+                    () -> route(lab, x, "2001:db8:20::1").contains("dev vxy") ? true : null);
+            lab.await("X's ping to B after the cut", guard, () -> ping(lab, x) ? true : null);
+        }
+    }
+
+    private static boolean ping(Lab lab, String x) {
+        try {
+            return lab.exec(x, "ping", "-6", "-c", "1", "-W", "1", "-I", "2001:db8:10::1", "2001:db8:20::1") == 0;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String route(Lab lab, String ns, String address) {
         try {
             return lab.ip(ns, "-6", "route", "show", address);
