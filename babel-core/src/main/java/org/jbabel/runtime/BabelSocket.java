@@ -68,6 +68,11 @@ public final class BabelSocket implements Transport {
         }
     }
 
+    @Override
+    public String description() {
+        return "UDP port " + port + " with IPV6_PKTINFO, receive buffer " + receiveBufferSize() + " bytes";
+    }
+
     /** The receive buffer as the kernel reports it (twice what was set, for its bookkeeping). */
     public int receiveBufferSize() {
         return receiveBufferSize.getAsInt();

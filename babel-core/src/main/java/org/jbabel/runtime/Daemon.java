@@ -180,10 +180,7 @@ public final class Daemon {
             // Datagrams that arrive before the engine exists are dropped.
             d.transport = system.openTransport(d.loop, g.protocolGroup(), g.protocolPort(), d.packets::received);
             d.packets.attach(d.transport);
-            if (d.transport instanceof BabelSocket s) {
-                log.info("UDP port " + g.protocolPort() + " with IPV6_PKTINFO, receive buffer "
-                        + s.receiveBufferSize() + " bytes");
-            }
+            log.info(d.transport.description());
             d.loop.submit(() -> {
                 d.startOnLoop();
                 return null;
@@ -301,9 +298,8 @@ public final class Daemon {
         driver.start(engine, new LimitReporter(limits, log::info));
 
         extensionIo = system.extensionIo(loop);
-        extensions = new ExtensionHost(new DaemonPlatform(loop, log, tracker, driver::queueTurn,
-                new DaemonPlatform.Parts(extensionIo::network, extensionIo::kernel, extensionControls::registry)),
-                engine);
+        extensions = new ExtensionHost(new DaemonPlatform(loop, log, tracker, driver::queueTurn, extensionIo,
+                extensionControls::registry), engine);
         kernel.start(extensions, extensions.origins().handle("redistribute"));
         driver.endOfTurn();
         pendingExtensions.forEach(extensions::add);

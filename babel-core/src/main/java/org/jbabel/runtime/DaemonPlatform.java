@@ -23,22 +23,24 @@ import org.jbabel.wire.IpAddress;
  */
 final class DaemonPlatform implements HostPlatform {
 
-    /** The Linux parts an extension gets, one of each per extension. */
-    record Parts(Function<String, Network> network, Function<String, KernelAccess> kernel,
-            Function<String, ControlRegistry> control) {}
 
     private final EventLoop loop;
     private final DaemonLog log;
     private final InterfaceTracker tracker;
     private final Runnable turn;
-    private final Parts parts;
+    /** The sockets, devices and kernel access of the system the daemon runs on. */
+    private final DaemonSystem.ExtensionIo io;
+    private final Function<String, ControlRegistry> control;
 
-    DaemonPlatform(EventLoop loop, DaemonLog log, InterfaceTracker tracker, Runnable turn, Parts parts) {
+    /** @param control each extension's registry on the control socket */
+    DaemonPlatform(EventLoop loop, DaemonLog log, InterfaceTracker tracker, Runnable turn,
+            DaemonSystem.ExtensionIo io, Function<String, ControlRegistry> control) {
         this.loop = loop;
         this.log = log;
         this.tracker = tracker;
         this.turn = turn;
-        this.parts = parts;
+        this.io = io;
+        this.control = control;
     }
 
     @Override
@@ -88,17 +90,17 @@ final class DaemonPlatform implements HostPlatform {
 
     @Override
     public Network network(String extension) {
-        return parts.network().apply(extension);
+        return io.network(extension);
     }
 
     @Override
     public KernelAccess kernel(String extension) {
-        return parts.kernel().apply(extension);
+        return io.kernel(extension);
     }
 
     @Override
     public ControlRegistry control(String extension) {
-        return parts.control().apply(extension);
+        return control.apply(extension);
     }
 
     @Override

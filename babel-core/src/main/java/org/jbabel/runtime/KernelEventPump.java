@@ -174,9 +174,13 @@ final class KernelEventPump {
         if (stopped || !driver.running()) {
             return;
         }
+        boolean linkChanged = false;
         for (KernelEvent e : batch) {
             switch (e) {
-                case KernelEvent.LinkChanged c -> tracker.linkChanged(c.link());
+                case KernelEvent.LinkChanged c -> {
+                    tracker.linkChanged(c.link());
+                    linkChanged = true;
+                }
                 case KernelEvent.LinkRemoved r -> {
                     tracker.linkRemoved(r.ifindex());
                     packets.linkRemoved(r.ifindex());
@@ -199,7 +203,8 @@ final class KernelEventPump {
         }
         applyInterfaces();
         applyRedistribution();
-        if (tracker.anyWithoutLinkLocal() && quickLook == null) {
+        // only after a link change: an interface kept without IPv6 must not make every route event re-read links
+        if (linkChanged && quickLook == null && tracker.anyWithoutLinkLocal()) {
             quickLooksLeft = QUICK_LOOKS;
             scheduleQuickLook();
         }

@@ -38,6 +38,9 @@ public interface Transport extends AutoCloseable {
      */
     void send(int ifindex, IpAddress destination, byte[] payload);
 
+    /** One line for the log: what the transport is and how it is set up. */
+    String description();
+
     /** Counters by name ({@code send_error}, {@code send_dropped}, {@code join_failed} ...). */
     Map<String, Long> counters();
 

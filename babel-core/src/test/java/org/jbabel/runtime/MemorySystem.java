@@ -188,6 +188,11 @@ final class MemorySystem implements DaemonSystem {
         }
 
         @Override
+        public String description() {
+            return "Babel on an in-memory wire";
+        }
+
+        @Override
         public void interfaceUp(int ifindex) {
             joined.add(ifindex);
         }
