@@ -95,8 +95,8 @@ class JbabeldInterfacesTest {
      * jbabeld's own link to a babeld neighbour (both with their default 4 s Hellos and 16 s updates) flaps. babeld
      * sends its table once when its carrier comes back and ignores a wildcard request soon after: jbabeld hears that
      * table because it listens while its link-local address is still tentative, and asks for the routes it lost by
-     * specific requests. The route is back long before babeld's next periodic update (a guard: within 10 s; before,
-     * 4.7–18.7 s against FRR).
+     * specific requests. The route is back long before babeld's next periodic update (a guard: a median of three
+     * flaps under 8 s; before, 4.7–18.7 s against FRR).
      */
     @Test
     void aFlapOfJbabeldsOwnLinkRecoversWithoutWaitingForTheNeighboursPeriodicUpdate() throws Exception {
@@ -124,7 +124,9 @@ class JbabeldInterfacesTest {
                 recoveries.add((System.nanoTime() - up) / 1_000_000);
             }
             System.out.println("recovery after a flap of jbabeld's link to babeld (ms): " + recoveries);
-            assertThat(recoveries).allMatch(ms -> ms < 10_000);
+            // a guard, not a benchmark: the median of three flaps, since single flaps up to 10.4 s were seen under CI
+            // load (waiting for babeld's periodic update instead gave a median near 10 s)
+            assertThat(recoveries.stream().sorted().toList().get(1)).as("median recovery (ms)").isLessThan(8_000);
         }
     }
 
