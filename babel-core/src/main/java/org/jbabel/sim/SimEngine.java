@@ -6,6 +6,7 @@ import org.jbabel.engine.Action;
 import org.jbabel.engine.BabelEngine;
 import org.jbabel.engine.EngineConfig;
 import org.jbabel.engine.InterfaceConfig;
+import org.jbabel.engine.RouteFilters;
 import org.jbabel.engine.RouteKey;
 import org.jbabel.engine.SelectedRoute;
 import org.jbabel.wire.IpAddress;
@@ -21,6 +22,18 @@ interface SimEngine {
     void interfaceUp(long now, InterfaceConfig iface);
 
     void interfaceDown(long now, String ifname);
+
+    /**
+     * The link-local address of an interface brought up tentative is usable now ({@link BabelEngine#interfaceReady});
+     * engines that do not model tentative addresses ignore it.
+     */
+    default void interfaceReady(long now, String ifname) {}
+
+    /**
+     * Sends the whole table to the group on every interface that is up, as babeld and FRR do when an interface comes
+     * up (see {@link Simulation#setTableOnCarrierReturn}); engines that have no such thing ignore it.
+     */
+    default void announceTable(long now) {}
 
     void receive(long now, String ifname, IpAddress source, IpAddress destination, Packet packet);
 
@@ -56,6 +69,23 @@ interface SimEngine {
         @Override
         public void interfaceDown(long now, String ifname) {
             engine.interfaceDown(now, ifname);
+        }
+
+        @Override
+        public void interfaceReady(long now, String ifname) {
+            engine.interfaceReady(now, ifname);
+        }
+
+        /**
+         * The engine has no call for this alone; setting the filters it already has (the simulator never sets any
+         * others, so {@link RouteFilters#ALLOW_ALL}) queues the table for the group on every interface that is up,
+         * due within the normal delay (0.75 to 1.25 s), and changes nothing else (same metrics, same selection). As
+         * the engine flushes all that is queued on an interface at once, after carrier returns the table leaves with
+         * the start-up Hello 10 ms later: babeld's burst of a Hello, the table and a request.
+         */
+        @Override
+        public void announceTable(long now) {
+            engine.setFilters(now, RouteFilters.ALLOW_ALL);
         }
 
         @Override

@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.jbabel.engine.Action;
 import org.jbabel.engine.BabelEngine;
+import org.jbabel.engine.EngineConfig;
 import org.jbabel.engine.SelectedRoute;
 import org.jbabel.engine.InterfaceConfig;
 import org.jbabel.engine.InterfaceType;
@@ -65,6 +66,12 @@ public final class Simulation implements ForwardingPlane {
 
     private record LinkLoss(int link, double lossAtoB, double lossBtoA) implements Event {}
 
+    /** Node {@code node}'s own interface on link {@code link} goes down or up (tentative for {@code dad}). */
+    private record InterfaceState(int node, int link, boolean up, long dad) implements Event {}
+
+    /** The tentative address of node {@code node} on link {@code link} became usable (if it is still that flap's). */
+    private record InterfaceReady(int node, int link, long flap) implements Event {}
+
     private record Restart(int node) implements Event {}
 
     private record Originate(int node, RouteKey key, int metric) implements Event {}
@@ -80,6 +87,15 @@ public final class Simulation implements ForwardingPlane {
     /** Makes the extensions of each node (and of each restart of it); see {@link #setExtensions}. */
     public interface NodeExtensions {
         Map<String, Extension> create(int node);
+    }
+
+    /**
+     * Which TLVs of a received packet a node's engine gets ({@link #setReceiveFilter}): a model of a neighbour that
+     * ignores some of what it is sent.
+     */
+    public interface ReceiveFilter {
+        /** Whether {@code tlv}, sent by {@code source} to {@code destination}, reaches the engine on {@code ifname}. */
+        boolean accepts(String ifname, IpAddress source, IpAddress destination, Tlv tlv);
     }
 
     /** Sees every packet an extension writes into a simulated TUN device. */
@@ -135,6 +151,17 @@ public final class Simulation implements ForwardingPlane {
         final List<Prefix> owned = new ArrayList<>();
         final Map<RouteKey, Integer> originated = new HashMap<>();
         final SimFib fib = new SimFib();
+        /** Links on which this node's own interface is down ({@link #scheduleInterfaceDown}). */
+        final java.util.Set<Integer> ownDown = new java.util.HashSet<>();
+        /** Interfaces whose link-local address is tentative: the engine hears there but nothing it sends leaves. */
+        final java.util.Set<String> tentative = new java.util.HashSet<>();
+        EngineConfig engineConfig;
+        java.util.function.UnaryOperator<InterfaceConfig> interfaces = java.util.function.UnaryOperator.identity();
+        ReceiveFilter receiveFilter;
+        boolean tableOnCarrierReturn;
+        /** For each tentative interface (by link), the id of the flap whose {@link InterfaceReady} ends it. */
+        final Map<Integer, Long> readyDue = new HashMap<>();
+        long flaps;
         SimEngine engine;
         SimNodeHost host;
         int seqno;
@@ -171,6 +198,7 @@ public final class Simulation implements ForwardingPlane {
     private long packetsSent;
     private long bytesSent;
     private long packetsLost;
+    private long sendsWhileTentative;
     private long packetsDelivered;
     private long problemsCounted;
     private long fibUpdates;
@@ -269,6 +297,50 @@ public final class Simulation implements ForwardingPlane {
     /** Sees every packet the nodes' extensions write into their simulated TUN devices. */
     public void setDeviceObserver(DeviceObserver observer) {
         this.deviceObserver = Objects.requireNonNull(observer);
+    }
+
+    // ---------------------------------------------------------------- per-node behaviour
+
+    /** Node {@code node} runs with {@code engineConfig} instead of {@link SimConfig#engineConfig()}. Before the run. */
+    public void setEngineConfig(int node, EngineConfig engineConfig) {
+        beforeRun("engine configurations");
+        nodes[checkNode(node)].engineConfig = Objects.requireNonNull(engineConfig);
+    }
+
+    /**
+     * Node {@code node}'s interfaces are configured by {@code change} applied to the default
+     * ({@link InterfaceConfig#of}): other Hello or update intervals, costs. Before the run.
+     */
+    public void setInterfaceConfig(int node, java.util.function.UnaryOperator<InterfaceConfig> change) {
+        beforeRun("interface configurations");
+        nodes[checkNode(node)].interfaces = Objects.requireNonNull(change);
+    }
+
+    /**
+     * Node {@code node}'s engine gets only the TLVs of each received packet that {@code filter} accepts (the others
+     * are dropped before it, as if it ignored them): e.g. a neighbour that ignores wildcard route requests, as babeld
+     * and FRR do for a while after a full dump. Before the run.
+     */
+    public void setReceiveFilter(int node, ReceiveFilter filter) {
+        beforeRun("receive filters");
+        nodes[checkNode(node)].receiveFilter = Objects.requireNonNull(filter);
+    }
+
+    /**
+     * When carrier returns on one of node {@code node}'s interfaces ({@link SimConfig#carrierSense()}), it also sends
+     * its whole table to the group, once (with the start-up Hello: {@link SimEngine.Babel#announceTable}), as babeld
+     * and FRR do when an interface comes up; jbabel itself only sends Hellos and a wildcard request then, and gives
+     * its table to each neighbour that becomes bidirectional (fast start). Before the run.
+     */
+    public void setTableOnCarrierReturn(int node) {
+        beforeRun("carrier-return dumps");
+        nodes[checkNode(node)].tableOnCarrierReturn = true;
+    }
+
+    private void beforeRun(String what) {
+        if (now > 0 || events > 0) {
+            throw new IllegalStateException(what + " are set before the run starts");
+        }
     }
 
     /**
@@ -378,7 +450,8 @@ public final class Simulation implements ForwardingPlane {
         public List<org.jbabel.extension.NetInterface> interfaces(int node) {
             List<org.jbabel.extension.NetInterface> out = new ArrayList<>();
             for (Port p : nodes[node].ports) {
-                boolean up = !config.carrierSense() || links[p.link()].up();
+                boolean up = !nodes[node].ownDown.contains(p.link())
+                        && (!config.carrierSense() || links[p.link()].up());
                 out.add(new org.jbabel.extension.NetInterface(p.ifname(), p.ifindex(), up, p.linkLocal(),
                         List.of(p.linkLocal())));
             }
@@ -495,6 +568,30 @@ public final class Simulation implements ForwardingPlane {
         script(at, new LinkState(checkLink(link), up));
     }
 
+    /**
+     * Takes node {@code node}'s own interface on link {@code link} down at {@code at}, as the daemon tells its engine
+     * when the interface goes down (whatever {@link SimConfig#carrierSense()} says: it is the node's own interface).
+     * The link then carries nothing, and with carrier sense the far end sees carrier loss. Not meant to be mixed with
+     * {@link #scheduleLinkState} on the same link.
+     */
+    public void scheduleInterfaceDown(long at, int node, int link) {
+        script(at, new InterfaceState(checkNode(node), checkPort(node, link), false, 0));
+    }
+
+    /**
+     * Brings node {@code node}'s own interface on link {@code link} back up at {@code at}, its link-local address
+     * tentative for {@code dad} (Linux duplicate address detection, 1 to 2 s), as the daemon does: the engine gets
+     * {@code interfaceUp} at once and hears the link from then on, but what it sends there is dropped
+     * ({@link #sendsWhileTentative()}) until {@code interfaceReady}, {@code dad} later. The link carries traffic
+     * again, and with carrier sense the far end sees carrier return.
+     */
+    public void scheduleInterfaceUp(long at, int node, int link, long dad) {
+        if (dad < 0) {
+            throw new IllegalArgumentException("negative DAD delay");
+        }
+        script(at, new InterfaceState(checkNode(node), checkPort(node, link), true, dad));
+    }
+
     /** Sets the loss of link {@code link} per direction (a → b, b → a as the topology orders its ends). */
     public void scheduleLinkLoss(long at, int link, double lossAtoB, double lossBtoA) {
         if (!(lossAtoB >= 0 && lossAtoB <= 1 && lossBtoA >= 0 && lossBtoA <= 1)) {
@@ -529,6 +626,14 @@ public final class Simulation implements ForwardingPlane {
     private int checkLink(int link) {
         if (link < 0 || link >= links.length) {
             throw new IllegalArgumentException("no link " + link);
+        }
+        return link;
+    }
+
+    private int checkPort(int node, int link) {
+        checkLink(link);
+        if (links[link].a.node() != node && links[link].b.node() != node) {
+            throw new IllegalArgumentException("node " + node + " is not on link " + link);
         }
         return link;
     }
@@ -619,6 +724,11 @@ public final class Simulation implements ForwardingPlane {
                 scripted();
                 linkState(link, up);
             }
+            case InterfaceState(int node, int link, boolean up, long dad) -> {
+                scripted();
+                ownInterface(nodes[node], link, up, dad);
+            }
+            case InterfaceReady(int node, int link, long flap) -> interfaceReady(nodes[node], link, flap);
             case LinkLoss(int link, double ab, double ba) -> {
                 scripted();
                 links[link].setLoss(ab, ba);
@@ -659,10 +769,11 @@ public final class Simulation implements ForwardingPlane {
     }
 
     private void start(Node n) {
-        n.engine = engines.create(n.routerId, n.seqno, config.engineConfig(), engineRandom(n));
+        n.engine = engines.create(n.routerId, n.seqno,
+                n.engineConfig == null ? config.engineConfig() : n.engineConfig, engineRandom(n));
         for (Port p : n.ports) {
-            if (!config.carrierSense() || links[p.link()].up()) {
-                n.engine.interfaceUp(engineNow(), interfaceConfig(p));
+            if (!n.ownDown.contains(p.link()) && (!config.carrierSense() || links[p.link()].up())) {
+                n.engine.interfaceUp(engineNow(), interfaceConfig(n, p));
             }
         }
         if (n.originated.isEmpty()) {
@@ -691,6 +802,8 @@ public final class Simulation implements ForwardingPlane {
         n.incarnation++;
         n.wakeupGeneration++;
         n.host = null; // a crash: its extensions vanish with it, their pending work is dropped
+        n.tentative.clear(); // the new incarnation starts on usable addresses (pending InterfaceReady do nothing)
+        n.readyDue.clear();
         for (Port p : n.ports) {
             Link link = links[p.link()];
             link.setUnheardAt(link.peer(p), true);
@@ -733,6 +846,11 @@ public final class Simulation implements ForwardingPlane {
     }
 
     private void linkState(int k, boolean up) {
+        linkState(k, up, -1);
+    }
+
+    /** Link {@code k} goes down or up; with carrier sense its ends' interfaces follow, but for node {@code except}'s. */
+    private void linkState(int k, boolean up, int except) {
         Link link = links[k];
         if (link.up() == up) {
             return;
@@ -745,9 +863,12 @@ public final class Simulation implements ForwardingPlane {
         if (config.carrierSense()) {
             for (Port p : List.of(link.a, link.b)) {
                 Node n = nodes[p.node()];
-                if (n.engine != null) {
+                if (p.node() != except && n.engine != null) {
                     if (up) {
-                        n.engine.interfaceUp(engineNow(), interfaceConfig(p));
+                        n.engine.interfaceUp(engineNow(), interfaceConfig(n, p));
+                        if (n.tableOnCarrierReturn) {
+                            n.engine.announceTable(engineNow());
+                        }
                     } else {
                         n.engine.interfaceDown(engineNow(), p.ifname());
                     }
@@ -757,6 +878,57 @@ public final class Simulation implements ForwardingPlane {
                     drain(n, false);
                 }
             }
+        }
+    }
+
+    /**
+     * A node's own interface goes down or up ({@link #scheduleInterfaceDown}, {@link #scheduleInterfaceUp}): its engine
+     * is told at once, the link follows, and the far end sees it through {@link #linkState} when carrier sense is on.
+     */
+    private void ownInterface(Node n, int link, boolean up, long dad) {
+        Port own = links[link].a.node() == n.index ? links[link].a : links[link].b;
+        if (up != n.ownDown.contains(link)) {
+            return; // already so
+        }
+        if (up) {
+            n.ownDown.remove(link);
+            if (n.engine != null) {
+                if (dad > 0) {
+                    n.tentative.add(own.ifname());
+                    n.readyDue.put(link, ++n.flaps);
+                    queue.schedule(now + dad, new InterfaceReady(n.index, link, n.flaps));
+                }
+                n.engine.interfaceUp(engineNow(), interfaceConfig(n, own));
+                hostInterfacesChanged(n);
+                drain(n, false);
+            }
+        } else {
+            n.ownDown.add(link);
+            n.tentative.remove(own.ifname());
+            n.readyDue.remove(link);
+            if (n.engine != null) {
+                n.engine.interfaceDown(engineNow(), own.ifname());
+                hostInterfacesChanged(n);
+                drain(n, false);
+            }
+        }
+        linkState(link, up, n.index);
+    }
+
+    private void interfaceReady(Node n, int link, long flap) {
+        Port own = links[link].a.node() == n.index ? links[link].a : links[link].b;
+        if (!Objects.equals(n.readyDue.get(link), flap) || n.engine == null) {
+            return; // the interface went down again, or the node restarted, meanwhile
+        }
+        n.readyDue.remove(link);
+        n.tentative.remove(own.ifname());
+        n.engine.interfaceReady(engineNow(), own.ifname());
+        drain(n, false);
+    }
+
+    private void hostInterfacesChanged(Node n) {
+        if (n.host != null) {
+            n.host.host().interfacesChanged();
         }
     }
 
@@ -777,7 +949,17 @@ public final class Simulation implements ForwardingPlane {
             links[d.port().link()].setUnheardAt(d.port(), false);
         }
         Port from = links[d.port().link()].peer(d.port());
-        n.engine.receive(engineNow(), d.port().ifname(), from.linkLocal(), d.destination(), r.packet());
+        Packet packet = r.packet();
+        if (n.receiveFilter != null) {
+            List<Tlv> kept = new ArrayList<>(packet.body().size());
+            for (Tlv tlv : packet.body()) {
+                if (n.receiveFilter.accepts(d.port().ifname(), from.linkLocal(), d.destination(), tlv)) {
+                    kept.add(tlv);
+                }
+            }
+            packet = new Packet(kept, packet.trailer());
+        }
+        n.engine.receive(engineNow(), d.port().ifname(), from.linkLocal(), d.destination(), packet);
         drain(n, false);
     }
 
@@ -820,6 +1002,10 @@ public final class Simulation implements ForwardingPlane {
     }
 
     private void send(Node n, Action.Send s) {
+        if (n.tentative.contains(s.ifname())) {
+            sendsWhileTentative++; // the daemon's send_tentative: the kernel cannot send from a tentative address
+            return;
+        }
         Port port = n.portsByName.get(s.ifname());
         Link link = port == null ? null : links[port.link()];
         Port peer = link == null ? null : link.peer(port);
@@ -974,8 +1160,8 @@ public final class Simulation implements ForwardingPlane {
         return z ^ (z >>> 31);
     }
 
-    private static InterfaceConfig interfaceConfig(Port p) {
-        return InterfaceConfig.of(p.ifname(), p.ifindex(), p.linkLocal(), MTU, p.type());
+    private static InterfaceConfig interfaceConfig(Node n, Port p) {
+        return n.interfaces.apply(InterfaceConfig.of(p.ifname(), p.ifindex(), p.linkLocal(), MTU, p.type()));
     }
 
     // ---------------------------------------------------------------- observation
@@ -1029,6 +1215,11 @@ public final class Simulation implements ForwardingPlane {
 
     public long packetsSent() {
         return packetsSent;
+    }
+
+    /** The sends dropped because their interface's address was tentative ({@link #scheduleInterfaceUp}). */
+    public long sendsWhileTentative() {
+        return sendsWhileTentative;
     }
 
     /** The reader's problem counters over all received datagrams. */
