@@ -849,7 +849,7 @@ public final class Simulation implements ForwardingPlane {
         linkState(k, up, -1);
     }
 
-    /** Link {@code k} goes down or up; with carrier sense its ends' interfaces follow, but for node {@code except}'s. */
+    /** Link {@code k} goes down or up; with carrier sense its ends' interfaces follow, but node {@code except}'s. */
     private void linkState(int k, boolean up, int except) {
         Link link = links[k];
         if (link.up() == up) {
