@@ -164,6 +164,46 @@ class SimulationDriverTest {
     }
 
     @Test
+    void anOwnInterfaceComesBackTentativeHearingAtOnceAndSendingOnlyOnceReadyWhileTheFarEndSeesCarrier() {
+        Simulation sim = toySim(Topology.line(2), SimConfig.defaults().withStartSpread(0).withCarrierSense(true));
+        sim.scheduleInterfaceDown(Time.seconds(20), 0, 0);
+        sim.scheduleInterfaceUp(Time.seconds(22), 0, 0, Time.millis(1500));
+        sim.runUntil(Time.seconds(30));
+        long o = Simulation.ORIGIN;
+        assertThat(engineOf(0, sim).interfaceEvents).filteredOn(e -> e.now() >= o + Time.seconds(20)).containsExactly(
+                new ToyDistanceVector.InterfaceEvent(o + Time.seconds(20), "down", "l0"),
+                new ToyDistanceVector.InterfaceEvent(o + Time.seconds(22), "up", "l0"),
+                new ToyDistanceVector.InterfaceEvent(o + Time.millis(23_500), "ready", "l0"));
+        assertThat(engineOf(1, sim).interfaceEvents).filteredOn(e -> e.now() >= o + Time.seconds(20)).containsExactly(
+                new ToyDistanceVector.InterfaceEvent(o + Time.seconds(20), "down", "l0"),
+                new ToyDistanceVector.InterfaceEvent(o + Time.seconds(22), "up", "l0"));
+        // Node 0 hears node 1 from the moment it is up; node 1 hears node 0 only once its address is ready.
+        assertThat(engineOf(0, sim).received).filteredOn(r -> r.now() > o + Time.seconds(20))
+                .first().satisfies(r -> assertThat(r.now()).isBetween(o + Time.seconds(22), o + Time.millis(23_500)));
+        assertThat(engineOf(1, sim).received).filteredOn(r -> r.now() > o + Time.seconds(20))
+                .first().satisfies(r -> assertThat(r.now()).isGreaterThan(o + Time.millis(23_500)));
+        assertThat(sim.sendsWhileTentative()).isPositive();
+        assertThat(sim.report().convergedAtEnd()).isTrue();
+    }
+
+    @Test
+    void aReceiveFilterHidesTlvsFromTheEngine() {
+        Simulation sim = new Simulation(Topology.line(2), SimConfig.defaults().withStartSpread(0));
+        List<Object> seen = new ArrayList<>();
+        sim.setReceiveFilter(1, (ifname, source, destination, tlv) -> {
+            seen.add(tlv);
+            return !(tlv instanceof org.jbabel.wire.Tlv.Update);
+        });
+        sim.runUntil(Time.seconds(30));
+        assertThat(seen).anyMatch(t -> t instanceof org.jbabel.wire.Tlv.Update);
+        assertThat(sim.fib(0).lookup(Simulation.probeOf(1), IpAddress.V6_UNSPECIFIED)).isNotNull();
+        assertThat(sim.fib(1).lookup(Simulation.probeOf(0), IpAddress.V6_UNSPECIFIED)).as("no update reached 1")
+                .isNull();
+        assertThatThrownBy(() -> sim.setReceiveFilter(0, (i, s, d, t) -> true))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void aSilentlyFailedLinkDropsPacketsAndBreaksConvergenceWhileRoutesStillUseIt() {
         Simulation sim = toySim(Topology.line(3), SimConfig.defaults().withDuration(Time.seconds(40)));
         sim.scheduleLinkState(Time.seconds(20), 0, false);

@@ -28,12 +28,16 @@ final class ToyDistanceVector implements SimEngine {
 
     record Received(long now, String ifname, IpAddress source, IpAddress destination) {}
 
+    /** What the driver told the engine about an interface: {@code up}, {@code down} or {@code ready}. */
+    record InterfaceEvent(long now, String what, String ifname) {}
+
     private record Route(int metric, IpAddress nextHop, String ifname) {}
 
     final RouterId routerId;
     final int seqno;
     final List<Received> received = new ArrayList<>();
     final List<Long> ticks = new ArrayList<>();
+    final List<InterfaceEvent> interfaceEvents = new ArrayList<>();
     private final Map<String, InterfaceConfig> interfaces = new LinkedHashMap<>();
     private final Map<RouteKey, Integer> local = new TreeMap<>();
     private final Map<RouteKey, Route> routes = new TreeMap<>();
@@ -49,12 +53,19 @@ final class ToyDistanceVector implements SimEngine {
 
     @Override
     public void interfaceUp(long now, InterfaceConfig iface) {
+        interfaceEvents.add(new InterfaceEvent(now, "up", iface.name()));
         interfaces.put(iface.name(), iface);
         nextTick = Math.min(nextTick, now);
     }
 
     @Override
+    public void interfaceReady(long now, String ifname) {
+        interfaceEvents.add(new InterfaceEvent(now, "ready", ifname));
+    }
+
+    @Override
     public void interfaceDown(long now, String ifname) {
+        interfaceEvents.add(new InterfaceEvent(now, "down", ifname));
         interfaces.remove(ifname);
         routes.entrySet().removeIf(e -> {
             if (e.getValue().ifname().equals(ifname)) {
