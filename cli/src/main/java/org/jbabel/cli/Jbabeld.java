@@ -38,7 +38,9 @@ import sun.misc.Signal;
  * command line, the child detaches (new session, standard streams to /dev/null or the log file), writes the pid
  * file and tells the parent it runs; the parent then exits 0 (or 1, with the child's error, when the child failed).
  * SIGTERM and SIGINT stop the daemon cleanly; the pid file is removed at exit. SIGUSR1 writes the tables to the log,
- * SIGUSR2 reopens the log file and re-reads interfaces and kernel routes, as babeld.
+ * SIGUSR2 reopens the log file and re-reads interfaces and kernel routes, as babeld. A parent that records an
+ * ahead-of-time cache ({@code -XX:AOTCacheOutput}, from {@code bin/jbabeld}) does not hand that option on: the cache
+ * is written once, by the parent as it exits, never again later by the child over a file other JVMs have mapped.
  *
  * <p>Source-specific routes go into the kernel as babel-source-routing decides at start
  * ({@link SourceRoutingSupport}): IPv4 through rules and tables numbered from {@code first-table-number} and
@@ -244,7 +246,11 @@ public final class Jbabeld {
             command.addAll(Arrays.asList(args));
         } else {
             command.add(java.get());
-            command.addAll(Arrays.asList(jvmArgs.get()));
+            for (String a : jvmArgs.get()) {
+                if (!a.startsWith("-XX:AOTCacheOutput=")) {
+                    command.add(a);
+                }
+            }
         }
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));

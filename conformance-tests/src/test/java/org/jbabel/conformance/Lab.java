@@ -157,6 +157,21 @@ final class Lab implements AutoCloseable {
         return c;
     }
 
+    /**
+     * jbabeld as a user starts it, through {@code bin/jbabeld} (which must not build: {@code JBABEL_NO_BUILD=1}), with
+     * more variables in its environment and the same files as {@link #babeld}.
+     */
+    Daemon jbabeldScript(String ns, String name, Map<String, String> environment, List<String> args)
+            throws IOException {
+        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns, "env", "JBABEL_NO_BUILD=1"));
+        environment.forEach((k, v) -> c.add(k + "=" + v));
+        c.addAll(List.of(root.resolve("bin/jbabeld").toString(), "-I", dir.resolve(name + ".pid").toString(),
+                "-S", dir.resolve(name + ".state").toString(), "-G", dir.resolve(name + ".sock").toString()));
+        c.addAll(args);
+        return start(name, ns, c);
+    }
+
     /** BIRD 2 in the foreground with the given configuration. */
     Daemon bird(String ns, String name, String config) throws Exception {
         Path conf = dir.resolve(name + ".conf");
@@ -175,10 +190,15 @@ final class Lab implements AutoCloseable {
 
     /** Stops a daemon with SIGTERM (a clean exit), waiting for it. */
     void stop(Daemon d) throws Exception {
+        stop(d, Duration.ofSeconds(15));
+    }
+
+    /** Stops a daemon with SIGTERM (a clean exit), waiting at most {@code limit} for it. */
+    void stop(Daemon d, Duration limit) throws Exception {
         d.process().destroy();
-        if (!d.process().waitFor(15, TimeUnit.SECONDS)) {
+        if (!d.process().waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
             d.process().destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            fail("%s did not stop on SIGTERM within 15 s", d.name());
+            fail("%s did not stop on SIGTERM within %s", d.name(), limit);
         }
         daemons.remove(d.name());
     }
