@@ -163,15 +163,34 @@ public final class BabelEngine {
     }
 
     /**
-     * babeld's start-up on an interface: a Hello and a wildcard request; a second Hello follows at once so that
-     * 2-out-of-3 neighbours see us without waiting for the next interval.
+     * babeld's start-up on an interface: a Hello; a second Hello follows at once so that 2-out-of-3 neighbours see
+     * us without waiting for the next interval, and after it, in the same packet, a wildcard request (as babeld's
+     * second round): the neighbours answer it with the table and with an IHU, which then already counts both Hellos.
      */
     private void startUp(Interfaces.Iface i) {
         sendHello(i);
-        toGroup(i, new Tlv.RouteRequest(AddressEncoding.WILDCARD, Prefix.V6_DEFAULT, Prefix.V6_DEFAULT, List.of()),
-                urgent());
         i.nextHello = now + BabelConstants.STARTUP_HELLO_DELAY;
         i.startupHelloPending = true;
+        i.hellosBeforeRequest = 1;
+        i.requestAnyway = true;
+    }
+
+    /**
+     * The wildcard request that follows the second Hello of a start-up, or of a hurried pair when a neighbour there
+     * has not told us yet that it hears us: babeld and FRR answer a wildcard request with an IHU at once, but
+     * otherwise send one only with their own Hellos, up to a Hello interval (4 s) later. Put after the Hello, in
+     * its packet, so that the IHU counts it.
+     */
+    private void requestAfterSecondHello(Interfaces.Iface i) {
+        boolean needed = i.requestAnyway;
+        for (Neighbour n : neighbours.on(i.name())) {
+            needed |= n.txcost >= BabelConstants.INFINITY;
+        }
+        i.requestAnyway = false;
+        if (needed) {
+            toGroup(i, new Tlv.RouteRequest(AddressEncoding.WILDCARD, Prefix.V6_DEFAULT, Prefix.V6_DEFAULT,
+                    List.of()), urgent());
+        }
     }
 
     /**
@@ -383,6 +402,9 @@ public final class BabelEngine {
         for (Interfaces.Iface i : interfaces.allUp()) {
             if (t >= i.nextHello) {
                 sendHello(i);
+                if (i.hellosBeforeRequest > 0 && --i.hellosBeforeRequest == 0) {
+                    requestAfterSecondHello(i);
+                }
                 if (i.startupHelloPending) {
                     i.startupHelloPending = false;
                     i.nextHello = t + BabelConstants.STARTUP_HELLO_DELAY;
@@ -1602,6 +1624,7 @@ public final class BabelEngine {
         if (i.nextHello > now + BabelConstants.STARTUP_HELLO_DELAY) {
             i.nextHello = now + BabelConstants.URGENT_DELAY;
             i.startupHelloPending = true;
+            i.hellosBeforeRequest = 2;
         }
     }
 

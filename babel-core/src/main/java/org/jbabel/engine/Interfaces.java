@@ -19,6 +19,10 @@ final class Interfaces {
         long nextUpdate;
         /** True until the second, quick start-up Hello has been sent. */
         boolean startupHelloPending;
+        /** Hellos still to send before the wildcard request of a start-up or a hurried pair (0: none due). */
+        int hellosBeforeRequest;
+        /** That request goes out even when every neighbour there already hears us (a start-up). */
+        boolean requestAnyway;
         /** When our whole table last went to the group in place of a unicast dump the budget did not allow. */
         long lastGroupDump = Long.MIN_VALUE;
         /** The seqno of the last unicast Hello sent to each configured neighbour (RFC 8966 §3.4.1: one per peer). */

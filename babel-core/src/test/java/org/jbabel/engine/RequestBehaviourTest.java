@@ -226,6 +226,79 @@ class RequestBehaviourTest {
         assertThat(sent(a, mark, Tlv.Ihu.class)).anySatisfy(i -> assertThat(i.address()).isEqualTo(b.linkLocal("ab")));
     }
 
+    private static boolean isWildcardRequest(Tlv t) {
+        return t instanceof Tlv.RouteRequest r && r.ae() == AddressEncoding.WILDCARD;
+    }
+
+    /** Whether a packet holds a wildcard request with a Hello before it. */
+    private static boolean helloBeforeWildcardRequest(Action.Send s) {
+        int request = -1;
+        for (int k = 0; k < s.tlvs().size() && request < 0; k++) {
+            request = isWildcardRequest(s.tlvs().get(k)) ? k : -1;
+        }
+        return request > 0 && s.tlvs().subList(0, request).stream().anyMatch(t -> t instanceof Tlv.Hello);
+    }
+
+    /**
+     * The start-up's wildcard request goes after the second Hello, in its packet (babeld's second round): babeld
+     * answers a wildcard request with an IHU at once, and with 2-out-of-3 that IHU says it hears us only once it has
+     * two of our Hellos; otherwise its next IHU comes with its next Hello, up to 4 s later.
+     */
+    @Test
+    void theStartUpsWildcardRequestFollowsTheSecondHelloInItsPacket() {
+        TestNetwork net = new TestNetwork(33);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        net.link("ab", InterfaceType.WIRED, a, b);
+        net.run(Time.seconds(10));
+        int mark = a.log.size();
+        a.engine.interfaceReady(net.now, "ab");
+        net.drain(a);
+        net.run(Time.millis(100));
+
+        List<Action.Send> withHello = sends(a, mark).stream()
+                .filter(s -> s.tlvs().stream().anyMatch(t -> t instanceof Tlv.Hello)).toList();
+        assertThat(withHello).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(withHello.getFirst().tlvs()).as("the first Hello's packet").noneMatch(RequestBehaviourTest::isWildcardRequest);
+        List<Action.Send> requests = sends(a, mark).stream()
+                .filter(s -> s.tlvs().stream().anyMatch(RequestBehaviourTest::isWildcardRequest)).toList();
+        assertThat(requests).as("one wildcard request, after a Hello in its packet").singleElement()
+                .matches(RequestBehaviourTest::helloBeforeWildcardRequest);
+    }
+
+    /**
+     * A neighbour that appears makes us hurry two Hellos; when it has not told us yet that it hears us, a wildcard
+     * request follows the second, so that its IHU comes now rather than with its next Hello. A neighbour that
+     * already hears us (here one that asks us for our table) gets the Hellos but no request.
+     */
+    @Test
+    void aHurriedPairOfHellosEndsWithAWildcardRequestOnlyWhileANeighbourDoesNotHearUs() {
+        TestNetwork net = new TestNetwork(34);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        b.outgoing = t -> false; // b silent at first: a has no neighbour
+        net.link("ab", InterfaceType.WIRED, a, b);
+        net.run(Time.seconds(10));
+        int mark = a.log.size();
+        a.inject(b, "ab", IpAddress.BABEL_GROUP, new Tlv.Hello(0, 7, 400, List.of()));
+        net.run(Time.millis(100));
+        List<Action.Send> requests = sends(a, mark).stream()
+                .filter(s -> s.tlvs().stream().anyMatch(RequestBehaviourTest::isWildcardRequest)).toList();
+        assertThat(requests).as("a's request after its hurried pair").singleElement()
+                .matches(RequestBehaviourTest::helloBeforeWildcardRequest);
+        assertThat(sent(a, mark, Tlv.Hello.class)).hasSizeGreaterThanOrEqualTo(2);
+
+        b.outgoing = t -> true;
+        net.run(Time.seconds(20));
+        mark = a.log.size();
+        a.inject(b, "ab", IpAddress.BABEL_GROUP, new Tlv.RouteRequest(AddressEncoding.WILDCARD, Prefix.V6_DEFAULT,
+                Prefix.V6_DEFAULT, List.of()));
+        net.run(Time.millis(100));
+        assertThat(sent(a, mark, Tlv.Hello.class)).as("the hurried pair").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(sends(a, mark)).as("no request: b hears a").noneMatch(
+                s -> s.tlvs().stream().anyMatch(RequestBehaviourTest::isWildcardRequest));
+    }
+
     @Test
     void wildcardRouteRequestIsAnsweredWithAnIhuAndTheWholeTable() {
         TestNetwork net = chain(26);
