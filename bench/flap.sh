@@ -38,6 +38,11 @@ cleanup() {
 }
 trap cleanup EXIT
 now() { date +%s.%N; }
+# The pid in a pid file that a daemon going to the background writes after its parent has returned.
+pid_of() {
+    for _ in $(seq 1 100); do [ -s "$1" ] && break; sleep 0.1; done
+    cat "$1"
+}
 
 # One flap at J; prints the seconds until N's route is back.
 flap() {
@@ -68,8 +73,8 @@ start_frr() {
     for daemon in zebra babeld; do
         ip netns exec "$n" /usr/lib/frr/$daemon -d -N "$n" -u frr -g frr -f "$d/$daemon.conf" -i "$d/$daemon.pid" \
             -z "$d/zserv.api" --vty_socket "$d" -P 0 --log "file:$d/$daemon.log" 2>>"$tmp/n.log"
-        for _ in $(seq 1 100); do [ -s "$d/$daemon.pid" ] && [ -S "$d/zserv.api" ] && break; sleep 0.1; done
-        pids+=("$(cat "$d/$daemon.pid")")
+        pids+=("$(pid_of "$d/$daemon.pid")")
+        for _ in $(seq 1 100); do [ -S "$d/zserv.api" ] && break; sleep 0.1; done
     done
     for _ in $(seq 1 100); do
         vtysh --vty_socket "$d" -c 'show babel interface vn' 2>/dev/null | grep -q 'vn is up' && break
@@ -96,14 +101,14 @@ for who in jbabeld babeld; do
         start_frr
     else
         ip netns exec "$n" babeld -I "$tmp/n.pid" -S "$tmp/n.state" -L "$tmp/n.log" -D vn
-        pids+=("$(cat "$tmp/n.pid")")
+        pids+=("$(pid_of "$tmp/n.pid")")
     fi
     if [ "$who" = jbabeld ]; then
         ip netns exec "$j" "$root/bin/jbabeld" -S "$tmp/j.state" vj > "$tmp/j.log" 2>&1 &
         pids+=("$!")
     else
         ip netns exec "$j" babeld -I "$tmp/j.pid" -S "$tmp/j.state" -L "$tmp/j.log" -D vj
-        pids+=("$(cat "$tmp/j.pid")")
+        pids+=("$(pid_of "$tmp/j.pid")")
     fi
     for _ in $(seq 1 300); do ip -n "$j" -6 route | grep -q "2001:db8:1::1 via" && break; sleep 0.1; done
     sleep 5
