@@ -24,7 +24,8 @@ import java.util.function.Supplier;
 
 /**
  * A throw-away network of Linux network namespaces joined by veth pairs, with real routing daemons in them
- * (babeld, BIRD 2, and jbabeld started as a separate JVM from the test's own class path). {@link #close()} stops
+ * (babeld, BIRD 2, FRR's babeld through {@link FrrNode}, and jbabeld started as a separate JVM from the test's own
+ * class path). {@link #close()} stops
  * every daemon and deletes every namespace, also after a failure. Missing babeld or bird FAIL with an install hint.
  */
 final class Lab implements AutoCloseable {
@@ -180,7 +181,8 @@ final class Lab implements AutoCloseable {
                 "-s", dir.resolve(name + ".ctl").toString()));
     }
 
-    private Daemon start(String name, String ns, List<String> command) throws IOException {
+    /** Starts a daemon of the lab (stopped by {@link #close()}), its output in {@code dir/NAME.log}. */
+    Daemon start(String name, String ns, List<String> command) throws IOException {
         Path log = dir.resolve(name + ".log");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Daemon d = new Daemon(name, ns, p, log, dir.resolve(name + ".sock"));
