@@ -1,14 +1,6 @@
 package org.jbabel.conformance;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static org.assertj.core.api.Assertions.fail;
-
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.invoke.MethodHandle;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,15 +11,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.jbabel.wire.IpAddress;
@@ -40,7 +27,6 @@ import org.jbabel.wire.IpAddress;
  */
 final class AuthLab implements AutoCloseable {
     static final IpAddress OURS = IpAddress.parse("fe80::1:2");
-    private static final int CLONE_NEWNET = 0x4000_0000;
     private static final int PORT = 6696;
 
     final String peerNs;
@@ -56,19 +42,19 @@ final class AuthLab implements AutoCloseable {
         peerNs = "jbauth-p-" + suffix;
         ourNs = "jbauth-j-" + suffix;
         try {
-            run("ip", "netns", "add", peerNs);
-            run("ip", "netns", "add", ourNs);
-            run("ip", "link", "add", "vp", "netns", peerNs, "type", "veth", "peer", "name", "vj", "netns", ourNs);
-            run("ip", "-n", ourNs, "link", "set", "vj", "addrgenmode", "none");
+            Lab.run("ip", "netns", "add", peerNs);
+            Lab.run("ip", "netns", "add", ourNs);
+            Lab.run("ip", "link", "add", "vp", "netns", peerNs, "type", "veth", "peer", "name", "vj", "netns", ourNs);
+            Lab.run("ip", "-n", ourNs, "link", "set", "vj", "addrgenmode", "none");
             for (String[] ns : new String[][] {{peerNs, "vp"}, {ourNs, "vj"}}) {
-                run("ip", "-n", ns[0], "link", "set", "lo", "up");
-                run("ip", "-n", ns[0], "link", "set", ns[1], "up");
+                Lab.run("ip", "-n", ns[0], "link", "set", "lo", "up");
+                Lab.run("ip", "-n", ns[0], "link", "set", ns[1], "up");
             }
-            run("ip", "-n", ourNs, "addr", "add", OURS + "/64", "dev", "vj", "nodad");
+            Lab.run("ip", "-n", ourNs, "addr", "add", OURS + "/64", "dev", "vj", "nodad");
             // The JDK finds interfaces through SIOCGIFCONF, which lists only those with an IPv4 address, in the
             // calling thread's namespace (its IPv6 view reads /proc/self/net, the process's namespace).
-            run("ip", "-n", ourNs, "addr", "add", "192.0.2.2/24", "dev", "vj");
-            inside(ourNs, () -> {
+            Lab.run("ip", "-n", ourNs, "addr", "add", "192.0.2.2/24", "dev", "vj");
+            Lab.inside(ourNs, () -> {
                 openSockets();
                 return null;
             });
@@ -135,66 +121,6 @@ final class AuthLab implements AutoCloseable {
     void send(byte[] datagram, IpAddress destination) throws IOException {
         InetAddress to = Inet6Address.getByAddress(null, destination.toBytes(), scope);
         unicast.send(ByteBuffer.wrap(datagram), new InetSocketAddress(to, PORT));
-    }
-
-    static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            fail("%s failed: %s", String.join(" ", command), out);
-        }
-        return out;
-    }
-
-    /** The path of an installed tool, or a test failure saying how to install it. */
-    static String tool(String name, String debianPackage) {
-        for (String d : List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin", "/usr/local/bin")) {
-            if (Files.isExecutable(Path.of(d, name))) {
-                return d + "/" + name;
-            }
-        }
-        return fail("%s is not installed: install the Debian package `%s` (apt-get install -y %s)", name,
-                debianPackage, debianPackage);
-    }
-
-    /** Runs {@code task} on a thread that has entered namespace {@code ns} (sockets it opens stay there). */
-    static <T> T inside(String ns, Callable<T> task) throws Exception {
-        ExecutorService thread = Executors.newSingleThreadExecutor();
-        try {
-            return thread.submit(() -> {
-                try {
-                    enter(Path.of("/var/run/netns", ns));
-                } catch (Throwable t) {
-                    throw new IllegalStateException("cannot enter namespace " + ns, t);
-                }
-                return task.call();
-            }).get(30, TimeUnit.SECONDS);
-        } finally {
-            thread.shutdownNow();
-        }
-    }
-
-    @SuppressWarnings("restricted") // setns(2) has no Java API; tests run with --enable-native-access
-    private static void enter(Path nsFile) throws Throwable {
-        Linker linker = Linker.nativeLinker();
-        MethodHandle open = linker.downcallHandle(linker.defaultLookup().find("open").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-        MethodHandle setns = linker.downcallHandle(linker.defaultLookup().find("setns").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-        MethodHandle close = linker.downcallHandle(linker.defaultLookup().find("close").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-        try (Arena arena = Arena.ofConfined()) {
-            int fd = (int) open.invokeExact(arena.allocateFrom(nsFile.toString()), 0x80000);
-            if (fd < 0) {
-                throw new IllegalStateException("cannot open " + nsFile);
-            }
-            int rc = (int) setns.invokeExact(fd, CLONE_NEWNET);
-            int ignored = (int) close.invokeExact(fd);
-            if (rc != 0) {
-                throw new IllegalStateException("setns(" + nsFile + ") failed");
-            }
-        }
     }
 
     @Override

@@ -2,17 +2,9 @@ package org.jbabel.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jbabel.auth.Verdict;
@@ -43,7 +35,7 @@ class BabeldAuthenticationTest {
     }
 
     private Process babeld(AuthLab lab, KeyConfig key) throws IOException {
-        String babeld = AuthLab.tool("babeld", "babeld");
+        String babeld = Lab.tool("babeld", "babeld");
         return lab.start(dir.resolve("babeld.log"), "ip", "netns", "exec", lab.peerNs, babeld,
                 "-I", dir.resolve("b.pid").toString(), "-S", dir.resolve("b.state").toString(),
                 "-G", dir.resolve("b.sock").toString(),
@@ -108,31 +100,8 @@ class BabeldAuthenticationTest {
         if (!Files.exists(socket)) {
             return Optional.empty();
         }
-        return dump(socket).stream()
+        return Lab.ask(socket, "dump").stream()
                 .filter(l -> l.startsWith("add neighbour") && l.contains(" address " + AuthLab.OURS + " "))
                 .findFirst();
-    }
-
-    private static List<String> dump(Path socket) throws IOException {
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            BufferedReader in = new BufferedReader(
-                    new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
-            List<String> lines = new ArrayList<>();
-            readUntilOk(in, lines);
-            Channels.newOutputStream(ch).write("dump\n".getBytes(StandardCharsets.US_ASCII));
-            readUntilOk(in, lines);
-            return lines;
-        }
-    }
-
-    private static void readUntilOk(BufferedReader in, List<String> lines) throws IOException {
-        for (String l = in.readLine(); l != null; l = in.readLine()) {
-            lines.add(l);
-            if (l.equals("ok")) {
-                return;
-            }
-        }
-        throw new IOException("babeld closed the socket; got " + lines);
     }
 }

@@ -40,7 +40,7 @@ class BirdAuthenticationTest {
     }
 
     private Process bird(AuthLab lab, MacAlgorithm algorithm) throws IOException {
-        String bird = AuthLab.tool("bird", "bird2");
+        String bird = Lab.tool("bird", "bird2");
         Path conf = dir.resolve("bird.conf");
         Files.writeString(conf, """
                 router id 192.0.2.1;
@@ -65,7 +65,7 @@ class BirdAuthenticationTest {
         if (!Files.exists(ctl)) {
             return Optional.empty();
         }
-        Process p = new ProcessBuilder(AuthLab.tool("birdc", "bird2"), "-s", ctl.toString(),
+        Process p = new ProcessBuilder(Lab.tool("birdc", "bird2"), "-s", ctl.toString(),
                 "show", "babel", "neighbors").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();

@@ -44,7 +44,7 @@ final class RawBabel implements AutoCloseable {
         this.sources = List.copyOf(sources);
         String link = Lab.run("ip", "-n", ns, "-o", "link", "show", "dev", ifname);
         int index = Integer.parseInt(link.substring(0, link.indexOf(':')).trim());
-        this.scope = AuthLab.inside(ns, () -> {
+        this.scope = Lab.inside(ns, () -> {
             try {
                 for (IpAddress a : this.sources) {
                     DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET6);
