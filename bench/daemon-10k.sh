@@ -4,7 +4,8 @@
 # receiver: seconds from its start until the first and until the last prefix is in its FIB, the burst between the
 # two, its CPU seconds and peak RSS at that moment, and the datagrams its kernel dropped for a full socket buffer.
 # Receivers run one after the other, never at the same time. Needs root, babeld, iproute2 and netcat-openbsd.
-# Usage: bench/daemon-10k.sh [PREFIXES [RUNS]]; RECEIVERS="jbabeld babeld" (the default) picks the receivers.
+# Usage: bench/daemon-10k.sh [PREFIXES [RUNS]]; RECEIVERS="jbabeld babeld" (the default) picks the receivers, of
+# jbabeld, jbabeld-aot (started from the JDK's ahead-of-time cache, recorded by a first run) and babeld.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 n=${1:-10000}
@@ -87,6 +88,13 @@ for ((r = 0; r < runs; r++)); do
         case $receiver in
             jbabeld) measure jbabeld "$rj" env JBABEL_NO_BUILD=1 "$root/bin/jbabeld" -I "$tmp/j.pid" \
                 -S "$tmp/j.state" -G "$tmp/j.sock" r0 ;;
+            jbabeld-aot) # from the JDK's ahead-of-time cache; the first run records it (its row is not comparable)
+                [ -s "$tmp/jbabeld.aot" ] || measure aot-rec "$rj" env JBABEL_NO_BUILD=1 \
+                    JBABEL_AOT_CACHE="$tmp/jbabeld.aot" "$root/bin/jbabeld" -I "$tmp/j.pid" -S "$tmp/j.state" \
+                    -G "$tmp/j.sock" r0
+                rm -f "$tmp/j.state"
+                measure jb-aot "$rj" env JBABEL_NO_BUILD=1 JBABEL_AOT_CACHE="$tmp/jbabeld.aot" "$root/bin/jbabeld" \
+                    -I "$tmp/j.pid" -S "$tmp/j.state" -G "$tmp/j.sock" r0 ;;
             babeld) measure babeld "$rb" babeld -I "$tmp/b.pid" -S "$tmp/b.state" -G "$tmp/b.sock" r0 ;;
             *) echo "unknown receiver $receiver" >&2; exit 1 ;;
         esac
