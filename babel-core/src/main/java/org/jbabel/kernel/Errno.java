@@ -19,6 +19,7 @@ public final class Errno {
     public static final int ENOSPC = 28;
     public static final int ERANGE = 34;
     public static final int ENOSYS = 38;
+    public static final int EMSGSIZE = 90;
     public static final int ENOBUFS = 105;
     public static final int EAFNOSUPPORT = 97;
     public static final int EOPNOTSUPP = 95;
@@ -32,7 +33,7 @@ public final class Errno {
             Map.entry(EINTR, "EINTR"), Map.entry(ENXIO, "ENXIO"), Map.entry(EAGAIN, "EAGAIN"),
             Map.entry(ENOMEM, "ENOMEM"), Map.entry(EACCES, "EACCES"), Map.entry(EBUSY, "EBUSY"),
             Map.entry(EEXIST, "EEXIST"), Map.entry(ENODEV, "ENODEV"), Map.entry(EINVAL, "EINVAL"),
-            Map.entry(ENOSPC, "ENOSPC"), Map.entry(ERANGE, "ERANGE"), Map.entry(ENOSYS, "ENOSYS"),
+            Map.entry(ENOSPC, "ENOSPC"), Map.entry(ERANGE, "ERANGE"), Map.entry(ENOSYS, "ENOSYS"), Map.entry(EMSGSIZE, "EMSGSIZE"),
             Map.entry(ENOBUFS, "ENOBUFS"), Map.entry(EAFNOSUPPORT, "EAFNOSUPPORT"),
             Map.entry(EOPNOTSUPP, "EOPNOTSUPP"), Map.entry(ENETDOWN, "ENETDOWN"),
             Map.entry(ENETUNREACH, "ENETUNREACH"), Map.entry(ETIMEDOUT, "ETIMEDOUT"),

@@ -18,8 +18,14 @@ import org.jbabel.kernel.KernelException;
  */
 final class NetlinkSocket implements AutoCloseable {
 
-    /** Large enough for any datagram the kernel sends on a route socket (dumps use up to 32 KiB). */
-    private static final int RECEIVE_BUFFER = 256 * 1024;
+    /**
+     * Twice the largest datagram the kernel sends on a route socket: it sizes dump datagrams after the largest
+     * buffer a socket has received into, capped at 32 KiB. Each socket's buffers are zeroed, so resident: 64 + 16 KiB
+     * instead of the 256 + 64 KiB of before (five sockets, among them the two of {@link EmergencyFlush}).
+     */
+    private static final int RECEIVE_BUFFER = 64 * 1024;
+    /** The send buffer to begin with; it grows to the largest batch sent. */
+    private static final int SEND_BUFFER = 16 * 1024;
 
     private final Arena arena = Arena.ofShared();
     private final Libc.Errno errno = new Libc.Errno(arena);
@@ -61,7 +67,7 @@ final class NetlinkSocket implements AutoCloseable {
             }
             receiveBuffer = arena.allocate(RECEIVE_BUFFER, 8);
             pollfd = arena.allocate(8, 4);
-            sendBuffer = arena.allocate(64 * 1024, 8);
+            sendBuffer = arena.allocate(SEND_BUFFER, 8);
         } catch (RuntimeException e) {
             Libc.close(errno, fd);
             arena.close();
@@ -109,7 +115,12 @@ final class NetlinkSocket implements AutoCloseable {
      */
     ByteBuffer receive(int timeoutMillis) {
         while (true) {
-            long n = Libc.recv(errno, fd, receiveBuffer, Libc.MSG_DONTWAIT);
+            // MSG_TRUNC: the datagram's real length, so that one larger than the buffer is an error, not garbage
+            long n = Libc.recv(errno, fd, receiveBuffer, Libc.MSG_DONTWAIT | Libc.MSG_TRUNC);
+            if (n > RECEIVE_BUFFER) {
+                throw new KernelException("a netlink datagram of " + n + " bytes, larger than the receive buffer",
+                        Errno.EMSGSIZE);
+            }
             if (n >= 0) {
                 return received((int) n);
             }

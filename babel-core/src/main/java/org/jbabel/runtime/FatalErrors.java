@@ -24,8 +24,11 @@ public final class FatalErrors {
 
     /** The exit status after an Error: EX_SOFTWARE of sysexits.h. */
     public static final int EXIT_STATUS = 70;
-    /** Heap kept in reserve for the handling of an OutOfMemoryError. */
-    static final int RESERVE_BYTES = 1 << 20;
+    /**
+     * Heap kept in reserve for the handling of an OutOfMemoryError: the log line with its stack trace and the
+     * clean-up's small objects ({@code EmergencyFlush} holds its buffers from the start). Resident from the start.
+     */
+    static final int RESERVE_BYTES = 256 << 10;
 
     private static final AtomicBoolean HANDLING = new AtomicBoolean();
     @SuppressWarnings("unused") // held only to be released
