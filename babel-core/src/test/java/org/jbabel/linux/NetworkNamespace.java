@@ -109,6 +109,31 @@ public final class NetworkNamespace implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code task} on a thread of its own that has entered the existing namespace {@code name} (one made by
+     * {@code ip netns add}, not necessarily by this class); sockets the task opens stay in that namespace.
+     */
+    public static <T> T runIn(String name, Callable<T> task) throws Exception {
+        ExecutorService t = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "netns-" + name);
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            return t.submit(() -> {
+                enter(Path.of("/var/run/netns", name));
+                return task.call();
+            }).get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        } finally {
+            t.shutdownNow();
+        }
+    }
+
     /** Runs {@code ip -n NAME ARGS...} and returns its output; fails the test when ip fails. */
     public String ip(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("ip", "-n", name));

@@ -1,17 +1,11 @@
 package org.jbabel.conformance;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.invoke.MethodHandle;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -25,11 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jbabel.linux.NetworkNamespace;
 
 /**
  * A throw-away network of Linux network namespaces joined by veth pairs, with real routing daemons in them
@@ -42,8 +35,6 @@ final class Lab implements AutoCloseable {
     /** A daemon process of the lab. */
     record Daemon(String name, String ns, Process process, Path log, Path socket) {}
 
-    private static final int CLONE_NEWNET = 0x4000_0000;
-    private static final int O_RDONLY_CLOEXEC = 0x80000;
 
     private final Path dir;
     private final String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
@@ -299,41 +290,7 @@ final class Lab implements AutoCloseable {
 
     /** Runs {@code task} on a thread that has entered namespace {@code ns} (sockets it opens stay there). */
     static <T> T inside(String ns, Callable<T> task) throws Exception {
-        ExecutorService thread = Executors.newSingleThreadExecutor();
-        try {
-            return thread.submit(() -> {
-                try {
-                    enter(Path.of("/var/run/netns", ns));
-                } catch (Throwable t) {
-                    throw new IllegalStateException("cannot enter namespace " + ns, t);
-                }
-                return task.call();
-            }).get(30, TimeUnit.SECONDS);
-        } finally {
-            thread.shutdownNow();
-        }
-    }
-
-    @SuppressWarnings("restricted") // setns(2) has no Java API; tests run with --enable-native-access
-    private static void enter(Path nsFile) throws Throwable {
-        Linker linker = Linker.nativeLinker();
-        MethodHandle open = linker.downcallHandle(linker.defaultLookup().find("open").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-        MethodHandle setns = linker.downcallHandle(linker.defaultLookup().find("setns").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-        MethodHandle close = linker.downcallHandle(linker.defaultLookup().find("close").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-        try (Arena arena = Arena.ofConfined()) {
-            int fd = (int) open.invokeExact(arena.allocateFrom(nsFile.toString()), O_RDONLY_CLOEXEC);
-            if (fd < 0) {
-                throw new IllegalStateException("cannot open " + nsFile);
-            }
-            int rc = (int) setns.invokeExact(fd, CLONE_NEWNET);
-            int ignored = (int) close.invokeExact(fd);
-            if (rc != 0) {
-                throw new IllegalStateException("setns(" + nsFile + ") failed");
-            }
-        }
+        return NetworkNamespace.runIn(ns, task);
     }
 
     @Override
