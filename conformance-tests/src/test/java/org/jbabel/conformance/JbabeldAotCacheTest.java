@@ -1,7 +1,6 @@
 package org.jbabel.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,10 +30,7 @@ class JbabeldAotCacheTest {
     @BeforeEach
     void network(@TempDir Path tmp) throws Exception {
         Lab.tool("babeld", "babeld");
-        Path jar = Path.of("").toAbsolutePath().getParent().resolve("cli/target/jbabel-cli.jar");
-        if (!Files.exists(jar)) {
-            fail("%s is missing: build with `./mvnw install` or `bin/test` (the test runs bin/jbabeld)", jar);
-        }
+        Lab.scriptRoot();
         dir = tmp;
         lab = new Lab(dir);
         a = lab.ns("a");

@@ -98,11 +98,7 @@ class JbabeldRuntimeTest {
     @Test
     @Order(1)
     void daemoniseLeavesADetachedProcessThatWroteThePidFileAndServesTheControlSocket() throws Exception {
-        Path root = Path.of("").toAbsolutePath().getParent();
-        Path jar = root.resolve("cli/target/jbabel-cli.jar");
-        if (!Files.exists(jar)) {
-            fail("%s is missing: build with `./mvnw install` or `bin/test` (the test runs bin/jbabeld)", jar);
-        }
+        Path root = Lab.scriptRoot();
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", b, root.resolve("bin/jbabeld").toString(),
                 "-D", "-I", dir.resolve("b.pid").toString(), "-S", dir.resolve("b.state").toString(),
                 "-G", dir.resolve("b.sock").toString(), "-L", dir.resolve("b.log").toString()));

@@ -162,12 +162,25 @@ final class Lab implements AutoCloseable {
     }
 
     /**
+     * The project's root with {@code bin/jbabeld} ready to run: its jar built (the tests that run the script do not
+     * let it build); a failed test saying how to build it otherwise.
+     */
+    static Path scriptRoot() {
+        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
+        Path jar = root.resolve("cli/target/jbabel-cli.jar");
+        if (!Files.exists(jar)) {
+            fail("%s is missing: build with `./mvnw install` or `bin/test` (the test runs bin/jbabeld)", jar);
+        }
+        return root;
+    }
+
+    /**
      * jbabeld as a user starts it, through {@code bin/jbabeld} (which must not build: {@code JBABEL_NO_BUILD=1}), with
      * more variables in its environment and the same files as {@link #babeld}.
      */
     Daemon jbabeldScript(String ns, String name, Map<String, String> environment, List<String> args)
             throws IOException {
-        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
+        Path root = scriptRoot();
         List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns, "env", "JBABEL_NO_BUILD=1"));
         environment.forEach((k, v) -> c.add(k + "=" + v));
         c.addAll(List.of(root.resolve("bin/jbabeld").toString(), "-I", dir.resolve(name + ".pid").toString(),
