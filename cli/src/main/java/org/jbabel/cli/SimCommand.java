@@ -1,6 +1,9 @@
 package org.jbabel.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,6 +18,7 @@ import org.jbabel.extension.ExtensionProvider;
 import java.util.concurrent.Callable;
 import org.jbabel.engine.InterfaceType;
 import org.jbabel.engine.Time;
+import org.jbabel.sim.MeshSvg;
 import org.jbabel.sim.SimConfig;
 import org.jbabel.sim.SimReport;
 import org.jbabel.sim.Simulation;
@@ -112,6 +116,14 @@ final class SimCommand implements Callable<Integer> {
             + " --extension mmfd)")
     String multicastDevice;
 
+    @Option(names = "--svg", paramLabel = "FILE", description = "at the end, draw the mesh and every node's path"
+            + " towards one node (--svg-target) as SVG into FILE")
+    Path svg;
+
+    @Option(names = "--svg-target", paramLabel = "NODE", description = "the node whose routes --svg draws (an id of"
+            + " the topology; default: the first node)")
+    String svgTarget;
+
     @Option(names = "--json", description = "end the output with one line of JSON")
     boolean json;
 
@@ -140,6 +152,9 @@ final class SimCommand implements Callable<Integer> {
         try {
             config = config();
             topo = TopologyLoader.load(topology);
+            if (svgTarget != null && !topo.nodeIds().contains(svgTarget)) {
+                throw new IllegalArgumentException("--svg-target " + svgTarget + " is not a node of " + topo.name());
+            }
         } catch (TopologyException | IllegalArgumentException e) {
             err.println("jbabel sim: " + e.getMessage());
             err.flush();
@@ -188,6 +203,15 @@ final class SimCommand implements Callable<Integer> {
                 return 3;
             }
         }
+        if (svg != null) {
+            try {
+                drawSvg(sim, topo);
+            } catch (IOException e) {
+                err.println("jbabel sim: cannot write " + svg + ": " + e.getMessage());
+                err.flush();
+                return 2;
+            }
+        }
         SimReport report = sim.report();
         out.print(report.summary());
         if (json) {
@@ -195,6 +219,14 @@ final class SimCommand implements Callable<Integer> {
         }
         out.flush();
         return report.converged() && report.convergedAtEnd() && report.loopsObserved() == 0 && multicastOk ? 0 : 1;
+    }
+
+    /** {@code --svg}: the mesh (force layout, seeded by {@code --seed}) and the paths towards {@code --svg-target}. */
+    private void drawSvg(Simulation sim, Topology topo) throws IOException {
+        int target = svgTarget == null ? 0 : topo.nodeIds().indexOf(svgTarget);
+        int iterations = topo.nodeCount() > 1000 ? 100 : 300;
+        Files.writeString(svg, MeshSvg.render(topo, MeshSvg.layout(topo, seed, iterations), target,
+                MeshSvg.nextHops(sim, target)));
     }
 
     /** The extensions of {@code --extension} on every node, each node with its own seeded randomness. */

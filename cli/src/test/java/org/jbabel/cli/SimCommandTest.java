@@ -33,6 +33,39 @@ class SimCommandTest {
         assertThat(out.toString()).isEmpty();
     }
 
+    /**
+     * {@code --svg} draws the mesh and each node's next hop towards the target: on a line of five towards its last
+     * node, four links, four arrows (each node to its right-hand neighbour), the target drawn larger and green. The
+     * file is well-formed XML.
+     */
+    @Test
+    void svgDrawsTheLinksAndEveryNodesNextHopTowardsTheTarget(@TempDir Path dir) throws Exception {
+        Path svg = dir.resolve("mesh.svg");
+        assertThat(run("sim", "--topology", "line:5", "--quiet", "--svg", svg.toString(), "--svg-target", "4")).isZero();
+        org.w3c.dom.Document doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(svg.toFile());
+        assertThat(doc.getDocumentElement().getTagName()).isEqualTo("svg");
+        org.w3c.dom.NodeList groups = doc.getElementsByTagName("g");
+        assertThat(((org.w3c.dom.Element) groups.item(0)).getElementsByTagName("line").getLength()).as("links").isEqualTo(4);
+        assertThat(((org.w3c.dom.Element) groups.item(1)).getElementsByTagName("line").getLength()).as("arrows").isEqualTo(4);
+        org.w3c.dom.NodeList circles = doc.getElementsByTagName("circle");
+        assertThat(circles.getLength()).isEqualTo(5);
+        assertThat(((org.w3c.dom.Element) circles.item(4)).getAttribute("fill")).as("the target").isEqualTo("#2a9d3a");
+        for (int i = 0; i < 4; i++) { // node i's route to 4 goes to node i + 1: its arrow points there
+            org.w3c.dom.Element arrow = (org.w3c.dom.Element) ((org.w3c.dom.Element) groups.item(1))
+                    .getElementsByTagName("line").item(i);
+            org.w3c.dom.Element from = (org.w3c.dom.Element) circles.item(i);
+            org.w3c.dom.Element to = (org.w3c.dom.Element) circles.item(i + 1);
+            double ax = Double.parseDouble(arrow.getAttribute("x2")) - Double.parseDouble(arrow.getAttribute("x1"));
+            double ay = Double.parseDouble(arrow.getAttribute("y2")) - Double.parseDouble(arrow.getAttribute("y1"));
+            double nx = Double.parseDouble(to.getAttribute("cx")) - Double.parseDouble(from.getAttribute("cx"));
+            double ny = Double.parseDouble(to.getAttribute("cy")) - Double.parseDouble(from.getAttribute("cy"));
+            assertThat(ax * nx + ay * ny).as("arrow %d points at node %d", i, i + 1).isPositive();
+        }
+        assertThat(run("sim", "--topology", "line:3", "--quiet", "--svg", svg.toString(), "--svg-target", "9"))
+                .isEqualTo(2);
+    }
+
     @Test
     void anUnknownTopologyNameListsTheBundledOnes() {
         assertThat(run("sim", "--topology", "nowhere")).isEqualTo(2);
