@@ -98,7 +98,6 @@ class MemoryKernelTest {
                 new KernelEvent.LinkRemoved(wlan, "wlan0"));
         assertThat(ll.scope()).isEqualTo(InterfaceAddress.SCOPE_LINK);
         assertThat(kernel.links()).extracting(Link::name).containsExactly("lo");
-        assertThat(LinkKind.WIRELESS.interfaceType()).isEqualTo(org.jbabel.engine.InterfaceType.WIRELESS);
     }
 
     @Test
