@@ -56,7 +56,7 @@ public final class BabelEngine {
     private final int halfLife;
 
     private final ArrayList<Action> actions = new ArrayList<>();
-    private final Interfaces interfaces = new Interfaces();
+    private final Interfaces interfaces;
     private final Neighbours neighbours = new Neighbours();
     private final Slots slots = new Slots();
     private final Sources sources;
@@ -94,6 +94,7 @@ public final class BabelEngine {
         this.config = Objects.requireNonNull(config, "config");
         this.random = Objects.requireNonNull(random, "random");
         this.halfLife = (int) (config.smoothingHalfLife() / Time.seconds(1));
+        this.interfaces = new Interfaces(random);
         EngineLimits limits = config.limits();
         this.sources = new Sources(slots, limits.sources());
         this.requests = new PendingRequests(limits.requests());
@@ -135,15 +136,13 @@ public final class BabelEngine {
         boolean wasUp = interfaces.up(iface.name()) != null;
         InterfaceConfig old = firstTime ? null : existing.config();
         Interfaces.Iface i = interfaces.bringUp(iface);
-        i.unicastHelloSeqnos.keySet().retainAll(iface.neighbours());
         if (!wasUp) {
             if (firstTime) {
-                i.helloSeqno = random.nextInt(0x10000);
                 // Clears whatever a previous incarnation of this node left at the neighbours (not on a mere
                 // interface flap, where it would only cause churn).
                 toGroup(i, wildcardRetraction(), urgent());
             }
-            i.nextUpdate = this.now + jitter(i.updateInterval());
+            i.scheduleUpdate(this.now + jitter(i.updateInterval()));
             startUp(i);
         } else if (!old.equals(iface)) {
             reconfigure(i, old);
@@ -169,10 +168,7 @@ public final class BabelEngine {
      */
     private void startUp(Interfaces.Iface i) {
         sendHello(i);
-        i.nextHello = now + BabelConstants.STARTUP_HELLO_DELAY;
-        i.startupHelloPending = true;
-        i.hellosBeforeRequest = 1;
-        i.requestAnyway = true;
+        i.startingUp(now);
     }
 
     /**
@@ -182,11 +178,10 @@ public final class BabelEngine {
      * its packet, so that the IHU counts it.
      */
     private void requestAfterSecondHello(Interfaces.Iface i) {
-        boolean needed = i.requestAnyway;
+        boolean needed = i.takeRequestAnyway();
         for (Neighbour n : neighbours.on(i.name())) {
             needed |= n.txcost >= BabelConstants.INFINITY;
         }
-        i.requestAnyway = false;
         if (needed) {
             toGroup(i, new Tlv.RouteRequest(AddressEncoding.WILDCARD, Prefix.V6_DEFAULT, Prefix.V6_DEFAULT,
                     List.of()), urgent());
@@ -222,10 +217,10 @@ public final class BabelEngine {
     private void reconfigure(Interfaces.Iface i, InterfaceConfig old) {
         InterfaceConfig c = i.config();
         if (c.helloInterval() < old.helloInterval()) {
-            i.nextHello = Math.min(i.nextHello, now + jitter(c.helloInterval()));
+            i.helloNoLaterThan(now + jitter(c.helloInterval()));
         }
         if (c.updateInterval() < old.updateInterval()) {
-            i.nextUpdate = Math.min(i.nextUpdate, now + jitter(c.updateInterval()));
+            i.updateNoLaterThan(now + jitter(c.updateInterval()));
         }
         if (!old.neighbours().containsAll(c.neighbours())) {
             // New configured neighbours should hear us at once.
@@ -328,18 +323,7 @@ public final class BabelEngine {
                     continue;
                 }
                 int add = filters.input(key, r.routerId, r.neighbour.address, r.neighbour.ifname());
-                if (add >= RouteFilters.DENY) {
-                    r.inputMetric = 0;
-                    r.refmetric = INFINITY;
-                } else {
-                    r.inputMetric = Math.max(0, add);
-                }
-                InstallOptions install = installOptions(key, r.routerId, r.neighbour);
-                if (!install.equals(r.install)) {
-                    r.kernelRefused = false;
-                }
-                r.install = install;
-                r.recomputeMetric(this.now, halfLife);
+                r.refilter(add, installOptions(key, r.routerId, r.neighbour), this.now, halfLife);
             }
         }
         for (int k = 0; k < keys.size(); k++) {
@@ -386,7 +370,7 @@ public final class BabelEngine {
                 && Objects.equals(s.installedOptions.preferredSource(), update.preferredSource())) {
             counters.increment(Counter.KERNEL_REFUSED);
             SelectedRoute before = inUse(key);
-            r.kernelRefused = true;
+            r.refusedByKernel();
             reselect(key);
             // As for any lost route, a seqno request: a newer seqno makes the other routes for the key feasible.
             announceChange(key, before, false);
@@ -400,20 +384,16 @@ public final class BabelEngine {
         }
         long t = this.now;
         for (Interfaces.Iface i : interfaces.allUp()) {
-            if (t >= i.nextHello) {
+            if (t >= i.nextHello()) {
                 sendHello(i);
-                if (i.hellosBeforeRequest > 0 && --i.hellosBeforeRequest == 0) {
+                if (i.helloBeforeRequestSent()) {
                     requestAfterSecondHello(i);
                 }
-                if (i.startupHelloPending) {
-                    i.startupHelloPending = false;
-                    i.nextHello = t + BabelConstants.STARTUP_HELLO_DELAY;
-                } else {
-                    i.nextHello = t + jitter(i.helloInterval());
-                }
+                i.scheduleHello(i.takeQuickHello() ? t + BabelConstants.STARTUP_HELLO_DELAY
+                        : t + jitter(i.helloInterval()));
             }
-            if (t >= i.nextUpdate) {
-                i.nextUpdate = t + jitter(i.updateInterval());
+            if (t >= i.nextUpdate()) {
+                i.scheduleUpdate(t + jitter(i.updateInterval()));
                 fullDumpToGroup(i, normal());
             }
         }
@@ -453,7 +433,7 @@ public final class BabelEngine {
         long next = started ? Math.min(nextHousekeeping, nextMissedHello) : Long.MAX_VALUE;
         for (Interfaces.Iface i : interfaces.all()) {
             if (i.up()) {
-                next = Math.min(next, Math.min(i.nextHello, i.nextUpdate));
+                next = Math.min(next, Math.min(i.nextHello(), i.nextUpdate()));
             }
         }
         next = Math.min(next, buffers.nextDeadline());
@@ -481,8 +461,7 @@ public final class BabelEngine {
         }
         for (Interfaces.Iface i : interfaces.allUp()) {
             buffers.discardInterface(i.name());
-            i.helloSeqno = Seqno.plus(i.helloSeqno, 1);
-            Tlv.Hello bye = new Tlv.Hello(0, i.helloSeqno, BabelConstants.SHUTDOWN_HELLO_INTERVAL_CS, List.of());
+            Tlv.Hello bye = new Tlv.Hello(0, i.nextHelloSeqno(), BabelConstants.SHUTDOWN_HELLO_INTERVAL_CS, List.of());
             InterfaceConfig c = i.config();
             if (!c.unicastOnly()) {
                 actions.add(new Action.Send(i.name(), IpAddress.BABEL_GROUP, List.of(wildcardRetraction(), bye)));
@@ -495,7 +474,7 @@ public final class BabelEngine {
                 List<Tlv> tlvs = new ArrayList<>(2);
                 tlvs.add(wildcardRetraction());
                 if (c.neighbours().contains(d)) {
-                    tlvs.add(new Tlv.Hello(Tlv.Hello.FLAG_UNICAST, nextUnicastHelloSeqno(i, d),
+                    tlvs.add(new Tlv.Hello(Tlv.Hello.FLAG_UNICAST, i.nextUnicastHelloSeqno(d),
                             BabelConstants.SHUTDOWN_HELLO_INTERVAL_CS, List.of()));
                 }
                 actions.add(new Action.Send(i.name(), d, tlvs));
@@ -684,7 +663,7 @@ public final class BabelEngine {
             hurryHellos(i);
             emit(new NeighbourChange(ChangeKind.ADDED, n.view(now)));
         }
-        n.lastPacket = now;
+        n.packetReceived(now);
         return n;
     }
 
@@ -744,10 +723,7 @@ public final class BabelEngine {
             counters.increment(Counter.IHU_NOT_FOR_US);
             return;
         }
-        // A cost of 0 would make a route unfeasible against its own feasibility distance.
-        n.txcost = Math.max(1, ihu.rxcost());
-        n.ihuTime = now;
-        n.ihuInterval = Time.centis(ihu.interval());
+        n.ihuReceived(now, ihu.rxcost(), Time.centis(ihu.interval()));
         refreshNeighbour(n);
     }
 
@@ -774,8 +750,7 @@ public final class BabelEngine {
         if (hello == null) {
             return;
         }
-        n.helloTimestamp = hello.transmit();
-        n.helloTimestampAt = now;
+        n.helloTimestampReceived(hello.transmit(), now);
         if (echo == null) {
             return;
         }
@@ -890,23 +865,9 @@ public final class BabelEngine {
         if (r == null) {
             r = routes.add(key, n);
         }
-        InstallOptions install = installOptions(key, rid, n);
-        if (r.kernelRefused && (r.retracted() || !nextHop.equals(r.nextHop) || !install.equals(r.install))) {
-            // Worth another try in the kernel.
-            r.kernelRefused = false;
-        }
-        r.routerId = rid;
-        r.seqno = seqno;
-        r.refmetric = refmetric;
-        r.inputMetric = Math.max(0, inputMetric);
-        r.install = install;
-        r.nextHop = nextHop;
-        r.refreshedAt = now;
-        long hold = Routes.holdTime(interval);
-        r.expiresAt = now + hold;
-        r.refreshRequested = false;
+        r.update(rid, seqno, refmetric, inputMetric, installOptions(key, rid, n), nextHop, now,
+                Routes.holdTime(interval), halfLife);
         nextRouteCheck = Math.min(nextRouteCheck, r.refreshRequestAt());
-        r.recomputeMetric(now, halfLife);
         boolean requested = requests.satisfy(key, rid, seqno) != null;
         reselect(key);
         announceChange(key, before, requested);
@@ -918,8 +879,7 @@ public final class BabelEngine {
             return;
         }
         SelectedRoute before = inUse(r.key);
-        r.refmetric = INFINITY;
-        r.recomputeMetric(now, halfLife);
+        r.retract(now, halfLife);
         reselect(r.key);
         announceChange(r.key, before, false);
     }
@@ -1079,8 +1039,7 @@ public final class BabelEngine {
         }
         if (!takeWelcome(n)) {
             counters.increment(Counter.UNICAST_WELCOME_DEFERRED);
-            if (owesRetraction && !n.welcomePending) {
-                n.welcomePending = true;
+            if (owesRetraction) {
                 welcomesDue.add(n);
             }
             if (config.fastStart()) {
@@ -1118,7 +1077,6 @@ public final class BabelEngine {
                 return;
             }
             it.remove();
-            n.welcomePending = false;
             if (!toldToForget.contains(forgetKey(n))) {
                 tellToForget(n);
             }
@@ -1148,11 +1106,10 @@ public final class BabelEngine {
      * without multicast, where the periodic updates reach every neighbour.
      */
     private void dumpToGroupInstead(Interfaces.Iface i) {
-        if (i.config().unicastOnly()
-                || (i.lastGroupDump != Long.MIN_VALUE && now - i.lastGroupDump < BabelConstants.FULL_DUMP_HOLDOFF)) {
+        if (i.config().unicastOnly() || i.groupDumpHeldOff(now, BabelConstants.FULL_DUMP_HOLDOFF)) {
             return;
         }
-        i.lastGroupDump = now;
+        i.groupDumpSent(now);
         fullDump(i, IpAddress.BABEL_GROUP, urgent());
     }
 
@@ -1188,9 +1145,8 @@ public final class BabelEngine {
         }
         neighbours.remove(n);
         welcomesDue.remove(n);
-        n.welcomePending = false;
         buffers.discard(n.ifname(), n.address);
-        n.cost = INFINITY;
+        n.forgotten();
         emit(new NeighbourChange(ChangeKind.REMOVED, n.view(now)));
     }
 
@@ -1259,10 +1215,10 @@ public final class BabelEngine {
                         continue;
                     }
                     retract(r);
-                    r.expiresAt = now + BabelConstants.ROUTE_HOLD_MIN;
+                    r.forgetAt(now + BabelConstants.ROUTE_HOLD_MIN);
                 } else if (!r.retracted() && !r.refreshRequested && now >= r.refreshRequestAt()) {
                     // Only the selected route is worth a refresh request; the others just expire.
-                    r.refreshRequested = true;
+                    r.markRefreshRequested();
                     if (s.selected == r) {
                         Tlv.RouteRequest req = new Tlv.RouteRequest(requestEncoding(r.key.prefix()), r.key.prefix(),
                                 r.key.source(), List.of());
@@ -1515,12 +1471,12 @@ public final class BabelEngine {
         if (dumpHeldOff(n)) {
             return;
         }
-        n.lastFullDump = now;
+        n.fullDumpSent(now);
         fullDump(n.iface, n.address, urgent());
     }
 
     private boolean dumpHeldOff(Neighbour n) {
-        return n.lastFullDump != Long.MIN_VALUE && now - n.lastFullDump < BabelConstants.FULL_DUMP_HOLDOFF;
+        return n.dumpHeldOff(now);
     }
 
     /**
@@ -1591,17 +1547,17 @@ public final class BabelEngine {
      * a unicast Hello to each of them; and the IHUs due.
      */
     private void sendHello(Interfaces.Iface i) {
-        i.helloSeqno = Seqno.plus(i.helloSeqno, 1);
+        int helloSeqno = i.nextHelloSeqno();
         int interval = Time.toCentis(i.helloInterval());
         List<IpAddress> configured = i.config().neighbours();
         if (configured.isEmpty()) {
-            buffers.add(i, IpAddress.BABEL_GROUP, new Tlv.Hello(0, i.helloSeqno, interval, List.of()), urgent());
+            buffers.add(i, IpAddress.BABEL_GROUP, new Tlv.Hello(0, helloSeqno, interval, List.of()), urgent());
         }
         for (IpAddress a : configured) {
-            buffers.add(i, a, new Tlv.Hello(Tlv.Hello.FLAG_UNICAST, nextUnicastHelloSeqno(i, a), interval, List.of()),
-                    urgent());
+            buffers.add(i, a, new Tlv.Hello(Tlv.Hello.FLAG_UNICAST, i.nextUnicastHelloSeqno(a), interval,
+                    List.of()), urgent());
         }
-        boolean everyone = i.helloSeqno % BabelConstants.IHU_EVERY_NTH_HELLO == 0;
+        boolean everyone = i.helloSeqno() % BabelConstants.IHU_EVERY_NTH_HELLO == 0;
         for (Neighbour n : neighbours.on(i.name())) {
             if (n.heard && (everyone || n.marginal())) {
                 buffers.add(i, ihuDestination(n), ihu(n), urgent());
@@ -1609,23 +1565,9 @@ public final class BabelEngine {
         }
     }
 
-    /** Unicast Hellos to each configured neighbour carry a seqno sequence of their own, starting at random. */
-    private int nextUnicastHelloSeqno(Interfaces.Iface i, IpAddress neighbour) {
-        int next = Seqno.plus(i.unicastHelloSeqnos.computeIfAbsent(neighbour, a -> random.nextInt(0x10000)), 1);
-        i.unicastHelloSeqnos.put(neighbour, next);
-        return next;
-    }
-
-    /**
-     * Brings the next two Hellos on an interface forward, so that a neighbour that just appeared hears us twice
-     * at once (what 2-out-of-3 needs) instead of over two Hello intervals. At most one pair per event.
-     */
+    /** Brings the next two Hellos on an interface forward ({@link Interfaces.Iface#hurryHellos}). */
     private void hurryHellos(Interfaces.Iface i) {
-        if (i.nextHello > now + BabelConstants.STARTUP_HELLO_DELAY) {
-            i.nextHello = now + BabelConstants.URGENT_DELAY;
-            i.startupHelloPending = true;
-            i.hellosBeforeRequest = 2;
-        }
+        i.hurryHellos(now);
     }
 
     private Tlv.Ihu ihu(Neighbour n) {
@@ -1670,10 +1612,9 @@ public final class BabelEngine {
     /** A Hello with interval 0 that takes the next seqno of its sequence (multicast, or the destination's own). */
     private Tlv.Hello unscheduledHello(Interfaces.Iface i, IpAddress destination) {
         if (destination.isMulticast()) {
-            i.helloSeqno = Seqno.plus(i.helloSeqno, 1);
-            return new Tlv.Hello(0, i.helloSeqno, 0, List.of());
+            return new Tlv.Hello(0, i.nextHelloSeqno(), 0, List.of());
         }
-        return new Tlv.Hello(Tlv.Hello.FLAG_UNICAST, nextUnicastHelloSeqno(i, destination), 0, List.of());
+        return new Tlv.Hello(Tlv.Hello.FLAG_UNICAST, i.nextUnicastHelloSeqno(destination), 0, List.of());
     }
 
     private static Tlv.Hello timestamped(Tlv.Hello h, long transmit) {

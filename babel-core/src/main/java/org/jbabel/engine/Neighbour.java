@@ -47,8 +47,6 @@ final class Neighbour {
     Route routes;
     int routeCount;
     int selectedCount;
-    /** Whether the wildcard retraction it is owed waits for the unicast budget ({@link EngineLimits#welcomeBurst}). */
-    boolean welcomePending;
 
     Neighbour(long id, Interfaces.Iface iface, IpAddress address, long createdAt) {
         this.id = id;
@@ -56,6 +54,42 @@ final class Neighbour {
         this.address = address;
         this.createdAt = createdAt;
         this.lastPacket = createdAt;
+    }
+
+    /** A packet from the neighbour arrived at {@code now}. */
+    void packetReceived(long now) {
+        lastPacket = now;
+    }
+
+    /**
+     * An IHU for us arrived at {@code now}: the txcost it reports (at least 1: a cost of 0 would make a route
+     * unfeasible against its own feasibility distance), and its interval, which says how long the txcost holds.
+     */
+    void ihuReceived(long now, int reportedRxcost, long interval) {
+        txcost = Math.max(1, reportedRxcost);
+        ihuTime = now;
+        ihuInterval = interval;
+    }
+
+    /** A Hello with an RFC 9616 timestamp ({@code transmit}, the neighbour's clock) arrived at {@code now}. */
+    void helloTimestampReceived(long transmit, long now) {
+        helloTimestamp = transmit;
+        helloTimestampAt = now;
+    }
+
+    /** Whether our whole table went to it by unicast less than {@link BabelConstants#FULL_DUMP_HOLDOFF} ago. */
+    boolean dumpHeldOff(long now) {
+        return lastFullDump != Long.MIN_VALUE && now - lastFullDump < BabelConstants.FULL_DUMP_HOLDOFF;
+    }
+
+    /** Our whole table went to it by unicast at {@code now}. */
+    void fullDumpSent(long now) {
+        lastFullDump = now;
+    }
+
+    /** The neighbour is forgotten: its link is unusable from now on (for whoever still holds the object). */
+    void forgotten() {
+        cost = INFINITY;
     }
 
     String ifname() {

@@ -66,6 +66,69 @@ final class Route {
         return refreshedAt + (expiresAt - refreshedAt) * BabelConstants.ROUTE_REFRESH_REQUEST_EIGHTHS / 8;
     }
 
+    /**
+     * A finite update for this route arrived at {@code now} (RFC 8966 §3.5.3): its source, seqno and metric, what
+     * the input and install filters say about it, its next hop, and how long it holds without refresh. A route the
+     * kernel refused is worth another try when it comes back after a retraction or with a new next hop or install
+     * options.
+     */
+    void update(RouterId rid, int newSeqno, int newRefmetric, int inputAddition, InstallOptions newInstall,
+            IpAddress newNextHop, long now, long hold, int halfLife) {
+        if (kernelRefused && (retracted() || !newNextHop.equals(nextHop) || !newInstall.equals(install))) {
+            // Worth another try in the kernel.
+            kernelRefused = false;
+        }
+        routerId = rid;
+        seqno = newSeqno;
+        refmetric = newRefmetric;
+        inputMetric = Math.max(0, inputAddition);
+        install = newInstall;
+        nextHop = newNextHop;
+        refreshedAt = now;
+        expiresAt = now + hold;
+        refreshRequested = false;
+        recomputeMetric(now, halfLife);
+    }
+
+    /**
+     * The filters changed: what the input filter now adds ({@link RouteFilters#DENY} makes the route retracted) and
+     * what the install filter now says (new install options make a route the kernel refused worth another try).
+     */
+    void refilter(int inputAddition, InstallOptions newInstall, long now, int halfLife) {
+        if (inputAddition >= RouteFilters.DENY) {
+            inputMetric = 0;
+            refmetric = INFINITY;
+        } else {
+            inputMetric = Math.max(0, inputAddition);
+        }
+        if (!newInstall.equals(install)) {
+            kernelRefused = false;
+        }
+        install = newInstall;
+        recomputeMetric(now, halfLife);
+    }
+
+    /** The neighbour retracted the route (or it expired): it stays, unusable, until it is forgotten. */
+    void retract(long now, int halfLife) {
+        refmetric = INFINITY;
+        recomputeMetric(now, halfLife);
+    }
+
+    /** A retracted route is forgotten at {@code at}. */
+    void forgetAt(long at) {
+        expiresAt = at;
+    }
+
+    /** A refresh was asked for (or is not worth asking for): no second one before the next update. */
+    void markRefreshRequested() {
+        refreshRequested = true;
+    }
+
+    /** The kernel refused the FIB entry made from this route: it is not selected until it changes. */
+    void refusedByKernel() {
+        kernelRefused = true;
+    }
+
     boolean retracted() {
         return refmetric >= INFINITY;
     }

@@ -2,6 +2,7 @@ package org.jbabel.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.SplittableRandom;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
 import org.jbabel.wire.RouterId;
@@ -15,7 +16,7 @@ class TablesTest {
     static final RouteKey OTHER = RouteKey.of(Prefix.parse("2001:db8:1::/48"));
 
     private static Neighbour neighbour() {
-        Interfaces.Iface eth0 = new Interfaces().bringUp(
+        Interfaces.Iface eth0 = new Interfaces(new SplittableRandom(1)).bringUp(
                 InterfaceConfig.of("eth0", 1, IpAddress.parse("fe80::1"), 1500, InterfaceType.WIRED));
         return new Neighbour(1, eth0, IpAddress.parse("fe80::2"), 0);
     }
