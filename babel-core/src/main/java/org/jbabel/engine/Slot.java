@@ -6,7 +6,7 @@ import org.jbabel.wire.IpAddress;
 /**
  * Everything the engine keeps for one route key, in one record: the routes learned for it and which one is selected
  * ({@link Routes}), the feasibility distances of its sources ({@link Sources}), whether a route is in use for it, and
- * the FIB entry the driver was last asked to hold ({@link BabelEngine}). A slot stays in {@link Slots} while any of
+ * the FIB entry the driver was last asked to hold ({@link Selection}). A slot stays in {@link Slots} while any of
  * these is there.
  */
 final class Slot {
