@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.jbabel.engine.EngineCounters.Counter;
-import org.jbabel.wire.AddressEncoding;
 import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Packet;
@@ -45,7 +44,6 @@ public final class BabelEngine {
     /** How many actions' worth of room the action list keeps between events. */
     private static final int KEPT_CAPACITY = 256;
 
-    private final EngineConfig config;
     private final EngineClock clock;
     private final Identity self;
     private final int halfLife;
@@ -68,17 +66,17 @@ public final class BabelEngine {
     private final Announcer announcer;
     private final Welcomes welcomes;
     private final Timestamps timestamps;
+    private final RouteUpdates routeUpdates;
+    private final NeighbourCosts neighbourCosts;
+    private final Receiver receiver;
 
     private boolean stopped;
     private long nextHousekeeping;
-    /** No earlier than this does a neighbour miss a Hello (may be early: then the check just finds nothing to do). */
-    private long nextMissedHello = Long.MAX_VALUE;
-    private long nextRouteCheck = Long.MAX_VALUE;
     private long nextSourceGc;
 
     public BabelEngine(RouterId routerId, int seqno, EngineConfig config, RandomGenerator random) {
         Objects.requireNonNull(routerId, "routerId");
-        this.config = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(config, "config");
         this.clock = new EngineClock(Objects.requireNonNull(random, "random"));
         this.halfLife = (int) (config.smoothingHalfLife() / Time.seconds(1));
         this.interfaces = new Interfaces(random);
@@ -94,6 +92,12 @@ public final class BabelEngine {
                 new UpdateResends(limits.updateResends()), outbox, selection, seqnoRequests, counters);
         this.welcomes = new Welcomes(config, clock, announcer, outbox, counters);
         this.timestamps = new Timestamps(clock, neighbours, counters);
+        this.routeUpdates = new RouteUpdates(config, clock, routes, sources, selection, announcer, seqnoRequests,
+                outbox, counters, halfLife);
+        this.neighbourCosts = new NeighbourCosts(config, clock, neighbours, routes, lostRoutes, buffers, outbox,
+                announcer, welcomes, routeUpdates, dispatch, counters);
+        this.receiver = new Receiver(clock, self, routes, neighbourCosts, routeUpdates, seqnoRequests, announcer,
+                welcomes, outbox, counters);
     }
 
     public RouterId routerId() {
@@ -141,7 +145,7 @@ public final class BabelEngine {
             announcer.reconfigure(i, old);
         }
         for (Neighbour n : neighbours.on(i.name())) {
-            refreshNeighbour(n);
+            neighbourCosts.refresh(n);
         }
         if (wasUp && (iface.rxcost() != old.rxcost() || iface.linkQuality() != old.linkQuality())) {
             // Our rxcost for every neighbour changed: tell them now rather than with the next IHU round.
@@ -166,7 +170,7 @@ public final class BabelEngine {
             announcer.startUp(i);
             for (Neighbour n : neighbours.on(ifname)) {
                 announcer.sendIhu(n);
-                askForLostRoutes(n);
+                neighbourCosts.askForLostRoutes(n);
             }
         }
         leave();
@@ -181,7 +185,7 @@ public final class BabelEngine {
             interfaces.bringDown(i);
             buffers.discardInterface(ifname);
             for (Neighbour n : neighbours.on(ifname)) {
-                dropNeighbour(n);
+                neighbourCosts.drop(n);
             }
         }
         leave();
@@ -203,7 +207,7 @@ public final class BabelEngine {
             boolean unicast = !destination.isMulticast();
             for (Tlv tlv : packet.body()) {
                 try {
-                    handle(i, source, unicast, tlv);
+                    receiver.handle(i, source, unicast, tlv);
                 } catch (RuntimeException e) {
                     counters.increment(Counter.TLV_ERROR);
                     dispatch.report(tlv + " from " + source + " on " + ifname, e);
@@ -212,7 +216,7 @@ public final class BabelEngine {
             if (i.config().enableTimestamps()) {
                 Neighbour sampled = timestamps.measure(i, source, packet);
                 if (sampled != null) {
-                    refreshNeighbour(sampled, true);
+                    neighbourCosts.refresh(sampled, true);
                 }
             }
         }
@@ -331,18 +335,16 @@ public final class BabelEngine {
         announcer.resendDue(t);
         if (t >= nextHousekeeping) {
             nextHousekeeping = t + BabelConstants.HOUSEKEEPING_INTERVAL;
-            checkNeighbours();
+            neighbourCosts.check();
             lostRoutes.expire(t);
             welcomes.sendDue();
-        } else if (t >= nextMissedHello) {
+        } else if (t >= neighbourCosts.nextMissedHello()) {
             // A Hello is missed now, not at the next housekeeping second: a link that died without telling us (no
             // carrier loss seen) is found when its second Hello is missed, as babeld, whose neighbour check follows
             // the Hello intervals, finds it.
-            checkNeighbours();
+            neighbourCosts.check();
         }
-        if (t >= nextRouteCheck) {
-            checkRoutes();
-        }
+        routeUpdates.checkDue(t);
         if (t >= nextSourceGc) {
             nextSourceGc = t + BabelConstants.SOURCE_GC_INTERVAL;
             sources.collectGarbage(t, Routes::uses);
@@ -356,11 +358,11 @@ public final class BabelEngine {
         if (stopped) {
             return Long.MAX_VALUE;
         }
-        long next = clock.started() ? Math.min(nextHousekeeping, nextMissedHello) : Long.MAX_VALUE;
+        long next = clock.started() ? Math.min(nextHousekeeping, neighbourCosts.nextMissedHello()) : Long.MAX_VALUE;
         next = Math.min(next, announcer.nextDeadline());
         next = Math.min(next, buffers.nextDeadline());
         next = Math.min(next, seqnoRequests.nextDeadline());
-        next = Math.min(next, nextRouteCheck);
+        next = Math.min(next, routeUpdates.nextDeadline());
         return Math.min(next, nextSourceGc);
     }
 
@@ -485,393 +487,6 @@ public final class BabelEngine {
     }
 
     // ------------------------------------------------------------------------------------------------------
-    // Receiving
-
-    private void handle(Interfaces.Iface i, IpAddress source, boolean unicast, Tlv tlv) {
-        switch (tlv) {
-            case Tlv.Hello h -> onHello(i, source, h);
-            case Tlv.Ihu ihu -> onIhu(i, source, ihu);
-            case Tlv.Update u -> onUpdate(i, source, u);
-            case Tlv.RouteRequest r -> onRouteRequest(i, source, unicast, r);
-            case Tlv.SeqnoRequest s -> onSeqnoRequest(i, source, s);
-            case Tlv.AckRequest a -> outbox.add(i, source, new Tlv.Ack(a.opaque()),
-                    now() + Math.min(BabelConstants.URGENT_DELAY, Time.centis(a.interval()) / 2));
-            case Tlv.Pad1 p -> { }
-            case Tlv.PadN p -> { }
-            case Tlv.Ack a -> { }
-            case Tlv.RouterIdTlv r -> { }
-            case Tlv.NextHop n -> { }
-            case Tlv.Mac m -> counters.increment(Counter.IGNORED_TLV);
-            case Tlv.Pc p -> counters.increment(Counter.IGNORED_TLV);
-            case Tlv.ChallengeRequest c -> counters.increment(Counter.IGNORED_TLV);
-            case Tlv.ChallengeReply c -> counters.increment(Counter.IGNORED_TLV);
-            case Tlv.Unknown u -> counters.increment(Counter.IGNORED_TLV);
-        }
-    }
-
-    /**
-     * The neighbour entry for the sender of a TLV, made on its first packet whatever that carries (as babeld does): a
-     * neighbour that answers our start-up request before its first Hello reaches us keeps the routes it sent, which
-     * become usable once its link cost is finite. When the interface's or the engine's neighbour table is full, the
-     * least recently heard neighbour that carries no selected route (and is not configured) makes room; null
-     * (counted) when there is none.
-     */
-    private Neighbour neighbourFor(Interfaces.Iface i, IpAddress source) {
-        Neighbour n = neighbours.get(i.name(), source);
-        if (n == null) {
-            if (!i.config().neighbours().contains(source) && !makeRoomForNeighbour(i)) {
-                return null;
-            }
-            n = neighbours.create(i, source, now());
-            HelloHistory before = lostRoutes.hellos(i.name(), source, now());
-            if (before != null) {
-                n.multicast.resume(before, now());
-            }
-            askForLostRoutes(n);
-            announcer.hurryHellos(i);
-            dispatch.emit(new NeighbourChange(ChangeKind.ADDED, n.view(now())));
-        }
-        n.packetReceived(now());
-        return n;
-    }
-
-    /**
-     * Whether a new neighbour may be made on an interface: both tables have room, or a neighbour without a selected
-     * route is forgotten to make it (on the interface when its table is full, else anywhere). Counts a refusal.
-     */
-    private boolean makeRoomForNeighbour(Interfaces.Iface i) {
-        EngineLimits limits = config.limits();
-        boolean interfaceFull = neighbours.count(i.name()) >= limits.neighboursPerInterface();
-        boolean tableFull = neighbours.size() >= limits.neighbours();
-        if (!interfaceFull && !tableFull) {
-            return true;
-        }
-        Neighbour victim = null;
-        for (Neighbour n : interfaceFull ? neighbours.on(i.name()) : neighbours.all()) {
-            if (n.selectedCount == 0 && !n.iface.config().neighbours().contains(n.address)
-                    && (victim == null || n.lastPacket < victim.lastPacket)) {
-                victim = n;
-            }
-        }
-        if (victim == null) {
-            counters.increment(interfaceFull ? Counter.NEIGHBOUR_LIMIT : Counter.NEIGHBOUR_TABLE_FULL);
-            return false;
-        }
-        counters.increment(Counter.NEIGHBOUR_EVICTED);
-        dropNeighbour(victim);
-        return true;
-    }
-
-    private void onHello(Interfaces.Iface i, IpAddress source, Tlv.Hello h) {
-        Neighbour n = neighbourFor(i, source);
-        if (n == null) {
-            return;
-        }
-        HelloHistory history = h.unicast() ? n.unicast : n.multicast;
-        boolean restarted = history.receive(now(), h.seqno(), Time.centis(h.interval()));
-        nextMissedHello = Math.min(nextMissedHello, history.nextMissed());
-        if (restarted) {
-            // The neighbour restarted: the routes it announced before describe state it no longer has (its source
-            // table is gone, so it may now take a route back through us), and its start-up wildcard retraction
-            // may have been lost. Its Hellos say it all the same: we retract what it announced, as that retraction
-            // would have, before its link becomes usable again.
-            for (Route r : Routes.via(n)) {
-                retract(r);
-            }
-        }
-        refreshNeighbour(n);
-    }
-
-    private void onIhu(Interfaces.Iface i, IpAddress source, Tlv.Ihu ihu) {
-        Neighbour n = neighbourFor(i, source);
-        if (n == null) {
-            return;
-        }
-        if (ihu.address() != null && !ihu.address().equals(i.config().linkLocal())) {
-            counters.increment(Counter.IHU_NOT_FOR_US);
-            return;
-        }
-        n.ihuReceived(now(), ihu.rxcost(), Time.centis(ihu.interval()));
-        refreshNeighbour(n);
-    }
-
-    private void onUpdate(Interfaces.Iface i, IpAddress source, Tlv.Update u) {
-        Neighbour n = neighbourFor(i, source);
-        if (n == null) {
-            return;
-        }
-        if (u.wildcard()) {
-            if (u.retraction()) {
-                for (Route r : Routes.via(n)) {
-                    retract(r);
-                }
-            } else {
-                counters.increment(Counter.IGNORED_TLV);
-            }
-            return;
-        }
-        RouteKey key = routeKey(u.prefix(), u.sourcePrefix());
-        if (key == null) {
-            return;
-        }
-        if (self.routerId().equals(u.routerId())) {
-            counters.increment(Counter.OWN_ROUTER_ID);
-            return;
-        }
-        if (u.retraction()) {
-            Route r = routes.find(key, n);
-            if (r == null) {
-                counters.increment(Counter.UNKNOWN_RETRACTION);
-            } else {
-                retract(r);
-            }
-            return;
-        }
-        if (u.routerId() == null) {
-            counters.increment(Counter.NO_ROUTER_ID);
-            return;
-        }
-        IpAddress nextHop = u.nextHop();
-        if (u.ae() == AddressEncoding.IPV4) {
-            if (nextHop == null || nextHop.family() != Family.V4) {
-                counters.increment(Counter.NO_NEXT_HOP);
-                return;
-            }
-        } else if (nextHop == null || nextHop.family() != Family.V6) {
-            nextHop = source;
-        }
-        if (!nextHop.canBeNextHop()) {
-            // No kernel would forward through it (or should: 240/4 is installed by Linux but no neighbour has one).
-            counters.increment(Counter.MARTIAN_NEXT_HOP);
-            Route old = routes.find(key, n);
-            if (old != null) {
-                retract(old);
-            }
-            return;
-        }
-        acquire(key, n, u.routerId(), u.seqno(), u.metric(), Time.centis(u.interval()), nextHop);
-    }
-
-    /** RFC 8966 §3.5.3: a finite update (router-id, seqno, metric) for a key from a neighbour. */
-    private void acquire(RouteKey key, Neighbour n, RouterId rid, int seqno, int refmetric, long interval,
-            IpAddress nextHop) {
-        Route r = routes.find(key, n);
-        int inputMetric = selection.filters().input(key, rid, n.address, n.ifname());
-        if (inputMetric >= RouteFilters.DENY) {
-            counters.increment(Counter.FILTERED);
-            if (r != null) {
-                retract(r);
-            }
-            return;
-        }
-        if (r == null && Routes.count(n) >= config.limits().routesPerNeighbour()) {
-            counters.increment(Counter.ROUTE_LIMIT);
-            return;
-        }
-        if (r == null && routes.size() >= config.limits().routes()) {
-            counters.increment(Counter.ROUTE_TABLE_FULL);
-            return;
-        }
-        boolean feasible = sources.feasible(key, rid, seqno, refmetric);
-        if (!feasible) {
-            counters.increment(Counter.UNFEASIBLE);
-            seqnoRequests.requestNewerSeqno(key, n, rid, seqno, refmetric);
-            // A new unfeasible route is not worth keeping, and an unfeasible update from the source of the
-            // selected route is ignored (so the selected route stays as it was until the request is answered).
-            if (r == null || (r == routes.selected(key) && rid.equals(r.routerId))) {
-                return;
-            }
-        }
-        SelectedRoute before = selection.inUse(key);
-        if (r == null) {
-            r = routes.add(key, n);
-        }
-        r.update(rid, seqno, refmetric, inputMetric, selection.installOptions(key, rid, n), nextHop, now(),
-                Routes.holdTime(interval), halfLife);
-        nextRouteCheck = Math.min(nextRouteCheck, r.refreshRequestAt());
-        boolean requested = seqnoRequests.answered(key, rid, seqno);
-        selection.reselect(key);
-        announcer.announceChange(key, before, requested);
-    }
-
-    /** A route was retracted by its neighbour (or expired): it stays, unusable, until it is forgotten. */
-    private void retract(Route r) {
-        if (r.retracted()) {
-            return;
-        }
-        SelectedRoute before = selection.inUse(r.key);
-        r.retract(now(), halfLife);
-        selection.reselect(r.key);
-        announcer.announceChange(r.key, before, false);
-    }
-
-    private void onSeqnoRequest(Interfaces.Iface i, IpAddress source, Tlv.SeqnoRequest req) {
-        Neighbour requester = neighbourFor(i, source);
-        if (requester == null) {
-            return;
-        }
-        RouteKey key = routeKey(req.prefix(), req.sourcePrefix());
-        if (key == null || req.routerId() == null) {
-            return;
-        }
-        seqnoRequests.received(i, requester, key, req);
-    }
-
-    private void onRouteRequest(Interfaces.Iface i, IpAddress source, boolean unicast, Tlv.RouteRequest req) {
-        if (req.wildcard()) {
-            Neighbour n = neighbourFor(i, source);
-            if (n == null) {
-                return;
-            }
-            announcer.sendIhu(n);
-            // The requester has just (re)started on this link and needs two of our Hellos to count us as a
-            // neighbour; it gets the table now if it is bidirectional, else when it becomes so (fast start).
-            announcer.hurryHellos(i);
-            welcomes.dumpOnRequest(n);
-            return;
-        }
-        RouteKey key = routeKey(req.prefix(), req.sourcePrefix());
-        if (key != null) {
-            if (unicast || i.config().unicastOnly()) {
-                outbox.addUpdate(i, source, key, clock.urgent());
-            } else {
-                outbox.addUpdate(i, IpAddress.BABEL_GROUP, key, clock.urgent());
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------------
-    // Neighbours
-
-    /** Recomputes a neighbour's costs and carries the consequences to its routes and to the wire. */
-    private void refreshNeighbour(Neighbour n) {
-        refreshNeighbour(n, false);
-    }
-
-    /** As {@link #refreshNeighbour(Neighbour)}; {@code rttChanged} says that the neighbour's RTT has a new sample. */
-    private void refreshNeighbour(Neighbour n, boolean rttChanged) {
-        int oldRx = n.rxcost;
-        int oldTx = n.txcost;
-        boolean wasBidirectional = n.bidirectional();
-        boolean costChanged = n.recompute(now());
-        if ((oldRx >= INFINITY) != (n.rxcost >= INFINITY)) {
-            // Tell the neighbour at once that we hear it (or no longer do).
-            announcer.sendIhu(n);
-        }
-        if (costChanged) {
-            // The routes still carry their old metrics: capture what we announced before recomputing them.
-            List<Route> affected = Routes.via(n);
-            List<SelectedRoute> before = new ArrayList<>(affected.size());
-            for (Route r : affected) {
-                before.add(selection.inUse(r.key));
-            }
-            for (Route r : affected) {
-                r.recomputeMetric(now(), halfLife);
-            }
-            for (int k = 0; k < affected.size(); k++) {
-                RouteKey key = affected.get(k).key;
-                selection.reselect(key);
-                announcer.announceChange(key, before.get(k), false);
-            }
-        }
-        if (costChanged || rttChanged || oldRx != n.rxcost || oldTx != n.txcost) {
-            dispatch.emit(new NeighbourChange(ChangeKind.CHANGED, n.view(now())));
-        }
-        if (!wasBidirectional && n.bidirectional()) {
-            welcomes.welcome(n);
-            askForLostRoutes(n);
-            lostRoutes.forget(n.ifname(), n.address);
-        }
-    }
-
-    /**
-     * A neighbour we lost is heard again: it is asked, by unicast route requests, for the routes we lost with it that
-     * it has not sent again yet ({@link LostRoutes}). Asked when it is first heard (the routes arrive while the link is
-     * still one-way and are usable as soon as its IHU says it hears us), again when our interface can send (what was
-     * sent before was lost), and a last time when it is bidirectional; then it is forgotten.
-     */
-    private void askForLostRoutes(Neighbour n) {
-        for (RouteKey key : lostRoutes.routes(n.ifname(), n.address, now())) {
-            if (routes.find(key, n) == null) {
-                outbox.add(n.iface, n.address, Outbox.routeRequest(key), clock.urgent());
-            }
-        }
-    }
-
-    private void checkNeighbours() {
-        long nextMissed = Long.MAX_VALUE;
-        for (Neighbour n : new ArrayList<>(neighbours.all())) {
-            n.multicast.accountMissed(now());
-            n.unicast.accountMissed(now());
-            if (n.dead(now())) {
-                dropNeighbour(n);
-            } else {
-                refreshNeighbour(n);
-                nextMissed = Math.min(nextMissed, Math.min(n.multicast.nextMissed(), n.unicast.nextMissed()));
-            }
-        }
-        nextMissedHello = nextMissed;
-    }
-
-    /** Forgets a neighbour and every route learned from it (remembered a while, to ask for them when it is back). */
-    private void dropNeighbour(Neighbour n) {
-        List<RouteKey> lost = new ArrayList<>();
-        for (Route r : Routes.via(n)) {
-            if (!r.retracted()) {
-                lost.add(r.key);
-            }
-        }
-        lostRoutes.remember(n.ifname(), n.address, lost, n.multicast, now());
-        for (Route r : Routes.via(n)) {
-            SelectedRoute before = selection.inUse(r.key);
-            routes.remove(r);
-            selection.reselect(r.key);
-            announcer.announceChange(r.key, before, false);
-        }
-        neighbours.remove(n);
-        welcomes.forget(n);
-        buffers.discard(n.ifname(), n.address);
-        n.forgotten();
-        dispatch.emit(new NeighbourChange(ChangeKind.REMOVED, n.view(now())));
-    }
-
-    // ------------------------------------------------------------------------------------------------------
-    // Routes
-
-    /** Expires routes not refreshed in time (retracting them first), and asks for refreshes before that. */
-    private void checkRoutes() {
-        long next = Long.MAX_VALUE;
-        for (Slot s : routes.slots()) {
-            for (Route r : Routes.of(s)) {
-                if (now() >= r.expiresAt) {
-                    if (r.retracted()) {
-                        SelectedRoute before = selection.inUse(r.key);
-                        routes.remove(r);
-                        selection.reselect(r.key);
-                        announcer.announceChange(r.key, before, false);
-                        continue;
-                    }
-                    retract(r);
-                    r.forgetAt(now() + BabelConstants.ROUTE_HOLD_MIN);
-                } else if (!r.retracted() && !r.refreshRequested && now() >= r.refreshRequestAt()) {
-                    // Only the selected route is worth a refresh request; the others just expire.
-                    r.markRefreshRequested();
-                    if (s.selected == r) {
-                        outbox.add(r.neighbour.iface, r.neighbour.address, Outbox.routeRequest(r.key), clock.urgent());
-                    }
-                }
-                next = Math.min(next, r.expiresAt);
-                if (!r.refreshRequested && !r.retracted()) {
-                    next = Math.min(next, r.refreshRequestAt());
-                }
-            }
-        }
-        // Every check walks the whole table: at most one per housekeeping interval, however spread the deadlines
-        // (a large table refreshed at many different times would otherwise be walked at each of them).
-        nextRouteCheck = next == Long.MAX_VALUE ? next : Math.max(next, now() + BabelConstants.HOUSEKEEPING_INTERVAL);
-    }
-
-    // ------------------------------------------------------------------------------------------------------
     // Helpers
 
     /** The update for a key, composed as its packet leaves ({@link Announcer#compose}). */
@@ -884,16 +499,4 @@ public final class BabelEngine {
         return timestamps.stamp(i, destination, tlvs);
     }
 
-    /** The route key of an update or request, or null (counted) when its prefixes are unusable. */
-    private RouteKey routeKey(Prefix prefix, Prefix source) {
-        if (prefix.family() != source.family()) {
-            counters.increment(Counter.FAMILY_MISMATCH);
-            return null;
-        }
-        if (prefix.isMartian() || (!source.isZeroLength() && source.isMartian())) {
-            counters.increment(Counter.MARTIAN_PREFIX);
-            return null;
-        }
-        return new RouteKey(prefix, source);
-    }
 }

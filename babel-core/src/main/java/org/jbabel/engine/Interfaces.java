@@ -129,7 +129,7 @@ final class Interfaces {
             }
         }
 
-        /** A scheduled Hello was sent: whether it is the one the wildcard request of a start-up or hurried pair follows. */
+        /** A scheduled Hello was sent: whether the wildcard request of a start-up or hurried pair follows it now. */
         boolean helloBeforeRequestSent() {
             return hellosBeforeRequest > 0 && --hellosBeforeRequest == 0;
         }
