@@ -72,7 +72,7 @@ final class Announcer {
     private void requestAfterSecondHello(Interfaces.Iface i) {
         boolean needed = i.takeRequestAnyway();
         for (Neighbour n : neighbours.on(i.name())) {
-            needed |= n.txcost >= BabelConstants.INFINITY;
+            needed |= n.txcost() >= BabelConstants.INFINITY;
         }
         if (needed) {
             outbox.toGroup(i, new Tlv.RouteRequest(AddressEncoding.WILDCARD, Prefix.V6_DEFAULT, Prefix.V6_DEFAULT,
@@ -157,7 +157,7 @@ final class Announcer {
         }
         boolean everyone = i.helloSeqno() % BabelConstants.IHU_EVERY_NTH_HELLO == 0;
         for (Neighbour n : neighbours.on(i.name())) {
-            if (n.heard && (everyone || n.marginal())) {
+            if (n.heard() && (everyone || n.marginal())) {
                 outbox.add(i, Outbox.ihuDestination(n), ihu(n), clock.urgent());
             }
         }
@@ -170,14 +170,14 @@ final class Announcer {
 
     /** Tells a neighbour at once what we hear of it (our rxcost), if we ever heard it. */
     void sendIhu(Neighbour n) {
-        if (n.heard) {
+        if (n.heard()) {
             outbox.add(n.iface, Outbox.ihuDestination(n), ihu(n), clock.urgent());
         }
     }
 
     private static Tlv.Ihu ihu(Neighbour n) {
         AddressEncoding ae = n.address.isLinkLocal() ? AddressEncoding.IPV6_LINK_LOCAL : AddressEncoding.IPV6;
-        return new Tlv.Ihu(ae, n.rxcost, Time.toCentis(n.iface.ihuInterval()), n.address, List.of());
+        return new Tlv.Ihu(ae, n.rxcost(), Time.toCentis(n.iface.ihuInterval()), n.address, List.of());
     }
 
     /** Goodbye on every interface (clean exit): the wildcard retraction and a Hello with the shutdown interval. */
@@ -355,9 +355,9 @@ final class Announcer {
             if (i.config().splitHorizon() && r.neighbour.iface == i) {
                 return null;
             }
-            rid = r.routerId;
-            sq = r.seqno;
-            metric = r.metric;
+            rid = r.routerId();
+            sq = r.seqno();
+            metric = r.metric();
             learned = true;
         } else {
             rid = self.routerId();

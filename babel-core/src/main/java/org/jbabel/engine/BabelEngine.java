@@ -266,11 +266,11 @@ public final class BabelEngine {
         for (RouteKey key : keys) {
             Slot s = slots.get(key);
             for (Route r : s == null ? List.<Route>of() : Routes.of(s)) {
-                if (r.retracted() || r.routerId == null) {
+                if (r.retracted() || r.routerId() == null) {
                     continue;
                 }
-                int add = filters.input(key, r.routerId, r.neighbour.address, r.neighbour.ifname());
-                r.refilter(add, selection.installOptions(key, r.routerId, r.neighbour), clock.now(), halfLife);
+                int add = filters.input(key, r.routerId(), r.neighbour.address, r.neighbour.ifname());
+                r.refilter(add, selection.installOptions(key, r.routerId(), r.neighbour), clock.now(), halfLife);
             }
         }
         for (int k = 0; k < keys.size(); k++) {
@@ -311,7 +311,7 @@ public final class BabelEngine {
         Slot s = slots.get(key);
         Route r = s == null ? null : s.selected;
         if (update.op() != Action.FibOp.REMOVE && r != null && s.installed()
-                && Objects.equals(s.installedNextHop, update.nextHop()) && Objects.equals(r.nextHop, update.nextHop())
+                && Objects.equals(s.installedNextHop, update.nextHop()) && Objects.equals(r.nextHop(), update.nextHop())
                 && Objects.equals(s.installedIfname, update.ifname()) && r.neighbour.ifname().equals(update.ifname())
                 && s.installedOptions.table() == update.table()
                 && Objects.equals(s.installedOptions.preferredSource(), update.preferredSource())) {
@@ -424,9 +424,9 @@ public final class BabelEngine {
         List<RouteView> result = new ArrayList<>(routes.size());
         for (Slot s : routes.slots()) {
             for (Route r = s.routes; r != null; r = r.next) {
-                result.add(new RouteView(r.key, r.neighbour.address, r.neighbour.ifname(), r.routerId, r.seqno,
-                        r.metric, r.refmetric, r.smoothedMetric(clock.now(), halfLife), r.nextHop, s.selected == r,
-                        Routes.feasible(s, r), r.refreshedAt, r.id));
+                result.add(new RouteView(r.key, r.neighbour.address, r.neighbour.ifname(), r.routerId(), r.seqno(),
+                        r.metric(), r.refmetric(), r.smoothedMetric(clock.now(), halfLife), r.nextHop(),
+                        s.selected == r, Routes.feasible(s, r), r.refreshedAt(), r.id));
             }
         }
         return result;

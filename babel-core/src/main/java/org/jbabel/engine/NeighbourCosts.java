@@ -87,7 +87,7 @@ final class NeighbourCosts {
         Neighbour victim = null;
         for (Neighbour n : interfaceFull ? neighbours.on(i.name()) : neighbours.all()) {
             if (n.selectedCount == 0 && !n.iface.config().neighbours().contains(n.address)
-                    && (victim == null || n.lastPacket < victim.lastPacket)) {
+                    && (victim == null || n.lastPacket() < victim.lastPacket())) {
                 victim = n;
             }
         }
@@ -107,18 +107,18 @@ final class NeighbourCosts {
 
     /** As {@link #refresh(Neighbour)}; {@code rttChanged} says that the neighbour's RTT has a new sample. */
     void refresh(Neighbour n, boolean rttChanged) {
-        int oldRx = n.rxcost;
-        int oldTx = n.txcost;
+        int oldRx = n.rxcost();
+        int oldTx = n.txcost();
         boolean wasBidirectional = n.bidirectional();
         boolean costChanged = n.recompute(clock.now());
-        if ((oldRx >= INFINITY) != (n.rxcost >= INFINITY)) {
+        if ((oldRx >= INFINITY) != (n.rxcost() >= INFINITY)) {
             // Tell the neighbour at once that we hear it (or no longer do).
             announcer.sendIhu(n);
         }
         if (costChanged) {
             routeUpdates.costChanged(n);
         }
-        if (costChanged || rttChanged || oldRx != n.rxcost || oldTx != n.txcost) {
+        if (costChanged || rttChanged || oldRx != n.rxcost() || oldTx != n.txcost()) {
             dispatch.emit(new NeighbourChange(ChangeKind.CHANGED, n.view(clock.now())));
         }
         if (!wasBidirectional && n.bidirectional()) {

@@ -14,34 +14,34 @@ final class Route {
     final long id;
     final RouteKey key;
     final Neighbour neighbour;
-    RouterId routerId;
-    int seqno;
-    int refmetric;
+    private RouterId routerId;
+    private int seqno;
+    private int refmetric;
     /** What the input filter adds to this route's metric, evaluated on every update. */
-    int inputMetric;
+    private int inputMetric;
     /** What the install filter says about this route, evaluated on every update. */
-    InstallOptions install = InstallOptions.DEFAULT;
-    int metric;
-    IpAddress nextHop;
+    private InstallOptions install = InstallOptions.DEFAULT;
+    private int metric;
+    private IpAddress nextHop;
     /** When the last finite update for this route arrived. */
-    long refreshedAt;
+    private long refreshedAt;
     /**
      * When the route is retracted for lack of refresh (finite: the update's hold time after {@link #refreshedAt}) or
      * forgotten (already retracted).
      */
-    long expiresAt;
-    boolean refreshRequested;
-    int smoothed;
+    private long expiresAt;
+    private boolean refreshRequested;
+    private int smoothed;
     /**
      * When {@link #smoothed} was last brought up to date: it moves in whole seconds (the fraction since the last whole
      * step is kept), and is reset to the present only when the smoothing starts afresh.
      */
-    long smoothedAt;
+    private long smoothedAt;
     /**
      * The kernel refused to install this route as it is (next hop, interface, install options): it is not selected
      * until one of those changes or it comes back after a retraction.
      */
-    boolean kernelRefused;
+    private boolean kernelRefused;
     /** The next route of the same key ({@link Slot#routes}). */
     Route next;
     /** The neighbours' routes, chained both ways ({@link Neighbour#routes}). */
@@ -56,6 +56,54 @@ final class Route {
         this.refmetric = INFINITY;
         this.metric = INFINITY;
         this.smoothed = INFINITY;
+    }
+
+    /** The source of the route's last finite update, or null before the first. */
+    RouterId routerId() {
+        return routerId;
+    }
+
+    int seqno() {
+        return seqno;
+    }
+
+    /** The metric the neighbour announced (infinite when retracted). */
+    int refmetric() {
+        return refmetric;
+    }
+
+    /** The route's metric: refmetric, the neighbour's cost and the input filter's addition. */
+    int metric() {
+        return metric;
+    }
+
+    IpAddress nextHop() {
+        return nextHop;
+    }
+
+    /** What the install filter says about the route. */
+    InstallOptions install() {
+        return install;
+    }
+
+    /** When its last finite update arrived. */
+    long refreshedAt() {
+        return refreshedAt;
+    }
+
+    /** When it is retracted for lack of refresh, or, retracted, forgotten. */
+    long expiresAt() {
+        return expiresAt;
+    }
+
+    /** Whether a refresh was asked for since its last update. */
+    boolean refreshRequested() {
+        return refreshRequested;
+    }
+
+    /** Whether the kernel refused it as it is. */
+    boolean kernelRefused() {
+        return kernelRefused;
     }
 
     /**
@@ -139,7 +187,7 @@ final class Route {
 
     /** Recomputes the metric from the refmetric, the neighbour's current cost and the input filter's addition. */
     void recomputeMetric(long now, int halfLife) {
-        setMetric(now, LinkCost.add(LinkCost.add(refmetric, neighbour.cost), inputMetric), halfLife);
+        setMetric(now, LinkCost.add(LinkCost.add(refmetric, neighbour.cost()), inputMetric), halfLife);
     }
 
     /**

@@ -65,7 +65,7 @@ final class RouteUpdates {
             seqnoRequests.requestNewerSeqno(key, n, rid, seqno, refmetric);
             // A new unfeasible route is not worth keeping, and an unfeasible update from the source of the
             // selected route is ignored (so the selected route stays as it was until the request is answered).
-            if (r == null || (r == routes.selected(key) && rid.equals(r.routerId))) {
+            if (r == null || (r == routes.selected(key) && rid.equals(r.routerId()))) {
                 return;
             }
         }
@@ -97,14 +97,14 @@ final class RouteUpdates {
         long next = Long.MAX_VALUE;
         for (Slot s : routes.slots()) {
             for (Route r : Routes.of(s)) {
-                if (clock.now() >= r.expiresAt) {
+                if (clock.now() >= r.expiresAt()) {
                     if (r.retracted()) {
                         forget(r);
                         continue;
                     }
                     retract(r);
                     r.forgetAt(clock.now() + BabelConstants.ROUTE_HOLD_MIN);
-                } else if (!r.retracted() && !r.refreshRequested && clock.now() >= r.refreshRequestAt()) {
+                } else if (!r.retracted() && !r.refreshRequested() && clock.now() >= r.refreshRequestAt()) {
                     // Only the selected route is worth a refresh request; the others just expire.
                     r.markRefreshRequested();
                     if (s.selected == r) {
@@ -112,8 +112,8 @@ final class RouteUpdates {
                                 clock.urgent());
                     }
                 }
-                next = Math.min(next, r.expiresAt);
-                if (!r.refreshRequested && !r.retracted()) {
+                next = Math.min(next, r.expiresAt());
+                if (!r.refreshRequested() && !r.retracted()) {
                     next = Math.min(next, r.refreshRequestAt());
                 }
             }

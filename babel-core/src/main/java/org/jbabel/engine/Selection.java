@@ -57,7 +57,7 @@ final class Selection {
             Action.FibOp op = Action.FibOp.REPLACE;
             if (!s.installed()) {
                 op = Action.FibOp.ADD;
-            } else if (s.installedOptions.table() != chosen.install.table()) {
+            } else if (s.installedOptions.table() != chosen.install().table()) {
                 // Another table is another kernel route: the old one goes first.
                 op = Action.FibOp.ADD;
                 actions.add(s.installedUpdate(Action.FibOp.REMOVE));
@@ -103,7 +103,8 @@ final class Selection {
         }
         Route r = s == null ? null : s.selected;
         return r == null ? null
-                : new SelectedRoute(s.key, r.routerId, r.seqno, r.metric, r.nextHop, r.neighbour.ifname(), false);
+                : new SelectedRoute(s.key, r.routerId(), r.seqno(), r.metric(), r.nextHop(), r.neighbour.ifname(),
+                        false);
     }
 
     /** Tells the observers that the route in use for a key changed from {@code before} to {@code after}. */

@@ -60,12 +60,12 @@ final class SeqnoRequests {
             counters.increment(Counter.SEQNO_REQUEST_DROPPED);
             return;
         }
-        if (!selected.routerId.equals(req.routerId()) || Seqno.greaterOrEqual(selected.seqno, req.seqno())) {
+        if (!selected.routerId().equals(req.routerId()) || Seqno.greaterOrEqual(selected.seqno(), req.seqno())) {
             outbox.updateToGroup(i, key, clock.urgent());
             return;
         }
         if (req.hopCount() <= 1
-                || Seqno.minus(req.seqno(), selected.seqno) > BabelConstants.SEQNO_WINDOW
+                || Seqno.minus(req.seqno(), selected.seqno()) > BabelConstants.SEQNO_WINDOW
                 || requests.duplicate(key, req.routerId(), req.seqno(), now)) {
             counters.increment(Counter.SEQNO_REQUEST_DROPPED);
             return;
@@ -109,8 +109,8 @@ final class SeqnoRequests {
         }
         Route selected = routes.selected(key);
         boolean worthIt = selected == null
-                || (selected.neighbour == n && rid.equals(selected.routerId))
-                || selected.metric >= LinkCost.add(LinkCost.add(refmetric, n.cost),
+                || (selected.neighbour == n && rid.equals(selected.routerId()))
+                || selected.metric() >= LinkCost.add(LinkCost.add(refmetric, n.cost()),
                         BabelConstants.UNFEASIBLE_REQUEST_GAIN);
         if (worthIt) {
             int want = src.metric >= INFINITY ? src.seqno : Seqno.plus(src.seqno, 1);

@@ -125,12 +125,12 @@ final class Timestamps {
     /** The IHU with the addressed neighbour's last Hello timestamp echoed, or unchanged when there is none recent. */
     private Tlv.Ihu echo(Interfaces.Iface i, Tlv.Ihu ihu) {
         Neighbour n = ihu.address() == null ? null : neighbours.get(i.name(), ihu.address());
-        if (n == null || n.helloTimestamp < 0
-                || clock.now() - n.helloTimestampAt >= BabelConstants.RTT_ECHO_MAX_AGE) {
+        if (n == null || n.helloTimestamp() < 0
+                || clock.now() - n.helloTimestampAt() >= BabelConstants.RTT_ECHO_MAX_AGE) {
             return ihu;
         }
         List<SubTlv> subs = new ArrayList<>(ihu.subTlvs());
-        subs.add(new SubTlv.IhuTimestamp(n.helloTimestamp, RoundTripTime.wireMicros(n.helloTimestampAt)));
+        subs.add(new SubTlv.IhuTimestamp(n.helloTimestamp(), RoundTripTime.wireMicros(n.helloTimestampAt())));
         return new Tlv.Ihu(ihu.ae(), ihu.rxcost(), ihu.interval(), ihu.address(), subs);
     }
 }
