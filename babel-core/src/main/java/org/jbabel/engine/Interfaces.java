@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.random.RandomGenerator;
 import org.jbabel.wire.IpAddress;
 
 /** The interface table: per-interface protocol state (Hello seqno, Hello and periodic update timers). */
@@ -14,22 +15,26 @@ final class Interfaces {
     static final class Iface {
         private InterfaceConfig config;
         private boolean up;
-        int helloSeqno;
-        long nextHello;
-        long nextUpdate;
+        private int helloSeqno;
+        private long nextHello;
+        private long nextUpdate;
         /** True until the second, quick start-up Hello has been sent. */
-        boolean startupHelloPending;
+        private boolean startupHelloPending;
         /** Hellos still to send before the wildcard request of a start-up or a hurried pair (0: none due). */
-        int hellosBeforeRequest;
+        private int hellosBeforeRequest;
         /** That request goes out even when every neighbour there already hears us (a start-up). */
-        boolean requestAnyway;
+        private boolean requestAnyway;
         /** When our whole table last went to the group in place of a unicast dump the budget did not allow. */
-        long lastGroupDump = Long.MIN_VALUE;
+        private long lastGroupDump = Long.MIN_VALUE;
         /** The seqno of the last unicast Hello sent to each configured neighbour (RFC 8966 §3.4.1: one per peer). */
-        final Map<IpAddress, Integer> unicastHelloSeqnos = new LinkedHashMap<>();
+        private final Map<IpAddress, Integer> unicastHelloSeqnos = new LinkedHashMap<>();
+        private final RandomGenerator random;
 
-        Iface(InterfaceConfig config) {
+        /** A new interface; its Hello seqnos start at random. */
+        Iface(InterfaceConfig config, RandomGenerator random) {
             this.config = config;
+            this.random = random;
+            this.helloSeqno = random.nextInt(0x10000);
         }
 
         String name() {
@@ -56,6 +61,102 @@ final class Interfaces {
             return BabelConstants.IHU_INTERVAL_HELLOS * config.helloInterval();
         }
 
+        int helloSeqno() {
+            return helloSeqno;
+        }
+
+        /** The seqno for the next multicast Hello (scheduled or not). */
+        int nextHelloSeqno() {
+            helloSeqno = Seqno.plus(helloSeqno, 1);
+            return helloSeqno;
+        }
+
+        /** Unicast Hellos to each configured neighbour carry a seqno sequence of their own, starting at random. */
+        int nextUnicastHelloSeqno(IpAddress neighbour) {
+            int next = Seqno.plus(unicastHelloSeqnos.computeIfAbsent(neighbour, a -> random.nextInt(0x10000)), 1);
+            unicastHelloSeqnos.put(neighbour, next);
+            return next;
+        }
+
+        /** When the next scheduled Hello is due. */
+        long nextHello() {
+            return nextHello;
+        }
+
+        /** When the next periodic update is due. */
+        long nextUpdate() {
+            return nextUpdate;
+        }
+
+        void scheduleHello(long at) {
+            nextHello = at;
+        }
+
+        void scheduleUpdate(long at) {
+            nextUpdate = at;
+        }
+
+        /** The next Hello goes no later than {@code at} (a shorter interval takes effect at once). */
+        void helloNoLaterThan(long at) {
+            nextHello = Math.min(nextHello, at);
+        }
+
+        /** The next periodic update goes no later than {@code at}. */
+        void updateNoLaterThan(long at) {
+            nextUpdate = Math.min(nextUpdate, at);
+        }
+
+        /**
+         * A start-up was sent its first Hello at {@code now}: the second follows quickly, and after it the wildcard
+         * request, even when every neighbour there already hears us.
+         */
+        void startingUp(long now) {
+            nextHello = now + BabelConstants.STARTUP_HELLO_DELAY;
+            startupHelloPending = true;
+            hellosBeforeRequest = 1;
+            requestAnyway = true;
+        }
+
+        /**
+         * Brings the next two Hellos forward, so that a neighbour that just appeared hears us twice at once (what
+         * 2-out-of-3 needs) instead of over two Hello intervals. At most one pair per event.
+         */
+        void hurryHellos(long now) {
+            if (nextHello > now + BabelConstants.STARTUP_HELLO_DELAY) {
+                nextHello = now + BabelConstants.URGENT_DELAY;
+                startupHelloPending = true;
+                hellosBeforeRequest = 2;
+            }
+        }
+
+        /** A scheduled Hello was sent: whether the wildcard request of a start-up or hurried pair follows it now. */
+        boolean helloBeforeRequestSent() {
+            return hellosBeforeRequest > 0 && --hellosBeforeRequest == 0;
+        }
+
+        /** Whether the Hello just sent is to be followed quickly by the second of a pair (and no longer pending). */
+        boolean takeQuickHello() {
+            boolean pending = startupHelloPending;
+            startupHelloPending = false;
+            return pending;
+        }
+
+        /** Whether the request after the second Hello goes out whatever the neighbours say (and no longer). */
+        boolean takeRequestAnyway() {
+            boolean anyway = requestAnyway;
+            requestAnyway = false;
+            return anyway;
+        }
+
+        /** Whether our table went to the group in place of a unicast dump less than {@code holdoff} ago. */
+        boolean groupDumpHeldOff(long now, long holdoff) {
+            return lastGroupDump != Long.MIN_VALUE && now - lastGroupDump < holdoff;
+        }
+
+        void groupDumpSent(long now) {
+            lastGroupDump = now;
+        }
+
         InterfaceView view() {
             return new InterfaceView(config.name(), up, config.linkLocal(), config.ipv4(), config.type(), helloSeqno,
                     config.helloInterval(), config.updateInterval(), config.ifindex(), config.mtu(), config.rxcost(),
@@ -64,6 +165,12 @@ final class Interfaces {
     }
 
     private final Map<String, Iface> table = new LinkedHashMap<>();
+    private final RandomGenerator random;
+
+    /** An interface table whose Hello seqnos start at values drawn from {@code random}. */
+    Interfaces(RandomGenerator random) {
+        this.random = random;
+    }
 
     Iface get(String name) {
         return table.get(name);
@@ -75,11 +182,15 @@ final class Interfaces {
         return i != null && i.up ? i : null;
     }
 
-    /** Brings an interface up (creating it) with this configuration; returns it. */
+    /**
+     * Brings an interface up (creating it) with this configuration; returns it. The unicast Hello seqnos of
+     * neighbours no longer configured are forgotten.
+     */
     Iface bringUp(InterfaceConfig config) {
-        Iface i = table.computeIfAbsent(config.name(), n -> new Iface(config));
+        Iface i = table.computeIfAbsent(config.name(), n -> new Iface(config, random));
         i.config = config;
         i.up = true;
+        i.unicastHelloSeqnos.keySet().retainAll(config.neighbours());
         return i;
     }
 

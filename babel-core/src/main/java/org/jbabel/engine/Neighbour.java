@@ -16,39 +16,37 @@ final class Neighbour {
     final HelloHistory multicast = new HelloHistory();
     final HelloHistory unicast = new HelloHistory();
 
-    int txcost = INFINITY;
-    long ihuTime;
-    long ihuInterval;
-    int rxcost = INFINITY;
+    private int txcost = INFINITY;
+    private long ihuTime;
+    private long ihuInterval;
+    private int rxcost = INFINITY;
     /**
      * Whether we ever heard the neighbour well enough for a finite rxcost. Until then we send it no IHU: an IHU
      * with an infinite rxcost would only make a neighbour that knew us from before drop our routes while we are
      * still counting its Hellos (after our restart or an interface flap).
      */
-    boolean heard;
-    int cost = INFINITY;
+    private boolean heard;
+    private int cost = INFINITY;
     /** When we last sent this neighbour our whole table by unicast (fast start, wildcard request). */
-    long lastFullDump = Long.MIN_VALUE;
+    private long lastFullDump = Long.MIN_VALUE;
 
     /** The timestamp of the neighbour's last timestamped Hello (its clock, wire units), or -1: echoed in our IHUs. */
-    long helloTimestamp = -1;
+    private long helloTimestamp = -1;
     /** When that Hello arrived (engine time). */
-    long helloTimestampAt;
+    private long helloTimestampAt;
     /** The smoothed round-trip time in microseconds, meaningful while {@link #rttValid} holds. */
-    long rtt;
+    private long rtt;
     /** When the last RTT sample was taken (engine time), or {@code Long.MIN_VALUE} before the first. */
-    long rttTime = Long.MIN_VALUE;
+    private long rttTime = Long.MIN_VALUE;
 
     /** When the entry was made (the neighbour's first packet, Hello or not). */
     final long createdAt;
     /** When the neighbour's last packet arrived. */
-    long lastPacket;
+    private long lastPacket;
     /** The routes learned from this neighbour, newest first ({@link Routes}), how many, and how many are selected. */
     Route routes;
     int routeCount;
     int selectedCount;
-    /** Whether the wildcard retraction it is owed waits for the unicast budget ({@link EngineLimits#welcomeBurst}). */
-    boolean welcomePending;
 
     Neighbour(long id, Interfaces.Iface iface, IpAddress address, long createdAt) {
         this.id = id;
@@ -56,6 +54,77 @@ final class Neighbour {
         this.address = address;
         this.createdAt = createdAt;
         this.lastPacket = createdAt;
+    }
+
+    /** The txcost from its last IHU (at least 1), infinite when none holds. */
+    int txcost() {
+        return txcost;
+    }
+
+    /** Our rxcost for it, from its Hellos. */
+    int rxcost() {
+        return rxcost;
+    }
+
+    /** The link cost (infinite while the link is not bidirectional). */
+    int cost() {
+        return cost;
+    }
+
+    /** Whether we ever heard it well enough for a finite rxcost (see {@link #heard}). */
+    boolean heard() {
+        return heard;
+    }
+
+    /** When its last packet arrived. */
+    long lastPacket() {
+        return lastPacket;
+    }
+
+    /** Its last Hello timestamp (its clock, wire units), or -1 when none came. */
+    long helloTimestamp() {
+        return helloTimestamp;
+    }
+
+    /** When that timestamped Hello arrived (engine time). */
+    long helloTimestampAt() {
+        return helloTimestampAt;
+    }
+
+    /** A packet from the neighbour arrived at {@code now}. */
+    void packetReceived(long now) {
+        lastPacket = now;
+    }
+
+    /**
+     * An IHU for us arrived at {@code now}: the txcost it reports (at least 1: a cost of 0 would make a route
+     * unfeasible against its own feasibility distance), and its interval, which says how long the txcost holds.
+     */
+    void ihuReceived(long now, int reportedRxcost, long interval) {
+        txcost = Math.max(1, reportedRxcost);
+        ihuTime = now;
+        ihuInterval = interval;
+    }
+
+    /** A Hello with an RFC 9616 timestamp ({@code transmit}, the neighbour's clock) arrived at {@code now}. */
+    void helloTimestampReceived(long transmit, long now) {
+        helloTimestamp = transmit;
+        helloTimestampAt = now;
+    }
+
+    /** Whether our whole table went to it by unicast less than {@link BabelConstants#FULL_DUMP_HOLDOFF} ago. */
+    boolean dumpHeldOff(long now) {
+        return lastFullDump != Long.MIN_VALUE && now - lastFullDump < BabelConstants.FULL_DUMP_HOLDOFF;
+    }
+
+    /** Our whole table went to it by unicast at {@code now}. */
+    void fullDumpSent(long now) {
+        lastFullDump = now;
+    }
+
+    /** The neighbour is forgotten: its link is unusable from now on (for whoever still holds the object). */
+    void forgotten() {
+        cost = INFINITY;
     }
 
     String ifname() {

@@ -14,34 +14,34 @@ final class Route {
     final long id;
     final RouteKey key;
     final Neighbour neighbour;
-    RouterId routerId;
-    int seqno;
-    int refmetric;
+    private RouterId routerId;
+    private int seqno;
+    private int refmetric;
     /** What the input filter adds to this route's metric, evaluated on every update. */
-    int inputMetric;
+    private int inputMetric;
     /** What the install filter says about this route, evaluated on every update. */
-    InstallOptions install = InstallOptions.DEFAULT;
-    int metric;
-    IpAddress nextHop;
+    private InstallOptions install = InstallOptions.DEFAULT;
+    private int metric;
+    private IpAddress nextHop;
     /** When the last finite update for this route arrived. */
-    long refreshedAt;
+    private long refreshedAt;
     /**
      * When the route is retracted for lack of refresh (finite: the update's hold time after {@link #refreshedAt}) or
      * forgotten (already retracted).
      */
-    long expiresAt;
-    boolean refreshRequested;
-    int smoothed;
+    private long expiresAt;
+    private boolean refreshRequested;
+    private int smoothed;
     /**
      * When {@link #smoothed} was last brought up to date: it moves in whole seconds (the fraction since the last whole
      * step is kept), and is reset to the present only when the smoothing starts afresh.
      */
-    long smoothedAt;
+    private long smoothedAt;
     /**
      * The kernel refused to install this route as it is (next hop, interface, install options): it is not selected
      * until one of those changes or it comes back after a retraction.
      */
-    boolean kernelRefused;
+    private boolean kernelRefused;
     /** The next route of the same key ({@link Slot#routes}). */
     Route next;
     /** The neighbours' routes, chained both ways ({@link Neighbour#routes}). */
@@ -58,12 +58,123 @@ final class Route {
         this.smoothed = INFINITY;
     }
 
+    /** The source of the route's last finite update, or null before the first. */
+    RouterId routerId() {
+        return routerId;
+    }
+
+    int seqno() {
+        return seqno;
+    }
+
+    /** The metric the neighbour announced (infinite when retracted). */
+    int refmetric() {
+        return refmetric;
+    }
+
+    /** The route's metric: refmetric, the neighbour's cost and the input filter's addition. */
+    int metric() {
+        return metric;
+    }
+
+    IpAddress nextHop() {
+        return nextHop;
+    }
+
+    /** What the install filter says about the route. */
+    InstallOptions install() {
+        return install;
+    }
+
+    /** When its last finite update arrived. */
+    long refreshedAt() {
+        return refreshedAt;
+    }
+
+    /** When it is retracted for lack of refresh, or, retracted, forgotten. */
+    long expiresAt() {
+        return expiresAt;
+    }
+
+    /** Whether a refresh was asked for since its last update. */
+    boolean refreshRequested() {
+        return refreshRequested;
+    }
+
+    /** Whether the kernel refused it as it is. */
+    boolean kernelRefused() {
+        return kernelRefused;
+    }
+
     /**
      * When we ask the neighbour for a refresh, shortly before expiry: 7/8 of the hold time after the last update.
      * Meaningful while the route is not retracted.
      */
     long refreshRequestAt() {
         return refreshedAt + (expiresAt - refreshedAt) * BabelConstants.ROUTE_REFRESH_REQUEST_EIGHTHS / 8;
+    }
+
+    /**
+     * A finite update for this route arrived at {@code now} (RFC 8966 §3.5.3): its source, seqno and metric, what
+     * the input and install filters say about it, its next hop, and how long it holds without refresh. A route the
+     * kernel refused is worth another try when it comes back after a retraction or with a new next hop or install
+     * options.
+     */
+    void update(RouterId rid, int newSeqno, int newRefmetric, int inputAddition, InstallOptions newInstall,
+            IpAddress newNextHop, long now, long hold, int halfLife) {
+        if (kernelRefused && (retracted() || !newNextHop.equals(nextHop) || !newInstall.equals(install))) {
+            // Worth another try in the kernel.
+            kernelRefused = false;
+        }
+        routerId = rid;
+        seqno = newSeqno;
+        refmetric = newRefmetric;
+        inputMetric = Math.max(0, inputAddition);
+        install = newInstall;
+        nextHop = newNextHop;
+        refreshedAt = now;
+        expiresAt = now + hold;
+        refreshRequested = false;
+        recomputeMetric(now, halfLife);
+    }
+
+    /**
+     * The filters changed: what the input filter now adds ({@link RouteFilters#DENY} makes the route retracted) and
+     * what the install filter now says (new install options make a route the kernel refused worth another try).
+     */
+    void refilter(int inputAddition, InstallOptions newInstall, long now, int halfLife) {
+        if (inputAddition >= RouteFilters.DENY) {
+            inputMetric = 0;
+            refmetric = INFINITY;
+        } else {
+            inputMetric = Math.max(0, inputAddition);
+        }
+        if (!newInstall.equals(install)) {
+            kernelRefused = false;
+        }
+        install = newInstall;
+        recomputeMetric(now, halfLife);
+    }
+
+    /** The neighbour retracted the route (or it expired): it stays, unusable, until it is forgotten. */
+    void retract(long now, int halfLife) {
+        refmetric = INFINITY;
+        recomputeMetric(now, halfLife);
+    }
+
+    /** A retracted route is forgotten at {@code at}. */
+    void forgetAt(long at) {
+        expiresAt = at;
+    }
+
+    /** A refresh was asked for (or is not worth asking for): no second one before the next update. */
+    void markRefreshRequested() {
+        refreshRequested = true;
+    }
+
+    /** The kernel refused the FIB entry made from this route: it is not selected until it changes. */
+    void refusedByKernel() {
+        kernelRefused = true;
     }
 
     boolean retracted() {
@@ -76,7 +187,7 @@ final class Route {
 
     /** Recomputes the metric from the refmetric, the neighbour's current cost and the input filter's addition. */
     void recomputeMetric(long now, int halfLife) {
-        setMetric(now, LinkCost.add(LinkCost.add(refmetric, neighbour.cost), inputMetric), halfLife);
+        setMetric(now, LinkCost.add(LinkCost.add(refmetric, neighbour.cost()), inputMetric), halfLife);
     }
 
     /**

@@ -146,7 +146,7 @@ final class Routes {
     /** Whether some route of the slot comes from this source (so its feasibility distance must be kept). */
     static boolean uses(Slot s, RouterId routerId) {
         for (Route r = s.routes; r != null; r = r.next) {
-            if (routerId.equals(r.routerId)) {
+            if (routerId.equals(r.routerId())) {
                 return true;
             }
         }
@@ -154,7 +154,7 @@ final class Routes {
     }
 
     static boolean feasible(Slot s, Route r) {
-        return r.routerId != null && Sources.feasible(s, r.routerId, r.seqno, r.refmetric);
+        return r.routerId() != null && Sources.feasible(s, r.routerId(), r.seqno(), r.refmetric());
     }
 
     /**
@@ -169,21 +169,21 @@ final class Routes {
         Route best = null;
         int bestSmoothed = 0;
         for (Route r = s.routes; r != null; r = r.next) {
-            if (!r.usable() || !r.install.install() || r.kernelRefused || !feasible(s, r)) {
+            if (!r.usable() || !r.install().install() || r.kernelRefused() || !feasible(s, r)) {
                 continue;
             }
             int sm = r.smoothedMetric(now, halfLife);
-            if (best == null || sm < bestSmoothed || (sm == bestSmoothed && r.metric < best.metric)) {
+            if (best == null || sm < bestSmoothed || (sm == bestSmoothed && r.metric() < best.metric())) {
                 best = r;
                 bestSmoothed = sm;
             }
         }
         Route current = s.selected;
-        if (best == null || current == null || current == best || !current.usable() || !current.install.install()
-                || current.kernelRefused || !feasible(s, current)) {
+        if (best == null || current == null || current == best || !current.usable() || !current.install().install()
+                || current.kernelRefused() || !feasible(s, current)) {
             return best;
         }
-        boolean better = best.metric <= current.metric && bestSmoothed < current.smoothedMetric(now, halfLife);
+        boolean better = best.metric() <= current.metric() && bestSmoothed < current.smoothedMetric(now, halfLife);
         return better ? best : current;
     }
 
@@ -211,7 +211,7 @@ final class Routes {
         Route best = null;
         if (s != null) {
             for (Route r = s.routes; r != null; r = r.next) {
-                if (r.neighbour != excluded && r.usable() && (best == null || r.metric < best.metric)) {
+                if (r.neighbour != excluded && r.usable() && (best == null || r.metric() < best.metric())) {
                     best = r;
                 }
             }

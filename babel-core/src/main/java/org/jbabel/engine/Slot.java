@@ -6,7 +6,7 @@ import org.jbabel.wire.IpAddress;
 /**
  * Everything the engine keeps for one route key, in one record: the routes learned for it and which one is selected
  * ({@link Routes}), the feasibility distances of its sources ({@link Sources}), whether a route is in use for it, and
- * the FIB entry the driver was last asked to hold ({@link BabelEngine}). A slot stays in {@link Slots} while any of
+ * the FIB entry the driver was last asked to hold ({@link Selection}). A slot stays in {@link Slots} while any of
  * these is there.
  */
 final class Slot {
@@ -49,19 +49,19 @@ final class Slot {
     /** Whether the FIB entry we asked for is the one this route wants. */
     boolean installedAs(Route r) {
         return installedOptions != null
-                && installedMetric == r.metric
-                && installedOptions.table() == r.install.table()
-                && Objects.equals(installedNextHop, r.nextHop)
+                && installedMetric == r.metric()
+                && installedOptions.table() == r.install().table()
+                && Objects.equals(installedNextHop, r.nextHop())
                 && Objects.equals(installedIfname, r.neighbour.ifname())
-                && Objects.equals(installedOptions.preferredSource(), r.install.preferredSource());
+                && Objects.equals(installedOptions.preferredSource(), r.install().preferredSource());
     }
 
     /** Records that the FIB was asked to hold this route ({@link Slots#install}, which also orders it). */
     void install(Route r) {
-        installedOptions = r.install;
-        installedNextHop = r.nextHop;
+        installedOptions = r.install();
+        installedNextHop = r.nextHop();
         installedIfname = r.neighbour.ifname();
-        installedMetric = r.metric;
+        installedMetric = r.metric();
     }
 
     void uninstall() {

@@ -2,6 +2,8 @@ package org.jbabel.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import java.util.SplittableRandom;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
 import org.jbabel.wire.RouterId;
@@ -15,7 +17,7 @@ class TablesTest {
     static final RouteKey OTHER = RouteKey.of(Prefix.parse("2001:db8:1::/48"));
 
     private static Neighbour neighbour() {
-        Interfaces.Iface eth0 = new Interfaces().bringUp(
+        Interfaces.Iface eth0 = new Interfaces(new SplittableRandom(1)).bringUp(
                 InterfaceConfig.of("eth0", 1, IpAddress.parse("fe80::1"), 1500, InterfaceType.WIRED));
         return new Neighbour(1, eth0, IpAddress.parse("fe80::2"), 0);
     }
@@ -181,5 +183,55 @@ class TablesTest {
         assertThat(p.due(Time.seconds(14))).hasSize(1);
         assertThat(p.due(Time.seconds(30))).isEmpty();
         assertThat(p.size()).isZero();
+    }
+
+    /**
+     * Dropping a neighbour with 100,000 routes must take milliseconds, so removing one of its routes must not search
+     * its other routes: each route is linked both ways to its neighbours in the neighbour's chain, and removal joins
+     * those two directly. Checked on the structure (no clock): before and after removals in the order a dropped
+     * neighbour takes (oldest first, the worst case of the former per-neighbour list), every link has its mirror,
+     * and the removed route is unlinked.
+     */
+    @Test
+    void aNeighboursRoutesAreChainedBothWaysSoThatRemovingOneTouchesOnlyItsTwoNeighboursInTheChain() {
+        Slots slots = new Slots();
+        Routes routes = new Routes(slots);
+        Neighbour n = neighbour();
+        int count = 100_000;
+        for (int k = 0; k < count; k++) {
+            routes.add(RouteKey.of(Prefix.host(IpAddress.v6(0x2001_0db8_0000_0000L, k))), n);
+        }
+        assertChainedBothWays(n, count);
+
+        List<Route> oldestFirst = Routes.via(n);
+        Route second = oldestFirst.get(1);
+        Route before = second.previousOfNeighbour;
+        Route after = second.nextOfNeighbour;
+        routes.remove(second);
+        assertThat(before.nextOfNeighbour).as("its newer neighbour in the chain now skips it").isSameAs(after);
+        assertThat(after.previousOfNeighbour).as("its older neighbour in the chain now skips it").isSameAs(before);
+        assertThat(second.previousOfNeighbour).isNull();
+        assertThat(second.nextOfNeighbour).isNull();
+        assertChainedBothWays(n, count - 1);
+
+        for (Route r : Routes.via(n).subList(0, count / 2)) {
+            routes.remove(r);
+        }
+        assertChainedBothWays(n, count - 1 - count / 2);
+        assertThat(routes.size()).isEqualTo(count - 1 - count / 2);
+    }
+
+    /** The neighbour's chain holds {@code count} routes, each the mirror of its successor's back link. */
+    private static void assertChainedBothWays(Neighbour n, int count) {
+        assertThat(Routes.count(n)).isEqualTo(count);
+        assertThat(n.routes.previousOfNeighbour).as("the newest route heads the chain").isNull();
+        int seen = 0;
+        for (Route r = n.routes; r != null; r = r.nextOfNeighbour) {
+            seen++;
+            if (r.nextOfNeighbour != null && r.nextOfNeighbour.previousOfNeighbour != r) {
+                throw new AssertionError("route " + r + " is not its successor's predecessor");
+            }
+        }
+        assertThat(seen).isEqualTo(count);
     }
 }

@@ -37,12 +37,15 @@ final class TestNetwork {
         boolean running = true;
         /** The engine's nextWakeup(), refreshed after every call into it. */
         long wakeup = Long.MIN_VALUE;
+        /** The errors the engine survived (TLVs and observers that threw), with their exceptions (see drain). */
+        final List<RuntimeException> survived = new ArrayList<>();
 
         Node(String name, int index, long seed, EngineConfig config) {
             this.name = name;
             this.index = index;
             this.engine = new BabelEngine(new RouterId(0x0200_0000_0000_0000L | index), 1000 + index,
                     config, new SplittableRandom(seed));
+            engine.setErrorReporter((what, e) -> survived.add(new IllegalStateException(what, e)));
         }
 
         IpAddress linkLocal(String ifname) {
@@ -232,7 +235,9 @@ final class TestNetwork {
     /** Takes a node's actions: Sends go on the wire, FibUpdates into its FIB mirror. */
     void drain(Node n) {
         if (n.engine.counters().get(EngineCounters.Counter.TLV_ERROR) != 0) {
-            throw new AssertionError(n + ": processing a TLV threw inside the engine");
+            AssertionError failure = new AssertionError(n + ": processing a TLV threw inside the engine");
+            n.survived.forEach(failure::addSuppressed);
+            throw failure;
         }
         n.wakeup = n.engine.nextWakeup();
         List<Action.FibUpdate> refused = new ArrayList<>();
