@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.jbabel.engine.InstallOptions;
 import org.jbabel.engine.RouteFilters;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.RouterId;
 

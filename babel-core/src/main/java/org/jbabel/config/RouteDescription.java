@@ -1,6 +1,6 @@
 package org.jbabel.config;
 
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.RouterId;
 

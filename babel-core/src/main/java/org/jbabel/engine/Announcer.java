@@ -10,6 +10,7 @@ import org.jbabel.wire.AddressEncoding;
 import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.RouterId;
 import org.jbabel.wire.Tlv;
 

@@ -13,6 +13,7 @@ import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Packet;
 import org.jbabel.wire.Prefix;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.RouterId;
 import org.jbabel.wire.Tlv;
 

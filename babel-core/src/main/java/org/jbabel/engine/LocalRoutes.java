@@ -2,6 +2,7 @@ package org.jbabel.engine;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jbabel.wire.RouteKey;
 
 /**
  * Locally originated routes (babeld's xroutes): redistributed prefixes and whatever the extensions originate.

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jbabel.wire.IpAddress;
+import org.jbabel.wire.RouteKey;
 
 /**
  * What we lost with a neighbour (its interface went down, or it fell silent), by interface and address, kept for

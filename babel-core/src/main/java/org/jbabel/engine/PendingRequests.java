@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jbabel.wire.IpAddress;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.RouterId;
 
 /**

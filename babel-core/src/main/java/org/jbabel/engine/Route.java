@@ -3,6 +3,7 @@ package org.jbabel.engine;
 import static org.jbabel.engine.BabelConstants.INFINITY;
 
 import org.jbabel.wire.IpAddress;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.RouterId;
 
 /**

@@ -1,6 +1,7 @@
 package org.jbabel.engine;
 
 import org.jbabel.wire.IpAddress;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.RouterId;
 
 /**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jbabel.engine.EngineCounters.Counter;
 import org.jbabel.wire.IpAddress;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.RouterId;
 
 /**

@@ -2,6 +2,7 @@ package org.jbabel.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.RouterId;
 
 /**

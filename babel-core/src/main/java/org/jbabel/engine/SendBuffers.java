@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.Tlv;
 
 /**

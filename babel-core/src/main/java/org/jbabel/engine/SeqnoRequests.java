@@ -5,6 +5,7 @@ import static org.jbabel.engine.BabelConstants.INFINITY;
 import java.util.ArrayList;
 import java.util.List;
 import org.jbabel.engine.EngineCounters.Counter;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.RouterId;
 import org.jbabel.wire.Tlv;
 

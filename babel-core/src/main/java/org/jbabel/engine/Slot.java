@@ -2,6 +2,7 @@ package org.jbabel.engine;
 
 import java.util.Objects;
 import org.jbabel.wire.IpAddress;
+import org.jbabel.wire.RouteKey;
 
 /**
  * Everything the engine keeps for one route key, in one record: the routes learned for it and which one is selected

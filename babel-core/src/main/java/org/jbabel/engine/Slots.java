@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.ToLongFunction;
+import org.jbabel.wire.RouteKey;
 
 /**
  * The per-key table: one {@link Slot} for every route key the engine keeps anything for. A slot moves to the end of

@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jbabel.wire.RouteKey;
 
 /**
  * Urgent updates that are repeated (source changes, retractions), so that one lost packet does not leave a

@@ -7,7 +7,7 @@ import org.jbabel.engine.BabelEngine;
 import org.jbabel.engine.NeighbourChange;
 import org.jbabel.engine.NeighbourView;
 import org.jbabel.engine.RouteChange;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.engine.SelectedRoute;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;

@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 
 /**
  * Who originates which route, and with which metric: several owners (extensions, the redistributor) may originate

@@ -2,7 +2,7 @@ package org.jbabel.kernel;
 
 import java.util.List;
 import java.util.Map;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.Family;
 
 /**

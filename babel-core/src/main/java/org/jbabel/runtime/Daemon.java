@@ -33,7 +33,7 @@ import org.jbabel.control.ExtensionControls;
 import org.jbabel.engine.BabelEngine;
 import org.jbabel.engine.EngineLimits;
 import org.jbabel.engine.InterfaceConfig;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.extension.Extension;
 import org.jbabel.extension.ExtensionHost;
 import org.jbabel.kernel.Fib;

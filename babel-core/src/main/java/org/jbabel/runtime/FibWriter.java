@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.ToIntFunction;
 import org.jbabel.engine.Action;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.kernel.Errno;
 import org.jbabel.kernel.FibChange;
 import org.jbabel.kernel.KernelChange;

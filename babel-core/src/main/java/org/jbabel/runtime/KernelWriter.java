@@ -9,7 +9,7 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.ToIntFunction;
 import org.jbabel.engine.Action;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.kernel.Errno;
 import org.jbabel.kernel.Fib;
 import org.jbabel.kernel.FibChange;

@@ -12,7 +12,7 @@ import org.jbabel.config.FilterAction;
 import org.jbabel.config.FilterKind;
 import org.jbabel.config.Filters;
 import org.jbabel.config.RouteDescription;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.kernel.InterfaceAddress;
 import org.jbabel.kernel.KernelRoute;
 import org.jbabel.kernel.RouteType;

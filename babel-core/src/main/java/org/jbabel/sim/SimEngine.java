@@ -7,7 +7,7 @@ import org.jbabel.engine.BabelEngine;
 import org.jbabel.engine.EngineConfig;
 import org.jbabel.engine.InterfaceConfig;
 import org.jbabel.engine.RouteFilters;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.engine.SelectedRoute;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Packet;

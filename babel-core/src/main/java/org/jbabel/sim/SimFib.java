@@ -2,7 +2,7 @@ package org.jbabel.sim;
 
 import java.util.function.BiConsumer;
 import org.jbabel.engine.Action;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.PrefixTrie;
 

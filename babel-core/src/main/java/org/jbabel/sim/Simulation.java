@@ -15,7 +15,7 @@ import org.jbabel.engine.EngineConfig;
 import org.jbabel.engine.SelectedRoute;
 import org.jbabel.engine.InterfaceConfig;
 import org.jbabel.engine.InterfaceType;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.engine.Time;
 import org.jbabel.extension.Extension;
 import org.jbabel.wire.IpAddress;

@@ -8,7 +8,7 @@ import org.jbabel.engine.InstallOptions;
 import org.jbabel.engine.InterfaceConfig;
 import org.jbabel.engine.InterfaceType;
 import org.jbabel.engine.RouteFilters;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.engine.Time;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;

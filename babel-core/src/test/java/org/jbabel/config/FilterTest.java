@@ -2,7 +2,7 @@ package org.jbabel.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
 import org.jbabel.wire.RouterId;

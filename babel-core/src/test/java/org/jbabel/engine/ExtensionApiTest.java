@@ -7,6 +7,7 @@ import java.util.List;
 import org.jbabel.extension.BabelApi;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
+import org.jbabel.wire.RouteKey;
 import org.junit.jupiter.api.Test;
 
 class ExtensionApiTest {

@@ -9,6 +9,7 @@ import org.jbabel.config.ConfigParser;
 import org.jbabel.config.DaemonConfig;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.RouterId;
 import org.jbabel.wire.Tlv;
 import org.junit.jupiter.api.Test;

@@ -8,6 +8,7 @@ import org.jbabel.wire.AddressEncoding;
 import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.Tlv;
 import org.junit.jupiter.api.Test;
 

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
+import org.jbabel.wire.RouteKey;
 import org.junit.jupiter.api.Test;
 
 /** Babel's central promise: whatever the churn, following the FIBs never goes round in a circle. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.jbabel.wire.IpAddress;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.RouterId;
 import org.jbabel.wire.SubTlv;
 import org.jbabel.wire.Tlv;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.RouterId;
 import org.junit.jupiter.api.Test;
 

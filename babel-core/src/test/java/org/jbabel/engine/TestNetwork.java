@@ -12,6 +12,7 @@ import java.util.function.UnaryOperator;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Packet;
 import org.jbabel.wire.Prefix;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.RouterId;
 import org.jbabel.wire.Tlv;
 

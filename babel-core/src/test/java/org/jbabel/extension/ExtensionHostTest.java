@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 import org.jbabel.engine.Action;
 import org.jbabel.engine.BabelEngine;
 import org.jbabel.engine.EngineConfig;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.engine.SelectedRoute;
 import org.jbabel.wire.Prefix;
 import org.jbabel.wire.RouterId;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Random;
 import org.jbabel.engine.BabelEngine;
 import org.jbabel.engine.EngineConfig;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
 import org.jbabel.wire.RouterId;

@@ -11,7 +11,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
 import org.junit.jupiter.api.Test;

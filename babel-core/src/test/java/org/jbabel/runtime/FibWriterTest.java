@@ -6,7 +6,7 @@ import java.util.List;
 import org.jbabel.config.DaemonConfig;
 import org.jbabel.engine.Action;
 import org.jbabel.engine.Action.FibOp;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.kernel.Errno;
 import org.jbabel.kernel.FibChange;
 import org.jbabel.kernel.KernelChange;

@@ -14,7 +14,7 @@ import org.jbabel.engine.EngineConfig;
 import org.jbabel.engine.EngineCounters;
 import org.jbabel.engine.InterfaceConfig;
 import org.jbabel.engine.InterfaceType;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.engine.RouteView;
 import org.jbabel.engine.Time;
 import org.jbabel.kernel.Errno;

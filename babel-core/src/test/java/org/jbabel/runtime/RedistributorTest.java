@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jbabel.config.DaemonConfig;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.kernel.InterfaceAddress;
 import org.jbabel.kernel.KernelRoute;
 import org.jbabel.kernel.RouteType;

@@ -12,7 +12,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.jbabel.engine.Action;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import org.jbabel.engine.InterfaceType;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.engine.SelectedRoute;
 import org.jbabel.engine.Time;
 import org.jbabel.wire.IpAddress;

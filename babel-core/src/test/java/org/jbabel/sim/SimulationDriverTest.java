@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jbabel.engine.Action;
 import org.jbabel.engine.InterfaceConfig;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.engine.SelectedRoute;
 import org.jbabel.engine.Time;
 import org.jbabel.wire.IpAddress;

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeSet;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.kernel.KernelChange;
 import org.jbabel.kernel.KernelChanges;
 import org.jbabel.kernel.KernelRoute;

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jbabel.engine.Action;
 import org.jbabel.engine.Action.FibOp;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.kernel.Fib;
 import org.jbabel.kernel.FibChange;
 import org.jbabel.kernel.FibResult;

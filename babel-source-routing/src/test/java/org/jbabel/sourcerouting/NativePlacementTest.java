@@ -2,7 +2,7 @@ package org.jbabel.sourcerouting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.kernel.FibChange;
 import org.jbabel.kernel.KernelRoute;
 import org.jbabel.kernel.MemoryKernel;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.kernel.KernelChanges;
 import org.jbabel.kernel.KernelRoute;
 import org.jbabel.kernel.LinkKind;

@@ -131,6 +131,12 @@ class LayeringTest {
         assertThat(violations("org.jbabel.engine", inPackages("org.jbabel.wire"))).isEmpty();
     }
 
+    /** The kernel's model (routes, rules, links, addresses) is the engine's peer, not its client. */
+    @Test
+    void theKernelModelUsesOnlyTheWireFormat() {
+        assertThat(violations("org.jbabel.kernel", inPackages("org.jbabel.wire"))).isEmpty();
+    }
+
     @Test
     void theSimulatorNeverUsesTheRuntimeLinuxOrTheCommandLine() {
         assertThat(violations("org.jbabel.sim", inPackages("org.jbabel.runtime", "org.jbabel.linux", "org.jbabel.cli")

@@ -1,6 +1,4 @@
-package org.jbabel.engine;
-
-import org.jbabel.wire.Prefix;
+package org.jbabel.wire;
 
 /**
  * What a route is for: a destination prefix and a source prefix (RFC 9079). A route that is not
