@@ -771,6 +771,12 @@ public final class Simulation implements ForwardingPlane {
     private void start(Node n) {
         n.engine = engines.create(n.routerId, n.seqno,
                 n.engineConfig == null ? config.engineConfig() : n.engineConfig, engineRandom(n));
+        if (n.engine instanceof SimEngine.Babel b) {
+            // What the daemon logs and survives (a TLV or an observer that threw) fails a simulated run: it is a bug
+            b.engine().setErrorReporter((what, error) -> {
+                throw new IllegalStateException("node " + topology.nodeIds().get(n.index) + ": " + what, error);
+            });
+        }
         for (Port p : n.ports) {
             if (!n.ownDown.contains(p.link()) && (!config.carrierSense() || links[p.link()].up())) {
                 n.engine.interfaceUp(engineNow(), interfaceConfig(n, p));

@@ -1,6 +1,7 @@
 package org.jbabel.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -108,6 +109,30 @@ class SimExtensionsTest {
         sim.runUntil(Time.seconds(10));
         assertThat(delivered).hasSize(15).doesNotContainKey(5).allSatisfy((node, times) -> assertThat(times).isOne());
         assertThat(sim.extensionCounters(5)).containsEntry("flood.originated", 1L);
+    }
+
+    /**
+     * What the daemon survives and logs, an engine observer that threw, fails a simulated run with the exception as
+     * its cause and the node named, instead of being counted and forgotten.
+     */
+    @Test
+    void anObserverThatThrowsFailsTheRunNamingTheNode() {
+        Simulation sim = new Simulation(Topology.line(3), SimConfig.defaults().withDuration(Time.seconds(60)));
+        IllegalArgumentException bug = new IllegalArgumentException("a bug in an observer");
+        sim.setExtensions(node -> node != 1 ? Map.of() : Map.of("buggy", new Extension() {
+            @Override
+            public void start(ExtensionContext c) {
+                c.babel().onRouteChange(change -> {
+                    throw bug;
+                });
+            }
+
+            @Override
+            public void stop() {}
+        }));
+        assertThatThrownBy(() -> sim.runUntil(Time.seconds(30))).hasMessageContaining("simulation failed")
+                .hasStackTraceContaining("node 1: observer").hasRootCauseMessage(
+                "a bug in an observer");
     }
 
     @Test
