@@ -44,7 +44,7 @@ final class SimKernel {
 
     private final String nodeName;
     private final Consumer<Runnable> later;
-    private final Runnable observerFailed;
+
     private final java.util.function.ToIntFunction<String> ifindexOf;
     private final List<InterfaceAddress> addresses = new ArrayList<>();
     private final Map<NeighbourKey, KernelAccess.Neighbour> neighbours = new LinkedHashMap<>();
@@ -56,14 +56,12 @@ final class SimKernel {
     /**
      * @param ifindexOf an interface's index by name, 0 for none
      * @param later runs a task in the node at the current simulated time, after the current one
-     * @param observerFailed counts an observer that threw
      */
     SimKernel(String nodeName, List<InterfaceAddress> initial, java.util.function.ToIntFunction<String> ifindexOf,
-            Consumer<Runnable> later, Runnable observerFailed) {
+            Consumer<Runnable> later) {
         this.nodeName = nodeName;
         this.ifindexOf = ifindexOf;
         this.later = later;
-        this.observerFailed = observerFailed;
         addresses.addAll(initial);
     }
 
@@ -161,11 +159,12 @@ final class SimKernel {
         });
     }
 
+    /** An observer that throws fails the simulated run (the daemon logs and survives it: a bug either way). */
     private void guard(Runnable r) {
         try {
             r.run();
         } catch (RuntimeException e) {
-            observerFailed.run();
+            throw new IllegalStateException("node " + nodeName + ": a kernel observer threw", e);
         }
     }
 

@@ -131,8 +131,7 @@ final class SimNodeHost implements HostPlatform {
         }
         initial.add(new InterfaceAddress(CLIENT_INDEX, SimPackets.linkLocalOf(clientMac), 64,
                 InterfaceAddress.SCOPE_LINK, false));
-        this.kernel = new SimKernel(wiring.nodeName(node), initial, this::ifindexOf, this::soon,
-                () -> count("kernel_observer_error"));
+        this.kernel = new SimKernel(wiring.nodeName(node), initial, this::ifindexOf, this::soon);
         this.host = new ExtensionHost(this, engine);
         extensions.forEach(host::add);
     }
