@@ -248,12 +248,39 @@ public final class Simulation implements ForwardingPlane {
             Port b = addPort(l.b(), k, type);
             links[k] = new Link(a, b, config.lossFor(l.tqAtoB()), config.lossFor(l.tqBtoA()));
         }
-        tracker = new ConvergenceTracker(this, destinations);
+        tracker = new ConvergenceTracker(this, destinations, components(n, topology.links()));
         walker = new PathWalker(this);
         for (int i = 0; i < n; i++) {
             long at = config.startSpread() == 0 ? 0 : random.nextLong(config.startSpread());
             queue.schedule(at, new NodeStart(i));
         }
+    }
+
+    /** For each node, the smallest node index of its connected component (islands converge on their own). */
+    static int[] components(int n, List<Topology.Link> links) {
+        int[] parent = new int[n];
+        for (int i = 0; i < n; i++) {
+            parent[i] = i;
+        }
+        for (Topology.Link l : links) {
+            int a = root(parent, l.a());
+            int b = root(parent, l.b());
+            if (a != b) {
+                parent[Math.max(a, b)] = Math.min(a, b);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            parent[i] = root(parent, i);
+        }
+        return parent;
+    }
+
+    private static int root(int[] parent, int i) {
+        while (parent[i] != i) {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        return i;
     }
 
     /** The prefix node {@code index} originates: {@code fd00:HHHH:LLLL::/48}. */
@@ -1175,8 +1202,8 @@ public final class Simulation implements ForwardingPlane {
         Double reconvergence = lastScripted >= 0 && reconvergedAfterScripted >= 0
                 ? Time.toSeconds(reconvergedAfterScripted - lastScripted)
                 : null;
-        return new SimReport(topology.name(), nodes.length, links.length, config.seed(), firstConverged >= 0,
-                firstConverged >= 0 ? Time.toSeconds(firstConverged) : null, convergedNow, reconvergence, loops,
+        return new SimReport(topology.name(), nodes.length, links.length, tracker.components(), config.seed(),
+                firstConverged >= 0, firstConverged >= 0 ? Time.toSeconds(firstConverged) : null, convergedNow, reconvergence, loops,
                 blackholes, packetsSent, bytesSent, packetsLost, packetsDelivered, problemsCounted, fibUpdates,
                 fibEntries, tracker.completeness(), events, linkFailures, nodeRestarts, topology.selfLoopsIgnored(),
                 topology.duplicateLinksIgnored(), Time.toSeconds(now), wallNanos / 1e9, firstLoops);
