@@ -197,6 +197,15 @@ public final class ConvergenceTracker {
                     path = Arrays.copyOf(path, len * 2);
                 }
                 path[len++] = node;
+                long hop = plane.hop(node, d.probe(), anySource);
+                if (hop != ForwardingPlane.NOT_KNOWN) {
+                    if (hop < 0 || (hop & ForwardingPlane.UP) == 0) {
+                        outcome = FAILS;
+                        break;
+                    }
+                    node = (int) hop;
+                    continue;
+                }
                 SimFib.Entry e = plane.fib(node).lookup(d.probe(), anySource);
                 int next = e == null ? -1 : plane.nextNode(node, e);
                 if (next < 0 || !plane.hopUp(node, e)) {

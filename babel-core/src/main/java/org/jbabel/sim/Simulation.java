@@ -104,7 +104,8 @@ public final class Simulation implements ForwardingPlane {
     }
 
     /** One end of a link: the interface of node {@code node} on link {@code link}. */
-    private record Port(int node, int link, String ifname, int ifindex, IpAddress linkLocal, InterfaceType type) {}
+    private record Port(
+            int node, int link, String ifname, int ifindex, IpAddress linkLocal, InterfaceType type, int slot) {}
 
     /**
      * A topology link joining two ports, with its state and per-direction loss, and for each end whether it can know
@@ -168,6 +169,13 @@ public final class Simulation implements ForwardingPlane {
         int incarnation;
         long pendingWakeup = NO_WAKEUP;
         long wakeupGeneration;
+        /**
+         * The path checks' copy of the FIB while it holds nothing but other nodes' own prefixes ({@link #hop}): per
+         * destination node, 0 = no entry, 1 = an entry whose next hop is no neighbour, else 2 + the slot of the port
+         * it leaves by. Null until the first entry, and for good once another key is installed ({@code fast} false).
+         */
+        char[] hops;
+        boolean fast = true;
 
         Node(int index) {
             this.index = index;
@@ -193,6 +201,11 @@ public final class Simulation implements ForwardingPlane {
 
     private record FibChange(int node, RouteKey key) {}
 
+    /**
+     * Whether the path checks may use the nodes' {@code hops} tables: every node owns just its own prefix and no
+     * extension touches a FIB. Scripted originations and withdrawals, and extensions, turn it off for the run.
+     */
+    private boolean fastPlane = true;
     private long now;
     private long events;
     private long packetsSent;
@@ -300,7 +313,7 @@ public final class Simulation implements ForwardingPlane {
 
     private Port addPort(int node, int link, InterfaceType type) {
         Node n = nodes[node];
-        Port p = new Port(node, link, "l" + link, link + 2, linkLocalOf(node, link), type);
+        Port p = new Port(node, link, "l" + link, link + 2, linkLocalOf(node, link), type, n.ports.size());
         n.ports.add(p);
         n.portsByName.put(p.ifname(), p);
         portsByAddress.put(p.linkLocal(), p);
@@ -319,6 +332,7 @@ public final class Simulation implements ForwardingPlane {
             throw new IllegalStateException("extensions are set before the run starts");
         }
         this.extensions = Objects.requireNonNull(factory);
+        fastPlane = false;
     }
 
     /** Sees every packet the nodes' extensions write into their simulated TUN devices. */
@@ -823,6 +837,8 @@ public final class Simulation implements ForwardingPlane {
         nodeRestarts++;
         n.fib.forEach((key, e) -> tracker.fibChanged(n.index, key, true, false));
         n.fib.clear();
+        n.hops = null;
+        n.fast = true;
         if (n.engine != null) {
             n.seqno = config.randomSeqnoOnRestart() ? random.nextInt(0x10000) : (n.seqno + 1) & 0xFFFF;
         }
@@ -840,6 +856,7 @@ public final class Simulation implements ForwardingPlane {
     }
 
     private void originate(Node n, RouteKey key, int metric) {
+        fastPlane = false;
         n.originated.put(key, metric);
         if (!n.owned.contains(key.prefix())) {
             n.owned.add(key.prefix());
@@ -852,6 +869,7 @@ public final class Simulation implements ForwardingPlane {
     }
 
     private void withdraw(Node n, RouteKey key) {
+        fastPlane = false;
         n.originated.remove(key);
         if (n.originated.keySet().stream().noneMatch(k -> k.prefix().equals(key.prefix()))) {
             n.owned.remove(key.prefix());
@@ -1056,6 +1074,7 @@ public final class Simulation implements ForwardingPlane {
         fibUpdates++;
         SimFib.Entry old = n.fib.get(f.key());
         n.fib.apply(f);
+        noteHop(n, f);
         boolean is = f.op() != Action.FibOp.REMOVE;
         tracker.fibChanged(n.index, f.key(), old != null, is);
         boolean forwardingChanged = is
@@ -1064,6 +1083,57 @@ public final class Simulation implements ForwardingPlane {
         if (forwardingChanged) {
             changed.add(new FibChange(n.index, f.key()));
         }
+    }
+
+    /** Keeps node {@code n}'s {@code hops} table in step with its FIB after {@code f}. */
+    private void noteHop(Node n, Action.FibUpdate f) {
+        if (!n.fast) {
+            return;
+        }
+        int d = destinationOf(f.key());
+        if (d < 0 || n.ports.size() > Character.MAX_VALUE - 2) {
+            n.fast = false;
+            n.hops = null;
+            return;
+        }
+        if (n.hops == null) {
+            n.hops = new char[nodes.length];
+        }
+        if (f.op() == Action.FibOp.REMOVE) {
+            n.hops[d] = 0;
+            return;
+        }
+        SimFib.Entry e = n.fib.get(f.key());
+        int next = nextNode(n.index, e);
+        char h = 1;
+        if (next >= 0) {
+            int link = linkBetween(n.index, next);
+            for (Port p : n.ports) {
+                if (p.link() == link) {
+                    h = (char) (2 + p.slot());
+                    break;
+                }
+            }
+        }
+        n.hops[d] = h;
+    }
+
+    /** The node whose own prefix {@code key} is (destination-only, /48), or -1. */
+    private int destinationOf(RouteKey key) {
+        Prefix p = key.prefix();
+        if (!key.source().isZeroLength() || p.length() != 48) {
+            return -1;
+        }
+        return destinationOf(p.address());
+    }
+
+    /** The node whose own prefix holds {@code a}, or -1. */
+    private int destinationOf(IpAddress a) {
+        if (a.family() != org.jbabel.wire.Family.V6 || (a.hi() >>> 48) != 0xfd00) {
+            return -1;
+        }
+        long index = (a.hi() >>> 16) & 0xffff_ffffL;
+        return index < nodes.length ? (int) index : -1;
     }
 
     private void afterEvent() {
@@ -1293,6 +1363,9 @@ public final class Simulation implements ForwardingPlane {
 
     @Override
     public boolean delivers(int node, IpAddress destination) {
+        if (fastPlane) {
+            return destinationOf(destination) == node;
+        }
         for (Prefix p : nodes[node].owned) {
             if (p.contains(destination)) {
                 return true;
@@ -1315,6 +1388,25 @@ public final class Simulation implements ForwardingPlane {
         }
         Port peer = links[port.link()].peer(port);
         return entry.nextHop() == null || entry.nextHop().equals(peer.linkLocal()) ? peer.node() : -1;
+    }
+
+    @Override
+    public long hop(int node, IpAddress destination, IpAddress source) {
+        Node n = nodes[node];
+        if (!fastPlane || !n.fast) {
+            return NOT_KNOWN;
+        }
+        int d = destinationOf(destination);
+        if (d < 0) {
+            return NOT_KNOWN;
+        }
+        char h = n.hops == null ? 0 : n.hops[d];
+        if (h < 2) {
+            return NO_HOP;
+        }
+        Port p = n.ports.get(h - 2);
+        Link l = links[p.link()];
+        return l.peer(p).node() | (l.up() ? UP : 0);
     }
 
     @Override
