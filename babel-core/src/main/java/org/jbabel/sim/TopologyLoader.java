@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  *       place, as in meshnet-lab, and is counted ({@link Topology#duplicateLinksIgnored()}).
  * </ul>
  *
- * {@link #load(String)} also takes the generator specs {@code line:N} and {@code grid:WxH} and the names of the
+ * {@link #load(String)} also takes the generator specs {@code line:N}, {@code grid:WxH} and {@code rgg:N[:DEGREE[:SEED]]}
+ * (a random geometric mesh, {@link Topology#randomGeometric}; degree 4 and seed 1 when left out) and the names of the
  * topologies bundled as resources ({@link #BUNDLED}).
  */
 public final class TopologyLoader {
@@ -56,6 +57,7 @@ public final class TopologyLoader {
 
     private static final Pattern GRID = Pattern.compile("grid:(\\d{1,5})x(\\d{1,5})");
     private static final Pattern LINE = Pattern.compile("line:(\\d{1,6})");
+    private static final Pattern RGG = Pattern.compile("rgg:(\\d{1,6})(?::(\\d{1,4}(?:\\.\\d{1,6})?))?(?::(\\d{1,18}))?");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TopologyLoader() {}
@@ -73,8 +75,14 @@ public final class TopologyLoader {
         if (l.matches()) {
             return generated(spec, () -> Topology.line(Integer.parseInt(l.group(1))));
         }
-        if (spec.startsWith("grid:") || spec.startsWith("line:")) {
-            throw new TopologyException("bad generator spec '" + spec + "': use grid:WxH or line:N");
+        Matcher r = RGG.matcher(spec);
+        if (r.matches()) {
+            return generated(spec, () -> Topology.randomGeometric(Integer.parseInt(r.group(1)),
+                    r.group(2) == null ? 4 : Double.parseDouble(r.group(2)),
+                    r.group(3) == null ? 1 : Long.parseLong(r.group(3))));
+        }
+        if (spec.startsWith("grid:") || spec.startsWith("line:") || spec.startsWith("rgg:")) {
+            throw new TopologyException("bad generator spec '" + spec + "': use grid:WxH, line:N or rgg:N[:DEGREE[:SEED]]");
         }
         Path file = Path.of(spec);
         if (Files.isRegularFile(file)) {
@@ -89,7 +97,7 @@ public final class TopologyLoader {
             return bundled(name);
         }
         throw new TopologyException("no file '" + spec + "' and no bundled topology of that name (bundled: "
-                + String.join(", ", BUNDLED) + "; generators: line:N, grid:WxH)");
+                + String.join(", ", BUNDLED) + "; generators: line:N, grid:WxH, rgg:N[:DEGREE[:SEED]])");
     }
 
     /** One of {@link #BUNDLED}. */

@@ -219,4 +219,17 @@ class TopologyLoaderTest {
         assertThatThrownBy(() -> TopologyLoader.load("line:1")).hasMessageContaining("line:1");
         assertThatThrownBy(() -> TopologyLoader.load("grid:99999x99999")).hasMessageContaining("nodes");
     }
+
+    @Test
+    void randomGeometricMeshesHaveAboutTheMeanDegreeAskedForAndRepeatBySeed() throws TopologyException {
+        Topology t = TopologyLoader.load("rgg:3000");
+        assertThat(t.nodeCount()).isEqualTo(3000);
+        double degree = 2.0 * t.links().size() / t.nodeCount();
+        assertThat(degree).isBetween(3.5, 4.2); // a little under 4: nodes at the borders have fewer neighbours
+        assertThat(TopologyLoader.load("rgg:3000:4:1").links()).isEqualTo(t.links());
+        assertThat(TopologyLoader.load("rgg:3000:4:2").links()).isNotEqualTo(t.links());
+        assertThat(2.0 * TopologyLoader.load("rgg:500:8").links().size() / 500).isBetween(7.0, 8.4);
+        assertThatThrownBy(() -> TopologyLoader.load("rgg:x")).hasMessageContaining("rgg:N");
+        assertThatThrownBy(() -> TopologyLoader.load("rgg:10:0")).hasMessageContaining("mean degree");
+    }
 }
