@@ -104,6 +104,18 @@ public final class ConvergenceTracker {
             invalidateAll();
             return;
         }
+        counted(node, d, wasPresent, isPresent);
+    }
+
+    /**
+     * {@link #fibChanged(int, RouteKey, boolean, boolean)} for a key known to be destination {@code d}'s (the
+     * caller saves the lookup by key).
+     */
+    public void fibChanged(int node, int d, boolean wasPresent, boolean isPresent) {
+        counted(node, d, wasPresent, isPresent);
+    }
+
+    private void counted(int node, int d, boolean wasPresent, boolean isPresent) {
         int owner = destinations.get(d).owner();
         if (node != owner && component[node] == component[owner] && wasPresent != isPresent) {
             int delta = isPresent ? 1 : -1;

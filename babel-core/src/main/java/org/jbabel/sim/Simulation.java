@@ -1074,9 +1074,14 @@ public final class Simulation implements ForwardingPlane {
         fibUpdates++;
         SimFib.Entry old = n.fib.get(f.key());
         n.fib.apply(f);
-        noteHop(n, f);
+        int d = destinationOf(f.key());
+        noteHop(n, f, d);
         boolean is = f.op() != Action.FibOp.REMOVE;
-        tracker.fibChanged(n.index, f.key(), old != null, is);
+        if (d >= 0) {
+            tracker.fibChanged(n.index, d, old != null, is); // node d's own prefix is destination d
+        } else {
+            tracker.fibChanged(n.index, f.key(), old != null, is);
+        }
         boolean forwardingChanged = is
                 ? old == null || !Objects.equals(old.nextHop(), f.nextHop()) || !Objects.equals(old.ifname(), f.ifname())
                 : n.fib.lookup(f.key().prefix().address(), f.key().source().address()) != null;
@@ -1086,11 +1091,10 @@ public final class Simulation implements ForwardingPlane {
     }
 
     /** Keeps node {@code n}'s {@code hops} table in step with its FIB after {@code f}. */
-    private void noteHop(Node n, Action.FibUpdate f) {
+    private void noteHop(Node n, Action.FibUpdate f, int d) {
         if (!n.fast) {
             return;
         }
-        int d = destinationOf(f.key());
         if (d < 0 || n.ports.size() > Character.MAX_VALUE - 2) {
             n.fast = false;
             n.hops = null;
@@ -1103,19 +1107,8 @@ public final class Simulation implements ForwardingPlane {
             n.hops[d] = 0;
             return;
         }
-        SimFib.Entry e = n.fib.get(f.key());
-        int next = nextNode(n.index, e);
-        char h = 1;
-        if (next >= 0) {
-            int link = linkBetween(n.index, next);
-            for (Port p : n.ports) {
-                if (p.link() == link) {
-                    h = (char) (2 + p.slot());
-                    break;
-                }
-            }
-        }
-        n.hops[d] = h;
+        Port own = ownPort(n.index, f.nextHop(), f.ifname());
+        n.hops[d] = own == null ? 1 : (char) (2 + own.slot());
     }
 
     /** The node whose own prefix {@code key} is (destination-only, /48), or -1. */
@@ -1372,6 +1365,32 @@ public final class Simulation implements ForwardingPlane {
             }
         }
         return false;
+    }
+
+    /**
+     * The port of {@code node} that an entry with this next hop and interface leaves by, or null when its next hop
+     * is no neighbour's: {@link #nextNode}'s rule, returning the own port of the hop instead of the peer.
+     */
+    private Port ownPort(int node, IpAddress nextHop, String ifname) {
+        if (ifname == null) {
+            Port theirs = nextHop == null ? null : portsByAddress.get(nextHop);
+            if (theirs == null || theirs.node() == node) {
+                return null;
+            }
+            Link l = links[theirs.link()];
+            Port own = l.peer(theirs);
+            // As nextNode: the neighbour must be on this link (linkBetween finds the first link to it).
+            return own.node() == node && linkBetween(node, theirs.node()) == theirs.link() ? own : null;
+        }
+        Port own = nodes[node].portsByName.get(ifname);
+        if (own == null) {
+            return null;
+        }
+        if (own.node() != node) {
+            return null;
+        }
+        Port peer = links[own.link()].peer(own);
+        return nextHop == null || nextHop.equals(peer.linkLocal()) ? own : null;
     }
 
     @Override
