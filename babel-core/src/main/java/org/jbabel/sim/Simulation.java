@@ -1072,8 +1072,7 @@ public final class Simulation implements ForwardingPlane {
      */
     private void fibUpdate(Node n, Action.FibUpdate f) {
         fibUpdates++;
-        SimFib.Entry old = n.fib.get(f.key());
-        n.fib.apply(f);
+        SimFib.Entry old = n.fib.applyAndGetOld(f);
         int d = destinationOf(f.key());
         noteHop(n, f, d);
         boolean is = f.op() != Action.FibOp.REMOVE;
