@@ -11,8 +11,10 @@ import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;
 
 /**
- * Decides whether a mesh has converged: every node has a FIB entry for every other node's prefix, and following
- * the FIBs from every node reaches every destination's owner over links that are up.
+ * Decides whether a mesh has converged: every node has a FIB entry for every other node's prefix in its connected
+ * component, and following the FIBs from every node of that component reaches every destination's owner over links
+ * that are up. A mesh may have islands (components of its topology that no link joins): each is judged on its own,
+ * and an entry for a destination on another island is not required, nor counted.
  *
  * <p>Cheap by construction: per destination it counts the nodes holding an entry for its key (updated on every FIB
  * change), and it walks the FIBs only for destinations whose count is complete and whose forwarding changed since
@@ -30,6 +32,11 @@ public final class ConvergenceTracker {
 
     private final ForwardingPlane plane;
     private final List<Destination> destinations;
+    /** The component of each node (an index into {@link #members}). */
+    private final int[] component;
+    /** The nodes of each component, in index order. */
+    private final int[][] members;
+    private final long required;
     private final Map<RouteKey, Integer> byKey = new HashMap<>();
     private final int[] holders;
     private final BitSet unverified = new BitSet();
@@ -39,9 +46,43 @@ public final class ConvergenceTracker {
     private int stamp;
     private int[] path = new int[16];
 
+    /** For a mesh without islands: every node in one component. */
     public ConvergenceTracker(ForwardingPlane plane, List<Destination> destinations) {
+        this(plane, destinations, new int[plane.nodeCount()]);
+    }
+
+    /**
+     * @param component for each node, the number of its connected component (any numbering); convergence asks each
+     *     node only for the destinations in its own component
+     */
+    public ConvergenceTracker(ForwardingPlane plane, List<Destination> destinations, int[] component) {
         this.plane = plane;
         this.destinations = List.copyOf(destinations);
+        if (component.length != plane.nodeCount()) {
+            throw new IllegalArgumentException("one component number per node");
+        }
+        Map<Integer, Integer> renumber = new HashMap<>();
+        this.component = new int[component.length];
+        for (int i = 0; i < component.length; i++) {
+            this.component[i] = renumber.computeIfAbsent(component[i], c -> renumber.size());
+        }
+        int[] sizes = new int[renumber.size()];
+        for (int c : this.component) {
+            sizes[c]++;
+        }
+        members = new int[sizes.length][];
+        for (int c = 0; c < sizes.length; c++) {
+            members[c] = new int[sizes[c]];
+        }
+        int[] filled = new int[sizes.length];
+        for (int i = 0; i < component.length; i++) {
+            members[this.component[i]][filled[this.component[i]]++] = i;
+        }
+        long r = 0;
+        for (Destination d : this.destinations) {
+            r += sizes[this.component[d.owner()]] - 1;
+        }
+        required = r;
         this.holders = new int[destinations.size()];
         for (int d = 0; d < destinations.size(); d++) {
             byKey.put(destinations.get(d).key(), d);
@@ -63,7 +104,20 @@ public final class ConvergenceTracker {
             invalidateAll();
             return;
         }
-        if (node != destinations.get(d).owner() && wasPresent != isPresent) {
+        counted(node, d, wasPresent, isPresent);
+    }
+
+    /**
+     * {@link #fibChanged(int, RouteKey, boolean, boolean)} for a key known to be destination {@code d}'s (the
+     * caller saves the lookup by key).
+     */
+    public void fibChanged(int node, int d, boolean wasPresent, boolean isPresent) {
+        counted(node, d, wasPresent, isPresent);
+    }
+
+    private void counted(int node, int d, boolean wasPresent, boolean isPresent) {
+        int owner = destinations.get(d).owner();
+        if (node != owner && component[node] == component[owner] && wasPresent != isPresent) {
             int delta = isPresent ? 1 : -1;
             holders[d] += delta;
             entriesPresent += delta;
@@ -76,7 +130,12 @@ public final class ConvergenceTracker {
         unverified.set(0, destinations.size());
     }
 
-    /** True when every other node holds an entry for every destination (no path check). */
+    /** The number of connected components (islands) of the mesh. */
+    public int components() {
+        return members.length;
+    }
+
+    /** True when every other node of its component holds an entry for every destination (no path check). */
     public boolean complete() {
         return entriesPresent == required();
     }
@@ -113,7 +172,7 @@ public final class ConvergenceTracker {
     }
 
     private long required() {
-        return (long) destinations.size() * (plane.nodeCount() - 1);
+        return required;
     }
 
     private boolean allReach(Destination d) {
@@ -127,7 +186,7 @@ public final class ConvergenceTracker {
             stamp = 1;
         }
         IpAddress anySource = d.probe().family() == Family.V4 ? IpAddress.V4_UNSPECIFIED : IpAddress.V6_UNSPECIFIED;
-        for (int start = 0; start < n; start++) {
+        for (int start : members[component[d.owner()]]) {
             if (seen[start] == stamp) {
                 continue;
             }
@@ -150,6 +209,15 @@ public final class ConvergenceTracker {
                     path = Arrays.copyOf(path, len * 2);
                 }
                 path[len++] = node;
+                long hop = plane.hop(node, d.probe(), anySource);
+                if (hop != ForwardingPlane.NOT_KNOWN) {
+                    if (hop < 0 || (hop & ForwardingPlane.UP) == 0) {
+                        outcome = FAILS;
+                        break;
+                    }
+                    node = (int) hop;
+                    continue;
+                }
                 SimFib.Entry e = plane.fib(node).lookup(d.probe(), anySource);
                 int next = e == null ? -1 : plane.nextNode(node, e);
                 if (next < 0 || !plane.hopUp(node, e)) {

@@ -56,6 +56,17 @@ public final class PathWalker {
                 return Outcome.LOOP;
             }
             mark[node] = stamp;
+            long hop = plane.hop(node, destination, source);
+            if (hop != ForwardingPlane.NOT_KNOWN) {
+                if (hop < 0) {
+                    return Outcome.BLACKHOLE;
+                }
+                if (!followDownLinks && (hop & ForwardingPlane.UP) == 0) {
+                    return Outcome.LINK_DOWN;
+                }
+                node = (int) hop;
+                continue;
+            }
             SimFib.Entry e = plane.fib(node).lookup(destination, source);
             if (e == null) {
                 return Outcome.BLACKHOLE;

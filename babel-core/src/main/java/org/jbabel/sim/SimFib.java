@@ -18,7 +18,16 @@ public final class SimFib {
     /** What the engine installed for a key. A null {@code nextHop} means "on the link of {@code ifname}". */
     public record Entry(RouteKey key, IpAddress nextHop, String ifname, int metric) {}
 
-    private final PrefixTrie<Entry> entries = new PrefixTrie<>();
+    /** A key's place in the trie: replacing an entry changes the slot, without a second walk down the trie. */
+    private static final class Slot {
+        Entry entry;
+
+        Slot(Entry entry) {
+            this.entry = entry;
+        }
+    }
+
+    private final PrefixTrie<Slot> entries = new PrefixTrie<>();
 
     /**
      * Applies an update the way a kernel would: ADD and REPLACE install (ADD over an existing entry replaces it),
@@ -33,8 +42,32 @@ public final class SimFib {
         return true;
     }
 
+    /**
+     * {@link #apply} that returns the entry the key had before (null when none): the simulator's hot path, one walk
+     * down the trie for a replacement or a removal.
+     */
+    public Entry applyAndGetOld(Action.FibUpdate update) {
+        RouteKey key = update.key();
+        if (update.op() == Action.FibOp.REMOVE) {
+            Slot gone = entries.remove(key.prefix(), key.source());
+            return gone == null ? null : gone.entry;
+        }
+        return swap(new Entry(key, update.nextHop(), update.ifname(), update.metric()));
+    }
+
     public void put(Entry entry) {
-        entries.put(entry.key().prefix(), entry.key().source(), entry);
+        swap(entry);
+    }
+
+    private Entry swap(Entry entry) {
+        Slot slot = entries.get(entry.key().prefix(), entry.key().source());
+        if (slot == null) {
+            entries.put(entry.key().prefix(), entry.key().source(), new Slot(entry));
+            return null;
+        }
+        Entry old = slot.entry;
+        slot.entry = entry;
+        return old;
     }
 
     public boolean remove(RouteKey key) {
@@ -43,12 +76,14 @@ public final class SimFib {
 
     /** The entry installed for exactly this key, or null. */
     public Entry get(RouteKey key) {
-        return entries.get(key.prefix(), key.source());
+        Slot slot = entries.get(key.prefix(), key.source());
+        return slot == null ? null : slot.entry;
     }
 
     /** The entry a packet from {@code source} to {@code destination} is forwarded by, or null (no route). */
     public Entry lookup(IpAddress destination, IpAddress source) {
-        return entries.lookup(destination, source);
+        Slot slot = entries.lookup(destination, source);
+        return slot == null ? null : slot.entry;
     }
 
     public int size() {
@@ -61,6 +96,6 @@ public final class SimFib {
 
     /** Every entry, in the trie's order (by destination, then source). */
     public void forEach(BiConsumer<RouteKey, Entry> action) {
-        entries.forEach((destination, source, e) -> action.accept(e.key(), e));
+        entries.forEach((destination, source, slot) -> action.accept(slot.entry.key(), slot.entry));
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 /**
  * The outcome of a simulation run. Times are simulated seconds from the start unless named {@code wall}.
  *
+ * @param components the connected components (islands) of the topology; each converges on its own
  * @param convergenceSeconds when the mesh first converged, or null if it never did
  * @param convergedAtEnd whether it was converged when the run ended
  * @param reconvergenceSeconds time from the last scripted event (link failure, restart…) to the convergence that
@@ -27,6 +28,7 @@ public record SimReport(
         String topology,
         int nodes,
         int links,
+        int components,
         long seed,
         boolean converged,
         Double convergenceSeconds,
@@ -63,6 +65,7 @@ public record SimReport(
         m.put("topology", topology);
         m.put("nodes", nodes);
         m.put("links", links);
+        m.put("components", components);
         m.put("seed", seed);
         m.put("converged", converged);
         m.put("convergenceSeconds", round(convergenceSeconds));
@@ -96,7 +99,8 @@ public record SimReport(
     /** A few lines for people. */
     public String summary() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "topology %s: %d nodes, %d links, seed %d%n", topology, nodes, links, seed));
+        sb.append(String.format(Locale.ROOT, "topology %s: %d nodes, %d links%s, seed %d%n", topology, nodes, links,
+                components == 1 ? "" : ", " + components + " islands (each converges on its own)", seed));
         if (converged) {
             sb.append(String.format(Locale.ROOT, "converged after %.2f s simulated%s%n", convergenceSeconds,
                     convergedAtEnd ? "" : " (but NOT converged at the end)"));

@@ -104,7 +104,8 @@ public final class Simulation implements ForwardingPlane {
     }
 
     /** One end of a link: the interface of node {@code node} on link {@code link}. */
-    private record Port(int node, int link, String ifname, int ifindex, IpAddress linkLocal, InterfaceType type) {}
+    private record Port(
+            int node, int link, String ifname, int ifindex, IpAddress linkLocal, InterfaceType type, int slot) {}
 
     /**
      * A topology link joining two ports, with its state and per-direction loss, and for each end whether it can know
@@ -168,6 +169,13 @@ public final class Simulation implements ForwardingPlane {
         int incarnation;
         long pendingWakeup = NO_WAKEUP;
         long wakeupGeneration;
+        /**
+         * The path checks' copy of the FIB while it holds nothing but other nodes' own prefixes ({@link #hop}): per
+         * destination node, 0 = no entry, 1 = an entry whose next hop is no neighbour, else 2 + the slot of the port
+         * it leaves by. Null until the first entry, and for good once another key is installed ({@code fast} false).
+         */
+        char[] hops;
+        boolean fast = true;
 
         Node(int index) {
             this.index = index;
@@ -193,6 +201,11 @@ public final class Simulation implements ForwardingPlane {
 
     private record FibChange(int node, RouteKey key) {}
 
+    /**
+     * Whether the path checks may use the nodes' {@code hops} tables: every node owns just its own prefix and no
+     * extension touches a FIB. Scripted originations and withdrawals, and extensions, turn it off for the run.
+     */
+    private boolean fastPlane = true;
     private long now;
     private long events;
     private long packetsSent;
@@ -248,12 +261,39 @@ public final class Simulation implements ForwardingPlane {
             Port b = addPort(l.b(), k, type);
             links[k] = new Link(a, b, config.lossFor(l.tqAtoB()), config.lossFor(l.tqBtoA()));
         }
-        tracker = new ConvergenceTracker(this, destinations);
+        tracker = new ConvergenceTracker(this, destinations, components(n, topology.links()));
         walker = new PathWalker(this);
         for (int i = 0; i < n; i++) {
             long at = config.startSpread() == 0 ? 0 : random.nextLong(config.startSpread());
             queue.schedule(at, new NodeStart(i));
         }
+    }
+
+    /** For each node, the smallest node index of its connected component (islands converge on their own). */
+    static int[] components(int n, List<Topology.Link> links) {
+        int[] parent = new int[n];
+        for (int i = 0; i < n; i++) {
+            parent[i] = i;
+        }
+        for (Topology.Link l : links) {
+            int a = root(parent, l.a());
+            int b = root(parent, l.b());
+            if (a != b) {
+                parent[Math.max(a, b)] = Math.min(a, b);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            parent[i] = root(parent, i);
+        }
+        return parent;
+    }
+
+    private static int root(int[] parent, int i) {
+        while (parent[i] != i) {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        return i;
     }
 
     /** The prefix node {@code index} originates: {@code fd00:HHHH:LLLL::/48}. */
@@ -273,7 +313,7 @@ public final class Simulation implements ForwardingPlane {
 
     private Port addPort(int node, int link, InterfaceType type) {
         Node n = nodes[node];
-        Port p = new Port(node, link, "l" + link, link + 2, linkLocalOf(node, link), type);
+        Port p = new Port(node, link, "l" + link, link + 2, linkLocalOf(node, link), type, n.ports.size());
         n.ports.add(p);
         n.portsByName.put(p.ifname(), p);
         portsByAddress.put(p.linkLocal(), p);
@@ -292,6 +332,7 @@ public final class Simulation implements ForwardingPlane {
             throw new IllegalStateException("extensions are set before the run starts");
         }
         this.extensions = Objects.requireNonNull(factory);
+        fastPlane = false;
     }
 
     /** Sees every packet the nodes' extensions write into their simulated TUN devices. */
@@ -802,6 +843,8 @@ public final class Simulation implements ForwardingPlane {
         nodeRestarts++;
         n.fib.forEach((key, e) -> tracker.fibChanged(n.index, key, true, false));
         n.fib.clear();
+        n.hops = null;
+        n.fast = true;
         if (n.engine != null) {
             n.seqno = config.randomSeqnoOnRestart() ? random.nextInt(0x10000) : (n.seqno + 1) & 0xFFFF;
         }
@@ -819,6 +862,7 @@ public final class Simulation implements ForwardingPlane {
     }
 
     private void originate(Node n, RouteKey key, int metric) {
+        fastPlane = false;
         n.originated.put(key, metric);
         if (!n.owned.contains(key.prefix())) {
             n.owned.add(key.prefix());
@@ -831,6 +875,7 @@ public final class Simulation implements ForwardingPlane {
     }
 
     private void withdraw(Node n, RouteKey key) {
+        fastPlane = false;
         n.originated.remove(key);
         if (n.originated.keySet().stream().noneMatch(k -> k.prefix().equals(key.prefix()))) {
             n.owned.remove(key.prefix());
@@ -1033,16 +1078,60 @@ public final class Simulation implements ForwardingPlane {
      */
     private void fibUpdate(Node n, Action.FibUpdate f) {
         fibUpdates++;
-        SimFib.Entry old = n.fib.get(f.key());
-        n.fib.apply(f);
+        SimFib.Entry old = n.fib.applyAndGetOld(f);
+        int d = destinationOf(f.key());
+        noteHop(n, f, d);
         boolean is = f.op() != Action.FibOp.REMOVE;
-        tracker.fibChanged(n.index, f.key(), old != null, is);
+        if (d >= 0) {
+            tracker.fibChanged(n.index, d, old != null, is); // node d's own prefix is destination d
+        } else {
+            tracker.fibChanged(n.index, f.key(), old != null, is);
+        }
         boolean forwardingChanged = is
                 ? old == null || !Objects.equals(old.nextHop(), f.nextHop()) || !Objects.equals(old.ifname(), f.ifname())
                 : n.fib.lookup(f.key().prefix().address(), f.key().source().address()) != null;
         if (forwardingChanged) {
             changed.add(new FibChange(n.index, f.key()));
         }
+    }
+
+    /** Keeps node {@code n}'s {@code hops} table in step with its FIB after {@code f}. */
+    private void noteHop(Node n, Action.FibUpdate f, int d) {
+        if (!n.fast) {
+            return;
+        }
+        if (d < 0 || n.ports.size() > Character.MAX_VALUE - 2) {
+            n.fast = false;
+            n.hops = null;
+            return;
+        }
+        if (n.hops == null) {
+            n.hops = new char[nodes.length];
+        }
+        if (f.op() == Action.FibOp.REMOVE) {
+            n.hops[d] = 0;
+            return;
+        }
+        Port own = ownPort(n.index, f.nextHop(), f.ifname());
+        n.hops[d] = own == null ? 1 : (char) (2 + own.slot());
+    }
+
+    /** The node whose own prefix {@code key} is (destination-only, /48), or -1. */
+    private int destinationOf(RouteKey key) {
+        Prefix p = key.prefix();
+        if (!key.source().isZeroLength() || p.length() != 48) {
+            return -1;
+        }
+        return destinationOf(p.address());
+    }
+
+    /** The node whose own prefix holds {@code a}, or -1. */
+    private int destinationOf(IpAddress a) {
+        if (a.family() != org.jbabel.wire.Family.V6 || (a.hi() >>> 48) != 0xfd00) {
+            return -1;
+        }
+        long index = (a.hi() >>> 16) & 0xffff_ffffL;
+        return index < nodes.length ? (int) index : -1;
     }
 
     private void afterEvent() {
@@ -1181,8 +1270,8 @@ public final class Simulation implements ForwardingPlane {
         Double reconvergence = lastScripted >= 0 && reconvergedAfterScripted >= 0
                 ? Time.toSeconds(reconvergedAfterScripted - lastScripted)
                 : null;
-        return new SimReport(topology.name(), nodes.length, links.length, config.seed(), firstConverged >= 0,
-                firstConverged >= 0 ? Time.toSeconds(firstConverged) : null, convergedNow, reconvergence, loops,
+        return new SimReport(topology.name(), nodes.length, links.length, tracker.components(), config.seed(),
+                firstConverged >= 0, firstConverged >= 0 ? Time.toSeconds(firstConverged) : null, convergedNow, reconvergence, loops,
                 blackholes, packetsSent, bytesSent, packetsLost, packetsDelivered, problemsCounted, fibUpdates,
                 fibEntries, tracker.completeness(), events, linkFailures, nodeRestarts, topology.selfLoopsIgnored(),
                 topology.duplicateLinksIgnored(), Time.toSeconds(now), wallNanos / 1e9, firstLoops);
@@ -1272,12 +1361,41 @@ public final class Simulation implements ForwardingPlane {
 
     @Override
     public boolean delivers(int node, IpAddress destination) {
+        if (fastPlane) {
+            return destinationOf(destination) == node;
+        }
         for (Prefix p : nodes[node].owned) {
             if (p.contains(destination)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * The port of {@code node} that an entry with this next hop and interface leaves by, or null when its next hop
+     * is no neighbour's: {@link #nextNode}'s rule, returning the own port of the hop instead of the peer.
+     */
+    private Port ownPort(int node, IpAddress nextHop, String ifname) {
+        if (ifname == null) {
+            Port theirs = nextHop == null ? null : portsByAddress.get(nextHop);
+            if (theirs == null || theirs.node() == node) {
+                return null;
+            }
+            Link l = links[theirs.link()];
+            Port own = l.peer(theirs);
+            // As nextNode: the neighbour must be on this link (linkBetween finds the first link to it).
+            return own.node() == node && linkBetween(node, theirs.node()) == theirs.link() ? own : null;
+        }
+        Port own = nodes[node].portsByName.get(ifname);
+        if (own == null) {
+            return null;
+        }
+        if (own.node() != node) {
+            return null;
+        }
+        Port peer = links[own.link()].peer(own);
+        return nextHop == null || nextHop.equals(peer.linkLocal()) ? own : null;
     }
 
     @Override
@@ -1294,6 +1412,25 @@ public final class Simulation implements ForwardingPlane {
         }
         Port peer = links[port.link()].peer(port);
         return entry.nextHop() == null || entry.nextHop().equals(peer.linkLocal()) ? peer.node() : -1;
+    }
+
+    @Override
+    public long hop(int node, IpAddress destination, IpAddress source) {
+        Node n = nodes[node];
+        if (!fastPlane || !n.fast) {
+            return NOT_KNOWN;
+        }
+        int d = destinationOf(destination);
+        if (d < 0) {
+            return NOT_KNOWN;
+        }
+        char h = n.hops == null ? 0 : n.hops[d];
+        if (h < 2) {
+            return NO_HOP;
+        }
+        Port p = n.ports.get(h - 2);
+        Link l = links[p.link()];
+        return l.peer(p).node() | (l.up() ? UP : 0);
     }
 
     @Override

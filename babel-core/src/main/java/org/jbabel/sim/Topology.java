@@ -83,6 +83,59 @@ public record Topology(
         return new Topology("grid:" + width + "x" + height, numberedIds(width * height), links, 0, 0);
     }
 
+    /**
+     * A random geometric graph: {@code n} points drawn uniformly in the unit square by {@code seed}, two of them
+     * linked when closer than {@code r = sqrt(meanDegree / (π n))}, so that a node has about {@code meanDegree}
+     * neighbours (fewer at the borders). Such a mesh usually has islands and nodes without links.
+     */
+    public static Topology randomGeometric(int n, double meanDegree, long seed) {
+        if (n < 2 || n > MAX_GENERATED_NODES) {
+            throw new IllegalArgumentException("a random mesh needs 2 to " + MAX_GENERATED_NODES + " nodes, not " + n);
+        }
+        if (!(meanDegree > 0 && meanDegree < n)) {
+            throw new IllegalArgumentException("mean degree must be above 0 and below the node count, not " + meanDegree);
+        }
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        double[] x = new double[n];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = random.nextDouble();
+            y[i] = random.nextDouble();
+        }
+        double r = Math.sqrt(meanDegree / (Math.PI * n));
+        int cells = Math.max(1, (int) Math.min(1 / r, 4096));
+        List<List<Integer>> grid = new ArrayList<>(cells * cells);
+        for (int c = 0; c < cells * cells; c++) {
+            grid.add(new ArrayList<>());
+        }
+        for (int i = 0; i < n; i++) {
+            grid.get(cell(x[i], cells) * cells + cell(y[i], cells)).add(i);
+        }
+        List<Link> links = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int cx = cell(x[i], cells);
+            int cy = cell(y[i], cells);
+            for (int gx = Math.max(0, cx - 1); gx <= Math.min(cells - 1, cx + 1); gx++) {
+                for (int gy = Math.max(0, cy - 1); gy <= Math.min(cells - 1, cy + 1); gy++) {
+                    for (int j : grid.get(gx * cells + gy)) {
+                        double dx = x[i] - x[j];
+                        double dy = y[i] - y[j];
+                        if (j > i && dx * dx + dy * dy < r * r) {
+                            links.add(Link.plain(i, j));
+                        }
+                    }
+                }
+            }
+        }
+        links.sort(java.util.Comparator.comparingInt(Link::a).thenComparingInt(Link::b));
+        return new Topology(String.format(java.util.Locale.ROOT, "rgg:%d:%s:%d", n, meanDegree, seed), numberedIds(n),
+                links, 0, 0);
+    }
+
+    private static int cell(double v, int cells) {
+        return Math.min(cells - 1, (int) (v * cells));
+    }
+
     private static List<String> numberedIds(int n) {
         List<String> ids = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

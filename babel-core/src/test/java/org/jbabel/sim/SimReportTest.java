@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class SimReportTest {
 
     private static SimReport report(Double convergence) {
-        return new SimReport("freifunk-ulm", 217, 447, 1, convergence != null, convergence, convergence != null, null,
+        return new SimReport("freifunk-ulm", 217, 447, 1, 1, convergence != null, convergence, convergence != null, null,
                 0, 3, 12345, 678901, 12, 12333, 0, 50000, 46872, 1.0, 99999, 0, 0, 0, 0, 41.5, 2.25,
                 List.of());
     }
@@ -22,6 +22,7 @@ class SimReportTest {
         JsonNode n = new ObjectMapper().readTree(json);
         assertThat(n.get("nodes").asInt()).isEqualTo(217);
         assertThat(n.get("links").asInt()).isEqualTo(447);
+        assertThat(n.get("components").asInt()).isEqualTo(1);
         assertThat(n.get("converged").asBoolean()).isTrue();
         assertThat(n.get("convergenceSeconds").asDouble()).isEqualTo(23.457);
         assertThat(n.get("loopsObserved").asLong()).isZero();

@@ -17,6 +17,8 @@ import org.jbabel.engine.Time;
 import org.jbabel.wire.IpAddress;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The real engine in the simulator: convergence, loop freedom, retractions and starvation recovery. These tests
@@ -80,6 +82,33 @@ class SimulatedConvergenceTest {
     void theFreifunkUlmMeshWithTqLossConvergesLoopFree() throws TopologyException {
         assertConvergedLoopFree(new Simulation(TopologyLoader.load("freifunk-ulm"),
                 BASE.withTqLoss(true, 0.3).withForcedType(InterfaceType.WIRELESS)).run());
+    }
+
+    /** meshnet-lab's map of two islands (11 + 7 nodes, one of them named by a link only): each converges on its own. */
+    @Test
+    void islandsConvergeEachOnItsOwn() throws Exception {
+        Topology t = TopologyLoaderTest.meshnetLab("17_node_mesh_network");
+        SimReport r = new Simulation(t, BASE).run();
+        assertConvergedLoopFree(r);
+        assertThat(r.components()).isEqualTo(2);
+        assertThat(r.fibCompleteness()).isEqualTo(1.0);
+    }
+
+    /** Every small map of meshnet-lab's data set converges loop-free (each island on its own). */
+    @ParameterizedTest
+    @ValueSource(strings = {"big_cross", "feymann_s_channel", "freifunk_mesh_cloud", "small_cross", "split", "two_hop",
+        "two_way", "grid8-0049"})
+    void meshnetLabsSmallMapsConvergeLoopFree(String name) throws Exception {
+        assertConvergedLoopFree(new Simulation(TopologyLoaderTest.meshnetLab(name), BASE).run());
+    }
+
+    @Test
+    void aNodeWithoutLinksIsAnIslandOfItsOwn() {
+        Topology t = new Topology("lonely", List.of("a", "b", "c", "alone"),
+                List.of(Topology.Link.plain(0, 1), Topology.Link.plain(1, 2)), 0, 0);
+        SimReport r = new Simulation(t, BASE).run();
+        assertConvergedLoopFree(r);
+        assertThat(r.components()).isEqualTo(2);
     }
 
     @Test

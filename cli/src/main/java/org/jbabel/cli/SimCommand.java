@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code jbabel sim [--topology FILE|NAME|grid:WxH|line:N] [--seed N] [--loss P] [--duration S] [--json] ...}: runs
+ * {@code jbabel sim [--topology FILE|NAME|grid:WxH|line:N|rgg:N] [--seed N] [--loss P] [--duration S] [--json] ...}: runs
  * a Babel mesh in virtual time and reports convergence, loops and traffic. Exit code 0 when the mesh converged
  * without loops, 1 when it did not converge or a loop was seen, 2 for bad arguments or a bad topology, 3 when the
  * simulation itself failed.
@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Simulate a Babel mesh in virtual time: every node runs the jbabel engine, links lose and delay packets.",
-            "Prints a progress line on stderr and a summary on stdout; with --json the last stdout line is one JSON"
+            "Prints a progress line on stderr about every 10 s of wall time and a summary on stdout; with --json the last stdout line is one JSON"
                     + " object.",
             "Exit code: 0 converged without loops, 1 not converged or loops seen, 2 bad input, 3 simulation failed."
         })
@@ -50,8 +50,9 @@ final class SimCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--topology", paramLabel = "FILE|NAME|grid:WxH|line:N",
-            description = "meshnet-lab JSON file, a bundled topology (${COMPLETION-CANDIDATES}) or a generator"
+    @Option(names = "--topology", paramLabel = "FILE|NAME|grid:WxH|line:N|rgg:N",
+            description = "meshnet-lab JSON file, a bundled topology (${COMPLETION-CANDIDATES}) or a generator:"
+                    + " line:N, grid:WxH, rgg:N[:DEGREE[:SEED]] (random geometric, degree 4, seed 1)"
                     + " (default: ${DEFAULT-VALUE})",
             defaultValue = TopologyLoader.DEFAULT,
             completionCandidates = Bundled.class)
@@ -137,7 +138,10 @@ final class SimCommand implements Callable<Integer> {
         }
     }
 
-    private static final long PROGRESS_EVERY = Time.seconds(5);
+    /** Simulated time run between looks at the wall clock. */
+    private static final long STEP = Time.millis(100);
+    /** A progress line on stderr about this often (wall time), so short runs print none. */
+    private static final long PROGRESS_EVERY_WALL = 10_000_000_000L;
     /** Two mmfd HELLO intervals: every node has heard its neighbours' HELLOs by then. */
     static final int MULTICAST_EARLIEST_S = 21;
     /** How long copies of the multicast packet are waited for. */
@@ -170,13 +174,19 @@ final class SimCommand implements Callable<Integer> {
             return 2;
         }
         boolean terminal = System.console() != null && System.console().isTerminal();
+        long wallStart = System.nanoTime();
+        long lastProgress = wallStart;
         try {
             while (!sim.finished()) {
-                sim.advance(Math.min(config.duration(), sim.now() + PROGRESS_EVERY));
-                if (!quiet) {
-                    err.print(String.format(Locale.ROOT, "t=%7.1fs  fib %5.1f%%  packets %d  loops %d%s",
-                            Time.toSeconds(sim.now()), 100 * sim.fibCompleteness(), sim.packetsSent(),
-                            sim.loopsObserved(), terminal ? "\r" : System.lineSeparator()));
+                sim.advance(Math.min(config.duration(), sim.now() + STEP));
+                long wall = System.nanoTime();
+                if (!quiet && wall - lastProgress >= PROGRESS_EVERY_WALL && !sim.finished()) {
+                    lastProgress = wall;
+                    err.print(String.format(Locale.ROOT,
+                            "t=%7.1fs  fib %5.1f%%  %s  packets %d  loops %d  (wall %.0fs)%s",
+                            Time.toSeconds(sim.now()), 100 * sim.fibCompleteness(),
+                            sim.converged() ? "converged" : "converging", sim.packetsSent(), sim.loopsObserved(),
+                            (wall - wallStart) / 1e9, terminal ? "\r" : System.lineSeparator()));
                     err.flush();
                 }
             }
