@@ -2,7 +2,7 @@ package org.jbabel.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.jbabel.engine.RouteKey;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.engine.Time;
 import org.jbabel.wire.IpAddress;
 import org.junit.jupiter.api.Test;
