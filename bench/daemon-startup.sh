@@ -6,6 +6,8 @@
 # Runs a jbabeld pair, a jbabeld pair started from the JDK's ahead-of-time cache (JBABEL_AOT_CACHE, built first by
 # a training run of jbabeld on the same link), then a babeld pair (never two pairs at once). Needs root, babeld and
 # iproute2.
+# PIN=1 pins node x to CPU 0 and node y to CPU 1 (two nodes with a core each, as two real nodes are, instead of two
+# JVMs sharing both cores).
 # Usage: bench/daemon-startup.sh [RUNS [JOIN]]
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -44,6 +46,9 @@ usage() { # PID: "CPU-seconds RSS-MiB"
 }
 # node NAME NODE: the command line of a daemon NAME (jbabeld or babeld) for node NODE (x or y)
 node() {
+    if [ -n "${PIN:-}" ]; then
+        if [ "$2" = x ]; then echo taskset -c 0; else echo taskset -c 1; fi
+    fi
     case $1 in
         jbabeld) echo env JBABEL_NO_BUILD=1 "$root/bin/jbabeld" -I "$tmp/j$2.pid" -S "$tmp/j$2.state" -G "$tmp/j$2.sock" "v$2" ;;
         jbabeld-aot) echo env JBABEL_NO_BUILD=1 JBABEL_AOT_CACHE="$tmp/jbabeld.aot" "$root/bin/jbabeld" -I "$tmp/j$2.pid" \
@@ -103,5 +108,5 @@ for ((r = 0; r < runs; r++)); do
         rm -f "$tmp"/?x.state "$tmp"/?y.state
     done
 done
-echo "command: bench/daemon-startup.sh $runs $join"
+echo "command: ${PIN:+PIN=$PIN }bench/daemon-startup.sh $runs $join"
 echo "machine: $(nproc) cores, $(uname -srm)"
