@@ -21,16 +21,11 @@ public final class MeshSvg {
      * has no route there ({@code target} itself is -1 too).
      */
     public static int[] nextHops(Simulation sim, int target) {
-        Topology t = sim.topology();
-        int[] next = new int[t.nodeCount()];
+        int[] next = new int[sim.nodeCount()];
         IpAddress probe = Simulation.probeOf(target);
         for (int i = 0; i < next.length; i++) {
             SimFib.Entry e = i == target ? null : sim.fib(i).lookup(probe, IpAddress.V6_UNSPECIFIED);
-            next[i] = -1;
-            if (e != null && e.ifname().startsWith("l")) {
-                Topology.Link l = t.links().get(Integer.parseInt(e.ifname().substring(1)));
-                next[i] = l.a() == i ? l.b() : l.a();
-            }
+            next[i] = e == null ? -1 : sim.nextNode(i, e);
         }
         return next;
     }

@@ -2,12 +2,15 @@ package org.jbabel.sim;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 import org.jbabel.engine.Action;
 import org.jbabel.engine.BabelEngine;
@@ -153,11 +156,11 @@ public final class Simulation implements ForwardingPlane {
         final Map<RouteKey, Integer> originated = new HashMap<>();
         final SimFib fib = new SimFib();
         /** Links on which this node's own interface is down ({@link #scheduleInterfaceDown}). */
-        final java.util.Set<Integer> ownDown = new java.util.HashSet<>();
+        final Set<Integer> ownDown = new HashSet<>();
         /** Interfaces whose link-local address is tentative: the engine hears there but nothing it sends leaves. */
-        final java.util.Set<String> tentative = new java.util.HashSet<>();
+        final Set<String> tentative = new HashSet<>();
         EngineConfig engineConfig;
-        java.util.function.UnaryOperator<InterfaceConfig> interfaces = java.util.function.UnaryOperator.identity();
+        UnaryOperator<InterfaceConfig> interfaces = UnaryOperator.identity();
         ReceiveFilter receiveFilter;
         boolean tableOnCarrierReturn;
         /** For each tentative interface (by link), the id of the flap whose {@link InterfaceReady} ends it. */
@@ -352,7 +355,7 @@ public final class Simulation implements ForwardingPlane {
      * Node {@code node}'s interfaces are configured by {@code change} applied to the default
      * ({@link InterfaceConfig#of}): other Hello or update intervals, costs. Before the run.
      */
-    public void setInterfaceConfig(int node, java.util.function.UnaryOperator<InterfaceConfig> change) {
+    public void setInterfaceConfig(int node, UnaryOperator<InterfaceConfig> change) {
         beforeRun("interface configurations");
         nodes[checkNode(node)].interfaces = Objects.requireNonNull(change);
     }
