@@ -56,6 +56,16 @@ public interface KernelAccess {
     void removeAddress(InterfaceAddress address) throws IOException;
 
     /**
+     * Creates a macvlan interface {@code name} in bridge mode on interface {@code parent}, with hardware address
+     * {@code mac} and IPv6 address generation off (it has no link-local address but those the extension adds), and
+     * brings it up. An interface of that name left by an earlier run is deleted first. The host deletes the
+     * interface after {@link Extension#stop}. (The simulator models it as another name for the parent.)
+     *
+     * @return the new interface's index
+     */
+    int addMacvlan(String name, String parent, byte[] mac) throws IOException;
+
+    /**
      * The extension's own routes and rules, written with {@code protocol}. Opening it first removes every route and
      * rule of that protocol a previous run left behind; the host removes them again after {@link Extension#stop}.
      */

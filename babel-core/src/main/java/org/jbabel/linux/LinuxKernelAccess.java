@@ -46,6 +46,7 @@ public final class LinuxKernelAccess implements KernelAccess, AutoCloseable {
     private final List<Consumer<Neighbour>> neighbourObservers = new CopyOnWriteArrayList<>();
     private final List<AddressObserver> addressObservers = new CopyOnWriteArrayList<>();
     private final Set<Integer> ownProtocols = new TreeSet<>();
+    private final Set<String> ownLinks = new TreeSet<>();
     private int seq = (int) (System.nanoTime() & 0x3fff_ffff);
 
     /**
@@ -200,6 +201,32 @@ public final class LinuxKernelAccess implements KernelAccess, AutoCloseable {
                 e -> e == EADDRNOTAVAIL || e == Errno.ENOENT || e == Errno.ENODEV);
     }
 
+    // ---- links ----
+
+    @Override
+    public int addMacvlan(String name, String parent, byte[] mac) throws IOException {
+        if (mac == null || mac.length != 6) {
+            throw new IllegalArgumentException("a macvlan needs a hardware address of 6 bytes");
+        }
+        int lower = ifindex(parent);
+        deleteLink(name);
+        request("create macvlan " + name + " on " + parent,
+                (b, s) -> RtnlCodec.writeNewMacvlan(b, name, lower, mac, s), e -> false);
+        synchronized (ownLinks) {
+            ownLinks.add(name);
+        }
+        int index = ifindex(name);
+        request("turn address generation off on " + name,
+                (b, s) -> RtnlCodec.writeAddressGenerationOff(b, index, s), e -> false);
+        request("bring " + name + " up", (b, s) -> RtnlCodec.writeLinkUp(b, index, s), e -> false);
+        return index;
+    }
+
+    private void deleteLink(String name) throws IOException {
+        request("delete interface " + name, (b, s) -> RtnlCodec.writeDeleteLink(b, name, s),
+                e -> e == Errno.ENODEV);
+    }
+
     private interface Request {
         void write(MessageBuilder b, int seq);
     }
@@ -268,8 +295,8 @@ public final class LinuxKernelAccess implements KernelAccess, AutoCloseable {
     }
 
     /**
-     * Removes the routes and rules of every protocol {@link #ownRoutes} was opened with (after the extensions
-     * stopped); returns the protocols that could not be flushed.
+     * Removes the routes and rules of every protocol {@link #ownRoutes} was opened with, and the interfaces
+     * {@link #addMacvlan} created (after the extensions stopped); returns the protocols that could not be flushed.
      */
     public List<Integer> flushOwnRoutes() {
         List<Integer> protocols;
@@ -282,6 +309,18 @@ public final class LinuxKernelAccess implements KernelAccess, AutoCloseable {
                 flush(p);
             } catch (IOException e) {
                 failed.add(p);
+            }
+        }
+        List<String> links;
+        synchronized (ownLinks) {
+            links = List.copyOf(ownLinks);
+            ownLinks.clear();
+        }
+        for (String name : links) {
+            try {
+                deleteLink(name);
+            } catch (IOException e) {
+                // gone with its parent, or the kernel did not answer: nothing more to do at shutdown
             }
         }
         return failed;

@@ -48,6 +48,21 @@ final class MessageBuilder {
         return this;
     }
 
+    /** Opens a nested attribute; {@link #endNest} with the returned position closes it. */
+    int beginNest(int type) {
+        ensure(4);
+        int at = buf.position();
+        buf.putShort((short) 0).putShort((short) type);
+        return at;
+    }
+
+    /** Closes the nested attribute opened at {@code at}: writes its length. */
+    MessageBuilder endNest(int at) {
+        pad();
+        buf.putShort(at, (short) (buf.position() - at));
+        return this;
+    }
+
     /** Ends the current message: pads it to 4 bytes and writes its length. */
     MessageBuilder end() {
         pad();

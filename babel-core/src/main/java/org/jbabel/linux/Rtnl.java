@@ -99,6 +99,14 @@ final class Rtnl {
     static final int IFLA_MTU = 4;
     static final int IFLA_LINKINFO = 18;
     static final int IFLA_INFO_KIND = 1;
+    static final int IFLA_ADDRESS = 1;
+    static final int IFLA_LINK = 5;
+    static final int IFLA_AF_SPEC = 26;
+    static final int IFLA_INFO_DATA = 2;
+    static final int IFLA_MACVLAN_MODE = 1;
+    static final int MACVLAN_MODE_BRIDGE = 4;
+    static final int IFLA_INET6_ADDR_GEN_MODE = 8;
+    static final int IN6_ADDR_GEN_MODE_NONE = 1;
     static final int IFF_UP = 0x1;
     static final int IFF_RUNNING = 0x40;
 

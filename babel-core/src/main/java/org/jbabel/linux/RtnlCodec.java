@@ -1,8 +1,10 @@
 package org.jbabel.linux;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.function.Predicate;
 import org.jbabel.extension.KernelAccess;
 import org.jbabel.kernel.FibChange;
@@ -140,6 +142,61 @@ final class RtnlCodec {
             b.attr(Rtnl.NDA_LLADDR, n.hardwareAddress());
         }
         b.end();
+    }
+
+    /**
+     * Appends a request to create the macvlan {@code name} (bridge mode, down) on interface {@code parent} with
+     * hardware address {@code mac}, with an ACK; fails with EEXIST when the name is taken.
+     */
+    static void writeNewMacvlan(MessageBuilder b, String name, int parent, byte[] mac, int seq) {
+        b.begin(Rtnl.RTM_NEWLINK, Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_ACK | Rtnl.NLM_F_CREATE | Rtnl.NLM_F_EXCL, seq);
+        linkHeader(b, 0, 0, 0);
+        b.attr(Rtnl.IFLA_IFNAME, zeroTerminated(name));
+        b.attrU32(Rtnl.IFLA_LINK, parent);
+        b.attr(Rtnl.IFLA_ADDRESS, mac);
+        int info = b.beginNest(Rtnl.IFLA_LINKINFO);
+        b.attr(Rtnl.IFLA_INFO_KIND, zeroTerminated("macvlan"));
+        int data = b.beginNest(Rtnl.IFLA_INFO_DATA);
+        b.attrU32(Rtnl.IFLA_MACVLAN_MODE, Rtnl.MACVLAN_MODE_BRIDGE);
+        b.endNest(data).endNest(info).end();
+    }
+
+    /**
+     * Appends a request to turn IPv6 address generation off on interface {@code ifindex} (no link-local address of
+     * its own), with an ACK. The kernel takes this only for an existing link, not in the request that creates it.
+     */
+    static void writeAddressGenerationOff(MessageBuilder b, int ifindex, int seq) {
+        b.begin(Rtnl.RTM_NEWLINK, Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_ACK, seq);
+        linkHeader(b, ifindex, 0, 0);
+        int spec = b.beginNest(Rtnl.IFLA_AF_SPEC);
+        int inet6 = b.beginNest(Rtnl.AF_INET6);
+        b.attr(Rtnl.IFLA_INET6_ADDR_GEN_MODE, new byte[] {(byte) Rtnl.IN6_ADDR_GEN_MODE_NONE});
+        b.endNest(inet6).endNest(spec).end();
+    }
+
+    /** Appends a request to bring interface {@code ifindex} up, with an ACK. */
+    static void writeLinkUp(MessageBuilder b, int ifindex, int seq) {
+        b.begin(Rtnl.RTM_NEWLINK, Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_ACK, seq);
+        linkHeader(b, ifindex, Rtnl.IFF_UP, Rtnl.IFF_UP);
+        b.end();
+    }
+
+    /** Appends a request to delete the interface named {@code name}, with an ACK. */
+    static void writeDeleteLink(MessageBuilder b, String name, int seq) {
+        b.begin(Rtnl.RTM_DELLINK, Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_ACK, seq);
+        linkHeader(b, 0, 0, 0);
+        b.attr(Rtnl.IFLA_IFNAME, zeroTerminated(name));
+        b.end();
+    }
+
+    /** struct ifinfomsg: family AF_UNSPEC, type, index, flags and the mask of the flags to change. */
+    private static void linkHeader(MessageBuilder b, int ifindex, int flags, int change) {
+        b.u8(Rtnl.AF_UNSPEC).u8(0).u16(0).u32(ifindex).u32(flags).u32(change);
+    }
+
+    private static byte[] zeroTerminated(String s) {
+        byte[] ascii = s.getBytes(StandardCharsets.US_ASCII);
+        return Arrays.copyOf(ascii, ascii.length + 1);
     }
 
     /** Appends a request to add ({@code remove} false) or delete an address, with an ACK. */

@@ -46,6 +46,7 @@ final class SimKernel {
     private final Consumer<Runnable> later;
 
     private final java.util.function.ToIntFunction<String> ifindexOf;
+    private final MacvlanMaker macvlans;
     private final List<InterfaceAddress> addresses = new ArrayList<>();
     private final Map<NeighbourKey, KernelAccess.Neighbour> neighbours = new LinkedHashMap<>();
     private final List<Consumer<KernelAccess.Neighbour>> neighbourObservers = new CopyOnWriteArrayList<>();
@@ -53,14 +54,21 @@ final class SimKernel {
     private final Map<Integer, Map<RouteId, KernelRoute>> routes = new TreeMap<>();
     private final Map<Integer, List<KernelRule>> rules = new TreeMap<>();
 
+    /** How the node makes a macvlan: returns the index its name stands for. */
+    interface MacvlanMaker {
+        int make(String name, String parent) throws IOException;
+    }
+
     /**
      * @param ifindexOf an interface's index by name, 0 for none
+     * @param macvlans makes the macvlans extensions ask for
      * @param later runs a task in the node at the current simulated time, after the current one
      */
     SimKernel(String nodeName, List<InterfaceAddress> initial, java.util.function.ToIntFunction<String> ifindexOf,
-            Consumer<Runnable> later) {
+            MacvlanMaker macvlans, Consumer<Runnable> later) {
         this.nodeName = nodeName;
         this.ifindexOf = ifindexOf;
+        this.macvlans = macvlans;
         this.later = later;
         addresses.addAll(initial);
     }
@@ -232,6 +240,14 @@ final class SimKernel {
                 throw new IOException("no interface " + name + " on node " + nodeName);
             }
             return index;
+        }
+
+        @Override
+        public int addMacvlan(String name, String parent, byte[] mac) throws IOException {
+            if (mac == null || mac.length != 6) {
+                throw new IllegalArgumentException("a macvlan needs a hardware address of 6 bytes");
+            }
+            return macvlans.make(name, parent);
         }
 
         @Override

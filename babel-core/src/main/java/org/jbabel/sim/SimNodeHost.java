@@ -115,6 +115,7 @@ final class SimNodeHost implements HostPlatform {
     private final List<IcmpSocket> icmpSockets = new ArrayList<>();
     private final List<PacketSocket> packetSockets = new ArrayList<>();
     private final Map<String, Device> devices = new LinkedHashMap<>();
+    private final Set<String> clientAliases = new HashSet<>();
     private final Map<String, Long> counters = new TreeMap<>();
     private final ExtensionControls controls = new ExtensionControls();
 
@@ -131,7 +132,7 @@ final class SimNodeHost implements HostPlatform {
         }
         initial.add(new InterfaceAddress(CLIENT_INDEX, SimPackets.linkLocalOf(clientMac), 64,
                 InterfaceAddress.SCOPE_LINK, false));
-        this.kernel = new SimKernel(wiring.nodeName(node), initial, this::ifindexOf, this::soon);
+        this.kernel = new SimKernel(wiring.nodeName(node), initial, this::ifindexOf, this::addClientAlias, this::soon);
         this.host = new ExtensionHost(this, engine);
         extensions.forEach(host::add);
     }
@@ -143,6 +144,7 @@ final class SimNodeHost implements HostPlatform {
     /** Stops the node's extensions as a daemon's shutdown would: then their own routes go, their subscriptions end. */
     void stopExtensions() {
         host.stopAll();
+        clientAliases.clear();
         kernel.flushOwnRoutes();
         kernel.forgetObservers();
     }
@@ -447,6 +449,22 @@ final class SimNodeHost implements HostPlatform {
         return d == null ? null : d.name;
     }
 
+    /**
+     * A macvlan an extension creates: on the client interface, another name for it (the simulated clients do not
+     * resolve their gateway's hardware address, so a second MAC there would change nothing they do).
+     */
+    private int addClientAlias(String name, String parent) throws IOException {
+        if (ifindexOf(parent) != CLIENT_INDEX) {
+            throw new IOException("the simulator has macvlans only on the client interface "
+                    + wiring.clients().interfaceName() + ", not on " + parent);
+        }
+        if (ifindexOf(name) != 0 && !clientAliases.contains(name)) {
+            throw new IOException("node " + node + " has an interface " + name + " already");
+        }
+        clientAliases.add(name);
+        return CLIENT_INDEX;
+    }
+
     /** The index of an interface by name, or 0. */
     private int ifindexOf(String name) {
         if (name == null) {
@@ -457,7 +475,7 @@ final class SimNodeHost implements HostPlatform {
                 return i.ifindex();
             }
         }
-        if (name.equals(wiring.clients().interfaceName())) {
+        if (name.equals(wiring.clients().interfaceName()) || clientAliases.contains(name)) {
             return CLIENT_INDEX;
         }
         if (name.equals("lo")) {
@@ -781,7 +799,7 @@ final class SimNodeHost implements HostPlatform {
         @Override
         public LinkSocket packet(String ifname, int ethertype, byte[] bpfProgram, Consumer<LinkFrame> receiver)
                 throws IOException {
-            if (!ifname.equals(wiring.clients().interfaceName())) {
+            if (ifindexOf(ifname) != CLIENT_INDEX) {
                 throw new IOException("the simulator has AF_PACKET sockets only on the client interface "
                         + wiring.clients().interfaceName() + ", not on " + ifname);
             }

@@ -195,6 +195,30 @@ class LinuxKernelAccessTest {
     }
 
     @Test
+    void aMacvlanIsCreatedWithoutAddressesOfItsOwnReplacesALeftOverOneAndGoesAtTheEnd() throws Exception {
+        byte[] nextNodeMac = HexFormat.ofDelimiter(":").parseHex("02:00:5e:10:00:01");
+        ns.ip("link", "add", "link", "va", "name", "local-node", "type", "macvlan"); // left by an earlier run
+
+        // if_nametoindex answers for the calling thread's namespace
+        int index = ns.inside(() -> kernel.addMacvlan("local-node", "va", nextNodeMac));
+
+        String link = ns.ip("-d", "link", "show", "local-node");
+        assertThat(index).isEqualTo(ns.inside(() -> kernel.ifindex("local-node")));
+        assertThat(link).contains("local-node@va").contains("link/ether 02:00:5e:10:00:01").contains("UP")
+                .contains("macvlan mode bridge");
+        Thread.sleep(300); // a link-local address would appear at once (no DAD wait is needed to see it tentative)
+        assertThat(ns.ip("-6", "addr", "show", "dev", "local-node")).doesNotContain("inet6");
+        kernel.addAddress(new InterfaceAddress(index, IpAddress.parse("fe80::1"), 64, InterfaceAddress.SCOPE_LINK,
+                false));
+        assertThat(ns.ip("-6", "addr", "show", "dev", "local-node")).contains("fe80::1/64");
+
+        assertThatThrownBy(() -> ns.inside(() -> kernel.addMacvlan("other", "no-such-if", nextNodeMac)))
+                .hasMessageContaining("no interface no-such-if");
+        assertThat(kernel.flushOwnRoutes()).isEmpty();
+        assertThat(ns.ip("link", "show")).doesNotContain("local-node");
+    }
+
+    @Test
     void protocolsOfTheKernelAndOfBabelAreRefused() {
         assertThatThrownBy(() -> kernel.ownRoutes(KernelRoute.PROTOCOL_BABEL))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("42 is Babel's");
