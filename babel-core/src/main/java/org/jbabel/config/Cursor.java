@@ -24,6 +24,11 @@ final class Cursor {
         return index < statement.tokens().size();
     }
 
+    /** How many words were read. */
+    int index() {
+        return index;
+    }
+
     /** The word just read. */
     Token last() {
         return statement.tokens().get(index - 1);

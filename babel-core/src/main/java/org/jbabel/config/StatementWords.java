@@ -10,6 +10,9 @@ import org.jbabel.wire.Prefix;
  */
 public final class StatementWords {
 
+    /** The kernel's IFNAMSIZ less the terminating zero. */
+    private static final int MAX_IFNAME = 15;
+
     private final Cursor cursor;
 
     StatementWords(Cursor cursor) {
@@ -28,6 +31,19 @@ public final class StatementWords {
     /** An unquoted word; {@code what} names it in the error when there is none. */
     public String word(String what) throws ConfigException {
         return cursor.word(what);
+    }
+
+    /**
+     * An interface name as the kernel takes it: at most 15 characters (IFNAMSIZ less the terminating zero), not
+     * {@code .} or {@code ..}, no {@code /}, {@code :} or blanks.
+     */
+    public String interfaceName(String what) throws ConfigException {
+        String name = cursor.word(what);
+        if (name.length() > MAX_IFNAME || name.equals(".") || name.equals("..")
+                || name.chars().anyMatch(c -> c == '/' || c == ':' || Character.isWhitespace(c))) {
+            throw error("'" + name + "' is not a valid " + what + " (at most 15 characters, no '/', ':' or blanks)");
+        }
+        return name;
     }
 
     /** A word or a quoted string. */
@@ -58,8 +74,8 @@ public final class StatementWords {
         cursor.end();
     }
 
-    /** An error about the word just read. */
+    /** An error about the word just read (about the whole statement before any was read). */
     public ConfigException error(String reason) {
-        return cursor.error(cursor.last(), reason);
+        return cursor.index() == 0 ? cursor.error(reason) : cursor.error(cursor.last(), reason);
     }
 }

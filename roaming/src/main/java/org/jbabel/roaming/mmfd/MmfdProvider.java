@@ -25,9 +25,6 @@ public final class MmfdProvider implements ExtensionProvider {
     /** {@code mmfd device NAME}. */
     public record Device(String name) {}
 
-    /** The kernel's IFNAMSIZ less the terminating zero. */
-    private static final int MAX_IFNAME = 15;
-
     private final Supplier<RandomGenerator> random;
 
     /** Nonces from {@link SecureRandom}, as the C mmfd takes them from getrandom. */
@@ -52,22 +49,12 @@ public final class MmfdProvider implements ExtensionProvider {
         }
         String keyword = words.word("mmfd keyword");
         Object statement = switch (keyword) {
-            case "interface" -> new Interface(interfaceName(words, "interface name"));
-            case "device" -> new Device(interfaceName(words, "device name"));
+            case "interface" -> new Interface(words.interfaceName("interface name"));
+            case "device" -> new Device(words.interfaceName("device name"));
             default -> throw words.error("unknown mmfd keyword '" + keyword + "' (expected interface or device)");
         };
         words.end();
         return statement;
-    }
-
-    private static String interfaceName(StatementWords words, String what) throws ConfigException {
-        String name = words.word(what);
-        if (name.length() > MAX_IFNAME || name.equals(".") || name.equals("..")
-                || name.chars().anyMatch(c -> c == '/' || c == ':' || Character.isWhitespace(c))) {
-            throw words.error("'" + name + "' is not a valid " + what
-                    + " (at most 15 characters, no '/', ':' or blanks)");
-        }
-        return name;
     }
 
     @Override
