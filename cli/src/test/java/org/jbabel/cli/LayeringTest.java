@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.constantpool.ClassEntry;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
+import java.lang.reflect.AccessFlag;
 import java.net.URI;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
@@ -21,6 +23,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +38,16 @@ class LayeringTest {
 
     /** Class name (a.b.C) to the jbabel classes it refers to. */
     private static final Map<String, Set<String>> REFERENCES = new TreeMap<>();
+    /** A class of ours in a generic signature: Lorg/jbabel/engine/SelectedRoute; or ...Route<...>. */
+    private static final Pattern GENERIC_CLASS = Pattern.compile("L(org/jbabel/[^;<]+)[;<]");
+    /** Class name to the jbabel classes named in the signatures of its public instance methods. */
+    private static final Map<String, Set<String>> SIGNATURES = new TreeMap<>();
+    /**
+     * The extension API as docs/EXTENSION-API.md lists it (with their nested types): the types an extension
+     * implements or is handed.
+     */
+    private static final Set<String> EXTENSION_API = Set.of("Extension", "ExtensionProvider", "ExtensionContext",
+            "BabelApi", "Network", "UdpSocket", "KernelAccess", "ControlRegistry", "NetInterface", "NeighbourEvent");
 
     @BeforeAll
     static void readClasses() throws IOException {
@@ -68,10 +81,20 @@ class LayeringTest {
                         }
                     }
                     c.fields().forEach(fd -> add(refs, fd.fieldTypeSymbol()));
+                    Set<String> signature = SIGNATURES.computeIfAbsent(name(c.thisClass().asSymbol()),
+                            k -> new TreeSet<>());
                     c.methods().forEach(m -> {
                         MethodTypeDesc t = m.methodTypeSymbol();
                         add(refs, t.returnType());
                         t.parameterList().forEach(d -> add(refs, d));
+                        if (m.flags().has(AccessFlag.PUBLIC) && !m.flags().has(AccessFlag.STATIC)) {
+                            add(signature, t.returnType());
+                            t.parameterList().forEach(d -> add(signature, d));
+                            // type arguments (List<SelectedRoute>) live in the generic signature only
+                            m.findAttribute(Attributes.signature()).ifPresent(a -> GENERIC_CLASS
+                                    .matcher(a.signature().stringValue())
+                                    .results().forEach(r -> signature.add(r.group(1).replace('/', '.'))));
+                        }
                     });
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -145,11 +168,24 @@ class LayeringTest {
 
     /**
      * An extension module sees Babel only through the extension API: {@code org.jbabel.extension}, the wire types
-     * it speaks in, and the two configuration classes an extension parses its statements with.
+     * it speaks in, the engine's and kernel's value types the API hands out (those named in the signatures of the
+     * API's instance methods, such as {@code SelectedRoute} or {@code KernelRoute}), and the two configuration
+     * classes an extension parses its statements with.
      */
     @Test
     void extensionsUseOnlyTheExtensionApi() {
+        Set<String> handedOut = new TreeSet<>();
+        SIGNATURES.forEach((c, types) -> {
+            if (packageOf(c).equals("org.jbabel.extension")
+                    && EXTENSION_API.contains(c.substring(c.lastIndexOf('.') + 1).split("\\$")[0])) {
+                handedOut.addAll(types);
+            }
+        });
+        assertThat(handedOut).as("the engine's and kernel's types the extension API hands out")
+                .contains("org.jbabel.engine.SelectedRoute", "org.jbabel.kernel.KernelRoute")
+                .doesNotContain("org.jbabel.engine.BabelEngine");
         Predicate<String> api = inPackages("org.jbabel.extension", "org.jbabel.wire")
+                .or(handedOut::contains)
                 .or(Set.of("org.jbabel.config.ConfigException", "org.jbabel.config.StatementWords")::contains);
         List<String> all = new ArrayList<>();
         for (String extension : REFERENCES.keySet().stream().map(LayeringTest::packageOf)
