@@ -9,6 +9,7 @@ import org.jbabel.config.DaemonConfig;
 import org.jbabel.extension.Extension;
 import org.jbabel.extension.ExtensionProvider;
 import org.jbabel.roaming.mmfd.MmfdProvider;
+import org.jbabel.roaming.prefixd.PrefixdProvider;
 
 /**
  * The extensions built into this program: the one place that knows their classes (the core knows them only as
@@ -16,11 +17,11 @@ import org.jbabel.roaming.mmfd.MmfdProvider;
  */
 final class BuiltInExtensions {
 
-    static final List<ExtensionProvider> PROVIDERS = List.of(new MmfdProvider());
+    static final List<ExtensionProvider> PROVIDERS = List.of(new MmfdProvider(), new PrefixdProvider());
 
     /** The providers with their randomness from {@code random} (the simulator's seeded one, so runs repeat). */
     static List<ExtensionProvider> providers(Supplier<RandomGenerator> random) {
-        return List.of(new MmfdProvider(random));
+        return List.of(new MmfdProvider(random), new PrefixdProvider(random));
     }
 
     private BuiltInExtensions() {}
