@@ -39,11 +39,14 @@ final class RecordingOutput implements L3roamdOutput {
     Predicate<IpAddress> elsewhere = a -> false;
     Consumer<byte[]> multicastHook = d -> { };
     BiConsumer<IpAddress, byte[]> unicastHook = (a, d) -> { };
+    Consumer<Prefix> originateHook = p -> { };
+    Consumer<IpAddress> probeHook = a -> { };
 
     @Override
     public void originate(Prefix hostPrefix) {
         events.add("originate " + hostPrefix);
         originated.add(hostPrefix);
+        originateHook.accept(hostPrefix);
     }
 
     @Override
@@ -81,12 +84,14 @@ final class RecordingOutput implements L3roamdOutput {
     public void sendNeighbourSolicitation(IpAddress target, IpAddress destination) {
         events.add("ns " + target + " to " + destination);
         probes.add(new Probe(target, destination));
+        probeHook.accept(target);
     }
 
     @Override
     public void sendArpRequest(IpAddress v4Target) {
         events.add("arp " + v4Target);
         arps.add(v4Target);
+        probeHook.accept(v4Target);
     }
 
     @Override
