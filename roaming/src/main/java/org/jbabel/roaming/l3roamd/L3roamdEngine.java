@@ -122,8 +122,6 @@ public final class L3roamdEngine {
     private static final class Address {
         final IpAddress ip;
         AddressState state;
-        boolean removalPending;
-        long removeAt;
 
         Address(IpAddress ip, AddressState state) {
             this.ip = ip;
@@ -175,6 +173,8 @@ public final class L3roamdEngine {
     private final Map<MacAddress, Cycle> claims = new LinkedHashMap<>();
     private final Map<MacAddress, Cycle> infos = new LinkedHashMap<>();
     private final Map<IpAddress, Probe> probes = new LinkedHashMap<>();
+    /** Client addresses to remove at the given time unless seen before. */
+    private final Map<IpAddress, Long> removals = new LinkedHashMap<>();
     private final Map<IpAddress, Sought> sought = new LinkedHashMap<>();
     private final RecentHeaders recent;
     private long queuedBytes;
@@ -225,8 +225,8 @@ public final class L3roamdEngine {
             add(c, address, AddressState.ACTIVE);
         } else {
             a.state = AddressState.ACTIVE;
-            a.removalPending = false;
         }
+        removals.remove(address);
         probes.remove(address);
         return true;
     }
@@ -254,7 +254,7 @@ public final class L3roamdEngine {
         if (c == null) {
             return;
         }
-        scheduleRemoval(now, c.addresses.get(address));
+        scheduleRemoval(now, address);
         for (IpAddress a : List.copyOf(c.addresses.keySet())) {
             startProbe(now, a, REPROBES);
         }
@@ -269,7 +269,7 @@ public final class L3roamdEngine {
         if (c == null) {
             return;
         }
-        scheduleRemoval(now, c.addresses.get(address));
+        scheduleRemoval(now, address);
         startProbe(now, address, REPROBES);
     }
 
@@ -388,7 +388,8 @@ public final class L3roamdEngine {
                     if (c.addresses.size() >= bounds.addressesPerClient()) {
                         out.count("address_refused");
                     } else {
-                        scheduleRemoval(now, add(c, a, AddressState.TENTATIVE));
+                        add(c, a, AddressState.TENTATIVE);
+                        scheduleRemoval(now, a);
                         startProbe(now, a, REPROBES);
                     }
                 }
@@ -531,12 +532,8 @@ public final class L3roamdEngine {
         for (Probe p : probes.values()) {
             next = Math.min(next, p.next);
         }
-        for (Client c : clients.values()) {
-            for (Address a : c.addresses.values()) {
-                if (a.removalPending) {
-                    next = Math.min(next, a.removeAt);
-                }
-            }
+        for (long at : removals.values()) {
+            next = Math.min(next, at);
         }
         for (Sought s : sought.values()) {
             next = Math.min(next, Math.min(s.nextProbe, Math.min(s.nextSeek, s.packets.peekFirst().expires())));
@@ -587,18 +584,17 @@ public final class L3roamdEngine {
                 }
             }
         }
-        List<Address> due = new ArrayList<>();
-        for (Client c : clients.values()) {
-            for (Address a : c.addresses.values()) {
-                if (a.removalPending && a.removeAt <= now) {
-                    due.add(a);
-                }
+        List<IpAddress> due = new ArrayList<>();
+        removals.forEach((a, at) -> {
+            if (at <= now) {
+                due.add(a);
             }
-        }
-        for (Address a : due) {
-            Client c = owners.get(a.ip);
+        });
+        for (IpAddress a : due) {
+            removals.remove(a);
+            Client c = owners.get(a);
             if (c != null) {
-                removeAddress(now, c, a.ip);
+                removeAddress(now, c, a);
             }
         }
         for (Iterator<Map.Entry<IpAddress, Sought>> it = sought.entrySet().iterator(); it.hasNext(); ) {
@@ -680,6 +676,7 @@ public final class L3roamdEngine {
         claims.clear();
         infos.clear();
         probes.clear();
+        removals.clear();
         sought.clear();
         queuedBytes = 0;
         oldClients.clear();
@@ -781,6 +778,7 @@ public final class L3roamdEngine {
         for (Address a : c.addresses.values()) {
             owners.remove(a.ip);
             probes.remove(a.ip);
+            removals.remove(a.ip);
             uninstall(a.ip);
         }
         c.addresses.clear();
@@ -792,7 +790,7 @@ public final class L3roamdEngine {
         out.count("client_deleted");
     }
 
-    private Address add(Client c, IpAddress ip, AddressState state) {
+    private void add(Client c, IpAddress ip, AddressState state) {
         Address a = new Address(ip, state);
         c.addresses.put(ip, a);
         owners.put(ip, c);
@@ -802,7 +800,6 @@ public final class L3roamdEngine {
             out.originate(Prefix.host(ip));
         }
         flush(ip);
-        return a;
     }
 
     /** Removes an address; a client left without addresses is deleted (and kept as an old client). */
@@ -812,6 +809,7 @@ public final class L3roamdEngine {
         }
         owners.remove(ip);
         probes.remove(ip);
+        removals.remove(ip);
         out.count("address_removed");
         uninstall(ip);
         if (c.addresses.isEmpty()) {
@@ -826,11 +824,8 @@ public final class L3roamdEngine {
         }
     }
 
-    private static void scheduleRemoval(long now, Address a) {
-        if (!a.removalPending) {
-            a.removalPending = true;
-            a.removeAt = now + REMOVAL_DELAY;
-        }
+    private void scheduleRemoval(long now, IpAddress a) {
+        removals.putIfAbsent(a, now + REMOVAL_DELAY);
     }
 
     // ---- probing ----------------------------------------------------------------------------------------------
