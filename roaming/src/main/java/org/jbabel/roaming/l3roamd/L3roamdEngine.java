@@ -41,6 +41,12 @@ import org.jbabel.roaming.l3roamd.Intercom.Packet;
  * CLAIM gets its 300 ms to be answered) — the spec's "exhaustion at 4.5 s" is the time of that last send. There is
  * no "send failed" end of a CLAIM cycle: the sends report nothing (the route check at the start stands for it).
  *
+ * <p>Bounds ({@link L3roamdSettings.Bounds}): a client, address, old client, queued packet or sought destination
+ * beyond its bound is refused and counted. A client whose CLAIM cycle is refused ({@code claim_refused}) takes its
+ * node-client address at once, as if the cycle had run out; a CLAIM whose INFO cycle is refused
+ * ({@code info_refused}) still lets the client go (the claimer takes N after its own cycle). Probe cycles share the
+ * {@code sought} bound with the unknown destinations (each table has its own).
+ *
  * <p>Counters ({@link L3roamdOutput#count}): {@code client_added}, {@code client_deleted}, {@code client_refused},
  * {@code address_added}, {@code address_outside}, {@code address_moved}, {@code address_removed},
  * {@code address_refused}, {@code node_client_taken}, {@code claim_sent}, {@code claim_answered},
@@ -225,6 +231,7 @@ public final class L3roamdEngine {
             add(c, address, AddressState.ACTIVE);
         } else {
             a.state = AddressState.ACTIVE;
+            flush(address); // packets that reached the TUN device while the route was being put in place
         }
         removals.remove(address);
         probes.remove(address);

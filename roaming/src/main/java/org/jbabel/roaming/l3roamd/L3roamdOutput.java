@@ -6,7 +6,8 @@ import org.jbabel.wire.Prefix;
 /**
  * What {@link L3roamdEngine} does to the world, one call per effect, in the order the effects must happen. The
  * extension carries them out through its {@code ExtensionContext}; tests record them. IPv4 addresses are
- * {@link IpAddress}es of family V4 here (never the intercom's mapped form).
+ * {@link IpAddress}es of family V4 here (never the intercom's mapped form). No method may call back into the engine
+ * (the engine is in the middle of a change when it calls them): whatever they cause comes back as a later input.
  */
 public interface L3roamdOutput {
 

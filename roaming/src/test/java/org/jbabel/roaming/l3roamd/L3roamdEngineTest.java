@@ -493,6 +493,12 @@ class L3roamdEngineTest {
         engine.addressSeen(4 * MS, MAC, ADDRESS);
         assertThat(out.reinjected).hasSize(3);
         assertThat(out.events.getLast()).isEqualTo("reinject");
+        // a packet that slipped into the TUN device for a known address drains when the client answers the probe
+        engine.tunPacket(5 * MS, b);
+        assertThat(out.probes.getLast().target()).isEqualTo(ADDRESS);
+        engine.addressSeen(6 * MS, MAC, ADDRESS);
+        assertThat(out.reinjected).hasSize(4);
+        assertThat(engine.nextDeadline()).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
