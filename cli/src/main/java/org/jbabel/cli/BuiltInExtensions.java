@@ -8,7 +8,10 @@ import java.util.random.RandomGenerator;
 import org.jbabel.config.DaemonConfig;
 import org.jbabel.extension.Extension;
 import org.jbabel.extension.ExtensionProvider;
+import org.jbabel.roaming.l3roamd.L3roamd;
+import org.jbabel.roaming.l3roamd.RoamingProvider;
 import org.jbabel.roaming.mmfd.MmfdProvider;
+import org.jbabel.roaming.prefixd.Prefixd;
 import org.jbabel.roaming.prefixd.PrefixdProvider;
 
 /**
@@ -17,11 +20,11 @@ import org.jbabel.roaming.prefixd.PrefixdProvider;
  */
 final class BuiltInExtensions {
 
-    static final List<ExtensionProvider> PROVIDERS = List.of(new MmfdProvider(), new PrefixdProvider());
+    static final List<ExtensionProvider> PROVIDERS = List.of(new MmfdProvider(), new RoamingProvider(), new PrefixdProvider());
 
     /** The providers with their randomness from {@code random} (the simulator's seeded one, so runs repeat). */
     static List<ExtensionProvider> providers(Supplier<RandomGenerator> random) {
-        return List.of(new MmfdProvider(random), new PrefixdProvider(random));
+        return List.of(new MmfdProvider(random), new RoamingProvider(random), new PrefixdProvider(random));
     }
 
     private BuiltInExtensions() {}
@@ -39,6 +42,10 @@ final class BuiltInExtensions {
             if (mine != null && !mine.isEmpty()) {
                 out.put(p.name(), p.create(mine));
             }
+        }
+        // prefixd offers its prefixes on the roaming extension's client side (docs/ROAMING.md)
+        if (out.get("prefixd") instanceof Prefixd prefixd && out.get("roaming") instanceof L3roamd roaming) {
+            prefixd.setClientLink(roaming);
         }
         return out;
     }

@@ -1,10 +1,13 @@
 package org.jbabel.roaming.l3roamd;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 import org.jbabel.config.ConfigException;
 import org.jbabel.config.StatementWords;
 import org.jbabel.extension.Extension;
@@ -146,8 +149,20 @@ public final class RoamingProvider implements ExtensionProvider {
         return mac;
     }
 
+    private final Supplier<RandomGenerator> random;
+
+    /** Nonces from {@link SecureRandom}. */
+    public RoamingProvider() {
+        this(SecureRandom::new);
+    }
+
+    /** Nonces from {@code random} (the simulator gives a seeded one, so that runs repeat). */
+    public RoamingProvider(Supplier<RandomGenerator> random) {
+        this.random = random;
+    }
+
     @Override
     public Extension create(List<Object> statements) {
-        throw new UnsupportedOperationException("the roaming extension is not finished yet (issue 12)");
+        return new L3roamd(RoamingSettings.of(statements), random.get());
     }
 }
