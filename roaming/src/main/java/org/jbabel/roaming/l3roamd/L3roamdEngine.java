@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
+import org.jbabel.roaming.l3roamd.Intercom.Packet;
 import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
-import org.jbabel.roaming.l3roamd.Intercom.Packet;
 
 /**
  * The sans-IO core of l3roamd (spec roaming.md §1.4-1.8): the clients of this node and their addresses, the CLAIM
