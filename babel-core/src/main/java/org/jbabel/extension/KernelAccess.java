@@ -37,6 +37,20 @@ public interface KernelAccess {
     /** Calls {@code observer} for every RTM_NEWNEIGH and RTM_DELNEIGH event. */
     BabelApi.Subscription onNeighbour(Consumer<Neighbour> observer);
 
+    /**
+     * A station a bridge learned on one of its ports (an entry of its forwarding database, RTM_NEWNEIGH of family
+     * AF_BRIDGE), or forgot ({@code removed}: aged out, or the port left the bridge): for a wired client port what
+     * nl80211's NEW_STATION and DEL_STATION are for a wireless one. The bridge's own addresses are not stations.
+     *
+     * @param bridge the bridge's interface index
+     * @param port the port's interface index
+     * @param mac the station's hardware address (6 bytes)
+     */
+    record Station(int bridge, int port, byte[] mac, boolean removed) {}
+
+    /** Calls {@code observer} for every station a bridge learns or forgets. */
+    BabelApi.Subscription onStation(Consumer<Station> observer);
+
     /** Adds or replaces a neighbour entry (a permanent one when {@code state} says so). */
     void putNeighbour(Neighbour neighbour) throws IOException;
 

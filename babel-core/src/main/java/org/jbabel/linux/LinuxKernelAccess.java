@@ -44,6 +44,7 @@ public final class LinuxKernelAccess implements KernelAccess, AutoCloseable {
     private final NetlinkSocket requests;
     private final Events events;
     private final List<Consumer<Neighbour>> neighbourObservers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Station>> stationObservers = new CopyOnWriteArrayList<>();
     private final List<AddressObserver> addressObservers = new CopyOnWriteArrayList<>();
     private final Set<Integer> ownProtocols = new TreeSet<>();
     private final Set<String> ownLinks = new TreeSet<>();
@@ -95,22 +96,29 @@ public final class LinuxKernelAccess implements KernelAccess, AutoCloseable {
             }
             errorsInRow = 0;
             List<Neighbour> neighbours = new ArrayList<>();
+            List<Station> stations = new ArrayList<>();
             List<InterfaceAddress> added = new ArrayList<>();
             List<InterfaceAddress> removed = new ArrayList<>();
             for (NetlinkMessage m : NetlinkMessage.split(datagram, LinuxKernelAccess.this.counters)) {
                 switch (m.type()) {
-                    case Rtnl.RTM_NEWNEIGH, Rtnl.RTM_DELNEIGH -> addIfNotNull(neighbours, codec.neighbour(m));
+                    case Rtnl.RTM_NEWNEIGH, Rtnl.RTM_DELNEIGH -> {
+                        addIfNotNull(neighbours, codec.neighbour(m));
+                        addIfNotNull(stations, codec.station(m));
+                    }
                     case Rtnl.RTM_NEWADDR -> addIfNotNull(added, codec.address(m));
                     case Rtnl.RTM_DELADDR -> addIfNotNull(removed, codec.address(m));
                     default -> { }
                 }
             }
-            if (neighbours.isEmpty() && added.isEmpty() && removed.isEmpty()) {
+            if (neighbours.isEmpty() && stations.isEmpty() && added.isEmpty() && removed.isEmpty()) {
                 return DROPPED;
             }
             return () -> {
                 for (Neighbour n : neighbours) {
                     neighbourObservers.forEach(o -> o.accept(n));
+                }
+                for (Station st : stations) {
+                    stationObservers.forEach(o -> o.accept(st));
                 }
                 for (InterfaceAddress a : added) {
                     addressObservers.forEach(o -> o.changed(a, true));
@@ -149,6 +157,12 @@ public final class LinuxKernelAccess implements KernelAccess, AutoCloseable {
     public BabelApi.Subscription onNeighbour(Consumer<Neighbour> observer) {
         neighbourObservers.add(observer);
         return () -> neighbourObservers.remove(observer);
+    }
+
+    @Override
+    public BabelApi.Subscription onStation(Consumer<Station> observer) {
+        stationObservers.add(observer);
+        return () -> stationObservers.remove(observer);
     }
 
     @Override

@@ -114,6 +114,10 @@ final class Rtnl {
     static final int NDMSG_LEN = 12;
     static final int NDA_DST = 1;
     static final int NDA_LLADDR = 2;
+    static final int NDA_MASTER = 9;
+    static final int AF_BRIDGE = 7;
+    static final int NTF_SELF = 0x02;
+    static final int NUD_PERMANENT = 0x80;
 
     static final int IFADDRMSG_LEN = 8;
     static final int IFA_ADDRESS = 1;

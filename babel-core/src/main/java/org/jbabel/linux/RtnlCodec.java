@@ -410,6 +410,31 @@ final class RtnlCodec {
         return new KernelAccess.Neighbour(ifindex, address, hardware, state, m.type() == Rtnl.RTM_DELNEIGH);
     }
 
+    /**
+     * The station in an RTM_NEWNEIGH or RTM_DELNEIGH message of family AF_BRIDGE: null for other families, for the
+     * bridge's own addresses (permanent entries, entries of the port device itself) and for entries of no bridge.
+     */
+    KernelAccess.Station station(NetlinkMessage m) {
+        ByteBuffer body = m.body();
+        if (body.remaining() < Rtnl.NDMSG_LEN || Byte.toUnsignedInt(body.get(0)) != Rtnl.AF_BRIDGE) {
+            return null;
+        }
+        int port = body.getInt(4);
+        int state = Short.toUnsignedInt(body.getShort(8));
+        int flags = Byte.toUnsignedInt(body.get(10));
+        Attributes a = Attributes.parse(body, Rtnl.NDMSG_LEN);
+        if (a == null || port <= 0) {
+            return malformed();
+        }
+        byte[] mac = a.bytes(Rtnl.NDA_LLADDR);
+        long bridge = a.u32(Rtnl.NDA_MASTER, 0);
+        if ((state & Rtnl.NUD_PERMANENT) != 0 || (flags & Rtnl.NTF_SELF) != 0 || bridge <= 0
+                || mac == null || mac.length != 6) {
+            return null;
+        }
+        return new KernelAccess.Station((int) bridge, port, mac, m.type() == Rtnl.RTM_DELNEIGH);
+    }
+
     // ---- links ----
 
     /** The link in an RTM_NEWLINK or RTM_DELLINK message; null when malformed (counted). */

@@ -260,6 +260,10 @@ public final class SimClients {
         s.generation++;
         s.node = -1;
         byNode.get(old).remove(s);
+        SimNodeHost left = driver.host(old);
+        if (left != null) {
+            left.clientLeft(s.client.mac());
+        }
         driver.at(driver.now() + NEIGHBOUR_TIMEOUT, () -> {
             if (s.node != old) { // unless it came back meanwhile
                 SimNodeHost h = driver.host(old);

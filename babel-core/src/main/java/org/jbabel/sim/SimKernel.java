@@ -50,6 +50,7 @@ final class SimKernel {
     private final List<InterfaceAddress> addresses = new ArrayList<>();
     private final Map<NeighbourKey, KernelAccess.Neighbour> neighbours = new LinkedHashMap<>();
     private final List<Consumer<KernelAccess.Neighbour>> neighbourObservers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<KernelAccess.Station>> stationObservers = new CopyOnWriteArrayList<>();
     private final List<KernelAccess.AddressObserver> addressObservers = new CopyOnWriteArrayList<>();
     private final Map<Integer, Map<RouteId, KernelRoute>> routes = new TreeMap<>();
     private final Map<Integer, List<KernelRule>> rules = new TreeMap<>();
@@ -214,9 +215,20 @@ final class SimKernel {
         rules.clear();
     }
 
+    /** The client interface learned ({@code removed} false) or forgot a station; observers hear it in a task. */
+    void station(int ifindex, byte[] mac, boolean removed) {
+        KernelAccess.Station st = new KernelAccess.Station(ifindex, ifindex, mac.clone(), removed);
+        later.accept(() -> {
+            for (Consumer<KernelAccess.Station> o : stationObservers) {
+                guard(() -> o.accept(st));
+            }
+        });
+    }
+
     /** Forgets the observers (after the extensions stopped: their subscriptions die with them). */
     void forgetObservers() {
         neighbourObservers.clear();
+        stationObservers.clear();
         addressObservers.clear();
     }
 
@@ -248,6 +260,12 @@ final class SimKernel {
                 throw new IllegalArgumentException("a macvlan needs a hardware address of 6 bytes");
             }
             return macvlans.make(name, parent);
+        }
+
+        @Override
+        public BabelApi.Subscription onStation(Consumer<Station> observer) {
+            stationObservers.add(observer);
+            return () -> stationObservers.remove(observer);
         }
 
         @Override

@@ -116,6 +116,8 @@ final class SimNodeHost implements HostPlatform {
     private final List<PacketSocket> packetSockets = new ArrayList<>();
     private final Map<String, Device> devices = new LinkedHashMap<>();
     private final Set<String> clientAliases = new HashSet<>();
+    /** The MACs the client interface has seen frames from and not yet forgotten (a bridge's learned stations). */
+    private final Set<Long> stations = new HashSet<>();
     private final Map<String, Long> counters = new TreeMap<>();
     private final ExtensionControls controls = new ExtensionControls();
 
@@ -387,6 +389,9 @@ final class SimNodeHost implements HostPlatform {
 
     /** A frame from an attached client on the client interface (called in a task of this node). */
     void fromClient(byte[] mac, int ethertype, byte[] payload) {
+        if (stations.add(macKey(mac))) {
+            kernel.station(CLIENT_INDEX, mac, false); // the client bridge learned the station
+        }
         SimPackets.Ip p = null;
         if (ethertype == SimPackets.ETHERTYPE_ARP) {
             SimPackets.Arp arp = SimPackets.parseArp(payload);
@@ -414,6 +419,21 @@ final class SimNodeHost implements HostPlatform {
             arrive(p, CLIENT_INDEX);
         }
         wiring.turn(node);
+    }
+
+    /** The client with {@code mac} left this node's client interface: its bridge forgets the station at once. */
+    void clientLeft(byte[] mac) {
+        if (stations.remove(macKey(mac))) {
+            kernel.station(CLIENT_INDEX, mac, true);
+        }
+    }
+
+    private static long macKey(byte[] mac) {
+        long k = 0;
+        for (byte b : mac) {
+            k = (k << 8) | (b & 0xff);
+        }
+        return k;
     }
 
     /** The client with {@code mac} left {@code address}'s entry unconfirmed long enough: it goes. */

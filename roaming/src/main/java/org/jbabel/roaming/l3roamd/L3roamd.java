@@ -124,6 +124,7 @@ public final class L3roamd implements Extension, ClientLink {
             }
         });
         kernel.onNeighbour(this::neighbour);
+        kernel.onStation(this::station);
         for (int index : new int[] {clientIndex, nextNodeIndex}) {
             for (KernelAccess.Neighbour n : kernel.neighbours(index)) {
                 neighbour(n);
@@ -234,6 +235,22 @@ public final class L3roamd implements Extension, ClientLink {
         input(now -> engine.addressSeen(now, r.get().senderMac(), r.get().senderAddress()));
     }
 
+    /**
+     * The client bridge learned a station: a client arrived on a port (or spoke again after its entry aged out). A
+     * station the bridge forgets is not taken as gone: entries age out while a client is merely quiet; when it went
+     * to another node, that node's CLAIM hands it over, and when it went away for good, its neighbour entries fail.
+     */
+    private void station(KernelAccess.Station st) {
+        if (st.removed() || (st.bridge() != clientIndex && st.port() != clientIndex)) {
+            return;
+        }
+        MacAddress mac = MacAddress.of(st.mac());
+        if (!mac.equals(ownMac)) {
+            c.counters().increment("stations");
+            input(now -> engine.macSeen(now, mac));
+        }
+    }
+
     private void neighbour(KernelAccess.Neighbour n) {
         if (n.ifindex() != clientIndex && n.ifindex() != nextNodeIndex) {
             return;
@@ -262,10 +279,13 @@ public final class L3roamd implements Extension, ClientLink {
         } catch (IOException e) {
             kernelError("route " + p + " into " + settings.device(), e);
         }
+        // Packets for a client nobody has announced yet come to the nearest roaming node, which seeks it.
+        c.babel().originate(p, 0);
     }
 
     private void removeCatchAll(Prefix p) {
         KernelRoute r = catchAll.remove(p);
+        c.babel().withdraw(p);
         if (r != null) {
             try {
                 own.remove(r);
