@@ -11,7 +11,7 @@ import org.jbabel.wire.RouteKey;
 /**
  * The mesh's data plane as the path checks of a {@link Simulation} see it: each node's {@link SimFib} (which its
  * {@link SimNode} writes), the prefixes each node owns, and which neighbour a FIB entry forwards to, found through
- * the {@link Network}'s ports.
+ * the {@link LinkLayer}'s ports.
  *
  * <p>While every node owns just its own prefix and nothing but those prefixes is in the FIBs, {@link #hop} answers
  * from a per-node hop table kept in step with the FIB ({@link #fibUpdated}) instead of a FIB lookup. Scripted
@@ -19,7 +19,7 @@ import org.jbabel.wire.RouteKey;
  */
 final class DataPlane implements ForwardingPlane {
 
-    private final Network network;
+    private final LinkLayer links;
     private final SimFib[] fibs;
     private final List<List<Prefix>> owned;
     /**
@@ -31,9 +31,9 @@ final class DataPlane implements ForwardingPlane {
     private final boolean[] fast;
     private boolean fastPlane = true;
 
-    DataPlane(Network network) {
-        this.network = network;
-        int n = network.nodeCount();
+    DataPlane(LinkLayer links) {
+        this.links = links;
+        int n = links.nodeCount();
         fibs = new SimFib[n];
         owned = new ArrayList<>(n);
         hops = new char[n][];
@@ -77,7 +77,7 @@ final class DataPlane implements ForwardingPlane {
         if (!fast[node]) {
             return;
         }
-        if (d < 0 || network.ports(node).size() > Character.MAX_VALUE - 2) {
+        if (d < 0 || links.ports(node).size() > Character.MAX_VALUE - 2) {
             fast[node] = false;
             hops[node] = null;
             return;
@@ -89,7 +89,7 @@ final class DataPlane implements ForwardingPlane {
             hops[node][d] = 0;
             return;
         }
-        Network.Port own = ownPort(node, f.nextHop(), f.ifname());
+        LinkLayer.Port own = ownPort(node, f.nextHop(), f.ifname());
         hops[node][d] = own == null ? 1 : (char) (2 + own.slot());
     }
 
@@ -115,21 +115,21 @@ final class DataPlane implements ForwardingPlane {
      * The port of {@code node} that an entry with this next hop and interface leaves by, or null when its next hop
      * is no neighbour's: {@link #nextNode}'s rule, returning the own port of the hop instead of the peer.
      */
-    private Network.Port ownPort(int node, IpAddress nextHop, String ifname) {
+    private LinkLayer.Port ownPort(int node, IpAddress nextHop, String ifname) {
         if (ifname == null) {
-            Network.Port theirs = nextHop == null ? null : network.portByAddress(nextHop);
+            LinkLayer.Port theirs = nextHop == null ? null : links.portByAddress(nextHop);
             if (theirs == null || theirs.node() == node) {
                 return null;
             }
-            Network.Port own = network.peer(theirs);
+            LinkLayer.Port own = links.peer(theirs);
             // As nextNode: the neighbour must be on this link (linkBetween finds the first link to it).
-            return own.node() == node && network.linkBetween(node, theirs.node()) == theirs.link() ? own : null;
+            return own.node() == node && links.linkBetween(node, theirs.node()) == theirs.link() ? own : null;
         }
-        Network.Port own = network.port(node, ifname);
+        LinkLayer.Port own = links.port(node, ifname);
         if (own == null) {
             return null;
         }
-        Network.Port peer = network.peer(own);
+        LinkLayer.Port peer = links.peer(own);
         return nextHop == null || nextHop.equals(peer.linkLocal()) ? own : null;
     }
 
@@ -160,17 +160,17 @@ final class DataPlane implements ForwardingPlane {
 
     @Override
     public int nextNode(int node, SimFib.Entry entry) {
-        Network.Port port = entry.ifname() == null
-                ? (entry.nextHop() == null ? null : network.portByAddress(entry.nextHop()))
-                : network.port(node, entry.ifname());
+        LinkLayer.Port port = entry.ifname() == null
+                ? (entry.nextHop() == null ? null : links.portByAddress(entry.nextHop()))
+                : links.port(node, entry.ifname());
         if (port == null) {
             return -1;
         }
         if (port.node() != node) {
             // Found by next-hop address: the next hop is the neighbour's own port.
-            return network.linkBetween(node, port.node()) == port.link() ? port.node() : -1;
+            return links.linkBetween(node, port.node()) == port.link() ? port.node() : -1;
         }
-        Network.Port peer = network.peer(port);
+        LinkLayer.Port peer = links.peer(port);
         return entry.nextHop() == null || entry.nextHop().equals(peer.linkLocal()) ? peer.node() : -1;
     }
 
@@ -187,15 +187,15 @@ final class DataPlane implements ForwardingPlane {
         if (h < 2) {
             return NO_HOP;
         }
-        Network.Port p = network.ports(node).get(h - 2);
-        return network.peer(p).node() | (network.up(p.link()) ? UP : 0);
+        LinkLayer.Port p = links.ports(node).get(h - 2);
+        return links.peer(p).node() | (links.up(p.link()) ? UP : 0);
     }
 
     @Override
     public boolean hopUp(int node, SimFib.Entry entry) {
-        Network.Port port = entry.ifname() == null
-                ? network.portByAddress(entry.nextHop())
-                : network.port(node, entry.ifname());
-        return port != null && network.up(port.link());
+        LinkLayer.Port port = entry.ifname() == null
+                ? links.portByAddress(entry.nextHop())
+                : links.port(node, entry.ifname());
+        return port != null && links.up(port.link());
     }
 }

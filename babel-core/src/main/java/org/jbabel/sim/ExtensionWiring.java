@@ -7,13 +7,13 @@ import org.jbabel.wire.IpAddress;
 
 /**
  * What the extensions on the nodes of a {@link Simulation} reach through their {@link SimNodeHost}s: the clock and
- * the timeline, their node's interfaces, the {@link Network} for their own datagrams (lost and counted as Babel's
+ * the timeline, their node's interfaces, the {@link LinkLayer} for their own datagrams (lost and counted as Babel's
  * are), the other nodes' hosts, the FIBs, the clients, and the observer of TUN devices.
  */
 final class ExtensionWiring implements SimNodeHost.Wiring {
 
     private final Timeline timeline;
-    private final Network network;
+    private final LinkLayer links;
     private final DataPlane plane;
     private final SimConfig config;
     private final List<String> nodeIds;
@@ -23,10 +23,10 @@ final class ExtensionWiring implements SimNodeHost.Wiring {
     private Thread runner = Thread.currentThread();
 
     /** {@code nodes} is filled by the caller once the nodes exist (they need this wiring). */
-    ExtensionWiring(Timeline timeline, Network network, DataPlane plane, SimConfig config, List<String> nodeIds,
+    ExtensionWiring(Timeline timeline, LinkLayer links, DataPlane plane, SimConfig config, List<String> nodeIds,
             SimNode[] nodes, SimClients clients) {
         this.timeline = timeline;
-        this.network = network;
+        this.links = links;
         this.plane = plane;
         this.config = config;
         this.nodeIds = nodeIds;
@@ -60,40 +60,40 @@ final class ExtensionWiring implements SimNodeHost.Wiring {
 
     @Override
     public SimNodeHost peer(int node, int ifindex) {
-        Network.Port p = network.portByIndex(node, ifindex);
-        if (p == null || network.loses(p)) {
+        LinkLayer.Port p = links.portByIndex(node, ifindex);
+        if (p == null || links.loses(p)) {
             return null;
         }
-        return nodes[network.peer(p).node()].host();
+        return nodes[links.peer(p).node()].host();
     }
 
     @Override
     public IpAddress peerAddress(int node, int ifindex) {
-        Network.Port p = network.portByIndex(node, ifindex);
-        return p == null ? null : network.peer(p).linkLocal();
+        LinkLayer.Port p = links.portByIndex(node, ifindex);
+        return p == null ? null : links.peer(p).linkLocal();
     }
 
     @Override
     public int peerIfindex(int node, int ifindex) {
-        Network.Port p = network.portByIndex(node, ifindex);
-        return p == null ? 0 : network.peer(p).ifindex();
+        LinkLayer.Port p = links.portByIndex(node, ifindex);
+        return p == null ? 0 : links.peer(p).ifindex();
     }
 
     @Override
     public int peerNode(int node, int ifindex) {
-        Network.Port p = network.portByIndex(node, ifindex);
-        return p == null ? -1 : network.peer(p).node();
+        LinkLayer.Port p = links.portByIndex(node, ifindex);
+        return p == null ? -1 : links.peer(p).node();
     }
 
     @Override
     public boolean linkUp(int node, int ifindex) {
-        Network.Port p = network.portByIndex(node, ifindex);
-        return p != null && network.up(p.link());
+        LinkLayer.Port p = links.portByIndex(node, ifindex);
+        return p != null && links.up(p.link());
     }
 
     @Override
     public boolean lost(int node, int ifindex) {
-        return network.loses(network.portByIndex(node, ifindex));
+        return links.loses(links.portByIndex(node, ifindex));
     }
 
     @Override

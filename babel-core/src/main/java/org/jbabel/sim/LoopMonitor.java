@@ -22,7 +22,7 @@ final class LoopMonitor {
     private record FibChange(int node, RouteKey key) {}
 
     private final ForwardingPlane plane;
-    private final Network network;
+    private final LinkLayer links;
     private final List<String> nodeIds;
     private final Timeline timeline;
     private final PathWalker walker;
@@ -32,9 +32,9 @@ final class LoopMonitor {
     private long loopsThroughUnheardRestarts;
     private long blackholes;
 
-    LoopMonitor(ForwardingPlane plane, Network network, List<String> nodeIds, Timeline timeline) {
+    LoopMonitor(ForwardingPlane plane, LinkLayer links, List<String> nodeIds, Timeline timeline) {
         this.plane = plane;
-        this.network = network;
+        this.links = links;
         this.nodeIds = nodeIds;
         this.timeline = timeline;
         this.walker = new PathWalker(plane);
@@ -88,7 +88,7 @@ final class LoopMonitor {
             start++;
         }
         for (int i = start; i + 1 < path.length; i++) {
-            if (network.unheardRestart(path[i], path[i + 1])) {
+            if (links.unheardRestart(path[i], path[i + 1])) {
                 return "through " + nodeIds.get(path[i + 1]) + ", whose restart " + nodeIds.get(path[i])
                         + " has not heard of";
             }

@@ -13,52 +13,52 @@ import org.jbabel.wire.RouteKey;
 final class Scenario {
 
     private final Timeline timeline;
-    private final Network network;
+    private final LinkLayer links;
     private final SimConfig config;
     private final SplittableRandom random;
     private int pending;
     private boolean disruptionsScheduled;
 
     /** {@code random} draws the disruptions (shared with the other parts: one generator per run). */
-    Scenario(Timeline timeline, Network network, SimConfig config, SplittableRandom random) {
+    Scenario(Timeline timeline, LinkLayer links, SimConfig config, SplittableRandom random) {
         this.timeline = timeline;
-        this.network = network;
+        this.links = links;
         this.config = config;
         this.random = random;
     }
 
     void linkState(long at, int link, boolean up) {
-        script(at, new SimEvent.LinkState(network.checkLink(link), up));
+        script(at, new SimEvent.LinkState(links.checkLink(link), up));
     }
 
     void interfaceDown(long at, int node, int link) {
-        script(at, new SimEvent.InterfaceState(network.checkNode(node), network.checkPort(node, link), false, 0));
+        script(at, new SimEvent.InterfaceState(links.checkNode(node), links.checkPort(node, link), false, 0));
     }
 
     void interfaceUp(long at, int node, int link, long dad) {
         if (dad < 0) {
             throw new IllegalArgumentException("negative DAD delay");
         }
-        script(at, new SimEvent.InterfaceState(network.checkNode(node), network.checkPort(node, link), true, dad));
+        script(at, new SimEvent.InterfaceState(links.checkNode(node), links.checkPort(node, link), true, dad));
     }
 
     void linkLoss(long at, int link, double lossAtoB, double lossBtoA) {
         if (!(lossAtoB >= 0 && lossAtoB <= 1 && lossBtoA >= 0 && lossBtoA <= 1)) {
             throw new IllegalArgumentException("loss must be in 0..1");
         }
-        script(at, new SimEvent.LinkLoss(network.checkLink(link), lossAtoB, lossBtoA));
+        script(at, new SimEvent.LinkLoss(links.checkLink(link), lossAtoB, lossBtoA));
     }
 
     void restart(long at, int node) {
-        script(at, new SimEvent.Restart(network.checkNode(node)));
+        script(at, new SimEvent.Restart(links.checkNode(node)));
     }
 
     void originate(long at, int node, RouteKey key, int metric) {
-        script(at, new SimEvent.Originate(network.checkNode(node), key, metric));
+        script(at, new SimEvent.Originate(links.checkNode(node), key, metric));
     }
 
     void withdraw(long at, int node, RouteKey key) {
-        script(at, new SimEvent.Withdraw(network.checkNode(node), key));
+        script(at, new SimEvent.Withdraw(links.checkNode(node), key));
     }
 
     /** Schedules scripted event {@code e} at {@code at}; the event calls {@link #ran()} when it runs. */
@@ -92,12 +92,12 @@ final class Scenario {
         }
         disruptionsScheduled = true;
         long now = timeline.now();
-        for (int k : pick(config.failLinks(), network.linkCount())) {
+        for (int k : pick(config.failLinks(), links.linkCount())) {
             long at = now + random.nextLong(Math.max(1, config.disruptWindow()));
             linkState(at, k, false);
             linkState(at + config.downTime(), k, true);
         }
-        for (int i : pick(config.restartNodes(), network.nodeCount())) {
+        for (int i : pick(config.restartNodes(), links.nodeCount())) {
             restart(now + random.nextLong(Math.max(1, config.disruptWindow())), i);
         }
     }

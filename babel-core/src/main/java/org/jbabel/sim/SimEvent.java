@@ -13,7 +13,7 @@ sealed interface SimEvent {
     record Wakeup(int node, long generation) implements SimEvent {}
 
     /** A datagram reaches {@code port} (of node {@code node}), sent to {@code destination}. */
-    record Deliver(int node, Network.Port port, IpAddress destination, byte[] datagram) implements SimEvent {}
+    record Deliver(int node, LinkLayer.Port port, IpAddress destination, byte[] datagram) implements SimEvent {}
 
     /** Scripted: link {@code link} goes down or up. */
     record LinkState(int link, boolean up) implements SimEvent {}

@@ -25,7 +25,7 @@ import org.jbabel.wire.Tlv;
  * One simulated node: drives its engine (and its extensions' host) as a daemon's event loop would. Starts and
  * restarts it (a new incarnation, a new seqno), tells it of its interfaces (its own going down or up, tentative
  * during DAD; carrier from the link), hands it what arrives, originates and withdraws its routes, wakes it when it
- * asks, and carries out its actions: sends go to the {@link Network} (none from a tentative address), FIB updates to
+ * asks, and carries out its actions: sends go to the {@link LinkLayer} (none from a tentative address), FIB updates to
  * its {@link SimFib}, with the {@link DataPlane}, the {@link ConvergenceTracker} and the {@link LoopMonitor} told.
  * Holds the node's own configuration (engine, interfaces, receive filter, table dump on carrier return).
  */
@@ -36,7 +36,7 @@ final class SimNode {
     private static final long NO_WAKEUP = Long.MAX_VALUE;
 
     /** What the nodes of one run share. {@code random} is the run's generator (restart seqnos). */
-    record Mesh(Timeline timeline, Network network, DataPlane plane, ConvergenceTracker tracker, LoopMonitor loops,
+    record Mesh(Timeline timeline, LinkLayer links, DataPlane plane, ConvergenceTracker tracker, LoopMonitor loops,
             SimConfig config, SimEngine.Factory engines, SplittableRandom random, List<String> nodeIds,
             SimNodeHost.Wiring wiring) {}
 
@@ -109,7 +109,7 @@ final class SimNode {
                 throw new IllegalStateException("node " + name() + ": " + what, error);
             });
         }
-        for (Network.Port p : mesh.network().ports(index)) {
+        for (LinkLayer.Port p : mesh.links().ports(index)) {
             if (up(p)) {
                 engine.interfaceUp(now, interfaceConfig(p));
             }
@@ -144,7 +144,7 @@ final class SimNode {
         host = null; // a crash: its extensions vanish with it, their pending work is dropped
         tentative.clear(); // the new incarnation starts on usable addresses (pending InterfaceReady do nothing)
         readyDue.clear();
-        mesh.network().restarted(index);
+        mesh.links().restarted(index);
         pendingWakeup = NO_WAKEUP;
         start(extensions);
     }
@@ -204,21 +204,21 @@ final class SimNode {
     // ---------------------------------------------------------------- interfaces
 
     /** Whether the interface of port {@code p} is up: the node's own side, and with carrier sense the link. */
-    private boolean up(Network.Port p) {
-        return !ownDown.contains(p.link()) && (!mesh.config().carrierSense() || mesh.network().up(p.link()));
+    private boolean up(LinkLayer.Port p) {
+        return !ownDown.contains(p.link()) && (!mesh.config().carrierSense() || mesh.links().up(p.link()));
     }
 
     /** The node's interfaces as its extensions see them. */
     List<NetInterface> netInterfaces() {
         List<NetInterface> out = new ArrayList<>();
-        for (Network.Port p : mesh.network().ports(index)) {
+        for (LinkLayer.Port p : mesh.links().ports(index)) {
             out.add(new NetInterface(p.ifname(), p.ifindex(), up(p), p.linkLocal(), List.of(p.linkLocal())));
         }
         return out;
     }
 
     /** Carrier changed on port {@code p} (carrier sense): the engine is told, as the daemon tells it. */
-    void carrier(Network.Port p, boolean up) {
+    void carrier(LinkLayer.Port p, boolean up) {
         if (engine == null) {
             return;
         }
@@ -241,7 +241,7 @@ final class SimNode {
      * caller takes the link along.
      */
     boolean ownInterface(int link, boolean up, long dad) {
-        Network.Port own = mesh.network().end(link, index);
+        LinkLayer.Port own = mesh.links().end(link, index);
         if (up != ownDown.contains(link)) {
             return false; // already so
         }
@@ -273,7 +273,7 @@ final class SimNode {
 
     /** The tentative address on {@code link} became usable, unless the interface flapped or the node restarted. */
     void interfaceReady(int link, long flap) {
-        Network.Port own = mesh.network().end(link, index);
+        LinkLayer.Port own = mesh.links().end(link, index);
         if (!Objects.equals(readyDue.get(link), flap) || engine == null) {
             return; // the interface went down again, or the node restarted, meanwhile
         }
@@ -289,7 +289,7 @@ final class SimNode {
         }
     }
 
-    private InterfaceConfig interfaceConfig(Network.Port p) {
+    private InterfaceConfig interfaceConfig(LinkLayer.Port p) {
         return interfaces.apply(
                 InterfaceConfig.of(p.ifname(), p.ifindex(), p.linkLocal(), Simulation.MTU, p.type()));
     }
@@ -298,11 +298,11 @@ final class SimNode {
 
     /** A datagram arrives: what survives the link, the reader and the receive filter goes to the engine. */
     void receive(SimEvent.Deliver d) {
-        Packet packet = mesh.network().arrive(d, engine != null);
+        Packet packet = mesh.links().arrive(d, engine != null);
         if (packet == null) {
             return;
         }
-        Network.Port from = mesh.network().peer(d.port());
+        LinkLayer.Port from = mesh.links().peer(d.port());
         if (receiveFilter != null) {
             List<Tlv> kept = new ArrayList<>(packet.body().size());
             for (Tlv tlv : packet.body()) {
@@ -341,7 +341,7 @@ final class SimNode {
             sendsWhileTentative++; // the daemon's send_tentative: the kernel cannot send from a tentative address
             return;
         }
-        mesh.network().send(index, s.ifname(), s.destination(), s.tlvs());
+        mesh.links().send(index, s.ifname(), s.destination(), s.tlvs());
     }
 
     private void fibUpdate(Action.FibUpdate f) {

@@ -38,7 +38,7 @@ import org.jbabel.wire.WireCounters;
  *
  * <p>This class is the facade: it wires the parts and runs the event loop, handing each event to the part that owns
  * it. The {@link Timeline} holds the clock and the events, the {@link Scenario} the scripted events, the
- * {@link Network} the links and the datagrams on them, a {@link SimNode} per node drives its engine, the
+ * {@link LinkLayer} the links and the datagrams on them, a {@link SimNode} per node drives its engine, the
  * {@link DataPlane} is the FIBs as the path checks see them, the {@link LoopMonitor} walks changed routes for loops
  * and the {@link ConvergenceWatch} says when the mesh converged (docs/SIMULATOR.md, "Layout").
  *
@@ -75,7 +75,7 @@ public final class Simulation implements ForwardingPlane {
     private final Topology topology;
     private final SimConfig config;
     private final Timeline timeline = new Timeline();
-    private final Network network;
+    private final LinkLayer links;
     private final DataPlane plane;
     private final ConvergenceTracker tracker;
     private final ConvergenceWatch watch;
@@ -97,20 +97,20 @@ public final class Simulation implements ForwardingPlane {
         this.config = config;
         SplittableRandom random = new SplittableRandom(config.seed());
         int n = topology.nodeCount();
-        network = new Network(topology, config, codec, random, timeline);
-        plane = new DataPlane(network);
+        links = new LinkLayer(topology, config, codec, random, timeline);
+        plane = new DataPlane(links);
         List<ConvergenceTracker.Destination> destinations = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             destinations.add(new ConvergenceTracker.Destination(i, RouteKey.of(prefixOf(i)), probeOf(i)));
         }
-        tracker = new ConvergenceTracker(plane, destinations, components(n, topology.links()));
+        tracker = new ConvergenceTracker(plane, destinations, topology.components());
         watch = new ConvergenceWatch(tracker, config.checkInterval());
-        loops = new LoopMonitor(plane, network, topology.nodeIds(), timeline);
-        scenario = new Scenario(timeline, network, config, random);
+        loops = new LoopMonitor(plane, links, topology.nodeIds(), timeline);
+        scenario = new Scenario(timeline, links, config, random);
         nodes = new SimNode[n];
         clients = new SimClients(clientsDriver());
-        wiring = new ExtensionWiring(timeline, network, plane, config, topology.nodeIds(), nodes, clients);
-        SimNode.Mesh mesh = new SimNode.Mesh(timeline, network, plane, tracker, loops, config, engines, random,
+        wiring = new ExtensionWiring(timeline, links, plane, config, topology.nodeIds(), nodes, clients);
+        SimNode.Mesh mesh = new SimNode.Mesh(timeline, links, plane, tracker, loops, config, engines, random,
                 topology.nodeIds(), wiring);
         for (int i = 0; i < n; i++) {
             nodes[i] = new SimNode(i, random.nextInt(0x10000), mesh);
@@ -148,33 +148,6 @@ public final class Simulation implements ForwardingPlane {
                 return nodes.length;
             }
         };
-    }
-
-    /** For each node, the smallest node index of its connected component (islands converge on their own). */
-    static int[] components(int n, List<Topology.Link> links) {
-        int[] parent = new int[n];
-        for (int i = 0; i < n; i++) {
-            parent[i] = i;
-        }
-        for (Topology.Link l : links) {
-            int a = root(parent, l.a());
-            int b = root(parent, l.b());
-            if (a != b) {
-                parent[Math.max(a, b)] = Math.min(a, b);
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            parent[i] = root(parent, i);
-        }
-        return parent;
-    }
-
-    private static int root(int[] parent, int i) {
-        while (parent[i] != i) {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
-        }
-        return i;
     }
 
     /** The prefix node {@code index} originates: {@code fd00:HHHH:LLLL::/48}. */
@@ -216,7 +189,7 @@ public final class Simulation implements ForwardingPlane {
      * device then).
      */
     public void scheduleDevicePacket(long at, int node, String device, byte[] packet) {
-        network.checkNode(node);
+        links.checkNode(node);
         byte[] copy = packet.clone();
         timeline.at(at, new SimEvent.Task(node, -1, () -> nodes[node].host().injectIntoDevice(device, copy)));
     }
@@ -226,7 +199,7 @@ public final class Simulation implements ForwardingPlane {
      * originations withdrawn, its sockets and devices closed, its own kernel routes and rules removed.
      */
     public void scheduleExtensionsStop(long at, int node) {
-        network.checkNode(node);
+        links.checkNode(node);
         timeline.at(at, new SimEvent.Task(node, -1, nodes[node]::stopExtensions));
     }
 
@@ -260,7 +233,7 @@ public final class Simulation implements ForwardingPlane {
     }
 
     private SimNodeHost host(int node) {
-        return nodes[network.checkNode(node)].host();
+        return nodes[links.checkNode(node)].host();
     }
 
     /**
@@ -276,7 +249,7 @@ public final class Simulation implements ForwardingPlane {
     /** Node {@code node} runs with {@code engineConfig} instead of {@link SimConfig#engineConfig()}. Before the run. */
     public void setEngineConfig(int node, EngineConfig engineConfig) {
         beforeRun("engine configurations");
-        nodes[network.checkNode(node)].setEngineConfig(engineConfig);
+        nodes[links.checkNode(node)].setEngineConfig(engineConfig);
     }
 
     /**
@@ -285,7 +258,7 @@ public final class Simulation implements ForwardingPlane {
      */
     public void setInterfaceConfig(int node, UnaryOperator<InterfaceConfig> change) {
         beforeRun("interface configurations");
-        nodes[network.checkNode(node)].setInterfaceConfig(change);
+        nodes[links.checkNode(node)].setInterfaceConfig(change);
     }
 
     /**
@@ -295,7 +268,7 @@ public final class Simulation implements ForwardingPlane {
      */
     public void setReceiveFilter(int node, ReceiveFilter filter) {
         beforeRun("receive filters");
-        nodes[network.checkNode(node)].setReceiveFilter(filter);
+        nodes[links.checkNode(node)].setReceiveFilter(filter);
     }
 
     /**
@@ -306,7 +279,7 @@ public final class Simulation implements ForwardingPlane {
      */
     public void setTableOnCarrierReturn(int node) {
         beforeRun("carrier-return dumps");
-        nodes[network.checkNode(node)].setTableOnCarrierReturn();
+        nodes[links.checkNode(node)].setTableOnCarrierReturn();
     }
 
     private void beforeRun(String what) {
@@ -441,7 +414,7 @@ public final class Simulation implements ForwardingPlane {
             case SimEvent.InterfaceReady(int node, int link, long flap) -> nodes[node].interfaceReady(link, flap);
             case SimEvent.LinkLoss(int link, double ab, double ba) -> {
                 scripted();
-                network.setLoss(link, ab, ba);
+                links.setLoss(link, ab, ba);
             }
             case SimEvent.Restart(int node) -> {
                 scripted();
@@ -476,12 +449,12 @@ public final class Simulation implements ForwardingPlane {
      * whose own interface it was).
      */
     private void linkState(int k, boolean up, int except) {
-        if (!network.setUp(k, up)) {
+        if (!links.setUp(k, up)) {
             return;
         }
         tracker.invalidateAll();
         if (config.carrierSense()) {
-            for (Network.Port p : network.ends(k)) {
+            for (LinkLayer.Port p : links.ends(k)) {
                 if (p.node() != except) {
                     nodes[p.node()].carrier(p, up);
                 }
@@ -514,11 +487,11 @@ public final class Simulation implements ForwardingPlane {
             nodeRestarts += nodes[i].restarts();
         }
         Double convergence = watch.firstConvergedSeconds();
-        return new SimReport(topology.name(), nodes.length, network.linkCount(), tracker.components(), config.seed(),
+        return new SimReport(topology.name(), nodes.length, links.linkCount(), tracker.components(), config.seed(),
                 convergence != null, convergence, watch.converged(), watch.reconvergenceSeconds(), loops.loops(),
-                loops.blackholes(), network.packetsSent(), network.bytesSent(), network.packetsLost(),
-                network.packetsDelivered(), network.problemsCounted(), fibUpdates, fibEntries, tracker.completeness(),
-                timeline.events(), network.linkFailures(), nodeRestarts, topology.selfLoopsIgnored(),
+                loops.blackholes(), links.packetsSent(), links.bytesSent(), links.packetsLost(),
+                links.packetsDelivered(), links.problemsCounted(), fibUpdates, fibEntries, tracker.completeness(),
+                timeline.events(), links.linkFailures(), nodeRestarts, topology.selfLoopsIgnored(),
                 topology.duplicateLinksIgnored(), Time.toSeconds(timeline.now()), wallNanos / 1e9,
                 loops.firstLoops());
     }
@@ -554,7 +527,7 @@ public final class Simulation implements ForwardingPlane {
     }
 
     public long packetsSent() {
-        return network.packetsSent();
+        return links.packetsSent();
     }
 
     /** The sends dropped because their interface's address was tentative ({@link #scheduleInterfaceUp}). */
@@ -568,12 +541,12 @@ public final class Simulation implements ForwardingPlane {
 
     /** The reader's problem counters over all received datagrams. */
     public WireCounters problems() {
-        return network.problems();
+        return links.problems();
     }
 
     /** The routes node {@code node}'s engine has selected (empty before it starts). */
     public List<SelectedRoute> selectedRoutes(int node) {
-        SimEngine e = nodes[network.checkNode(node)].engine();
+        SimEngine e = nodes[links.checkNode(node)].engine();
         return e == null ? List.of() : e.selectedRoutes();
     }
 
@@ -584,7 +557,7 @@ public final class Simulation implements ForwardingPlane {
 
     /** The topology index of the link between nodes {@code a} and {@code b}, or -1. */
     public int linkBetween(int a, int b) {
-        return network.linkBetween(network.checkNode(a), b);
+        return links.linkBetween(links.checkNode(a), b);
     }
 
     public Topology topology() {

@@ -19,7 +19,7 @@ import org.jbabel.wire.WireCounters;
  * SimEvent.Deliver}; at arrival it is decoded (the reader's problems counted). Counts what it carries and loses, and
  * remembers for each link end whether it can know yet that the node at the other end restarted.
  */
-final class Network {
+final class LinkLayer {
 
     /** One end of a link: the interface of node {@code node} on link {@code link}, its {@code slot}-th port. */
     record Port(int node, int link, String ifname, int ifindex, IpAddress linkLocal, InterfaceType type, int slot) {}
@@ -77,7 +77,7 @@ final class Network {
     private int linkFailures;
 
     /** {@code random} draws the losses (shared with the other parts: one generator per run). */
-    Network(Topology topology, SimConfig config, PacketCodec codec, SplittableRandom random, Timeline timeline) {
+    LinkLayer(Topology topology, SimConfig config, PacketCodec codec, SplittableRandom random, Timeline timeline) {
         this.timeline = timeline;
         this.config = config;
         this.random = random;
