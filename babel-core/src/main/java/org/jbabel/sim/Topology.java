@@ -47,6 +47,34 @@ public record Topology(
         return nodeIds.size();
     }
 
+    /** For each node, the smallest node index of its connected component (islands converge on their own). */
+    int[] components() {
+        int n = nodeCount();
+        int[] parent = new int[n];
+        for (int i = 0; i < n; i++) {
+            parent[i] = i;
+        }
+        for (Link l : links) {
+            int a = root(parent, l.a());
+            int b = root(parent, l.b());
+            if (a != b) {
+                parent[Math.max(a, b)] = Math.min(a, b);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            parent[i] = root(parent, i);
+        }
+        return parent;
+    }
+
+    private static int root(int[] parent, int i) {
+        while (parent[i] != i) {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        return i;
+    }
+
     /** A chain of {@code n} nodes ("0" … "n-1"). */
     public static Topology line(int n) {
         if (n < 2 || n > MAX_GENERATED_NODES) {
