@@ -2,11 +2,17 @@ package org.jbabel.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Layer-3 roaming between two jbabeld nodes, in network namespaces with a plain Linux client (issue 12). A and B
  * run jbabeld with {@code roaming}; S, the server, runs babeld behind M (babeld too), so the clients' host routes
  * travel through the reference implementation; the client namespace has a static address in the client prefix and
- * the next-node as its default router. Its veth moves from A's client bridge to B's and back.
+ * the next-node as its default router. Its veth moves from A's client bridge to B's and back, 20 times, while a TCP
+ * connection from S to the client carries a stream; after each move ping reaches the client at its new node, that
+ * node serves it, the old one has let it go, babeld's route leads to the new one and the stream goes on in order.
  */
 class JbabeldRoamingTest {
 
@@ -22,6 +30,7 @@ class JbabeldRoamingTest {
     private static final String CLIENT = "2001:db8:c::100";
     private static final String SERVER = "2001:db8:5::1";
     private static final List<String> FAST = List.of("-C", "default hello-interval 0.5 update-interval 4");
+    private static final int MOVES = 20;
 
     @TempDir
     Path dir;
@@ -66,21 +75,70 @@ class JbabeldRoamingTest {
             lab.await("the server's route at A and B", CONVERGE, () ->
                     lab.babelRoutes(a, "-6").contains(SERVER) && lab.babelRoutes(b, "-6").contains(SERVER) ? true
                             : null);
-            lab.await("ping from the server reaches the client at A", CONVERGE,
+            // S speaks first: nobody has announced the client yet, the nearest node seeks it (SEEK, probe)
+            lab.await("ping from the server finds the client at A", CONVERGE,
                     () -> ping(lab, s, CLIENT) ? true : null);
-            assertThat(lab.babelRoutes(m, "-6")).as("M learns the client's /128 from A").contains(CLIENT + " via");
+            assertThat(lab.babelRoutes(m, "-6")).as("M (babeld) learns the client's /128 from A")
+                    .contains(CLIENT + " via");
             assertThat(clients(ja)).contains(CLIENT);
 
-            // roam: the client's cable moves from A's bridge to B's
-            lab.run("ip", "-n", a, "link", "set", "ca", "netns", b);
-            lab.ip(b, "link", "set", "ca", "master", "br-client");
-            lab.ip(b, "link", "set", "ca", "up");
-            lab.await("ping from the server reaches the client at B", CONVERGE,
-                    () -> ping(lab, s, CLIENT) ? true : null);
-            lab.await("B serves the client", CONVERGE, () -> clients(jb).contains(CLIENT) ? true : null);
-            lab.await("A has let it go", CONVERGE, () -> clients(ja).contains(CLIENT) ? null : true);
-            System.out.println(Files.readString(ja.log()));
-            System.out.println(Files.readString(jb.log()));
+            // A TCP stream from S to the client, open across all the moves.
+            try (ServerSocket listener = Lab.inside(c, () -> new ServerSocket(5001, 1,
+                    InetAddress.getByName(CLIENT)));
+                    Socket sender = Lab.inside(s, () -> new Socket(InetAddress.getByName(CLIENT), 5001));
+                    Socket receiver = listener.accept()) {
+                receiver.setSoTimeout(30_000);
+                AtomicLong sent = new AtomicLong();
+                AtomicReference<Exception> failed = new AtomicReference<>();
+                Thread writer = Thread.ofPlatform().start(() -> {
+                    try (DataOutputStream out = new DataOutputStream(sender.getOutputStream())) {
+                        while (!Thread.currentThread().isInterrupted()) {
+                            out.writeLong(sent.get());
+                            out.flush();
+                            sent.incrementAndGet();
+                            Thread.sleep(20);
+                        }
+                    } catch (InterruptedException e) {
+                        // done
+                    } catch (Exception e) {
+                        failed.set(e);
+                    }
+                });
+                DataInputStream in = new DataInputStream(receiver.getInputStream());
+                long expected = 0;
+                String at = a;
+                for (int move = 1; move <= MOVES; move++) {
+                    String to = at.equals(a) ? b : a;
+                    lab.run("ip", "-n", at, "link", "set", "ca", "netns", to);
+                    lab.ip(to, "link", "set", "ca", "master", "br-client");
+                    lab.ip(to, "link", "set", "ca", "up");
+                    at = to;
+                    Lab.Daemon here = at.equals(a) ? ja : jb;
+                    Lab.Daemon there = at.equals(a) ? jb : ja;
+                    String where = at.equals(a) ? "A" : "B";
+                    int m0 = move;
+                    lab.await("move " + m0 + ": ping reaches the client at " + where, CONVERGE,
+                            () -> ping(lab, s, CLIENT) ? true : null);
+                    lab.await("move " + m0 + ": " + where + " serves the client", CONVERGE,
+                            () -> clients(here).contains(CLIENT) ? true : null);
+                    lab.await("move " + m0 + ": the other node has let it go", CONVERGE,
+                            () -> clients(there).contains(CLIENT) ? null : true);
+                    String towards = at.equals(a) ? "dev vma" : "dev vmb";
+                    lab.await("move " + m0 + ": M's route to the client leads to " + where, CONVERGE,
+                            () -> lab.babelRoutes(m, "-6").lines().anyMatch(l -> l.startsWith(CLIENT + " via")
+                                    && l.contains(towards)) ? true : null);
+                    // the stream still flows, in order
+                    long until = sent.get();
+                    while (expected < until) {
+                        assertThat(in.readLong()).as("the TCP stream after move " + move).isEqualTo(expected);
+                        expected++;
+                    }
+                }
+                writer.interrupt();
+                writer.join();
+                assertThat(failed.get()).as("the TCP sender saw no error").isNull();
+                assertThat(expected).as("bytes through the TCP connection").isGreaterThan(MOVES);
+            }
         }
     }
 
@@ -94,7 +152,7 @@ class JbabeldRoamingTest {
 
     private static boolean ping(Lab lab, String ns, String address) {
         try {
-            return lab.exec(ns, "ping", "-6", "-c", "1", "-W", "1", address) == 0;
+            return lab.exec(ns, "ping", "-6", "-c", "1", "-W", "1", address) == 0; // -c without -w: ICMP errors do not end it
         } catch (Exception e) {
             return false;
         }

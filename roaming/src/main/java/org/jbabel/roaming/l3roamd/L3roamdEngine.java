@@ -183,6 +183,8 @@ public final class L3roamdEngine {
     private final Map<IpAddress, Long> removals = new LinkedHashMap<>();
     private final Map<IpAddress, Sought> sought = new LinkedHashMap<>();
     private final RecentHeaders recent;
+    /** Host prefixes of clients claimed away, announced until the claimer ACKs (make before break). */
+    private final Map<MacAddress, List<Prefix>> handingOver = new LinkedHashMap<>();
     private long queuedBytes;
 
     public L3roamdEngine(L3roamdSettings settings, RandomGenerator random, L3roamdOutput out) {
@@ -327,6 +329,7 @@ public final class L3roamdEngine {
             case Intercom.Ack ack -> {
                 out.count("ack_received");
                 infos.remove(ack.mac());
+                handedOver(ack.mac());
                 yield false;
             }
         };
@@ -363,6 +366,23 @@ public final class L3roamdEngine {
         Client c = clients.get(claim.mac());
         if (c != null) {
             startInfo(now, claimer, c.mac, wireAddresses(c));
+            // Make before break: the client's host routes stay announced until the claimer ACKs, so the mesh keeps
+            // a route to it while the claimer puts its own in place; packets that still come here meanwhile wait in
+            // the TUN queue and follow the claimer's route once it is known here.
+            List<Prefix> announced = new ArrayList<>();
+            for (Address a : c.addresses.values()) {
+                if (!a.ip.isLinkLocal()) {
+                    announced.add(Prefix.host(a.ip));
+                }
+            }
+            if (c.ownsNodeClient) {
+                announced.add(Prefix.host(c.nodeClient));
+            }
+            handingOver.merge(c.mac, announced, (was, more) -> {
+                List<Prefix> both = new ArrayList<>(was);
+                more.stream().filter(p -> !both.contains(p)).forEach(both::add);
+                return both;
+            });
             deleteClient(now, c, true);
             return false;
         }
@@ -577,6 +597,7 @@ public final class L3roamdEngine {
                 sendInfo(e.getKey(), cycle, now);
             } else {
                 it.remove();
+                handedOver(e.getKey());
                 out.count("info_unacknowledged");
             }
         }
@@ -649,6 +670,13 @@ public final class L3roamdEngine {
         return list;
     }
 
+    /** Host prefixes still announced for clients claimed away, until their claimers ACK (make before break). */
+    public Set<Prefix> handingOver() {
+        Set<Prefix> all = new LinkedHashSet<>();
+        handingOver.values().forEach(all::addAll);
+        return all;
+    }
+
     /** How many clients left in the last {@code oldClientRetention} and are kept to answer CLAIMs. */
     public int oldClients() {
         return oldClients.size();
@@ -679,6 +707,9 @@ public final class L3roamdEngine {
     public void stop(long now) {
         for (Client c : List.copyOf(clients.values())) {
             deleteClient(now, c, false);
+        }
+        for (MacAddress mac : List.copyOf(handingOver.keySet())) {
+            handedOver(mac);
         }
         claims.clear();
         infos.clear();
@@ -792,7 +823,9 @@ public final class L3roamdEngine {
         if (c.ownsNodeClient) {
             c.ownsNodeClient = false;
             out.removeNodeClientAddress(c.nodeClient);
-            out.withdraw(Prefix.host(c.nodeClient));
+            if (!handingOverPrefix(Prefix.host(c.nodeClient))) {
+                out.withdraw(Prefix.host(c.nodeClient));
+            }
         }
         out.count("client_deleted");
     }
@@ -826,9 +859,38 @@ public final class L3roamdEngine {
 
     private void uninstall(IpAddress ip) {
         out.removeClientRoute(ip);
-        if (!ip.isLinkLocal()) {
+        if (!ip.isLinkLocal() && !handingOverPrefix(Prefix.host(ip))) {
             out.withdraw(Prefix.host(ip));
         }
+    }
+
+    private boolean handingOverPrefix(Prefix p) {
+        for (List<Prefix> l : handingOver.values()) {
+            if (l.contains(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The claimer of a client has its routes (ACK), or never said so (the INFO cycle ended): what this node still
+     * announced for the client is withdrawn, except what a current client of this node needs again.
+     */
+    private void handedOver(MacAddress mac) {
+        List<Prefix> announced = handingOver.remove(mac);
+        if (announced == null) {
+            return;
+        }
+        for (Prefix p : announced) {
+            Client owner = owners.get(p.address());
+            boolean nodeClient = clients.values().stream()
+                    .anyMatch(c -> c.ownsNodeClient && Prefix.host(c.nodeClient).equals(p));
+            if (owner == null && !nodeClient && !handingOverPrefix(p)) {
+                out.withdraw(p);
+            }
+        }
+        out.count("handed_over");
     }
 
     private void scheduleRemoval(long now, IpAddress a) {

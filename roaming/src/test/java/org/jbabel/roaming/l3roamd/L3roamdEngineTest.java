@@ -284,10 +284,11 @@ class L3roamdEngineTest {
         engine.addressSeen(0, MAC, V4);
         out.clear();
         engine.datagram(S, claim(OTHER, 77, MAC));
-        // the client is let go
+        // the client is let go, but its host routes stay announced until the claimer has its own (ACK)
         assertThat(engine.clients()).isEmpty();
         assertThat(out.routes).isEmpty();
-        assertThat(out.originated).isEmpty();
+        assertThat(out.originated).containsExactlyInAnyOrder(Prefix.host(ADDRESS), Prefix.host(V4),
+                Prefix.host(NodeClientAddress.of(MAC, NodeClientAddress.DEFAULT_PREFIX)));
         assertThat(out.onLo).isEmpty();
         assertThat(out.unicasts(Intercom.INFO)).hasSize(1);
         var first = out.unicasts(Intercom.INFO).getFirst();
@@ -300,7 +301,10 @@ class L3roamdEngineTest {
         runUntil(S + 1_200 * MS);
         assertThat(out.unicasts(Intercom.INFO)).hasSize(3)
                 .allMatch(u -> decode(u.datagram()).header().nonce() == info.header().nonce());
+        assertThat(out.originated).hasSize(3);
         engine.datagram(S + 1_300 * MS, ack(OTHER, 5, MAC));
+        assertThat(out.originated).as("withdrawn on the ACK").isEmpty();
+        assertThat(out.counter("handed_over")).isEqualTo(1);
         runUntil(20 * S);
         assertThat(out.unicasts(Intercom.INFO)).hasSize(3);
         assertThat(out.counter("ack_received")).isEqualTo(1);
@@ -313,6 +317,7 @@ class L3roamdEngineTest {
         runUntil(20 * S);
         assertThat(out.unicasts(Intercom.INFO)).hasSize(16);
         assertThat(out.counter("info_unacknowledged")).isEqualTo(1);
+        assertThat(out.originated).as("withdrawn when the INFO cycle gives up").isEmpty();
     }
 
     @Test
