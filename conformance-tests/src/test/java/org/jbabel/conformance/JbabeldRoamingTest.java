@@ -121,6 +121,9 @@ class JbabeldRoamingTest {
                             () -> ping(lab, s, CLIENT) ? true : null);
                     lab.await("move " + m0 + ": " + where + " serves the client", CONVERGE,
                             () -> clients(here).contains(CLIENT) ? true : null);
+                    lab.await("move " + m0 + ": the client confirmed its address at " + where
+                            + " (ACTIVE, not left TENTATIVE to expire)", CONVERGE,
+                            () -> clientsJson(here).contains("\"" + CLIENT + "\":{\"state\":1}") ? true : null);
                     lab.await("move " + m0 + ": the other node has let it go", CONVERGE,
                             () -> clients(there).contains(CLIENT) ? null : true);
                     String towards = at.equals(a) ? "dev vma" : "dev vmb";
@@ -139,6 +142,14 @@ class JbabeldRoamingTest {
                 assertThat(failed.get()).as("the TCP sender saw no error").isNull();
                 assertThat(expected).as("bytes through the TCP connection").isGreaterThan(MOVES);
             }
+        }
+    }
+
+    private static String clientsJson(Lab.Daemon d) {
+        try {
+            return String.join("\n", Lab.ask(d.socket(), "roaming clients json"));
+        } catch (java.io.IOException e) {
+            return "";
         }
     }
 

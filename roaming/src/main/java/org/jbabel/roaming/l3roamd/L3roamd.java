@@ -217,14 +217,24 @@ public final class L3roamd implements Extension, ClientLink {
         }
     }
 
+    /**
+     * A Neighbour Advertisement on the client interface. Linux answers a unicast solicitation (ours, once a client's
+     * link-local address is known) without the target link-layer address option (RFC 4861 §7.2.4 allows it): then
+     * the address's current holder is who answered.
+     */
     private void advertisement(Network.Datagram d) {
         Optional<NdpPackets.Advertisement> a = NdpPackets.parseAdvertisement(d.data());
-        if (a.isEmpty() || a.get().mac().isEmpty()) {
+        if (a.isEmpty()) {
             c.counters().increment("malformed_advertisement");
             return;
         }
-        MacAddress mac = a.get().mac().get();
-        input(now -> engine.addressSeen(now, mac, a.get().target()));
+        IpAddress target = a.get().target();
+        Optional<MacAddress> mac = a.get().mac().or(() -> engine.owner(target));
+        if (mac.isEmpty()) {
+            c.counters().increment("advertisement_unknown");
+            return;
+        }
+        input(now -> engine.addressSeen(now, mac.get(), target));
     }
 
     private void arpFrame(Network.LinkFrame f) {

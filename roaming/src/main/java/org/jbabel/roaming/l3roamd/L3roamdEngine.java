@@ -670,6 +670,12 @@ public final class L3roamdEngine {
         return list;
     }
 
+    /** The client holding {@code address}, if any (an NA without a link-layer option names only the address). */
+    public Optional<MacAddress> owner(IpAddress address) {
+        Client c = owners.get(address);
+        return c == null ? Optional.empty() : Optional.of(c.mac);
+    }
+
     /** Host prefixes still announced for clients claimed away, until their claimers ACK (make before break). */
     public Set<Prefix> handingOver() {
         Set<Prefix> all = new LinkedHashSet<>();
