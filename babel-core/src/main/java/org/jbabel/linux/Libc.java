@@ -29,6 +29,7 @@ final class Libc {
     static final int SO_RCVBUF = 8;
     static final int SO_RCVBUFFORCE = 33;
     static final int SOL_NETLINK = 270;
+    static final int NETLINK_ADD_MEMBERSHIP = 1;
     static final int NETLINK_CAP_ACK = 10;
     static final int MSG_DONTWAIT = 0x40;
     static final int MSG_TRUNC = 0x20;

@@ -48,6 +48,8 @@ public final class LinuxKernelAccess implements KernelAccess, AutoCloseable {
     private final List<AddressObserver> addressObservers = new CopyOnWriteArrayList<>();
     private final Set<Integer> ownProtocols = new TreeSet<>();
     private final Set<String> ownLinks = new TreeSet<>();
+    private PolledFd wireless;
+    private boolean wirelessTried;
     private int seq = (int) (System.nanoTime() & 0x3fff_ffff);
 
     /**
@@ -162,7 +164,117 @@ public final class LinuxKernelAccess implements KernelAccess, AutoCloseable {
     @Override
     public BabelApi.Subscription onStation(Consumer<Station> observer) {
         stationObservers.add(observer);
+        startWireless();
         return () -> stationObservers.remove(observer);
+    }
+
+    /**
+     * The first station observer also hears the stations of wireless access points (nl80211's NEW_STATION and
+     * DEL_STATION on the {@code mlme} group), as stations of the bridge the wireless interface is a port of. Where
+     * the kernel has no nl80211 (no wireless drivers, as in containers and on these test machines) there is nothing
+     * to hear: logged once by the caller's counters, not an error.
+     */
+    private synchronized void startWireless() {
+        if (wireless != null || wirelessTried) {
+            return;
+        }
+        wirelessTried = true;
+        NetlinkSocket genl = new NetlinkSocket(Nl80211.NETLINK_GENERIC, 0, EVENT_BUFFER);
+        try {
+            int s = nextSeq();
+            MessageBuilder b = new MessageBuilder();
+            Nl80211.writeGetFamily(b, Nl80211.FAMILY, s);
+            genl.send(b.take());
+            Nl80211.Family family = null;
+            for (ByteBuffer answer = genl.receive(ANSWER_TIMEOUT_MILLIS); answer != null && family == null;
+                    answer = genl.receive(ANSWER_TIMEOUT_MILLIS)) {
+                for (NetlinkMessage m : NetlinkMessage.split(answer, counters)) {
+                    if (m.type() == Rtnl.NLMSG_ERROR && m.seq() == s && m.errno() != 0) {
+                        throw new KernelException("no nl80211", m.errno());
+                    }
+                    Nl80211.Family f = Nl80211.family(m);
+                    if (f != null) {
+                        family = f;
+                    }
+                }
+            }
+            Integer mlme = family == null ? null : family.groups().get(Nl80211.GROUP_MLME);
+            if (mlme == null) {
+                throw new KernelException("nl80211 has no mlme group", Errno.ENOENT);
+            }
+            genl.join(mlme);
+            wireless = poller.register(new WirelessEvents(genl, family.id()));
+        } catch (RuntimeException e) { // KernelException among them: no nl80211 here
+            genl.close();
+            counters.count(NetlinkCounters.Kind.NO_WIRELESS);
+        }
+    }
+
+    /** The interface {@code ifindex} is a port of, by RTM_GETLINK (IFLA_MASTER); 0 when none or unknown. */
+    private synchronized int masterOf(int ifindex) {
+        int s = nextSeq();
+        MessageBuilder b = new MessageBuilder();
+        b.begin(Rtnl.RTM_GETLINK, Rtnl.NLM_F_REQUEST, s).u8(Rtnl.AF_UNSPEC).u8(0).u16(0).u32(ifindex).u32(0).u32(0)
+                .end();
+        try {
+            requests.send(b.take());
+            ByteBuffer answer = requests.receive(ANSWER_TIMEOUT_MILLIS);
+            if (answer == null) {
+                return 0;
+            }
+            for (NetlinkMessage m : NetlinkMessage.split(answer, counters)) {
+                if (m.seq() == s && m.type() == Rtnl.RTM_NEWLINK && m.body().remaining() >= Rtnl.IFINFOMSG_LEN) {
+                    Attributes a = Attributes.parse(m.body(), Rtnl.IFINFOMSG_LEN);
+                    return a == null ? 0 : (int) Math.max(0, a.u32(Rtnl.IFLA_MASTER, 0));
+                }
+            }
+        } catch (KernelException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    /** nl80211's station events, read by the poller thread; observers run on the executor. */
+    private final class WirelessEvents extends PolledFd {
+        private final NetlinkSocket socket;
+        private final int family;
+
+        WirelessEvents(NetlinkSocket socket, int family) {
+            super(socket.fd(), poller.counters());
+            this.socket = socket;
+            this.family = family;
+        }
+
+        @Override
+        Runnable receive(FdPoller.Buffers buffers) {
+            ByteBuffer datagram;
+            try {
+                datagram = socket.receive(0);
+            } catch (KernelException e) {
+                return e.errno() == Errno.ENOBUFS ? DROPPED : failed(e.errno());
+            }
+            if (datagram == null) {
+                return null;
+            }
+            List<Nl80211.StationEvent> events = new ArrayList<>();
+            for (NetlinkMessage m : NetlinkMessage.split(datagram, LinuxKernelAccess.this.counters)) {
+                addIfNotNull(events, Nl80211.station(m, family));
+            }
+            if (events.isEmpty()) {
+                return DROPPED;
+            }
+            return () -> {
+                for (Nl80211.StationEvent e : events) {
+                    Station st = Nl80211.toStation(e, masterOf(e.ifindex()));
+                    stationObservers.forEach(o -> o.accept(st));
+                }
+            };
+        }
+
+        @Override
+        void closeDescriptor() {
+            socket.close();
+        }
     }
 
     @Override
@@ -406,6 +518,9 @@ public final class LinuxKernelAccess implements KernelAccess, AutoCloseable {
     public void close() {
         events.close();
         synchronized (this) {
+            if (wireless != null) {
+                wireless.close();
+            }
             requests.close();
         }
     }

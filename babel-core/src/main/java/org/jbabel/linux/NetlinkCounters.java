@@ -20,7 +20,9 @@ public final class NetlinkCounters {
         /** A request the kernel did not answer in time: reported as ETIMEDOUT. */
         UNANSWERED,
         /** A dump that the kernel marked as interrupted by concurrent changes: read again. */
-        DUMP_INTERRUPTED
+        DUMP_INTERRUPTED,
+        /** No nl80211 in this kernel (or no mlme group): wireless stations cannot be heard. */
+        NO_WIRELESS
     }
 
     private final AtomicLongArray counts = new AtomicLongArray(Kind.values().length);

@@ -12,7 +12,7 @@ import org.jbabel.kernel.Errno;
 import org.jbabel.kernel.KernelException;
 
 /**
- * A NETLINK_ROUTE socket: send a buffer of requests, receive a buffer of messages with a bounded wait. Not
+ * A netlink socket, NETLINK_ROUTE unless said otherwise: send a buffer of requests, receive a buffer of messages with a bounded wait. Not
  * thread-safe; its owner serialises the calls. The socket belongs to the network namespace of the thread that
  * opened it.
  */
@@ -42,11 +42,16 @@ final class NetlinkSocket implements AutoCloseable {
      * with a socket receive buffer of at least {@code kernelBuffer} bytes (0 for the system default).
      */
     NetlinkSocket(int groups, int kernelBuffer) {
-        int s = Libc.socket(errno, Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, Libc.NETLINK_ROUTE);
+        this(Libc.NETLINK_ROUTE, groups, kernelBuffer);
+    }
+
+    /** The same for another netlink protocol ({@link Nl80211#NETLINK_GENERIC}). */
+    NetlinkSocket(int protocol, int groups, int kernelBuffer) {
+        int s = Libc.socket(errno, Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol);
         if (s < 0) {
             int e = errno.get();
             arena.close();
-            throw new KernelException("cannot open a netlink route socket", e);
+            throw new KernelException("cannot open a netlink socket (protocol " + protocol + ")", e);
         }
         fd = s;
         try {
@@ -82,6 +87,15 @@ final class NetlinkSocket implements AutoCloseable {
         a.set(JAVA_INT, 4, 0);
         a.set(JAVA_INT, 8, groups);
         return a;
+    }
+
+    /** Joins multicast group {@code group} (a number beyond the 32 of the bind mask, as generic netlink's are). */
+    void join(int group) {
+        MemorySegment id = arena.allocate(JAVA_INT);
+        id.set(JAVA_INT, 0, group);
+        if (Libc.setsockopt(errno, fd, Libc.SOL_NETLINK, Libc.NETLINK_ADD_MEMBERSHIP, id) < 0) {
+            throw new KernelException("cannot join netlink group " + group, errno.get());
+        }
     }
 
     /** The descriptor, for polling it. */

@@ -100,6 +100,7 @@ final class Rtnl {
     static final int IFLA_LINKINFO = 18;
     static final int IFLA_INFO_KIND = 1;
     static final int IFLA_ADDRESS = 1;
+    static final int IFLA_MASTER = 10;
     static final int IFLA_LINK = 5;
     static final int IFLA_AF_SPEC = 26;
     static final int IFLA_INFO_DATA = 2;

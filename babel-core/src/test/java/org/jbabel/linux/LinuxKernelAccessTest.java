@@ -219,6 +219,34 @@ class LinuxKernelAccessTest {
     }
 
     @Test
+    void aBridgeLearningAMacOnAPortIsAStationAndItsOwnAddressesAreNot() throws Exception {
+        NetlinkCounters counters = new NetlinkCounters();
+        LinuxKernelAccess k = ns.inside(() -> new LinuxKernelAccess(poller, fib, counters));
+        try {
+            BlockingQueue<Got<KernelAccess.Station>> events = new LinkedBlockingQueue<>();
+            k.onStation(st -> events.add(new Got<>(st, Thread.currentThread().getName())));
+            assertThat(counters.snapshot()).as("no nl80211 on this machine: counted, not an error")
+                    .containsEntry("no_wireless", 1L);
+            ns.ip("link", "add", "br0", "type", "bridge");
+            ns.ip("link", "set", "vb", "master", "br0");
+            ns.ip("link", "set", "br0", "up");
+            int br0 = Integer.parseInt(ns.ip("-o", "link", "show", "br0").split(":")[0].trim());
+            int vb = Integer.parseInt(ns.ip("-o", "link", "show", "vb").split(":")[0].trim());
+            String vaMac = ns.ip("-o", "link", "show", "va").replaceAll(".*link/ether ([0-9a-f:]+).*\\s*", "$1").trim();
+            // a frame from va's side reaches the bridge through its port vb
+            ns.ip("neigh", "add", "192.0.2.9", "lladdr", "02:00:00:00:00:09", "dev", "va");
+            ns.ip("addr", "add", "192.0.2.1/24", "dev", "va");
+            ns.exec("sh", "-c", "ping -c 1 -W 1 -I va 192.0.2.9 || true"); // nobody answers: the frame is enough
+            KernelAccess.Station st = await(events, e -> !e.removed()
+                    && HexFormat.ofDelimiter(":").formatHex(e.mac()).equals(vaMac), "station " + vaMac);
+            assertThat(st.bridge()).isEqualTo(br0);
+            assertThat(st.port()).isEqualTo(vb);
+        } finally {
+            k.close();
+        }
+    }
+
+    @Test
     void protocolsOfTheKernelAndOfBabelAreRefused() {
         assertThatThrownBy(() -> kernel.ownRoutes(KernelRoute.PROTOCOL_BABEL))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("42 is Babel's");
