@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,11 +57,11 @@ class JbabeldPrefixdClientsTest {
             lab.link(c, "c0", n, "cn");
             lab.ip(n, "link", "set", "cn", "master", "br-client");
 
-            lab.jbabeld(u1, "u1", with(FAST, "-C", "prefixd uplink-prefix 2001:db8:a::/64 uplink-interface wan1",
+            lab.jbabeld(u1, "u1", Lab.with(FAST, "-C", "prefixd uplink-prefix 2001:db8:a::/64 uplink-interface wan1",
                     "vu1n"));
-            lab.jbabeld(u2, "u2", with(FAST, "-C", "prefixd uplink-prefix 2001:db8:b::/64 uplink-interface wan2",
+            lab.jbabeld(u2, "u2", Lab.with(FAST, "-C", "prefixd uplink-prefix 2001:db8:b::/64 uplink-interface wan2",
                     "vu2n"));
-            lab.jbabeld(n, "n", with(FAST, "-C", "roaming client-interface br-client", "-C", "prefixd",
+            lab.jbabeld(n, "n", Lab.with(FAST, "-C", "roaming client-interface br-client", "-C", "prefixd",
                     "vnu1", "vnu2"));
 
             String addrA = lab.await("the client forms an address in A by SLAAC", CONVERGE,
@@ -121,11 +120,5 @@ class JbabeldPrefixdClientsTest {
         } catch (Exception e) {
             return null;
         }
-    }
-
-    private static List<String> with(List<String> base, String... more) {
-        List<String> all = new ArrayList<>(base);
-        all.addAll(List.of(more));
-        return all;
     }
 }

@@ -32,8 +32,8 @@ class JbabeldPrefixdTest {
             lab.link(b, "wan", b, "wan-peer"); // the uplink: a veth whose far end stays in b
             lab.ip(b, "-6", "addr", "add", "2001:db8:ff::2/64", "dev", "wan", "nodad");
             List<String> fast = List.of("-C", "default hello-interval 0.5 update-interval 4");
-            lab.babeld(a, "a", with(fast, "va"));
-            Lab.Daemon jbabeld = lab.jbabeld(b, "b", with(fast, "-C",
+            lab.babeld(a, "a", Lab.with(fast, "va"));
+            Lab.Daemon jbabeld = lab.jbabeld(b, "b", Lab.with(fast, "-C",
                     "prefixd uplink-prefix 2001:db8:a::/64 uplink-interface wan uplink-metric 10", "vb"));
 
             lab.await("babeld installs the source-specific default", CONVERGE,
@@ -50,11 +50,5 @@ class JbabeldPrefixdTest {
                     () -> lab.babelRoutes(a, "-6").contains(ROUTE) ? true : null);
             lab.stop(jbabeld);
         }
-    }
-
-    private static List<String> with(List<String> base, String... more) {
-        List<String> all = new java.util.ArrayList<>(base);
-        all.addAll(List.of(more));
-        return all;
     }
 }

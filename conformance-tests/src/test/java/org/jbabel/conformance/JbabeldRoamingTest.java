@@ -66,9 +66,9 @@ class JbabeldRoamingTest {
             lab.ip(c, "-6", "addr", "add", CLIENT + "/64", "dev", "c0", "nodad");
             lab.ip(c, "-6", "route", "add", "default", "via", "fe80::1", "dev", "c0");
 
-            lab.babeld(s, "s", with(FAST, "-C", "redistribute local ip " + SERVER + "/128", "-C",
+            lab.babeld(s, "s", Lab.with(FAST, "-C", "redistribute local ip " + SERVER + "/128", "-C",
                     "redistribute local deny", "vsm"));
-            lab.babeld(m, "m", with(FAST, "-C", "redistribute local deny", "vms", "vma", "vmb"));
+            lab.babeld(m, "m", Lab.with(FAST, "-C", "redistribute local deny", "vms", "vma", "vmb"));
             Lab.Daemon ja = lab.jbabeld(a, "a", roaming("2001:db8:a::1", "vam", "vab"));
             Lab.Daemon jb = lab.jbabeld(b, "b", roaming("2001:db8:b::1", "vbm", "vba"));
 
@@ -167,11 +167,5 @@ class JbabeldRoamingTest {
         } catch (Exception e) {
             return false;
         }
-    }
-
-    private static List<String> with(List<String> base, String... more) {
-        List<String> all = new ArrayList<>(base);
-        all.addAll(List.of(more));
-        return all;
     }
 }

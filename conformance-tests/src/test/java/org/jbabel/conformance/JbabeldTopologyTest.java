@@ -29,8 +29,8 @@ class JbabeldTopologyTest {
             lab.link(a, "va", b, "vb");
             lab.ip(a, "-6", "addr", "add", "2001:db8:a::1/128", "dev", "lo");
             lab.ip(b, "-6", "addr", "add", "2001:db8:b::1/128", "dev", "lo");
-            lab.jbabeld(a, "a", with(FAST, "va"));
-            lab.jbabeld(b, "b", with(FAST, "vb"));
+            lab.jbabeld(a, "a", Lab.with(FAST, "va"));
+            lab.jbabeld(b, "b", Lab.with(FAST, "vb"));
             lab.await("each jbabeld's route at the other", CONVERGE,
                     () -> lab.babelRoutes(a, "-6").contains("2001:db8:b::1 via fe80:")
                             && lab.babelRoutes(b, "-6").contains("2001:db8:a::1 via fe80:") ? true : null);
@@ -55,8 +55,8 @@ class JbabeldTopologyTest {
             lab.ip(a, "-6", "addr", "add", "2001:db8:a::1/128", "dev", "lo");
             lab.ip(b, "-6", "addr", "add", "2001:db8:b::1/128", "dev", "lo");
             lab.ip(c, "-6", "addr", "add", "2001:db8:c::1/128", "dev", "lo");
-            lab.babeld(a, "a", with(FAST, "va"));
-            lab.jbabeld(b, "b", with(FAST, "vba", "vbc"));
+            lab.babeld(a, "a", Lab.with(FAST, "va"));
+            lab.jbabeld(b, "b", Lab.with(FAST, "vba", "vbc"));
             lab.bird(c, "c", """
                     router id 10.0.0.3;
                     protocol device { scan time 1; }
@@ -96,11 +96,11 @@ class JbabeldTopologyTest {
             lab.link(c, "vcd", d, "vdc");
             lab.ip(a, "-6", "addr", "add", "2001:db8:a::1/128", "dev", "lo");
             lab.ip(d, "-6", "addr", "add", "2001:db8:d::1/128", "dev", "lo");
-            lab.babeld(a, "a", with(FAST, "vab", "vac"));
-            lab.jbabeld(b, "b", with(FAST, "vba", "vbd"));
-            lab.babeld(c, "c", with(FAST, "-C", "interface vca rxcost 300", "-C", "interface vcd rxcost 300",
+            lab.babeld(a, "a", Lab.with(FAST, "vab", "vac"));
+            lab.jbabeld(b, "b", Lab.with(FAST, "vba", "vbd"));
+            lab.babeld(c, "c", Lab.with(FAST, "-C", "interface vca rxcost 300", "-C", "interface vcd rxcost 300",
                     "vca", "vcd"));
-            lab.babeld(d, "d", with(FAST, "vdb", "vdc"));
+            lab.babeld(d, "d", Lab.with(FAST, "vdb", "vdc"));
             lab.await("A's route to D through jbabeld", CONVERGE,
                     () -> route(lab, a, "2001:db8:d::1").contains("dev vab") ? true : null);
             lab.await("D's route to A through jbabeld", CONVERGE,
@@ -152,8 +152,8 @@ class JbabeldTopologyTest {
             lab.link(y, "vyx", x, "vxy");
             lab.ip(x, "-6", "addr", "add", "2001:db8:10::1/128", "dev", "lo");
             lab.ip(b, "-6", "addr", "add", "2001:db8:20::1/128", "dev", "lo");
-            lab.babeld(x, "x", with(FAST, "-C", "interface vxy rxcost 400", "vxj", "vxy"));
-            lab.jbabeld(j, "j", with(FAST, "vjx", "vjb"));
+            lab.babeld(x, "x", Lab.with(FAST, "-C", "interface vxy rxcost 400", "vxj", "vxy"));
+            lab.jbabeld(j, "j", Lab.with(FAST, "vjx", "vjb"));
             lab.bird(b, "b", """
                     router id 10.0.0.2;
                     protocol device { scan time 1; }
@@ -164,7 +164,7 @@ class JbabeldTopologyTest {
                       ipv6 { import all; export all; };
                     }
                     """);
-            lab.babeld(y, "y", with(FAST, "-C", "interface vyx rxcost 400", "vyb", "vyx"));
+            lab.babeld(y, "y", Lab.with(FAST, "-C", "interface vyx rxcost 400", "vyb", "vyx"));
             lab.await("X's route to B through jbabeld", CONVERGE,
                     () -> route(lab, x, "2001:db8:20::1").contains("dev vxj") ? true : null);
             lab.await("X's ping to B", CONVERGE, () -> ping(lab, x) ? true : null);
@@ -196,11 +196,5 @@ class JbabeldTopologyTest {
         } catch (AssertionError e) {
             return "";
         }
-    }
-
-    private static List<String> with(List<String> base, String... more) {
-        List<String> out = new java.util.ArrayList<>(base);
-        out.addAll(List.of(more));
-        return out;
     }
 }

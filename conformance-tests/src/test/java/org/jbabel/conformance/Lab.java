@@ -76,6 +76,13 @@ final class Lab implements AutoCloseable {
         run("ip", "-n", nsB, "link", "set", ifB, "up");
     }
 
+    /** A daemon's arguments: {@code base} followed by {@code more}. */
+    static List<String> with(List<String> base, String... more) {
+        List<String> all = new ArrayList<>(base);
+        all.addAll(List.of(more));
+        return all;
+    }
+
     /** {@code ip -n NS args...}. */
     String ip(String ns, String... args) throws Exception {
         List<String> c = new ArrayList<>(List.of("ip", "-n", ns));

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +40,7 @@ class SourceSpecificRoutingTest {
             lab.link(b, "bs0", b, "bs1");
             lab.ip(b, "-6", "route", "add", "2001:db8:e2::/48", "dev", "bs0", "proto", "static");
             Lab.Daemon jbabeld = lab.jbabeld(b, "b",
-                    with(FAST, "-C", "redistribute ip 2001:db8:e2::/48 src-prefix 2001:db8:7::/48", "vb"));
+                    Lab.with(FAST, "-C", "redistribute ip 2001:db8:e2::/48 src-prefix 2001:db8:7::/48", "vb"));
 
             String atB = lab.await("babeld's source-specific route in jbabeld's FIB", CONVERGE, () -> {
                 String v6 = lab.babelRoutes(b, "-6");
@@ -81,7 +80,7 @@ class SourceSpecificRoutingTest {
             String a = lab.ns("a");
             String b = lab.ns("b");
             babeldAnnouncingFromSource(lab, a, b);
-            Lab.Daemon jbabeld = lab.jbabeld(b, "b", with(FAST, "-C", "ipv6-subtrees false", "vb"));
+            Lab.Daemon jbabeld = lab.jbabeld(b, "b", Lab.with(FAST, "-C", "ipv6-subtrees false", "vb"));
 
             lab.await("the rule for babeld's source", CONVERGE, () -> ipOrEmpty(lab, b, "-6", "rule", "show")
                     .contains("from 2001:db8:5::/48 lookup 10 proto babel") ? true : null);
@@ -130,11 +129,11 @@ class SourceSpecificRoutingTest {
             lab.ip(b, "route", "add", "198.51.0.0/16", "dev", "bs0", "proto", "static");
             lab.ip(c, "route", "add", "198.51.0.0/16", "dev", "cs0", "proto", "static");
             lab.ip(c, "route", "add", "198.51.100.0/24", "dev", "cs0", "proto", "static");
-            List<String> aArgs = with(FAST, "vab", "vac");
+            List<String> aArgs = Lab.with(FAST, "vab", "vac");
             Lab.Daemon jbabeldA = lab.jbabeld(a, "a", aArgs);
-            lab.jbabeld(b, "b", with(FAST, "-C", "redistribute ip 198.51.0.0/16 src-prefix 192.168.1.0/24",
+            lab.jbabeld(b, "b", Lab.with(FAST, "-C", "redistribute ip 198.51.0.0/16 src-prefix 192.168.1.0/24",
                     "-C", "redistribute local deny", "vba"));
-            lab.babeld(c, "c", with(FAST, "-C", "redistribute ip 198.51.0.0/16 le 24", "-C",
+            lab.babeld(c, "c", Lab.with(FAST, "-C", "redistribute ip 198.51.0.0/16 le 24", "-C",
                     "redistribute local deny", "vca"));
 
             String table = lab.await("B's route in A's source table with C's /24 beside it", CONVERGE, () -> {
@@ -197,7 +196,7 @@ class SourceSpecificRoutingTest {
             lab.ip(b, "-6", "addr", "add", "2001:db8:b::1/128", "dev", "lo");
             lab.ip(c, "-6", "addr", "add", "2001:db8:c::1/128", "dev", "lo");
             lab.ip(b, "-6", "route", "add", "2001:db8:e2::/48", "dev", "bs0", "proto", "static");
-            lab.jbabeld(b, "b", with(FAST, "-C", "redistribute ip 2001:db8:e2::/48 src-prefix 2001:db8:7::/48", "vb"));
+            lab.jbabeld(b, "b", Lab.with(FAST, "-C", "redistribute ip 2001:db8:e2::/48 src-prefix 2001:db8:7::/48", "vb"));
             lab.bird(c, "c", """
                     router id 10.0.0.3;
                     ipv6 sadr table sadr6;
@@ -235,7 +234,7 @@ class SourceSpecificRoutingTest {
         lab.ip(b, "-6", "addr", "add", "2001:db8:5::1/128", "dev", "lo");
         lab.ip(b, "-6", "addr", "add", "2001:db8:6::1/128", "dev", "lo");
         lab.ip(a, "-6", "route", "add", "2001:db8:e1::/48", "dev", "as0", "proto", "static");
-        lab.babeld(a, "a", with(FAST, "-C", "redistribute ip 2001:db8:e1::/48 src-prefix 2001:db8:5::/48", "va"));
+        lab.babeld(a, "a", Lab.with(FAST, "-C", "redistribute ip 2001:db8:e1::/48 src-prefix 2001:db8:5::/48", "va"));
     }
 
     private static String routeGet(Lab lab, String ns, String family, String destination, String source) {
@@ -264,11 +263,5 @@ class SourceSpecificRoutingTest {
     private static JsonNode json(Lab.Daemon d) throws Exception {
         List<String> lines = Lab.ask(d.socket(), "dump json");
         return new ObjectMapper().readTree(lines.get(lines.size() - 2));
-    }
-
-    private static List<String> with(List<String> base, String... more) {
-        List<String> out = new ArrayList<>(base);
-        out.addAll(List.of(more));
-        return out;
     }
 }
