@@ -81,7 +81,8 @@ public final class Redistributor {
 
     public void addressAdded(InterfaceAddress a) {
         Prefix host = Prefix.host(a.address());
-        if (a.linkLocal() || host.isMartian()) {
+        // an address of link (or host) scope is for its link only: an anycast gateway such as roaming's next-node
+        if (a.linkLocal() || a.scope() >= InterfaceAddress.SCOPE_LINK || host.isMartian()) {
             return;
         }
         RouteKey key = RouteKey.of(host);

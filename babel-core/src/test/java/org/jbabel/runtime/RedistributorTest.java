@@ -39,7 +39,9 @@ class RedistributorTest {
     void byDefaultLocalAddressesAreAnnouncedWithMetricZeroAndNothingElse() {
         Redistributor r = redistributor();
         r.reset(List.of(route("2001:db8:1::/48", 4)),
-                List.of(address(1, "2001:db8::1"), address(2, "fe80::1"), address(1, "::1"), address(2, "10.0.0.1")));
+                List.of(address(1, "2001:db8::1"), address(2, "fe80::1"), address(1, "::1"), address(2, "10.0.0.1"),
+                        // an address of link scope (roaming's anycast next-node) is for its link only
+                        new InterfaceAddress(3, IpAddress.parse("10.1.0.1"), 32, InterfaceAddress.SCOPE_LINK, false)));
         assertThat(r.update()).containsExactlyInAnyOrder(new Change(key("2001:db8::1/128"), 0),
                 new Change(key("10.0.0.1/32"), 0));
     }

@@ -96,8 +96,14 @@ public final class L3roamd implements Extension, ClientLink {
                 settings.nextNode().isLinkLocal() ? 64 : 128,
                 settings.nextNode().isLinkLocal() ? InterfaceAddress.SCOPE_LINK : 0, false));
 
+        if (settings.nextNodeIpv4() != null) {
+            // link scope: on every node, so never announced (babeld's users write "redistribute ip ... deny" for it)
+            kernel.addAddress(new InterfaceAddress(nextNodeIndex, settings.nextNodeIpv4(), 32,
+                    InterfaceAddress.SCOPE_LINK, false));
+        }
+        // ICMP errors for IPv4 packets that expire in the queue come from the next-node's IPv4 address, if any
         L3roamdSettings engineSettings = new L3roamdSettings(settings.clientPrefixes(), nodeClientPrefix, nodeAddress,
-                null, Ipv4Mapping.DEFAULT, ownMac, L3roamdSettings.Bounds.DEFAULT);
+                settings.nextNodeIpv4(), Ipv4Mapping.DEFAULT, ownMac, L3roamdSettings.Bounds.DEFAULT);
         engine = new L3roamdEngine(engineSettings, random, new Effects());
         own = kernel.ownRoutes(PROTOCOL);
 

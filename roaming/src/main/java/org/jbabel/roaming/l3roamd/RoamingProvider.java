@@ -46,6 +46,9 @@ public final class RoamingProvider implements ExtensionProvider {
 
     public record NextNode(IpAddress address) implements Option {}
 
+    /** {@code next-node-ipv4 ADDR}: the anycast gateway's IPv4 address (Gluon's {@code next_node.ip4}). */
+    public record NextNodeIpv4(IpAddress address) implements Option {}
+
     public record NextNodeMac(byte[] mac) implements Option {
         public NextNodeMac {
             mac = mac.clone();
@@ -81,12 +84,13 @@ public final class RoamingProvider implements ExtensionProvider {
                 case "domain-seed" -> new DomainSeed(domainSeed(words));
                 case "node-address" -> new NodeAddress(nodeAddress(words));
                 case "next-node" -> new NextNode(nextNode(words));
+                case "next-node-ipv4" -> new NextNodeIpv4(nextNodeIpv4(words));
                 case "next-node-mac" -> new NextNodeMac(mac(words));
                 case "next-node-interface" -> new NextNodeInterface(words.interfaceName("next-node interface name"));
                 case "device" -> new Device(words.interfaceName("device name"));
                 default -> throw words.error("unknown roaming option '" + keyword + "' (expected client-interface, "
-                        + "client-prefix, node-client-prefix, domain-seed, node-address, next-node, next-node-mac, "
-                        + "next-node-interface or device)");
+                        + "client-prefix, node-client-prefix, domain-seed, node-address, next-node, next-node-ipv4, "
+                        + "next-node-mac, next-node-interface or device)");
             });
         }
         return new Statement(options);
@@ -131,6 +135,14 @@ public final class RoamingProvider implements ExtensionProvider {
         IpAddress a = words.address("next-node address");
         if (a.family() != Family.V6 || a.isMulticast() || a.equals(IpAddress.V6_UNSPECIFIED)) {
             throw words.error("the next-node address must be an IPv6 unicast address, not '" + a + "'");
+        }
+        return a;
+    }
+
+    private static IpAddress nextNodeIpv4(StatementWords words) throws ConfigException {
+        IpAddress a = words.address("next-node IPv4 address");
+        if (a.family() != Family.V4 || a.isMulticast() || !a.canBeNextHop()) {
+            throw words.error("the next-node IPv4 address must be an IPv4 unicast address, not '" + a + "'");
         }
         return a;
     }

@@ -18,13 +18,14 @@ import org.jbabel.wire.Prefix;
  * @param domainSeed {@code domain-seed HEX} (Gluon's site domain seed), or null
  * @param nodeAddress {@code node-address}, or null: the first global /128 on lo when the extension starts
  * @param nextNode the anycast gateway address every node has on its client interface
+ * @param nextNodeIpv4 its IPv4 address ({@code next-node-ipv4}), for IPv4 clients; null: none
  * @param nextNodeMac its hardware address
  * @param nextNodeInterface the macvlan that carries the next-node address and MAC
  * @param device the TUN device packets for unknown client addresses arrive in
  */
 public record RoamingSettings(String clientInterface, List<Prefix> clientPrefixes, Prefix nodeClientPrefix,
-        String domainSeed, IpAddress nodeAddress, IpAddress nextNode, byte[] nextNodeMac, String nextNodeInterface,
-        String device) {
+        String domainSeed, IpAddress nodeAddress, IpAddress nextNode, IpAddress nextNodeIpv4, byte[] nextNodeMac,
+        String nextNodeInterface, String device) {
 
     /** l3roamd's default node-client prefix. */
     public static final Prefix DEFAULT_NODE_CLIENT_PREFIX = Prefix.parse("fec0::/64");
@@ -58,6 +59,7 @@ public record RoamingSettings(String clientInterface, List<Prefix> clientPrefixe
         String seed = null;
         IpAddress nodeAddress = null;
         IpAddress nextNode = DEFAULT_NEXT_NODE;
+        IpAddress nextNodeIpv4 = null;
         byte[] nextNodeMac = HexFormat.ofDelimiter(":").parseHex(DEFAULT_NEXT_NODE_MAC);
         String nextNodeInterface = DEFAULT_NEXT_NODE_INTERFACE;
         String device = DEFAULT_DEVICE;
@@ -73,6 +75,7 @@ public record RoamingSettings(String clientInterface, List<Prefix> clientPrefixe
                     case RoamingProvider.DomainSeed d -> seed = d.hex();
                     case RoamingProvider.NodeAddress n -> nodeAddress = n.address();
                     case RoamingProvider.NextNode n -> nextNode = n.address();
+                    case RoamingProvider.NextNodeIpv4 n -> nextNodeIpv4 = n.address();
                     case RoamingProvider.NextNodeMac m -> nextNodeMac = m.mac();
                     case RoamingProvider.NextNodeInterface n -> nextNodeInterface = n.name();
                     case RoamingProvider.Device d -> device = d.name();
@@ -80,6 +83,6 @@ public record RoamingSettings(String clientInterface, List<Prefix> clientPrefixe
             }
         }
         return new RoamingSettings(clientInterface, prefixes, nodeClientPrefix, seed, nodeAddress, nextNode,
-                nextNodeMac, nextNodeInterface, device);
+                nextNodeIpv4, nextNodeMac, nextNodeInterface, device);
     }
 }

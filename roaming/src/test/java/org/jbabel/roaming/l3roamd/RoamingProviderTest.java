@@ -45,7 +45,7 @@ class RoamingProviderTest {
     void everyOptionAndStatementsThatAddUp() throws Exception {
         RoamingSettings s = settings("client-interface br0 client-prefix 2001:db8:1::/64",
                 "client-prefix 2001:db8:2::/64 client-prefix 2001:db8:1::/64 node-client-prefix fd00:1:2:3::/64",
-                "domain-seed " + SEED.toUpperCase() + " node-address fd00::7 next-node fe80::2",
+                "domain-seed " + SEED.toUpperCase() + " node-address fd00::7 next-node fe80::2 next-node-ipv4 10.1.0.1",
                 "next-node-mac 02:00:00:00:00:09 next-node-interface ln0 device roam9 client-interface br-client");
         assertThat(s.clientInterface()).isEqualTo("br-client");
         assertThat(s.clientPrefixes()).containsExactly(Prefix.parse("2001:db8:1::/64"), Prefix.parse("2001:db8:2::/64"));
@@ -53,6 +53,7 @@ class RoamingProviderTest {
         assertThat(s.domainSeed()).isEqualTo(SEED);
         assertThat(s.nodeAddress()).isEqualTo(IpAddress.parse("fd00::7"));
         assertThat(s.nextNode()).isEqualTo(IpAddress.parse("fe80::2"));
+        assertThat(s.nextNodeIpv4()).isEqualTo(IpAddress.parse("10.1.0.1"));
         assertThat(HexFormat.ofDelimiter(":").formatHex(s.nextNodeMac())).isEqualTo("02:00:00:00:00:09");
         assertThat(s.nextNodeInterface()).isEqualTo("ln0");
         assertThat(s.device()).isEqualTo("roam9");
@@ -78,6 +79,8 @@ class RoamingProviderTest {
         assertThatThrownBy(() -> settings("node-address fe80::1")).hasMessageContaining("not link-local");
         assertThatThrownBy(() -> settings("node-address 10.0.0.1")).hasMessageContaining("routable IPv6");
         assertThatThrownBy(() -> settings("next-node ff02::1")).hasMessageContaining("unicast");
+        assertThatThrownBy(() -> settings("next-node-ipv4 fe80::1")).hasMessageContaining("IPv4 unicast");
+        assertThatThrownBy(() -> settings("next-node-ipv4 224.0.0.1")).hasMessageContaining("IPv4 unicast");
         assertThatThrownBy(() -> settings("next-node-mac 01:00:5e:00:00:01")).hasMessageContaining("not a unicast MAC");
         assertThatThrownBy(() -> settings("next-node-mac 02:00:00:00:00")).hasMessageContaining("not a unicast MAC");
         assertThatThrownBy(() -> settings("next-node-mac zz")).hasMessageContaining("not a unicast MAC");
