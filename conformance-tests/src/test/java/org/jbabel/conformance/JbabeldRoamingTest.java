@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Layer-3 roaming between two jbabeld nodes, in network namespaces with a plain Linux client (issue 12). A and B
  * run jbabeld with {@code roaming}; S, the server, runs babeld behind M (babeld too), so the clients' host routes
  * travel through the reference implementation; the client namespace has a static address in the client prefix and
- * the next-node as its default router. Its veth moves from A's client bridge to B's and back, 20 times, while a TCP
+ * the next-node as its default router, and an IPv4 address in the IPv4 client prefix with next-node-ipv4 as its
+ * gateway. Its veth moves from A's client bridge to B's and back, 20 times, while a TCP
  * connection from S to the client carries a stream; after each move ping reaches the client at its new node, that
  * node serves it, the old one has let it go, babeld's route leads to the new one and the stream goes on in order.
  */
@@ -29,6 +30,7 @@ class JbabeldRoamingTest {
     private static final Duration CONVERGE = Duration.ofSeconds(30);
     private static final String CLIENT = "2001:db8:c::100";
     private static final String SERVER = "2001:db8:5::1";
+    private static final String CLIENT4 = "10.1.0.100";
     private static final List<String> FAST = List.of("-C", "default hello-interval 0.5 update-interval 4");
     private static final int MOVES = 20;
 
@@ -37,8 +39,8 @@ class JbabeldRoamingTest {
 
     private static List<String> roaming(String nodeAddress, String... interfaces) {
         List<String> args = new ArrayList<>(FAST);
-        args.addAll(List.of("-C", "roaming client-interface br-client client-prefix 2001:db8:c::/64 node-address "
-                + nodeAddress));
+        args.addAll(List.of("-C", "roaming client-interface br-client client-prefix 2001:db8:c::/64 client-prefix "
+                + "10.1.0.0/16 next-node-ipv4 10.1.0.1 node-address " + nodeAddress));
         args.addAll(List.of(interfaces));
         return args;
     }
@@ -65,9 +67,12 @@ class JbabeldRoamingTest {
             lab.ip(a, "link", "set", "ca", "master", "br-client");
             lab.ip(c, "-6", "addr", "add", CLIENT + "/64", "dev", "c0", "nodad");
             lab.ip(c, "-6", "route", "add", "default", "via", "fe80::1", "dev", "c0");
+            lab.ip(c, "addr", "add", CLIENT4 + "/16", "dev", "c0");
+            lab.ip(c, "route", "add", "default", "via", "10.1.0.1");
+            lab.ip(s, "addr", "add", "10.5.0.1/32", "dev", "lo");
 
             lab.babeld(s, "s", Lab.with(FAST, "-C", "redistribute local ip " + SERVER + "/128", "-C",
-                    "redistribute local deny", "vsm"));
+                    "redistribute local ip 10.5.0.1/32", "-C", "redistribute local deny", "vsm"));
             lab.babeld(m, "m", Lab.with(FAST, "-C", "redistribute local deny", "vms", "vma", "vmb"));
             Lab.Daemon ja = lab.jbabeld(a, "a", roaming("2001:db8:a::1", "vam", "vab"));
             Lab.Daemon jb = lab.jbabeld(b, "b", roaming("2001:db8:b::1", "vbm", "vba"));
@@ -78,6 +83,8 @@ class JbabeldRoamingTest {
             // S speaks first: nobody has announced the client yet, the nearest node seeks it (SEEK, probe)
             lab.await("ping from the server finds the client at A", CONVERGE,
                     () -> ping(lab, s, CLIENT) ? true : null);
+            lab.await("and over IPv4 (ARP, v4-via-v6 through babeld)", CONVERGE,
+                    () -> ping(lab, s, CLIENT4) ? true : null);
             assertThat(lab.babelRoutes(m, "-6")).as("M (babeld) learns the client's /128 from A")
                     .contains(CLIENT + " via");
             assertThat(clients(ja)).contains(CLIENT);
@@ -119,6 +126,8 @@ class JbabeldRoamingTest {
                     int m0 = move;
                     lab.await("move " + m0 + ": ping reaches the client at " + where, CONVERGE,
                             () -> ping(lab, s, CLIENT) ? true : null);
+                    lab.await("move " + m0 + ": IPv4 ping reaches the client at " + where, CONVERGE,
+                            () -> ping(lab, s, CLIENT4) ? true : null);
                     lab.await("move " + m0 + ": " + where + " serves the client", CONVERGE,
                             () -> clients(here).contains(CLIENT) ? true : null);
                     lab.await("move " + m0 + ": the client confirmed its address at " + where
@@ -163,7 +172,8 @@ class JbabeldRoamingTest {
 
     private static boolean ping(Lab lab, String ns, String address) {
         try {
-            return lab.exec(ns, "ping", "-6", "-c", "1", "-W", "1", address) == 0; // -c without -w: ICMP errors do not end it
+            // -c without -w: an ICMP error does not end it
+            return lab.exec(ns, "ping", address.contains(":") ? "-6" : "-4", "-c", "1", "-W", "1", address) == 0;
         } catch (Exception e) {
             return false;
         }
