@@ -195,6 +195,20 @@ public final class Simulation implements ForwardingPlane {
     }
 
     /**
+     * At time {@code at}, node {@code node} sends a UDP datagram to {@code destination} into its data plane, as a
+     * local application would (source: its {@link #probeOf} address for a global destination): it is routed hop by
+     * hop, to a TUN device, a client, or an extension's socket. Not a scripted event (a packet stream does not
+     * disturb convergence). Nothing is sent while the node has no host (not started, or no extensions); drops on the
+     * way are counted in {@link #extensionCounters} ({@code sim.scenario_...}, {@code sim.routed_...}).
+     */
+    public void scheduleUdp(long at, int node, int sourcePort, IpAddress destination, int port, byte[] data) {
+        links.checkNode(node);
+        byte[] copy = data.clone();
+        timeline.at(at, new SimEvent.Task(node, -1,
+                () -> nodes[node].host().sendUdp(sourcePort, destination, port, copy)));
+    }
+
+    /**
      * At {@code at}, stops node {@code node}'s extensions as a daemon's shutdown would: each one's {@code stop}, its
      * originations withdrawn, its sockets and devices closed, its own kernel routes and rules removed.
      */
