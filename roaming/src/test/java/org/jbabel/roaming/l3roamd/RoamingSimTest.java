@@ -9,9 +9,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.jbabel.engine.Time;
 import org.jbabel.sim.SimClients;
+import org.jbabel.sim.ClientWalk;
 import org.jbabel.sim.SimConfig;
+import org.jbabel.sim.SimReport;
 import org.jbabel.sim.Simulation;
 import org.jbabel.sim.Topology;
+import org.jbabel.sim.TopologyLoader;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
 import org.junit.jupiter.api.Test;
@@ -64,5 +67,48 @@ class RoamingSimTest {
                     moved / Time.seconds(1), sim.extensionCounters(at)).isNotNull();
             assertThat(d.at() - moved).as("hand-over to node %d", at).isLessThan(Time.seconds(3));
         }
+    }
+
+    /** From {@code first}, each time the unvisited neighbour with the smallest index, {@code n} nodes in all. */
+    static List<Integer> path(Simulation sim, int first, int n) {
+        List<Integer> path = new ArrayList<>(List.of(first));
+        while (path.size() < n) {
+            int at = path.getLast();
+            int next = -1;
+            for (int k = 0; k < sim.nodeCount() && next < 0; k++) {
+                if (!path.contains(k) && sim.linkBetween(at, k) >= 0) {
+                    next = k;
+                }
+            }
+            assertThat(next).as("a neighbour of %d not visited yet", at).isNotNegative();
+            path.add(next);
+        }
+        return path;
+    }
+
+    @Test
+    void aClientWalkingTenNodesAcrossUlmIsReachedAfterEveryMove() throws Exception {
+        Simulation sim = new Simulation(TopologyLoader.load("freifunk-ulm"),
+                SimConfig.defaults().withDuration(Time.seconds(600)));
+        sim.setExtensions(node -> Map.of("roaming", new L3roamd(settings(), new SplittableRandom(node))));
+        sim.clients().add(SimClients.Client.of("phone", 1, PHONE));
+        List<Integer> path = path(sim, 0, 10);
+        int from = 0;
+        while (path.contains(from)) {
+            from++;
+        }
+        SimReport converged = sim.run();
+        assertThat(converged.converged()).isTrue();
+        ClientWalk walk = sim.scheduleWalk("phone", PHONE, path, from, sim.now() + Time.seconds(1), Time.seconds(5),
+                Time.millis(100));
+        sim.runUntil(walk.end());
+
+        SimReport report = sim.report();
+        assertThat(walk.steps()).as("the client is reached at every node of its walk").allSatisfy(step ->
+                assertThat(step.firstProbe()).as("step %s", step).isNotNegative());
+        assertThat(report.handovers()).hasSize(9).allSatisfy(h -> assertThat(h).isBetween(0.0, 3.0));
+        assertThat(report.toJson()).contains("\"handovers\":[");
+        assertThat(report.summary()).contains("hand-over: 9 moves, median");
+        System.out.print(report.summary()); // the figures for docs/BENCHMARKS.md
     }
 }
