@@ -352,15 +352,17 @@ final class Announcer {
             rid = self.routerId();
             sq = self.seqno();
             metric = localRoutes.metric(key);
-        } else if (r != null && r.usable()) {
-            if (i.config().splitHorizon() && r.neighbour.iface == i) {
-                return null;
-            }
+        } else if (r != null && r.usable() && !(i.config().splitHorizon() && r.neighbour.iface == i)) {
             rid = r.routerId();
             sq = r.seqno();
             metric = r.metric();
             learned = true;
+        } else if (r != null && r.usable() && !i.announcedHere(key)) {
+            return null; // split horizon, and nothing of ours to take back there
         } else {
+            // Nothing to announce, or split horizon after we announced something else here: a retraction, once, so
+            // that the neighbours there do not keep our older announcement while we route through one of them
+            // (a route that moved on, a roaming client's /128, would loop between us until it expired).
             rid = self.routerId();
             sq = self.seqno();
             metric = INFINITY;
@@ -381,6 +383,7 @@ final class Announcer {
             }
         }
         metric = LinkCost.add(metric, Math.max(0, add));
+        i.announced(key, metric < INFINITY);
         AddressEncoding ae;
         IpAddress nextHop = null;
         if (key.prefix().family() == Family.V6) {

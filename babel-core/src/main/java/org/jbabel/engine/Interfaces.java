@@ -29,6 +29,11 @@ final class Interfaces {
         /** The seqno of the last unicast Hello sent to each configured neighbour (RFC 8966 §3.4.1: one per peer). */
         private final Map<IpAddress, Integer> unicastHelloSeqnos = new LinkedHashMap<>();
         private final RandomGenerator random;
+        /**
+         * With split horizon, the keys whose last update composed here announced a route: when we come to route
+         * such a key through a neighbour on this interface, it is retracted here once.
+         */
+        private final java.util.Set<org.jbabel.wire.RouteKey> announcedHere = new java.util.HashSet<>();
 
         /** A new interface; its Hello seqnos start at random. */
         Iface(InterfaceConfig config, RandomGenerator random) {
@@ -39,6 +44,20 @@ final class Interfaces {
 
         String name() {
             return config.name();
+        }
+
+        /** Notes what the update composed for {@code key} here said (kept only with split horizon). */
+        void announced(org.jbabel.wire.RouteKey key, boolean route) {
+            if (route && config.splitHorizon()) {
+                announcedHere.add(key);
+            } else {
+                announcedHere.remove(key);
+            }
+        }
+
+        /** Whether the last update composed for {@code key} here announced a route. */
+        boolean announcedHere(org.jbabel.wire.RouteKey key) {
+            return announcedHere.contains(key);
         }
 
         InterfaceConfig config() {

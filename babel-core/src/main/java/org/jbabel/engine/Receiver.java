@@ -105,6 +105,13 @@ final class Receiver {
         }
         if (self.routerId().equals(u.routerId())) {
             counters.increment(Counter.OWN_ROUTER_ID);
+            // The neighbour now routes by something we originated: what it announced before for this key (another
+            // source) no longer holds, so it goes as a retraction would take it (else a route that moved away from
+            // here, a roaming client's /128, loops between us and the neighbour until that entry expires).
+            Route old = routes.find(key, n);
+            if (old != null) {
+                routeUpdates.retract(old);
+            }
             return;
         }
         if (u.retraction()) {

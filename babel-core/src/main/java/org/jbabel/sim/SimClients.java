@@ -132,6 +132,8 @@ public final class SimClients {
     private final Map<String, Long> counters = new TreeMap<>();
     private String interfaceName = DEFAULT_INTERFACE;
     private Observer observer = (client, what) -> {};
+    /** The simulation's own observers ({@link ClientWalk}), besides the scenario's. */
+    private final List<Observer> watchers = new ArrayList<>();
 
     SimClients(Driver driver) {
         this.driver = driver;
@@ -164,6 +166,16 @@ public final class SimClients {
 
     public void setObserver(Observer observer) {
         this.observer = Objects.requireNonNull(observer);
+    }
+
+    /** Adds an observer of the simulation's own, which the scenario's {@link #setObserver} does not replace. */
+    void watch(Observer watcher) {
+        watchers.add(Objects.requireNonNull(watcher));
+    }
+
+    /** Whether there is a client of that name. */
+    public boolean has(String client) {
+        return clients.containsKey(client);
     }
 
     /** Attaches the client to {@code node} at {@code at} (moving it there when it is attached elsewhere). */
@@ -353,8 +365,12 @@ public final class SimClients {
             count("unknown_protocol");
             return;
         }
-        observer.received(c.name(), new Received(s.node, p.source(), p.sourcePort(), p.destination(),
-                p.destinationPort(), p.protocol(), data));
+        Received r = new Received(s.node, p.source(), p.sourcePort(), p.destination(), p.destinationPort(),
+                p.protocol(), data);
+        for (Observer w : watchers) {
+            w.received(c.name(), r);
+        }
+        observer.received(c.name(), r);
     }
 
     // ---------------------------------------------------------------- plumbing

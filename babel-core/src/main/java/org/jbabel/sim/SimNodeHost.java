@@ -167,6 +167,19 @@ final class SimNodeHost implements HostPlatform {
         return true;
     }
 
+    /**
+     * Sends a UDP datagram from this node, as a local application with an unbound socket would: from the node's
+     * address for {@code destination} ({@link Simulation#probeOf} for a global one), through the node's forwarding
+     * state. Returns false (counted as {@code scenario_...}) when it cannot leave.
+     */
+    boolean sendUdp(int sourcePort, IpAddress destination, int port, byte[] data) {
+        IpAddress source = sourceFor(IpAddress.V6_UNSPECIFIED, destination, 0);
+        boolean sent = originate(SimPackets.udp(source, sourcePort, destination, port, HOP_LIMIT, data), 0,
+                "scenario_");
+        wiring.turn(node);
+        return sent;
+    }
+
     /** The objects of one extension's control section, as the control socket would show them. */
     List<ExtensionEntry> section(String extension, String kind) {
         return controls.entries().stream().filter(e -> e.extension().equals(extension) && e.kind().equals(kind))

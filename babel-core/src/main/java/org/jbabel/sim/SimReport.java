@@ -23,6 +23,8 @@ import java.util.Map;
  * @param fibEntries FIB entries over all nodes at the end
  * @param fibCompleteness share of the node × other-node-prefix entries present at the end (0..1)
  * @param firstLoops descriptions of the first few loops
+ * @param handovers for a walking client ({@link ClientWalk}), the hand-over time of each move in simulated seconds
+ *     (null where no probe reached the client at its new node); empty without a walk
  */
 public record SimReport(
         String topology,
@@ -51,12 +53,34 @@ public record SimReport(
         int duplicateLinksIgnored,
         double durationSeconds,
         double wallSeconds,
-        List<String> firstLoops) {
+        List<String> firstLoops,
+        List<Double> handovers) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public SimReport {
         firstLoops = List.copyOf(firstLoops);
+        handovers = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(handovers));
+    }
+
+    /** The median of the hand-over times of the moves that had one, or null. */
+    public Double handoverMedian() {
+        List<Double> h = handovers.stream().filter(java.util.Objects::nonNull).sorted().toList();
+        if (h.isEmpty()) {
+            return null;
+        }
+        int n = h.size();
+        return n % 2 == 1 ? h.get(n / 2) : (h.get(n / 2 - 1) + h.get(n / 2)) / 2;
+    }
+
+    /** The longest hand-over time, or null when no move had one. */
+    public Double handoverWorst() {
+        return handovers.stream().filter(java.util.Objects::nonNull).max(Double::compare).orElse(null);
+    }
+
+    /** The moves after which no probe reached the client. */
+    public long handoversFailed() {
+        return handovers.stream().filter(java.util.Objects::isNull).count();
     }
 
     /** The report as one line of JSON, fields in a stable order. */
@@ -89,6 +113,12 @@ public record SimReport(
         m.put("durationSeconds", round(durationSeconds));
         m.put("wallSeconds", round(wallSeconds));
         m.put("firstLoops", firstLoops);
+        if (!handovers.isEmpty()) {
+            m.put("handovers", handovers.stream().map(SimReport::round).toList());
+            m.put("handoverMedianSeconds", round(handoverMedian()));
+            m.put("handoverWorstSeconds", round(handoverWorst()));
+            m.put("handoversFailed", handoversFailed());
+        }
         try {
             return JSON.writeValueAsString(m);
         } catch (JsonProcessingException e) {
@@ -117,6 +147,15 @@ public record SimReport(
                 bytesSent, packetsLost, problemsCounted));
         sb.append(String.format(Locale.ROOT, "ran %.1f s simulated in %.2f s wall time (%d events)%n", durationSeconds,
                 wallSeconds, events));
+        if (!handovers.isEmpty()) {
+            Double median = handoverMedian();
+            sb.append(median == null
+                    ? String.format(Locale.ROOT, "hand-over: %d moves, the client was never reached after one%n",
+                            handovers.size())
+                    : String.format(Locale.ROOT, "hand-over: %d moves, median %.3f s, worst %.3f s simulated%s%n",
+                            handovers.size(), median, handoverWorst(), handoversFailed() == 0 ? ""
+                                    : ", " + handoversFailed() + " moves after which it was NOT reached"));
+        }
         for (String loop : firstLoops) {
             sb.append("loop: ").append(loop).append(System.lineSeparator());
         }

@@ -85,6 +85,7 @@ public final class Simulation implements ForwardingPlane {
     private final SimClients clients;
     private final ExtensionWiring wiring;
     private NodeExtensions extensions;
+    private ClientWalk walk;
     private long wallNanos;
 
     public Simulation(Topology topology, SimConfig config) {
@@ -192,6 +193,37 @@ public final class Simulation implements ForwardingPlane {
         links.checkNode(node);
         byte[] copy = packet.clone();
         timeline.at(at, new SimEvent.Task(node, -1, () -> nodes[node].host().injectIntoDevice(device, copy)));
+    }
+
+    /**
+     * At time {@code at}, node {@code node} sends a UDP datagram to {@code destination} into its data plane, as a
+     * local application would (source: its {@link #probeOf} address for a global destination): it is routed hop by
+     * hop, to a TUN device, a client, or an extension's socket. Not a scripted event (a packet stream does not
+     * disturb convergence). Nothing is sent while the node has no host (not started, or no extensions); drops on the
+     * way are counted in {@link #extensionCounters} ({@code sim.scenario_...}, {@code sim.routed_...}).
+     */
+    public void scheduleUdp(long at, int node, int sourcePort, IpAddress destination, int port, byte[] data) {
+        links.checkNode(node);
+        byte[] copy = data.clone();
+        timeline.at(at, new SimEvent.Task(node, -1,
+                () -> nodes[node].host().sendUdp(sourcePort, destination, port, copy)));
+    }
+
+    /**
+     * Walks client {@code client} (added to {@link #clients()} before) along {@code path}, neighbours one after
+     * another: it attaches to the first node at {@code start} and moves on every {@code every}, while node
+     * {@code from} sends a probe datagram to {@code address} every {@code period} until {@link ClientWalk#end()}. The
+     * hand-over times go into the {@link #report()}. One walk per simulation.
+     */
+    public ClientWalk scheduleWalk(String client, IpAddress address, List<Integer> path, int from, long start,
+            long every, long period) {
+        if (walk != null) {
+            throw new IllegalStateException("there is a walk already");
+        }
+        links.checkNode(from);
+        path.forEach(links::checkNode);
+        walk = new ClientWalk(this, client, address, path, from, start, every, period);
+        return walk;
     }
 
     /**
@@ -493,7 +525,7 @@ public final class Simulation implements ForwardingPlane {
                 links.packetsDelivered(), links.problemsCounted(), fibUpdates, fibEntries, tracker.completeness(),
                 timeline.events(), links.linkFailures(), nodeRestarts, topology.selfLoopsIgnored(),
                 topology.duplicateLinksIgnored(), Time.toSeconds(timeline.now()), wallNanos / 1e9,
-                loops.firstLoops());
+                loops.firstLoops(), walk == null ? List.of() : walk.handovers());
     }
 
     /** True when the mesh is converged as of the last check. */

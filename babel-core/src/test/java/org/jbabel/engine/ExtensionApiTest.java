@@ -9,6 +9,8 @@ import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
 import org.jbabel.wire.RouteKey;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class ExtensionApiTest {
 
@@ -200,5 +202,39 @@ class ExtensionApiTest {
         net.run(Time.seconds(200));
         assertThat(seen).filteredOn(org.jbabel.extension.NeighbourEvent::lost).singleElement();
         assertThat(seen.getLast().kind()).isEqualTo(ChangeKind.REMOVED);
+    }
+
+    /**
+     * A roaming client's /128 moves a → b → c, each node originating it before the previous one withdraws (make
+     * before break). When a withdraws, it takes b's route and announces it back to b with b's own router-id; when b
+     * withdraws in turn, the route b had from a (a's old origination) must be gone, else b and a route to each other.
+     * On a wired link (split horizon) a announces nothing back to b, so it retracts its own announcement there once.
+     */
+    @ParameterizedTest
+    @EnumSource(value = InterfaceType.class, names = {"WIRED", "WIRELESS"})
+    void aRouteThatMovesOnTwiceDoesNotLoopBackThroughItsFirstOrigin(InterfaceType type) {
+        TestNetwork net = new TestNetwork(47);
+        TestNetwork.Node a = net.node("a");
+        TestNetwork.Node b = net.node("b");
+        TestNetwork.Node c = net.node("c");
+        net.link("ab", type, a, b);
+        net.link("bc", type, b, c);
+        net.run(Time.seconds(5));
+        String client = "2001:db8:c::1/128";
+
+        a.originate(client);
+        net.run(Time.seconds(1));
+        b.originate(client);
+        net.run(Time.millis(200));
+        a.withdraw(client);
+        net.run(Time.seconds(1));
+        assertThat(a.fib(client).nextHop()).isEqualTo(b.linkLocal("ab"));
+
+        c.originate(client);
+        net.run(Time.millis(200));
+        b.withdraw(client);
+        net.run(Time.seconds(1));
+        assertThat(b.fib(client).nextHop()).as("b routes to c, not back to a").isEqualTo(c.linkLocal("bc"));
+        assertThat(a.fib(client).nextHop()).isEqualTo(b.linkLocal("ab"));
     }
 }

@@ -12,7 +12,7 @@ class SimReportTest {
     private static SimReport report(Double convergence) {
         return new SimReport("freifunk-ulm", 217, 447, 1, 1, convergence != null, convergence, convergence != null, null,
                 0, 3, 12345, 678901, 12, 12333, 0, 50000, 46872, 1.0, 99999, 0, 0, 0, 0, 41.5, 2.25,
-                List.of());
+                List.of(), List.of());
     }
 
     @Test

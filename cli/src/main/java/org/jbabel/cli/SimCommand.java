@@ -18,13 +18,16 @@ import org.jbabel.extension.ExtensionProvider;
 import java.util.concurrent.Callable;
 import org.jbabel.engine.InterfaceType;
 import org.jbabel.engine.Time;
+import org.jbabel.sim.ClientWalk;
 import org.jbabel.sim.MeshSvg;
+import org.jbabel.sim.SimClients;
 import org.jbabel.sim.SimConfig;
 import org.jbabel.sim.SimReport;
 import org.jbabel.sim.Simulation;
 import org.jbabel.sim.Topology;
 import org.jbabel.sim.TopologyException;
 import org.jbabel.sim.TopologyLoader;
+import org.jbabel.wire.IpAddress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -117,6 +120,24 @@ final class SimCommand implements Callable<Integer> {
             + " --extension mmfd)")
     String multicastDevice;
 
+    @Option(names = "--roam-client", paramLabel = "NODE,NODE,...", split = ",", description = "once the mesh has"
+            + " converged, walk a client along these nodes (ids of the topology, neighbours one after another), a move"
+            + " every --roam-every seconds, while --roam-from sends it a probe every 100 ms; report the hand-over time"
+            + " of each move (needs --extension roaming ... with client-interface br-client and --roam-address)")
+    List<String> roamPath;
+
+    @Option(names = "--roam-address", paramLabel = "ADDR", description = "the walking client's address (in a"
+            + " client-prefix of the roaming extension)")
+    String roamAddress;
+
+    @Option(names = "--roam-from", paramLabel = "NODE", description = "the node that sends the probes (default: the"
+            + " first node not on the walk)")
+    String roamFrom;
+
+    @Option(names = "--roam-every", paramLabel = "S", description = "seconds between moves (default: ${DEFAULT-VALUE})",
+            defaultValue = "5")
+    double roamEvery;
+
     @Option(names = "--svg", paramLabel = "FILE", description = "at the end, draw the mesh and every node's path"
             + " towards one node (--svg-target) as SVG into FILE")
     Path svg;
@@ -159,6 +180,7 @@ final class SimCommand implements Callable<Integer> {
             if (svgTarget != null && !topo.nodeIds().contains(svgTarget)) {
                 throw new IllegalArgumentException("--svg-target " + svgTarget + " is not a node of " + topo.name());
             }
+            checkRoaming(topo);
         } catch (TopologyException | IllegalArgumentException e) {
             err.println("jbabel sim: " + e.getMessage());
             err.flush();
@@ -213,6 +235,16 @@ final class SimCommand implements Callable<Integer> {
                 return 3;
             }
         }
+        boolean roamOk = true;
+        if (roamPath != null) {
+            try {
+                roamOk = walk(sim, topo, out);
+            } catch (RuntimeException e) {
+                err.println("jbabel sim: " + e.getMessage());
+                err.flush();
+                return 3;
+            }
+        }
         if (svg != null) {
             try {
                 drawSvg(sim, topo);
@@ -228,7 +260,68 @@ final class SimCommand implements Callable<Integer> {
             out.println(report.toJson());
         }
         out.flush();
-        return report.converged() && report.convergedAtEnd() && report.loopsObserved() == 0 && multicastOk ? 0 : 1;
+        return report.converged() && report.convergedAtEnd() && report.loopsObserved() == 0 && multicastOk
+                && roamOk ? 0 : 1;
+    }
+
+    /** The {@code --roam-*} options make sense together: a walk of neighbours, an address, a probing node. */
+    private void checkRoaming(Topology topo) {
+        if (roamPath == null) {
+            if (roamAddress != null || roamFrom != null) {
+                throw new IllegalArgumentException("--roam-address and --roam-from go with --roam-client");
+            }
+            return;
+        }
+        if (extensionStatements.isEmpty()) {
+            throw new IllegalArgumentException("--roam-client needs the roaming extension on every node (--extension"
+                    + " 'roaming client-interface " + SimClients.DEFAULT_INTERFACE + " client-prefix PREFIX')");
+        }
+        if (roamAddress == null) {
+            throw new IllegalArgumentException("--roam-client needs --roam-address ADDR (in a client-prefix)");
+        }
+        try {
+            IpAddress.parse(roamAddress);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--roam-address: not an address: " + roamAddress, e);
+        }
+        if (!(roamEvery > 0)) {
+            throw new IllegalArgumentException("--roam-every must be positive");
+        }
+        List<String> ids = new ArrayList<>(roamPath);
+        if (roamFrom != null) {
+            ids.add(roamFrom);
+        }
+        for (String id : ids) {
+            if (!topo.nodeIds().contains(id)) {
+                throw new IllegalArgumentException(id + " is not a node of " + topo.name());
+            }
+        }
+        for (int i = 1; i < roamPath.size(); i++) {
+            int a = topo.nodeIds().indexOf(roamPath.get(i - 1));
+            int b = topo.nodeIds().indexOf(roamPath.get(i));
+            if (topo.links().stream().noneMatch(l -> (l.a() == a && l.b() == b) || (l.a() == b && l.b() == a))) {
+                throw new IllegalArgumentException("--roam-client: " + roamPath.get(i - 1) + " and "
+                        + roamPath.get(i) + " are not neighbours");
+            }
+        }
+    }
+
+    /** {@code --roam-client}: walks the client after convergence; true when a probe reached it after every move. */
+    private boolean walk(Simulation sim, Topology topo, PrintWriter out) {
+        List<Integer> path = roamPath.stream().map(topo.nodeIds()::indexOf).toList();
+        int from = roamFrom != null ? topo.nodeIds().indexOf(roamFrom) : 0;
+        while (roamFrom == null && path.contains(from) && from < topo.nodeCount() - 1) {
+            from++;
+        }
+        IpAddress address = IpAddress.parse(roamAddress);
+        sim.clients().add(SimClients.Client.of("walker", 1, address));
+        ClientWalk walk = sim.scheduleWalk("walker", address, path, from, sim.now() + Time.seconds(1),
+                nanos(roamEvery), Time.millis(100));
+        sim.runUntil(walk.end());
+        out.println(String.format(Locale.ROOT, "roaming client %s walked %s, probes from %s: %d moves, %d received",
+                address, String.join(",", roamPath), topo.nodeIds().get(from), path.size() - 1,
+                walk.probesReceived()));
+        return walk.steps().stream().allMatch(st -> st.firstProbe() >= 0);
     }
 
     /** {@code --svg}: the mesh (force layout, seeded by {@code --seed}) and the paths towards {@code --svg-target}. */

@@ -112,6 +112,37 @@ class SimCommandTest {
         assertThat(err.toString()).contains("--extension #1", "frobnicate");
     }
 
+    static final String ROAMING = "roaming client-interface br-client client-prefix 2001:db8:c::/64";
+
+    @Test
+    void aClientWalkingALineWithTheRoamingExtensionIsReachedAfterEveryMoveAndTheReportHasTheHandovers()
+            throws Exception {
+        assertThat(run("sim", "--topology", "line:4", "--extension", ROAMING, "--roam-client", "0,1,2",
+                "--roam-address", "2001:db8:c::1", "--roam-from", "3", "--quiet", "--json")).isZero();
+        String[] lines = out.toString().split("\n");
+        assertThat(out.toString()).contains("roaming client 2001:db8:c::1 walked 0,1,2, probes from 3: 2 moves",
+                "hand-over: 2 moves, median");
+        JsonNode json = new ObjectMapper().readTree(lines[lines.length - 1]);
+        assertThat(json.get("handovers")).hasSize(2);
+        json.get("handovers").forEach(h -> assertThat(h.asDouble()).isBetween(0.0, 3.0));
+        assertThat(json.get("handoversFailed").asLong()).isZero();
+    }
+
+    @Test
+    void roamingOptionsThatDoNotFitAreABadArgument() {
+        assertThat(run("sim", "--topology", "line:3", "--roam-client", "0,1", "--roam-address", "2001:db8:c::1",
+                "--quiet")).isEqualTo(2);
+        assertThat(run("sim", "--topology", "line:3", "--extension", ROAMING, "--roam-client", "0,1",
+                "--quiet")).isEqualTo(2);
+        assertThat(run("sim", "--topology", "line:3", "--extension", ROAMING, "--roam-client", "0,2",
+                "--roam-address", "2001:db8:c::1", "--quiet")).isEqualTo(2);
+        assertThat(run("sim", "--topology", "line:3", "--extension", ROAMING, "--roam-client", "0,7",
+                "--roam-address", "2001:db8:c::1", "--quiet")).isEqualTo(2);
+        assertThat(run("sim", "--topology", "line:3", "--roam-address", "2001:db8:c::1", "--quiet")).isEqualTo(2);
+        assertThat(err.toString()).contains("needs the roaming extension", "needs --roam-address",
+                "0 and 2 are not neighbours", "7 is not a node of", "go with --roam-client");
+    }
+
     @Test
     void helpNamesTheOptionsAndTheBundledTopologies() {
         assertThat(run("sim", "--help")).isZero();
