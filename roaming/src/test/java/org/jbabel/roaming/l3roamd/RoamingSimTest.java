@@ -30,7 +30,7 @@ class RoamingSimTest {
 
     static RoamingSettings settings() {
         return new RoamingSettings(SimClients.DEFAULT_INTERFACE, List.of(CLIENTS), null, null, null,
-                RoamingSettings.DEFAULT_NEXT_NODE,
+                RoamingSettings.DEFAULT_NEXT_NODE, null,
                 HexFormat.ofDelimiter(":").parseHex(RoamingSettings.DEFAULT_NEXT_NODE_MAC),
                 RoamingSettings.DEFAULT_NEXT_NODE_INTERFACE, RoamingSettings.DEFAULT_DEVICE);
     }
