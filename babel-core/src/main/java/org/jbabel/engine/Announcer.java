@@ -347,6 +347,7 @@ final class Announcer {
         int sq;
         int metric;
         Route r = routes.selected(key);
+        Slot slot = routes.slot(key);
         boolean learned = false;
         if (selection.localWins(key)) {
             rid = self.routerId();
@@ -357,7 +358,7 @@ final class Announcer {
             sq = r.seqno();
             metric = r.metric();
             learned = true;
-        } else if (r != null && r.usable() && !i.announcedHere(key)) {
+        } else if (r != null && r.usable() && !i.announcedHere(slot)) {
             return null; // split horizon, and nothing of ours to take back there
         } else {
             // Nothing to announce, or split horizon after we announced something else here: a retraction, once, so
@@ -383,7 +384,7 @@ final class Announcer {
             }
         }
         metric = LinkCost.add(metric, Math.max(0, add));
-        i.announced(key, metric < INFINITY);
+        i.announced(slot, metric < INFINITY);
         AddressEncoding ae;
         IpAddress nextHop = null;
         if (key.prefix().family() == Family.V6) {

@@ -30,15 +30,16 @@ final class Interfaces {
         private final Map<IpAddress, Integer> unicastHelloSeqnos = new LinkedHashMap<>();
         private final RandomGenerator random;
         /**
-         * With split horizon, the keys whose last update composed here announced a route: when we come to route
-         * such a key through a neighbour on this interface, it is retracted here once.
+         * This interface's bit in {@link Slot#announcedOn} (0-63), or -1 beyond 64 interfaces (then a key routed
+         * through a neighbour here is not retracted here, as before).
          */
-        private final java.util.Set<org.jbabel.wire.RouteKey> announcedHere = new java.util.HashSet<>();
+        final int bit;
 
         /** A new interface; its Hello seqnos start at random. */
-        Iface(InterfaceConfig config, RandomGenerator random) {
+        Iface(InterfaceConfig config, RandomGenerator random, int bit) {
             this.config = config;
             this.random = random;
+            this.bit = bit;
             this.helloSeqno = random.nextInt(0x10000);
         }
 
@@ -46,18 +47,21 @@ final class Interfaces {
             return config.name();
         }
 
-        /** Notes what the update composed for {@code key} here said (kept only with split horizon). */
-        void announced(org.jbabel.wire.RouteKey key, boolean route) {
+        /** Notes in the key's slot what the update composed here said (kept only with split horizon). */
+        void announced(Slot slot, boolean route) {
+            if (slot == null || bit < 0) {
+                return;
+            }
             if (route && config.splitHorizon()) {
-                announcedHere.add(key);
+                slot.announcedOn |= 1L << bit;
             } else {
-                announcedHere.remove(key);
+                slot.announcedOn &= ~(1L << bit);
             }
         }
 
-        /** Whether the last update composed for {@code key} here announced a route. */
-        boolean announcedHere(org.jbabel.wire.RouteKey key) {
-            return announcedHere.contains(key);
+        /** Whether the last update composed here for the slot's key announced a route. */
+        boolean announcedHere(Slot slot) {
+            return slot != null && bit >= 0 && (slot.announcedOn & (1L << bit)) != 0;
         }
 
         InterfaceConfig config() {
@@ -206,7 +210,7 @@ final class Interfaces {
      * neighbours no longer configured are forgotten.
      */
     Iface bringUp(InterfaceConfig config) {
-        Iface i = table.computeIfAbsent(config.name(), n -> new Iface(config, random));
+        Iface i = table.computeIfAbsent(config.name(), n -> new Iface(config, random, freeBit()));
         i.config = config;
         i.up = true;
         i.unicastHelloSeqnos.keySet().retainAll(config.neighbours());
@@ -230,4 +234,16 @@ final class Interfaces {
         }
         return result;
     }
+
+    /** The lowest bit no interface of the table uses, or -1 when all 64 are taken. */
+    private int freeBit() {
+        long used = 0;
+        for (Iface i : table.values()) {
+            if (i.bit >= 0) {
+                used |= 1L << i.bit;
+            }
+        }
+        return used == -1L ? -1 : Long.numberOfTrailingZeros(~used);
+    }
+
 }

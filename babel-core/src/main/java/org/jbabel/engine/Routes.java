@@ -121,6 +121,11 @@ final class Routes {
     }
 
     /** The slots that have learned routes, in the order their keys were learned (a copy). */
+    /** The slot of a key, or null when nothing is kept for it. */
+    Slot slot(RouteKey key) {
+        return slots.get(key);
+    }
+
     List<Slot> slots() {
         List<Slot> result = new ArrayList<>(size);
         for (Slot s : slots.all()) {

@@ -33,6 +33,11 @@ final class Slot {
     int installedMetric;
     /** Orders the FIB entries by when they were added ({@link Slots#installed()}). */
     long installedOrder;
+    /**
+     * With split horizon: the interfaces (one bit each, {@link Interfaces.Iface#bit}) whose last update for this key
+     * announced a route, so that one retraction goes there when we come to route the key through a neighbour there.
+     */
+    long announcedOn;
 
     Slot(RouteKey key) {
         this.key = key;
