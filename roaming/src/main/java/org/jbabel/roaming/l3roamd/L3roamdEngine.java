@@ -315,7 +315,7 @@ public final class L3roamdEngine {
             out.count("own_packet");
             return;
         }
-        if (!recent.add(h.nonce(), received.type())) {
+        if (!recent.add(now, h.sender(), h.nonce(), received.type())) {
             out.count("duplicate");
             if (received instanceof Intercom.Info info) {
                 sendAck(h.sender(), info.mac());
@@ -526,7 +526,6 @@ public final class L3roamdEngine {
 
     private void sendSeek(IpAddress destination) {
         int nonce = random.nextInt();
-        recent.add(nonce, Intercom.SEEK);
         Intercom.Header h = new Intercom.Header(Intercom.FLOOD_TTL, nonce, settings.nodeAddress());
         out.count("seek_sent");
         out.sendMulticast(Intercom.encode(
