@@ -4,7 +4,11 @@
 # bridge br-client each, and a client namespace C (2001:db8:c::100, default router fe80::1) whose veth moves
 # between A's bridge and B's. From S a 10 ms ping stream (ping -D -i 0.01) runs to the client; the hand-over time
 # of a move is the gap in echo replies around it (last reply before the move to the first after). A TCP stream
-# (socat, S to C, a line every 20 ms) stays open across all moves; the run says whether it survived.
+# (socat, S to C, a line every 20 ms) stays open across all moves; it survived when its sender saw no error and lines
+# still arrive after the last move. After each move the client forgets its neighbour entries and resolves its
+# router, as a client attaching anew does: the C l3roamd finds a wired client only by what it snoops (docs/ROAMING.md,
+# "Interop with the C l3roamd"). A move whose stream has not come back within 30 s is reported as such; otherwise
+# its figure is the longest gap between replies from the last one before it up to the next move.
 # Pairs measured, one after the other in the same run:
 #   jbabeld  A and B run jbabeld with `roaming`;
 #   c        A and B run babeld + the C l3roamd as Gluon wires them (import-table 254, redistribute of the client
@@ -156,7 +160,8 @@ run_pair() {
     [ -s "$tmp/$pair.tcperr" ] && alive=no
     [ "$lines" -gt "$before" ] || alive=no
     kill $sender 2>/dev/null || true
-    # per move: the longest gap between echo replies from the last one before it up to the next move
+    # per move: the longest gap between echo replies from the last one before it (or from the move, when the
+    # previous one never came back) up to the next move
     printf '%s\n' "${times[@]}" >"$tmp/$pair.moves"
     awk -F'[][]' -v pair=$pair -v alive=$alive -v lines="$lines" '
         NR == FNR { split($0, f, " "); move[++n] = f[1]; back[n] = f[2]; next }
@@ -165,22 +170,28 @@ run_pair() {
             move[n + 1] = 1e12
             for (i = 1; i <= n; i++) {
                 gap[i] = -1; prev = 0
+                # after a move whose stream never came back: counted from this move, not from the last reply
+                fresh = i > 1 && back[i - 1] != "yes"
+                if (fresh) prev = move[i]
                 for (j = 1; j <= k && r[j] <= move[i + 1]; j++) {
-                    if (r[j] > move[i] && prev > 0 && (r[j] - prev) * 1000 > gap[i]) gap[i] = (r[j] - prev) * 1000
+                    if (r[j] <= move[i]) { if (!fresh) prev = r[j]; continue }
+                    if (prev > 0 && (r[j] - prev) * 1000 > gap[i]) gap[i] = (r[j] - prev) * 1000
                     prev = r[j]
                 }
                 if (back[i] != "yes") { printf "%s move %d: the stream did not come back within 30 s\n", pair, i; gap[i] = 1e9 }
                 else if (gap[i] < 0) { printf "%s move %d: no reply after it\n", pair, i; gap[i] = 1e9 }
                 else printf "%s move %d: %.0f ms\n", pair, i, gap[i]
             }
+            failed = 0
+            for (i = 1; i <= n; i++) if (gap[i] >= 1e9) failed++
             for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (gap[j] < gap[i]) { x = gap[i]; gap[i] = gap[j]; gap[j] = x }
             med = n % 2 ? gap[(n + 1) / 2] : (gap[n / 2] + gap[n / 2 + 1]) / 2
-            printf "%s: %d moves, hand-over median %.0f ms, worst %.0f ms; TCP connection survived: %s (%d lines)\n",
-                pair, n, med, gap[n], alive, lines
+            printf "%s: %d moves, hand-over median %s, worst %s, %d never came back within 30 s; TCP connection survived: %s (%d lines)\n",
+                pair, n, (med >= 1e8 ? "> 30 s" : sprintf("%.0f ms", med)),
+                (gap[n] >= 1e9 ? "> 30 s" : sprintf("%.0f ms", gap[n])), failed, alive, lines
         }' "$tmp/$pair.moves" "$tmp/$pair.ping"
 }
 
-keep=0
 for pair in $pairs; do
     if [ "$pair" != jbabeld ] && [ ! -x "$l3roamd" ]; then
         echo "$pair: skipped, the C l3roamd is not at $l3roamd (build it with /work/shared/peers/build.sh $peers)"
