@@ -13,12 +13,13 @@
 #   jbabeld  A and B run jbabeld with `roaming`;
 #   c        A and B run babeld + the C l3roamd as Gluon wires them (import-table 254, redistribute of the client
 #            and node-client /128s, and of l3roamd's catch-all route for the client prefix, as Gluon's
-#            `redistribute ip 2000::/3 allow` does; l3roamd -a -p -P -m -b br-client -i local-node -t 254 -s), local-node a macvlan
-#            with fe80::1 and the next-node MAC; skipped with a message when the C l3roamd is not built
+#            `redistribute ip 2000::/3 allow` does; l3roamd -a -p -P -m -b br-client -i local-node -t 254 -s),
+#            local-node a macvlan with fe80::1 and the next-node MAC; skipped with a message when the C l3roamd is not built
 #            (/work/shared/peers/build.sh; JBABEL_PEERS names its prefix, default /tmp/jbabel-peers);
 #   mixed    A runs jbabeld, B babeld + the C l3roamd (only when asked for in PAIRS).
 # Prints every move's gap, then the median and the worst per pair. Needs root, babeld, socat, iproute2.
-# Usage: [PAIRS="jbabeld c"] bench/roaming-handover.sh [MOVES]
+# KEEP_LOGS=DIR keeps the daemons' logs and the ping output there.
+# Usage: [PAIRS="jbabeld c mixed"] [KEEP_LOGS=DIR] bench/roaming-handover.sh [MOVES]
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 moves=${1:-20}
@@ -64,7 +65,6 @@ node() {
         ip -n "$ns" link add local-node link br-client address 02:ca:ff:ee:ba:be type macvlan mode bridge
         ip netns exec "$ns" sysctl -qw net.ipv6.conf.local-node.addr_gen_mode=1
         ip -n "$ns" link set local-node up
-        [ -n "${ALLMULTI:-}" ] && ip -n "$ns" link set local-node allmulticast on
         ip -n "$ns" -6 addr add fe80::1/64 dev local-node nodad
         ip netns exec "$ns" babeld -I "$tmp/$name.pid" -S "$tmp/$name.state" -G "$tmp/$name.sock" "${fast[@]}" \
             -C "import-table 254" -C "out ip fe80::1/128 deny" -C "redistribute ip fe80::1/128 deny" \
@@ -110,7 +110,7 @@ run_pair() {
     until ip netns exec $s ping -6 -c 1 -W 1 $client >/dev/null 2>&1; do
         t=$((t + 1))
         sleep 1
-        [ $t -lt 90 ] || { echo "$pair: the client was never reachable from S" >&2; sleep "${HOLD:-0}"; return 1; }
+        [ $t -lt 90 ] || { echo "$pair: the client was never reachable from S" >&2; return 1; }
     done
     # TCP: a line every 20 ms from S to the client, open across all moves
     ip netns exec $c socat -u TCP6-LISTEN:5001,bind=[$client] OPEN:"$tmp/$pair.tcp",creat >/dev/null 2>&1 &
