@@ -9,9 +9,9 @@ import org.jbabel.wire.IpAddress;
  * The (sender, nonce, type) triples of the intercom headers seen or sent in the last {@link #WINDOW_NANOS}, at most
  * {@code capacity} of them, for duplicate suppression (spec roaming.md §1.8.5 step 2; the C l3roamd keeps about 100
  * with no time limit). A header is a duplicate only within the window: the C l3roamd's nonces come from
- * uninitialised stack memory (§1.12-A) and repeat, so its CLAIM for a client that comes back a minute later may carry
- * the nonce of the CLAIM it sent the first time; remembered for ever, that would be dropped as a duplicate and the
- * client never handed over. The oldest triple is forgotten when a new one comes and the set is full.
+ * uninitialised stack memory (§1.12-A) and repeat, so its INFO or SEEK for a later hand-over may carry the nonce of
+ * an earlier one; remembered for ever, it would be dropped as a duplicate. (CLAIM and ACK do not come here at all:
+ * the engine handles them idempotently.) The oldest triple is forgotten when a new one comes and the set is full.
  */
 final class RecentHeaders {
 
