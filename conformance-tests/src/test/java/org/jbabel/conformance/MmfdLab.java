@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,29 +22,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.Assumptions;
 
 /** Helpers of the mmfd conformance tests: the C mmfd's location, probe processes, packets. */
 final class MmfdLab {
 
     private MmfdLab() {}
 
-    /**
-     * The C mmfd: {@code $JBABEL_PEERS/bin/mmfd}, else /tmp/jbabel-peers/bin/mmfd. Missing: the test fails when
-     * {@code CI=true}, else it is skipped with the way to build it.
-     */
+    /** The C mmfd ({@link CPeers#binary}). */
     static Path cMmfd() {
-        String dir = System.getenv("JBABEL_PEERS");
-        Path bin = Path.of(dir != null && !dir.isEmpty() ? dir : "/tmp/jbabel-peers", "bin", "mmfd");
-        if (!Files.isExecutable(bin)) {
-            String message = "the C mmfd is not at " + bin + ": build it with /work/shared/peers/build.sh "
-                    + bin.getParent().getParent() + " (or set JBABEL_PEERS)";
-            if ("true".equals(System.getenv("CI"))) {
-                fail(message);
-            }
-            Assumptions.abort(message);
-        }
-        return bin;
+        return CPeers.binary("mmfd");
     }
 
     /** A process whose stdout lines are queued and whose stdin takes commands. */

@@ -315,7 +315,10 @@ public final class L3roamdEngine {
             out.count("own_packet");
             return;
         }
-        if (!recent.add(h.nonce(), received.type())) {
+        // CLAIM and ACK are unicast and handled idempotently: they skip the duplicate check, so that a C peer's
+        // repeated stack nonce (roaming.md §1.12-A) never makes a new CLAIM look like an old one
+        boolean idempotent = received instanceof Intercom.Claim || received instanceof Intercom.Ack;
+        if (!idempotent && !recent.add(now, h.sender(), h.nonce(), received.type())) {
             out.count("duplicate");
             if (received instanceof Intercom.Info info) {
                 sendAck(h.sender(), info.mac());
@@ -388,7 +391,10 @@ public final class L3roamdEngine {
         }
         OldClient old = oldClients.get(claim.mac());
         if (old != null) {
-            startInfo(now, claimer, claim.mac(), old.wireAddresses());
+            Cycle running = infos.get(claim.mac());
+            if (running == null || !running.destination.equals(claimer)) { // a retransmitted CLAIM changes nothing
+                startInfo(now, claimer, claim.mac(), old.wireAddresses());
+            }
             return false;
         }
         out.count("claim_unknown");
@@ -526,7 +532,6 @@ public final class L3roamdEngine {
 
     private void sendSeek(IpAddress destination) {
         int nonce = random.nextInt();
-        recent.add(nonce, Intercom.SEEK);
         Intercom.Header h = new Intercom.Header(Intercom.FLOOD_TTL, nonce, settings.nodeAddress());
         out.count("seek_sent");
         out.sendMulticast(Intercom.encode(

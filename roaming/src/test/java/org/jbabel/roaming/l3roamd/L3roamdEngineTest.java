@@ -430,6 +430,32 @@ class L3roamdEngineTest {
     }
 
     @Test
+    void aRepeatedNonceIsADuplicateOnlyWithinTheWindowAndPerSender() {
+        // the C l3roamd's nonces come from the stack (roaming.md §1.12-A) and repeat
+        engine.datagram(0, seek(2, 77, OTHER, ADDRESS));
+        engine.datagram(S, seek(2, 77, OTHER, ADDRESS));
+        assertThat(out.counter("duplicate")).isEqualTo(1);
+        engine.datagram(S + MS, seek(2, 77, IpAddress.parse("fd00::c"), ADDRESS)); // another sender
+        engine.datagram(9 * S, seek(2, 77, OTHER, ADDRESS)); // after the window
+        assertThat(out.counter("duplicate")).isEqualTo(1);
+    }
+
+    @Test
+    void claimsSkipTheDuplicateCheckAndARetransmissionChangesNothing() {
+        engine.addressSeen(0, MAC, ADDRESS);
+        engine.datagram(S, claim(OTHER, 77, MAC));
+        engine.datagram(S + 300 * MS, claim(OTHER, 77, MAC)); // a retransmission: the INFO cycle goes on
+        assertThat(out.unicasts(Intercom.INFO)).hasSize(1);
+        engine.datagram(S + 400 * MS, ack(OTHER, 5, MAC));
+        engine.addressSeen(2 * S, MAC, ADDRESS); // the client came back
+        out.clear();
+        engine.datagram(3 * S, claim(OTHER, 77, MAC)); // and left again at once: the same nonce, a new CLAIM
+        assertThat(out.counter("duplicate")).isZero();
+        assertThat(engine.clients()).isEmpty();
+        assertThat(out.unicasts(Intercom.INFO)).hasSize(1);
+    }
+
+    @Test
     void malformedDatagramsAreCountedAndDropped() {
         engine.datagram(0, new byte[10]);
         byte[] bad = seek(2, 1, OTHER, ADDRESS);

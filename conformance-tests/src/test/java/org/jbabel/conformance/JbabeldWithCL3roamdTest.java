@@ -1,0 +1,160 @@
+package org.jbabel.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Roaming between a jbabeld node and a node running babeld + the C l3roamd (issue 12), by the intercom alone. A runs
+ * jbabeld with {@code roaming}; B runs babeld and the C l3roamd wired as Gluon wires them (roaming.md §4: babeld
+ * imports table 254 and redistributes the client and node-client /128s and l3roamd's catch-all for the client
+ * prefix; l3roamd {@code -a NODEADDR -p PREFIX -P fec0::/64 -m ... -b br-client -i local-node -t 254 -s SOCK}, with
+ * {@code local-node} a macvlan on br-client carrying fe80::1 and jbabel's default next-node MAC). S (babeld) is
+ * behind M (babeld); the client namespace's veth moves between A's and B's br-client. After every move: ping from S
+ * reaches the client, the new node serves it (jbabel: {@code roaming clients}; C: {@code get_clients}) and the old
+ * one has let it go.
+ */
+class JbabeldWithCL3roamdTest {
+
+    private static final Duration CONVERGE = Duration.ofSeconds(60);
+    private static final String CLIENT = "2001:db8:c::100";
+    private static final String SERVER = "2001:db8:5::1";
+    private static final String NODE_B = "2001:db8:b::1";
+    private static final List<String> FAST = List.of("-C", "default hello-interval 0.5 update-interval 4");
+    /**
+     * A→B and B→A: the C l3roamd stops reading CLAIMs on a client's socket once it has let a client go (its log says
+     * "Bad file descriptor"; docs/ROAMING.md, "Interop with the C l3roamd"), so later moves test its defect, not us.
+     */
+    private static final int MOVES = 2;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aClientRoamsBetweenJbabelAndTheCL3roamdBothWays() throws Exception {
+        Lab.tool("babeld", "babeld");
+        Path l3roamd = CPeers.binary("l3roamd");
+        try (Lab lab = new Lab(dir)) {
+            String s = lab.ns("s");
+            String m = lab.ns("m");
+            String a = lab.ns("a");
+            String b = lab.ns("b");
+            String c = lab.ns("c");
+            lab.link(s, "vsm", m, "vms");
+            lab.link(m, "vma", a, "vam");
+            lab.link(m, "vmb", b, "vbm");
+            lab.link(a, "vab", b, "vba");
+            lab.ip(s, "-6", "addr", "add", SERVER + "/128", "dev", "lo");
+            for (String node : List.of(a, b)) {
+                lab.ip(node, "link", "add", "br-client", "type", "bridge");
+                lab.ip(node, "link", "set", "br-client", "up");
+            }
+            // B as Gluon sets it up: node address on lo, local-node with the next-node address and MAC
+            lab.ip(b, "-6", "addr", "add", NODE_B + "/128", "dev", "lo");
+            lab.ip(b, "link", "add", "local-node", "link", "br-client", "address", "02:ca:ff:ee:ba:be", "type",
+                    "macvlan", "mode", "bridge");
+            Lab.run("ip", "netns", "exec", b, "sysctl", "-qw", "net.ipv6.conf.local-node.addr_gen_mode=1");
+            lab.ip(b, "link", "set", "local-node", "up");
+            lab.ip(b, "-6", "addr", "add", "fe80::1/64", "dev", "local-node", "nodad");
+
+            lab.link(c, "c0", a, "ca");
+            lab.ip(a, "link", "set", "ca", "master", "br-client");
+            lab.ip(c, "-6", "addr", "add", CLIENT + "/64", "dev", "c0", "nodad");
+            lab.ip(c, "-6", "route", "add", "default", "via", "fe80::1", "dev", "c0");
+
+            lab.babeld(s, "s", with(FAST, "-C", "redistribute local ip " + SERVER + "/128", "-C",
+                    "redistribute local deny", "vsm"));
+            lab.babeld(m, "m", with(FAST, "-C", "redistribute local deny", "vms", "vma", "vmb"));
+            Lab.Daemon ja = lab.jbabeld(a, "a", with(FAST, "-C", "roaming client-interface br-client client-prefix "
+                    + "2001:db8:c::/64 node-address 2001:db8:a::1", "vam", "vab"));
+            lab.babeld(b, "b", with(FAST, "-C", "import-table 254", "-C", "out ip fe80::1/128 deny",
+                    "-C", "redistribute ip 2001:db8:c::/64 eq 128 allow",
+                    "-C", "redistribute ip 2001:db8:c::/64 eq 64 allow", // Gluon: redistribute ip 2000::/3 allow
+                    "-C", "redistribute ip fec0::/64 eq 128 allow",
+                    "-C", "redistribute local ip " + NODE_B + "/128 allow",
+                    "-C", "redistribute local ip fec0::/64 eq 128 allow",
+                    "-C", "redistribute local deny", "vbm", "vba"));
+            Path cSocket = dir.resolve("l3roamd-b.sock");
+            lab.start("l3roamd-b", b, List.of("ip", "netns", "exec", b, l3roamd.toString(), "-d", "-a", NODE_B,
+                    "-p", "2001:db8:c::/64", "-P", "fec0::/64", "-m", "vbm", "-m", "vba", "-b", "br-client",
+                    "-i", "local-node", "-t", "254", "-s", cSocket.toString()));
+
+            lab.await("the server's route at A and B", CONVERGE, () ->
+                    lab.babelRoutes(a, "-6").contains(SERVER) && lab.babelRoutes(b, "-6").contains(SERVER) ? true
+                            : null);
+            lab.await("ping from the server finds the client at A", CONVERGE,
+                    () -> ping(lab, s, CLIENT) ? true : null);
+            assertThat(jbabelClients(ja)).contains(CLIENT);
+
+            String at = a;
+            for (int move = 1; move <= MOVES; move++) {
+                String to = at.equals(a) ? b : a;
+                Lab.run("ip", "-n", at, "link", "set", "ca", "netns", to);
+                lab.ip(to, "link", "set", "ca", "master", "br-client");
+                lab.ip(to, "link", "set", "ca", "up");
+                at = to;
+                speak(lab, c);
+                boolean atA = at.equals(a);
+                String where = atA ? "A (jbabel)" : "B (C l3roamd)";
+                int m0 = move;
+                lab.await("move " + m0 + ": ping reaches the client at " + where, CONVERGE,
+                        () -> ping(lab, s, CLIENT) ? true : null);
+                lab.await("move " + m0 + ": " + where + " serves the client", CONVERGE,
+                        () -> (atA ? jbabelClients(ja) : cClients(cSocket)).contains(CLIENT) ? true : null);
+                lab.await("move " + m0 + ": the other node has let it go", CONVERGE,
+                        () -> (atA ? cClients(cSocket) : jbabelClients(ja)).contains(CLIENT) ? null : true);
+                String towards = atA ? "dev vma" : "dev vmb";
+                lab.await("move " + m0 + ": M's route to the client leads to " + where, CONVERGE,
+                        () -> lab.babelRoutes(m, "-6").lines().anyMatch(l -> l.startsWith(CLIENT + " via")
+                                && l.contains(towards)) ? true : null);
+            }
+        }
+    }
+
+    /**
+     * The client speaks NDP on its new link: it forgets its neighbour entries, as a client does when it attaches
+     * anew, and resolves its router. The C l3roamd learns a wired client only from what it snoops (NS, NA,
+     * neighbour entries of its own kernel; its "station" of a bridge port is the port's own MAC, and nl80211 has no
+     * stations here), so a client that stays silent is not found by it until a SEEK makes it probe the address.
+     */
+    private static void speak(Lab lab, String c) throws Exception {
+        lab.ip(c, "-6", "neigh", "flush", "dev", "c0");
+        lab.exec(c, "ping", "-6", "-c", "1", "-W", "1", "-I", "c0", "fe80::1");
+    }
+
+    private static String jbabelClients(Lab.Daemon d) {
+        try {
+            return String.join("\n", Lab.ask(d.socket(), "roaming clients"));
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    /** The C l3roamd's {@code get_clients} answer (JSON), empty while its socket does not answer. */
+    private static String cClients(Path socket) {
+        try {
+            return MmfdLab.cControl(socket, "get_clients");
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static boolean ping(Lab lab, String ns, String address) {
+        try {
+            return lab.exec(ns, "ping", "-6", "-c", "1", "-W", "1", address) == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static List<String> with(List<String> base, String... more) {
+        List<String> all = new ArrayList<>(base);
+        all.addAll(List.of(more));
+        return all;
+    }
+}
