@@ -91,7 +91,7 @@ public final class BabelEngine {
                 localRoutes, interfaces, outbox, selection, counters);
         this.announcer = new Announcer(clock, self, interfaces, neighbours, routes, sources, localRoutes,
                 new UpdateResends(limits.updateResends()), outbox, selection, seqnoRequests, counters);
-        this.welcomes = new Welcomes(config, clock, announcer, outbox, counters);
+        this.welcomes = new Welcomes(config, clock, announcer, outbox, neighbours, counters);
         this.timestamps = new Timestamps(clock, neighbours, counters);
         this.routeUpdates = new RouteUpdates(config, clock, routes, sources, selection, announcer, seqnoRequests,
                 outbox, counters, halfLife);
