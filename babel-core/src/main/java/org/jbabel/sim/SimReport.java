@@ -2,6 +2,7 @@ package org.jbabel.sim;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +24,10 @@ import java.util.Map;
  * @param fibEntries FIB entries over all nodes at the end
  * @param fibCompleteness share of the node × other-node-prefix entries present at the end (0..1)
  * @param firstLoops descriptions of the first few loops
+ * @param refusals what the engines refused because a table limit was reached, by counter name (only those that
+ *     happened; the engines' current incarnations)
+ * @param refusingNodes how many nodes refused anything
+ * @param refusingNodesNamed the nodes with the most refusals (at most ten): node id → refusals
  */
 public record SimReport(
         String topology,
@@ -51,12 +56,17 @@ public record SimReport(
         int duplicateLinksIgnored,
         double durationSeconds,
         double wallSeconds,
-        List<String> firstLoops) {
+        List<String> firstLoops,
+        Map<String, Long> refusals,
+        int refusingNodes,
+        Map<String, Long> refusingNodesNamed) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public SimReport {
         firstLoops = List.copyOf(firstLoops);
+        refusals = Collections.unmodifiableMap(new LinkedHashMap<>(refusals));
+        refusingNodesNamed = Collections.unmodifiableMap(new LinkedHashMap<>(refusingNodesNamed));
     }
 
     /** The report as one line of JSON, fields in a stable order. */
@@ -89,6 +99,9 @@ public record SimReport(
         m.put("durationSeconds", round(durationSeconds));
         m.put("wallSeconds", round(wallSeconds));
         m.put("firstLoops", firstLoops);
+        m.put("refusals", refusals);
+        m.put("refusingNodes", refusingNodes);
+        m.put("refusingNodesNamed", refusingNodesNamed);
         try {
             return JSON.writeValueAsString(m);
         } catch (JsonProcessingException e) {
@@ -117,6 +130,10 @@ public record SimReport(
                 bytesSent, packetsLost, problemsCounted));
         sb.append(String.format(Locale.ROOT, "ran %.1f s simulated in %.2f s wall time (%d events)%n", durationSeconds,
                 wallSeconds, events));
+        if (!refusals.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "REFUSED for full tables (engine limits): %s at %d nodes, most at %s%n",
+                    refusals, refusingNodes, refusingNodesNamed));
+        }
         for (String loop : firstLoops) {
             sb.append("loop: ").append(loop).append(System.lineSeparator());
         }

@@ -1273,11 +1273,18 @@ public final class Simulation implements ForwardingPlane {
         Double reconvergence = lastScripted >= 0 && reconvergedAfterScripted >= 0
                 ? Time.toSeconds(reconvergedAfterScripted - lastScripted)
                 : null;
+        EngineRefusals refusals = new EngineRefusals();
+        for (Node n : nodes) {
+            if (n.engine instanceof SimEngine.Babel b) {
+                refusals.add(topology.nodeIds().get(n.index), b.engine().counters());
+            }
+        }
         return new SimReport(topology.name(), nodes.length, links.length, tracker.components(), config.seed(),
                 firstConverged >= 0, firstConverged >= 0 ? Time.toSeconds(firstConverged) : null, convergedNow, reconvergence, loops,
                 blackholes, packetsSent, bytesSent, packetsLost, packetsDelivered, problemsCounted, fibUpdates,
                 fibEntries, tracker.completeness(), events, linkFailures, nodeRestarts, topology.selfLoopsIgnored(),
-                topology.duplicateLinksIgnored(), Time.toSeconds(now), wallNanos / 1e9, firstLoops);
+                topology.duplicateLinksIgnored(), Time.toSeconds(now), wallNanos / 1e9, firstLoops,
+                refusals.totals(), refusals.nodeCount(), refusals.nodes());
     }
 
     /** True when the mesh is converged as of the last check. */
