@@ -310,13 +310,16 @@ final class Announcer {
         }
     }
 
-    /** Our whole table by unicast to one neighbour, at most once per {@link BabelConstants#FULL_DUMP_HOLDOFF}. */
-    void dumpTo(Neighbour n) {
+    /**
+     * Our whole table to one neighbour, to {@code destination} (its address, or the group when it is alone on its
+     * interface), at most once per {@link BabelConstants#FULL_DUMP_HOLDOFF}.
+     */
+    void dumpTo(Neighbour n, IpAddress destination) {
         if (dumpHeldOff(n)) {
             return;
         }
         n.fullDumpSent(clock.now());
-        fullDump(n.iface, n.address, clock.urgent());
+        fullDump(n.iface, destination, clock.urgent());
     }
 
     boolean dumpHeldOff(Neighbour n) {

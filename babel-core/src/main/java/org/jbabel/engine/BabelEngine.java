@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 import org.jbabel.engine.EngineCounters.Counter;
 import org.jbabel.wire.Family;
@@ -91,7 +92,7 @@ public final class BabelEngine {
                 localRoutes, interfaces, outbox, selection, counters);
         this.announcer = new Announcer(clock, self, interfaces, neighbours, routes, sources, localRoutes,
                 new UpdateResends(limits.updateResends()), outbox, selection, seqnoRequests, counters);
-        this.welcomes = new Welcomes(config, clock, announcer, outbox, counters);
+        this.welcomes = new Welcomes(config, clock, announcer, outbox, neighbours, counters);
         this.timestamps = new Timestamps(clock, neighbours, counters);
         this.routeUpdates = new RouteUpdates(config, clock, routes, sources, selection, announcer, seqnoRequests,
                 outbox, counters, halfLife);
@@ -456,6 +457,17 @@ public final class BabelEngine {
      */
     public interface ErrorReporter {
         void report(String what, RuntimeException error);
+    }
+
+    /**
+     * The key of every update and request received goes through {@code interner}, which may return an equal key
+     * instance to keep instead (its equals and hashCode are the key's, so nothing the engine does changes). The
+     * simulator gives all its engines one table of keys: thousands of engines then hold the same few thousand key
+     * objects, and a table lookup finds its key by identity instead of comparing three objects scattered over the
+     * heap. The daemon keeps the default, each received key itself.
+     */
+    public void setKeyInterner(UnaryOperator<RouteKey> interner) {
+        receiver.setKeyInterner(Objects.requireNonNull(interner));
     }
 
     public void setErrorReporter(ErrorReporter reporter) {

@@ -1,5 +1,7 @@
 package org.jbabel.engine;
 
+import java.util.function.UnaryOperator;
+
 import org.jbabel.engine.EngineCounters.Counter;
 import org.jbabel.wire.AddressEncoding;
 import org.jbabel.wire.Family;
@@ -24,6 +26,8 @@ final class Receiver {
     private final Welcomes welcomes;
     private final Outbox outbox;
     private final EngineCounters counters;
+    /** Turns a received key into the instance to keep ({@link BabelEngine#setKeyInterner}); by default itself. */
+    private UnaryOperator<RouteKey> keys = UnaryOperator.identity();
 
     Receiver(EngineClock clock, Identity self, Routes routes, NeighbourCosts neighbourCosts,
             RouteUpdates routeUpdates, SeqnoRequests seqnoRequests, Announcer announcer, Welcomes welcomes,
@@ -193,6 +197,10 @@ final class Receiver {
             counters.increment(Counter.MARTIAN_PREFIX);
             return null;
         }
-        return new RouteKey(prefix, source);
+        return keys.apply(new RouteKey(prefix, source));
+    }
+
+    void setKeyInterner(UnaryOperator<RouteKey> interner) {
+        keys = interner;
     }
 }

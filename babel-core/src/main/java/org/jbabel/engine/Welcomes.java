@@ -3,19 +3,22 @@ package org.jbabel.engine;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import org.jbabel.engine.EngineCounters.Counter;
+import org.jbabel.wire.IpAddress;
 
 /**
- * What a neighbour gets when it first becomes bidirectional: the unicast wildcard retraction that makes it forget
+ * What a neighbour gets when it first becomes bidirectional: the wildcard retraction that makes it forget
  * routes it may still have through a previous incarnation of us (once per neighbour and engine), and our table (fast
  * start). Unsolicited unicast to a new address makes the kernel resolve it, so these packets share a budget
  * ({@link EngineLimits#welcomeBurst}, {@link EngineLimits#welcomeInterval}): past it, the table goes to the group
- * instead and the retraction waits its turn.
+ * instead and the retraction waits its turn. A neighbour alone on its interface (a point-to-point link or tunnel) gets
+ * both by multicast instead, outside the budget: the group is that neighbour, and multicast resolves no address.
  */
 final class Welcomes {
     private final EngineConfig config;
     private final EngineClock clock;
     private final Announcer announcer;
     private final Outbox outbox;
+    private final Neighbours neighbours;
     private final EngineCounters counters;
     /** Neighbours (interface%address) this engine has told to forget the routes they had through us. */
     private final LinkedHashSet<String> toldToForget = new LinkedHashSet<>();
@@ -24,21 +27,24 @@ final class Welcomes {
     /** The unicast budget for new neighbours: the time it is spent up to (a virtual clock, see takeWelcome). */
     private long welcomeClock = Long.MIN_VALUE;
 
-    Welcomes(EngineConfig config, EngineClock clock, Announcer announcer, Outbox outbox, EngineCounters counters) {
+    Welcomes(EngineConfig config, EngineClock clock, Announcer announcer, Outbox outbox, Neighbours neighbours,
+            EngineCounters counters) {
         this.config = config;
         this.clock = clock;
         this.announcer = announcer;
         this.outbox = outbox;
+        this.neighbours = neighbours;
         this.counters = counters;
     }
 
     /**
      * A neighbour became bidirectional. The first time this engine reaches it, the neighbour may still hold routes
      * through us from before we (re)started: our start-up retraction can have been lost (the link was down then).
-     * Those routes describe state we no longer have and can form a loop through us, so we retract them all, unicast,
-     * before anything else we tell it; our table follows in the same packet (fast start). Once per neighbour and
-     * engine: after a mere interface flap our routes there are still ours. Each unicast to a new address makes the
-     * kernel resolve it, so these packets are budgeted ({@link #takeWelcome}): past the budget, the table goes to the
+     * Those routes describe state we no longer have and can form a loop through us, so we retract them all, before
+     * anything else we tell it; our table follows in the same packet (fast start). Once per neighbour and engine:
+     * after a mere interface flap our routes there are still ours. A neighbour alone on its interface gets both by
+     * multicast ({@link #alone}); to others they go by unicast, and each unicast to a new address makes the kernel
+     * resolve it, so these packets are budgeted ({@link #takeWelcome}): past the budget, the table goes to the
      * group instead and the retraction waits for the budget ({@link #sendDue}).
      */
     void welcome(Neighbour n) {
@@ -46,7 +52,12 @@ final class Welcomes {
         if (!owesRetraction && !config.fastStart()) {
             return;
         }
-        if (!takeWelcome(n)) {
+        IpAddress to;
+        if (alone(n)) {
+            to = IpAddress.BABEL_GROUP;
+        } else if (takeWelcome(n)) {
+            to = n.address;
+        } else {
             counters.increment(Counter.UNICAST_WELCOME_DEFERRED);
             if (owesRetraction) {
                 welcomesDue.add(n);
@@ -57,10 +68,10 @@ final class Welcomes {
             return;
         }
         if (owesRetraction) {
-            tellToForget(n);
+            tellToForget(n, to);
         }
         if (config.fastStart()) {
-            announcer.dumpTo(n);
+            announcer.dumpTo(n, to);
         }
     }
 
@@ -71,12 +82,23 @@ final class Welcomes {
     void dumpOnRequest(Neighbour n) {
         if (n.bidirectional() && !announcer.dumpHeldOff(n)) {
             if (takeWelcome(n)) {
-                announcer.dumpTo(n);
+                announcer.dumpTo(n, n.address);
             } else {
                 counters.increment(Counter.UNICAST_WELCOME_DEFERRED);
                 announcer.dumpToGroupInstead(n.iface);
             }
         }
+    }
+
+    /**
+     * Whether the neighbour is the only one on its interface, which has multicast: what we send to the group reaches
+     * it and nobody else (today), without a unicast address to resolve. A retraction that waited for the budget would
+     * reach such a neighbour after our table did (by the group) and take every route it learned from us since, and
+     * its seqno requests for all of them would make every origin in the mesh raise its seqno (issue 11: the degree-42
+     * to 78 gateways of the Freifunk maps did this twice a second for half a minute).
+     */
+    private boolean alone(Neighbour n) {
+        return !n.iface.config().unicastOnly() && neighbours.count(n.ifname()) == 1;
     }
 
     /** A neighbour is forgotten: it is owed nothing any more. */
@@ -88,13 +110,13 @@ final class Welcomes {
         return n.ifname() + "%" + n.address;
     }
 
-    /** Sends a neighbour the unicast wildcard retraction it is owed, and remembers that it was told. */
-    private void tellToForget(Neighbour n) {
+    /** Sends a neighbour the wildcard retraction it is owed (to {@code to}), and remembers that it was told. */
+    private void tellToForget(Neighbour n, IpAddress to) {
         toldToForget.add(forgetKey(n));
         if (toldToForget.size() > BabelConstants.MAX_REMEMBERED_NEIGHBOURS) {
             toldToForget.remove(toldToForget.getFirst());
         }
-        outbox.add(n.iface, n.address, announcer.wildcardRetraction(), clock.urgent());
+        outbox.add(n.iface, to, announcer.wildcardRetraction(), clock.urgent());
     }
 
     /** Sends the retractions that waited for the unicast budget, in the order they were owed, as far as it allows. */
@@ -107,7 +129,7 @@ final class Welcomes {
             }
             it.remove();
             if (!toldToForget.contains(forgetKey(n))) {
-                tellToForget(n);
+                tellToForget(n, n.address);
             }
         }
     }

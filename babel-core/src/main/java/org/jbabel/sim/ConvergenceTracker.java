@@ -19,7 +19,10 @@ import org.jbabel.wire.IpAddress;
  * <p>Cheap by construction: per destination it counts the nodes holding an entry for its key (updated on every FIB
  * change), and it walks the FIBs only for destinations whose count is complete and whose forwarding changed since
  * they were last verified. A walk for one destination is linear in the node count (paths are memoised), so a full
- * verification costs O(nodes × destinations) and later ones only what changed.
+ * verification costs O(nodes × destinations). Later ones walk only from the nodes whose entry for a destination
+ * changed since it was last verified: a path that meets none of them is the one verified then, and one that meets
+ * one reaches if the walk from that node does (a link change, or a change of a key that is nobody's destination,
+ * makes the next check walk everything again).
  */
 public final class ConvergenceTracker {
 
@@ -40,6 +43,10 @@ public final class ConvergenceTracker {
     private final Map<RouteKey, Integer> byKey = new HashMap<>();
     private final int[] holders;
     private final BitSet unverified = new BitSet();
+    /** Destinations to walk from every node at their next check (never verified, or everything invalidated). */
+    private final BitSet walkAll = new BitSet();
+    /** Per destination, the nodes whose entry changed since it was last verified (made when first needed). */
+    private final BitSet[] changedAt;
     private long entriesPresent;
     private int[] seen;
     private byte[] result;
@@ -88,6 +95,8 @@ public final class ConvergenceTracker {
             byKey.put(destinations.get(d).key(), d);
         }
         unverified.set(0, destinations.size());
+        walkAll.set(0, destinations.size());
+        changedAt = new BitSet[destinations.size()];
         seen = new int[plane.nodeCount()];
         result = new byte[plane.nodeCount()];
     }
@@ -123,11 +132,19 @@ public final class ConvergenceTracker {
             entriesPresent += delta;
         }
         unverified.set(d);
+        if (!walkAll.get(d)) {
+            if (changedAt[d] == null) {
+                changedAt[d] = new BitSet();
+            }
+            changedAt[d].set(node);
+        }
     }
 
     /** Links went up or down: every verified path must be checked again. */
     public void invalidateAll() {
         unverified.set(0, destinations.size());
+        walkAll.set(0, destinations.size());
+        Arrays.fill(changedAt, null);
     }
 
     /** The number of connected components (islands) of the mesh. */
@@ -152,10 +169,15 @@ public final class ConvergenceTracker {
             return false;
         }
         for (int d = unverified.nextSetBit(0); d >= 0; d = unverified.nextSetBit(d + 1)) {
-            if (!allReach(destinations.get(d))) {
+            boolean reaches = walkAll.get(d) || changedAt[d] == null
+                    ? allReach(destinations.get(d))
+                    : reachFrom(destinations.get(d), changedAt[d]);
+            if (!reaches) {
                 return false;
             }
             unverified.clear(d);
+            walkAll.clear(d);
+            changedAt[d] = null;
         }
         return true;
     }
@@ -176,6 +198,35 @@ public final class ConvergenceTracker {
     }
 
     private boolean allReach(Destination d) {
+        newWalk();
+        IpAddress anySource = anySource(d);
+        for (int start : members[component[d.owner()]]) {
+            if (walk(d, start, anySource) == FAILS) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the walks from these nodes (those of d's component among them) all reach d. */
+    private boolean reachFrom(Destination d, BitSet starts) {
+        newWalk();
+        IpAddress anySource = anySource(d);
+        int c = component[d.owner()];
+        for (int start = starts.nextSetBit(0); start >= 0; start = starts.nextSetBit(start + 1)) {
+            if (component[start] == c && walk(d, start, anySource) == FAILS) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static IpAddress anySource(Destination d) {
+        return d.probe().family() == Family.V4 ? IpAddress.V4_UNSPECIFIED : IpAddress.V6_UNSPECIFIED;
+    }
+
+    /** Starts a new memo: the walks until the next call share what they found out. */
+    private void newWalk() {
         int n = plane.nodeCount();
         if (seen.length < n) {
             seen = new int[n];
@@ -185,54 +236,52 @@ public final class ConvergenceTracker {
             Arrays.fill(seen, 0);
             stamp = 1;
         }
-        IpAddress anySource = d.probe().family() == Family.V4 ? IpAddress.V4_UNSPECIFIED : IpAddress.V6_UNSPECIFIED;
-        for (int start : members[component[d.owner()]]) {
-            if (seen[start] == stamp) {
-                continue;
+    }
+
+    /** Follows the next hops towards d from {@code start}: {@link #REACHES} or {@link #FAILS}, memoised. */
+    private byte walk(Destination d, int start, IpAddress anySource) {
+        if (seen[start] == stamp) {
+            return result[start] == ON_PATH ? FAILS : result[start];
+        }
+        int len = 0;
+        int node = start;
+        byte outcome;
+        while (true) {
+            if (seen[node] == stamp) {
+                outcome = result[node] == ON_PATH ? FAILS : result[node];
+                break;
             }
-            int len = 0;
-            int node = start;
-            byte outcome;
-            while (true) {
-                if (seen[node] == stamp) {
-                    outcome = result[node] == ON_PATH ? FAILS : result[node];
-                    break;
-                }
-                seen[node] = stamp;
-                if (plane.delivers(node, d.probe())) {
-                    result[node] = REACHES;
-                    outcome = REACHES;
-                    break;
-                }
-                result[node] = ON_PATH;
-                if (len == path.length) {
-                    path = Arrays.copyOf(path, len * 2);
-                }
-                path[len++] = node;
-                long hop = plane.hop(node, d.probe(), anySource);
-                if (hop != ForwardingPlane.NOT_KNOWN) {
-                    if (hop < 0 || (hop & ForwardingPlane.UP) == 0) {
-                        outcome = FAILS;
-                        break;
-                    }
-                    node = (int) hop;
-                    continue;
-                }
-                SimFib.Entry e = plane.fib(node).lookup(d.probe(), anySource);
-                int next = e == null ? -1 : plane.nextNode(node, e);
-                if (next < 0 || !plane.hopUp(node, e)) {
+            seen[node] = stamp;
+            if (plane.delivers(node, d.probe())) {
+                result[node] = REACHES;
+                outcome = REACHES;
+                break;
+            }
+            result[node] = ON_PATH;
+            if (len == path.length) {
+                path = Arrays.copyOf(path, len * 2);
+            }
+            path[len++] = node;
+            long hop = plane.hop(node, d.probe(), anySource);
+            if (hop != ForwardingPlane.NOT_KNOWN) {
+                if (hop < 0 || (hop & ForwardingPlane.UP) == 0) {
                     outcome = FAILS;
                     break;
                 }
-                node = next;
+                node = (int) hop;
+                continue;
             }
-            for (int i = 0; i < len; i++) {
-                result[path[i]] = outcome;
+            SimFib.Entry e = plane.fib(node).lookup(d.probe(), anySource);
+            int next = e == null ? -1 : plane.nextNode(node, e);
+            if (next < 0 || !plane.hopUp(node, e)) {
+                outcome = FAILS;
+                break;
             }
-            if (outcome == FAILS) {
-                return false;
-            }
+            node = next;
         }
-        return true;
+        for (int i = 0; i < len; i++) {
+            result[path[i]] = outcome;
+        }
+        return outcome;
     }
 }

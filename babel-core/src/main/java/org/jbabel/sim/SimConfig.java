@@ -1,6 +1,7 @@
 package org.jbabel.sim;
 
 import org.jbabel.engine.EngineConfig;
+import org.jbabel.engine.EngineLimits;
 import org.jbabel.engine.InterfaceType;
 import org.jbabel.engine.Time;
 
@@ -26,7 +27,7 @@ import org.jbabel.engine.Time;
  * @param restartNodes after the first convergence, this many random nodes restart within {@code disruptWindow}
  * @param disruptWindow see {@code failLinks}
  * @param downTime see {@code failLinks}
- * @param engineConfig what every engine runs with
+ * @param engineConfig what every engine runs with; by default {@link #ENGINE_LIMITS}
  */
 public record SimConfig(
         long seed,
@@ -57,10 +58,31 @@ public record SimConfig(
         }
     }
 
-    /** Seed 1, lossless links with 5 ms delay, tq ignored, starts spread over 1 s, at most 600 s, settle 10 s. */
+    /**
+     * The engines' table limits in a simulation unless a run asks for a daemon's ({@link #withDaemonHeap}): those of
+     * an unbounded heap, so that no route or feasibility distance is refused and a run studies the protocol, not the
+     * daemon's memory (the daemon's 64 MiB default caps routes at 67,108, which a gateway of degree 40 in a mesh of
+     * 1,700 nodes exceeds: docs/SIMULATOR.md, "Table limits"). The caps that do not depend on the heap (neighbours,
+     * requests, resends, the welcome budget) are the daemon's.
+     */
+    public static final EngineLimits ENGINE_LIMITS = EngineLimits.forHeap(Long.MAX_VALUE);
+
+    /**
+     * Seed 1, lossless links with 5 ms delay, tq ignored, starts spread over 1 s, at most 600 s, settle 10 s, the
+     * engines' defaults with {@link #ENGINE_LIMITS}.
+     */
     public static SimConfig defaults() {
         return new SimConfig(1, 0, false, 0.5, Time.millis(5), null, false, false, Time.seconds(1), Time.seconds(600),
-                Time.seconds(10), Time.millis(100), 0, 0, Time.seconds(30), Time.seconds(20), EngineConfig.defaults());
+                Time.seconds(10), Time.millis(100), 0, 0, Time.seconds(30), Time.seconds(20),
+                EngineConfig.defaults().withLimits(ENGINE_LIMITS));
+    }
+
+    /**
+     * Every engine with the table limits jbabeld computes for a heap of this many bytes ({@code -Xmx}; the daemon's
+     * default is {@link EngineLimits#DEFAULT_HEAP}): {@link EngineLimits#forHeap}.
+     */
+    public SimConfig withDaemonHeap(long heapBytes) {
+        return withEngineConfig(engineConfig.withLimits(EngineLimits.forHeap(heapBytes)));
     }
 
     public SimConfig withSeed(long s) {

@@ -1,6 +1,9 @@
 package org.jbabel.sim;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 import org.jbabel.engine.Action;
 import org.jbabel.engine.BabelEngine;
@@ -54,9 +57,22 @@ interface SimEngine {
         SimEngine create(RouterId routerId, int seqno, EngineConfig config, RandomGenerator random);
     }
 
-    /** The real engine. */
+    /**
+     * The real engine. The engines one factory makes share one table of route keys
+     * ({@link BabelEngine#setKeyInterner}): every engine of a simulation keeps the same key object for a prefix, so
+     * their tables find keys by identity and hold one copy of each instead of one per node.
+     */
     static Factory babel() {
-        return (id, seqno, config, random) -> new Babel(new BabelEngine(id, seqno, config, random));
+        Map<RouteKey, RouteKey> keys = new HashMap<>();
+        UnaryOperator<RouteKey> interner = k -> {
+            RouteKey kept = keys.putIfAbsent(k, k);
+            return kept == null ? k : kept;
+        };
+        return (id, seqno, config, random) -> {
+            BabelEngine engine = new BabelEngine(id, seqno, config, random);
+            engine.setKeyInterner(interner);
+            return new Babel(engine);
+        };
     }
 
     /** {@link BabelEngine} seen as a {@link SimEngine}. */

@@ -2,6 +2,7 @@ package org.jbabel.sim;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +24,10 @@ import java.util.Map;
  * @param fibEntries FIB entries over all nodes at the end
  * @param fibCompleteness share of the node × other-node-prefix entries present at the end (0..1)
  * @param firstLoops descriptions of the first few loops
+ * @param refusals what the engines refused because a table limit was reached, by counter name (only those that
+ *     happened; the engines' current incarnations)
+ * @param refusingNodes how many nodes refused anything
+ * @param refusingNodesNamed the nodes with the most refusals (at most ten): node id → refusals
  * @param handovers for a walking client ({@link ClientWalk}), the hand-over time of each move in simulated seconds
  *     (null where no probe reached the client at its new node); empty without a walk
  */
@@ -54,6 +59,9 @@ public record SimReport(
         double durationSeconds,
         double wallSeconds,
         List<String> firstLoops,
+        Map<String, Long> refusals,
+        int refusingNodes,
+        Map<String, Long> refusingNodesNamed,
         List<Double> handovers) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,6 +69,8 @@ public record SimReport(
     public SimReport {
         firstLoops = List.copyOf(firstLoops);
         handovers = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(handovers));
+        refusals = Collections.unmodifiableMap(new LinkedHashMap<>(refusals));
+        refusingNodesNamed = Collections.unmodifiableMap(new LinkedHashMap<>(refusingNodesNamed));
     }
 
     /** The median of the hand-over times of the moves that had one, or null. */
@@ -113,6 +123,9 @@ public record SimReport(
         m.put("durationSeconds", round(durationSeconds));
         m.put("wallSeconds", round(wallSeconds));
         m.put("firstLoops", firstLoops);
+        m.put("refusals", refusals);
+        m.put("refusingNodes", refusingNodes);
+        m.put("refusingNodesNamed", refusingNodesNamed);
         if (!handovers.isEmpty()) {
             m.put("handovers", handovers.stream().map(SimReport::round).toList());
             m.put("handoverMedianSeconds", round(handoverMedian()));
@@ -147,6 +160,10 @@ public record SimReport(
                 bytesSent, packetsLost, problemsCounted));
         sb.append(String.format(Locale.ROOT, "ran %.1f s simulated in %.2f s wall time (%d events)%n", durationSeconds,
                 wallSeconds, events));
+        if (!refusals.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "REFUSED for full tables (engine limits): %s at %d nodes, most at %s%n",
+                    refusals, refusingNodes, refusingNodesNamed));
+        }
         if (!handovers.isEmpty()) {
             Double median = handoverMedian();
             sb.append(median == null

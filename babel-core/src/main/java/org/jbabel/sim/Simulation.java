@@ -519,13 +519,20 @@ public final class Simulation implements ForwardingPlane {
             nodeRestarts += nodes[i].restarts();
         }
         Double convergence = watch.firstConvergedSeconds();
+        EngineRefusals refusals = new EngineRefusals();
+        for (int n = 0; n < nodes.length; n++) {
+            if (nodes[n].engine() instanceof SimEngine.Babel babel) {
+                refusals.add(topology.nodeIds().get(n), babel.engine().counters());
+            }
+        }
         return new SimReport(topology.name(), nodes.length, links.linkCount(), tracker.components(), config.seed(),
                 convergence != null, convergence, watch.converged(), watch.reconvergenceSeconds(), loops.loops(),
                 loops.blackholes(), links.packetsSent(), links.bytesSent(), links.packetsLost(),
                 links.packetsDelivered(), links.problemsCounted(), fibUpdates, fibEntries, tracker.completeness(),
                 timeline.events(), links.linkFailures(), nodeRestarts, topology.selfLoopsIgnored(),
                 topology.duplicateLinksIgnored(), Time.toSeconds(timeline.now()), wallNanos / 1e9,
-                loops.firstLoops(), walk == null ? List.of() : walk.handovers());
+                loops.firstLoops(), refusals.totals(), refusals.nodeCount(), refusals.nodes(),
+                walk == null ? List.of() : walk.handovers());
     }
 
     /** True when the mesh is converged as of the last check. */

@@ -84,4 +84,26 @@ class ConvergenceTrackerTest {
         assertThat(t.completeness()).isEqualTo(1.0);
         assertThat(t.check()).isTrue();
     }
+
+    /**
+     * After a verification, only the walks from the changed nodes are taken again: they find a change that breaks
+     * the paths of nodes that did not change (3 and 4 go through 2, which now points back at 1's new next hop), and
+     * a change that keeps every path whole converges again.
+     */
+    @Test
+    void aChangeIsJudgedByTheWalksFromTheChangedNodesAndCatchesThePathsThroughThem() {
+        HandBuiltPlane plane = new HandBuiltPlane(5).lineRoutes();
+        ConvergenceTracker t = trackerFor(plane);
+        assertThat(t.check()).isTrue();
+        plane.route(1, 0, 2);
+        t.fibChanged(1, HandBuiltPlane.keyOf(0), true, true);
+        assertThat(t.check()).isFalse();
+        assertThat(t.unreachable()).extracting(ConvergenceTracker.Destination::owner).containsExactly(0);
+        plane.route(1, 0, 0);
+        t.fibChanged(1, HandBuiltPlane.keyOf(0), true, true);
+        plane.route(4, 0, 3);
+        t.fibChanged(4, HandBuiltPlane.keyOf(0), true, true);
+        assertThat(t.check()).isTrue();
+        assertThat(t.unreachable()).isEmpty();
+    }
 }

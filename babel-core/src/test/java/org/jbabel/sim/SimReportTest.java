@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SimReportTest {
@@ -12,7 +13,7 @@ class SimReportTest {
     private static SimReport report(Double convergence) {
         return new SimReport("freifunk-ulm", 217, 447, 1, 1, convergence != null, convergence, convergence != null, null,
                 0, 3, 12345, 678901, 12, 12333, 0, 50000, 46872, 1.0, 99999, 0, 0, 0, 0, 41.5, 2.25,
-                List.of(), List.of());
+                List.of(), Map.of(), 0, Map.of(), List.of());
     }
 
     @Test
@@ -35,6 +36,20 @@ class SimReportTest {
         assertThat(n.get("problemsCounted").asLong()).isZero();
         assertThat(n.get("blackholesObserved").asLong()).isEqualTo(3);
         assertThat(n.get("events").asLong()).isEqualTo(99999);
+        assertThat(n.get("refusals").isEmpty()).isTrue();
+        assertThat(n.get("refusingNodes").asInt()).isZero();
+    }
+
+    @Test
+    void refusalsForFullTablesAreInTheJsonAndTheSummaryNamesTheNodes() throws Exception {
+        SimReport r = new SimReport("star", 61, 60, 1, 1, false, null, false, null, 0, 0, 1, 1, 0, 1, 0, 1, 1, 0.5, 1,
+                0, 0, 0, 0, 10, 1, List.of(), Map.of("route_table_full", 1234L), 1, Map.of("hub", 1234L), List.of());
+        JsonNode n = new ObjectMapper().readTree(r.toJson());
+        assertThat(n.get("refusals").get("route_table_full").asLong()).isEqualTo(1234);
+        assertThat(n.get("refusingNodes").asInt()).isEqualTo(1);
+        assertThat(n.get("refusingNodesNamed").get("hub").asLong()).isEqualTo(1234);
+        assertThat(r.summary()).contains("REFUSED for full tables (engine limits): {route_table_full=1234} at 1 nodes,"
+                + " most at {hub=1234}");
     }
 
     @Test

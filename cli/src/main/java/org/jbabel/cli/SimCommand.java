@@ -146,6 +146,11 @@ final class SimCommand implements Callable<Integer> {
             + " the topology; default: the first node)")
     String svgTarget;
 
+    @Option(names = "--daemon-heap", paramLabel = "SIZE", description = "give every engine the table limits jbabeld"
+            + " computes for this heap (-Xmx, e.g. 64m, the daemon's default, or 2g) instead of the simulator's,"
+            + " which refuse no route")
+    String daemonHeap;
+
     @Option(names = "--json", description = "end the output with one line of JSON")
     boolean json;
 
@@ -405,7 +410,7 @@ final class SimCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--type must be wired, wireless, tunnel or auto, not " + type, e);
             }
         }
-        return SimConfig.defaults()
+        SimConfig c = SimConfig.defaults()
                 .withSeed(seed)
                 .withLoss(loss)
                 .withTqLoss(tqLoss, tqLossCap)
@@ -415,6 +420,23 @@ final class SimCommand implements Callable<Integer> {
                 .withDuration(nanos(duration))
                 .withSettle(nanos(settle))
                 .withDisruptions(failLinks, restartNodes, nanos(disruptWindow), nanos(downTime));
+        return daemonHeap == null ? c : c.withDaemonHeap(bytes(daemonHeap));
+    }
+
+    /** A size as -Xmx takes it: a number of bytes, or with k, m or g (KiB, MiB, GiB). */
+    static long bytes(String size) {
+        String t = size.trim().toLowerCase(Locale.ROOT);
+        long unit = t.endsWith("k") ? 1L << 10 : t.endsWith("m") ? 1L << 20 : t.endsWith("g") ? 1L << 30 : 1;
+        String digits = unit == 1 ? t : t.substring(0, t.length() - 1);
+        try {
+            long n = Long.parseLong(digits);
+            if (n > 0 && n <= Long.MAX_VALUE / unit) {
+                return n * unit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--daemon-heap takes a size like 64m or 2g, not " + size);
     }
 
     private static long nanos(double seconds) {

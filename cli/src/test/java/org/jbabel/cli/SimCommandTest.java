@@ -149,4 +149,21 @@ class SimCommandTest {
         assertThat(out.toString()).contains("--topology", "--seed", "--loss", "--duration", "--json", "--tq-loss",
                 "--fail-links", "--restart-nodes", "freifunk-ulm");
     }
+
+    /**
+     * {@code --daemon-heap} gives the engines jbabeld's limits for that heap (a line of five fits 64 MiB's): the
+     * option's parsing, and refusals reported as a JSON field (none here; {@code sim.SimLimitsTest} has some).
+     */
+    @Test
+    void daemonHeapTakesJavasSizesAndTheJsonReportsRefusals() throws Exception {
+        assertThat(SimCommand.bytes("64m")).isEqualTo(64L << 20);
+        assertThat(SimCommand.bytes("2G")).isEqualTo(2L << 30);
+        assertThat(SimCommand.bytes("4096")).isEqualTo(4096);
+        assertThat(run("sim", "--topology", "line:5", "--quiet", "--daemon-heap", "64m", "--json")).isZero();
+        String json = out.toString().lines().reduce((a, b) -> b).orElseThrow();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).get("refusingNodes").asInt())
+                .isZero();
+        assertThat(run("sim", "--topology", "line:5", "--daemon-heap", "lots")).isEqualTo(2);
+        assertThat(err.toString()).contains("--daemon-heap takes a size like 64m or 2g, not lots");
+    }
 }
