@@ -387,7 +387,13 @@ final class Announcer {
             }
         }
         metric = LinkCost.add(metric, Math.max(0, add));
+        if (slot == null && metric < INFINITY && i.config().splitHorizon() && i.bit >= 0) {
+            slot = routes.obtainSlot(key); // a key we only originate has no slot: the bit needs one
+        }
         i.announced(slot, metric < INFINITY);
+        if (slot != null && metric >= INFINITY) {
+            routes.releaseIfUnused(slot);
+        }
         AddressEncoding ae;
         IpAddress nextHop = null;
         if (key.prefix().family() == Family.V6) {

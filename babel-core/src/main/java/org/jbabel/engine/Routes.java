@@ -126,6 +126,16 @@ final class Routes {
         return slots.get(key);
     }
 
+    /** The slot of a key, made when there is none (to keep what we announced, {@link Slot#announcedOn}). */
+    Slot obtainSlot(RouteKey key) {
+        return slots.obtain(key);
+    }
+
+    /** Forgets a slot once nothing is kept in it. */
+    void releaseIfUnused(Slot s) {
+        slots.release(s);
+    }
+
     List<Slot> slots() {
         List<Slot> result = new ArrayList<>(size);
         for (Slot s : slots.all()) {

@@ -45,7 +45,7 @@ final class Slot {
 
     /** Whether nothing is kept for the key any more. */
     boolean unused() {
-        return routes == null && sources == null && publishedOrder == 0 && installedOptions == null;
+        return routes == null && sources == null && publishedOrder == 0 && installedOptions == null && announcedOn == 0;
     }
 
     boolean installed() {
