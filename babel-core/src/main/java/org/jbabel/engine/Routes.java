@@ -120,7 +120,6 @@ final class Routes {
         return result.reversed();
     }
 
-    /** The slots that have learned routes, in the order their keys were learned (a copy). */
     /** The slot of a key, or null when nothing is kept for it. */
     Slot slot(RouteKey key) {
         return slots.get(key);
@@ -136,6 +135,7 @@ final class Routes {
         slots.release(s);
     }
 
+    /** The slots that have learned routes, in the order their keys were learned (a copy). */
     List<Slot> slots() {
         List<Slot> result = new ArrayList<>(size);
         for (Slot s : slots.all()) {
