@@ -23,7 +23,6 @@ import org.jbabel.wire.IpAddress;
  */
 final class DaemonPlatform implements HostPlatform {
 
-
     private final EventLoop loop;
     private final DaemonLog log;
     private final InterfaceTracker tracker;
@@ -82,8 +81,10 @@ final class DaemonPlatform implements HostPlatform {
                     addresses.add(a.address());
                 }
             }
-            out.add(new NetInterface(name, ifindex, running != null, running == null ? null : running.linkLocal(),
-                    addresses));
+            // An interface whose link-local address is still tentative is not up for extensions: Babel only listens
+            // there, and nothing can be sent from that address until duplicate address detection has finished.
+            boolean usable = running != null && !tracker.isTentative(name);
+            out.add(new NetInterface(name, ifindex, usable, usable ? running.linkLocal() : null, addresses));
         }
         return out;
     }

@@ -168,6 +168,11 @@ public final class InterfaceTracker {
         return changes;
     }
 
+    /** Whether Babel runs on interface {@code name} only to listen: its link-local address is still tentative. */
+    public boolean isTentative(String name) {
+        return tentative.contains(name);
+    }
+
     /** The interfaces Babel runs on, by name (a read-only view that follows {@link #update()}). */
     public Map<String, InterfaceConfig> running() {
         return Collections.unmodifiableMap(running);

@@ -11,6 +11,7 @@ import java.util.function.BooleanSupplier;
 import org.jbabel.engine.Time;
 import org.jbabel.extension.Extension;
 import org.jbabel.extension.ExtensionContext;
+import org.jbabel.extension.NetInterface;
 import org.jbabel.kernel.FibChange;
 import org.jbabel.kernel.KernelRoute;
 import org.jbabel.kernel.LinkKind;
@@ -129,8 +130,20 @@ class DaemonInMemoryTest {
         a.kernel.setLinkState(aEth, true, true);
         org.jbabel.kernel.InterfaceAddress tentative = a.kernel.addAddress(aEth, A_LL, 64, true);
         wire.connect(a, aEth, b, b.addInterface("eth0", "fe80::b"));
+        AtomicReference<ExtensionContext> context = new AtomicReference<>();
+        List<NetInterface> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Extension watcher = new Extension() {
+            @Override
+            public void start(ExtensionContext c) {
+                context.set(c);
+                c.onInterfaceChange(seen::add);
+            }
+
+            @Override
+            public void stop() {}
+        };
         Daemon da = Daemon.start(TestConfigs.of(args(dir.resolve("a.state"), "eth0")), DaemonLog.stderr(0),
-                fib -> PlacementChoice.plain(), Map.of(), a);
+                fib -> PlacementChoice.plain(), Map.of("watcher", watcher), a);
         Daemon db = Daemon.start(TestConfigs.of(args(dir.resolve("b.state"), "-C",
                 "redistribute ip " + KERNEL_PREFIX + " metric 128", "eth0")), DaemonLog.stderr(0),
                 fib -> PlacementChoice.plain(), Map.of(), b);
@@ -143,9 +156,16 @@ class DaemonInMemoryTest {
             assertThat(up(da, "eth0")).isTrue();
             awaitTrue(() -> counter(da, "daemon.send_tentative") > 0, "A's start-up held back, not sent");
             assertThat(neighbours(db)).as("B has heard nothing of A").isZero();
+            assertThat(da.onLoop(() -> context.get().interfaces())).as("extensions see no usable interface yet")
+                    .singleElement().satisfies(i -> {
+                        assertThat(i.up()).isFalse();
+                        assertThat(i.linkLocal()).isNull();
+                    });
 
             a.kernel.finishDad(tentative);
             awaitTrue(() -> neighbours(db) == 1, "B hears A once A's address is usable");
+            awaitTrue(() -> seen.stream().anyMatch(i -> i.up() && A_LL.equals(i.linkLocal())),
+                    "extensions are told the interface is up with its link-local once it is usable");
             awaitTrue(() -> hasRoute(a, KERNEL_PREFIX), "A installs B's route");
         } finally {
             da.stop();
