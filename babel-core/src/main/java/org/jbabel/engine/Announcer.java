@@ -5,6 +5,7 @@ import static org.jbabel.engine.BabelConstants.INFINITY;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.jbabel.engine.EngineCounters.Counter;
 import org.jbabel.wire.AddressEncoding;
 import org.jbabel.wire.Family;
@@ -298,16 +299,30 @@ final class Announcer {
         }
     }
 
-    /** Queues our whole table for one destination on one interface. */
+    /** Queues our whole table for one destination on one interface (composed when it is sent). */
     private void fullDump(Interfaces.Iface i, IpAddress destination, long deadline) {
+        outbox.addWholeTable(i, destination, deadline);
+    }
+
+    /** Every key of our table, as a whole-table update sends it: those we originate, then those we route. */
+    void forEachTableKey(Consumer<RouteKey> action) {
         for (RouteKey key : localRoutes.all().keySet()) {
-            outbox.addUpdate(i, destination, key, deadline);
+            action.accept(key);
         }
         for (Slot s : routes.slots()) {
             if (s.selected != null && !localRoutes.contains(s.key)) {
-                outbox.addUpdate(i, destination, s.key, deadline);
+                action.accept(s.key);
             }
         }
+    }
+
+    /** Whether {@link #forEachTableKey} visits {@code key}. */
+    boolean inTable(RouteKey key) {
+        if (localRoutes.contains(key)) {
+            return true;
+        }
+        Slot s = routes.slot(key);
+        return s != null && s.selected != null;
     }
 
     /**

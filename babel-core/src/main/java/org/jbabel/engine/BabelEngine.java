@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 import org.jbabel.engine.EngineCounters.Counter;
@@ -84,7 +85,17 @@ public final class BabelEngine {
         this.interfaces = new Interfaces(random);
         EngineLimits limits = config.limits();
         this.sources = new Sources(slots, limits.sources());
-        this.buffers = new SendBuffers(actions, this::compose, this::stamp);
+        this.buffers = new SendBuffers(actions, this::compose, this::stamp, new SendBuffers.Table() {
+            @Override
+            public void forEachKey(Consumer<RouteKey> action) {
+                announcer.forEachTableKey(action);
+            }
+
+            @Override
+            public boolean contains(RouteKey key) {
+                return announcer.inTable(key);
+            }
+        });
         this.self = new Identity(routerId, seqno, actions);
         this.selection = new Selection(config, self, clock, slots, routes, localRoutes, actions, dispatch, halfLife);
         this.outbox = new Outbox(interfaces, neighbours, buffers);

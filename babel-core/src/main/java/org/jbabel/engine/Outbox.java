@@ -36,6 +36,11 @@ final class Outbox {
         buffers.addUpdate(i, destination, key, deadline);
     }
 
+    /** Buffers our whole table for one destination on one interface, composed when it is sent. */
+    void addWholeTable(Interfaces.Iface i, IpAddress destination, long deadline) {
+        buffers.addWholeTable(i, destination, deadline);
+    }
+
     /**
      * Where TLVs meant for every neighbour on an interface go: the multicast group, or, on an interface in unicast
      * mode, each configured and each known neighbour.

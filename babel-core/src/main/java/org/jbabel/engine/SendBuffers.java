@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.RouteKey;
@@ -19,12 +20,27 @@ import org.jbabel.wire.Tlv;
  * produced together travels together. Updates are buffered as route keys and composed at flush time from the
  * tables, so that a key queued twice is sent once, with its latest state. A buffer never holds two Hellos: adding
  * a second one flushes the first.
+ *
+ * <p>Our whole table (a periodic update, a welcome, the answer to a wildcard request) is buffered as a mark, not as
+ * its keys, and composed from the table as it is at flush time: a buffer holds no more than the keys queued one by
+ * one, however many neighbours are owed the table at once. A flush composes at most one whole table
+ * ({@link #flushDue}); the other buffers that owe one stay due, for the next flush, so that what one engine turn
+ * carries is bounded by one table rather than by the table times the destinations.
  */
 final class SendBuffers {
 
     /** Composes the update for a key on an interface at flush time; null when nothing is to be sent. */
     interface UpdateComposer {
         Tlv.Update compose(Interfaces.Iface iface, RouteKey key);
+    }
+
+    /** Our whole table, as a flush composes it. */
+    interface Table {
+        /** Every key of our table: those we originate and those we route. */
+        void forEachKey(Consumer<RouteKey> action);
+
+        /** Whether {@code key} is one {@link #forEachKey} visits. */
+        boolean contains(RouteKey key);
     }
 
     /**
@@ -42,6 +58,8 @@ final class SendBuffers {
         final IpAddress destination;
         final List<Tlv> tlvs = new ArrayList<>();
         final Set<RouteKey> updates = new LinkedHashSet<>();
+        /** Our whole table is to be sent, composed at flush time. */
+        boolean wholeTable;
         boolean hasHello;
         long deadline = Long.MAX_VALUE;
 
@@ -51,7 +69,7 @@ final class SendBuffers {
         }
 
         boolean empty() {
-            return tlvs.isEmpty() && updates.isEmpty();
+            return tlvs.isEmpty() && updates.isEmpty() && !wholeTable;
         }
     }
 
@@ -67,11 +85,13 @@ final class SendBuffers {
     private final List<Action> out;
     private final UpdateComposer composer;
     private final Finisher finisher;
+    private final Table table;
 
-    SendBuffers(List<Action> out, UpdateComposer composer, Finisher finisher) {
+    SendBuffers(List<Action> out, UpdateComposer composer, Finisher finisher, Table table) {
         this.out = out;
         this.composer = composer;
         this.finisher = finisher;
+        this.table = table;
     }
 
     private Buffer buffer(Interfaces.Iface iface, IpAddress destination) {
@@ -98,13 +118,25 @@ final class SendBuffers {
         b.deadline = Math.min(b.deadline, deadline);
     }
 
-    /** Flushes every buffer whose deadline has come. */
+    /** Buffers our whole table for one destination on one interface, composed when the buffer is flushed. */
+    void addWholeTable(Interfaces.Iface iface, IpAddress destination, long deadline) {
+        Buffer b = buffer(iface, destination);
+        b.wholeTable = true;
+        b.deadline = Math.min(b.deadline, deadline);
+    }
+
+    /**
+     * Flushes every buffer whose deadline has come, but composes at most one whole table: a buffer owing another
+     * stays due ({@link #nextDeadline()} is then in the past), for the next flush.
+     */
     void flushDue(long now) {
         Iterator<Buffer> it = buffers.values().iterator();
         List<Buffer> due = new ArrayList<>();
+        boolean wholeTableTaken = false;
         while (it.hasNext()) {
             Buffer b = it.next();
-            if (b.deadline <= now) {
+            if (b.deadline <= now && (!b.wholeTable || !wholeTableTaken)) {
+                wholeTableTaken |= b.wholeTable;
                 due.add(b);
                 it.remove();
             }
@@ -135,12 +167,14 @@ final class SendBuffers {
     private void flush(Buffer b) {
         List<Tlv> tlvs = new ArrayList<>(b.tlvs.size() + b.updates.size());
         tlvs.addAll(b.tlvs);
-        if (!b.updates.isEmpty()) {
+        if (!b.updates.isEmpty() || b.wholeTable) {
             List<Tlv.Update> updates = new ArrayList<>(b.updates.size());
+            if (b.wholeTable) {
+                table.forEachKey(key -> compose(b, key, updates));
+            }
             for (RouteKey key : b.updates) {
-                Tlv.Update u = composer.compose(b.iface, key);
-                if (u != null) {
-                    updates.add(u);
+                if (!b.wholeTable || !table.contains(key)) {
+                    compose(b, key, updates);
                 }
             }
             updates.sort(UPDATE_ORDER);
@@ -148,10 +182,18 @@ final class SendBuffers {
         }
         b.tlvs.clear();
         b.updates.clear();
+        b.wholeTable = false;
         b.hasHello = false;
         b.deadline = Long.MAX_VALUE;
         if (!tlvs.isEmpty()) {
             out.add(new Action.Send(b.iface.name(), b.destination, finisher.finish(b.iface, b.destination, tlvs)));
+        }
+    }
+
+    private void compose(Buffer b, RouteKey key, List<Tlv.Update> into) {
+        Tlv.Update u = composer.compose(b.iface, key);
+        if (u != null) {
+            into.add(u);
         }
     }
 }

@@ -364,6 +364,11 @@ public final class Daemon {
         driver.halt();
         int removed = system.emergencyFlush(KernelRoute.PROTOCOL_BABEL);
         log.info("removed " + removed + " routes and rules of protocol " + KernelRoute.PROTOCOL_BABEL);
+        if (kernelSetup != null) {
+            // the loop no longer runs a turn; a sysctl it was writing at this moment is written again here
+            kernelSetup.restore();
+            log.info("sysctls restored");
+        }
     }
 
     /** A packet the packet path accepted, for the engine. */

@@ -21,6 +21,13 @@ import org.jbabel.wire.RouterId;
  */
 final class EngineDriver {
 
+    /**
+     * Packets the engine takes before their actions are carried out, at most: datagrams that waited while the loop
+     * was busy (up to the poller's 1,024) are taken in one go, and without this bound a flood's whole backlog — a
+     * route cap's worth of kernel changes and updates — would be held in one turn.
+     */
+    static final int MAX_PACKETS_PER_TURN = 64;
+
     private final EventLoop loop;
     private final PacketPath packets;
     private final KernelWriter kernelWriter;
@@ -31,6 +38,8 @@ final class EngineDriver {
     private BabelEngine engine;
     private LimitReporter limitReporter;
     private boolean turnQueued;
+    /** Packets given to the engine since its actions were last carried out. */
+    private int packetsThisTurn;
     private ScheduledFuture<?> timer;
     private long timerAt = Long.MAX_VALUE;
     /** Set on stop, or from any thread after a fatal error: nothing more is carried out. */
@@ -71,7 +80,11 @@ final class EngineDriver {
     void receive(long now, String ifname, IpAddress source, IpAddress destination, Packet packet) {
         if (running()) {
             engine.receive(now, ifname, source, destination, packet);
-            queueTurn();
+            if (++packetsThisTurn >= MAX_PACKETS_PER_TURN) {
+                endOfTurn();
+            } else {
+                queueTurn();
+            }
         }
     }
 
@@ -86,6 +99,7 @@ final class EngineDriver {
     /** Carries out what the engine wants now (also called directly at start). */
     void endOfTurn() {
         turnQueued = false;
+        packetsThisTurn = 0;
         if (!running()) {
             return;
         }

@@ -41,8 +41,11 @@ public final class KernelSetup {
         }
     }
 
-    /** Puts back every value we changed (of interfaces that still exist). */
-    public void restore() {
+    /**
+     * Puts back every value we changed (of interfaces that still exist). Also called after a fatal Error on whichever
+     * thread caught it, while the loop may still be writing one: synchronized with {@link #set}.
+     */
+    public synchronized void restore() {
         List<Map.Entry<String, String>> entries = new ArrayList<>(saved.entrySet());
         for (int i = entries.size() - 1; i >= 0; i--) {
             Path p = procSys.resolve(entries.get(i).getKey());
@@ -58,7 +61,7 @@ public final class KernelSetup {
         return List.copyOf(errors);
     }
 
-    private void set(String name, String value) {
+    private synchronized void set(String name, String value) {
         Path p = procSys.resolve(name);
         String old;
         try {

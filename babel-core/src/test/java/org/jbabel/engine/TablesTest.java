@@ -2,12 +2,18 @@ package org.jbabel.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import org.jbabel.wire.AddressEncoding;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
 import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.RouterId;
+import org.jbabel.wire.Tlv;
 import org.junit.jupiter.api.Test;
 
 /** Unit tests of the tables' own invariants. */
@@ -234,5 +240,55 @@ class TablesTest {
             }
         }
         assertThat(seen).isEqualTo(count);
+    }
+
+    /**
+     * Our whole table owed to many destinations at once (welcomes, wildcard answers, a periodic update) is held as a
+     * mark per buffer, not as its keys, and one flush composes it for one destination only: the others stay due for
+     * the next flushes. A hostile flood had four neighbours' unicast buffers and two interfaces' group buffers hold
+     * the whole 64,880-route table each, and the daemon's heap ran out (HostileNeighbourTest under load).
+     */
+    @Test
+    void aWholeTableIsComposedAtFlushTimeForOneDestinationPerFlush() {
+        Interfaces.Iface eth0 = new Interfaces(new SplittableRandom(1)).bringUp(
+                InterfaceConfig.of("eth0", 1, IpAddress.parse("fe80::1"), 1500, InterfaceType.WIRED));
+        Set<RouteKey> table = new LinkedHashSet<>(List.of(KEY, OTHER));
+        RouteKey gone = RouteKey.of(Prefix.parse("2001:db8:2::/48"));
+        List<Action> out = new ArrayList<>();
+        SendBuffers buffers = new SendBuffers(out,
+                (i, key) -> new Tlv.Update(AddressEncoding.IPV6, 0, key.prefix(), key.source(), 400, 1, 128, ID, null,
+                        List.of()),
+                (i, d, tlvs) -> tlvs, new SendBuffers.Table() {
+                    @Override
+                    public void forEachKey(Consumer<RouteKey> action) {
+                        table.forEach(action);
+                    }
+
+                    @Override
+                    public boolean contains(RouteKey key) {
+                        return table.contains(key);
+                    }
+                });
+        List<IpAddress> neighbours = List.of(IpAddress.parse("fe80::2"), IpAddress.parse("fe80::3"),
+                IpAddress.parse("fe80::4"));
+        for (IpAddress n : neighbours) {
+            buffers.addWholeTable(eth0, n, 10);
+        }
+        buffers.addUpdate(eth0, neighbours.get(0), KEY, 10);
+        buffers.addUpdate(eth0, neighbours.get(0), gone, 10);
+        table.add(RouteKey.of(Prefix.parse("2001:db8:3::/48"))); // learned after the dump was queued
+
+        buffers.flushDue(10);
+        assertThat(out).as("one whole table per flush").hasSize(1);
+        Action.Send first = (Action.Send) out.getFirst();
+        assertThat(first.tlvs()).as("the table at flush time, a key queued on its own sent once, and a key no longer"
+                + " in the table still sent").hasSize(4);
+        assertThat(buffers.nextDeadline()).as("the others are still due").isLessThanOrEqualTo(10);
+        buffers.flushDue(11);
+        buffers.flushDue(12);
+        assertThat(out).hasSize(3);
+        assertThat(out.stream().map(a -> ((Action.Send) a).destination()).toList())
+                .containsExactlyInAnyOrderElementsOf(neighbours);
+        assertThat(buffers.nextDeadline()).isEqualTo(Long.MAX_VALUE);
     }
 }

@@ -53,6 +53,7 @@ class JbabeldFatalErrorTest {
         lab.babeld(a, "a", List.of("-C", "default hello-interval 0.5 update-interval 4",
                 "-C", "redistribute ip 2001:db8:c::/48 ge 64", "va"));
         Lab.Daemon jbabeld = lab.jbabeld(b, "b", List.of("-D" + "jbabel.test.fault=" + fault), concat(FAST, "vb"));
+        assertThat(sysctls(b)).as("forwarding on, redirects off while jbabeld runs").isEqualTo("1\n0");
         lab.await("babeld's 201 routes in jbabeld's kernel", CONVERGE, () -> {
             long n = lab.babelRoutes(b, "-6").lines().count();
             return n >= 201 ? n : null;
@@ -67,6 +68,14 @@ class JbabeldFatalErrorTest {
                 .contains("java.lang.OutOfMemoryError").contains("routes and rules of protocol 42");
         assertThat(lab.ip(b, "-6", "route", "show", "proto", "42") + lab.ip(b, "-4", "route", "show", "proto", "42"))
                 .as("routes of protocol 42 left in the kernel").isEmpty();
+        assertThat(sysctls(b)).as("the sysctls jbabeld changed are put back (a new namespace starts without forwarding, with"
+                        + " redirects)").isEqualTo("0\n1");
+    }
+
+    /** IPv6 forwarding and accept_redirects of all interfaces in {@code ns}, one per line. */
+    private static String sysctls(String ns) throws Exception {
+        return Lab.run("ip", "netns", "exec", ns, "cat", "/proc/sys/net/ipv6/conf/all/forwarding",
+                "/proc/sys/net/ipv6/conf/all/accept_redirects").strip();
     }
 
     private static List<String> concat(List<String> first, String last) {
