@@ -390,6 +390,11 @@ public final class BabelEngine {
         return result;
     }
 
+    /** How many actions wait for {@link #pollActions()}. */
+    public int pendingActions() {
+        return actions.size();
+    }
+
     /** Retract everything and say goodbye on every interface (clean exit). */
     public void shutdown(long now) {
         if (!enter(now)) {

@@ -23,10 +23,16 @@ final class EngineDriver {
 
     /**
      * Packets the engine takes before their actions are carried out, at most: datagrams that waited while the loop
-     * was busy (up to the poller's 1,024) are taken in one go, and without this bound a flood's whole backlog — a
-     * route cap's worth of kernel changes and updates — would be held in one turn.
+     * was busy (up to the poller's 1,024) are taken in one go, and without a bound a flood's whole backlog — a route
+     * cap's worth of kernel changes and updates, several times over — would be held in one turn.
      */
     static final int MAX_PACKETS_PER_TURN = 64;
+    /**
+     * Actions after which the engine's are carried out at once, before the next packet: one packet can bring a
+     * neighbour's whole share of the table (an IHU that changes its cost changes the route to each of its
+     * destinations), and a turn holds at most about one such burst on top of this.
+     */
+    static final int MAX_ACTIONS_PER_TURN = 4_096;
 
     private final EventLoop loop;
     private final PacketPath packets;
@@ -80,7 +86,7 @@ final class EngineDriver {
     void receive(long now, String ifname, IpAddress source, IpAddress destination, Packet packet) {
         if (running()) {
             engine.receive(now, ifname, source, destination, packet);
-            if (++packetsThisTurn >= MAX_PACKETS_PER_TURN) {
+            if (++packetsThisTurn >= MAX_PACKETS_PER_TURN || engine.pendingActions() >= MAX_ACTIONS_PER_TURN) {
                 endOfTurn();
             } else {
                 queueTurn();

@@ -53,7 +53,8 @@ class JbabeldFatalErrorTest {
         lab.babeld(a, "a", List.of("-C", "default hello-interval 0.5 update-interval 4",
                 "-C", "redistribute ip 2001:db8:c::/48 ge 64", "va"));
         Lab.Daemon jbabeld = lab.jbabeld(b, "b", List.of("-D" + "jbabel.test.fault=" + fault), concat(FAST, "vb"));
-        assertThat(sysctls(b)).as("forwarding on, redirects off while jbabeld runs").isEqualTo("1\n0");
+        lab.await("forwarding on, redirects off while jbabeld runs", CONVERGE,
+                () -> sysctls(b).equals("1\n0") ? true : null);
         lab.await("babeld's 201 routes in jbabeld's kernel", CONVERGE, () -> {
             long n = lab.babelRoutes(b, "-6").lines().count();
             return n >= 201 ? n : null;
@@ -73,9 +74,13 @@ class JbabeldFatalErrorTest {
     }
 
     /** IPv6 forwarding and accept_redirects of all interfaces in {@code ns}, one per line. */
-    private static String sysctls(String ns) throws Exception {
-        return Lab.run("ip", "netns", "exec", ns, "cat", "/proc/sys/net/ipv6/conf/all/forwarding",
-                "/proc/sys/net/ipv6/conf/all/accept_redirects").strip();
+    private static String sysctls(String ns) {
+        try {
+            return Lab.run("ip", "netns", "exec", ns, "cat", "/proc/sys/net/ipv6/conf/all/forwarding",
+                    "/proc/sys/net/ipv6/conf/all/accept_redirects").strip();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static List<String> concat(List<String> first, String last) {
