@@ -280,13 +280,27 @@ class HostileNeighbourTest {
         });
     }
 
-    /** Ping both ways, retried for {@link #CONVERGE}: traffic flows again after a burst. */
+    /**
+     * Ping both ways, retried for {@link #CONVERGE}: traffic flows again after a burst. Each failed try prints which
+     * way failed, whether each side has the other's route in its FIB, and babeld's view of its neighbour.
+     */
     private void awaitPingBothWays(String when) throws Exception {
         lab.await("ping both ways " + when, CONVERGE, () -> {
             try {
-                return lab.exec(a, "ping", "-6", "-c", "2", "-i", "0.2", "-W", "2", "-I", "2001:db8:a::1",
-                        "2001:db8:b::1") == 0 && lab.exec(b, "ping", "-6", "-c", "2", "-i", "0.2", "-W", "2", "-I",
-                        "2001:db8:b::1", "2001:db8:a::1") == 0 ? true : null;
+                boolean aToB = lab.exec(a, "ping", "-6", "-c", "2", "-i", "0.2", "-W", "2", "-I", "2001:db8:a::1",
+                        "2001:db8:b::1") == 0;
+                boolean bToA = aToB && lab.exec(b, "ping", "-6", "-c", "2", "-i", "0.2", "-W", "2", "-I",
+                        "2001:db8:b::1", "2001:db8:a::1") == 0;
+                if (aToB && bToA) {
+                    return true;
+                }
+                List<String> babeldsView = Lab.dump(babeld.socket());
+                System.out.printf("ping %s failed %s; jbabeld alive: %s; route to b at babeld: %s; route to a at"
+                                + " jbabeld: %s; babeld's neighbours: %s%n", aToB ? "b to a" : "a to b", when,
+                        jbabeld.process().isAlive(), lab.babelRoutes(a, "-6").contains("2001:db8:b::1 via"),
+                        lab.babelRoutes(b, "-6").contains("2001:db8:a::1 via"), babeldsView == null ? "(no answer)"
+                                : babeldsView.stream().filter(l -> l.startsWith("add neighbour")).toList());
+                return null;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
