@@ -90,7 +90,7 @@ public final class Ddhcp implements Extension {
         @Override
         public void ownership(int block, boolean ours) {
             if (exit) {
-                context.log().info("ddhcp: exit address " + exitAddress().map(Object::toString).orElse("none"));
+                context.log().info("exit address " + exitAddress().map(Object::toString).orElse("none"));
             }
         }
     }
@@ -136,9 +136,11 @@ public final class Ddhcp implements Extension {
         ControlRegistry control = context.control();
         control.command("blocks", "the block table (ddhcpdctl -b)", args -> DdhcpControl.blocks(this, args));
         control.command("exit", "this node's exit address", args -> DdhcpControl.exit(this, args));
+        control.changingCommand("renew", "ADDRESS MAC: ask the owner of ADDRESS's block for it (RENEWLEASE), as a"
+                + " forwarded DHCP REQUEST would", args -> DdhcpControl.renew(this, args, random));
         control.section("ddhcp-block", () -> DdhcpControl.ownBlocks(this));
         arm();
-        context.log().info("ddhcp: node id " + node + ", range " + main
+        context.log().info("node id " + node + ", range " + main
                 + (settings.exitRange() != null ? ", exit range " + settings.exitSwarm() : "")
                 + ", server interface " + (followBabelInterfaces ? "every Babel interface" : servers.keySet())
                 + (source != null ? " from " + source : "")
@@ -179,7 +181,7 @@ public final class Ddhcp implements Extension {
         } else {
             join(server, serverIndex);
             if (source == null && !babelInterface) {
-                context.log().info("ddhcp: block messages leave " + server + " from its link-local address (no"
+                context.log().info("block messages leave " + server + " from its link-local address (no"
                         + " routable address on lo): other nodes can forward to this one only on one link; 'ddhcp"
                         + " server-interface IF source ADDR' gives one");
             }

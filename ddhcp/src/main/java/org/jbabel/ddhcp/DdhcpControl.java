@@ -81,6 +81,38 @@ final class DdhcpControl {
         return new ControlRegistry.Answer("exit address " + a + "\n", Map.of("ddhcp_exit", json));
     }
 
+    /**
+     * {@code ddhcp renew ADDRESS MAC}: sends a RENEWLEASE for ADDRESS and client MAC to the owner of its block (a
+     * diagnostic; the answer shows in the counters {@code received_leaseack} and {@code received_leasenak}).
+     */
+    static ControlRegistry.Answer renew(Ddhcp d, List<String> arguments, java.util.random.RandomGenerator random) {
+        if (arguments.size() != 2) {
+            throw new IllegalArgumentException("ddhcp renew takes ADDRESS MAC");
+        }
+        IpAddress address;
+        byte[] chaddr = new byte[16];
+        try {
+            address = IpAddress.parse(arguments.get(0));
+            byte[] mac = java.util.HexFormat.of().parseHex(arguments.get(1).replace(":", ""));
+            if (mac.length != 6 || address.family() != org.jbabel.wire.Family.V4) {
+                throw new IllegalArgumentException();
+            }
+            System.arraycopy(mac, 0, chaddr, 0, 6);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("ddhcp renew takes an IPv4 ADDRESS and a MAC like 52:54:00:12:34:56");
+        }
+        int xid = random.nextInt();
+        org.jbabel.ddhcp.block.Standing standing = d.engine().standing(address.v4Bits());
+        boolean sent = d.renewLease(address.v4Bits(), xid, chaddr);
+        String text = sent ? "sent RENEWLEASE xid " + Integer.toHexString(xid) + " to "
+                + ((org.jbabel.ddhcp.block.Standing.Remote) standing).peer() + "\n"
+                : "not sent: the block of " + address + " is not another node's (" + standing + ")\n";
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("sent", sent);
+        json.put("xid", Integer.toHexString(xid));
+        return new ControlRegistry.Answer(text, Map.of("ddhcp_renew", json));
+    }
+
     /** The {@code ddhcp-block} section of dump: our own blocks. */
     static List<ControlRegistry.Item> ownBlocks(Ddhcp d) {
         List<ControlRegistry.Item> items = new ArrayList<>();
