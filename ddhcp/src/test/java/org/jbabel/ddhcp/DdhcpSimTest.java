@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.jbabel.ddhcp.block.BlockEngine;
+import org.jbabel.ddhcp.block.BlockMessage;
+import org.jbabel.ddhcp.block.NodeId;
+import org.jbabel.ddhcp.block.Swarm;
 import org.jbabel.ddhcp.block.BlockState;
 import org.jbabel.ddhcp.block.Standing;
 import org.jbabel.extension.Extension;
@@ -20,6 +23,7 @@ import org.jbabel.sim.SimConfig;
 import org.jbabel.sim.Simulation;
 import org.jbabel.engine.Time;
 import org.jbabel.sim.Topology;
+import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +103,82 @@ class DdhcpSimTest {
         assertThat(sim.extensionCounters(4)).containsEntry("ddhcp.received_renewlease", 1L)
                 .containsEntry("ddhcp.sent_leaseack", 1L);
         assertThat(sim.extensionCounters(0)).containsEntry("ddhcp.received_leaseack", 1L);
+
+        // bad datagrams are counted and dropped, by reason
+        IpAddress at4 = nodes.get(4).source();
+        sim.scheduleUdp(sim.now(), 0, 1235, at4, Ddhcp.LEASE_PORT, new byte[] {1, 2, 3});
+        byte[] foreign = org.jbabel.ddhcp.block.BlockWriter.write(new BlockMessage.Inquire(new BlockMessage.Header(
+                NodeId.parse("0100000000000000"), Swarm.of(Prefix.parse("10.0.0.0/24"), 4)), List.of(1L)));
+        sim.scheduleUdp(sim.now(), 0, 1235, at4, Ddhcp.LEASE_PORT, foreign);
+        byte[] inquire = org.jbabel.ddhcp.block.BlockWriter.write(new BlockMessage.Inquire(new BlockMessage.Header(
+                NodeId.parse("0100000000000000"), nodes.get(4).engine().swarm()), List.of(1L)));
+        sim.scheduleUdp(sim.now(), 0, 1235, at4, Ddhcp.LEASE_PORT, inquire);
+        sim.scheduleUdp(sim.now(), 0, 1234, at4, Ddhcp.BLOCK_PORT, inquire);
+        sim.runUntil(Time.seconds(153));
+        assertThat(sim.extensionCounters(4)).containsEntry("ddhcp.short", 1L).containsEntry("ddhcp.foreign_swarm", 1L)
+                .containsEntry("ddhcp.wrong_port", 1L)
+                .hasEntrySatisfying("ddhcp.unicast_on_block_port", v -> assertThat(v).isPositive());
+
+        // the control command lists the blocks as ddhcpdctl -b does
+        String text = DdhcpControl.blocks(nodes.get(0), List.of()).text();
+        assertThat(text).startsWith("block size/number\t4/256\n").contains("node id\t" + nodes.get(0).node())
+                .contains(block + "\t2\t" + nodes.get(4).node() + "\t0\t").endsWith("blocks in use: 10\n");
+    }
+
+    /**
+     * Freifunk Ulm (217 nodes) shares a /21 (512 blocks of 4) and every node wants two blocks (434 in all): the claims
+     * of nodes that start together collide and are settled by the rule; in the end no block has two owners and every
+     * node knows every other node's blocks. Prints the figures (docs/DDHCP.md).
+     */
+    @Test
+    void freifunkUlmSharesARangeWithNoBlockOwnedTwice() throws Exception {
+        Simulation sim = new Simulation(org.jbabel.sim.TopologyLoader.load("freifunk-ulm"),
+                SimConfig.defaults().withDuration(Time.seconds(400)));
+        int n = sim.topology().nodeCount();
+        Map<Integer, Ddhcp> nodes = run(sim, node -> {
+            List<Object> statements = new ArrayList<>();
+            statements.add(new DdhcpProvider.Range(null, Prefix.parse("10.116.232.0/21"), 4, null, List.of(), null,
+                    DdhcpSettings.LEASE_TIME));
+            statements.add(new DdhcpProvider.Setting("spare-leases", 5));
+            return DdhcpProvider.settings(statements);
+        });
+        long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        long settled = -1;
+        for (int t = 10; t <= 150; t += 5) {
+            sim.runUntil(Time.seconds(t));
+            boolean all = nodes.size() == n && nodes.values().stream().allMatch(d -> d.engine().ownBlocks().length == 2);
+            if (all && ownedTwice(nodes).isEmpty() && settled < 0) {
+                settled = t;
+            }
+        }
+        long cpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0;
+        assertThat(ownedTwice(nodes)).isEmpty();
+        int views = 0;
+        for (Ddhcp d : nodes.values()) {
+            assertThat(d.engine().ownBlocks()).hasSize(2);
+            for (int b : d.engine().ownBlocks()) {
+                for (Ddhcp other : nodes.values()) {
+                    if (other != d) {
+                        assertThat(other.engine().standingOfBlock(b)).isInstanceOfSatisfying(Standing.Remote.class,
+                                r -> assertThat(r.owner()).isEqualTo(d.node()));
+                        views++;
+                    }
+                }
+            }
+        }
+        Map<String, Long> sums = new java.util.TreeMap<>();
+        for (int node = 0; node < n; node++) {
+            sim.extensionCounters(node).forEach((k, v) -> {
+                if (k.startsWith("ddhcp.")) {
+                    sums.merge(k, v, Long::sum);
+                }
+            });
+        }
+        System.out.printf("DdhcpSimTest freifunk-ulm: %d nodes, %d blocks owned, all settled at t=%d s (learning"
+                + " ends at 60 s), %d owner views checked, simulation CPU %.1f s; counters %s%n", n,
+                2 * n, settled, views, cpu / 1e9, sums);
+        assertThat(sums.getOrDefault("ddhcp.conflict_lost", 0L) + sums.getOrDefault("ddhcp.inquiry_yielded", 0L)
+                + sums.getOrDefault("ddhcp.claim_lost", 0L)).as("nodes that start together collide").isPositive();
     }
 
     @Test
