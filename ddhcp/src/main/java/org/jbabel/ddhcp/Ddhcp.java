@@ -89,6 +89,9 @@ public final class Ddhcp implements Extension {
 
         @Override
         public void ownership(int block, boolean ours) {
+            if (dhcp != null && engine == engine()) {
+                dhcp.ownershipChanged(block, ours);
+            }
             if (exit) {
                 context.log().info("exit address " + exitAddress().map(Object::toString).orElse("none"));
             }
@@ -398,6 +401,16 @@ public final class Ddhcp implements Extension {
     public boolean renewLease(int address, int xid, byte[] chaddr) {
         Running r = engines.get(settings.swarm());
         return r.engine.renewLease(address, xid, chaddr, r);
+    }
+
+    /**
+     * Takes these blocks of the range as ours at once (a DHCP side restoring the blocks it had acknowledged leases
+     * from before a restart); they are announced when the learning phase ends and kept or lost by the conflict rule.
+     */
+    public void restoreOwnBlocks(int[] blocks) {
+        Running r = engines.get(settings.swarm());
+        r.engine.restore(context.now(), blocks, r);
+        arm();
     }
 
     /** Tells the owner of {@code address}'s block that a client released it (RELEASE). */

@@ -46,11 +46,16 @@ class DdhcpSimTest {
 
     /** Runs {@code ddhcp} with mmfd on every node of {@code topology}; the instances by node. */
     static Map<Integer, Ddhcp> run(Simulation sim, java.util.function.IntFunction<DdhcpSettings> settings) {
+        return run(sim, settings, null);
+    }
+
+    static Map<Integer, Ddhcp> run(Simulation sim, java.util.function.IntFunction<DdhcpSettings> settings,
+            DhcpSide.Factory dhcp) {
         Map<Integer, Ddhcp> instances = new HashMap<>();
         sim.setExtensions(node -> {
             Map<String, Extension> m = new LinkedHashMap<>();
             m.put("mmfd", new Mmfd(new MmfdSettings(MmfdSettings.DEFAULT_DEVICE, Set.of()), new SplittableRandom(node)));
-            Ddhcp d = new Ddhcp(settings.apply(node), new SplittableRandom(1000 + node), null);
+            Ddhcp d = new Ddhcp(settings.apply(node), new SplittableRandom(1000 + node), dhcp);
             instances.put(node, d);
             m.put("ddhcp", d);
             return m;
@@ -179,6 +184,54 @@ class DdhcpSimTest {
                 2 * n, settled, views, cpu / 1e9, sums);
         assertThat(sums.getOrDefault("ddhcp.conflict_lost", 0L) + sums.getOrDefault("ddhcp.inquiry_yielded", 0L)
                 + sums.getOrDefault("ddhcp.claim_lost", 0L)).as("nodes that start together collide").isPositive();
+    }
+
+    @Test
+    void theDhcpSideIsPluggedInRestoresItsBlocksAndDecidesForwardedRenewals() {
+        Simulation sim = new Simulation(Topology.line(2), SimConfig.defaults().withDuration(Time.seconds(200)));
+        List<String> events = new ArrayList<>();
+        DhcpSide.Factory factory = (context, settings, ddhcp) -> {
+            ddhcp.restoreOwnBlocks(new int[] {7});
+            return new DhcpSide() {
+                @Override
+                public org.jbabel.ddhcp.block.LeaseUsage usage() {
+                    return org.jbabel.ddhcp.block.LeaseUsage.none(ddhcp.engine());
+                }
+
+                @Override
+                public org.jbabel.ddhcp.block.ForwardedLeases leases() {
+                    return new org.jbabel.ddhcp.block.ForwardedLeases() {
+                        @Override
+                        public boolean renew(BlockMessage.LeaseEntry entry, org.jbabel.ddhcp.block.Peer from) {
+                            events.add("renew " + IpAddress.v4(entry.address()));
+                            return false;
+                        }
+                    };
+                }
+
+                @Override
+                public void ownershipChanged(int block, boolean ours) {
+                    events.add((ours ? "+" : "-") + block);
+                }
+            };
+        };
+        Map<Integer, Ddhcp> nodes = run(sim, n -> {
+            List<Object> statements = new ArrayList<>();
+            statements.add(new DdhcpProvider.Range(n == 0 ? "br-client" : null, Prefix.parse("10.116.224.0/22"), 4,
+                    null, List.of(), null, DdhcpSettings.LEASE_TIME));
+            statements.add(new DdhcpProvider.Setting("spare-leases", 5));
+            return DdhcpProvider.settings(statements);
+        }, factory);
+        sim.runUntil(Time.seconds(150));
+        int[] own = nodes.get(0).engine().ownBlocks();
+        assertThat(own).hasSize(2).startsWith(7);
+        assertThat(events).containsExactly("+" + own[1]);
+        assertThat(nodes.get(1).engine().standingOfBlock(7)).isInstanceOf(Standing.Remote.class);
+        int address = nodes.get(0).engine().swarm().firstAddress(7) + 3;
+        assertThat(nodes.get(1).renewLease(address, 1, new byte[16])).isTrue();
+        sim.runUntil(Time.seconds(151));
+        assertThat(events).last().isEqualTo("renew " + IpAddress.v4(address));
+        assertThat(sim.extensionCounters(1)).containsEntry("ddhcp.received_leasenak", 1L);
     }
 
     @Test
