@@ -141,6 +141,8 @@ public final class Ddhcp implements Extension {
         control.command("exit", "this node's exit address", args -> DdhcpControl.exit(this, args));
         control.changingCommand("renew", "ADDRESS MAC: ask the owner of ADDRESS's block for it (RENEWLEASE), as a"
                 + " forwarded DHCP REQUEST would", args -> DdhcpControl.renew(this, args, random));
+        control.changingCommand("give-back", "INDEX: give own block INDEX of the range back now (not while in use)",
+                args -> DdhcpControl.giveBack(this, args));
         control.section("ddhcp-block", () -> DdhcpControl.ownBlocks(this));
         arm();
         context.log().info("node id " + node + ", range " + main
@@ -411,6 +413,12 @@ public final class Ddhcp implements Extension {
         Running r = engines.get(settings.swarm());
         r.engine.restore(context.now(), blocks, r);
         arm();
+    }
+
+    /** Gives own block {@code index} of the range back now; false when it is not ours or in use. */
+    public boolean giveBack(int index) {
+        Running r = engines.get(settings.swarm());
+        return r.engine.giveBack(index, r);
     }
 
     /** Tells the owner of {@code address}'s block that a client released it (RELEASE). */
