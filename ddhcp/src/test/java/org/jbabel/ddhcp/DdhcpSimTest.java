@@ -234,6 +234,45 @@ class DdhcpSimTest {
         assertThat(sim.extensionCounters(1)).containsEntry("ddhcp.received_leasenak", 1L);
     }
 
+    /**
+     * A line of six cut in the middle: both halves take blocks of a range of four, so some block is taken on both
+     * sides; once the link is back (mmfd finds its neighbour again, Babel routes again), each such block stays with
+     * the higher node id and no block has two owners.
+     */
+    @Test
+    void afterAPartitionOfTheMeshHealsEachBlockHasOneOwnerTheHigherId() {
+        Simulation sim = new Simulation(Topology.line(6), SimConfig.defaults().withDuration(Time.seconds(400)));
+        Map<Integer, Ddhcp> nodes = run(sim, n -> {
+            List<Object> statements = new ArrayList<>();
+            statements.add(new DdhcpProvider.Range(null, Prefix.parse("10.116.224.0/28"), 4, null, List.of(), null,
+                    DdhcpSettings.LEASE_TIME));
+            statements.add(new DdhcpProvider.Setting("spare-leases", 1));
+            return DdhcpProvider.settings(statements);
+        });
+        sim.scheduleLinkState(0, 2, false); // 0-1-2 | 3-4-5
+        sim.runUntil(Time.seconds(150));
+        assertThat(ownedTwice(nodes)).as("both halves took the same block").isNotEmpty();
+        Map<Integer, NodeId> highest = new HashMap<>();
+        for (Ddhcp d : nodes.values()) {
+            for (int b : d.engine().ownBlocks()) {
+                highest.merge(b, d.node(), (x, y) -> x.isHigherThan(y) ? x : y);
+            }
+        }
+        List<Integer> twice = ownedTwice(nodes);
+        sim.scheduleLinkState(sim.now(), 2, true);
+        sim.runUntil(Time.seconds(260));
+        assertThat(ownedTwice(nodes)).isEmpty();
+        for (int b : twice) {
+            assertThat(nodes.values().stream().filter(d -> d.engine().state(b) == BlockState.OURS)
+                    .map(Ddhcp::node).toList()).containsExactly(highest.get(b));
+        }
+        long lost = 0;
+        for (int n = 0; n < 6; n++) {
+            lost += sim.extensionCounters(n).getOrDefault("ddhcp.conflict_lost", 0L);
+        }
+        assertThat(lost).isGreaterThanOrEqualTo(twice.size());
+    }
+
     @Test
     void exitsTakeOneAddressEachFromTheExitRange() {
         Simulation sim = new Simulation(Topology.line(3), SimConfig.defaults().withDuration(Time.seconds(200)));
