@@ -50,7 +50,7 @@ public final class Ddhcp implements Extension {
     private UdpSocket blockSocket;
     private UdpSocket sourceSocket;
     private UdpSocket leaseSocket;
-    /** The server interfaces we joined the group on: name to ifindex; empty name key for all Babel interfaces. */
+    /** The server interfaces we joined the group on: name to ifindex. */
     private final Map<String, Integer> servers = new LinkedHashMap<>();
     private boolean followBabelInterfaces;
     private ExtensionContext.Timer timer;
@@ -118,8 +118,6 @@ public final class Ddhcp implements Extension {
         engines.put(main, range);
         if (exitInMain) {
             range.engine.usage(exitUsage(range.engine));
-        } else if (settings.clientInterface() == null) {
-            range.engine.usage(LeaseUsage.none(range.engine));
         }
         if (settings.exitRange() != null) {
             Swarm exit = settings.exitSwarm();
