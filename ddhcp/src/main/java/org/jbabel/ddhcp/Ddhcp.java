@@ -183,6 +183,14 @@ public final class Ddhcp implements Extension {
             context.onInterfaceChange(this::follow);
         } else {
             join(server, serverIndex);
+            if (babelInterface) {
+                // a Babel interface that goes down, or comes back with another index, is left and joined again
+                context.onInterfaceChange(i -> {
+                    if (i.name().equals(name)) {
+                        follow(i);
+                    }
+                });
+            }
             if (source == null && !babelInterface) {
                 context.log().info("block messages leave " + server + " from its link-local address (no"
                         + " routable address on lo): other nodes can forward to this one only on one link; 'ddhcp"

@@ -273,6 +273,36 @@ class DdhcpSimTest {
         assertThat(lost).isGreaterThanOrEqualTo(twice.size());
     }
 
+    /**
+     * Without mmfd and without {@code server-interface}, block messages go to every Babel interface: one hop. The
+     * middle of a line of three hears both ends, the ends do not hear each other; an interface that goes down and
+     * comes back is joined again.
+     */
+    @Test
+    void withoutMmfdBlockMessagesReachTheNeighboursOnEveryBabelInterface() {
+        Simulation sim = new Simulation(Topology.line(3), SimConfig.defaults().withDuration(Time.seconds(300)));
+        Map<Integer, Ddhcp> nodes = new HashMap<>();
+        sim.setExtensions(node -> {
+            Ddhcp d = new Ddhcp(settings(2, false, null), new SplittableRandom(node), null);
+            nodes.put(node, d);
+            return Map.of("ddhcp", d);
+        });
+        sim.runUntil(Time.seconds(120));
+        int b0 = nodes.get(0).engine().ownBlocks()[0];
+        int b2 = nodes.get(2).engine().ownBlocks()[0];
+        assertThat(nodes.get(1).engine().standingOfBlock(b0)).isInstanceOf(Standing.Remote.class);
+        assertThat(nodes.get(1).engine().standingOfBlock(b2)).isInstanceOf(Standing.Remote.class);
+        assertThat(nodes.get(0).engine().standingOfBlock(b2)).as("two hops: not heard")
+                .isNotInstanceOf(Standing.Remote.class);
+        assertThat(nodes.get(1).source()).isNull();
+        long heard = sim.extensionCounters(1).get("ddhcp.received_updateclaim");
+        sim.scheduleInterfaceDown(sim.now(), 1, 0);
+        sim.scheduleInterfaceUp(sim.now() + Time.seconds(5), 1, 0, 0);
+        sim.runUntil(Time.seconds(200));
+        assertThat(sim.extensionCounters(1).get("ddhcp.received_updateclaim")).isGreaterThan(heard);
+        assertThat(nodes.get(1).engine().standingOfBlock(b0)).isInstanceOf(Standing.Remote.class);
+    }
+
     @Test
     void exitsTakeOneAddressEachFromTheExitRange() {
         Simulation sim = new Simulation(Topology.line(3), SimConfig.defaults().withDuration(Time.seconds(200)));
