@@ -26,7 +26,7 @@ import org.jbabel.wire.Prefix;
  * the in-memory kernel; after each step, for many (source, destination) pairs, the kernel forwards where Babel
  * would. Prefixes are drawn from few addresses and lengths so that they nest and conflict often.
  */
-class TablePlacementEquivalenceProperties {
+class TablePlacementEquivalencePropertiesTest {
 
     /** Addresses prefixes and packets are drawn from: they share leading bits at many lengths. */
     private static final List<IpAddress> POOL = List.of("10.1.1.1", "10.1.2.1", "10.2.1.1", "10.129.0.1",
@@ -56,9 +56,9 @@ class TablePlacementEquivalenceProperties {
                 for (IpAddress to : POOL) {
                     Optional<KernelRoute> babel = PlacedKernel.babelChoice(k.placement.installed(), from, to);
                     Optional<KernelRoute> kernel = k.kernel.lookup(to, from);
-                    assertThat(kernel.map(TablePlacementEquivalenceProperties::forwarding))
+                    assertThat(kernel.map(TablePlacementEquivalencePropertiesTest::forwarding))
                             .as("from %s to %s after %s", from, to, s)
-                            .isEqualTo(babel.map(TablePlacementEquivalenceProperties::forwarding));
+                            .isEqualTo(babel.map(TablePlacementEquivalencePropertiesTest::forwarding));
                 }
             }
         }

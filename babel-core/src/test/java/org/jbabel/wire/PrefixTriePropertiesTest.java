@@ -17,7 +17,7 @@ import net.jqwik.api.Provide;
  * destination-first rule. Addresses are drawn from few bits spread over the whole address (so prefixes of every
  * length nest, overlap and diverge at many bit positions), in both families, with and without source prefixes.
  */
-class PrefixTrieProperties {
+class PrefixTriePropertiesTest {
 
     /** kind: 0 remove, 1-2 put; then family, destination seed and length, source seed and length (0 = none). */
     record Op(int kind, boolean v4, int dstSeed, int dstLength, int srcSeed, int srcLength, int probeSeed) {}
