@@ -59,7 +59,8 @@ import org.jbabel.wire.Prefix;
  * {@code claim_cancelled}, {@code claim_exhausted}, {@code claim_refused}, {@code claim_received},
  * {@code claim_unknown}, {@code info_sent}, {@code info_received}, {@code info_unknown}, {@code info_truncated},
  * {@code info_address_outside}, {@code info_unacknowledged}, {@code info_refused}, {@code ack_sent},
- * {@code ack_received}, {@code seek_sent}, {@code seek_received}, {@code seek_refused}, {@code forwarded},
+ * {@code ack_received}, {@code seek_sent}, {@code seek_to_claimer}, {@code seek_received}, {@code seek_refused},
+ * {@code forwarded},
  * {@code duplicate}, {@code own_packet}, {@code malformed} and {@code malformed_<reason>} ({@link Intercom.Reason}),
  * {@code probe_sent}, {@code probe_refused}, {@code old_client_refused}, {@code queued}, {@code queue_full},
  * {@code queue_bytes_full}, {@code queue_expired}, {@code reinjected}, {@code icmp_sent}, {@code tun_malformed},
@@ -797,6 +798,14 @@ public final class L3roamdEngine {
         Cycle cycle = new Cycle(claimer, random.nextInt(), List.copyOf(carried));
         infos.put(mac, cycle);
         sendInfo(mac, cycle, now);
+        // The C l3roamd does not take the INFO's addresses (roaming.md §1.12-B): it learns them only by probing, and
+        // after our ACKed withdrawal nobody would announce them (babeld then keeps an unreachable route for them).
+        // One SEEK for them, unicast to the claimer, makes it probe them now; a jbabel claimer just probes once more.
+        List<IpAddress> routed = carried.stream().filter(a -> !a.isLinkLocal()).toList();
+        if (!routed.isEmpty()) {
+            out.count("seek_to_claimer");
+            out.sendUnicast(claimer, Intercom.encode(new Intercom.Seek(unicastHeader(random.nextInt()), routed)));
+        }
     }
 
     private void sendInfo(MacAddress mac, Cycle cycle, long now) {

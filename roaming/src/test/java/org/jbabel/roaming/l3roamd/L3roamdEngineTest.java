@@ -297,6 +297,14 @@ class L3roamdEngineTest {
         assertThat(info.mac()).isEqualTo(MAC);
         assertThat(info.addresses()).containsExactly(ADDRESS, Ipv4Mapping.DEFAULT.toWire(V4));
         assertThat(info.header().ttl()).isEqualTo(1);
+        // and one SEEK for them to the claimer, which a C l3roamd needs to learn them (roaming.md §1.12-B)
+        assertThat(out.unicasts(Intercom.SEEK)).hasSize(1).allSatisfy(u -> {
+            assertThat(u.destination()).isEqualTo(OTHER);
+            Intercom.Seek seek = (Intercom.Seek) decode(u.datagram());
+            assertThat(seek.header().ttl()).isEqualTo(1);
+            assertThat(seek.addresses()).containsExactly(ADDRESS, Ipv4Mapping.DEFAULT.toWire(V4));
+        });
+        assertThat(out.multicasts).isEmpty();
 
         runUntil(S + 1_200 * MS);
         assertThat(out.unicasts(Intercom.INFO)).hasSize(3)
