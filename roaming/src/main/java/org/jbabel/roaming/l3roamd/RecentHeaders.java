@@ -48,7 +48,8 @@ final class RecentHeaders {
         while (oldest.hasNext() && now - oldest.next().getValue() >= WINDOW_NANOS) {
             oldest.remove();
         }
-        ByteBuffer tlvs = ByteBuffer.wrap(Arrays.copyOfRange(datagram, Intercom.HEADER, datagram.length)).asReadOnlyBuffer();
+        ByteBuffer tlvs = ByteBuffer.wrap(Arrays.copyOfRange(datagram, Intercom.HEADER, datagram.length))
+                .asReadOnlyBuffer();
         Key key = new Key(sender, nonce, type & 0xff, tlvs);
         if (seen.containsKey(key)) {
             return false;
