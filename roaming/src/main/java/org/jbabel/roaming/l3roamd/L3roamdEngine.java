@@ -41,10 +41,10 @@ import org.jbabel.wire.Prefix;
  * applied is applied again (nothing changes) and acknowledged again, a lost ACK costs one INFO retry, not the whole
  * 7.5 s cycle, and a C peer's repeated nonce never hides a new packet; flooded packets are duplicates only with the
  * same sender, nonce, type and TLVs within 2 s ({@link RecentHeaders}); every packet whose sender is our own node
- * address is ignored; the received PLAT prefix is
- * not applied to the node. The CLAIM cycle ends one interval after its 16th send (4.8 s after the first: the last
- * CLAIM gets its 300 ms to be answered) — the spec's "exhaustion at 4.5 s" is the time of that last send. There is
- * no "send failed" end of a CLAIM cycle: the sends report nothing (the route check at the start stands for it).
+ * address is ignored; the received PLAT prefix is not applied to the node. The CLAIM cycle ends one interval after
+ * its 16th send (4.8 s after the first: the last CLAIM gets its 300 ms to be answered) — the spec's "exhaustion at
+ * 4.5 s" is the time of that last send. There is no "send failed" end of a CLAIM cycle: the sends report nothing
+ * (the route check at the start stands for it).
  *
  * <p>Bounds ({@link L3roamdSettings.Bounds}): a client, address, old client, queued packet or sought destination
  * beyond its bound is refused and counted. A client whose CLAIM cycle is refused ({@code claim_refused}) takes its
@@ -55,16 +55,14 @@ import org.jbabel.wire.Prefix;
  * <p>Counters ({@link L3roamdOutput#count}): {@code client_added}, {@code client_deleted}, {@code client_refused},
  * {@code address_added}, {@code address_outside}, {@code address_moved}, {@code address_removed},
  * {@code address_refused}, {@code node_client_taken}, {@code claim_sent}, {@code claim_from_holder},
- * {@code claim_answered},
- * {@code claim_cancelled}, {@code claim_exhausted}, {@code claim_refused}, {@code claim_received},
- * {@code claim_unknown}, {@code info_sent}, {@code info_received}, {@code info_unknown}, {@code info_truncated},
- * {@code info_address_outside}, {@code info_unacknowledged}, {@code info_refused}, {@code ack_sent},
- * {@code ack_received}, {@code seek_sent}, {@code seek_to_claimer}, {@code seek_received}, {@code seek_refused},
- * {@code forwarded},
- * {@code duplicate}, {@code own_packet}, {@code malformed} and {@code malformed_<reason>} ({@link Intercom.Reason}),
- * {@code probe_sent}, {@code probe_refused}, {@code old_client_refused}, {@code queued}, {@code queue_full},
- * {@code queue_bytes_full}, {@code queue_expired}, {@code reinjected}, {@code icmp_sent}, {@code tun_malformed},
- * {@code tun_multicast}, {@code tun_outside}.
+ * {@code claim_answered}, {@code claim_cancelled}, {@code claim_exhausted}, {@code claim_refused},
+ * {@code claim_received}, {@code claim_unknown}, {@code info_sent}, {@code info_received}, {@code info_unknown},
+ * {@code info_truncated}, {@code info_address_outside}, {@code info_unacknowledged}, {@code info_refused},
+ * {@code ack_sent}, {@code ack_received}, {@code seek_sent}, {@code seek_to_claimer}, {@code seek_received},
+ * {@code seek_refused}, {@code forwarded}, {@code duplicate}, {@code own_packet}, {@code malformed} and
+ * {@code malformed_<reason>} ({@link Intercom.Reason}), {@code probe_sent}, {@code probe_refused},
+ * {@code old_client_refused}, {@code queued}, {@code queue_full}, {@code queue_bytes_full}, {@code queue_expired},
+ * {@code reinjected}, {@code icmp_sent}, {@code tun_malformed}, {@code tun_multicast}, {@code tun_outside}.
  */
 public final class L3roamdEngine {
 
@@ -757,7 +755,7 @@ public final class L3roamdEngine {
         out.count("client_added");
         // Whom to CLAIM from: the node announcing N; else the node we handed the client to, when it comes back
         // before that node's announcement of N has reached us (a C l3roamd takes a CLAIM on its node address as on
-        // N, and otherwise keeps the client and its routes for ever); else nobody, the client is new to the mesh.
+        // N, and otherwise keeps the client and its routes); else nobody, the client is new to the mesh.
         IpAddress from = null;
         if (out.servedElsewhere(c.nodeClient)) {
             from = c.nodeClient;
