@@ -26,7 +26,9 @@ import org.jbabel.wire.Prefix;
  *
  * <p>A client is a MAC. The first time it is seen (station event, sniffed NS, NA, ARP, neighbour table, control) it
  * gets its node-client address N ({@link NodeClientAddress}); if another node announces N it is CLAIMed from there
- * (unicast to N, every 300 ms, 16 sends), otherwise this node takes N at once (address on lo, N/128 originated).
+ * (unicast to N, every 300 ms, 16 sends); if nobody does but this node handed the client to a claimer in the last
+ * 300 s, it is CLAIMed from that claimer's node address (the client came back before the claimer's N reached us);
+ * otherwise this node takes N at once (address on lo, N/128 originated).
  * Every address learned for it is ACTIVE: host route and neighbour entry on the client interface, host prefix
  * originated in Babel (link-local addresses only locally). The node that receives a CLAIM for a client it serves (or
  * served in the last 300 s) answers with INFO cycles (every 500 ms, 16 sends) carrying the addresses, and lets the
@@ -34,12 +36,15 @@ import org.jbabel.wire.Prefix;
  * the client answers, removed after 120 s if it never does), takes N and ACKs.
  *
  * <p>Differences from the C l3roamd, on purpose (§1.12): nonces come from the {@link RandomGenerator} given to the
- * constructor; the INFO address list is applied (unknown addresses added, not skipped); an INFO that repeats one
- * already applied (same nonce) is acknowledged again but not applied again, so a lost ACK costs one INFO retry, not
- * the whole 7.5 s cycle; every packet whose sender is our own node address is ignored; the received PLAT prefix is
- * not applied to the node. The CLAIM cycle ends one interval after its 16th send (4.8 s after the first: the last
- * CLAIM gets its 300 ms to be answered) — the spec's "exhaustion at 4.5 s" is the time of that last send. There is
- * no "send failed" end of a CLAIM cycle: the sends report nothing (the route check at the start stands for it).
+ * constructor; the INFO address list is applied (unknown addresses added, not skipped); unicast packets (ttl 1:
+ * CLAIM, INFO, ACK) skip duplicate suppression and are handled idempotently, so an INFO that repeats one already
+ * applied is applied again (nothing changes) and acknowledged again, a lost ACK costs one INFO retry, not the whole
+ * 7.5 s cycle, and a C peer's repeated nonce never hides a new packet; flooded packets are duplicates only with the
+ * same sender, nonce, type and TLVs within 2 s ({@link RecentHeaders}); every packet whose sender is our own node
+ * address is ignored; the received PLAT prefix is not applied to the node. The CLAIM cycle ends one interval after
+ * its 16th send (4.8 s after the first: the last CLAIM gets its 300 ms to be answered) — the spec's "exhaustion at
+ * 4.5 s" is the time of that last send. There is no "send failed" end of a CLAIM cycle: the sends report nothing
+ * (the route check at the start stands for it).
  *
  * <p>Bounds ({@link L3roamdSettings.Bounds}): a client, address, old client, queued packet or sought destination
  * beyond its bound is refused and counted. A client whose CLAIM cycle is refused ({@code claim_refused}) takes its
@@ -49,15 +54,15 @@ import org.jbabel.wire.Prefix;
  *
  * <p>Counters ({@link L3roamdOutput#count}): {@code client_added}, {@code client_deleted}, {@code client_refused},
  * {@code address_added}, {@code address_outside}, {@code address_moved}, {@code address_removed},
- * {@code address_refused}, {@code node_client_taken}, {@code claim_sent}, {@code claim_answered},
- * {@code claim_cancelled}, {@code claim_exhausted}, {@code claim_refused}, {@code claim_received},
- * {@code claim_unknown}, {@code info_sent}, {@code info_received}, {@code info_unknown}, {@code info_truncated},
- * {@code info_address_outside}, {@code info_unacknowledged}, {@code info_refused}, {@code ack_sent},
- * {@code ack_received}, {@code seek_sent}, {@code seek_received}, {@code seek_refused}, {@code forwarded},
- * {@code duplicate}, {@code own_packet}, {@code malformed} and {@code malformed_<reason>} ({@link Intercom.Reason}),
- * {@code probe_sent}, {@code probe_refused}, {@code old_client_refused}, {@code queued}, {@code queue_full},
- * {@code queue_bytes_full}, {@code queue_expired}, {@code reinjected}, {@code icmp_sent}, {@code tun_malformed},
- * {@code tun_multicast}, {@code tun_outside}.
+ * {@code address_refused}, {@code node_client_taken}, {@code claim_sent}, {@code claim_from_holder},
+ * {@code claim_answered}, {@code claim_cancelled}, {@code claim_exhausted}, {@code claim_refused},
+ * {@code claim_received}, {@code claim_unknown}, {@code info_sent}, {@code info_received}, {@code info_unknown},
+ * {@code info_truncated}, {@code info_address_outside}, {@code info_unacknowledged}, {@code info_refused},
+ * {@code ack_sent}, {@code ack_received}, {@code seek_sent}, {@code seek_to_claimer}, {@code seek_received},
+ * {@code seek_refused}, {@code forwarded}, {@code duplicate}, {@code own_packet}, {@code malformed} and
+ * {@code malformed_<reason>} ({@link Intercom.Reason}), {@code probe_sent}, {@code probe_refused},
+ * {@code old_client_refused}, {@code queued}, {@code queue_full}, {@code queue_bytes_full}, {@code queue_expired},
+ * {@code reinjected}, {@code icmp_sent}, {@code tun_malformed}, {@code tun_multicast}, {@code tun_outside}.
  */
 public final class L3roamdEngine {
 
@@ -135,8 +140,11 @@ public final class L3roamdEngine {
         }
     }
 
-    /** A client that left, kept to answer CLAIMs: its addresses in wire form. */
-    private record OldClient(List<IpAddress> wireAddresses, long expires) {}
+    /**
+     * A client that left, kept to answer CLAIMs: its addresses in wire form, and the node address of the claimer it
+     * was handed to (null when it left otherwise).
+     */
+    private record OldClient(List<IpAddress> wireAddresses, IpAddress holder, long expires) {}
 
     /** A CLAIM or INFO cycle. */
     private static final class Cycle {
@@ -315,14 +323,12 @@ public final class L3roamdEngine {
             out.count("own_packet");
             return;
         }
-        // CLAIM and ACK are unicast and handled idempotently: they skip the duplicate check, so that a C peer's
-        // repeated stack nonce (roaming.md §1.12-A) never makes a new CLAIM look like an old one
-        boolean idempotent = received instanceof Intercom.Claim || received instanceof Intercom.Ack;
-        if (!idempotent && !recent.add(now, h.sender(), h.nonce(), received.type())) {
+        // Only a packet that may be forwarded (ttl above 1: a flooded SEEK) goes through the duplicate check, which
+        // stops floods from looping. Unicast CLAIM, INFO and ACK carry ttl 1 and are handled idempotently: a C peer
+        // gives every packet the same stack nonce (roaming.md §1.12-A), so its INFO for a second hand-over within
+        // seconds would otherwise look like a retransmission of the first and never be applied.
+        if (h.ttl() > 1 && !recent.add(now, h.sender(), h.nonce(), received.type(), bytes)) {
             out.count("duplicate");
-            if (received instanceof Intercom.Info info) {
-                sendAck(h.sender(), info.mac());
-            }
             return;
         }
         boolean forward = switch (received) {
@@ -386,7 +392,7 @@ public final class L3roamdEngine {
                 more.stream().filter(p -> !both.contains(p)).forEach(both::add);
                 return both;
             });
-            deleteClient(now, c, true);
+            deleteClient(now, c, true, claimer);
             return false;
         }
         OldClient old = oldClients.get(claim.mac());
@@ -745,15 +751,25 @@ public final class L3roamdEngine {
         }
         c = new Client(mac, NodeClientAddress.of(mac, settings.nodeClientPrefix()));
         clients.put(mac, c);
-        oldClients.remove(mac);
+        OldClient old = oldClients.remove(mac);
         out.count("client_added");
-        if (!out.servedElsewhere(c.nodeClient)) {
+        // Whom to CLAIM from: the node announcing N; else the node we handed the client to, when it comes back
+        // before that node's announcement of N has reached us (a C l3roamd takes a CLAIM on its node address as on
+        // N, and otherwise keeps the client and its routes); else nobody, the client is new to the mesh.
+        IpAddress from = null;
+        if (out.servedElsewhere(c.nodeClient)) {
+            from = c.nodeClient;
+        } else if (old != null && old.holder() != null) {
+            from = old.holder();
+            out.count("claim_from_holder");
+        }
+        if (from == null) {
             takeNodeClient(c);
         } else if (claims.size() >= bounds.claimCycles()) {
             out.count("claim_refused");
             takeNodeClient(c);
         } else {
-            Cycle cycle = new Cycle(c.nodeClient, random.nextInt(), List.of());
+            Cycle cycle = new Cycle(from, random.nextInt(), List.of());
             claims.put(mac, cycle);
             sendClaim(mac, cycle, now);
         }
@@ -780,6 +796,14 @@ public final class L3roamdEngine {
         Cycle cycle = new Cycle(claimer, random.nextInt(), List.copyOf(carried));
         infos.put(mac, cycle);
         sendInfo(mac, cycle, now);
+        // The C l3roamd does not take the INFO's addresses (roaming.md §1.12-B): it learns them only by probing, and
+        // after our ACKed withdrawal nobody would announce them (babeld then keeps an unreachable route for them).
+        // One SEEK for them, unicast to the claimer, makes it probe them now; a jbabel claimer just probes once more.
+        List<IpAddress> routed = carried.stream().filter(a -> !a.isLinkLocal()).toList();
+        if (!routed.isEmpty()) {
+            out.count("seek_to_claimer");
+            out.sendUnicast(claimer, Intercom.encode(new Intercom.Seek(unicastHeader(random.nextInt()), routed)));
+        }
     }
 
     private void sendInfo(MacAddress mac, Cycle cycle, long now) {
@@ -813,6 +837,11 @@ public final class L3roamdEngine {
      * with {@code keep} it is remembered for {@code oldClientRetention} to answer CLAIMs.
      */
     private void deleteClient(long now, Client c, boolean keep) {
+        deleteClient(now, c, keep, null);
+    }
+
+    /** As {@link #deleteClient(long, Client, boolean)}; {@code holder}: the claimer it was handed to, or null. */
+    private void deleteClient(long now, Client c, boolean keep, IpAddress holder) {
         clients.remove(c.mac);
         if (claims.remove(c.mac) != null) {
             out.count("claim_cancelled");
@@ -821,7 +850,8 @@ public final class L3roamdEngine {
             if (oldClients.size() >= bounds.oldClients()) {
                 out.count("old_client_refused");
             } else {
-                oldClients.put(c.mac, new OldClient(wireAddresses(c), now + bounds.oldClientRetention().toNanos()));
+                oldClients.put(c.mac, new OldClient(wireAddresses(c), holder,
+                        now + bounds.oldClientRetention().toNanos()));
             }
         }
         for (Address a : c.addresses.values()) {

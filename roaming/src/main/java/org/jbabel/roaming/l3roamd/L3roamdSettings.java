@@ -64,7 +64,7 @@ public record L3roamdSettings(List<Prefix> clientPrefixes, Prefix nodeClientPref
      * @param oldClientRetention how long they are kept
      * @param claimCycles CLAIM cycles running at once
      * @param infoCycles INFO cycles running at once
-     * @param recentHeaders intercom headers remembered for duplicate suppression
+     * @param recentHeaders flooded intercom packets (header and TLVs) kept for duplicate suppression, each for 2 s
      * @param queuedPerDestination packets queued for one unknown destination
      * @param queuedBytes bytes queued in all
      * @param queueLifetime how long a packet waits for a route

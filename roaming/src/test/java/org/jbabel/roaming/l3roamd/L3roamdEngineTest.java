@@ -297,6 +297,14 @@ class L3roamdEngineTest {
         assertThat(info.mac()).isEqualTo(MAC);
         assertThat(info.addresses()).containsExactly(ADDRESS, Ipv4Mapping.DEFAULT.toWire(V4));
         assertThat(info.header().ttl()).isEqualTo(1);
+        // and one SEEK for them to the claimer, which a C l3roamd needs to learn them (roaming.md §1.12-B)
+        assertThat(out.unicasts(Intercom.SEEK)).hasSize(1).allSatisfy(u -> {
+            assertThat(u.destination()).isEqualTo(OTHER);
+            Intercom.Seek seek = (Intercom.Seek) decode(u.datagram());
+            assertThat(seek.header().ttl()).isEqualTo(1);
+            assertThat(seek.addresses()).containsExactly(ADDRESS, Ipv4Mapping.DEFAULT.toWire(V4));
+        });
+        assertThat(out.multicasts).isEmpty();
 
         runUntil(S + 1_200 * MS);
         assertThat(out.unicasts(Intercom.INFO)).hasSize(3)
@@ -349,7 +357,7 @@ class L3roamdEngineTest {
     // ---- INFO -------------------------------------------------------------------------------------------------
 
     @Test
-    void anInfoIsAppliedThenAcknowledgedAndARepeatIsOnlyAcknowledged() {
+    void anInfoIsAppliedThenAcknowledgedAndARepeatChangesNothingButIsAcknowledged() {
         out.elsewhere = a -> a.equals(N);
         engine.macSeen(0, MAC);
         engine.addressSeen(0, MAC, ADDRESS2);
@@ -373,7 +381,7 @@ class L3roamdEngineTest {
         int events = out.events.size();
         engine.datagram(600 * MS, info(OTHER, 42, MAC, ADDRESS, ADDRESS2, V4));
         assertThat(out.events.subList(events, out.events.size())).containsExactly("unicast ACK to " + OTHER);
-        assertThat(out.counter("duplicate")).isEqualTo(1);
+        assertThat(out.counter("duplicate")).isZero();
 
         // the client answers for one; the other is removed after 120 s
         engine.addressSeen(S, MAC, ADDRESS);
@@ -430,18 +438,68 @@ class L3roamdEngineTest {
     }
 
     @Test
-    void aRepeatedNonceIsADuplicateOnlyWithinTheWindowAndPerSender() {
-        // the C l3roamd's nonces come from the stack (roaming.md §1.12-A) and repeat
+    void aRepeatedNonceIsADuplicateOnlyWithinTheWindowPerSenderAndForTheSameTlvs() {
+        // the C l3roamd's nonces come from the stack (roaming.md §1.12-A): one value for all its packets
         engine.datagram(0, seek(2, 77, OTHER, ADDRESS));
-        engine.datagram(S, seek(2, 77, OTHER, ADDRESS));
+        engine.datagram(S, seek(3, 77, OTHER, ADDRESS)); // the same flood, another ttl
         assertThat(out.counter("duplicate")).isEqualTo(1);
         engine.datagram(S + MS, seek(2, 77, IpAddress.parse("fd00::c"), ADDRESS)); // another sender
-        engine.datagram(9 * S, seek(2, 77, OTHER, ADDRESS)); // after the window
+        engine.datagram(S + 2 * MS, seek(2, 77, OTHER, ADDRESS2)); // another address sought
+        engine.datagram(3 * S, seek(2, 77, OTHER, ADDRESS)); // the C peer's repetition 3 s later
         assertThat(out.counter("duplicate")).isEqualTo(1);
+        assertThat(out.probes).extracting(RecordingOutput.Probe::target)
+                .containsExactly(ADDRESS, ADDRESS, ADDRESS2, ADDRESS);
     }
 
     @Test
-    void claimsSkipTheDuplicateCheckAndARetransmissionChangesNothing() {
+    void infosOfTwoHandOversWithTheSameNonceAreBothApplied() {
+        // a C peer hands the client over, gets it back and hands it over again within seconds, with one nonce
+        out.elsewhere = a -> a.equals(N);
+        engine.addressSeen(0, MAC, ADDRESS);
+        engine.datagram(100 * MS, info(OTHER, 0x55f4, MAC, ADDRESS));
+        assertThat(out.onLo).containsExactly(N);
+        engine.datagram(S, claim(OTHER, 0x55f4, MAC));
+        engine.datagram(S + MS, ack(OTHER, 0x55f4, MAC));
+        assertThat(engine.clients()).isEmpty();
+        assertThat(out.onLo).isEmpty();
+        engine.addressSeen(2 * S, MAC, ADDRESS);
+        assertThat(engine.clients().getFirst().claiming()).isTrue();
+        engine.datagram(2 * S + 100 * MS, info(OTHER, 0x55f4, MAC, ADDRESS));
+        assertThat(out.counter("claim_answered")).isEqualTo(2);
+        assertThat(engine.clients().getFirst().claiming()).isFalse();
+        assertThat(out.onLo).containsExactly(N);
+        assertThat(out.counter("duplicate")).isZero();
+        int claims = out.unicasts(Intercom.CLAIM).size();
+        runUntil(10 * S);
+        assertThat(out.unicasts(Intercom.CLAIM)).as("no CLAIM after the INFO").hasSize(claims);
+    }
+
+    @Test
+    void aClientBackBeforeItsClaimersAnnouncementIsClaimedFromThatClaimer() {
+        engine.addressSeen(0, MAC, ADDRESS);
+        engine.datagram(S, claim(OTHER, 7, MAC));
+        engine.datagram(S + MS, ack(OTHER, 8, MAC));
+        out.clear();
+        // N is not routed here yet (our announcement is withdrawn, the claimer's has not come): not new to the mesh
+        engine.addressSeen(S + 300 * MS, MAC, ADDRESS);
+        assertThat(out.counter("claim_from_holder")).isEqualTo(1);
+        assertThat(out.unicasts(Intercom.CLAIM)).hasSize(1).allMatch(u -> u.destination().equals(OTHER));
+        assertThat(out.onLo).isEmpty();
+        assertThat(out.originated).containsExactly(Prefix.host(ADDRESS));
+        engine.datagram(S + 400 * MS, info(OTHER, 9, MAC, ADDRESS));
+        assertThat(out.onLo).containsExactly(N);
+        assertThat(engine.clients().getFirst().claiming()).isFalse();
+
+        // a client that left on its own (no claimer) and comes back takes N at once
+        engine.stationGone(2 * S, MAC);
+        out.clear();
+        engine.addressSeen(3 * S, MAC, ADDRESS);
+        assertThat(out.unicasts(Intercom.CLAIM)).isEmpty();
+        assertThat(out.onLo).containsExactly(N);
+    }
+
+    @Test
+    void unicastClaimsSkipTheDuplicateCheckAndARetransmissionChangesNothing() {
         engine.addressSeen(0, MAC, ADDRESS);
         engine.datagram(S, claim(OTHER, 77, MAC));
         engine.datagram(S + 300 * MS, claim(OTHER, 77, MAC)); // a retransmission: the INFO cycle goes on
