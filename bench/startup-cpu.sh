@@ -3,10 +3,12 @@
 # on a veth whose other end is watched by a listener joined to ff02::1:6. When the first datagram arrives, the
 # listener reads the JVM's CPU time at once: user+sys from /proc/PID/stat (clock ticks) and the sum over its threads
 # of /proc/PID/task/*/schedstat (nanoseconds on a CPU), which other processes' load distorts far less than the
-# wall-clock time (also printed, with the load averages). Averages over RUNS starts.
+# wall-clock time (also printed, with the load averages), and its peak RSS (VmHWM) then. Averages over RUNS starts.
 # MODES: default (bin/jbabeld as it is), aot (JBABEL_AOT_CACHE, recorded first by a run of its own), or any
-# other word W, which runs bin/jbabeld with JBABEL_JAVA_OPTS taken from the environment variable OPTS_W and without
-# the lines of bin/jbabeld.options that match the extended regular expression in DROP_W (when set).
+# other word W (W ending in "aot": from a cache of its own), which runs bin/jbabeld with JBABEL_JAVA_OPTS taken from
+# the environment variable OPTS_W and without
+# the lines of bin/jbabeld.options that match the extended regular expression in DROP_W (when set), and with the
+# bin/jbabeld of the built checkout ROOT_W when that is set (another commit, to compare with).
 # EXTRA_OPTS adds JVM options to every mode. THREADS=1 prints the CPU of each JVM thread at the first Hello. CLASSES=1 adds -Xlog:class+load and prints the classes loaded before the first Hello, by package.
 # Needs root and iproute2.
 # Usage: bench/startup-cpu.sh [RUNS [MODE...]]
@@ -68,7 +70,9 @@ try:
             threads[name] = threads.get(name, 0) + ns
         except FileNotFoundError:
             pass
-    print(f"{wall:.3f} {ticks:.2f} {sched / 1e9:.3f}")
+    with open(f"/proc/{p.pid}/status") as f:
+        hwm = [int(l.split()[1]) for l in f if l.startswith("VmHWM")][0]
+    print(f"{wall:.3f} {ticks:.2f} {sched / 1e9:.3f} {hwm / 1024:.1f}")
     if os.environ.get("THREADS"):
         print(" ".join(f"{n}={v / 1e6:.0f}ms" for n, v in sorted(threads.items(), key=lambda kv: -kv[1]) if v > 1e6),
               file=sys.stderr)
@@ -82,24 +86,23 @@ EOF
 # prepare MODE: sets cmd to the command line of MODE (recording its AOT cache first when it needs one)
 prepare() {
     local mode=$1 env=(env JBABEL_NO_BUILD=1) opts="${EXTRA_OPTS:-}" launcher="$root/bin/jbabeld"
-    case $mode in
-        default) ;;
-        aot) env+=(JBABEL_AOT_CACHE="$tmp/jbabeld.aot") ;;
-        *) local v="OPTS_$mode" d="DROP_$mode"; opts="$opts ${!v:-}"
-            if [ -n "${!d:-}" ]; then # a copy of bin/ whose options file lacks the dropped lines
-                mkdir -p "$tmp/$mode/bin"; ln -sfn "$root/cli" "$tmp/$mode/cli"
-                cp "$root/bin/jbabeld" "$root/bin/java-env.sh" "$tmp/$mode/bin/"
-                grep -Ev -- "${!d}" "$root/bin/jbabeld.options" | sed "s|\${root}|$root|g" >"$tmp/$mode/bin/jbabeld.options"
-                launcher="$tmp/$mode/bin/jbabeld"
-            fi ;;
-    esac
+    local v="OPTS_$mode" d="DROP_$mode" o="ROOT_$mode"
+    opts="$opts ${!v:-}"
+    [ -n "${!o:-}" ] && launcher="${!o}/bin/jbabeld"
+    if [ -n "${!d:-}" ]; then # a copy of bin/ whose options file lacks the dropped lines
+        mkdir -p "$tmp/$mode/bin"; ln -sfn "$root/cli" "$tmp/$mode/cli"
+        cp "$root/bin/jbabeld" "$root/bin/java-env.sh" "$tmp/$mode/bin/"
+        grep -Ev -- "${!d}" "$root/bin/jbabeld.options" | sed "s|\${root}|$root|g" >"$tmp/$mode/bin/jbabeld.options"
+        launcher="$tmp/$mode/bin/jbabeld"
+    fi
+    case $mode in *aot) env+=(JBABEL_AOT_CACHE="$tmp/$mode.aot") ;; esac
     if [ -n "${CLASSES:-}" ]; then opts="$opts -Xlog:class+load:file=$tmp/classes-$mode.log:uptime"; fi
     [ -n "$opts" ] && env+=(JBABEL_JAVA_OPTS="$opts")
     cmd=("${env[@]}" "$launcher" -I "$tmp/j.pid" -S "$tmp/j.state" -G "$tmp/j.sock" vx)
-    if [ "$mode" = aot ] && [ ! -s "$tmp/jbabeld.aot" ]; then # the recording run
+    if [[ $mode == *aot ]] && [ ! -s "$tmp/$mode.aot" ]; then # the recording run
         ip netns exec "$x" "${cmd[@]}" >"$tmp/train.log" 2>&1 & local t=$!
         sleep 5; kill "$(cat "$tmp/j.pid")"; wait "$t" 2>/dev/null || true
-        [ -s "$tmp/jbabeld.aot" ] || { echo "no AOT cache: $(tail -3 "$tmp/train.log")" >&2; exit 1; }
+        [ -s "$tmp/$mode.aot" ] || { echo "no AOT cache: $(tail -3 "$tmp/train.log")" >&2; exit 1; }
         rm -f "$tmp/j.state"
     fi
 }
@@ -112,7 +115,7 @@ once() {
     rm -f "$tmp/j.state"
     echo "$out" >>"$tmp/$mode.runs"
     cp "$tmp/$mode.log" "/tmp/startup-cpu-$mode-$r.log"
-    printf '%-10s run %d: wall %s s, CPU %s s (ticks), %s s (schedstat); load %s\n' "$mode" "$r" \
+    printf '%-10s run %d: wall %s s, CPU %s s (ticks), %s s (schedstat), peak RSS %s MiB; load %s\n' "$mode" "$r" \
         $out "$(cut -d' ' -f1-3 /proc/loadavg)"
     if [ -n "${CLASSES:-}" ] && [ "$r" = 0 ]; then
         local at; at=$(echo "$out" | cut -d' ' -f1)
@@ -132,8 +135,8 @@ for ((r = 0; r < runs; r++)); do # the modes interleaved, so that a change in th
     for m in "${modes[@]}"; do once "$m" "$r"; done
 done
 for m in "${modes[@]}"; do
-    awk -v m="$m" '$1 != "timeout" { w += $1; t += $2; s += $3; n++ }
-        END { if (n) printf "%-10s mean of %d: wall %.3f s, CPU %.3f s (ticks), %.3f s (schedstat)\n", m, n, w/n, t/n, s/n }' \
+    awk -v m="$m" '$1 != "timeout" { w += $1; t += $2; s += $3; r += $4; n++ }
+        END { if (n) printf "%-10s mean of %d: wall %.3f s, CPU %.3f s (ticks), %.3f s (schedstat), peak RSS %.1f MiB\n", m, n, w/n, t/n, s/n, r/n }' \
         "$tmp/$m.runs"
 done
 echo "load after: $(uptime)"
