@@ -4,12 +4,13 @@
 # listener reads the JVM's CPU time at once: user+sys from /proc/PID/stat (clock ticks) and the sum over its threads
 # of /proc/PID/task/*/schedstat (nanoseconds on a CPU), which other processes' load distorts far less than the
 # wall-clock time (also printed, with the load averages), and its peak RSS (VmHWM) then. Averages over RUNS starts.
-# MODES: default (bin/jbabeld as it is), aot (JBABEL_AOT_CACHE, recorded first by a run of its own), or any
-# other word W (W ending in "aot": from a cache of its own), which runs bin/jbabeld with JBABEL_JAVA_OPTS taken from
-# the environment variable OPTS_W and without
-# the lines of bin/jbabeld.options that match the extended regular expression in DROP_W (when set), and with the
-# bin/jbabeld of the built checkout ROOT_W when that is set (another commit, to compare with).
-# EXTRA_OPTS adds JVM options to every mode. THREADS=1 prints the CPU of each JVM thread at the first Hello. CLASSES=1 adds -Xlog:class+load and prints the classes loaded before the first Hello, by package.
+# MODES: default (bin/jbabeld as it is), aot (JBABEL_AOT_CACHE, recorded first by a run of its own), or any other
+# word W, which runs bin/jbabeld with JBABEL_JAVA_OPTS from the environment variable OPTS_W, without the lines of
+# bin/jbabeld.options that match the extended regular expression DROP_W, with the bin/jbabeld of the built checkout
+# ROOT_W (another commit, to compare with), and from a cache of its own when W ends in "aot" (each when set). The
+# modes run interleaved, so that a change in the machine's load hits them alike.
+# EXTRA_OPTS adds JVM options to every mode. THREADS=1 prints the CPU of each JVM thread at the first Hello.
+# CLASSES=1 adds -Xlog:class+load and prints the classes loaded before the first Hello, by package.
 # Needs root and iproute2.
 # Usage: bench/startup-cpu.sh [RUNS [MODE...]]
 set -euo pipefail
@@ -131,7 +132,7 @@ once() {
 
 echo "load before: $(uptime)"
 for m in "${modes[@]}"; do : >"$tmp/$m.runs"; done
-for ((r = 0; r < runs; r++)); do # the modes interleaved, so that a change in the machine's load hits them alike
+for ((r = 0; r < runs; r++)); do
     for m in "${modes[@]}"; do once "$m" "$r"; done
 done
 for m in "${modes[@]}"; do
