@@ -78,8 +78,9 @@ final class Libc {
      * (what RISC-V requires, and what the others ignore), arguments a function does not take are ignored, and an
      * {@code int} result is the low half of the register ({@code (int)} of the {@code long}). Pointers are passed as
      * addresses ({@link #address}), checked as FFM would: native, alive, accessible by the calling thread. FFM would
-     * also keep a shared segment alive for the duration of the call; our sockets never close their memory while a
-     * call on it runs (their close and their calls hold the same lock, or run on one thread).
+     * also keep the segment alive for the duration of the call: our sockets never close their memory while a call on
+     * it runs (their close and their calls hold the same lock, or run on one thread), and a segment of an automatic
+     * arena must stay reachable until the call returns (the poller's {@code pollfds} is read after its poll).
      */
     private static final MethodHandle CALL = link(FunctionDescriptor.of(JAVA_LONG,
             JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), CAPTURE_ERRNO);
