@@ -58,7 +58,7 @@ public final class ConfigParser {
         }
         for (ExtensionProvider p : extensionProviders) {
             String name = p.name();
-            if (name == null || name.isEmpty() || !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+            if (!isExtensionName(name)) {
                 throw new IllegalArgumentException("an extension name must be one word: '" + name + "'");
             }
             if (OWN_STATEMENTS.contains(name) || StatementParser.GLOBAL_OPTIONS.contains(name)
@@ -69,6 +69,24 @@ public final class ConfigParser {
                 throw new IllegalArgumentException("two extensions named '" + name + "'");
             }
         }
+    }
+
+    /**
+     * {@code [A-Za-z0-9][A-Za-z0-9_.-]*}, checked by hand: a regular expression here would load and run the regex
+     * machinery at every daemon start for this one check (docs/DAEMON.md, "Start-up").
+     */
+    static boolean isExtensionName(String name) {
+        if (name == null || name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean alnum = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
+            if (!alnum && (i == 0 || c != '_' && c != '.' && c != '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Parses a whole configuration file (UTF-8); an unreadable file is an error at line 0. */

@@ -1,6 +1,5 @@
 package org.jbabel.linux;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -11,12 +10,13 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
- * The few libc calls the netlink layer needs, as downcall handles with errno captured right after the call.
- * Every method returns the C return value; {@link Errno#get()} then holds the errno of that call.
+ * The few libc calls the netlink layer and the sockets need, through one shared downcall stub ({@link #CALL}) with
+ * errno captured right after the call. Every method returns the C return value; {@link Errno#get()} then holds the
+ * errno of that call.
  */
 final class Libc {
 
@@ -62,57 +62,72 @@ final class Libc {
     static final int ICMP6_FILTER = 1;
 
     private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final long ERRNO_OFFSET = CAPTURE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
-    private static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle BIND = downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SENDTO = downcall("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECV = downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETSOCKOPT = downcall("getsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle POLL = downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    /**
+     * The one downcall stub of every non-variadic call: {@code long f(long, long, long, long, long, long)} with errno
+     * captured, called with the function's address first. Each distinct function descriptor costs the JVM a stub
+     * generated at run time (a class spun with the class-file API, a native stub and a chain of method-handle
+     * classes; some 15 ms of CPU each at start, and the ahead-of-time cache does not keep them), so all calls share
+     * one. That is sound because every libc function called here takes at most six integer or pointer arguments
+     * and returns an integer, and on the 64-bit Linux ABIs (x86-64 System V, AArch64, RISC-V 64) all of these travel
+     * in the same general-purpose registers: an {@code int} argument is passed sign-extended to a {@code long}
+     * (what RISC-V requires, and what the others ignore), arguments a function does not take are ignored, and an
+     * {@code int} result is the low half of the register ({@code (int)} of the {@code long}). Pointers are passed as
+     * addresses ({@link #address}), checked as FFM would: native, alive, accessible by the calling thread. FFM would
+     * also keep the segment alive for the duration of the call: our sockets never close their memory while a call on
+     * it runs (their close and their calls hold the same lock, or run on one thread), and a segment of an automatic
+     * arena must stay reachable until the call returns (the poller's {@code pollfds} is read after its poll).
+     */
+    private static final MethodHandle CALL = link(FunctionDescriptor.of(JAVA_LONG,
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), CAPTURE_ERRNO);
 
-    /** The calls of the fd poller and the sockets and devices of extensions, linked when first used. */
-    private static final class IoCalls {
-        static final MethodHandle RECVMSG = downcall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle SENDMSG = downcall("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle READ = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-        static final MethodHandle WRITE = downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-        static final MethodHandle IOCTL = downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
-                Linker.Option.firstVariadicArg(2));
-        static final MethodHandle EVENTFD = downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-        static final MethodHandle GETSOCKNAME = downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-        static final MethodHandle IF_NAMETOINDEX = downcall("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    }
+    private static final MemorySegment SOCKET = symbol("socket");
+    private static final MemorySegment BIND = symbol("bind");
+    private static final MemorySegment SENDTO = symbol("sendto");
+    private static final MemorySegment RECV = symbol("recv");
+    private static final MemorySegment SETSOCKOPT = symbol("setsockopt");
+    private static final MemorySegment GETSOCKOPT = symbol("getsockopt");
+    private static final MemorySegment POLL = symbol("poll");
+    private static final MemorySegment CLOSE = symbol("close");
+    private static final MemorySegment RECVMSG = symbol("recvmsg");
+    private static final MemorySegment SENDMSG = symbol("sendmsg");
+    private static final MemorySegment READ = symbol("read");
+    private static final MemorySegment WRITE = symbol("write");
+    private static final MemorySegment EVENTFD = symbol("eventfd");
+    private static final MemorySegment GETSOCKNAME = symbol("getsockname");
+    private static final MemorySegment IF_NAMETOINDEX = symbol("if_nametoindex");
+    private static final MemorySegment SETSID = symbol("setsid");
+    private static final MemorySegment DUP2 = symbol("dup2");
 
     /**
-     * The calls of daemonising only, linked the first time one is made: each downcall handle costs the JVM a
-     * dozen generated classes, which a daemon started without {@code -D} never needs.
+     * The variadic calls ({@code ioctl}, {@code open}: a TUN device, or {@code -D}), linked the first time one is
+     * made: a variadic call has a stub of its own (x86-64 passes the number of vector registers used in {@code al}).
      */
-    private static final class ProcessCalls {
-        static final MethodHandle SETSID = downcall("setsid", FunctionDescriptor.of(JAVA_INT));
-        static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-                Linker.Option.firstVariadicArg(2));
-        static final MethodHandle DUP2 = downcall("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final class VariadicCalls {
+        /** {@code long f(long, long, long...)}: two fixed arguments and one variadic. */
+        static final MethodHandle CALL = link(FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+        static final MemorySegment IOCTL = symbol("ioctl");
+        static final MemorySegment OPEN = symbol("open");
     }
 
     private Libc() {}
 
     @SuppressWarnings("restricted") // the point of this class; the JVM runs with --enable-native-access
-    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... more) {
-        MemorySegment symbol = LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        Linker.Option[] options = new Linker.Option[more.length + 1];
-        options[0] = CAPTURE_ERRNO;
-        System.arraycopy(more, 0, options, 1, more.length);
-        return LINKER.downcallHandle(symbol, descriptor, options);
+    private static MethodHandle link(FunctionDescriptor descriptor, Linker.Option... options) {
+        return LINKER.downcallHandle(descriptor, options);
+    }
+
+    private static MemorySegment symbol(String name) {
+        java.util.Optional<MemorySegment> found = LIBC.find(name);
+        if (found.isEmpty()) {
+            throw new UnsatisfiedLinkError("libc has no " + name);
+        }
+        return found.get();
     }
 
     /** The captured errno of one thread's calls: one per socket, used under the socket's lock. */
@@ -124,60 +139,66 @@ final class Libc {
         }
 
         int get() {
-            return (int) ERRNO.get(state, 0L);
+            return state.get(JAVA_INT, ERRNO_OFFSET);
+        }
+    }
+
+    /** The address of {@code segment} as an argument, after the checks FFM makes of a pointer argument. */
+    private static long address(MemorySegment segment) {
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException("not a native segment: " + segment);
+        }
+        if (!segment.scope().isAlive()) {
+            throw new IllegalStateException("Already closed");
+        }
+        if (!segment.isAccessibleBy(Thread.currentThread())) {
+            throw new WrongThreadException("the segment belongs to another thread");
+        }
+        return segment.address();
+    }
+
+    private static long call(MemorySegment function, Errno e, long a, long b, long c, long d, long f, long g) {
+        try {
+            return (long) CALL.invokeExact(function, e.state, a, b, c, d, f, g);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static long variadic(MemorySegment function, Errno e, long a, long b, long c) {
+        try {
+            return (long) VariadicCalls.CALL.invokeExact(function, e.state, a, b, c);
+        } catch (Throwable t) {
+            throw rethrow(t);
         }
     }
 
     static int socket(Errno e, int domain, int type, int protocol) {
-        try {
-            return (int) SOCKET.invokeExact(e.state, domain, type, protocol);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) call(SOCKET, e, domain, type, protocol, 0, 0, 0);
     }
 
     static int bind(Errno e, int fd, MemorySegment address) {
-        try {
-            return (int) BIND.invokeExact(e.state, fd, address, (int) address.byteSize());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) call(BIND, e, fd, address(address), address.byteSize(), 0, 0, 0);
     }
 
     static long sendto(Errno e, int fd, MemorySegment buffer, long length, MemorySegment address) {
-        try {
-            return (long) SENDTO.invokeExact(e.state, fd, buffer, length, 0, address, (int) address.byteSize());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return call(SENDTO, e, fd, address(buffer), length, 0, address(address), address.byteSize());
     }
 
     static long recv(Errno e, int fd, MemorySegment buffer, int flags) {
-        try {
-            return (long) RECV.invokeExact(e.state, fd, buffer, buffer.byteSize(), flags);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return call(RECV, e, fd, address(buffer), buffer.byteSize(), flags, 0, 0);
     }
 
     static int setsockopt(Errno e, int fd, int level, int option, MemorySegment value) {
-        try {
-            return (int) SETSOCKOPT.invokeExact(e.state, fd, level, option, value, (int) value.byteSize());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) call(SETSOCKOPT, e, fd, level, option, address(value), value.byteSize(), 0);
     }
 
     /** getsockopt(2) of an int option: the value, or -1 on error (errno in {@code e}). */
     static int getsockoptInt(Errno e, int fd, int level, int option, MemorySegment intAndLength) {
         intAndLength.set(JAVA_INT, 4, 4);
-        try {
-            int r = (int) GETSOCKOPT.invokeExact(e.state, fd, level, option, intAndLength.asSlice(0, 4),
-                    intAndLength.asSlice(4, 4));
-            return r < 0 ? -1 : intAndLength.get(JAVA_INT, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        long at = address(intAndLength);
+        int r = (int) call(GETSOCKOPT, e, fd, level, option, at, at + 4, 0);
+        return r < 0 ? -1 : intAndLength.get(JAVA_INT, 0);
     }
 
     /**
@@ -188,118 +209,62 @@ final class Libc {
         pollfd.set(JAVA_INT, 0, fd);
         pollfd.set(JAVA_SHORT, 4, POLLIN);
         pollfd.set(JAVA_SHORT, 6, (short) 0);
-        try {
-            return (int) POLL.invokeExact(e.state, pollfd, 1L, timeoutMillis);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) call(POLL, e, address(pollfd), 1, timeoutMillis, 0, 0, 0);
     }
 
     /** poll(2) over {@code count} {@code struct pollfd}s (8 bytes each) at {@code pollfds}. */
     static int poll(Errno e, MemorySegment pollfds, int count, int timeoutMillis) {
-        try {
-            return (int) POLL.invokeExact(e.state, pollfds, (long) count, timeoutMillis);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) call(POLL, e, address(pollfds), count, timeoutMillis, 0, 0, 0);
     }
 
     static long recvmsg(Errno e, int fd, MemorySegment msghdr, int flags) {
-        try {
-            return (long) IoCalls.RECVMSG.invokeExact(e.state, fd, msghdr, flags);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return call(RECVMSG, e, fd, address(msghdr), flags, 0, 0, 0);
     }
 
     static long sendmsg(Errno e, int fd, MemorySegment msghdr, int flags) {
-        try {
-            return (long) IoCalls.SENDMSG.invokeExact(e.state, fd, msghdr, flags);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return call(SENDMSG, e, fd, address(msghdr), flags, 0, 0, 0);
     }
 
     static long read(Errno e, int fd, MemorySegment buffer, long length) {
-        try {
-            return (long) IoCalls.READ.invokeExact(e.state, fd, buffer, length);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return call(READ, e, fd, address(buffer), length, 0, 0, 0);
     }
 
     static long write(Errno e, int fd, MemorySegment buffer, long length) {
-        try {
-            return (long) IoCalls.WRITE.invokeExact(e.state, fd, buffer, length);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return call(WRITE, e, fd, address(buffer), length, 0, 0, 0);
     }
 
     static int ioctl(Errno e, int fd, long request, MemorySegment argument) {
-        try {
-            return (int) IoCalls.IOCTL.invokeExact(e.state, fd, request, argument);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) variadic(VariadicCalls.IOCTL, e, fd, request, address(argument));
     }
 
     static int eventfd(Errno e, int initial, int flags) {
-        try {
-            return (int) IoCalls.EVENTFD.invokeExact(e.state, initial, flags);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) call(EVENTFD, e, initial, flags, 0, 0, 0, 0);
     }
 
     /** getsockname(2) into {@code address}; {@code length} (an int) holds its size before, the used size after. */
     static int getsockname(Errno e, int fd, MemorySegment address, MemorySegment length) {
-        try {
-            return (int) IoCalls.GETSOCKNAME.invokeExact(e.state, fd, address, length);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) call(GETSOCKNAME, e, fd, address(address), address(length), 0, 0, 0);
     }
 
     /** The index of the interface named {@code name} in the calling thread's namespace; 0 when there is none. */
     static int ifNameToIndex(Errno e, MemorySegment name) {
-        try {
-            return (int) IoCalls.IF_NAMETOINDEX.invokeExact(e.state, name);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) call(IF_NAMETOINDEX, e, address(name), 0, 0, 0, 0, 0);
     }
 
     static int close(Errno e, int fd) {
-        try {
-            return (int) CLOSE.invokeExact(e.state, fd);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) call(CLOSE, e, fd, 0, 0, 0, 0, 0);
     }
 
     static int setsid(Errno e) {
-        try {
-            return (int) ProcessCalls.SETSID.invokeExact(e.state);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) call(SETSID, e, 0, 0, 0, 0, 0, 0);
     }
 
     static int open(Errno e, MemorySegment path, int flags, int mode) {
-        try {
-            return (int) ProcessCalls.OPEN.invokeExact(e.state, path, flags, mode);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) variadic(VariadicCalls.OPEN, e, address(path), flags, mode);
     }
 
     static int dup2(Errno e, int from, int to) {
-        try {
-            return (int) ProcessCalls.DUP2.invokeExact(e.state, from, to);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) call(DUP2, e, from, to, 0, 0, 0, 0);
     }
 
     private static RuntimeException rethrow(Throwable t) {

@@ -6,6 +6,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.jbabel.wire.RouterId;
 
@@ -32,7 +34,7 @@ public record StateFile(RouterId routerId, int seqno) {
 
     /** Parses the contents of a state file, in either format. */
     public static Optional<StateFile> parse(String text) {
-        String[] words = text.strip().split("\\s+");
+        String[] words = words(text.strip());
         try {
             if (words.length == 1) {
                 return Optional.of(new StateFile(null, Integer.parseInt(words[0])));
@@ -45,6 +47,25 @@ public record StateFile(RouterId routerId, int seqno) {
             return Optional.empty();
         }
         return Optional.empty();
+    }
+
+    /**
+     * The words of {@code text} between runs of {@code \s} (space, tab, newline, vertical tab, form feed, return),
+     * split by hand: a regular expression would load and run the regex machinery at every daemon start.
+     */
+    private static String[] words(String text) {
+        List<String> out = new ArrayList<>();
+        int start = -1;
+        for (int i = 0; i <= text.length(); i++) {
+            boolean space = i == text.length() || " \t\n\u000B\f\r".indexOf(text.charAt(i)) >= 0;
+            if (space && start >= 0) {
+                out.add(text.substring(start, i));
+                start = -1;
+            } else if (!space && start < 0) {
+                start = i;
+            }
+        }
+        return out.isEmpty() ? new String[] {""} : out.toArray(new String[0]);
     }
 
     /** Reads the file; empty when it does not exist, cannot be read or holds nothing we understand. */
