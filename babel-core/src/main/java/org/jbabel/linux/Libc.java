@@ -1,5 +1,6 @@
 package org.jbabel.linux;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -12,6 +13,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.util.Set;
 
 /**
  * The few libc calls the netlink layer and the sockets need, through one shared downcall stub ({@link #CALL}) with
@@ -60,6 +62,18 @@ final class Libc {
     static final int IPV6_PKTINFO = 50;
     static final int IPV6_TCLASS = 67;
     static final int ICMP6_FILTER = 1;
+
+    /** The 64-bit Linux ABIs on which {@link #CALL}'s one shared stub is sound (see there). */
+    static final Set<String> SHARED_STUB_ARCHITECTURES = Set.of("amd64", "x86_64", "aarch64",
+            "riscv64");
+
+    static {
+        String arch = System.getProperty("os.arch", "");
+        if (!SHARED_STUB_ARCHITECTURES.contains(arch) || ADDRESS.byteSize() != 8) {
+            throw new UnsupportedOperationException("jbabel calls libc through one shared stub that needs a 64-bit"
+                    + " Linux ABI (x86-64, AArch64 or RISC-V 64), not os.arch " + arch + " (docs/KERNEL.md)");
+        }
+    }
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
