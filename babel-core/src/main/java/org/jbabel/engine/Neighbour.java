@@ -48,7 +48,8 @@ final class Neighbour {
     int routeCount;
     int selectedCount;
     /**
-     * Its routes for the keys whose slot owns an index in a shared key table ({@link Slots#owner}), by that index;
+     * Its routes for the keys whose slot owns an index in a shared key table ({@link Slots#owner}), by the slot's
+     * own number ({@link Slots#local});
      * null until the first (never, for a daemon's keys). {@link Routes#find} needs no walk along a key's routes then.
      */
     Route[] routesByIndex;

@@ -14,8 +14,9 @@ import org.jbabel.wire.RouterId;
  * in smoothed metric. The routes of one neighbour are chained too ({@link Neighbour#routes}, newest first), so that
  * adding and removing a route costs the same whatever the table's size.
  * A route the kernel refused ({@link Route#kernelRefused}) is not selected. For a key whose slot owns an index in a
- * shared key table ({@link Slots#owner}) each neighbour also finds its route by that index
- * ({@link Neighbour#routesByIndex}), so that a gateway with 78 neighbours does not walk 78 routes per update.
+ * shared key table ({@link Slots#owner}) each neighbour also finds its route in an array, by the slot's own dense
+ * number ({@link Slots#local}, {@link Neighbour#routesByIndex}), so that a gateway with 78 neighbours does not walk
+ * 78 routes per update.
  */
 final class Routes {
 
@@ -44,7 +45,7 @@ final class Routes {
         }
         if (slots.owner(s)) {
             Route[] byIndex = n.routesByIndex;
-            int i = s.key.index();
+            int i = slots.local(s);
             return byIndex != null && i < byIndex.length ? byIndex[i] : null;
         }
         for (Route r = s.routes; r != null; r = r.next) {
@@ -70,7 +71,7 @@ final class Routes {
             last.next = r;
         }
         if (slots.owner(s)) {
-            int i = s.key.index();
+            int i = slots.local(s);
             Route[] byIndex = n.routesByIndex;
             if (byIndex == null || i >= byIndex.length) {
                 n.routesByIndex = byIndex = Arrays.copyOf(byIndex == null ? new Route[0] : byIndex,
@@ -104,7 +105,7 @@ final class Routes {
             }
             r.next = null;
             if (slots.owner(s)) {
-                r.neighbour.routesByIndex[s.key.index()] = null;
+                r.neighbour.routesByIndex[slots.local(s)] = null;
             }
             if (s.selected == r) {
                 setSelected(s, null);

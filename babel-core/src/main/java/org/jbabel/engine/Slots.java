@@ -25,6 +25,12 @@ final class Slots {
     private final LinkedHashMap<RouteKey, Slot> table = new LinkedHashMap<>();
     /** The slots of indexed keys, by index; null where the index has no slot here. */
     private Slot[] byIndex = NONE;
+    /** The own numbers of the owners, by index ({@link #local}). */
+    private int[] locals = new int[0];
+    /** The numbers of released owners, to be given again, and the next new one. */
+    private int[] freeLocals = new int[0];
+    private int freeCount;
+    private int nextLocal;
     private long publications;
     private long installations;
 
@@ -49,19 +55,33 @@ final class Slots {
             if (i >= 0) {
                 if (i >= byIndex.length) {
                     byIndex = Arrays.copyOf(byIndex, Math.max(i + 1, byIndex.length * 2));
+                    locals = Arrays.copyOf(locals, byIndex.length);
                 }
                 if (byIndex[i] == null) {
                     byIndex[i] = s;
+                    locals[i] = freeCount > 0 ? freeLocals[--freeCount] : nextLocal++;
                 }
             }
         }
         return s;
     }
 
-    /** Whether the slot owns its key's index: the key has one, and its array entry here is this slot. */
+    /**
+     * Whether the slot owns its key's index: the key has one, and its array entry here is this slot. Such a slot also
+     * has a dense number of its own among them ({@link #local}).
+     */
     boolean owner(Slot s) {
         int i = s.key.index();
         return i >= 0 && i < byIndex.length && byIndex[i] == s;
+    }
+
+    /**
+     * The own number of a slot that owns its index ({@link #owner}): dense among this engine's such slots (the number
+     * of a released one is given again), so that arrays by it ({@link Neighbour#routesByIndex}) are as long as this
+     * engine's table, not as the shared one (a simulation of many islands has far more keys than one node sees).
+     */
+    int local(Slot s) {
+        return locals[s.key.index()];
     }
 
     /** A slot got its first learned route: it moves to the end of the order. */
@@ -72,6 +92,10 @@ final class Slots {
     /** Forgets a slot once nothing is kept in it. */
     void release(Slot s) {
         if (s.unused() && table.remove(s.key, s) && owner(s)) {
+            if (freeCount == freeLocals.length) {
+                freeLocals = Arrays.copyOf(freeLocals, Math.max(16, freeCount * 2));
+            }
+            freeLocals[freeCount++] = locals[s.key.index()];
             byIndex[s.key.index()] = null;
         }
     }
