@@ -33,9 +33,12 @@ public final class SimFib {
     private final PrefixTrie<Slot> entries = new PrefixTrie<>();
     /**
      * The slots of keys with an index in the simulation's key table ({@link RouteKey#index()}), by index: a
-     * replacement, most of the engines' updates, needs no walk down the trie then.
+     * replacement, most of the engines' updates, needs no walk down the trie then, nor does finding that a key has no
+     * entry yet while every entry is indexed. The indices come from one table: equal keys have the same index.
      */
     private Slot[] byIndex = new Slot[0];
+    /** How many slots the trie holds that {@link #byIndex} does not: while none, an empty index entry means no entry. */
+    private int unindexed;
 
     /**
      * Applies an update the way a kernel would: ADD and REPLACE install (ADD over an existing entry replaces it),
@@ -84,6 +87,9 @@ public final class SimFib {
                     slot.index = i;
                 }
             }
+            if (slot.index < 0) {
+                unindexed++;
+            }
             return null;
         }
         Entry old = slot.entry;
@@ -94,10 +100,13 @@ public final class SimFib {
     /** The slot of exactly this key, or null: by the key's index when it has one here, else from the trie. */
     private Slot slot(RouteKey key) {
         int i = key.index();
-        if (i >= 0 && i < byIndex.length) {
-            Slot s = byIndex[i];
+        if (i >= 0) {
+            Slot s = i < byIndex.length ? byIndex[i] : null;
             if (s != null && s.entry.key().equals(key)) {
                 return s;
+            }
+            if (s == null && unindexed == 0) {
+                return null; // every slot is in the index, and this key's place there is empty
             }
         }
         return entries.get(key.prefix(), key.source());
@@ -105,8 +114,12 @@ public final class SimFib {
 
     /** A slot left the trie: it leaves the index too. */
     private void forget(Slot gone) {
-        if (gone != null && gone.index >= 0) {
-            byIndex[gone.index] = null;
+        if (gone != null) {
+            if (gone.index >= 0) {
+                byIndex[gone.index] = null;
+            } else {
+                unindexed--;
+            }
         }
     }
 
@@ -135,6 +148,7 @@ public final class SimFib {
     public void clear() {
         entries.clear();
         byIndex = new Slot[0];
+        unindexed = 0;
     }
 
     /** Every entry, in the trie's order (by destination, then source). */
