@@ -56,6 +56,8 @@ public final class BabelEngine {
     private final Interfaces interfaces;
     private final Neighbours neighbours = new Neighbours();
     private final Slots slots = new Slots();
+    /** Turns a key from outside into the instance to keep ({@link #setKeyInterner}); by default itself. */
+    private UnaryOperator<RouteKey> keys = UnaryOperator.identity();
     private final Sources sources;
     private final Routes routes = new Routes(slots);
     private final LocalRoutes localRoutes = new LocalRoutes();
@@ -250,6 +252,7 @@ public final class BabelEngine {
             leave();
             return;
         }
+        key = keys.apply(key);
         int m = Math.max(0, Math.min(INFINITY - 1, metric));
         SelectedRoute before = selection.inUse(key);
         localRoutes.put(key, m);
@@ -300,6 +303,7 @@ public final class BabelEngine {
         if (!enter(now)) {
             return;
         }
+        key = keys.apply(key);
         if (localRoutes.contains(key)) {
             SelectedRoute before = selection.inUse(key);
             localRoutes.remove(key);
@@ -476,14 +480,16 @@ public final class BabelEngine {
     }
 
     /**
-     * The key of every update and request received goes through {@code interner}, which may return an equal key
-     * instance to keep instead (its equals and hashCode are the key's, so nothing the engine does changes). The
-     * simulator gives all its engines one table of keys: thousands of engines then hold the same few thousand key
-     * objects, and a table lookup finds its key by identity instead of comparing three objects scattered over the
-     * heap. The daemon keeps the default, each received key itself.
+     * The key of every update and request received, and of every route originated or withdrawn, goes through
+     * {@code interner}, which may return an equal key instance to keep instead (its equals and hashCode are the key's,
+     * so nothing the engine does changes). The simulator gives all its engines one table of keys, each with its own
+     * index in that table ({@link RouteKey#index()}): thousands of engines then hold the same few thousand key
+     * objects and find their entries for a key in arrays by its index ({@link Slots}) instead of hashing it. An
+     * interner must give different keys different indices. The daemon keeps the default, each key itself.
      */
     public void setKeyInterner(UnaryOperator<RouteKey> interner) {
-        receiver.setKeyInterner(Objects.requireNonNull(interner));
+        keys = Objects.requireNonNull(interner);
+        receiver.setKeyInterner(interner);
     }
 
     public void setErrorReporter(ErrorReporter reporter) {

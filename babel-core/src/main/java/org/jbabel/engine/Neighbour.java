@@ -47,6 +47,12 @@ final class Neighbour {
     Route routes;
     int routeCount;
     int selectedCount;
+    /**
+     * Its routes for the keys whose slot owns an index in a shared key table ({@link Slots#owner}), by the slot's
+     * own number ({@link Slots#local});
+     * null until the first (never, for a daemon's keys). {@link Routes#find} needs no walk along a key's routes then.
+     */
+    Route[] routesByIndex;
 
     Neighbour(long id, Interfaces.Iface iface, IpAddress address, long createdAt) {
         this.id = id;

@@ -74,12 +74,26 @@ final class SendBuffers {
     }
 
     /** Order of updates in a packet: by router-id, IPv6 first, longer prefixes first (as babeld sorts them). */
-    static final Comparator<Tlv.Update> UPDATE_ORDER = Comparator.<Tlv.Update, Long>comparing(
-                    u -> u.routerId() == null ? 0L : u.routerId().value(), Long::compareUnsigned)
-            .thenComparing(u -> u.prefix().family() == Family.V6 ? 0 : 1)
-            .thenComparing(u -> -u.prefix().length())
-            .thenComparing(Tlv.Update::prefix)
-            .thenComparing(Tlv.Update::sourcePrefix);
+    static final Comparator<Tlv.Update> UPDATE_ORDER = SendBuffers::compareUpdates;
+
+    /** {@link #UPDATE_ORDER}, written out: every flush sorts its updates, without boxing. */
+    private static int compareUpdates(Tlv.Update a, Tlv.Update b) {
+        int c = Long.compareUnsigned(a.routerId() == null ? 0L : a.routerId().value(),
+                b.routerId() == null ? 0L : b.routerId().value());
+        if (c != 0) {
+            return c;
+        }
+        c = Integer.compare(a.prefix().family() == Family.V6 ? 0 : 1, b.prefix().family() == Family.V6 ? 0 : 1);
+        if (c != 0) {
+            return c;
+        }
+        c = Integer.compare(b.prefix().length(), a.prefix().length());
+        if (c != 0) {
+            return c;
+        }
+        c = a.prefix().compareTo(b.prefix());
+        return c != 0 ? c : a.sourcePrefix().compareTo(b.sourcePrefix());
+    }
 
     private final Map<Key, Buffer> buffers = new LinkedHashMap<>();
     private final List<Action> out;

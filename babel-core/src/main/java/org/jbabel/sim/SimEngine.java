@@ -59,14 +59,19 @@ interface SimEngine {
 
     /**
      * The real engine. The engines one factory makes share one table of route keys
-     * ({@link BabelEngine#setKeyInterner}): every engine of a simulation keeps the same key object for a prefix, so
-     * their tables find keys by identity and hold one copy of each instead of one per node.
+     * ({@link BabelEngine#setKeyInterner}): every engine of a simulation keeps the same key object for a prefix, with
+     * a dense index ({@link RouteKey#index()}) by which their tables find it in arrays, and they hold one copy of
+     * each key instead of one per node.
      */
     static Factory babel() {
         Map<RouteKey, RouteKey> keys = new HashMap<>();
         UnaryOperator<RouteKey> interner = k -> {
-            RouteKey kept = keys.putIfAbsent(k, k);
-            return kept == null ? k : kept;
+            RouteKey kept = keys.get(k);
+            if (kept == null) {
+                kept = k.withIndex(keys.size());
+                keys.put(kept, kept);
+            }
+            return kept;
         };
         return (id, seqno, config, random) -> {
             BabelEngine engine = new BabelEngine(id, seqno, config, random);

@@ -1,5 +1,6 @@
 package org.jbabel.sim;
 
+import java.util.Arrays;
 import java.util.function.BiConsumer;
 import org.jbabel.engine.Action;
 import org.jbabel.wire.RouteKey;
@@ -21,6 +22,8 @@ public final class SimFib {
     /** A key's place in the trie: replacing an entry changes the slot, without a second walk down the trie. */
     private static final class Slot {
         Entry entry;
+        /** The index under which {@link #byIndex} holds this slot, or -1. */
+        int index = -1;
 
         Slot(Entry entry) {
             this.entry = entry;
@@ -28,6 +31,14 @@ public final class SimFib {
     }
 
     private final PrefixTrie<Slot> entries = new PrefixTrie<>();
+    /**
+     * The slots of keys with an index in the simulation's key table ({@link RouteKey#index()}), by index: a
+     * replacement, most of the engines' updates, needs no walk down the trie then, nor does finding that a key has no
+     * entry yet while every entry is indexed. The indices come from one table: equal keys have the same index.
+     */
+    private Slot[] byIndex = new Slot[0];
+    /** How many slots the trie holds that {@link #byIndex} does not: while none, an empty index entry means no entry. */
+    private int unindexed;
 
     /**
      * Applies an update the way a kernel would: ADD and REPLACE install (ADD over an existing entry replaces it),
@@ -50,6 +61,7 @@ public final class SimFib {
         RouteKey key = update.key();
         if (update.op() == Action.FibOp.REMOVE) {
             Slot gone = entries.remove(key.prefix(), key.source());
+            forget(gone);
             return gone == null ? null : gone.entry;
         }
         return swap(new Entry(key, update.nextHop(), update.ifname(), update.metric()));
@@ -60,9 +72,24 @@ public final class SimFib {
     }
 
     private Entry swap(Entry entry) {
-        Slot slot = entries.get(entry.key().prefix(), entry.key().source());
+        RouteKey key = entry.key();
+        Slot slot = slot(key);
         if (slot == null) {
-            entries.put(entry.key().prefix(), entry.key().source(), new Slot(entry));
+            slot = new Slot(entry);
+            entries.put(key.prefix(), key.source(), slot);
+            int i = key.index();
+            if (i >= 0) {
+                if (i >= byIndex.length) {
+                    byIndex = Arrays.copyOf(byIndex, Math.max(i + 1, byIndex.length * 2));
+                }
+                if (byIndex[i] == null) {
+                    byIndex[i] = slot;
+                    slot.index = i;
+                }
+            }
+            if (slot.index < 0) {
+                unindexed++;
+            }
             return null;
         }
         Entry old = slot.entry;
@@ -70,13 +97,41 @@ public final class SimFib {
         return old;
     }
 
+    /** The slot of exactly this key, or null: by the key's index when it has one here, else from the trie. */
+    private Slot slot(RouteKey key) {
+        int i = key.index();
+        if (i >= 0) {
+            Slot s = i < byIndex.length ? byIndex[i] : null;
+            if (s != null && s.entry.key().equals(key)) {
+                return s;
+            }
+            if (s == null && unindexed == 0) {
+                return null; // every slot is in the index, and this key's place there is empty
+            }
+        }
+        return entries.get(key.prefix(), key.source());
+    }
+
+    /** A slot left the trie: it leaves the index too. */
+    private void forget(Slot gone) {
+        if (gone != null) {
+            if (gone.index >= 0) {
+                byIndex[gone.index] = null;
+            } else {
+                unindexed--;
+            }
+        }
+    }
+
     public boolean remove(RouteKey key) {
-        return entries.remove(key.prefix(), key.source()) != null;
+        Slot gone = entries.remove(key.prefix(), key.source());
+        forget(gone);
+        return gone != null;
     }
 
     /** The entry installed for exactly this key, or null. */
     public Entry get(RouteKey key) {
-        Slot slot = entries.get(key.prefix(), key.source());
+        Slot slot = slot(key);
         return slot == null ? null : slot.entry;
     }
 
@@ -92,6 +147,8 @@ public final class SimFib {
 
     public void clear() {
         entries.clear();
+        byIndex = new Slot[0];
+        unindexed = 0;
     }
 
     /** Every entry, in the trie's order (by destination, then source). */

@@ -485,13 +485,30 @@ public final class PacketReader {
 
         /** A prefix of {@code plen} bits: {@code omitted} bytes from {@code def}, the rest from the wire. */
         private Prefix prefix(Family family, int plen, int omitted, IpAddress def, int pos) {
-            byte[] a = new byte[family.bits() / 8];
-            if (omitted > 0) {
-                System.arraycopy(def.toBytes(), 0, a, 0, omitted);
-            }
+            // The address bytes, the first omitted ones from the default prefix, assembled without arrays.
+            int length = family.bits() / 8;
             int bytes = (plen + 7) / 8;
-            System.arraycopy(b, base + pos, a, omitted, bytes - omitted);
-            return new Prefix(IpAddress.of(a), plen);
+            long hi = 0;
+            long lo = 0;
+            for (int k = 0; k < length; k++) {
+                int v = k < omitted ? byteOf(def, k) : k < bytes ? b[base + pos + k - omitted] & 0xFF : 0;
+                if (k < 8) {
+                    hi = (hi << 8) | v;
+                } else {
+                    lo = (lo << 8) | v;
+                }
+            }
+            IpAddress a = family == Family.V4 ? IpAddress.v4((int) hi) : IpAddress.v6(hi, lo);
+            return new Prefix(a, plen);
+        }
+
+        /** Byte {@code k} of an address as {@link IpAddress#toBytes()} has it. */
+        private static int byteOf(IpAddress a, int k) {
+            if (a.family() == Family.V4) {
+                return (a.v4Bits() >>> (24 - 8 * k)) & 0xFF;
+            }
+            long word = k < 8 ? a.hi() : a.lo();
+            return (int) (word >>> (56 - 8 * (k & 7))) & 0xFF;
         }
 
         private static int addressLength(AddressEncoding ae) {

@@ -64,29 +64,35 @@ public final class PacketWriter {
      *     fit even an empty packet
      */
     public List<byte[]> write(List<Tlv> tlvs) {
-        List<byte[]> packets = new ArrayList<>();
-        Out body = new Out();
+        List<byte[]> packets = new ArrayList<>(1);
+        // One buffer for the packet being filled (its header written when it is closed), one for the TLV being tried:
+        // both are reused, so a packet costs one array of its own size.
+        Out packet = new Out(Math.min(maxPacketSize, 2048));
+        packet.zeros(Packet.HEADER_LENGTH);
+        Out encoded = new Out(64);
         State state = new State();
+        State next = new State();
         int room = maxPacketSize - Packet.HEADER_LENGTH;
         for (Tlv tlv : tlvs) {
             if (tlv instanceof Tlv.Update u && isMartian(u)) {
                 martianUpdatesRefused++;
                 continue;
             }
-            State next = state.copy();
-            Out encoded = new Out();
+            next.copyFrom(state);
+            encoded.clear();
             boolean ok = encode(tlv, next, encoded);
-            if (ok && body.size() + encoded.size() <= room) {
-                body.append(encoded);
+            if (ok && packet.size() - Packet.HEADER_LENGTH + encoded.size() <= room) {
+                packet.append(encoded);
+                State was = state;
                 state = next;
+                next = was;
                 continue;
             }
-            if (body.size() > 0) {
-                packets.add(packet(body));
-                body = new Out();
+            if (packet.size() > Packet.HEADER_LENGTH) {
+                packets.add(close(packet));
             }
-            state = new State();
-            encoded = new Out();
+            state.clear();
+            encoded.clear();
             if (!encode(tlv, state, encoded)) {
                 throw new AssertionError("a TLV must be encodable with fresh parser state: " + tlv);
             }
@@ -94,10 +100,10 @@ public final class PacketWriter {
                 throw new IllegalArgumentException(
                         "TLV of " + encoded.size() + " bytes does not fit a packet of " + maxPacketSize + ": " + tlv);
             }
-            body.append(encoded);
+            packet.append(encoded);
         }
-        if (body.size() > 0) {
-            packets.add(packet(body));
+        if (packet.size() > Packet.HEADER_LENGTH) {
+            packets.add(close(packet));
         }
         return packets;
     }
@@ -117,13 +123,16 @@ public final class PacketWriter {
         return out.toArray();
     }
 
-    private static byte[] packet(Out body) {
-        Out p = new Out();
-        p.u8(Packet.MAGIC);
-        p.u8(Packet.VERSION);
-        p.u16(body.size(), "body length");
-        p.append(body);
-        return p.toArray();
+    /** The packet in {@code p} (body after room for the header) with its header; {@code p} is emptied for the next. */
+    private static byte[] close(Out p) {
+        int body = p.size() - Packet.HEADER_LENGTH;
+        p.set(0, Packet.MAGIC);
+        p.set(1, Packet.VERSION);
+        p.set(2, body >>> 8);
+        p.set(3, body & 0xFF);
+        byte[] packet = p.toArray();
+        p.truncate(Packet.HEADER_LENGTH);
+        return packet;
     }
 
     /** The parser state a receiver will have after the TLVs written so far in the current packet. */
@@ -133,13 +142,18 @@ public final class PacketWriter {
         IpAddress v4NextHop;
         IpAddress v6NextHop;
 
-        State copy() {
-            State s = new State();
-            s.v6Default = v6Default;
-            s.routerId = routerId;
-            s.v4NextHop = v4NextHop;
-            s.v6NextHop = v6NextHop;
-            return s;
+        void copyFrom(State s) {
+            v6Default = s.v6Default;
+            routerId = s.routerId;
+            v4NextHop = s.v4NextHop;
+            v6NextHop = s.v6NextHop;
+        }
+
+        void clear() {
+            v6Default = null;
+            routerId = null;
+            v4NextHop = null;
+            v6NextHop = null;
         }
     }
 
@@ -290,9 +304,9 @@ public final class PacketWriter {
         if (ae == AddressEncoding.IPV6) {
             int bytes = (prefix.length() + 7) / 8;
             if (state.v6Default != null) {
-                byte[] a = prefix.address().toBytes();
-                byte[] d = state.v6Default.toBytes();
-                while (omitted < bytes && a[omitted] == d[omitted]) {
+                IpAddress a = prefix.address();
+                IpAddress d = state.v6Default;
+                while (omitted < bytes && byteAt(a, omitted) == byteAt(d, omitted)) {
                     omitted++;
                 }
             }
@@ -301,20 +315,18 @@ public final class PacketWriter {
                 state.v6Default = prefix.address();
             }
         }
-        int finalFlags = flags;
-        int finalOmitted = omitted;
-        tlv(out, Tlv.UPDATE, o -> {
-            o.u8(ae.code());
-            o.u8(finalFlags);
-            o.u8(prefix.length());
-            o.u8(finalOmitted);
-            o.u16(u.interval(), "interval");
-            o.u16(u.seqno(), "seqno");
-            o.u16(u.metric(), "metric");
-            prefixBytes(o, prefix, finalOmitted);
-            subTlvs(o, u.subTlvs());
-            sourcePrefix(o, u.sourcePrefix());
-        });
+        int start = open(out, Tlv.UPDATE);
+        out.u8(ae.code());
+        out.u8(flags);
+        out.u8(prefix.length());
+        out.u8(omitted);
+        out.u16(u.interval(), "interval");
+        out.u16(u.seqno(), "seqno");
+        out.u16(u.metric(), "metric");
+        prefixBytes(out, prefix, omitted);
+        subTlvs(out, u.subTlvs());
+        sourcePrefix(out, u.sourcePrefix());
+        close(out, Tlv.UPDATE, start);
         return true;
     }
 
@@ -346,20 +358,20 @@ public final class PacketWriter {
         if (!id.isValid()) {
             throw new IllegalArgumentException("invalid router-id " + id);
         }
-        tlv(out, Tlv.ROUTER_ID, o -> {
-            o.u16(0, "reserved");
-            o.routerId(id);
-            subTlvs(o, subs);
-        });
+        int start = open(out, Tlv.ROUTER_ID);
+        out.u16(0, "reserved");
+        out.routerId(id);
+        subTlvs(out, subs);
+        close(out, Tlv.ROUTER_ID, start);
     }
 
     private static void nextHop(Out out, AddressEncoding ae, IpAddress address, List<SubTlv> subs) {
-        tlv(out, Tlv.NEXT_HOP, o -> {
-            o.u8(ae.code());
-            o.u8(0);
-            address(o, ae, address);
-            subTlvs(o, subs);
-        });
+        int start = open(out, Tlv.NEXT_HOP);
+        out.u8(ae.code());
+        out.u8(0);
+        address(out, ae, address);
+        subTlvs(out, subs);
+        close(out, Tlv.NEXT_HOP, start);
     }
 
     /** A full address for an IHU or Next Hop. */
@@ -387,7 +399,19 @@ public final class PacketWriter {
     }
 
     private static void prefixBytes(Out o, Prefix p, int omitted) {
-        o.bytes(Arrays.copyOfRange(p.address().toBytes(), omitted, (p.length() + 7) / 8));
+        IpAddress a = p.address();
+        for (int k = omitted, end = (p.length() + 7) / 8; k < end; k++) {
+            o.u8(byteAt(a, k));
+        }
+    }
+
+    /** Byte {@code k} of an address as {@link IpAddress#toBytes()} has it (4 bytes for IPv4, 16 for IPv6). */
+    private static int byteAt(IpAddress a, int k) {
+        if (a.family() == Family.V4) {
+            return (a.v4Bits() >>> (24 - 8 * k)) & 0xFF;
+        }
+        long word = k < 8 ? a.hi() : a.lo();
+        return (int) (word >>> (56 - 8 * (k & 7))) & 0xFF;
     }
 
     private static void sourcePrefix(Out o, Prefix source) {
@@ -401,6 +425,9 @@ public final class PacketWriter {
     }
 
     private static void subTlvs(Out o, List<SubTlv> subs) {
+        if (subs.isEmpty()) {
+            return;
+        }
         for (SubTlv s : subs) {
             switch (s) {
                 case SubTlv.Pad1 p -> o.u8(SubTlv.PAD1);
@@ -431,20 +458,52 @@ public final class PacketWriter {
 
     /** Writes a TLV header and the body {@code fill} produces, checking that the body fits the length byte. */
     private static void tlv(Out out, int type, java.util.function.Consumer<Out> fill) {
-        Out body = new Out();
-        fill.accept(body);
-        if (body.size() > 255) {
-            throw new IllegalArgumentException("TLV type " + type + " body of " + body.size() + " bytes (255 max)");
-        }
+        int start = open(out, type);
+        fill.accept(out);
+        close(out, type, start);
+    }
+
+    /** Writes a TLV's type and a place for its length; returns where its body starts. */
+    private static int open(Out out, int type) {
         out.u8(type, "TLV type");
-        out.u8(body.size());
-        out.append(body);
+        out.u8(0);
+        return out.size();
+    }
+
+    /** Fills in the length of the TLV whose body started at {@code start}, checking that it fits the length byte. */
+    private static void close(Out out, int type, int start) {
+        int length = out.size() - start;
+        if (length > 255) {
+            throw new IllegalArgumentException("TLV type " + type + " body of " + length + " bytes (255 max)");
+        }
+        out.set(start - 1, length);
     }
 
     /** A growable big-endian byte buffer. */
     private static final class Out {
-        private byte[] buf = new byte[64];
+        private byte[] buf;
         private int size;
+
+        Out() {
+            this(64);
+        }
+
+        Out(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        void clear() {
+            size = 0;
+        }
+
+        void truncate(int newSize) {
+            size = newSize;
+        }
+
+        /** Overwrites byte {@code at}, already written. */
+        void set(int at, int v) {
+            buf[at] = (byte) v;
+        }
 
         int size() {
             return size;
@@ -495,6 +554,7 @@ public final class PacketWriter {
                 throw new IllegalArgumentException("negative padding " + n);
             }
             ensure(n);
+            Arrays.fill(buf, size, size + n, (byte) 0);
             size += n;
         }
 

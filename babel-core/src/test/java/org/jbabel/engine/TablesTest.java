@@ -168,6 +168,37 @@ class TablesTest {
     }
 
     @Test
+    void keysWithASharedIndexAreFoundByItAndAKeyWithAnotherKeysIndexFallsBackToTheMap() {
+        Slots slots = new Slots();
+        Routes routes = new Routes(slots);
+        Neighbour n = neighbour();
+        Neighbour m = new Neighbour(2, n.iface, IpAddress.parse("fe80::3"), 0);
+        RouteKey indexed = KEY.withIndex(7);
+        RouteKey sameIndexOtherKey = OTHER.withIndex(7);
+        assertThat(indexed).as("the index is not part of the value").isEqualTo(KEY).hasSameHashCodeAs(KEY);
+
+        Route viaN = routes.add(indexed, n);
+        Route viaM = routes.add(indexed, m);
+        Route other = routes.add(sameIndexOtherKey, n);
+
+        assertThat(slots.owner(slots.get(indexed))).isTrue();
+        assertThat(slots.owner(slots.get(OTHER))).as("the index was taken").isFalse();
+        assertThat(routes.find(KEY, n)).as("an equal key without index").isSameAs(viaN);
+        assertThat(routes.find(indexed, m)).isSameAs(viaM);
+        assertThat(routes.find(sameIndexOtherKey, n)).isSameAs(other);
+        assertThat(routes.find(sameIndexOtherKey, m)).isNull();
+
+        routes.remove(viaN);
+        routes.remove(viaM);
+        assertThat(slots.get(indexed)).isNull();
+        // The released slot's own number is given to the next owner: m's array entry must have been cleared.
+        Route again = routes.add(RouteKey.of(Prefix.parse("2001:db8:2::/48")).withIndex(3), n);
+        assertThat(routes.find(again.key, m)).isNull();
+        assertThat(routes.find(again.key, n)).isSameAs(again);
+        assertThat(routes.find(KEY, n)).isNull();
+    }
+
+    @Test
     void pendingRequestsSuppressDuplicatesAndAreSatisfiedByANewEnoughUpdate() {
         PendingRequests p = new PendingRequests();
         p.record(new PendingRequests.Pending(KEY, ID, 10, 127, "eth0", null), 0, Time.seconds(2), 3);

@@ -34,6 +34,26 @@ class SimFibTest {
     }
 
     @Test
+    void anIndexedKeysEntryIsReplacedAndRemovedInStepWithTheTrie() {
+        SimFib fib = new SimFib();
+        RouteKey k = key("2001:db8::/32", "::/0").withIndex(5);
+        RouteKey sameIndexOther = key("2001:db8:1::/48", "::/0").withIndex(5);
+        assertThat(fib.applyAndGetOld(add(k, "fe80::1"))).isNull();
+        assertThat(fib.applyAndGetOld(add(sameIndexOther, "fe80::3"))).isNull();
+        assertThat(fib.applyAndGetOld(add(key("2001:db8::/32", "::/0"), "fe80::2")).nextHop()).isEqualTo(a("fe80::1"));
+        assertThat(fib.get(k).nextHop()).isEqualTo(a("fe80::2"));
+        assertThat(fib.get(sameIndexOther).nextHop()).isEqualTo(a("fe80::3"));
+        assertThat(fib.lookup(a("2001:db8:2::1"), ANY).nextHop()).isEqualTo(a("fe80::2"));
+
+        fib.apply(new Action.FibUpdate(Action.FibOp.REMOVE, k, null, "eth0", 0));
+        assertThat(fib.get(k)).isNull();
+        assertThat(fib.lookup(a("2001:db8:2::1"), ANY)).isNull();
+        assertThat(fib.size()).isEqualTo(1);
+        assertThat(fib.applyAndGetOld(add(k, "fe80::4"))).as("added afresh").isNull();
+        assertThat(fib.get(k).nextHop()).isEqualTo(a("fe80::4"));
+    }
+
+    @Test
     void theLongestDestinationPrefixWins() {
         SimFib fib = new SimFib();
         fib.apply(add(key("2001:db8::/32", "::/0"), "fe80::1"));
