@@ -35,6 +35,12 @@ public record ClientId(byte[] bytes) {
         return new ClientId(b);
     }
 
+    /** Whether this id is just a hardware type followed by {@code hardware} (no identifier of the client's own). */
+    public boolean isHardware(byte[] hardware) {
+        return bytes.length == hardware.length + 1 && Arrays.equals(bytes, 1, bytes.length, hardware, 0,
+                hardware.length);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ClientId c && Arrays.equals(c.bytes, bytes);

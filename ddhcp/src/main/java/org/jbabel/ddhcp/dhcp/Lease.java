@@ -43,9 +43,19 @@ public record Lease(int address, State state, ClientId client, byte[] hardware, 
         return state != State.FREE && expires - now > 0;
     }
 
-    /** Whether this is the client of {@code id} or hardware address {@code hw}. */
+    /**
+     * Whether this is the client of {@code id} with hardware address {@code hw}: the same client identifier, or,
+     * when one side has no identifier of its own (only the one made of its hardware address), the same hardware
+     * address. Two clients with identifiers of their own are told apart by them alone (RFC 2131 §4.2).
+     */
     public boolean isClient(ClientId id, byte[] hw) {
-        return client != null && (client.equals(id) || (hw.length > 0 && Arrays.equals(hardware, hw)));
+        if (client == null) {
+            return false;
+        }
+        if (client.equals(id)) {
+            return true;
+        }
+        return hw.length > 0 && Arrays.equals(hardware, hw) && (client.isHardware(hardware) || id.isHardware(hw));
     }
 
     @Override

@@ -198,6 +198,7 @@ class DhcpServerTest {
         int a = lease(vm1);
         int b = reply(server.onMessage(vm2.discover(), now)).message().yiaddr();
         assertThat(b).isNotEqualTo(a);
+        assertThat(reply(server.onMessage(vm2.reboot(a), now)).message().messageType()).isEqualTo(MessageType.NAK);
         TestClient vm1OnOtherNic = new TestClient(77, new byte[] {0, 'v', 'm', '1'});
         assertThat(reply(server.onMessage(vm1OnOtherNic.discover(), now)).message().yiaddr()).isEqualTo(a);
     }
