@@ -177,9 +177,38 @@ public final class Leases {
         return out;
     }
 
-    /** Puts back a lease read from the state file (replacing what the table had for the address or the client). */
-    public void restore(Lease l) {
-        put(l);
+    /**
+     * The acknowledged leases for the state file, their ends turned into Unix seconds ({@code wallSeconds} is the
+     * wall clock at {@code now}).
+     */
+    public List<SavedState.SavedLease> saved(long now, long wallSeconds) {
+        List<SavedState.SavedLease> out = new ArrayList<>();
+        for (Lease l : acknowledged(now)) {
+            out.add(new SavedState.SavedLease(l.address(), l.client(), l.hardware(), l.leaseSeconds(),
+                    wallSeconds + Math.ceilDiv(l.expires() - now, 1_000_000_000L)));
+        }
+        out.sort(java.util.Comparator.comparingLong(x -> Integer.toUnsignedLong(x.address())));
+        return out;
+    }
+
+    /**
+     * Puts back the leases of a state file after a restart: each is held for the longer of what its end says by the
+     * wall clock and a whole lease time again (a renewal is not written to the file, so a client may have been
+     * granted up to a lease time after the last write; the restart is later than that grant), plus the grace.
+     * Returns how many were restored; a lease naming an address outside the range is left out.
+     */
+    public int restore(List<SavedState.SavedLease> saved, long now, long wallSeconds) {
+        int n = 0;
+        for (SavedState.SavedLease s : saved) {
+            if (blocks.blockIndex(s.address()) < 0) {
+                continue;
+            }
+            long seconds = Math.max(s.expiresEpochSeconds() - wallSeconds, s.leaseSeconds());
+            put(new Lease(s.address(), Lease.State.LEASED, s.client(), s.hardware(), 0,
+                    now + seconds * 1_000_000_000L + DhcpSettings.LEASE_GRACE_NANOS, s.leaseSeconds()));
+            n++;
+        }
+        return n;
     }
 
     private void put(Lease l) {
