@@ -280,8 +280,26 @@ public final class DhcpServer {
         int ciaddr = type == MessageType.ACK ? m.ciaddr() : 0;
         DhcpMessage r = new DhcpMessage(DhcpMessage.BOOTREPLY, m.htype(), m.hlen(), 0, m.xid(), 0, m.flags(), ciaddr,
                 yiaddr, 0, m.giaddr(), m.chaddr(), options);
+        int limit = largestReply(m);
+        int fixed = options.size() - (nak ? 0 : configured(m).size());
+        while (DhcpWriter.size(r) > limit && options.size() > fixed) {
+            options.removeLast();
+            r = new DhcpMessage(r.op(), r.htype(), r.hlen(), 0, r.xid(), 0, r.flags(), r.ciaddr(), r.yiaddr(), 0,
+                    r.giaddr(), r.chaddr(), options);
+            counters.increment("dhcp.option_left_out");
+        }
         int destination = !nak && !m.broadcast() && m.ciaddr() != 0 ? m.ciaddr() : DhcpAction.BROADCAST;
         return new DhcpAction.Reply(r, destination);
+    }
+
+    /**
+     * The largest reply a client takes: 576 bytes of IP datagram (RFC 2131 §2), or what its option 57 says; less the
+     * IP and UDP headers.
+     */
+    static int largestReply(DhcpMessage m) {
+        byte[] v = m.option(DhcpOptions.MAX_MESSAGE_SIZE);
+        int max = v != null && v.length == 2 ? ((v[0] & 0xff) << 8) | (v[1] & 0xff) : 0;
+        return Math.max(576, max) - 28;
     }
 
     /** The configured options: those in the client's Parameter Request List in its order, then the others. */

@@ -50,6 +50,15 @@ public final class DhcpWriter {
         return out.toByteArray();
     }
 
+    /** The length {@link #write} gives {@code m}. */
+    public static int size(DhcpMessage m) {
+        int n = DhcpReader.HEADER + 4 + 1;
+        for (DhcpOption o : m.options()) {
+            n += o.length() + 2 * Math.max(1, (o.length() + 254) / 255);
+        }
+        return Math.max(MINIMUM, n);
+    }
+
     private static void int32(ByteArrayOutputStream out, int v) {
         out.write(v >>> 24);
         out.write(v >>> 16);

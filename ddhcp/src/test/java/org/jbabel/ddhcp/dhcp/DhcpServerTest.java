@@ -86,6 +86,27 @@ class DhcpServerTest {
     }
 
     @Test
+    void aReplyFitsIn576BytesOrTheClientsMaximumLeavingOutUnrequestedOptionsFirst() {
+        List<DhcpOption> big = List.of(DhcpOptions.addresses(DhcpOptions.ROUTER, List.of(ROUTER)),
+                new DhcpOption(DhcpOptions.DOMAIN_NAME, new byte[200]), new DhcpOption(43, new byte[250]));
+        DhcpServer s = new DhcpServer(DhcpSettings.of(SERVER, 300, big), blocks, new Leases(blocks), counters);
+        TestClient c = new TestClient(1);
+        DhcpMessage offer = reply(s.onMessage(c.discover(), now)).message();
+        assertThat(DhcpWriter.write(offer).length).isLessThanOrEqualTo(548);
+        assertThat(codes(offer)).containsExactly(53, 54, 51, 58, 59, 3, 15);
+        assertThat(counters.get("dhcp.option_left_out")).isEqualTo(1);
+        DhcpMessage d = c.discover();
+        List<DhcpOption> o = new java.util.ArrayList<>(d.options());
+        o.add(new DhcpOption(DhcpOptions.MAX_MESSAGE_SIZE, new byte[] {0x05, (byte) 0xdc})); // 1500
+        DhcpMessage roomy = new DhcpMessage(1, 1, 6, 0, d.xid(), 0, 0, 0, 0, 0, 0, d.chaddr(), o);
+        assertThat(codes(reply(s.onMessage(roomy, now)).message())).containsExactly(53, 54, 51, 58, 59, 3, 15, 43);
+        for (int i = 0; i < 100; i++) {
+            DhcpMessage m = reply(s.onMessage(new TestClient(i % 3).discover(), now)).message();
+            assertThat(DhcpWriter.write(m).length).isEqualTo(DhcpWriter.size(m));
+        }
+    }
+
+    @Test
     void selectingRequestIsAcknowledgedAfterTheStateFileLearnsOfIt() {
         TestClient c = new TestClient(1);
         int offered = reply(server.onMessage(c.discover(), now)).message().yiaddr();
