@@ -127,6 +127,9 @@ class DhcpRealClientsTest {
             public void answer(DhcpAction.RenewalAnswer answer) {}
 
             @Override
+            public void release(DhcpAction.ForwardRelease release) {}
+
+            @Override
             public void needAddresses() {}
         };
         service = new DhcpService(server, blocks, peers, System::nanoTime,

@@ -45,6 +45,31 @@ public sealed interface DhcpAction {
         }
     }
 
+    /** Send RELEASE(address, xid, chaddr) to the owner of the address's block: its client gave the address back. */
+    record ForwardRelease(int address, int xid, byte[] chaddr, long ownerNodeId, IpAddress ownerAddress)
+            implements DhcpAction {
+        public ForwardRelease {
+            chaddr = chaddr.clone();
+        }
+
+        @Override
+        public byte[] chaddr() {
+            return chaddr.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ForwardRelease f && f.address == address && f.xid == xid
+                    && Arrays.equals(f.chaddr, chaddr) && f.ownerNodeId == ownerNodeId
+                    && f.ownerAddress.equals(ownerAddress);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * address + xid;
+        }
+    }
+
     /** Answer a RENEWLEASE with LEASEACK ({@code ack}) or LEASENAK, echoing its entry. */
     record RenewalAnswer(int address, int xid, byte[] chaddr, boolean ack) implements DhcpAction {
         public RenewalAnswer {

@@ -17,7 +17,7 @@ import org.jbabel.extension.ExtensionContext;
  * {@code dhcp.malformed.*} ({@link DhcpReader.Problem}), {@code dhcp.tx.offer|ack|nak}, {@code dhcp.no_free_address},
  * {@code dhcp.not_a_request}, {@code dhcp.relayed_dropped}, {@code dhcp.other_server}, {@code dhcp.forwarded},
  * {@code dhcp.forward_evicted}, {@code dhcp.answer_unmatched}, {@code dhcp.renewlease_ack|nak|ignored},
- * {@code dhcp.release_ignored}, {@code dhcp.release_remote}, {@code dhcp.decline_ignored}, {@code dhcp.silent}.
+ * {@code dhcp.release_ignored}, {@code dhcp.release_forwarded}, {@code dhcp.decline_ignored}, {@code dhcp.silent}.
  */
 public final class DhcpServer {
 
@@ -182,8 +182,27 @@ public final class DhcpServer {
             leases.release(address, now);
             return List.of(new DhcpAction.LeasesChanged());
         }
-        counters.increment(s instanceof AddressBlocks.Standing.Remote ? "dhcp.release_remote"
-                : "dhcp.release_ignored");
+        if (s instanceof AddressBlocks.Standing.Remote r) {
+            counters.increment("dhcp.release_forwarded");
+            return List.of(new DhcpAction.ForwardRelease(address, m.xid(), m.chaddr(), r.ownerNodeId(),
+                    r.ownerAddress()));
+        }
+        counters.increment("dhcp.release_ignored");
+        return List.of();
+    }
+
+    /**
+     * At the block owner: a client of another node released {@code address} (ddhcpd never sends this; jbabel sends
+     * RELEASE with the lease entry's layout). Freed when the lease is held by that hardware address.
+     */
+    public List<DhcpAction> onForwardedRelease(int address, byte[] chaddr, long now) {
+        Lease l = leases.get(address);
+        if (isOurs(address) && l != null && l.state() == Lease.State.LEASED && l.held(now)
+                && Arrays.equals(l.hardware(), hardware(chaddr))) {
+            leases.release(address, now);
+            return List.of(new DhcpAction.LeasesChanged());
+        }
+        counters.increment("dhcp.release_ignored");
         return List.of();
     }
 

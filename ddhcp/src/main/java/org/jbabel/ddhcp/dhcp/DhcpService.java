@@ -26,6 +26,9 @@ public final class DhcpService implements AutoCloseable {
         /** Answer a RENEWLEASE with LEASEACK or LEASENAK. */
         void answer(DhcpAction.RenewalAnswer answer);
 
+        /** Send RELEASE for a DHCPRELEASE in another node's block. */
+        void release(DhcpAction.ForwardRelease release);
+
         /** The own blocks ran out of addresses: claim now. */
         void needAddresses();
     }
@@ -119,9 +122,40 @@ public final class DhcpService implements AutoCloseable {
         }
     }
 
-    /** A RENEWLEASE from a node a client of one of our blocks is on. */
+    /** A RENEWLEASE from a node a client of one of our blocks is on; the answer goes to {@link Peers#answer}. */
     public void onRenewLease(int address, int xid, byte[] chaddr) {
         perform(server.onRenewLease(address, xid, chaddr, clock.getAsLong()), 0);
+    }
+
+    /**
+     * The same for a block side that answers at once: true for LEASEACK, false for LEASENAK (also for an address
+     * outside the range, which the block side does not ask about). The state file is written first when the lease
+     * is new.
+     */
+    public boolean renewLease(int address, int xid, byte[] chaddr) {
+        boolean ack = false;
+        for (DhcpAction a : server.onRenewLease(address, xid, chaddr, clock.getAsLong())) {
+            switch (a) {
+                case DhcpAction.RenewalAnswer r -> ack = r.ack();
+                default -> perform(List.of(a), 0);
+            }
+        }
+        return ack;
+    }
+
+    /** A RELEASE from a node a client of one of our blocks is on. */
+    public void onForwardedRelease(int address, byte[] chaddr) {
+        perform(server.onForwardedRelease(address, chaddr, clock.getAsLong()), 0);
+    }
+
+    /** What the block side needs ({@code LeaseUsage}): free addresses in own blocks now. */
+    public int freeAddressesInOwnBlocks() {
+        return server.leases().freeAddressesInOwnBlocks(clock.getAsLong());
+    }
+
+    /** What the block side needs ({@code LeaseUsage}): whether an own block has an offered or leased address. */
+    public boolean blockInUse(int blockIndex) {
+        return server.leases().blockInUse(blockIndex, clock.getAsLong());
     }
 
     /** A LEASEACK or LEASENAK for a request this node forwarded. */
@@ -149,6 +183,7 @@ public final class DhcpService implements AutoCloseable {
                 case DhcpAction.LeasesChanged c -> save();
                 case DhcpAction.ForwardRenewal f -> peers.forward(f);
                 case DhcpAction.RenewalAnswer r -> peers.answer(r);
+                case DhcpAction.ForwardRelease r -> peers.release(r);
                 case DhcpAction.NeedAddresses n -> peers.needAddresses();
             }
         }

@@ -338,6 +338,20 @@ class DhcpServerTest {
     }
 
     @Test
+    void aReleaseInAnotherNodesBlockIsForwardedAndTheOwnerFreesTheLeaseOfThatHardwareAddress() {
+        blocks.remote(8, 0xBBL, OWNER);
+        TestClient c = new TestClient(1);
+        DhcpMessage release = c.release(blocks.address(8, 2), SERVER);
+        assertThat(server.onMessage(release, now)).containsExactly(new DhcpAction.ForwardRelease(
+                blocks.address(8, 2), release.xid(), release.chaddr(), 0xBBL, OWNER));
+        int a = lease(c);
+        assertThat(server.onForwardedRelease(a, java.util.Arrays.copyOf(new TestClient(2).mac, 16), now)).isEmpty();
+        assertThat(server.onForwardedRelease(a, java.util.Arrays.copyOf(c.mac, 16), now))
+                .containsExactly(new DhcpAction.LeasesChanged());
+        assertThat(server.leases().get(a).state()).isEqualTo(Lease.State.FREE);
+    }
+
+    @Test
     void theOwnerRecordsAForwardedRenewalAndChecksItsHardwareAddress() {
         TestClient c = new TestClient(1);
         int a = lease(c);
