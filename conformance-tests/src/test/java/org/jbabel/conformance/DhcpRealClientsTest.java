@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * DDHCP's DHCP server on a real socket ({@link DhcpService} over {@link LinuxNetwork}, in a network namespace, on
  * the loop thread of a small harness whose {@link AddressBlocks} owns blocks 5 and 6 of 10.116.224.0/20) serves real
  * clients on a veth: busybox udhcpc and ISC dhclient get addresses and every configured option, a release frees the
- * address, the client that released gets it back, and the state file holds what was acknowledged.
+ * address, the client that released gets it back, the state file holds what was acknowledged, and garbage sent to
+ * port 67 is counted and dropped while the server goes on.
  */
 class DhcpRealClientsTest {
 
@@ -237,13 +238,25 @@ class DhcpRealClientsTest {
                 .containsEntry("new_dhcp_lease_time", "600").containsEntry("new_dhcp_renewal_time", "300")
                 .containsEntry("new_dhcp_rebinding_time", "525");
 
+        Map<String, Long> clean = onLoop(() -> new TreeMap<>(counters));
+        assertThat(clean.keySet()).noneMatch(k -> k.startsWith("dhcp.malformed"));
+        assertThat(clean).containsEntry("dhcp.rx.release", 1L);
+
+        // garbage to port 67 is counted and dropped; the server goes on
+        lab.ip(clientNs, "addr", "add", "10.116.224.99/20", "dev", "cli0");
+        lab.exec(clientNs, "bash", "-c", "printf garbage > /dev/udp/10.116.224.1/67; "
+                + "head -c 300 /dev/zero > /dev/udp/10.116.224.1/67; "
+                + "head -c 300 /dev/urandom > /dev/udp/10.116.224.1/67");
+        lab.ip(clientNs, "addr", "flush", "dev", "cli0");
+
         // the first client comes back and gets its old address
         lab.ip(clientNs, "link", "set", "cli0", "address", MAC1);
         assertThat(udhcpc("u3")).isZero();
         assertThat(event("u3", "bound")).containsEntry("ip", "10.116.224.20");
-        assertThat(counters).doesNotContainKeys(counters.keySet().stream()
-                .filter(k -> k.startsWith("dhcp.malformed")).toArray(String[]::new));
-        assertThat(counters).containsEntry("dhcp.rx.release", 1L);
-        System.out.println("counters: " + counters);
+        Map<String, Long> after = onLoop(() -> new TreeMap<>(counters));
+        assertThat(after).containsEntry("dhcp.malformed.short", 1L).containsKey("dhcp.malformed.bad_op");
+        assertThat(after.entrySet().stream().filter(e -> e.getKey().startsWith("dhcp.malformed"))
+                .mapToLong(Map.Entry::getValue).sum()).isEqualTo(3);
+        System.out.println("counters: " + after);
     }
 }
