@@ -27,7 +27,6 @@ final class ForwardedRequests {
 
     private final int capacity;
     private final LinkedHashMap<Key, Waiting> waiting = new LinkedHashMap<>();
-    private long evicted;
 
     ForwardedRequests(int capacity) {
         this.capacity = capacity;
@@ -42,7 +41,6 @@ final class ForwardedRequests {
             Iterator<Map.Entry<Key, Waiting>> it = waiting.entrySet().iterator();
             it.next();
             it.remove();
-            evicted++;
             return true;
         }
         return false;
@@ -61,9 +59,5 @@ final class ForwardedRequests {
 
     int size() {
         return waiting.size();
-    }
-
-    long evicted() {
-        return evicted;
     }
 }

@@ -47,6 +47,37 @@ public final class Leases {
         return List.copyOf(byAddress.values());
     }
 
+    /** One line of {@link #rows}: an address, its state, client, hardware address and seconds left. */
+    public record Row(int address, Lease.State state, ClientId client, byte[] hardware, long secondsLeft) {}
+
+    /** The table for people ({@code ctl ddhcp leases}), by address; held entries only. */
+    public List<Row> rows(long now) {
+        List<Row> out = new ArrayList<>();
+        for (Lease l : byAddress.values()) {
+            if (l.held(now)) {
+                out.add(new Row(l.address(), l.state(), l.client(), l.hardware(),
+                        Math.ceilDiv(l.expires() - now, 1_000_000_000L)));
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(r -> Integer.toUnsignedLong(r.address())));
+        return out;
+    }
+
+    /** How many addresses of a block are offered and leased at {@code now} (ddhcpdctl's "offered/leased"). */
+    public record BlockUsage(int offered, int leased) {}
+
+    public BlockUsage usage(int blockIndex, long now) {
+        int offered = 0;
+        int leased = 0;
+        for (Lease l : byAddress.values()) {
+            if (l.held(now) && blocks.blockIndex(l.address()) == blockIndex) {
+                offered += l.state() == Lease.State.OFFERED ? 1 : 0;
+                leased += l.state() == Lease.State.LEASED ? 1 : 0;
+            }
+        }
+        return new BlockUsage(offered, leased);
+    }
+
     /** Free addresses in own blocks at {@code now}: their addresses less the held ones. */
     public int freeAddressesInOwnBlocks(long now) {
         int free = 0;

@@ -133,6 +133,18 @@ class DhcpServerTest {
     }
 
     @Test
+    void theLeaseTableShowsHeldAddressesAndPerBlockUsage() {
+        int a = lease(new TestClient(1));
+        int b = reply(server.onMessage(new TestClient(2).discover(), now)).message().yiaddr();
+        assertThat(server.leases().rows(now)).extracting(Leases.Row::address, Leases.Row::state,
+                Leases.Row::secondsLeft).containsExactly(org.assertj.core.groups.Tuple.tuple(a, Lease.State.LEASED,
+                        310L), org.assertj.core.groups.Tuple.tuple(b, Lease.State.OFFERED, 12L));
+        assertThat(server.leases().usage(5, now)).isEqualTo(new Leases.BlockUsage(1, 1));
+        assertThat(server.leases().usage(6, now)).isEqualTo(new Leases.BlockUsage(0, 0));
+        assertThat(server.leases().rows(now + 20 * S)).hasSize(1);
+    }
+
+    @Test
     void aRequestForAnAddressHeldByAnotherClientIsNakedByBroadcast() {
         int a = lease(new TestClient(1));
         DhcpAction.Reply nak = reply(server.onMessage(new TestClient(2).reboot(a), now));
