@@ -1,0 +1,27 @@
+package org.jbabel.ddhcp;
+
+import org.jbabel.ddhcp.block.ForwardedLeases;
+import org.jbabel.ddhcp.block.LeaseUsage;
+import org.jbabel.extension.ExtensionContext;
+
+/**
+ * Where the DHCPv4 server plugs into the {@code ddhcp} extension (package {@code org.jbabel.ddhcp.dhcp}, built
+ * separately): started after the block engine on nodes with a client interface, it tells the engine its demand
+ * ({@link LeaseUsage}) and its lease decisions ({@link ForwardedLeases}), and asks the engine through {@link Ddhcp}
+ * ({@link Ddhcp#engine()} for standings and own blocks, {@link Ddhcp#renewLease}/{@link Ddhcp#releaseLease} to reach
+ * an owner).
+ */
+public interface DhcpSide {
+
+    LeaseUsage usage();
+
+    ForwardedLeases leases();
+
+    /** Called when the extension stops (the host closes the sockets afterwards). */
+    default void stop() {}
+
+    /** Makes the DHCP side of one node. */
+    interface Factory {
+        DhcpSide start(ExtensionContext context, DdhcpSettings settings, Ddhcp ddhcp) throws Exception;
+    }
+}

@@ -1,0 +1,197 @@
+package org.jbabel.ddhcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.jbabel.ddhcp.block.BlockEngine;
+import org.jbabel.ddhcp.block.BlockMessage;
+import org.jbabel.ddhcp.block.NodeId;
+import org.jbabel.ddhcp.block.Swarm;
+import org.jbabel.ddhcp.block.BlockState;
+import org.jbabel.ddhcp.block.Standing;
+import org.jbabel.extension.Extension;
+import org.jbabel.roaming.mmfd.Mmfd;
+import org.jbabel.roaming.mmfd.MmfdSettings;
+import org.jbabel.sim.SimConfig;
+import org.jbabel.sim.Simulation;
+import org.jbabel.engine.Time;
+import org.jbabel.sim.Topology;
+import org.jbabel.wire.IpAddress;
+import org.jbabel.wire.Prefix;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ddhcp extension on simulated meshes, its block messages flooded by mmfd: every block has one owner, every node
+ * knows it and can reach it across the routed mesh for lease forwarding.
+ */
+class DdhcpSimTest {
+
+    static DdhcpSettings settings(int spare, boolean exit, Prefix exitRange) {
+        List<Object> statements = new ArrayList<>();
+        statements.add(new DdhcpProvider.Range(null, Prefix.parse("10.116.224.0/22"), 4, exitRange, List.of(), null,
+                DdhcpSettings.LEASE_TIME));
+        statements.add(new DdhcpProvider.Setting("spare-leases", spare));
+        if (exit) {
+            statements.add(new DdhcpProvider.Exit());
+        }
+        return DdhcpProvider.settings(statements);
+    }
+
+    /** Runs {@code ddhcp} with mmfd on every node of {@code topology}; the instances by node. */
+    static Map<Integer, Ddhcp> run(Simulation sim, java.util.function.IntFunction<DdhcpSettings> settings) {
+        Map<Integer, Ddhcp> instances = new HashMap<>();
+        sim.setExtensions(node -> {
+            Map<String, Extension> m = new LinkedHashMap<>();
+            m.put("mmfd", new Mmfd(new MmfdSettings(MmfdSettings.DEFAULT_DEVICE, Set.of()), new SplittableRandom(node)));
+            Ddhcp d = new Ddhcp(settings.apply(node), new SplittableRandom(1000 + node), null);
+            instances.put(node, d);
+            m.put("ddhcp", d);
+            return m;
+        });
+        return instances;
+    }
+
+    /** Blocks that two nodes hold as OURS. */
+    static List<Integer> ownedTwice(Map<Integer, Ddhcp> nodes) {
+        Map<Integer, Integer> owners = new HashMap<>();
+        List<Integer> twice = new ArrayList<>();
+        for (Ddhcp d : nodes.values()) {
+            for (int b : d.engine().ownBlocks()) {
+                if (owners.merge(b, 1, Integer::sum) == 2) {
+                    twice.add(b);
+                }
+            }
+        }
+        return twice;
+    }
+
+    @Test
+    void fiveNodesOnALineShareTheRangeAndForwardToAnOwnerFourHopsAway() {
+        Simulation sim = new Simulation(Topology.line(5), SimConfig.defaults().withDuration(Time.seconds(200)));
+        Map<Integer, Ddhcp> nodes = run(sim, n -> settings(5, false, null)); // two blocks each
+        sim.runUntil(Time.seconds(150));
+
+        assertThat(ownedTwice(nodes)).isEmpty();
+        for (int n = 0; n < 5; n++) {
+            Ddhcp d = nodes.get(n);
+            assertThat(d.engine().ownBlocks()).as("node %d", n).hasSize(2);
+            assertThat(d.source()).as("the loopback address, routable").isNotNull();
+            for (int b : d.engine().ownBlocks()) {
+                for (int m = 0; m < 5; m++) {
+                    if (m != n) {
+                        assertThat(nodes.get(m).engine().standingOfBlock(b)).isInstanceOfSatisfying(
+                                Standing.Remote.class, r -> {
+                                    assertThat(r.owner()).isEqualTo(d.node());
+                                    assertThat(r.peer().address()).isEqualTo(d.source());
+                                });
+                    }
+                }
+            }
+        }
+        // a client of node 0 asks for an address of node 4's block: RENEWLEASE there, LEASEACK back
+        int block = nodes.get(4).engine().ownBlocks()[0];
+        int address = nodes.get(4).engine().swarm().firstAddress(block) + 2;
+        assertThat(nodes.get(0).renewLease(address, 7, new byte[16])).isTrue();
+        sim.runUntil(Time.seconds(152));
+        assertThat(sim.extensionCounters(4)).containsEntry("ddhcp.received_renewlease", 1L)
+                .containsEntry("ddhcp.sent_leaseack", 1L);
+        assertThat(sim.extensionCounters(0)).containsEntry("ddhcp.received_leaseack", 1L);
+
+        // bad datagrams are counted and dropped, by reason
+        IpAddress at4 = nodes.get(4).source();
+        sim.scheduleUdp(sim.now(), 0, 1235, at4, Ddhcp.LEASE_PORT, new byte[] {1, 2, 3});
+        byte[] foreign = org.jbabel.ddhcp.block.BlockWriter.write(new BlockMessage.Inquire(new BlockMessage.Header(
+                NodeId.parse("0100000000000000"), Swarm.of(Prefix.parse("10.0.0.0/24"), 4)), List.of(1L)));
+        sim.scheduleUdp(sim.now(), 0, 1235, at4, Ddhcp.LEASE_PORT, foreign);
+        byte[] inquire = org.jbabel.ddhcp.block.BlockWriter.write(new BlockMessage.Inquire(new BlockMessage.Header(
+                NodeId.parse("0100000000000000"), nodes.get(4).engine().swarm()), List.of(1L)));
+        sim.scheduleUdp(sim.now(), 0, 1235, at4, Ddhcp.LEASE_PORT, inquire);
+        sim.scheduleUdp(sim.now(), 0, 1234, at4, Ddhcp.BLOCK_PORT, inquire);
+        sim.runUntil(Time.seconds(153));
+        assertThat(sim.extensionCounters(4)).containsEntry("ddhcp.short", 1L).containsEntry("ddhcp.foreign_swarm", 1L)
+                .containsEntry("ddhcp.wrong_port", 1L)
+                .hasEntrySatisfying("ddhcp.unicast_on_block_port", v -> assertThat(v).isPositive());
+
+        // the control command lists the blocks as ddhcpdctl -b does
+        String text = DdhcpControl.blocks(nodes.get(0), List.of()).text();
+        assertThat(text).startsWith("block size/number\t4/256\n").contains("node id\t" + nodes.get(0).node())
+                .contains(block + "\t2\t" + nodes.get(4).node() + "\t0\t").endsWith("blocks in use: 10\n");
+    }
+
+    /**
+     * Freifunk Ulm (217 nodes) shares a /21 (512 blocks of 4) and every node wants two blocks (434 in all): the claims
+     * of nodes that start together collide and are settled by the rule; in the end no block has two owners and every
+     * node knows every other node's blocks. Prints the figures (docs/DDHCP.md).
+     */
+    @Test
+    void freifunkUlmSharesARangeWithNoBlockOwnedTwice() throws Exception {
+        Simulation sim = new Simulation(org.jbabel.sim.TopologyLoader.load("freifunk-ulm"),
+                SimConfig.defaults().withDuration(Time.seconds(400)));
+        int n = sim.topology().nodeCount();
+        Map<Integer, Ddhcp> nodes = run(sim, node -> {
+            List<Object> statements = new ArrayList<>();
+            statements.add(new DdhcpProvider.Range(null, Prefix.parse("10.116.232.0/21"), 4, null, List.of(), null,
+                    DdhcpSettings.LEASE_TIME));
+            statements.add(new DdhcpProvider.Setting("spare-leases", 5));
+            return DdhcpProvider.settings(statements);
+        });
+        long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        long settled = -1;
+        for (int t = 10; t <= 150; t += 5) {
+            sim.runUntil(Time.seconds(t));
+            boolean all = nodes.size() == n && nodes.values().stream().allMatch(d -> d.engine().ownBlocks().length == 2);
+            if (all && ownedTwice(nodes).isEmpty() && settled < 0) {
+                settled = t;
+            }
+        }
+        long cpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0;
+        assertThat(ownedTwice(nodes)).isEmpty();
+        int views = 0;
+        for (Ddhcp d : nodes.values()) {
+            assertThat(d.engine().ownBlocks()).hasSize(2);
+            for (int b : d.engine().ownBlocks()) {
+                for (Ddhcp other : nodes.values()) {
+                    if (other != d) {
+                        assertThat(other.engine().standingOfBlock(b)).isInstanceOfSatisfying(Standing.Remote.class,
+                                r -> assertThat(r.owner()).isEqualTo(d.node()));
+                        views++;
+                    }
+                }
+            }
+        }
+        Map<String, Long> sums = new java.util.TreeMap<>();
+        for (int node = 0; node < n; node++) {
+            sim.extensionCounters(node).forEach((k, v) -> {
+                if (k.startsWith("ddhcp.")) {
+                    sums.merge(k, v, Long::sum);
+                }
+            });
+        }
+        System.out.printf("DdhcpSimTest freifunk-ulm: %d nodes, %d blocks owned, all settled at t=%d s (learning"
+                + " ends at 60 s), %d owner views checked, simulation CPU %.1f s; counters %s%n", n,
+                2 * n, settled, views, cpu / 1e9, sums);
+        assertThat(sums.getOrDefault("ddhcp.conflict_lost", 0L) + sums.getOrDefault("ddhcp.inquiry_yielded", 0L)
+                + sums.getOrDefault("ddhcp.claim_lost", 0L)).as("nodes that start together collide").isPositive();
+    }
+
+    @Test
+    void exitsTakeOneAddressEachFromTheExitRange() {
+        Simulation sim = new Simulation(Topology.line(3), SimConfig.defaults().withDuration(Time.seconds(200)));
+        Prefix exitRange = Prefix.parse("10.116.255.0/30"); // 4 addresses
+        Map<Integer, Ddhcp> nodes = run(sim, n -> settings(2, n != 1, exitRange));
+        sim.runUntil(Time.seconds(150));
+        assertThat(nodes.get(0).exitAddress()).isPresent();
+        assertThat(nodes.get(2).exitAddress()).isPresent().isNotEqualTo(nodes.get(0).exitAddress());
+        assertThat(nodes.get(1).exitAddress()).isEmpty();
+        BlockEngine exitOf1 = nodes.get(1).exitEngine().orElseThrow();
+        assertThat(exitOf1.rows(sim.now()).stream().filter(r -> r.state() == BlockState.CLAIMED)).hasSize(2);
+        assertThat(nodes.get(0).exitEngine().orElseThrow().ownBlocks()).hasSize(1);
+    }
+}

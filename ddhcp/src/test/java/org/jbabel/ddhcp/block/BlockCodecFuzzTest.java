@@ -1,0 +1,71 @@
+package org.jbabel.ddhcp.block;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.Size;
+import org.jbabel.ddhcp.block.BlockMessage.AddressOrder;
+import org.jbabel.ddhcp.block.BlockMessage.Header;
+
+/** The reader never throws, and whatever the writer writes reads back as the same message. */
+class BlockCodecFuzzTest {
+
+    private static final Swarm SWARM = BlockCodecTest.SWARM;
+    private final BlockReader reader = new BlockReader(List.of(SWARM));
+
+    @Property(tries = 2000)
+    void randomBytesNeverThrow(@ForAll @Size(max = 300) byte[] data) {
+        assertThat(reader.read(data)).isNotNull();
+    }
+
+    @Property(tries = 2000)
+    void randomBytesAfterAValidHeaderNeverThrow(@ForAll @Size(max = 300) byte[] tail) {
+        byte[] data = new byte[14 + tail.length];
+        System.arraycopy(BlockCodecTest.hex(BlockCodecTest.HEAD), 0, data, 0, 14);
+        System.arraycopy(tail, 0, data, 14, tail.length);
+        assertThat(reader.read(data)).isNotNull();
+    }
+
+    @Property(tries = 1000)
+    void writeThenReadRoundTrips(@ForAll("messages") BlockMessage m) {
+        assertThat(reader.read(BlockWriter.write(m))).isEqualTo(new BlockReader.Read(m));
+    }
+
+    @Provide
+    Arbitrary<BlockMessage> messages() {
+        Arbitrary<Header> header = Arbitraries.longs().map(v -> new Header(new NodeId(v), SWARM));
+        Arbitrary<Long> index = Arbitraries.longs().between(0, 0xffff_ffffL);
+        Arbitrary<BlockMessage.Claim> claim = Combinators.combine(index, Arbitraries.integers().between(0, 0xffff),
+                Arbitraries.integers().between(0, 255)).as(BlockMessage.Claim::new);
+        Arbitrary<BlockMessage> update = Combinators.combine(header, claim.list().ofMaxSize(255))
+                .as(BlockMessage.UpdateClaim::new);
+        Arbitrary<BlockMessage> inquire = Combinators.combine(header, index.list().ofMaxSize(255))
+                .as(BlockMessage.Inquire::new);
+        Arbitrary<BlockMessage.LeaseEntry> entry = Combinators.combine(
+                        Arbitraries.integers().between(0, SWARM.numberOfBlocks() * SWARM.blockSize() - 1),
+                        Arbitraries.of(AddressOrder.class), Arbitraries.integers(), Arbitraries.integers(),
+                        Arbitraries.bytes().array(byte[].class).ofSize(16))
+                .as((offset, order, xid, seconds, chaddr) -> {
+                    int address = SWARM.prefix() + offset;
+                    // an address whose reversal is inside the range too reads back in network order
+                    if (order == AddressOrder.REVERSED && SWARM.contains(Integer.reverseBytes(address))) {
+                        order = AddressOrder.NETWORK;
+                    }
+                    return new BlockMessage.LeaseEntry(address, order, xid, seconds, chaddr);
+                });
+        Arbitrary<BlockMessage> lease = Combinators.combine(header, entry, Arbitraries.integers().between(0, 3))
+                .as((h, e, kind) -> switch (kind) {
+                    case 0 -> new BlockMessage.RenewLease(h, e);
+                    case 1 -> new BlockMessage.LeaseAck(h, e);
+                    case 2 -> new BlockMessage.LeaseNak(h, e);
+                    default -> new BlockMessage.Release(h, e);
+                });
+        return Arbitraries.oneOf(update, inquire, lease);
+    }
+}
