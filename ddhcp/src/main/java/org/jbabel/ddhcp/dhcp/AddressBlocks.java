@@ -29,11 +29,7 @@ public interface AddressBlocks {
     }
 
     /** An own block: its index in the range, first address and number of addresses. */
-    record OwnBlock(int index, int firstAddress, int size) {
-        public boolean contains(int address) {
-            return Integer.toUnsignedLong(address - firstAddress) < size;
-        }
-    }
+    record OwnBlock(int index, int firstAddress, int size) {}
 
     Standing standing(int address);
 

@@ -39,10 +39,6 @@ public final class DhcpServer {
         return leases;
     }
 
-    public DhcpSettings settings() {
-        return settings;
-    }
-
     /** How many forwarded REQUESTs wait for an answer. */
     public int forwardedWaiting() {
         return forwarded.size();
