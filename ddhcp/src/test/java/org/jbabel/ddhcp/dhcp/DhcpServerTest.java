@@ -62,6 +62,19 @@ class DhcpServerTest {
     }
 
     @Test
+    void specVectorsOfTheOptionStoreAreTheBytesWeSend() {
+        // -o "3:4:10.116.254.254" → code 3, len 4, 0a 74 fe fe; ddhcpdctl -l 3600 → option 51 = 00 00 0e 10
+        DhcpOption router = DhcpOptions.addresses(DhcpOptions.ROUTER, List.of(IpAddress.parse("10.116.254.254")
+                .v4Bits()));
+        assertThat(router).isEqualTo(new DhcpOption(3, new byte[] {0x0a, 0x74, (byte) 0xfe, (byte) 0xfe}));
+        DhcpServer hour = new DhcpServer(DhcpSettings.of(SERVER, 3600, List.of(router)), blocks, new Leases(blocks),
+                counters);
+        DhcpMessage offer = reply(hour.onMessage(new TestClient(1).discover(), now)).message();
+        assertThat(offer.option(DhcpOptions.LEASE_TIME)).containsExactly(0x00, 0x00, 0x0e, 0x10);
+        assertThat(offer.option(DhcpOptions.ROUTER)).containsExactly(0x0a, 0x74, 0xfe, 0xfe);
+    }
+
+    @Test
     void offerCarriesLeaseTimesAndEveryConfiguredOptionInPrlOrderFirstWithoutDuplicates() {
         DhcpMessage offer = reply(server.onMessage(new TestClient(1).discover(), now)).message();
         // PRL 1,3,6,12,15,28,42: configured among them 1,3,6,15; then the rest in configured order: 26, 121
