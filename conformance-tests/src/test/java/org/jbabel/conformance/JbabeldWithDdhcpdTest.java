@@ -136,6 +136,18 @@ class JbabeldWithDdhcpdTest {
             });
             assertThat(jBlocks(s.jbabeld().socket()).get(jBlock).state()).isEqualTo(4);
             assertThat(again.process().isAlive()).isTrue();
+
+            // jbabel gives its block back with an UPDATECLAIM of timeout 0: the C ddhcpd forgets the claim at once
+            // (at its next housekeeping) instead of after the claim's 60 s
+            assertThat(MmfdLab.ctl(s.jbabeld().socket(), "ddhcp", "give-back", Integer.toString(jBlock)))
+                    .startsWith("gave back block " + jBlock);
+            long given = System.nanoTime();
+            lab.await("the C ddhcpd forgets jbabel's given-back block", Duration.ofSeconds(10), () -> {
+                Map<Integer, Row> c = cBlocks(dir.resolve("ddhcpd2.sock"));
+                return c != null && (!c.containsKey(jBlock) || c.get(jBlock).state() != 2) ? true : null;
+            });
+            assertThat(Duration.ofNanos(System.nanoTime() - given)).as("well before the claim's 60 s")
+                    .isLessThan(Duration.ofSeconds(10));
         }
     }
 

@@ -50,7 +50,7 @@ public final class Ddhcp implements Extension {
     private UdpSocket blockSocket;
     private UdpSocket sourceSocket;
     private UdpSocket leaseSocket;
-    /** The server interfaces we joined the group on: name to ifindex; empty name key for all Babel interfaces. */
+    /** The server interfaces we joined the group on: name to ifindex. */
     private final Map<String, Integer> servers = new LinkedHashMap<>();
     private boolean followBabelInterfaces;
     private ExtensionContext.Timer timer;
@@ -89,6 +89,9 @@ public final class Ddhcp implements Extension {
 
         @Override
         public void ownership(int block, boolean ours) {
+            if (dhcp != null && engine == engine()) {
+                dhcp.ownershipChanged(block, ours);
+            }
             if (exit) {
                 context.log().info("exit address " + exitAddress().map(Object::toString).orElse("none"));
             }
@@ -115,8 +118,6 @@ public final class Ddhcp implements Extension {
         engines.put(main, range);
         if (exitInMain) {
             range.engine.usage(exitUsage(range.engine));
-        } else if (settings.clientInterface() == null) {
-            range.engine.usage(LeaseUsage.none(range.engine));
         }
         if (settings.exitRange() != null) {
             Swarm exit = settings.exitSwarm();
@@ -138,6 +139,8 @@ public final class Ddhcp implements Extension {
         control.command("exit", "this node's exit address", args -> DdhcpControl.exit(this, args));
         control.changingCommand("renew", "ADDRESS MAC: ask the owner of ADDRESS's block for it (RENEWLEASE), as a"
                 + " forwarded DHCP REQUEST would", args -> DdhcpControl.renew(this, args, random));
+        control.changingCommand("give-back", "INDEX: give own block INDEX of the range back now (not while in use)",
+                args -> DdhcpControl.giveBack(this, args));
         control.section("ddhcp-block", () -> DdhcpControl.ownBlocks(this));
         arm();
         context.log().info("node id " + node + ", range " + main
@@ -180,6 +183,14 @@ public final class Ddhcp implements Extension {
             context.onInterfaceChange(this::follow);
         } else {
             join(server, serverIndex);
+            if (babelInterface) {
+                // a Babel interface that goes down, or comes back with another index, is left and joined again
+                context.onInterfaceChange(i -> {
+                    if (i.name().equals(name)) {
+                        follow(i);
+                    }
+                });
+            }
             if (source == null && !babelInterface) {
                 context.log().info("block messages leave " + server + " from its link-local address (no"
                         + " routable address on lo): other nodes can forward to this one only on one link; 'ddhcp"
@@ -398,6 +409,22 @@ public final class Ddhcp implements Extension {
     public boolean renewLease(int address, int xid, byte[] chaddr) {
         Running r = engines.get(settings.swarm());
         return r.engine.renewLease(address, xid, chaddr, r);
+    }
+
+    /**
+     * Takes these blocks of the range as ours at once (a DHCP side restoring the blocks it had acknowledged leases
+     * from before a restart); they are announced when the learning phase ends and kept or lost by the conflict rule.
+     */
+    public void restoreOwnBlocks(int[] blocks) {
+        Running r = engines.get(settings.swarm());
+        r.engine.restore(context.now(), blocks, r);
+        arm();
+    }
+
+    /** Gives own block {@code index} of the range back now; false when it is not ours or in use. */
+    public boolean giveBack(int index) {
+        Running r = engines.get(settings.swarm());
+        return r.engine.giveBack(index, r);
     }
 
     /** Tells the owner of {@code address}'s block that a client released it (RELEASE). */

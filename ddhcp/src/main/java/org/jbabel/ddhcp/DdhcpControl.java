@@ -113,6 +113,18 @@ final class DdhcpControl {
         return new ControlRegistry.Answer(text, Map.of("ddhcp_renew", json));
     }
 
+    /** {@code ddhcp give-back INDEX}: gives an own block back (UPDATECLAIM with timeout 0). */
+    static ControlRegistry.Answer giveBack(Ddhcp d, List<String> arguments) {
+        if (arguments.size() != 1 || !arguments.getFirst().matches("\\d{1,9}")) {
+            throw new IllegalArgumentException("ddhcp give-back takes the INDEX of an own block");
+        }
+        int index = Integer.parseInt(arguments.getFirst());
+        if (!d.giveBack(index)) {
+            throw new IllegalArgumentException("block " + index + " is not ours, or is in use");
+        }
+        return new ControlRegistry.Answer("gave back block " + index + "\n", Map.of("ddhcp_give_back", index));
+    }
+
     /** The {@code ddhcp-block} section of dump: our own blocks. */
     static List<ControlRegistry.Item> ownBlocks(Ddhcp d) {
         List<ControlRegistry.Item> items = new ArrayList<>();

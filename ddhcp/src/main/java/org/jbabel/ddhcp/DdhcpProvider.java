@@ -234,7 +234,7 @@ public final class DdhcpProvider implements ExtensionProvider {
         Duration blockTimeout = BlockSettings.BLOCK_TIMEOUT;
         Duration tentative = BlockSettings.TENTATIVE_TIMEOUT;
         Duration needless = BlockSettings.NEEDLESS_TIMEOUT;
-        int spare = BlockSettings.SPARE_LEASES;
+        Integer spare = null;
         boolean learning = true;
         AddressOrder order = AddressOrder.REVERSED;
         for (Object s : statements) {
@@ -264,6 +264,10 @@ public final class DdhcpProvider implements ExtensionProvider {
         if (exit && range.exitRange() == null && range.clientInterface() != null) {
             throw new IllegalArgumentException("'ddhcp exit' on a node with a client interface needs an exit-range"
                     + " (the DHCP side would hand out the exit's own address)");
+        }
+        if (spare == null) {
+            // like ddhcpd's -S: a node without a DHCP side takes no blocks unless told to
+            spare = range.clientInterface() != null ? BlockSettings.SPARE_LEASES : 0;
         }
         return new DdhcpSettings(range.clientInterface(), range.range(), range.blockSize(), range.exitRange(),
                 range.dns(), range.router(), range.leaseTime(), exit, server == null ? null : server.name(),

@@ -28,7 +28,7 @@ import org.jbabel.wire.Prefix;
  * @param blockTimeout ddhcpd {@code -B}
  * @param tentativeTimeout ddhcpd {@code -t}
  * @param needlessTimeout ddhcpd {@code -n}
- * @param spareLeases ddhcpd {@code -s}
+ * @param spareLeases ddhcpd {@code -s} (2; 0 without a client interface, as ddhcpd's {@code -S})
  * @param learning false for ddhcpd's {@code -L}
  * @param addressOrder the byte order of the address in the lease messages this node starts
  */

@@ -17,6 +17,12 @@ public interface DhcpSide {
 
     ForwardedLeases leases();
 
+    /**
+     * A block of the range became ours ({@code ours}), or stopped being ours: given back as needless, or lost to a
+     * higher node id in a conflict (the DHCP side should NAK that block's clients at their next request).
+     */
+    default void ownershipChanged(int block, boolean ours) {}
+
     /** Called when the extension stops (the host closes the sockets afterwards). */
     default void stop() {}
 

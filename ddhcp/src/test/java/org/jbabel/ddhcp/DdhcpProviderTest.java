@@ -72,6 +72,8 @@ class DdhcpProviderTest {
 
     @Test
     void aRangeWithoutClientInterfaceServesAnExit() throws Exception {
+        assertThat(settings("range 10.116.224.0/22").spareLeases()).as("ddhcpd's -S").isZero();
+        assertThat(settings("range 10.116.224.0/22", "spare-leases 3").spareLeases()).isEqualTo(3);
         DdhcpSettings s = settings("range 10.116.224.0/22 block-size 1", "exit");
         assertThat(s.clientInterface()).isNull();
         assertThat(s.exit()).isTrue();

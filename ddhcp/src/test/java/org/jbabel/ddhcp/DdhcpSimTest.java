@@ -46,11 +46,16 @@ class DdhcpSimTest {
 
     /** Runs {@code ddhcp} with mmfd on every node of {@code topology}; the instances by node. */
     static Map<Integer, Ddhcp> run(Simulation sim, java.util.function.IntFunction<DdhcpSettings> settings) {
+        return run(sim, settings, null);
+    }
+
+    static Map<Integer, Ddhcp> run(Simulation sim, java.util.function.IntFunction<DdhcpSettings> settings,
+            DhcpSide.Factory dhcp) {
         Map<Integer, Ddhcp> instances = new HashMap<>();
         sim.setExtensions(node -> {
             Map<String, Extension> m = new LinkedHashMap<>();
             m.put("mmfd", new Mmfd(new MmfdSettings(MmfdSettings.DEFAULT_DEVICE, Set.of()), new SplittableRandom(node)));
-            Ddhcp d = new Ddhcp(settings.apply(node), new SplittableRandom(1000 + node), null);
+            Ddhcp d = new Ddhcp(settings.apply(node), new SplittableRandom(1000 + node), dhcp);
             instances.put(node, d);
             m.put("ddhcp", d);
             return m;
@@ -179,6 +184,123 @@ class DdhcpSimTest {
                 2 * n, settled, views, cpu / 1e9, sums);
         assertThat(sums.getOrDefault("ddhcp.conflict_lost", 0L) + sums.getOrDefault("ddhcp.inquiry_yielded", 0L)
                 + sums.getOrDefault("ddhcp.claim_lost", 0L)).as("nodes that start together collide").isPositive();
+    }
+
+    @Test
+    void theDhcpSideIsPluggedInRestoresItsBlocksAndDecidesForwardedRenewals() {
+        Simulation sim = new Simulation(Topology.line(2), SimConfig.defaults().withDuration(Time.seconds(200)));
+        List<String> events = new ArrayList<>();
+        DhcpSide.Factory factory = (context, settings, ddhcp) -> {
+            ddhcp.restoreOwnBlocks(new int[] {7});
+            return new DhcpSide() {
+                @Override
+                public org.jbabel.ddhcp.block.LeaseUsage usage() {
+                    return org.jbabel.ddhcp.block.LeaseUsage.none(ddhcp.engine());
+                }
+
+                @Override
+                public org.jbabel.ddhcp.block.ForwardedLeases leases() {
+                    return new org.jbabel.ddhcp.block.ForwardedLeases() {
+                        @Override
+                        public boolean renew(BlockMessage.LeaseEntry entry, org.jbabel.ddhcp.block.Peer from) {
+                            events.add("renew " + IpAddress.v4(entry.address()));
+                            return false;
+                        }
+                    };
+                }
+
+                @Override
+                public void ownershipChanged(int block, boolean ours) {
+                    events.add((ours ? "+" : "-") + block);
+                }
+            };
+        };
+        Map<Integer, Ddhcp> nodes = run(sim, n -> {
+            List<Object> statements = new ArrayList<>();
+            statements.add(new DdhcpProvider.Range(n == 0 ? "br-client" : null, Prefix.parse("10.116.224.0/22"), 4,
+                    null, List.of(), null, DdhcpSettings.LEASE_TIME));
+            statements.add(new DdhcpProvider.Setting("spare-leases", 5));
+            return DdhcpProvider.settings(statements);
+        }, factory);
+        sim.runUntil(Time.seconds(150));
+        int[] own = nodes.get(0).engine().ownBlocks();
+        assertThat(own).hasSize(2).startsWith(7);
+        assertThat(events).containsExactly("+" + own[1]);
+        assertThat(nodes.get(1).engine().standingOfBlock(7)).isInstanceOf(Standing.Remote.class);
+        int address = nodes.get(0).engine().swarm().firstAddress(7) + 3;
+        assertThat(nodes.get(1).renewLease(address, 1, new byte[16])).isTrue();
+        sim.runUntil(Time.seconds(151));
+        assertThat(events).last().isEqualTo("renew " + IpAddress.v4(address));
+        assertThat(sim.extensionCounters(1)).containsEntry("ddhcp.received_leasenak", 1L);
+    }
+
+    /**
+     * A line of six cut in the middle: both halves take blocks of a range of four, so some block is taken on both
+     * sides; once the link is back (mmfd finds its neighbour again, Babel routes again), each such block stays with
+     * the higher node id and no block has two owners.
+     */
+    @Test
+    void afterAPartitionOfTheMeshHealsEachBlockHasOneOwnerTheHigherId() {
+        Simulation sim = new Simulation(Topology.line(6), SimConfig.defaults().withDuration(Time.seconds(400)));
+        Map<Integer, Ddhcp> nodes = run(sim, n -> {
+            List<Object> statements = new ArrayList<>();
+            statements.add(new DdhcpProvider.Range(null, Prefix.parse("10.116.224.0/28"), 4, null, List.of(), null,
+                    DdhcpSettings.LEASE_TIME));
+            statements.add(new DdhcpProvider.Setting("spare-leases", 1));
+            return DdhcpProvider.settings(statements);
+        });
+        sim.scheduleLinkState(0, 2, false); // 0-1-2 | 3-4-5
+        sim.runUntil(Time.seconds(150));
+        assertThat(ownedTwice(nodes)).as("both halves took the same block").isNotEmpty();
+        Map<Integer, NodeId> highest = new HashMap<>();
+        for (Ddhcp d : nodes.values()) {
+            for (int b : d.engine().ownBlocks()) {
+                highest.merge(b, d.node(), (x, y) -> x.isHigherThan(y) ? x : y);
+            }
+        }
+        List<Integer> twice = ownedTwice(nodes);
+        sim.scheduleLinkState(sim.now(), 2, true);
+        sim.runUntil(Time.seconds(260));
+        assertThat(ownedTwice(nodes)).isEmpty();
+        for (int b : twice) {
+            assertThat(nodes.values().stream().filter(d -> d.engine().state(b) == BlockState.OURS)
+                    .map(Ddhcp::node).toList()).containsExactly(highest.get(b));
+        }
+        long lost = 0;
+        for (int n = 0; n < 6; n++) {
+            lost += sim.extensionCounters(n).getOrDefault("ddhcp.conflict_lost", 0L);
+        }
+        assertThat(lost).isGreaterThanOrEqualTo(twice.size());
+    }
+
+    /**
+     * Without mmfd and without {@code server-interface}, block messages go to every Babel interface: one hop. The
+     * middle of a line of three hears both ends, the ends do not hear each other; an interface that goes down and
+     * comes back is joined again.
+     */
+    @Test
+    void withoutMmfdBlockMessagesReachTheNeighboursOnEveryBabelInterface() {
+        Simulation sim = new Simulation(Topology.line(3), SimConfig.defaults().withDuration(Time.seconds(300)));
+        Map<Integer, Ddhcp> nodes = new HashMap<>();
+        sim.setExtensions(node -> {
+            Ddhcp d = new Ddhcp(settings(2, false, null), new SplittableRandom(node), null);
+            nodes.put(node, d);
+            return Map.of("ddhcp", d);
+        });
+        sim.runUntil(Time.seconds(120));
+        int b0 = nodes.get(0).engine().ownBlocks()[0];
+        int b2 = nodes.get(2).engine().ownBlocks()[0];
+        assertThat(nodes.get(1).engine().standingOfBlock(b0)).isInstanceOf(Standing.Remote.class);
+        assertThat(nodes.get(1).engine().standingOfBlock(b2)).isInstanceOf(Standing.Remote.class);
+        assertThat(nodes.get(0).engine().standingOfBlock(b2)).as("two hops: not heard")
+                .isNotInstanceOf(Standing.Remote.class);
+        assertThat(nodes.get(1).source()).isNull();
+        long heard = sim.extensionCounters(1).get("ddhcp.received_updateclaim");
+        sim.scheduleInterfaceDown(sim.now(), 1, 0);
+        sim.scheduleInterfaceUp(sim.now() + Time.seconds(5), 1, 0, 0);
+        sim.runUntil(Time.seconds(200));
+        assertThat(sim.extensionCounters(1).get("ddhcp.received_updateclaim")).isGreaterThan(heard);
+        assertThat(nodes.get(1).engine().standingOfBlock(b0)).isInstanceOf(Standing.Remote.class);
     }
 
     @Test

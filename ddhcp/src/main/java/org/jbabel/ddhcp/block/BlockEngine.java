@@ -227,12 +227,12 @@ public final class BlockEngine {
         if (since == Blocks.NEVER) {
             blocks.needlessSince(candidate, now);
         } else if (now - since >= needlessTimeout) {
-            giveBack(candidate, out);
+            giveBackNow(candidate, out);
         }
     }
 
     /** Gives an own block back: free here, and a claim with timeout 0 tells the others at once. */
-    private void giveBack(int i, Output out) {
+    private void giveBackNow(int i, Output out) {
         blocks.free(i);
         out.multicast(BlockWriter.write(new BlockMessage.UpdateClaim(header, List.of(new Claim(i, 0)))));
         out.count("block_released");
@@ -463,6 +463,18 @@ public final class BlockEngine {
         }
         own.sort(Comparator.comparingLong(blocks::firstClaimed).thenComparingInt(i -> i));
         return own.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * Gives own block {@code index} back now (an operator's request), unless the DHCP side uses it: FREE here and an
+     * UPDATECLAIM with timeout 0 to the others. False when it is not ours or in use.
+     */
+    public boolean giveBack(int index, Output out) {
+        if (index < 0 || index >= blocks.size() || blocks.state(index) != BlockState.OURS || usage.blockInUse(index)) {
+            return false;
+        }
+        giveBackNow(index, out);
+        return true;
     }
 
     /**

@@ -20,7 +20,7 @@ public final class BlockReader {
     /** A datagram read. */
     public sealed interface Result {}
 
-    /** A message of {@code swarm} (the local swarm object its header matched). */
+    /** A message of one of the local swarms (its header holds that swarm). */
     public record Read(BlockMessage message) implements Result {}
 
     /** Not a message of ours, for {@code reason}. */

@@ -226,6 +226,31 @@ class BlockEngineTest {
     }
 
     @Test
+    void anOwnBlockIsGivenBackOnRequestUnlessInUse() {
+        BlockEngine e = engine(false, 2);
+        int block = ownOneBlock(e);
+        out.clear();
+        assertThat(e.giveBack(block + 1 == SWARM.numberOfBlocks() ? block - 1 : block + 1, out)).isFalse();
+        e.usage(new LeaseUsage() {
+            @Override
+            public int freeAddressesInOwnBlocks() {
+                return 4;
+            }
+
+            @Override
+            public boolean blockInUse(int blockIndex) {
+                return true;
+            }
+        });
+        assertThat(e.giveBack(block, out)).isFalse();
+        e.usage(LeaseUsage.none(e));
+        assertThat(e.giveBack(block, out)).isTrue();
+        assertThat(e.state(block)).isEqualTo(BlockState.FREE);
+        assertThat(out.multicast).containsExactly(new UpdateClaim(from(SELF), List.of(new Claim(block, 0))));
+        assertThat(out.ownership).containsExactly("-" + block);
+    }
+
+    @Test
     void aDeficitClaimsForTheNodeItselfWithoutSpareLeases() {
         BlockEngine e = engine(false, 0);
         e.usage(new LeaseUsage() {
