@@ -24,17 +24,16 @@ import org.jbabel.wire.IpAddress;
  *
  * <p>Options from the {@code ddhcp} statement: netmask (1) and broadcast (28) of the range (ddhcpd's defaults), router
  * (3) and DNS (6) when given, the lease time; the server identifier is the router when one is given, else the range's
- * first three octets and {@code .1}, as ddhcpd's default. Every 5 s: leases expire, and the state file is written
- * when the own blocks changed.
+ * first three octets and {@code .1}, as ddhcpd's default. Every 5 s leases expire; the state file is written when
+ * the own blocks change ({@link #ownershipChanged}) and its blocks are handed back at start
+ * ({@link Ddhcp#restoreOwnBlocks}).
  */
 public final class DdhcpDhcpSide implements DhcpSide {
 
     private static final long HOUSEKEEPING = 5_000_000_000L;
 
     private final DhcpService service;
-    private final BlockEngine engine;
     private final ExtensionContext.Timer timer;
-    private int[] savedBlocks;
 
     /** The factory to hand to {@code DdhcpProvider}; {@code stateFile} null keeps no state. */
     public static DhcpSide.Factory factory(Path stateFile) {
@@ -42,7 +41,7 @@ public final class DdhcpDhcpSide implements DhcpSide {
     }
 
     private DdhcpDhcpSide(ExtensionContext c, DdhcpSettings s, Ddhcp ddhcp, Path stateFile) throws IOException {
-        engine = ddhcp.engine();
+        BlockEngine engine = ddhcp.engine();
         Swarm swarm = engine.swarm();
         AddressBlocks blocks = blocks(engine);
         int mask = DhcpOptions.mask(swarm.prefixLength());
@@ -85,22 +84,10 @@ public final class DdhcpDhcpSide implements DhcpSide {
                 c.counters(), c.log(), stateFile, swarm.toPrefix().toString(), swarm.blockSize());
         int[] restored = service.restore().stream().mapToInt(Integer::intValue).toArray();
         if (restored.length > 0) {
-            engine.restore(c.now(), restored, new BlockEngine.Output() {
-                @Override
-                public void multicast(byte[] datagram) {}
-
-                @Override
-                public void unicast(Peer to, byte[] datagram) {}
-
-                @Override
-                public void count(String counter) {
-                    c.counters().increment(counter);
-                }
-            });
+            ddhcp.restoreOwnBlocks(restored);
         }
-        savedBlocks = engine.ownBlocks();
         service.open(c.network(), s.clientInterface());
-        timer = c.every(HOUSEKEEPING, HOUSEKEEPING, this::housekeeping);
+        timer = c.every(HOUSEKEEPING, HOUSEKEEPING, service::expire);
     }
 
     /** The engine's view as the server asks for it. */
@@ -129,15 +116,6 @@ public final class DdhcpDhcpSide implements DhcpSide {
                 return swarm.blockOf(address);
             }
         };
-    }
-
-    private void housekeeping() {
-        service.expire();
-        int[] own = engine.ownBlocks();
-        if (!Arrays.equals(own, savedBlocks)) {
-            savedBlocks = own;
-            service.save();
-        }
     }
 
     public DhcpService service() {
@@ -177,6 +155,11 @@ public final class DdhcpDhcpSide implements DhcpSide {
                 service.onForwardedRelease(entry.address(), entry.chaddr());
             }
         };
+    }
+
+    @Override
+    public void ownershipChanged(int block, boolean ours) {
+        service.save();
     }
 
     @Override
