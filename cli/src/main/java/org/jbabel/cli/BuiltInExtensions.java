@@ -23,12 +23,12 @@ import org.jbabel.roaming.prefixd.PrefixdProvider;
 final class BuiltInExtensions {
 
     static final List<ExtensionProvider> PROVIDERS = List.of(new MmfdProvider(), new RoamingProvider(), new PrefixdProvider(),
-            new DdhcpProvider(java.security.SecureRandom::new, DdhcpDhcpSide.factory(null)));
+            new DdhcpProvider(java.security.SecureRandom::new, DdhcpDhcpSide.factory()));
 
     /** The providers with their randomness from {@code random} (the simulator's seeded one, so runs repeat). */
     static List<ExtensionProvider> providers(Supplier<RandomGenerator> random) {
         return List.of(new MmfdProvider(random), new RoamingProvider(random), new PrefixdProvider(random),
-                new DdhcpProvider(random, DdhcpDhcpSide.factory(null)));
+                new DdhcpProvider(random, DdhcpDhcpSide.factory()));
     }
 
     private BuiltInExtensions() {}

@@ -14,6 +14,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.jbabel.ddhcp.block.BlockState;
+import org.jbabel.ddhcp.block.Standing;
 import org.jbabel.ddhcp.dhcp.AddressBlocks;
 import org.jbabel.ddhcp.dhcp.DhcpAction;
 import org.jbabel.ddhcp.dhcp.DhcpOptions;
@@ -61,7 +63,8 @@ class DhcpRealClientsTest {
         @Override
         public Standing standing(int address) {
             int i = blockIndex(address);
-            return i < 0 ? Standing.OUTSIDE : i == 5 || i == 6 ? Standing.OURS : Standing.NONE;
+            return i < 0 ? new Standing.Outside() : i == 5 || i == 6 ? new Standing.Ours(i)
+                    : new Standing.Unowned(i, BlockState.FREE);
         }
 
         @Override

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jbabel.ddhcp.Ddhcp;
 import org.jbabel.ddhcp.DdhcpSettings;
 import org.jbabel.ddhcp.DhcpSide;
@@ -13,7 +16,9 @@ import org.jbabel.ddhcp.block.BlockMessage;
 import org.jbabel.ddhcp.block.ForwardedLeases;
 import org.jbabel.ddhcp.block.LeaseUsage;
 import org.jbabel.ddhcp.block.Peer;
+import org.jbabel.ddhcp.block.Standing;
 import org.jbabel.ddhcp.block.Swarm;
+import org.jbabel.extension.ControlRegistry;
 import org.jbabel.extension.ExtensionContext;
 import org.jbabel.wire.IpAddress;
 
@@ -24,9 +29,10 @@ import org.jbabel.wire.IpAddress;
  *
  * <p>Options from the {@code ddhcp} statement: netmask (1) and broadcast (28) of the range (ddhcpd's defaults), router
  * (3) and DNS (6) when given, the lease time; the server identifier is the router when one is given, else the range's
- * first three octets and {@code .1}, as ddhcpd's default. Every 5 s leases expire; the state file is written when
- * the own blocks change ({@link #ownershipChanged}) and its blocks are handed back at start
- * ({@link Ddhcp#restoreOwnBlocks}).
+ * first three octets and {@code .1}, as ddhcpd's default. Every 5 s leases expire. The one state file
+ * ({@code ddhcp state-file}) holds own blocks and acknowledged leases: written before an ACK leaves and when the own
+ * blocks change ({@link #ownershipChanged}), read at start, its blocks handed back to the engine
+ * ({@link Ddhcp#restoreOwnBlocks}). Control: {@code ddhcp leases}.
  */
 public final class DdhcpDhcpSide implements DhcpSide {
 
@@ -35,12 +41,13 @@ public final class DdhcpDhcpSide implements DhcpSide {
     private final DhcpService service;
     private final ExtensionContext.Timer timer;
 
-    /** The factory to hand to {@code DdhcpProvider}; {@code stateFile} null keeps no state. */
-    public static DhcpSide.Factory factory(Path stateFile) {
-        return (context, settings, ddhcp) -> new DdhcpDhcpSide(context, settings, ddhcp, stateFile);
+    /** The factory to hand to {@code DdhcpProvider}; the state file is the {@code ddhcp state-file} statement's. */
+    public static DhcpSide.Factory factory() {
+        return DdhcpDhcpSide::new;
     }
 
-    private DdhcpDhcpSide(ExtensionContext c, DdhcpSettings s, Ddhcp ddhcp, Path stateFile) throws IOException {
+    private DdhcpDhcpSide(ExtensionContext c, DdhcpSettings s, Ddhcp ddhcp) throws IOException {
+        Path stateFile = s.stateFile();
         BlockEngine engine = ddhcp.engine();
         Swarm swarm = engine.swarm();
         AddressBlocks blocks = blocks(engine);
@@ -86,8 +93,13 @@ public final class DdhcpDhcpSide implements DhcpSide {
         if (restored.length > 0) {
             ddhcp.restoreOwnBlocks(restored);
         }
+        if (stateFile == null) {
+            c.log().info("no 'ddhcp state-file': leases and own blocks are not kept across a restart");
+        }
         service.open(c.network(), s.clientInterface());
         timer = c.every(HOUSEKEEPING, HOUSEKEEPING, service::expire);
+        c.control().command("leases", "the DHCP side's offered and leased addresses (ddhcpdctl -d)",
+                args -> leasesCommand(c, args));
     }
 
     /** The engine's view as the server asks for it. */
@@ -96,13 +108,7 @@ public final class DdhcpDhcpSide implements DhcpSide {
         return new AddressBlocks() {
             @Override
             public Standing standing(int address) {
-                return switch (engine.standing(address)) {
-                    case org.jbabel.ddhcp.block.Standing.Ours o -> Standing.OURS;
-                    case org.jbabel.ddhcp.block.Standing.Remote r ->
-                            new Standing.Remote(r.owner().value(), r.peer().address());
-                    case org.jbabel.ddhcp.block.Standing.Unowned u -> Standing.NONE;
-                    case org.jbabel.ddhcp.block.Standing.Outside x -> Standing.OUTSIDE;
-                };
+                return engine.standing(address);
             }
 
             @Override
@@ -116,6 +122,29 @@ public final class DdhcpDhcpSide implements DhcpSide {
                 return swarm.blockOf(address);
             }
         };
+    }
+
+    private ControlRegistry.Answer leasesCommand(ExtensionContext c, List<String> arguments) {
+        if (!arguments.isEmpty()) {
+            throw new IllegalArgumentException("ddhcp leases takes no arguments");
+        }
+        StringBuilder text = new StringBuilder("address\tstate\thardware\tclient\tseconds\n");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        HexFormat mac = HexFormat.ofDelimiter(":");
+        for (Leases.Row r : service.server().leases().rows(c.now())) {
+            String address = IpAddress.v4(r.address()).toString();
+            String hardware = mac.formatHex(r.hardware());
+            text.append(address).append('\t').append(r.state()).append('\t').append(hardware).append('\t')
+                    .append(r.client()).append('\t').append(r.secondsLeft()).append('\n');
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("address", address);
+            row.put("state", r.state().name());
+            row.put("hardware", hardware);
+            row.put("client", r.client().toString());
+            row.put("seconds_left", r.secondsLeft());
+            rows.add(row);
+        }
+        return new ControlRegistry.Answer(text.toString(), Map.of("ddhcp_leases", rows));
     }
 
     public DhcpService service() {

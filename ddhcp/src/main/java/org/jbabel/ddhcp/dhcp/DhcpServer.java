@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.jbabel.ddhcp.block.Standing;
 import org.jbabel.extension.ExtensionContext;
 
 /**
@@ -129,23 +130,23 @@ public final class DhcpServer {
             return nak(m);
         }
         return switch (blocks.standing(address)) {
-            case AddressBlocks.Standing.Ours o -> {
+            case Standing.Ours o -> {
                 Lease l = leases.get(address);
                 if (l != null && l.held(now) && (l.state() == Lease.State.DECLINED || !l.isClient(client, hw))) {
                     yield nak(m);
                 }
                 yield acknowledge(m, address, client, hw, now);
             }
-            case AddressBlocks.Standing.Remote r -> {
+            case Standing.Remote r -> {
                 if (forwarded.put(m, address, now)) {
                     counters.increment("dhcp.forward_evicted");
                 }
                 counters.increment("dhcp.forwarded");
-                yield List.of(new DhcpAction.ForwardRenewal(address, m.xid(), m.chaddr(), r.ownerNodeId(),
-                        r.ownerAddress()));
+                yield List.of(new DhcpAction.ForwardRenewal(address, m.xid(), m.chaddr(), r.owner().value(),
+                        r.peer().address()));
             }
-            case AddressBlocks.Standing.None n -> nakIfServing(m);
-            case AddressBlocks.Standing.Outside x -> nakIfServing(m);
+            case Standing.Unowned n -> nakIfServing(m);
+            case Standing.Outside x -> nakIfServing(m);
         };
     }
 
@@ -171,17 +172,17 @@ public final class DhcpServer {
 
     private List<DhcpAction> release(DhcpMessage m, long now) {
         int address = m.ciaddr();
-        AddressBlocks.Standing s = blocks.standing(address);
+        Standing s = blocks.standing(address);
         Lease l = leases.get(address);
-        if (s instanceof AddressBlocks.Standing.Ours && l != null && l.state() == Lease.State.LEASED
+        if (s instanceof Standing.Ours && l != null && l.state() == Lease.State.LEASED
                 && l.held(now) && l.isClient(ClientId.of(m), m.hardwareAddress())) {
             leases.release(address, now);
             return List.of(new DhcpAction.LeasesChanged());
         }
-        if (s instanceof AddressBlocks.Standing.Remote r) {
+        if (s instanceof Standing.Remote r) {
             counters.increment("dhcp.release_forwarded");
-            return List.of(new DhcpAction.ForwardRelease(address, m.xid(), m.chaddr(), r.ownerNodeId(),
-                    r.ownerAddress()));
+            return List.of(new DhcpAction.ForwardRelease(address, m.xid(), m.chaddr(), r.owner().value(),
+                    r.peer().address()));
         }
         counters.increment("dhcp.release_ignored");
         return List.of();
@@ -221,14 +222,14 @@ public final class DhcpServer {
      * lease is recorded (ddhcpd only extends it) and LEASEACK.
      */
     public List<DhcpAction> onRenewLease(int address, int xid, byte[] chaddr, long now) {
-        AddressBlocks.Standing s = blocks.standing(address);
-        if (s instanceof AddressBlocks.Standing.Outside) {
+        Standing s = blocks.standing(address);
+        if (s instanceof Standing.Outside) {
             counters.increment("dhcp.renewlease_ignored");
             return List.of();
         }
         byte[] hw = hardware(chaddr);
         Lease l = leases.get(address);
-        boolean ack = s instanceof AddressBlocks.Standing.Ours && !(l != null && l.held(now)
+        boolean ack = s instanceof Standing.Ours && !(l != null && l.held(now)
                 && (l.state() == Lease.State.DECLINED || !Arrays.equals(l.hardware(), hw)));
         counters.increment(ack ? "dhcp.renewlease_ack" : "dhcp.renewlease_nak");
         DhcpAction answer = new DhcpAction.RenewalAnswer(address, xid, chaddr, ack);
@@ -270,7 +271,7 @@ public final class DhcpServer {
     }
 
     private boolean isOurs(int address) {
-        return blocks.standing(address) instanceof AddressBlocks.Standing.Ours;
+        return blocks.standing(address) instanceof Standing.Ours;
     }
 
     /**

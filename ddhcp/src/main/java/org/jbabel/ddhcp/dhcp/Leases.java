@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jbabel.ddhcp.block.Standing;
 
 /**
  * The lease table: one {@link Lease} per address this node has dealt with, and at most one address per client.
@@ -182,7 +183,7 @@ public final class Leases {
         List<Lease> changed = new ArrayList<>();
         List<Integer> gone = new ArrayList<>();
         for (Lease l : byAddress.values()) {
-            boolean ours = blocks.standing(l.address()) instanceof AddressBlocks.Standing.Ours;
+            boolean ours = blocks.standing(l.address()) instanceof Standing.Ours;
             if (l.held(now)) {
                 continue;
             }

@@ -4,6 +4,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jbabel.ddhcp.block.BlockState;
+import org.jbabel.ddhcp.block.NodeId;
+import org.jbabel.ddhcp.block.Peer;
+import org.jbabel.ddhcp.block.Standing;
 import org.jbabel.wire.IpAddress;
 
 /** A range cut into blocks whose standing a test sets by hand. */
@@ -36,7 +40,7 @@ final class FixedBlocks implements AddressBlocks {
 
     FixedBlocks remote(int index, long nodeId, IpAddress owner) {
         own.remove((Integer) index);
-        remote.put(index, new Standing.Remote(nodeId, owner));
+        remote.put(index, new Standing.Remote(index, new NodeId(nodeId), new Peer(owner, 0)));
         return this;
     }
 
@@ -53,12 +57,12 @@ final class FixedBlocks implements AddressBlocks {
     public Standing standing(int address) {
         int i = blockIndex(address);
         if (i < 0) {
-            return Standing.OUTSIDE;
+            return new Standing.Outside();
         }
         if (own.contains(i)) {
-            return Standing.OURS;
+            return new Standing.Ours(i);
         }
-        return remote.getOrDefault(i, Standing.NONE);
+        return remote.getOrDefault(i, new Standing.Unowned(i, BlockState.FREE));
     }
 
     @Override
