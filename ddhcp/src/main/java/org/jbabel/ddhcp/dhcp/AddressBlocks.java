@@ -21,4 +21,12 @@ public interface AddressBlocks {
 
     /** The index of the block an address is in, or -1 when it is outside the range. */
     int blockIndex(int address);
+
+    /**
+     * Whether an address of the range is never handed out (the range's network and broadcast addresses, and the
+     * server identifier, router and DNS servers when they lie in the range): not offered, not acknowledged, NAKed.
+     */
+    default boolean reserved(int address) {
+        return false;
+    }
 }

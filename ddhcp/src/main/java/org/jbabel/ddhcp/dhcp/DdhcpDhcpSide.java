@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jbabel.ddhcp.Ddhcp;
 import org.jbabel.ddhcp.DdhcpSettings;
 import org.jbabel.ddhcp.DhcpSide;
@@ -50,7 +52,7 @@ public final class DdhcpDhcpSide implements DhcpSide {
         Path stateFile = s.stateFile();
         BlockEngine engine = ddhcp.engine();
         Swarm swarm = engine.swarm();
-        AddressBlocks blocks = blocks(engine);
+        AddressBlocks blocks = blocks(engine, reserved(s));
         int mask = DhcpOptions.mask(swarm.prefixLength());
         List<DhcpOption> options = new ArrayList<>();
         options.add(DhcpOptions.int32(DhcpOptions.SUBNET_MASK, mask));
@@ -61,7 +63,7 @@ public final class DdhcpDhcpSide implements DhcpSide {
         if (!s.dns().isEmpty()) {
             options.add(DhcpOptions.addresses(DhcpOptions.DNS, s.dns().stream().map(IpAddress::v4Bits).toList()));
         }
-        int serverId = s.router() != null ? s.router().v4Bits() : (swarm.prefix() & 0xffffff00) | 1;
+        int serverId = serverIdentifier(s);
         DhcpSettings dhcp = DhcpSettings.of(serverId, (int) s.leaseTime().toSeconds(), options);
         DhcpServer server = new DhcpServer(dhcp, blocks, new Leases(blocks), c.counters());
         DhcpService.Peers peers = new DhcpService.Peers() {
@@ -102,10 +104,42 @@ public final class DdhcpDhcpSide implements DhcpSide {
                 args -> leasesCommand(c, args));
     }
 
+    /**
+     * The addresses of the range never handed out: its network and broadcast addresses (for a range of /30 or
+     * wider), the server identifier, the router and the DNS servers. ddhcpd hands every address of a block out, so a
+     * next-node address inside the range would go to a client there; here it cannot.
+     */
+    static Set<Integer> reserved(DdhcpSettings s) {
+        Swarm swarm = s.swarm();
+        Set<Integer> reserved = new HashSet<>();
+        int mask = DhcpOptions.mask(swarm.prefixLength());
+        if (swarm.prefixLength() <= 30) {
+            reserved.add(swarm.prefix() & mask);
+            reserved.add((swarm.prefix() & mask) | ~mask);
+        }
+        reserved.add(serverIdentifier(s));
+        if (s.router() != null) {
+            reserved.add(s.router().v4Bits());
+        }
+        s.dns().forEach(d -> reserved.add(d.v4Bits()));
+        reserved.removeIf(a -> !swarm.contains(a));
+        return Set.copyOf(reserved);
+    }
+
+    /** The router when one is given, else the range's first three octets and {@code .1} (ddhcpd's default). */
+    private static int serverIdentifier(DdhcpSettings s) {
+        return s.router() != null ? s.router().v4Bits() : (s.swarm().prefix() & 0xffffff00) | 1;
+    }
+
     /** The engine's view as the server asks for it. */
-    static AddressBlocks blocks(BlockEngine engine) {
+    static AddressBlocks blocks(BlockEngine engine, Set<Integer> reserved) {
         Swarm swarm = engine.swarm();
         return new AddressBlocks() {
+            @Override
+            public boolean reserved(int address) {
+                return reserved.contains(address);
+            }
+
             @Override
             public Standing standing(int address) {
                 return engine.standing(address);

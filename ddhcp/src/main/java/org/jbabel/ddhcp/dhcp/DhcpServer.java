@@ -132,6 +132,10 @@ public final class DhcpServer {
         return switch (blocks.standing(address)) {
             case Standing.Ours o -> {
                 Lease l = leases.get(address);
+                if (blocks.reserved(address)) {
+                    counters.increment("dhcp.reserved_refused");
+                    yield nak(m);
+                }
                 if (l != null && l.held(now) && (l.state() == Lease.State.DECLINED || !l.isClient(client, hw))) {
                     yield nak(m);
                 }
@@ -229,7 +233,7 @@ public final class DhcpServer {
         }
         byte[] hw = hardware(chaddr);
         Lease l = leases.get(address);
-        boolean ack = s instanceof Standing.Ours && !(l != null && l.held(now)
+        boolean ack = s instanceof Standing.Ours && !blocks.reserved(address) && !(l != null && l.held(now)
                 && (l.state() == Lease.State.DECLINED || !Arrays.equals(l.hardware(), hw)));
         counters.increment(ack ? "dhcp.renewlease_ack" : "dhcp.renewlease_nak");
         DhcpAction answer = new DhcpAction.RenewalAnswer(address, xid, chaddr, ack);
@@ -270,8 +274,9 @@ public final class DhcpServer {
         forwarded.expire(now);
     }
 
+    /** In an own block and not reserved: an address this node may hand out. */
     private boolean isOurs(int address) {
-        return blocks.standing(address) instanceof Standing.Ours;
+        return blocks.standing(address) instanceof Standing.Ours && !blocks.reserved(address);
     }
 
     /**

@@ -86,7 +86,7 @@ public final class Leases {
             free += b.size();
             for (int i = 0; i < b.size(); i++) {
                 Lease l = byAddress.get(b.firstAddress() + i);
-                if (l != null && l.held(now)) {
+                if (l != null && l.held(now) || blocks.reserved(b.firstAddress() + i)) {
                     free--;
                 }
             }
@@ -106,13 +106,17 @@ public final class Leases {
 
     /**
      * The address to offer a new client: in the first own block (preference order) that has one, the lowest address
-     * nobody ever had, else the free one that has been free longest; 0 when every own address is held.
+     * nobody ever had, else the free one that has been free longest; 0 when every own address is held. Reserved
+     * addresses ({@link AddressBlocks#reserved}) are never chosen.
      */
     public int firstFree(long now) {
         for (AddressBlocks.OwnBlock b : blocks.ownBlocks()) {
             Lease oldest = null;
             for (int i = 0; i < b.size(); i++) {
                 int a = b.firstAddress() + i;
+                if (blocks.reserved(a)) {
+                    continue;
+                }
                 Lease l = byAddress.get(a);
                 if (l == null) {
                     return a;

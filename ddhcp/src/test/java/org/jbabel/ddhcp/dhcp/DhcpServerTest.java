@@ -377,6 +377,23 @@ class DhcpServerTest {
     }
 
     @Test
+    void reservedAddressesAreNeverOfferedAcknowledgedOrRenewedForAnotherNode() {
+        int first = blocks.address(5, 0);
+        int second = blocks.address(5, 1);
+        blocks.reserve(first, second);
+        assertThat(server.leases().freeAddressesInOwnBlocks(now)).isEqualTo(2);
+        TestClient c = new TestClient(1);
+        assertThat(reply(server.onMessage(c.discoverWanting(first), now)).message().yiaddr())
+                .isEqualTo(blocks.address(5, 2));
+        assertThat(reply(server.onMessage(new TestClient(2).reboot(second), now)).message().messageType())
+                .isEqualTo(MessageType.NAK);
+        assertThat(counters.get("dhcp.reserved_refused")).isEqualTo(1);
+        byte[] chaddr = java.util.Arrays.copyOf(new TestClient(3).mac, 16);
+        assertThat(server.onRenewLease(first, 5, chaddr, now)).containsExactly(
+                new DhcpAction.RenewalAnswer(first, 5, chaddr, false));
+    }
+
+    @Test
     void theOwnerRecordsAForwardedRenewalAndChecksItsHardwareAddress() {
         TestClient c = new TestClient(1);
         int a = lease(c);

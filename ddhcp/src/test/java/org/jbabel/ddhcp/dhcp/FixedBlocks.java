@@ -17,6 +17,7 @@ final class FixedBlocks implements AddressBlocks {
     final int blockSize;
     private final List<Integer> own = new ArrayList<>();
     private final Map<Integer, Standing> remote = new HashMap<>();
+    private final java.util.Set<Integer> reserved = new java.util.HashSet<>();
 
     FixedBlocks(int prefix, int prefixLength, int blockSize) {
         this.prefix = prefix;
@@ -42,6 +43,18 @@ final class FixedBlocks implements AddressBlocks {
         own.remove((Integer) index);
         remote.put(index, new Standing.Remote(index, new NodeId(nodeId), new Peer(owner, 0)));
         return this;
+    }
+
+    FixedBlocks reserve(int... addresses) {
+        for (int a : addresses) {
+            reserved.add(a);
+        }
+        return this;
+    }
+
+    @Override
+    public boolean reserved(int address) {
+        return reserved.contains(address);
     }
 
     FixedBlocks lose(int index) {
