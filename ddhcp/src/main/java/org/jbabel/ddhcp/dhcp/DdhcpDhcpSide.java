@@ -87,6 +87,7 @@ public final class DdhcpDhcpSide implements DhcpSide {
             @Override
             public void needAddresses() {
                 c.counters().increment("dhcp.need_addresses");
+                ddhcp.needAddresses();
             }
         };
         service = new DhcpService(server, blocks, peers, c::now, () -> System.currentTimeMillis() / 1000,
