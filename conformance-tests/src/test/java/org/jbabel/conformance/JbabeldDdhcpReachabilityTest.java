@@ -14,18 +14,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Clients addressed by DDHCP reach each other across the mesh by the host routes of {@code roaming} (issue 13): three
+ * Clients addressed by DDHCP reach each other across the mesh by the host routes of {@code roaming} (issue 13): five
  * jbabelds on a line with mmfd, {@code roaming} (IPv4 client prefix = the DDHCP range, next-node-ipv4 10.116.224.1,
- * which is also the DHCP router and so a reserved address) and {@code ddhcp} on each client bridge; two clients per
- * node (busybox udhcpc and ISC dhclient), each in a namespace of its own. Their scripts put the address on as a /32
- * with the next-node as the only on-link neighbour and default router, so that traffic between clients of one range
- * goes through the nodes (an L3 mesh: a /22 netmask would make them ARP for each other across the mesh). Every
- * client then pings a client at every other node, and a udhcpc renews by unicast to the server identifier.
+ * which is also the DHCP router and so a reserved address) and {@code ddhcp} on each client bridge; 30 clients, six
+ * per node (15 busybox udhcpc, 15 ISC dhclient), each in a namespace of its own. Their scripts put the address on as
+ * a /32 with the next-node as the only on-link neighbour and default router, so that traffic between clients of one
+ * range goes through the nodes (an L3 mesh: a /22 netmask would make them ARP for each other across the mesh). Every
+ * client then pings a client at each other node (up to four hops away), and a udhcpc renews by unicast to the server
+ * identifier.
  */
 class JbabeldDdhcpReachabilityTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(90);
-    private static final int NODES = 3;
+    private static final int NODES = 5;
+    private static final int PER_NODE = 6;
 
     @TempDir
     Path dir;
@@ -82,7 +84,7 @@ class JbabeldDdhcpReachabilityTest {
             List<String> clientNs = new ArrayList<>();
             List<Process> running = new ArrayList<>();
             try {
-                for (int k = 0; k < 2 * NODES; k++) {
+                for (int k = 0; k < PER_NODE * NODES; k++) {
                     int node = k % NODES;
                     String name = "q" + k;
                     String cns = lab.ns("dq" + name);
@@ -91,7 +93,7 @@ class JbabeldDdhcpReachabilityTest {
                     lab.ip(ns.get(node), "link", "set", name, "master", "cli");
                     Path script = script(name);
                     List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", cns));
-                    if (k < NODES) {
+                    if (k % 2 == 0) {
                         c.addAll(List.of(udhcpc, "-f", "-i", "e0", "-t", "40", "-T", "2", "-s", script.toString()));
                     } else {
                         c.addAll(List.of(dhclient, "-1", "-d", "-sf", script.toString(), "-lf",
@@ -102,7 +104,7 @@ class JbabeldDdhcpReachabilityTest {
                             .redirectOutput(dir.resolve(name + ".log").toFile()).start());
                 }
                 List<String> addresses = new ArrayList<>();
-                for (int k = 0; k < 2 * NODES; k++) {
+                for (int k = 0; k < PER_NODE * NODES; k++) {
                     Path out = dir.resolve("q" + k + ".address");
                     addresses.add(lab.await("q" + k + " addressed", LIMIT, () -> {
                         try {
@@ -112,13 +114,15 @@ class JbabeldDdhcpReachabilityTest {
                         }
                     }));
                 }
-                assertThat(new HashSet<>(addresses)).as("distinct: %s", addresses).hasSize(2 * NODES);
+                assertThat(new HashSet<>(addresses)).as("distinct: %s", addresses).hasSize(PER_NODE * NODES);
                 // every client pings a client at each other node (the first packets may wait for SEEK)
-                for (int k = 0; k < 2 * NODES; k++) {
-                    for (int j = 0; j < 2 * NODES; j++) {
-                        if (j % NODES == k % NODES || j == k) {
+                for (int k = 0; k < PER_NODE * NODES; k++) {
+                    // one client at each other node, a different one for each k
+                    for (int other = 0; other < NODES; other++) {
+                        if (other == k % NODES) {
                             continue;
                         }
+                        int j = other + NODES * ((k / NODES + other) % PER_NODE);
                         String from = clientNs.get(k);
                         String to = addresses.get(j);
                         lab.await("q" + k + " (" + addresses.get(k) + ") reaches q" + j + " (" + to + ")", LIMIT,
