@@ -128,9 +128,6 @@ class DhcpRealClientsTest {
             public void forward(DhcpAction.ForwardRenewal renewal) {}
 
             @Override
-            public void answer(DhcpAction.RenewalAnswer answer) {}
-
-            @Override
             public void release(DhcpAction.ForwardRelease release) {}
 
             @Override

@@ -75,11 +75,6 @@ public final class DdhcpDhcpSide implements DhcpSide {
             }
 
             @Override
-            public void answer(DhcpAction.RenewalAnswer answer) {
-                // the engine asks synchronously (ForwardedLeases.renew), see leases()
-            }
-
-            @Override
             public void release(DhcpAction.ForwardRelease r) {
                 ddhcp.releaseLease(r.address(), r.xid(), r.chaddr());
             }

@@ -23,9 +23,6 @@ public final class DhcpService implements AutoCloseable {
         /** Send RENEWLEASE for a REQUEST in another node's block. */
         void forward(DhcpAction.ForwardRenewal renewal);
 
-        /** Answer a RENEWLEASE with LEASEACK or LEASENAK. */
-        void answer(DhcpAction.RenewalAnswer answer);
-
         /** Send RELEASE for a DHCPRELEASE in another node's block. */
         void release(DhcpAction.ForwardRelease release);
 
@@ -122,15 +119,10 @@ public final class DhcpService implements AutoCloseable {
         }
     }
 
-    /** A RENEWLEASE from a node a client of one of our blocks is on; the answer goes to {@link Peers#answer}. */
-    public void onRenewLease(int address, int xid, byte[] chaddr) {
-        perform(server.onRenewLease(address, xid, chaddr, clock.getAsLong()), 0);
-    }
-
     /**
-     * The same for a block side that answers at once: true for LEASEACK, false for LEASENAK (also for an address
-     * outside the range, which the block side does not ask about). The state file is written first when the lease
-     * is new.
+     * A RENEWLEASE from a node a client of one of our blocks is on, answered at once: true for LEASEACK, false for
+     * LEASENAK (also for an address outside the range, which the block side does not ask about). The state file is
+     * written first when the lease is new.
      */
     public boolean renewLease(int address, int xid, byte[] chaddr) {
         boolean ack = false;
@@ -182,7 +174,7 @@ public final class DhcpService implements AutoCloseable {
                 case DhcpAction.Reply r -> send(r, ifindex);
                 case DhcpAction.LeasesChanged c -> save();
                 case DhcpAction.ForwardRenewal f -> peers.forward(f);
-                case DhcpAction.RenewalAnswer r -> peers.answer(r);
+                case DhcpAction.RenewalAnswer r -> { } // only from onRenewLease, which renewLease answers itself
                 case DhcpAction.ForwardRelease r -> peers.release(r);
                 case DhcpAction.NeedAddresses n -> peers.needAddresses();
             }

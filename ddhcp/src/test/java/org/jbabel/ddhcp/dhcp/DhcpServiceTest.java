@@ -108,9 +108,6 @@ class DhcpServiceTest {
             public void forward(DhcpAction.ForwardRenewal renewal) {}
 
             @Override
-            public void answer(DhcpAction.RenewalAnswer answer) {}
-
-            @Override
             public void release(DhcpAction.ForwardRelease release) {}
 
             @Override
