@@ -8,7 +8,8 @@ public interface UdpSocket extends AutoCloseable {
     /**
      * How to open a socket.
      *
-     * @param bind the local address ({@code ::} for any)
+     * @param bind the local address ({@code ::} for any); an IPv4 address ({@code 0.0.0.0} for any) makes an IPv4
+     *     socket that may send to 255.255.255.255 (SO_BROADCAST) and joins no groups (a DHCP server's socket)
      * @param port the local port (0 for any; ignored for ICMPv6)
      * @param device the interface to bind to (SO_BINDTODEVICE), or null for all
      * @param multicastHops the hop limit of multicast datagrams sent

@@ -40,6 +40,7 @@ final class Libc {
     static final short POLLHUP = 0x10;
     static final short POLLNVAL = 0x20;
 
+    static final int AF_INET = 2;
     static final int AF_INET6 = 10;
     static final int AF_PACKET = 17;
     static final int SOCK_DGRAM = 2;
@@ -48,6 +49,9 @@ final class Libc {
     static final int O_NONBLOCK = 0x800;
     static final int O_CLOEXEC = 0x80000;
     static final int SO_REUSEADDR = 2;
+    static final int SO_BROADCAST = 6;
+    static final int IPPROTO_IP = 0;
+    static final int IP_PKTINFO = 8;
     static final int SO_BINDTODEVICE = 25;
     static final int SO_ATTACH_FILTER = 26;
     static final int IPPROTO_IPV6 = 41;

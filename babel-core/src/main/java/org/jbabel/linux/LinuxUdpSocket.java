@@ -23,11 +23,18 @@ import org.jbabel.wire.IpAddress;
  * so each datagram comes with the address it was sent to and the interface it came in on; sends go out with
  * sendmsg(2), with an IPV6_PKTINFO naming the interface when one is asked for (and the interface as scope of a
  * link-local destination), without waiting.
+ *
+ * <p>A UDP socket bound to an IPv4 address is an AF_INET socket instead, with IP_PKTINFO for the same purpose and
+ * SO_BROADCAST on, so it can send to 255.255.255.255 (a DHCP server's replies); it joins no groups.
  */
 final class LinuxUdpSocket extends PolledFd implements UdpSocket {
 
     static final ValueLayout.OfShort PORT = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
     private static final int SOCKADDR_IN6 = 28;
+    private static final int SOCKADDR_IN = 16;
+    /** CMSG_LEN(sizeof(struct in_pktinfo)) and CMSG_SPACE of it. */
+    private static final int PKTINFO4_CMSG_LEN = 16 + 12;
+    private static final int PKTINFO4_CMSG_SPACE = 16 + 16;
     private static final int IN6_PKTINFO = 20;
     /** CMSG_LEN(sizeof(struct in6_pktinfo)) and CMSG_SPACE of it. */
     private static final int PKTINFO_CMSG_LEN = 16 + IN6_PKTINFO;
@@ -36,6 +43,7 @@ final class LinuxUdpSocket extends PolledFd implements UdpSocket {
 
     private final Consumer<Datagram> receiver;
     private final boolean icmp;
+    private final boolean v4;
     private final int limit;
     private final MemorySegment name = arena.allocate(SOCKADDR_IN6, 8);
     private final MemorySegment control = arena.allocate(PKTINFO_CMSG_SPACE, 8);
@@ -45,18 +53,20 @@ final class LinuxUdpSocket extends PolledFd implements UdpSocket {
     private MemorySegment data;
     private int localPort;
 
-    private LinuxUdpSocket(int fd, IoCounters counters, Consumer<Datagram> receiver, boolean icmp, int limit) {
+    private LinuxUdpSocket(int fd, IoCounters counters, Consumer<Datagram> receiver, boolean icmp, boolean v4,
+            int limit) {
         super(fd, counters);
         this.receiver = receiver;
         this.icmp = icmp;
+        this.v4 = v4;
         this.limit = limit;
     }
 
     /** Opens and binds a UDP socket as {@code o} says, not yet polled. In the calling thread's namespace. */
     static LinuxUdpSocket udp(IoCounters counters, Options o, Consumer<Datagram> receiver, int limit)
             throws IOException {
-        if (o.bind().family() != Family.V6) {
-            throw new IOException("only IPv6 sockets are supported, not " + o.bind());
+        if (o.bind().family() == Family.V4) {
+            return udp4(counters, o, receiver, limit);
         }
         LinuxUdpSocket s = open(counters, Libc.SOCK_DGRAM, 0, receiver, false, limit, "UDP");
         try {
@@ -82,6 +92,34 @@ final class LinuxUdpSocket extends PolledFd implements UdpSocket {
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
+        }
+    }
+
+    /** The AF_INET variant of {@link #udp}: IP_PKTINFO, SO_BROADCAST, no multicast options. */
+    private static LinuxUdpSocket udp4(IoCounters counters, Options o, Consumer<Datagram> receiver, int limit)
+            throws IOException {
+        Libc.Errno e = new Libc.Errno(java.lang.foreign.Arena.ofAuto());
+        int fd = Libc.socket(e, Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw new IOException("cannot open an IPv4 UDP socket: " + Errno.name(e.get()));
+        }
+        LinuxUdpSocket s = new LinuxUdpSocket(fd, counters, receiver, false, true, limit);
+        try {
+            s.option(Libc.SOL_SOCKET, Libc.SO_REUSEADDR, 1, "SO_REUSEADDR");
+            s.option(Libc.SOL_SOCKET, Libc.SO_BROADCAST, 1, "SO_BROADCAST");
+            s.option(Libc.IPPROTO_IP, Libc.IP_PKTINFO, 1, "IP_PKTINFO");
+            if (o.device() != null) {
+                s.bindToDevice(o.device());
+            }
+            s.sockaddr4(o.bind().v4Bits(), o.port());
+            if (Libc.bind(s.errno, s.fd, s.name) < 0) {
+                throw s.error("cannot bind UDP " + o.bind() + ":" + o.port());
+            }
+            s.localPort = s.boundPort();
+            return s;
+        } catch (IOException | RuntimeException ex) {
+            s.close();
+            throw ex;
         }
     }
 
@@ -127,7 +165,7 @@ final class LinuxUdpSocket extends PolledFd implements UdpSocket {
         if (fd < 0) {
             throw new IOException("cannot open an " + what + " socket: " + Errno.name(e.get()));
         }
-        return new LinuxUdpSocket(fd, counters, receiver, icmp, limit);
+        return new LinuxUdpSocket(fd, counters, receiver, icmp, false, limit);
     }
 
     /** Sets the traffic class of what is sent (Babel's 0xC0). */
@@ -180,6 +218,13 @@ final class LinuxUdpSocket extends PolledFd implements UdpSocket {
         return Short.toUnsignedInt(name.get(PORT, 2));
     }
 
+    private void sockaddr4(int address, int port) {
+        name.fill((byte) 0);
+        name.set(JAVA_SHORT, 0, (short) Libc.AF_INET);
+        name.set(PORT, 2, (short) port);
+        name.set(JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN), 4, address);
+    }
+
     private void sockaddr(IpAddress address, int port, int scope) {
         name.fill((byte) 0);
         name.set(JAVA_SHORT, 0, (short) Libc.AF_INET6);
@@ -199,7 +244,7 @@ final class LinuxUdpSocket extends PolledFd implements UdpSocket {
             counters.count(IoCounters.Kind.RECEIVE_TRUNCATED);
             return DROPPED;
         }
-        Datagram d = datagram(b, (int) n, icmp);
+        Datagram d = v4 ? datagram4(b, (int) n) : datagram(b, (int) n, icmp);
         return d == null ? DROPPED : () -> receiver.accept(d);
     }
 
@@ -230,6 +275,34 @@ final class LinuxUdpSocket extends PolledFd implements UdpSocket {
         return new Datagram(source, port, destination, ifindex, b.copy(length));
     }
 
+    /** The same for an AF_INET socket: source from the name, destination and interface from IP_PKTINFO. */
+    static Datagram datagram4(FdPoller.Buffers b, int length) {
+        MemorySegment from = b.name;
+        if (b.nameLength() < SOCKADDR_IN || from.get(JAVA_SHORT, 0) != Libc.AF_INET) {
+            return null;
+        }
+        ValueLayout.OfInt big = JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN);
+        IpAddress source = IpAddress.v4(from.get(big, 4));
+        int port = Short.toUnsignedInt(from.get(PORT, 2));
+        IpAddress destination = IpAddress.V4_UNSPECIFIED;
+        int ifindex = 0;
+        int controlLength = b.controlLength();
+        long offset = 0;
+        while (offset + 16 <= controlLength) {
+            long len = b.control.get(JAVA_LONG, offset);
+            if (len < 16 || offset + len > controlLength) {
+                break;
+            }
+            if (b.control.get(JAVA_INT, offset + 8) == Libc.IPPROTO_IP
+                    && b.control.get(JAVA_INT, offset + 12) == Libc.IP_PKTINFO && len >= PKTINFO4_CMSG_LEN) {
+                ifindex = b.control.get(JAVA_INT, offset + 16);
+                destination = IpAddress.v4(b.control.get(big, offset + 24));
+            }
+            offset += (len + 7) & ~7L;
+        }
+        return new Datagram(source, port, destination, ifindex, b.copy(length));
+    }
+
     @Override
     public synchronized void join(IpAddress group, int ifindex) {
         if (!membership(Libc.IPV6_ADD_MEMBERSHIP, group, ifindex) && errno.get() != EADDRINUSE) {
@@ -243,7 +316,7 @@ final class LinuxUdpSocket extends PolledFd implements UdpSocket {
     }
 
     private boolean membership(int option, IpAddress group, int ifindex) {
-        if (isClosed() || group.family() != Family.V6) {
+        if (isClosed() || v4 || group.family() != Family.V6) {
             return false;
         }
         MemorySegment.copy(group.toBytes16(), 0, mreq, JAVA_BYTE, 0, 16);
@@ -253,11 +326,15 @@ final class LinuxUdpSocket extends PolledFd implements UdpSocket {
 
     @Override
     public synchronized boolean send(IpAddress destination, int port, int ifindex, byte[] payload) {
-        if (isClosed() || destination.family() != Family.V6) {
+        if (isClosed() || destination.family() != (v4 ? Family.V4 : Family.V6)) {
             counters.count(IoCounters.Kind.SEND_ERROR);
             return false;
         }
-        sockaddr(destination, icmp ? 0 : port, needsScope(destination) ? ifindex : 0);
+        if (v4) {
+            sockaddr4(destination.v4Bits(), port);
+        } else {
+            sockaddr(destination, icmp ? 0 : port, needsScope(destination) ? ifindex : 0);
+        }
         if (data == null || data.byteSize() < payload.length) {
             data = arena.allocate(Math.max(payload.length, 2048), 8);
         }
@@ -266,10 +343,18 @@ final class LinuxUdpSocket extends PolledFd implements UdpSocket {
         iovec.set(JAVA_LONG, 8, payload.length);
         msghdr.fill((byte) 0);
         msghdr.set(ADDRESS, 0, name);
-        msghdr.set(JAVA_INT, 8, SOCKADDR_IN6);
+        msghdr.set(JAVA_INT, 8, v4 ? SOCKADDR_IN : SOCKADDR_IN6);
         msghdr.set(ADDRESS, 16, iovec);
         msghdr.set(JAVA_LONG, 24, 1L);
-        if (ifindex != 0) {
+        if (ifindex != 0 && v4) {
+            control.fill((byte) 0);
+            control.set(JAVA_LONG, 0, PKTINFO4_CMSG_LEN);
+            control.set(JAVA_INT, 8, Libc.IPPROTO_IP);
+            control.set(JAVA_INT, 12, Libc.IP_PKTINFO);
+            control.set(JAVA_INT, 16, ifindex);
+            msghdr.set(ADDRESS, 32, control);
+            msghdr.set(JAVA_LONG, 40, PKTINFO4_CMSG_SPACE);
+        } else if (ifindex != 0) {
             control.fill((byte) 0);
             control.set(JAVA_LONG, 0, PKTINFO_CMSG_LEN);
             control.set(JAVA_INT, 8, Libc.IPPROTO_IPV6);
@@ -308,6 +393,6 @@ final class LinuxUdpSocket extends PolledFd implements UdpSocket {
 
     @Override
     public String toString() {
-        return (icmp ? "icmp6" : "udp") + " socket fd " + fd + " port " + localPort;
+        return (icmp ? "icmp6" : v4 ? "udp4" : "udp") + " socket fd " + fd + " port " + localPort;
     }
 }

@@ -280,6 +280,45 @@ class LinuxNetworkTest {
         assertThat(datagrams).isEmpty();
     }
 
+    @Test
+    void anIpv4SocketSendsAndReceivesBroadcastsOnItsDeviceWithTheDestinationAndInterface() throws Exception {
+        a.ip("addr", "add", "10.9.1.1/24", "dev", "a1");
+        a.ip("addr", "add", "10.9.2.1/24", "dev", "a2");
+        b.ip("addr", "add", "10.9.1.2/24", "dev", "b1");
+        b.ip("addr", "add", "10.9.2.2/24", "dev", "b2");
+        BlockingQueue<Got<Datagram>> atServer = new LinkedBlockingQueue<>();
+        UdpSocket server = b.inside(() -> netB.udp(new UdpSocket.Options(IpAddress.V4_UNSPECIFIED, 6767, "b1", 1,
+                false), d -> atServer.add(new Got<>(d, Thread.currentThread().getName()))));
+        UdpSocket client = a.inside(() -> netA.udp(new UdpSocket.Options(IpAddress.V4_UNSPECIFIED, 6868, "a1", 1,
+                false), d -> datagrams.add(new Got<>(d, Thread.currentThread().getName()))));
+        UdpSocket other = a.inside(() -> netA.udp(new UdpSocket.Options(IpAddress.V4_UNSPECIFIED, 0, "a2", 1,
+                false), d -> { }));
+        IpAddress broadcast = IpAddress.parse("255.255.255.255");
+        assertThat(server.localPort()).isEqualTo(6767);
+
+        assertThat(other.send(broadcast, 6767, 0, "via a2".getBytes())).isTrue();
+        assertThat(client.send(broadcast, 6767, 0, "discover".getBytes())).isTrue();
+        Datagram d = await(atServer, payload("discover"), "broadcast at the server");
+        assertThat(d.source()).isEqualTo(IpAddress.parse("10.9.1.1"));
+        assertThat(d.sourcePort()).isEqualTo(6868);
+        assertThat(d.destination()).isEqualTo(broadcast);
+        assertThat(d.ifindex()).isEqualTo(b1);
+        assertThat(atServer).as("the socket bound to b1 does not hear b2").isEmpty();
+
+        assertThat(server.send(broadcast, 6868, b1, "offer".getBytes())).isTrue();
+        Datagram offer = await(datagrams, payload("offer"), "broadcast reply");
+        assertThat(offer.destination()).isEqualTo(broadcast);
+        assertThat(offer.ifindex()).isEqualTo(a1);
+        assertThat(offer.source()).isEqualTo(IpAddress.parse("10.9.1.2"));
+
+        assertThat(server.send(IpAddress.parse("10.9.1.1"), 6868, 0, "ack".getBytes())).isTrue();
+        assertThat(await(datagrams, payload("ack"), "unicast reply").destination())
+                .isEqualTo(IpAddress.parse("10.9.1.1"));
+
+        assertThat(server.send(A1, 6868, 0, "v6".getBytes())).as("an IPv6 destination on an IPv4 socket")
+                .isFalse();
+    }
+
     // ---- TUN ----
 
     @Test

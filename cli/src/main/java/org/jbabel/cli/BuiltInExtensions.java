@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.jbabel.config.DaemonConfig;
 import org.jbabel.ddhcp.DdhcpProvider;
+import org.jbabel.ddhcp.dhcp.DdhcpDhcpSide;
 import org.jbabel.extension.Extension;
 import org.jbabel.extension.ExtensionProvider;
 import org.jbabel.roaming.l3roamd.L3roamd;
@@ -22,12 +23,12 @@ import org.jbabel.roaming.prefixd.PrefixdProvider;
 final class BuiltInExtensions {
 
     static final List<ExtensionProvider> PROVIDERS = List.of(new MmfdProvider(), new RoamingProvider(), new PrefixdProvider(),
-            new DdhcpProvider());
+            new DdhcpProvider(java.security.SecureRandom::new, DdhcpDhcpSide.factory()));
 
     /** The providers with their randomness from {@code random} (the simulator's seeded one, so runs repeat). */
     static List<ExtensionProvider> providers(Supplier<RandomGenerator> random) {
         return List.of(new MmfdProvider(random), new RoamingProvider(random), new PrefixdProvider(random),
-                new DdhcpProvider(random, null));
+                new DdhcpProvider(random, DdhcpDhcpSide.factory()));
     }
 
     private BuiltInExtensions() {}

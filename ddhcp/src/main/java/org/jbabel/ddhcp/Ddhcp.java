@@ -38,6 +38,7 @@ public final class Ddhcp implements Extension {
     /** The flooding device of the mmfd extension, the default server interface when it exists. */
     public static final String MMFD_DEVICE = "mmfd0";
     private static final IpAddress LOOPBACK = IpAddress.parse("::1");
+    private static final long WAKE_INTERVAL = 1_000_000_000L;
 
     private final DdhcpSettings settings;
     private final RandomGenerator random;
@@ -59,6 +60,7 @@ public final class Ddhcp implements Extension {
     private NodeId node;
     /** The address block messages are sent from (null: the kernel's choice, the link-local address). */
     private IpAddress source;
+    private long lastWake = Long.MIN_VALUE;
 
     /** One engine and its output (counter prefix {@code exit.} for the exit range's). */
     private final class Running implements BlockEngine.Output {
@@ -425,6 +427,20 @@ public final class Ddhcp implements Extension {
     public boolean giveBack(int index) {
         Running r = engines.get(settings.swarm());
         return r.engine.giveBack(index, r);
+    }
+
+    /**
+     * The DHCP side has no free address left: housekeeping of the range runs now (claiming as many blocks as the
+     * demand needs) instead of at its next turn; at most once a second, never in the learning phase.
+     */
+    public void needAddresses() {
+        long now = context.now();
+        if (lastWake != Long.MIN_VALUE && now - lastWake < WAKE_INTERVAL) {
+            return;
+        }
+        lastWake = now;
+        engine().wake(now);
+        arm();
     }
 
     /** Tells the owner of {@code address}'s block that a client released it (RELEASE). */

@@ -1,5 +1,7 @@
 package org.jbabel.ddhcp;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +29,7 @@ import org.jbabel.wire.Prefix;
  * ddhcp server-interface IF [source ADDR]
  * ddhcp node-id HEX16 | block-timeout S | tentative-timeout S | needless-timeout S | spare-leases N
  * ddhcp learning true|false | lease-address-order reversed|network
+ * ddhcp state-file PATH                                          (own blocks and leases across restarts)
  * </pre>
  */
 public final class DdhcpProvider implements ExtensionProvider {
@@ -98,6 +101,14 @@ public final class DdhcpProvider implements ExtensionProvider {
             case "tentative-timeout" -> new Setting(keyword, w.seconds("tentative timeout", 65_535_000));
             case "needless-timeout" -> new Setting(keyword, w.seconds("needless timeout", 86_400_000L * 365));
             case "spare-leases" -> new Setting(keyword, w.integer("spare leases", 0, 255));
+            case "state-file" -> {
+                String path = w.word("state file path");
+                try {
+                    yield new Setting(keyword, Path.of(path));
+                } catch (InvalidPathException e) {
+                    throw w.error("'" + path + "' is not a path");
+                }
+            }
             case "learning" -> new Setting(keyword, bool(w));
             case "lease-address-order" -> {
                 String order = w.word("address order");
@@ -109,7 +120,7 @@ public final class DdhcpProvider implements ExtensionProvider {
             }
             default -> throw w.error("unknown ddhcp keyword '" + keyword + "' (expected client-interface, range, exit,"
                     + " server-interface, node-id, block-timeout, tentative-timeout, needless-timeout, spare-leases,"
-                    + " learning or lease-address-order)");
+                    + " learning, lease-address-order or state-file)");
         };
         w.end();
         check(w, statement);
@@ -237,6 +248,7 @@ public final class DdhcpProvider implements ExtensionProvider {
         Integer spare = null;
         boolean learning = true;
         AddressOrder order = AddressOrder.REVERSED;
+        Path stateFile = null;
         for (Object s : statements) {
             switch (s) {
                 case Range r -> range = r;
@@ -251,6 +263,7 @@ public final class DdhcpProvider implements ExtensionProvider {
                         case "spare-leases" -> spare = (Integer) value;
                         case "learning" -> learning = (Boolean) value;
                         case "lease-address-order" -> order = (AddressOrder) value;
+                        case "state-file" -> stateFile = (Path) value;
                         default -> throw new IllegalArgumentException("not a ddhcp setting: " + name);
                     }
                 }
@@ -265,6 +278,10 @@ public final class DdhcpProvider implements ExtensionProvider {
             throw new IllegalArgumentException("'ddhcp exit' on a node with a client interface needs an exit-range"
                     + " (the DHCP side would hand out the exit's own address)");
         }
+        if (stateFile != null && range.clientInterface() == null) {
+            throw new IllegalArgumentException("'ddhcp state-file' needs a client interface (it keeps the DHCP"
+                    + " side's leases)");
+        }
         if (spare == null) {
             // like ddhcpd's -S: a node without a DHCP side takes no blocks unless told to
             spare = range.clientInterface() != null ? BlockSettings.SPARE_LEASES : 0;
@@ -272,6 +289,6 @@ public final class DdhcpProvider implements ExtensionProvider {
         return new DdhcpSettings(range.clientInterface(), range.range(), range.blockSize(), range.exitRange(),
                 range.dns(), range.router(), range.leaseTime(), exit, server == null ? null : server.name(),
                 server == null ? null : server.source(), node, blockTimeout, tentative, needless, spare, learning,
-                order);
+                order, stateFile);
     }
 }

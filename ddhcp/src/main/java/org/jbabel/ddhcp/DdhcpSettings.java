@@ -1,5 +1,6 @@
 package org.jbabel.ddhcp;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.jbabel.ddhcp.block.BlockMessage.AddressOrder;
@@ -31,11 +32,12 @@ import org.jbabel.wire.Prefix;
  * @param spareLeases ddhcpd {@code -s} (2; 0 without a client interface, as ddhcpd's {@code -S})
  * @param learning false for ddhcpd's {@code -L}
  * @param addressOrder the byte order of the address in the lease messages this node starts
+ * @param stateFile where the DHCP side keeps its own blocks and acknowledged leases across restarts, or null
  */
 public record DdhcpSettings(String clientInterface, Prefix range, int blockSize, Prefix exitRange, List<IpAddress> dns,
         IpAddress router, Duration leaseTime, boolean exit, String serverInterface, IpAddress source, NodeId node,
         Duration blockTimeout, Duration tentativeTimeout, Duration needlessTimeout, int spareLeases, boolean learning,
-        AddressOrder addressOrder) {
+        AddressOrder addressOrder, Path stateFile) {
 
     public static final int BLOCK_SIZE = 32;
     /** The exit range hands out single addresses: one block is one exit's address. */

@@ -46,6 +46,17 @@ class DdhcpProviderTest {
     }
 
     @Test
+    void theStateFileIsTheDhcpSidesAndNeedsAClientInterface() throws Exception {
+        assertThat(settings("client-interface br-client range 10.116.224.0/20").stateFile()).isNull();
+        assertThat(settings("client-interface br-client range 10.116.224.0/20", "state-file /var/lib/jbabel/ddhcp")
+                .stateFile()).isEqualTo(java.nio.file.Path.of("/var/lib/jbabel/ddhcp"));
+        assertThatThrownBy(() -> settings("range 10.116.224.0/20", "state-file /tmp/x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a client interface");
+        assertThatThrownBy(() -> settings("client-interface br-client range 10.116.224.0/20", "state-file"))
+                .isInstanceOf(ConfigException.class);
+    }
+
+    @Test
     void everyOptionOfTheClientInterfaceStatementIsRead() throws Exception {
         DdhcpSettings s = settings("client-interface br-client range 10.116.224.0/20 block-size 4"
                 + " exit-range 10.116.255.0/24 dns 10.116.0.1 10.116.0.2 router 10.116.0.1 lease-time 600",

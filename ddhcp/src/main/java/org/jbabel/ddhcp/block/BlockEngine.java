@@ -101,6 +101,16 @@ public final class BlockEngine {
 
     // ---- time
 
+    /**
+     * Brings housekeeping forward to {@code now}: the DHCP side ran out of addresses and a claim should start at once
+     * rather than at the next turn (ddhcpd waits, spec §13 Q10). Does nothing during the learning phase.
+     */
+    public void wake(long now) {
+        if (learningOver && now < nextHousekeeping) {
+            nextHousekeeping = now;
+        }
+    }
+
     /** Runs housekeeping (spec §5.2) if it is due at {@code now}. */
     public void poll(long now, Output out) {
         if (now < nextHousekeeping) {

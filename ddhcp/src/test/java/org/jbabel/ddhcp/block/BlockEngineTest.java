@@ -343,4 +343,18 @@ class BlockEngineTest {
                 .withTimers(Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(300)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void wakeBringsHousekeepingForwardOnlyAfterTheLearningPhase() {
+        BlockEngine e = engine(true, 2);
+        long learningEnds = e.nextWakeup();
+        e.wake(now);
+        assertThat(e.nextWakeup()).isEqualTo(learningEnds);
+        now = learningEnds;
+        e.poll(now, out);
+        assertThat(e.nextWakeup()).isGreaterThan(now);
+        now += S / 10;
+        e.wake(now);
+        assertThat(e.nextWakeup()).isEqualTo(now);
+    }
 }

@@ -1,0 +1,471 @@
+package org.jbabel.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * DDHCP end to end (issue 13): five jbabelds on a ring in namespaces, mmfd carrying the block messages, Babel routing
+ * the lease messages to each owner's loopback address, every node serving DHCP on its client bridge from the shared
+ * range 10.116.224.0/22 (blocks of 4) with a state file. Real clients, each in a namespace of its own on a veth to a
+ * node's bridge: busybox udhcpc and ISC dhclient. The tests run in order on the same mesh:
+ * <ol>
+ * <li>30 clients (15 udhcpc, 15 dhclient, 6 per node) all get an address, no two the same, each from a block its node
+ * owns, and each address is leased at exactly one node;</li>
+ * <li>a client whose link moves to a node two hops away renews (udhcpc: unicast RENEWING after SIGUSR1; dhclient:
+ * INIT-REBOOT) and keeps its address, through RENEWLEASE/LEASEACK to the block owner;</li>
+ * <li>malformed DHCP (to port 67) and block messages (to the lease port) are counted by kind and the node still
+ * serves;</li>
+ * <li>a node killed with -9 and restarted reads its state file: its leases and blocks are back, its old clients
+ * renew their addresses, and addresses leased afterwards anywhere are none of those acknowledged before.</li>
+ * </ol>
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class JbabeldDdhcpMeshClientsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int NODES = 5;
+    private static final Duration CLIENT_LIMIT = Duration.ofSeconds(90);
+    private static final Duration CONVERGE = Duration.ofSeconds(90);
+
+    private Path dir;
+    private Lab lab;
+    private final List<String> ns = new ArrayList<>();
+    private final List<Lab.Daemon> daemons = new ArrayList<>();
+    private final List<String> clientNs = new ArrayList<>();
+    /** Every address acknowledged to a client so far: address to the client's name. */
+    private final Map<String, String> acknowledged = new TreeMap<>();
+    /** The node each client was served by (its index), by client name. */
+    private final Map<String, Integer> servedBy = new HashMap<>();
+    private final ExecutorService pool = Executors.newFixedThreadPool(32);
+    private int nextClient;
+
+    @BeforeAll
+    void mesh() throws Exception {
+        Lab.tool("udhcpc", "udhcpc");
+        Lab.tool("dhclient", "isc-dhcp-client");
+        dir = Files.createTempDirectory("ddhcp-mesh");
+        lab = new Lab(dir);
+        for (int i = 0; i < NODES; i++) {
+            String n = lab.ns("dm" + i);
+            MmfdLab.noDad(lab, n);
+            lab.ip(n, "addr", "add", "fd00::" + (i + 1) + "/128", "dev", "lo");
+            lab.ip(n, "link", "add", "cli", "type", "bridge");
+            lab.ip(n, "link", "set", "cli", "up");
+            lab.ip(n, "addr", "add", "10.116.224.1/22", "dev", "cli");
+            ns.add(n);
+        }
+        for (int i = 0; i < NODES; i++) {
+            int j = (i + 1) % NODES;
+            lab.link(ns.get(i), "r" + j, ns.get(j), "r" + i);
+        }
+        for (int i = 0; i < NODES; i++) {
+            daemons.add(start(i, "n" + i));
+        }
+        awaitBlocksKnownEverywhere();
+        for (int i = 0; i < NODES; i++) {
+            int at = i;
+            lab.await("routes to every loopback at n" + i, CONVERGE, () -> {
+                String routes = lab.babelRoutes(ns.get(at), "-6");
+                for (int k = 0; k < NODES; k++) {
+                    if (k != at && !routes.contains("fd00::" + (k + 1) + " ")) {
+                        return null;
+                    }
+                }
+                return true;
+            });
+        }
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        pool.shutdownNow();
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private Lab.Daemon start(int i, String name) throws Exception {
+        int left = (i + NODES - 1) % NODES;
+        int right = (i + 1) % NODES;
+        return lab.jbabeld(ns.get(i), name, List.of("-C", "default hello-interval 1 update-interval 4", "-C",
+                "redistribute local ip fd00::/64 ge 128", "-C", "redistribute local deny", "-C", "mmfd", "-C",
+                "ddhcp client-interface cli range 10.116.224.0/22 block-size 4 router 10.116.224.1"
+                        + " dns 10.116.224.1 lease-time 600",
+                "-C", "ddhcp learning false", "-C", "ddhcp tentative-timeout 3", "-C", "ddhcp block-timeout 30",
+                "-C", "ddhcp state-file " + dir.resolve("n" + i + ".ddhcp"), "r" + left, "r" + right));
+    }
+
+    /** Each node owns a block, and every block owned somewhere is CLAIMED by that owner at every other node. */
+    private void awaitBlocksKnownEverywhere() throws Exception {
+        lab.await("every owned block known at every node", CONVERGE, () -> {
+            List<Map<Integer, String>> views = new ArrayList<>();
+            for (Lab.Daemon d : daemons) {
+                Map<Integer, String> v = states(d.socket());
+                if (v == null || !v.containsValue("OURS")) {
+                    return null;
+                }
+                views.add(v);
+            }
+            for (int i = 0; i < views.size(); i++) {
+                for (Map.Entry<Integer, String> e : views.get(i).entrySet()) {
+                    if (!e.getValue().equals("OURS")) {
+                        continue;
+                    }
+                    for (int k = 0; k < views.size(); k++) {
+                        if (k != i && !"CLAIMED".equals(views.get(k).get(e.getKey()))) {
+                            return null;
+                        }
+                    }
+                }
+            }
+            return true;
+        });
+    }
+
+    @Test
+    @Order(1)
+    void thirtyClientsOfBothKindsGetDistinctAddressesFromTheirNodesBlocks() throws Exception {
+        Map<String, Future<String>> running = new LinkedHashMap<>();
+        for (int k = 0; k < 30; k++) {
+            String name = client(k % NODES);
+            running.put(name, lease(name, k % 2 == 0));
+        }
+        Map<String, String> got = collect(running);
+        assertThat(got).hasSize(30);
+        assertThat(new HashSet<>(got.values())).as("distinct addresses: %s", got).hasSize(30);
+        for (Map.Entry<String, String> e : got.entrySet()) {
+            int node = servedBy.get(e.getKey());
+            assertThat(states(daemons.get(node).socket())).as("%s of %s is in a block of n%d", e.getValue(),
+                    e.getKey(), node).containsEntry(block(e.getValue()), "OURS");
+        }
+        Map<String, Integer> leasedAt = leasedAtNodes();
+        for (String address : got.values()) {
+            assertThat(leasedAt).as("leased at exactly one node").containsEntry(address, 1);
+        }
+        System.out.println("30 clients: " + got);
+    }
+
+    @Test
+    @Order(2)
+    void clientsMovedTwoHopsAwayRenewTheirAddressesThroughTheOwner() throws Exception {
+        long forwardedBefore = MmfdLab.counter(daemons.get(2).socket(), "ddhcp.dhcp.forwarded");
+        long leaseAckBefore = MmfdLab.counter(daemons.get(0).socket(), "ddhcp.sent_leaseack");
+
+        // udhcpc stays running (its script puts the address on e0); its link moves to n2; SIGUSR1: renew
+        String u = client(0);
+        Path uOut = dir.resolve(u + ".out");
+        Process udhcpc = new ProcessBuilder("ip", "netns", "exec", clientNs(u), Lab.tool("udhcpc", "udhcpc"), "-f",
+                "-i", "e0", "-t", "20", "-T", "1", "-s", script(u, true).toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve(u + ".udhcpc.log").toFile()).start();
+        try {
+            String address = lab.await(u + " bound", CLIENT_LIMIT, () -> event(uOut, "bound", "ip"));
+            acknowledged.put(address, u);
+            move(u, 0, 2);
+            Lab.run("kill", "-USR1", Long.toString(udhcpc.pid()));
+            String renewed = lab.await(u + " renewed at n2", CLIENT_LIMIT, () -> event(uOut, "renew", "ip"));
+            assertThat(renewed).as("udhcpc log:%n%s", Files.readString(dir.resolve(u + ".udhcpc.log")))
+                    .isEqualTo(address);
+        } finally {
+            udhcpc.destroy();
+            udhcpc.waitFor(5, TimeUnit.SECONDS);
+        }
+
+        // dhclient leases at n0, stops, its link moves to n2, it starts again: INIT-REBOOT
+        String d = client(0);
+        String first = collect(Map.of(d, lease(d, false))).get(d);
+        move(d, 0, 2);
+        Files.delete(dir.resolve(d + ".out"));
+        assertThat(runClient(d, false)).isEqualTo(first);
+        assertThat(event(dir.resolve(d + ".out"), "REBOOT", "new_ip_address")).isEqualTo(first);
+
+        assertThat(MmfdLab.counter(daemons.get(2).socket(), "ddhcp.dhcp.forwarded") - forwardedBefore)
+                .isGreaterThanOrEqualTo(2);
+        assertThat(MmfdLab.counter(daemons.get(0).socket(), "ddhcp.sent_leaseack") - leaseAckBefore)
+                .isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    @Order(3)
+    void malformedDhcpAndBlockMessagesAreCountedAndTheNodeServesOn() throws Exception {
+        Lab.Daemon n1 = daemons.get(1);
+        String c = client(1);
+        String cns = clientNs(c);
+        lab.ip(cns, "addr", "add", "10.116.227.250/22", "dev", "e0");
+        lab.exec(cns, "bash", "-c", "printf garbage > /dev/udp/10.116.224.1/67; "
+                + "head -c 300 /dev/zero > /dev/udp/10.116.224.1/67; "
+                + "head -c 300 /dev/urandom > /dev/udp/10.116.224.1/67");
+        lab.ip(cns, "addr", "flush", "dev", "e0");
+        // block messages to n1's lease port from n0: too short, an unknown command, another range
+        byte[] unknown = new byte[40];
+        unknown[0] = 0x42;
+        lab.exec(ns.get(0), "bash", "-c", "printf x > /dev/udp/fd00::2/1235; "
+                + "printf '" + hexEscape(unknown) + "' > /dev/udp/fd00::2/1235; "
+                + "head -c 64 /dev/urandom > /dev/udp/fd00::2/1235");
+        Map<String, Long> counters = lab.await("the malformed messages counted", Duration.ofSeconds(20), () -> {
+            Map<String, Long> m = counters(n1.socket());
+            long dhcp = m.entrySet().stream().filter(e -> e.getKey().startsWith("ddhcp.dhcp.malformed."))
+                    .mapToLong(Map.Entry::getValue).sum();
+            return dhcp >= 3 && m.getOrDefault("ddhcp.short", 0L) >= 1 ? m : null;
+        });
+        assertThat(counters).containsKey("ddhcp.dhcp.malformed.short");
+        System.out.println("n1's counters after garbage: " + counters);
+        // the loop is alive and serves: the same client gets an address
+        String address = collect(Map.of(c, lease(c, true))).get(c);
+        assertThat(states(n1.socket())).containsEntry(block(address), "OURS");
+    }
+
+    @Test
+    @Order(4)
+    void aNodeKilledAndRestartedHandsOutNoAddressItHadAcknowledged() throws Exception {
+        Lab.Daemon n1 = daemons.get(1);
+        Set<String> leasedAtN1 = leases(n1.socket());
+        assertThat(leasedAtN1).isNotEmpty();
+        Set<String> before = new HashSet<>(acknowledged.keySet());
+        Map<Integer, String> blocksBefore = states(n1.socket());
+        lab.kill(n1);
+        Lab.Daemon again = start(1, "n1-again");
+        daemons.set(1, again);
+        awaitBlocksKnownEverywhere();
+        assertThat(leases(again.socket())).as("n1's leases back from its state file").containsAll(leasedAtN1);
+        Map<Integer, String> blocksAfter = states(again.socket());
+        for (String a : leasedAtN1) {
+            assertThat(blocksBefore).containsEntry(block(a), "OURS");
+            assertThat(blocksAfter).as("the block of %s is n1's again", a).containsEntry(block(a), "OURS");
+        }
+        // n1's old dhclient clients ask for their addresses again (INIT-REBOOT) and get them
+        for (Map.Entry<String, Integer> e : servedBy.entrySet()) {
+            String name = e.getKey();
+            if (e.getValue() == 1 && Files.exists(dir.resolve(name + ".leases"))) {
+                String had = acknowledged.entrySet().stream().filter(x -> x.getValue().equals(name))
+                        .map(Map.Entry::getKey).reduce((x, y) -> y).orElseThrow();
+                Files.delete(dir.resolve(name + ".out"));
+                assertThat(runClient(name, false)).as("%s renews at the restarted n1", name).isEqualTo(had);
+            }
+        }
+        // ten new clients, two per node: none gets an address acknowledged before
+        Map<String, Future<String>> running = new LinkedHashMap<>();
+        for (int k = 0; k < 10; k++) {
+            String name = client(k % NODES);
+            running.put(name, lease(name, k % 2 == 0));
+        }
+        Map<String, String> got = collect(running);
+        assertThat(got.values()).as("new leases after the restart").doesNotContainAnyElementsOf(before)
+                .doesNotHaveDuplicates();
+        Map<String, Integer> leasedAt = leasedAtNodes();
+        assertThat(leasedAt.values()).as("no address leased at two nodes: %s", leasedAt).allMatch(n -> n == 1);
+    }
+
+    // ---- clients
+
+    /** A new client namespace with a veth e0 to node {@code node}'s bridge; returns its name. */
+    private String client(int node) throws Exception {
+        String name = "c" + nextClient++;
+        String cns = lab.ns("dm" + name);
+        clientNs.add(cns);
+        lab.link(ns.get(node), name, cns, "e0");
+        lab.ip(ns.get(node), "link", "set", name, "master", "cli");
+        servedBy.put(name, node);
+        return name;
+    }
+
+    private String clientNs(String name) {
+        return clientNs.get(Integer.parseInt(name.substring(1)));
+    }
+
+    /** Moves client {@code name}'s link from node {@code from}'s bridge to node {@code to}'s. */
+    private void move(String name, int from, int to) throws Exception {
+        lab.ip(ns.get(from), "link", "set", name, "netns", ns.get(to));
+        lab.ip(ns.get(to), "link", "set", name, "master", "cli");
+        lab.ip(ns.get(to), "link", "set", name, "up");
+        servedBy.put(name, to);
+    }
+
+    private Future<String> lease(String name, boolean udhcpc) {
+        return pool.submit(() -> runClient(name, udhcpc));
+    }
+
+    /** Runs udhcpc or dhclient once in the client's namespace; returns the address it was given, or null. */
+    private String runClient(String name, boolean udhcpc) throws Exception {
+        String cns = clientNs(name);
+        Path out = dir.resolve(name + ".out");
+        List<String> c;
+        if (udhcpc) {
+            c = List.of(Lab.tool("udhcpc", "udhcpc"), "-f", "-q", "-n", "-i", "e0", "-t", "40", "-T", "2", "-s",
+                    script(name, false).toString());
+        } else {
+            c = List.of(Lab.tool("dhclient", "isc-dhcp-client"), "-1", "-d", "-sf", script(name, false).toString(),
+                    "-lf", dir.resolve(name + ".leases").toString(), "-pf", dir.resolve(name + ".pid").toString(),
+                    "e0");
+        }
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", cns));
+        command.addAll(c);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".client.log").toFile()).start();
+        long end = System.nanoTime() + CLIENT_LIMIT.toNanos();
+        while (System.nanoTime() < end) {
+            String address = udhcpc ? event(out, "bound", "ip") : dhclientAddress(out);
+            if (address != null) {
+                p.destroy();
+                p.waitFor(5, TimeUnit.SECONDS);
+                acknowledged.put(address, name);
+                return address;
+            }
+            if (!p.isAlive() && udhcpc) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        p.destroyForcibly();
+        return null;
+    }
+
+    private static String dhclientAddress(Path out) {
+        for (String reason : List.of("BOUND", "REBOOT", "RENEW")) {
+            String a = event(out, reason, "new_ip_address");
+            if (a != null) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    private Map<String, String> collect(Map<String, Future<String>> running) throws Exception {
+        Map<String, String> got = new TreeMap<>();
+        List<String> failed = new ArrayList<>();
+        for (Map.Entry<String, Future<String>> e : running.entrySet()) {
+            String a = e.getValue().get(CLIENT_LIMIT.toSeconds() + 30, TimeUnit.SECONDS);
+            if (a == null) {
+                failed.add(e.getKey() + " at n" + servedBy.get(e.getKey()) + ": "
+                        + readQuietly(dir.resolve(e.getKey() + ".client.log")));
+            } else {
+                got.put(e.getKey(), a);
+            }
+        }
+        assertThat(failed).as("clients without an address").isEmpty();
+        return got;
+    }
+
+    /** A client script that writes every event's variables to NAME.out (and with {@code configure}, the address). */
+    private Path script(String name, boolean configure) throws Exception {
+        Path s = dir.resolve(name + ".sh");
+        String add = configure ? "case \"$1\" in bound|renew) ip addr replace $ip/22 dev $interface;; esac\n" : "";
+        Files.writeString(s, "#!/bin/sh\n" + add + "env | sed 's/^/'\"$1$reason\"': /' >> " + dir.resolve(name
+                + ".out") + "\nexit 0\n");
+        Files.setPosixFilePermissions(s, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return s;
+    }
+
+    /** The last value of {@code variable} the script saw for {@code event}, or null. */
+    private static String event(Path out, String event, String variable) {
+        if (!Files.exists(out)) {
+            return null;
+        }
+        String prefix = event + ": " + variable + "=";
+        try {
+            return Files.readAllLines(out).stream().filter(l -> l.startsWith(prefix))
+                    .map(l -> l.substring(prefix.length())).reduce((a, b) -> b).orElse(null);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    private static String hexEscape(byte[] bytes) {
+        StringBuilder s = new StringBuilder();
+        for (byte b : bytes) {
+            s.append(String.format("\\x%02x", b & 0xff));
+        }
+        return s.toString();
+    }
+
+    // ---- what the nodes say
+
+    private static int block(String address) {
+        String[] p = address.split("\\.");
+        return ((Integer.parseInt(p[2]) - 224) * 256 + Integer.parseInt(p[3])) / 4;
+    }
+
+    /** For every address LEASED somewhere, at how many nodes. */
+    private Map<String, Integer> leasedAtNodes() throws Exception {
+        Map<String, Integer> count = new TreeMap<>();
+        for (Lab.Daemon d : daemons) {
+            for (String a : leases(d.socket())) {
+                count.merge(a, 1, Integer::sum);
+            }
+        }
+        return count;
+    }
+
+    /** {@code ctl ddhcp leases --json}: the LEASED addresses. */
+    private static Set<String> leases(Path socket) throws Exception {
+        String out = MmfdLab.ctl(socket, "ddhcp", "leases", "--json");
+        JsonNode tree = JSON.readTree(out.substring(out.indexOf('{')));
+        Set<String> leased = new HashSet<>();
+        for (JsonNode r : tree.findValue("ddhcp_leases")) {
+            if (r.get("state").asText().equals("LEASED")) {
+                leased.add(r.get("address").asText());
+            }
+        }
+        return leased;
+    }
+
+    private static Map<String, Long> counters(Path socket) {
+        try {
+            List<String> json = Lab.ask(socket, "dump json");
+            JsonNode c = JSON.readTree(json.get(json.size() - 2)).get("counters");
+            Map<String, Long> m = new TreeMap<>();
+            c.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asLong()));
+            return m;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** {@code ctl ddhcp blocks --json}: block to state of the main range; null when it fails. */
+    private static Map<Integer, String> states(Path socket) {
+        try {
+            String out = MmfdLab.ctl(socket, "ddhcp", "blocks", "--json");
+            JsonNode tree = JSON.readTree(out.substring(out.indexOf('{')));
+            Map<Integer, String> rows = new HashMap<>();
+            for (JsonNode r : tree.findValue("ddhcp_blocks").get(0).get("rows")) {
+                rows.put(r.get("index").asInt(), r.get("state").asText());
+            }
+            return rows;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}

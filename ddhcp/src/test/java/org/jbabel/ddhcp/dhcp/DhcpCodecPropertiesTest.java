@@ -1,0 +1,74 @@
+package org.jbabel.ddhcp.dhcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.Size;
+
+class DhcpCodecPropertiesTest {
+
+    @Property(tries = 2000)
+    void randomBytesNeverThrow(@ForAll @Size(max = 700) byte[] data) {
+        assertThat(DhcpReader.read(data)).isNotNull();
+    }
+
+    @Property(tries = 2000)
+    void mutatedClientMessagesNeverThrow(@ForAll("mutations") byte[] data) {
+        assertThat(DhcpReader.read(data)).isNotNull();
+    }
+
+    @Property(tries = 1000)
+    void writtenMessagesReadBackEqual(@ForAll("messages") DhcpMessage m) {
+        assertThat(DhcpReader.read(DhcpWriter.write(m))).isEqualTo(new DhcpReader.Result.Parsed(m));
+    }
+
+    @Provide
+    Arbitrary<byte[]> mutations() {
+        List<byte[]> seeds = List.of(ClientCaptures.bytes("udhcpc-discover"), ClientCaptures.bytes("dhclient-discover"),
+                ClientCaptures.bytes("udhcpc-request-selecting"));
+        return Combinators.combine(Arbitraries.of(seeds), Arbitraries.integers().between(0, 20).list().ofSize(6),
+                Arbitraries.bytes().list().ofSize(3), Arbitraries.integers().between(0, 620))
+                .as((seed, positions, values, cut) -> {
+                    byte[] b = Arrays.copyOf(seed, Math.min(seed.length, cut));
+                    for (int i = 0; i < 3 && b.length > 240; i++) {
+                        int at = 240 + positions.get(i) * (1 + positions.get(i + 3)) % (b.length - 240);
+                        b[at] = values.get(i);
+                    }
+                    return b;
+                });
+    }
+
+    @Provide
+    Arbitrary<DhcpMessage> messages() {
+        Arbitrary<Integer> i32 = Arbitraries.integers();
+        Arbitrary<List<DhcpOption>> options = Arbitraries.integers().between(1, 254).filter(c -> c != 52 && c != 53)
+                .set().ofMaxSize(8).flatMap(codes -> Arbitraries.bytes().array(byte[].class).ofMaxSize(400)
+                        .list().ofSize(codes.size()).map(values -> {
+                            List<DhcpOption> l = new ArrayList<>();
+                            List<Integer> cs = new ArrayList<>(codes);
+                            for (int k = 0; k < cs.size(); k++) {
+                                l.add(new DhcpOption(cs.get(k), values.get(k)));
+                            }
+                            return l;
+                        }));
+        Arbitrary<Integer> type = Arbitraries.integers().between(1, 8);
+        Arbitrary<Integer> position = Arbitraries.integers().between(0, 8);
+        return Combinators.combine(Arbitraries.integers().between(1, 2), Arbitraries.integers().between(0, 16),
+                i32, i32, i32, Arbitraries.bytes().array(byte[].class).ofSize(16), options,
+                Combinators.combine(type, position).as((t, p) -> new int[] {t, p}))
+                .as((op, hlen, xid, ci, yi, chaddr, opts, tp) -> {
+                    List<DhcpOption> all = new ArrayList<>(opts);
+                    all.add(Math.min(tp[1], all.size()), new DhcpOption(53, new byte[] {(byte) tp[0]}));
+                    return new DhcpMessage(op, 1, hlen, xid & 0xff, xid, (ci >>> 16), (yi & 0xffff), ci, yi,
+                            ci ^ yi, xid ^ ci, chaddr, all);
+                });
+    }
+}
