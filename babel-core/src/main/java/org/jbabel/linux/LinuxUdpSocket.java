@@ -258,19 +258,10 @@ final class LinuxUdpSocket extends PolledFd implements UdpSocket {
         int port = icmp ? 0 : Short.toUnsignedInt(from.get(PORT, 2));
         int ifindex = from.get(JAVA_INT, 24);
         IpAddress destination = IpAddress.V6_UNSPECIFIED;
-        int controlLength = b.controlLength();
-        long offset = 0;
-        while (offset + 16 <= controlLength) {
-            long len = b.control.get(JAVA_LONG, offset);
-            if (len < 16 || offset + len > controlLength) {
-                break;
-            }
-            if (b.control.get(JAVA_INT, offset + 8) == Libc.IPPROTO_IPV6
-                    && b.control.get(JAVA_INT, offset + 12) == Libc.IPV6_PKTINFO && len >= PKTINFO_CMSG_LEN) {
-                destination = IpAddress.of(b.control.asSlice(offset + 16, 16).toArray(JAVA_BYTE));
-                ifindex = b.control.get(JAVA_INT, offset + 32);
-            }
-            offset += (len + 7) & ~7L;
+        long at = controlMessage(b, Libc.IPPROTO_IPV6, Libc.IPV6_PKTINFO, PKTINFO_CMSG_LEN);
+        if (at >= 0) {
+            destination = IpAddress.of(b.control.asSlice(at + 16, 16).toArray(JAVA_BYTE));
+            ifindex = b.control.get(JAVA_INT, at + 32);
         }
         return new Datagram(source, port, destination, ifindex, b.copy(length));
     }
@@ -286,21 +277,34 @@ final class LinuxUdpSocket extends PolledFd implements UdpSocket {
         int port = Short.toUnsignedInt(from.get(PORT, 2));
         IpAddress destination = IpAddress.V4_UNSPECIFIED;
         int ifindex = 0;
+        long at = controlMessage(b, Libc.IPPROTO_IP, Libc.IP_PKTINFO, PKTINFO4_CMSG_LEN);
+        if (at >= 0) {
+            ifindex = b.control.get(JAVA_INT, at + 16);
+            destination = IpAddress.v4(b.control.get(big, at + 24));
+        }
+        return new Datagram(source, port, destination, ifindex, b.copy(length));
+    }
+
+    /**
+     * The offset in {@code b}'s control data of the last control message of {@code level} and {@code type} that is
+     * at least {@code minLength} bytes long (its 16-byte header included), or -1; a malformed length ends the walk.
+     */
+    private static long controlMessage(FdPoller.Buffers b, int level, int type, int minLength) {
         int controlLength = b.controlLength();
+        long found = -1;
         long offset = 0;
         while (offset + 16 <= controlLength) {
             long len = b.control.get(JAVA_LONG, offset);
             if (len < 16 || offset + len > controlLength) {
                 break;
             }
-            if (b.control.get(JAVA_INT, offset + 8) == Libc.IPPROTO_IP
-                    && b.control.get(JAVA_INT, offset + 12) == Libc.IP_PKTINFO && len >= PKTINFO4_CMSG_LEN) {
-                ifindex = b.control.get(JAVA_INT, offset + 16);
-                destination = IpAddress.v4(b.control.get(big, offset + 24));
+            if (b.control.get(JAVA_INT, offset + 8) == level && b.control.get(JAVA_INT, offset + 12) == type
+                    && len >= minLength) {
+                found = offset;
             }
             offset += (len + 7) & ~7L;
         }
-        return new Datagram(source, port, destination, ifindex, b.copy(length));
+        return found;
     }
 
     @Override

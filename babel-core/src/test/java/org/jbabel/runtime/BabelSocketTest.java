@@ -81,8 +81,12 @@ class BabelSocketTest {
         }
     }
 
+    /** The index of a link, from the line {@code ip -o} prints for it (a message ip also wrote is passed over). */
     private static int ifindex(NetworkNamespace ns, String name) throws Exception {
-        return Integer.parseInt(ns.ip("-o", "link", "show", name).split(":")[0].trim());
+        String out = ns.ip("-o", "link", "show", name);
+        return out.lines().filter(l -> l.matches("\\d+: .*")).findFirst()
+                .map(l -> Integer.parseInt(l.substring(0, l.indexOf(':'))))
+                .orElseThrow(() -> new IllegalStateException("no index for " + name + " in: " + out));
     }
 
     private static IpAddress linkLocal(NetworkNamespace ns, String dev) throws Exception {
