@@ -110,8 +110,14 @@ class BlockMeshTest {
         Swarm swarm = Swarm.of(Prefix.parse("10.0.0.0/26"), 4); // 16 blocks
         BlockMesh mesh = new BlockMesh(seed);
         java.util.Random r = new java.util.Random(seed);
-        for (int i = 0; i < nodes; i++) {
-            mesh.add(settings(swarm, r.nextInt(1000), spare));
+        // distinct node ids, as MAC-derived ones are: two nodes with one id could never settle a conflict (the seed
+        // 11746070072363 drew 432 twice)
+        java.util.Set<Integer> ids = new java.util.LinkedHashSet<>();
+        while (ids.size() < nodes) {
+            ids.add(r.nextInt(1000));
+        }
+        for (int id : ids) {
+            mesh.add(settings(swarm, id, spare));
         }
         for (int p = 0; p < partitions; p++) {
             for (BlockMesh.Node n : mesh.nodes) {
