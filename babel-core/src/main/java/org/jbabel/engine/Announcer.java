@@ -316,6 +316,11 @@ final class Announcer {
         }
     }
 
+    /** At least as many keys as {@link #forEachTableKey} visits, in O(1). */
+    int tableSizeBound() {
+        return localRoutes.all().size() + routes.keys();
+    }
+
     /** Whether {@link #forEachTableKey} visits {@code key}. */
     boolean inTable(RouteKey key) {
         if (localRoutes.contains(key)) {

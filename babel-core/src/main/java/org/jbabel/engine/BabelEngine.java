@@ -97,6 +97,11 @@ public final class BabelEngine {
             public boolean contains(RouteKey key) {
                 return announcer.inTable(key);
             }
+
+            @Override
+            public int sizeBound() {
+                return announcer.tableSizeBound();
+            }
         });
         this.self = new Identity(routerId, seqno, actions);
         this.selection = new Selection(config, self, clock, slots, routes, localRoutes, actions, dispatch, halfLife);

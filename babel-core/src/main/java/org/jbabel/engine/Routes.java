@@ -180,6 +180,11 @@ final class Routes {
         return size;
     }
 
+    /** How many keys have a slot (learned, or originated and announced), at least as many as are selected. */
+    int keys() {
+        return slots.all().size();
+    }
+
     /** Whether some route of the slot comes from this source (so its feasibility distance must be kept). */
     static boolean uses(Slot s, RouterId routerId) {
         for (Route r = s.routes; r != null; r = r.next) {

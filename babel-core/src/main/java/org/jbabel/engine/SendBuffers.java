@@ -23,9 +23,10 @@ import org.jbabel.wire.Tlv;
  *
  * <p>Our whole table (a periodic update, a welcome, the answer to a wildcard request) is buffered as a mark, not as
  * its keys, and composed from the table as it is at flush time: a buffer holds no more than the keys queued one by
- * one, however many neighbours are owed the table at once. A flush composes at most one whole table
- * ({@link #flushDue}); the other buffers that owe one stay due, for the next flush, so that what one engine turn
- * carries is bounded by one table rather than by the table times the destinations.
+ * one, however many neighbours are owed the table at once. A flush composes whole tables up to
+ * {@link #WHOLE_TABLE_KEYS_PER_FLUSH} keys, at least one ({@link #flushDue}); the other buffers that owe one stay due,
+ * for the next flush, so that what one engine turn carries is bounded by about one large table rather than by the
+ * table times the destinations.
  */
 final class SendBuffers {
 
@@ -41,7 +42,17 @@ final class SendBuffers {
 
         /** Whether {@code key} is one {@link #forEachKey} visits. */
         boolean contains(RouteKey key);
+
+        /** At least as many keys as {@link #forEachKey} visits, cheaply. */
+        int sizeBound();
     }
+
+    /**
+     * Keys a flush composes for whole tables at most, unless one whole table alone is larger (it is then the only
+     * one): small tables owed to many interfaces at once (a hub's welcomes) go out together, a table of a route cap's
+     * size one destination at a time.
+     */
+    static final int WHOLE_TABLE_KEYS_PER_FLUSH = 16_384;
 
     /**
      * Finishes a packet's TLVs at flush time, when the packet is about to leave (timestamps): returns the TLVs to
@@ -140,20 +151,31 @@ final class SendBuffers {
     }
 
     /**
-     * Flushes every buffer whose deadline has come, but composes at most one whole table: a buffer owing another
-     * stays due ({@link #nextDeadline()} is then in the past), for the next flush.
+     * Flushes every buffer whose deadline has come, but composes whole tables only up to
+     * {@link #WHOLE_TABLE_KEYS_PER_FLUSH} keys (at least one table): a buffer owing another stays due
+     * ({@link #nextDeadline()} is then in the past), for the next flush.
      */
     void flushDue(long now) {
         Iterator<Buffer> it = buffers.values().iterator();
         List<Buffer> due = new ArrayList<>();
-        boolean wholeTableTaken = false;
+        int tableSize = -1;
+        long wholeTableKeys = 0;
         while (it.hasNext()) {
             Buffer b = it.next();
-            if (b.deadline <= now && (!b.wholeTable || !wholeTableTaken)) {
-                wholeTableTaken |= b.wholeTable;
-                due.add(b);
-                it.remove();
+            if (b.deadline > now) {
+                continue;
             }
+            if (b.wholeTable) {
+                if (tableSize < 0) {
+                    tableSize = table.sizeBound();
+                }
+                if (wholeTableKeys > 0 && wholeTableKeys + tableSize > WHOLE_TABLE_KEYS_PER_FLUSH) {
+                    continue;
+                }
+                wholeTableKeys += Math.max(1, tableSize);
+            }
+            due.add(b);
+            it.remove();
         }
         for (Buffer b : due) {
             flush(b);

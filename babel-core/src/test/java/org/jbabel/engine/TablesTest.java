@@ -299,6 +299,11 @@ class TablesTest {
                     public boolean contains(RouteKey key) {
                         return table.contains(key);
                     }
+
+                    @Override
+                    public int sizeBound() {
+                        return SendBuffers.WHOLE_TABLE_KEYS_PER_FLUSH; // a table as large as a flush takes
+                    }
                 });
         List<IpAddress> neighbours = List.of(IpAddress.parse("fe80::2"), IpAddress.parse("fe80::3"),
                 IpAddress.parse("fe80::4"));
@@ -320,6 +325,39 @@ class TablesTest {
         assertThat(out).hasSize(3);
         assertThat(out.stream().map(a -> ((Action.Send) a).destination()).toList())
                 .containsExactlyInAnyOrderElementsOf(neighbours);
+        assertThat(buffers.nextDeadline()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    /** Small tables owed to many destinations (a hub's welcomes) go out in one flush. */
+    @Test
+    void smallWholeTablesForManyDestinationsGoOutInOneFlush() {
+        Interfaces.Iface eth0 = new Interfaces(new SplittableRandom(1)).bringUp(
+                InterfaceConfig.of("eth0", 1, IpAddress.parse("fe80::1"), 1500, InterfaceType.WIRED));
+        List<Action> out = new ArrayList<>();
+        SendBuffers buffers = new SendBuffers(out,
+                (i, key) -> new Tlv.Update(AddressEncoding.IPV6, 0, key.prefix(), key.source(), 400, 1, 128, ID, null,
+                        List.of()),
+                (i, d, tlvs) -> tlvs, new SendBuffers.Table() {
+                    @Override
+                    public void forEachKey(Consumer<RouteKey> action) {
+                        List.of(KEY, OTHER).forEach(action);
+                    }
+
+                    @Override
+                    public boolean contains(RouteKey key) {
+                        return key.equals(KEY) || key.equals(OTHER);
+                    }
+
+                    @Override
+                    public int sizeBound() {
+                        return 2;
+                    }
+                });
+        for (int n = 2; n < 12; n++) {
+            buffers.addWholeTable(eth0, IpAddress.parse("fe80::" + n), 10);
+        }
+        buffers.flushDue(10);
+        assertThat(out).hasSize(10);
         assertThat(buffers.nextDeadline()).isEqualTo(Long.MAX_VALUE);
     }
 }
