@@ -176,7 +176,8 @@ class JbabeldWithDdhcpdTest {
             Map<Integer, Row> j = jBlocks(s.jbabeld().socket());
             assertThat(j.get(0).state()).as("jbabel keeps it").isEqualTo(4);
             assertThat(c0.owner()).isEqualToIgnoringCase(j.get(0).owner());
-            assertThat(counter(s, "ddhcp.conflict_won")).isPositive();
+            // no conflict_won required: when the C ddhcpd hears our claim before its own refresh reaches us, it
+            // yields without our ever seeing its claim (a clean-clone run, 2026-12-06)
             assertThat(counter(s, "ddhcp.conflict_lost")).isZero();
             // and it stays so over a few refreshes
             Thread.sleep(20_000);
