@@ -286,25 +286,7 @@ class TablesTest {
         Set<RouteKey> table = new LinkedHashSet<>(List.of(KEY, OTHER));
         RouteKey gone = RouteKey.of(Prefix.parse("2001:db8:2::/48"));
         List<Action> out = new ArrayList<>();
-        SendBuffers buffers = new SendBuffers(out,
-                (i, key) -> new Tlv.Update(AddressEncoding.IPV6, 0, key.prefix(), key.source(), 400, 1, 128, ID, null,
-                        List.of()),
-                (i, d, tlvs) -> tlvs, new SendBuffers.Table() {
-                    @Override
-                    public void forEachKey(Consumer<RouteKey> action) {
-                        table.forEach(action);
-                    }
-
-                    @Override
-                    public boolean contains(RouteKey key) {
-                        return table.contains(key);
-                    }
-
-                    @Override
-                    public int sizeBound() {
-                        return SendBuffers.WHOLE_TABLE_KEYS_PER_FLUSH; // a table as large as a flush takes
-                    }
-                });
+        SendBuffers buffers = sendBuffers(out, table, SendBuffers.WHOLE_TABLE_KEYS_PER_FLUSH);
         List<IpAddress> neighbours = List.of(IpAddress.parse("fe80::2"), IpAddress.parse("fe80::3"),
                 IpAddress.parse("fe80::4"));
         for (IpAddress n : neighbours) {
@@ -334,30 +316,35 @@ class TablesTest {
         Interfaces.Iface eth0 = new Interfaces(new SplittableRandom(1)).bringUp(
                 InterfaceConfig.of("eth0", 1, IpAddress.parse("fe80::1"), 1500, InterfaceType.WIRED));
         List<Action> out = new ArrayList<>();
-        SendBuffers buffers = new SendBuffers(out,
-                (i, key) -> new Tlv.Update(AddressEncoding.IPV6, 0, key.prefix(), key.source(), 400, 1, 128, ID, null,
-                        List.of()),
-                (i, d, tlvs) -> tlvs, new SendBuffers.Table() {
-                    @Override
-                    public void forEachKey(Consumer<RouteKey> action) {
-                        List.of(KEY, OTHER).forEach(action);
-                    }
-
-                    @Override
-                    public boolean contains(RouteKey key) {
-                        return key.equals(KEY) || key.equals(OTHER);
-                    }
-
-                    @Override
-                    public int sizeBound() {
-                        return 2;
-                    }
-                });
+        SendBuffers buffers = sendBuffers(out, Set.of(KEY, OTHER), 2);
         for (int n = 2; n < 12; n++) {
             buffers.addWholeTable(eth0, IpAddress.parse("fe80::" + n), 10);
         }
         buffers.flushDue(10);
         assertThat(out).hasSize(10);
         assertThat(buffers.nextDeadline()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    /** Send buffers over {@code table}, composing a plain update per key and claiming the table has {@code size} keys. */
+    private static SendBuffers sendBuffers(List<Action> out, Set<RouteKey> table, int size) {
+        return new SendBuffers(out,
+                (i, key) -> new Tlv.Update(AddressEncoding.IPV6, 0, key.prefix(), key.source(), 400, 1, 128, ID, null,
+                        List.of()),
+                (i, d, tlvs) -> tlvs, new SendBuffers.Table() {
+                    @Override
+                    public void forEachKey(Consumer<RouteKey> action) {
+                        table.forEach(action);
+                    }
+
+                    @Override
+                    public boolean contains(RouteKey key) {
+                        return table.contains(key);
+                    }
+
+                    @Override
+                    public int sizeBound() {
+                        return size;
+                    }
+                });
     }
 }
