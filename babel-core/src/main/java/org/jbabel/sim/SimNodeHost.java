@@ -280,15 +280,34 @@ final class SimNodeHost implements HostPlatform {
 
     // ---------------------------------------------------------------- delivery at this node
 
+    /**
+     * A multicast or broadcast datagram goes to every socket that accepts it; a unicast one, as on Linux without
+     * SO_REUSEPORT, to one socket only: the most specific (bound to the address before the wildcard, bound to the
+     * device before unbound), the first opened among equals.
+     */
     private void deliver(IpAddress source, int sourcePort, IpAddress destination, int port, int ifindex, byte[] data) {
-        boolean taken = false;
-        for (Socket s : List.copyOf(sockets)) {
-            if (s.accepts(destination, port, ifindex)) {
-                s.receiver.accept(new Network.Datagram(source, sourcePort, destination, ifindex, data.clone()));
-                taken = true;
+        boolean toAll = destination.isMulticast() || destination.equals(SimPackets.V4_BROADCAST);
+        List<Socket> takers = new ArrayList<>(1);
+        int best = -1;
+        for (Socket s : sockets) {
+            if (!s.accepts(destination, port, ifindex)) {
+                continue;
+            }
+            int score = toAll ? 0 : s.specificity();
+            if (score > best) {
+                if (!toAll) {
+                    takers.clear();
+                }
+                best = score;
+            }
+            if (toAll || takers.isEmpty()) {
+                takers.add(s);
             }
         }
-        if (!taken) {
+        for (Socket s : takers) {
+            s.receiver.accept(new Network.Datagram(source, sourcePort, destination, ifindex, data.clone()));
+        }
+        if (takers.isEmpty()) {
             count("udp_no_socket");
         }
         wiring.turn(node);
@@ -630,6 +649,13 @@ final class SimNodeHost implements HostPlatform {
             IpAddress bind = options.bind();
             return bind.equals(IpAddress.V6_UNSPECIFIED) || bind.equals(IpAddress.V4_UNSPECIFIED)
                     || bind.equals(destination);
+        }
+
+        /** How closely the socket's binding matches a unicast datagram it accepts: address 2, device 1. */
+        int specificity() {
+            IpAddress bind = options.bind();
+            boolean wildcard = bind.equals(IpAddress.V6_UNSPECIFIED) || bind.equals(IpAddress.V4_UNSPECIFIED);
+            return (wildcard ? 0 : 2) + (options.device() != null ? 1 : 0);
         }
 
         @Override

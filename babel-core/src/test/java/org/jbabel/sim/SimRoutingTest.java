@@ -86,6 +86,25 @@ class SimRoutingTest {
     }
 
     @Test
+    void aUnicastDatagramGoesToTheMostSpecificSocketOfItsPortOnlyAsOnLinux() {
+        Simulation sim = new Simulation(Topology.line(2), SimConfig.defaults().withDuration(Time.seconds(60)));
+        List<String> got = new ArrayList<>();
+        sim.setExtensions(node -> Map.of("probe", extension(c -> {
+            if (node == 1) {
+                c.network().udp(UdpSocket.Options.any(PORT), d -> got.add("any"));
+                c.network().udp(new UdpSocket.Options(Simulation.probeOf(1), PORT, null, 1, false),
+                        d -> got.add("bound"));
+            }
+            if (node == 0) {
+                UdpSocket s = c.network().udp(UdpSocket.Options.any(PORT), d -> {});
+                c.schedule(Time.seconds(20), () -> s.send(Simulation.probeOf(1), PORT, 0, new byte[1]));
+            }
+        })));
+        sim.runUntil(Time.seconds(25));
+        assertThat(got).containsExactly("bound");
+    }
+
+    @Test
     void anIcmpv6MessageIsRoutedToARawSocketOnTheInterfaceItArrivesOn() {
         Simulation sim = new Simulation(Topology.line(3), SimConfig.defaults().withDuration(Time.seconds(60)));
         List<Network.Datagram> got = new ArrayList<>();
