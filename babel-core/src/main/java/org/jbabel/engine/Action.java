@@ -28,6 +28,11 @@ public sealed interface Action {
      * the driver's export table, a null preferred source means none. A REMOVE carries the table and preferred source
      * the entry was installed with. A route that moves to another table is removed from the old one and added to the
      * new one (two updates), never replaced across tables.
+     *
+     * <p>An entry with neither next hop nor interface and the infinite metric ({@link #unreachable()}) is an
+     * unreachable entry: packets to the key are dropped rather than sent along a less specific route (RFC 8966
+     * §3.5, "Hold Time"). The engine asks for one when the route in the FIB is lost, and removes it when the key's
+     * retracted routes are forgotten.
      */
     record FibUpdate(FibOp op, RouteKey key, IpAddress nextHop, String ifname, int metric, int table,
             IpAddress preferredSource) implements Action {
@@ -35,6 +40,11 @@ public sealed interface Action {
         /** An entry in the export table without a preferred source. */
         public FibUpdate(FibOp op, RouteKey key, IpAddress nextHop, String ifname, int metric) {
             this(op, key, nextHop, ifname, metric, 0, null);
+        }
+
+        /** Whether this installs an unreachable entry (no next hop, no interface, the infinite metric). */
+        public boolean unreachable() {
+            return op != FibOp.REMOVE && nextHop == null && ifname == null && metric == BabelConstants.INFINITY;
         }
     }
 

@@ -44,15 +44,30 @@ final class Selection {
         filters = Objects.requireNonNull(newFilters, "filters");
     }
 
-    /** Re-runs route selection for a key and brings the FIB up to date (the caller then announces the change). */
+    /**
+     * Re-runs route selection for a key and brings the FIB up to date (the caller then announces the change).
+     *
+     * <p>A key whose FIB entry lost its route, with no other route to take its place, is held as unreachable while
+     * a retracted route is kept for it (until it is forgotten: RFC 8966 §3.5, "Hold Time"; babeld's "unreachable"
+     * routes): otherwise a packet for it would follow a less specific route meanwhile, and where that route leads back
+     * through a neighbour that has not yet heard the retraction, loop (docs/ENGINE.md, "Hold time"). A default route
+     * (zero-length destination) is removed at once, as babeld does: nothing less specific than it exists.
+     */
     void reselect(RouteKey key) {
         Route chosen = routes.choose(key, clock.now(), halfLife, localBlocks(key));
         routes.select(key, chosen);
         Slot s = slots.get(key);
         if (chosen == null) {
-            if (s != null && s.installed()) {
+            if (s == null || !s.installed()) {
+                return;
+            }
+            boolean hold = !key.prefix().isZeroLength() && !localBlocks(key) && holdsRetracted(s);
+            if (!hold) {
                 actions.add(s.installedUpdate(Action.FibOp.REMOVE));
                 s.uninstall();
+            } else if (!s.installedUnreachable()) {
+                s.installUnreachable();
+                actions.add(s.installedUpdate(Action.FibOp.REPLACE));
             }
         } else if (!s.installedAs(chosen)) {
             Action.FibOp op = Action.FibOp.REPLACE;
@@ -66,6 +81,20 @@ final class Selection {
             slots.install(s, chosen);
             actions.add(s.installedUpdate(op));
         }
+    }
+
+    /**
+     * Whether a route with an infinite metric is kept for the key (retracted, expired, or through a neighbour we no
+     * longer reach): one we may have announced, so a neighbour may still route the key through us. A route the
+     * kernel refused (never announced) or merely unfeasible routes hold nothing.
+     */
+    private static boolean holdsRetracted(Slot s) {
+        for (Route r = s.routes; r != null; r = r.next) {
+            if (!r.usable()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a local route for this key keeps learned routes for it out of the FIB (babeld's allow-duplicates). */

@@ -70,6 +70,21 @@ final class Slot {
         installedMetric = r.metric();
     }
 
+    /**
+     * Records that the FIB was asked to hold the key as unreachable, in the table of the entry it replaces: no next
+     * hop, no interface, the infinite metric ({@link Action.FibUpdate#unreachable()}).
+     */
+    void installUnreachable() {
+        installedNextHop = null;
+        installedIfname = null;
+        installedMetric = BabelConstants.INFINITY;
+    }
+
+    /** Whether the FIB entry we asked for is an unreachable one. */
+    boolean installedUnreachable() {
+        return installedOptions != null && installedIfname == null;
+    }
+
     void uninstall() {
         installedOptions = null;
         installedNextHop = null;

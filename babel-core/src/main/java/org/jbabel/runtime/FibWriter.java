@@ -68,6 +68,12 @@ public final class FibWriter {
         if (u.op() == Action.FibOp.REMOVE) {
             return placement.remove(u.key());
         }
+        if (u.unreachable()) {
+            int table = u.table() != 0 ? u.table() : exportTable;
+            return metric.retracted(u.key().prefix(), u.key().source(), table)
+                    .map(placement::install)
+                    .orElseGet(() -> placement.remove(u.key()));
+        }
         KernelRoute route = kernelRoute(u);
         if (route == null) {
             return new Plan(placement.remove(u.key()).changes(), Optional.of("no interface " + u.ifname()));

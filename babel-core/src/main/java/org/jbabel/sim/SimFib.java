@@ -17,7 +17,12 @@ import org.jbabel.wire.PrefixTrie;
 public final class SimFib {
 
     /** What the engine installed for a key. A null {@code nextHop} means "on the link of {@code ifname}". */
-    public record Entry(RouteKey key, IpAddress nextHop, String ifname, int metric) {}
+    public record Entry(RouteKey key, IpAddress nextHop, String ifname, int metric) {
+        /** Whether this is an unreachable entry ({@link Action.FibUpdate#unreachable()}): packets to it are dropped. */
+        public boolean unreachable() {
+            return nextHop == null && ifname == null;
+        }
+    }
 
     /** A key's place in the trie: replacing an entry changes the slot, without a second walk down the trie. */
     private static final class Slot {

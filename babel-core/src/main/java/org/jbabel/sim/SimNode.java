@@ -349,11 +349,13 @@ final class SimNode {
         SimFib.Entry old = fib.applyAndGetOld(f);
         int d = mesh.plane().destinationOf(f.key());
         mesh.plane().fibUpdated(index, f, d);
-        boolean is = f.op() != Action.FibOp.REMOVE;
+        // an unreachable entry counts as none: it leads nowhere
+        boolean was = old != null && !old.unreachable();
+        boolean is = f.op() != Action.FibOp.REMOVE && !f.unreachable();
         if (d >= 0) {
-            mesh.tracker().fibChanged(index, d, old != null, is); // node d's own prefix is destination d
+            mesh.tracker().fibChanged(index, d, was, is); // node d's own prefix is destination d
         } else {
-            mesh.tracker().fibChanged(index, f.key(), old != null, is);
+            mesh.tracker().fibChanged(index, f.key(), was, is);
         }
         mesh.loops().fibUpdated(index, f, old);
     }

@@ -389,6 +389,10 @@ final class SimNodeHost implements HostPlatform {
             count(prefix + "no_route");
             return false;
         }
+        if (entry.unreachable()) {
+            count(prefix + "unreachable");
+            return false;
+        }
         return toLink(p, ifindexOf(entry.ifname()), entry.nextHop(), prefix);
     }
 

@@ -96,11 +96,12 @@ class NeighbourBehaviourTest {
         b.crash();
         net.run(Time.seconds(12));
         assertThat(a.neighbour(b, "eth0").cost()).isEqualTo(0xFFFF);
-        assertThat(a.fib("2001:db8:b::/48")).isNull();
+        assertThat(a.held("2001:db8:b::/48")).as("held as unreachable while its route is kept").isTrue();
 
         net.run(Time.seconds(120));
         assertThat(a.neighbour(b, "eth0")).isNull();
         assertThat(a.engine.routes()).isEmpty();
+        assertThat(a.fib("2001:db8:b::/48")).as("gone with the route").isNull();
     }
 
     /**
@@ -128,7 +129,7 @@ class NeighbourBehaviourTest {
             net.run(TestNetwork.DELAY);
             long lastHello = net.now;
             b.crash();
-            while (a.fib("2001:db8:b::/48") != null && net.now < lastHello + Time.seconds(5)) {
+            while (a.routes("2001:db8:b::/48") != null && net.now < lastHello + Time.seconds(5)) {
                 net.run(Time.millis(1));
             }
             long due = lastHello + Time.millis(500) * BabelConstants.FIRST_MISSED_HELLO_TENTHS / 10 + Time.millis(500);
@@ -266,8 +267,9 @@ class NeighbourBehaviourTest {
         assertThat(a.neighbour(peer, "up").cost()).isEqualTo(96);
         assertThat(a.engine.routes()).singleElement()
                 .satisfies(r -> assertThat(r.metric()).isEqualTo(BabelConstants.INFINITY));
-        assertThat(a.fib).isEmpty();
-        assertThat(c.fib).isEmpty();
+        assertThat(a.fib.values()).as("held as unreachable while retracted").singleElement()
+                .satisfies(f -> assertThat(f.unreachable()).isTrue());
+        assertThat(c.routes("2001:db8:1::/48")).isNull();
     }
 
     /** Node a with a peer on link "up" and node c on link "down", two seconds in. */

@@ -57,6 +57,18 @@ final class TestNetwork {
             return fib.get(RouteKey.of(Prefix.parse(prefix)));
         }
 
+        /** The FIB entry for the prefix when it routes somewhere; null when there is none or it is unreachable. */
+        Action.FibUpdate routes(String prefix) {
+            Action.FibUpdate f = fib(prefix);
+            return f == null || f.unreachable() ? null : f;
+        }
+
+        /** Whether the FIB holds the prefix as unreachable (a retracted route's hold time). */
+        boolean held(String prefix) {
+            Action.FibUpdate f = fib(prefix);
+            return f != null && f.unreachable();
+        }
+
         void originate(String prefix) {
             engine.originate(now, RouteKey.of(Prefix.parse(prefix)), 0);
             drain(this);

@@ -80,6 +80,29 @@ class FibWriterTest {
     }
 
     @Test
+    void anUnreachableEntryReplacesTheRouteAsBabeldsUnreachableRouteExceptForADefaultRouteWhichGoes() {
+        FibWriter w = writer(KernelMetric.DEFAULT, "-t", "100");
+        changes(w, update(FibOp.ADD, V6, NH, 96));
+        Action.FibUpdate held = new Action.FibUpdate(FibOp.REPLACE, V6, null, null, 0xFFFF, 0, null);
+        assertThat(held.unreachable()).isTrue();
+        List<FibChange> c = changes(w, held).stream().map(FibChange.class::cast).toList();
+        assertThat(c).extracting(FibChange::op).as("another priority: remove, then add")
+                .containsExactly(FibChange.Op.REMOVE, FibChange.Op.ADD);
+        assertThat(c.get(1).route()).isEqualTo(KernelRoute.unreachable(V6.prefix(), V6.source(),
+                KernelMetric.KERNEL_INFINITY).withTable(100));
+        assertThat(w.installed().get(V6).type()).isEqualTo(org.jbabel.kernel.RouteType.UNREACHABLE);
+        assertThat(changes(w, update(FibOp.REPLACE, V6, NH, 96))).as("a route again")
+                .contains(FibChange.add(KernelRoute.unicast(V6.prefix(), V6.source(), NH, 2, 0).withTable(100)));
+
+        RouteKey def = RouteKey.of(Prefix.parse("::/0"));
+        changes(w, update(FibOp.ADD, def, NH, 96));
+        assertThat(changes(w, new Action.FibUpdate(FibOp.REPLACE, def, null, null, 0xFFFF, 0, null)))
+                .as("no unreachable default route").singleElement()
+                .satisfies(k -> assertThat(((FibChange) k).op()).isEqualTo(FibChange.Op.REMOVE));
+        assertThat(w.installed()).doesNotContainKey(def);
+    }
+
+    @Test
     void removeAllTakesOutExactlyWhatWasInstalledAndKernelFailuresAreCounted() {
         FibWriter w = writer(KernelMetric.DEFAULT);
         KernelChange add = changes(w, update(FibOp.ADD, V6, NH, 96)).getFirst();

@@ -112,14 +112,19 @@ class SimulatedConvergenceTest {
     }
 
     @Test
-    void aRetractedPrefixDisappearsFromEveryFib() {
+    void aRetractedPrefixIsHeldUnreachableInEveryFibThenDisappears() {
         Simulation sim = new Simulation(Topology.line(5), BASE);
         long converged = runToConvergence(sim);
         RouteKey key = RouteKey.of(Simulation.prefixOf(0));
         sim.scheduleWithdraw(converged + Time.seconds(1), 0, key);
         sim.runUntil(converged + Time.seconds(6));
         for (int n = 1; n < 5; n++) {
-            assertThat(sim.fib(n).get(key)).as("node %d still routes the withdrawn prefix", n).isNull();
+            assertThat(sim.fib(n).get(key)).as("node %d holds the withdrawn prefix as unreachable", n)
+                    .satisfies(e -> assertThat(e.unreachable()).isTrue());
+        }
+        sim.runUntil(converged + Time.seconds(150));
+        for (int n = 1; n < 5; n++) {
+            assertThat(sim.fib(n).get(key)).as("node %d still holds the withdrawn prefix", n).isNull();
         }
         assertThat(sim.loopsObserved()).isZero();
     }
