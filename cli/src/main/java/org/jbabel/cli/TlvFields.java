@@ -112,13 +112,41 @@ final class TlvFields {
                 m.put("type", "challengeReply");
                 m.put("nonce", c.nonce().hex());
             }
-            case Tlv.Unknown x -> {
-                m.put("type", "unknown");
-                m.put("tlvType", x.type());
-                m.put("body", x.body().hex());
-            }
+            case Tlv.Unknown x -> unknown(m, x);
         }
         return m;
+    }
+
+    /** RFC 7298's TS/PC and HMAC TLVs (obsoleted by RFC 8967), named as tcpdump names them. */
+    static final int LEGACY_TS_PC = 11;
+    static final int LEGACY_HMAC = 12;
+
+    /**
+     * A TLV this implementation does not know. The legacy RFC 7298 TS/PC (PacketCounter, then Timestamp) and HMAC
+     * (KeyID, then the digest) get tcpdump's names and their fields when their body is long enough; anything else is
+     * {@code unknown} with its type and body.
+     */
+    private static void unknown(Map<String, Object> m, Tlv.Unknown x) {
+        byte[] b = x.body().toArray();
+        if (x.type() == LEGACY_TS_PC && b.length >= 6) {
+            m.put("type", "TS/PC");
+            m.put("packetCounter", u16(b, 0));
+            m.put("timestamp", ((long) u16(b, 2) << 16) | u16(b, 4));
+            return;
+        }
+        if (x.type() == LEGACY_HMAC && b.length >= 2) {
+            m.put("type", "HMAC");
+            m.put("keyId", u16(b, 0));
+            m.put("digest", x.body().hex().substring(4));
+            return;
+        }
+        m.put("type", "unknown");
+        m.put("tlvType", x.type());
+        m.put("body", x.body().hex());
+    }
+
+    private static int u16(byte[] b, int at) {
+        return ((b[at] & 0xff) << 8) | (b[at + 1] & 0xff);
     }
 
     static Map<String, Object> of(SubTlv sub) {

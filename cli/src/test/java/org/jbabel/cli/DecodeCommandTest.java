@@ -108,6 +108,32 @@ class DecodeCommandTest {
     }
 
     @Test
+    void theLegacyRfc7298TsPcAndHmacTlvsAreNamedAsTcpdumpNamesThemAndAShortOneStaysUnknown() throws IOException {
+        Path p = dir.resolve("legacy.pcap");
+        IpAddress src = IpAddress.parse("fe80::1");
+        byte[] packet = {42, 2, 0, 20,
+            11, 6, 0x01, 0x02, 0x01, 0x02, 0x03, 0x04, // TS/PC: packet counter 258, timestamp 16909060
+            12, 6, 0x00, 0x05, (byte) 0xaa, (byte) 0xbb, (byte) 0xcc, (byte) 0xdd, // HMAC: key id 5, digest
+            11, 2, 0x00, 0x01}; // too short for a TS/PC
+        try (PcapWriter w = PcapWriter.create(p)) {
+            w.writeUdp(0, src, 6696, IpAddress.BABEL_GROUP, 6696, packet);
+        }
+        Run r = run("decode", "--pcap", p.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out().lines().skip(1).toList()).containsExactly(
+                "  TS/PC packetCounter 258 timestamp 16909060",
+                "  HMAC keyId 5 digest aabbccdd",
+                "  unknown tlvType 11 body 0001",
+                // named for the reader of the capture; the engine still ignores them as TLVs it does not implement
+                "  problem unknown_tlv at 4: TLV type 11",
+                "  problem unknown_tlv at 12: TLV type 12",
+                "  problem unknown_tlv at 20: TLV type 11");
+        JsonNode json = new ObjectMapper().readTree(run("decode", "--json", "--pcap", p.toString()).out());
+        assertThat(json.get("tlvs").get(1).get("type").asText()).isEqualTo("HMAC");
+        assertThat(json.get("tlvs").get(1).get("digest").asText()).isEqualTo("aabbccdd");
+    }
+
+    @Test
     void aTruncatedCaptureIsAnErrorMessageAfterThePacketsBeforeTheDamage() throws IOException {
         byte[] whole = Files.readAllBytes(capture());
         Path cut = dir.resolve("cut.pcap");
