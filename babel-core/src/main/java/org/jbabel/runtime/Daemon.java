@@ -33,7 +33,6 @@ import org.jbabel.control.ExtensionControls;
 import org.jbabel.engine.BabelEngine;
 import org.jbabel.engine.EngineLimits;
 import org.jbabel.engine.InterfaceConfig;
-import org.jbabel.wire.RouteKey;
 import org.jbabel.extension.Extension;
 import org.jbabel.extension.ExtensionHost;
 import org.jbabel.kernel.Fib;
@@ -471,11 +470,6 @@ public final class Daemon {
             all.put("control.extension_section_errors", extensionControls.sectionErrors());
         }
         return all;
-    }
-
-    /** The kernel routes we installed, by key (for tests and dumps). */
-    Map<RouteKey, KernelRoute> installedRoutes() {
-        return kernelWriter.installed();
     }
 
     // ------------------------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.ToIntFunction;
 import org.jbabel.engine.Action;
-import org.jbabel.wire.RouteKey;
 import org.jbabel.kernel.Errno;
 import org.jbabel.kernel.Fib;
 import org.jbabel.kernel.FibChange;
@@ -227,11 +226,6 @@ public final class KernelWriter {
     /** The placements chosen at start, or null before it. */
     public PlacementChoice placements() {
         return writer == null ? null : writer.placements();
-    }
-
-    /** The routes installed now, by key (before the placements put them into tables). */
-    public Map<RouteKey, KernelRoute> installed() {
-        return writer == null ? Map.of() : writer.installed();
     }
 
     /** The counters of {@link FibWriter#counters()} and channel failures. */
