@@ -134,7 +134,8 @@ class DhcpRealClientsTest {
             public void needAddresses() {}
         };
         service = new DhcpService(server, blocks, peers, System::nanoTime,
-                () -> System.currentTimeMillis() / 1000, c, log, dir.resolve("ddhcp.state"), "10.116.224.0/20", 4);
+                () -> System.currentTimeMillis() / 1000, c, log, dir.resolve("ddhcp.state"), "10.116.224.0/20", 4,
+                loop);
         onLoop(() -> {
             NetworkNamespace.runIn(serverNs, () -> {
                 service.open(network, "srv0");
