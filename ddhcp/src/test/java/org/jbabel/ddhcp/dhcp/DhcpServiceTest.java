@@ -130,6 +130,13 @@ class DhcpServiceTest {
                 "10.116.224.0/20", 4, loop::add);
     }
 
+    /** A service on {@code state} with its socket open on the recording network. */
+    DhcpService opened(Path state, FixedBlocks blocks) throws Exception {
+        DhcpService s = service(state, blocks);
+        s.open(new RecordingNetwork(state), "br-client");
+        return s;
+    }
+
     private void receive(DhcpMessage m, int ciaddr) {
         receiver.accept(new Network.Datagram(IpAddress.v4(ciaddr), 68, IpAddress.v4(DhcpAction.BROADCAST), 7,
                 DhcpWriter.write(m)));
@@ -139,8 +146,7 @@ class DhcpServiceTest {
     void servesPort67OnTheClientInterfaceAndWritesTheStateFileBeforeTheAckLeaves() throws Exception {
         Path state = dir.resolve("ddhcp.state");
         FixedBlocks blocks = FixedBlocks.specRange().own(5);
-        DhcpService s = service(state, blocks);
-        s.open(new RecordingNetwork(state), "br-client");
+        DhcpService s = opened(state, blocks);
         assertThat(opened).isEqualTo(new UdpSocket.Options(IpAddress.V4_UNSPECIFIED, 67, "br-client", 1, false));
         TestClient c = new TestClient(1);
         receive(c.discover(), 0);
@@ -197,8 +203,7 @@ class DhcpServiceTest {
     void theRequestsOfOneTurnShareOneDurableWriteAndNoReplyLeavesBeforeIt() throws Exception {
         Path state = dir.resolve("ddhcp.state");
         FixedBlocks blocks = FixedBlocks.specRange().own(5, 6);
-        DhcpService s = service(state, blocks);
-        s.open(new RecordingNetwork(state), "br-client");
+        DhcpService s = opened(state, blocks);
         List<TestClient> first = List.of(new TestClient(1), new TestClient(2), new TestClient(3));
         List<Integer> a = leaseInOneTurn(first);
         // the retransmitted REQUEST of a client whose lease is not on disk yet: its ACK waits as well
@@ -246,8 +251,7 @@ class DhcpServiceTest {
     void aRenewLeaseAnsweredAtOnceIsOnDiskWhenTheAnswerReturns() throws Exception {
         Path state = dir.resolve("ddhcp.state");
         FixedBlocks blocks = FixedBlocks.specRange().own(5);
-        DhcpService s = service(state, blocks);
-        s.open(new RecordingNetwork(state), "br-client");
+        DhcpService s = opened(state, blocks);
         byte[] chaddr = java.util.Arrays.copyOf(new byte[] {0x52, 0x54, 0, 0, 0, 9}, 16);
         assertThat(s.renewLease(blocks.address(5, 1), 77, chaddr)).isTrue();
         assertThat(Files.readString(state)).contains("lease 10.116.224.21 01525400000009 525400000009 300 ");
@@ -259,8 +263,7 @@ class DhcpServiceTest {
     void theJournalIsRewrittenWholeWhenItHasGrownAndAfterARestartWithATornRecord() throws Exception {
         Path state = dir.resolve("ddhcp.state");
         FixedBlocks blocks = FixedBlocks.specRange().own(5, 6, 7);
-        DhcpService s = service(state, blocks);
-        s.open(new RecordingNetwork(state), "br-client");
+        DhcpService s = opened(state, blocks);
         s.compactAfterRecords(4);
         List<TestClient> first = List.of(new TestClient(1), new TestClient(2));
         List<Integer> gone = leaseInOneTurn(first);
