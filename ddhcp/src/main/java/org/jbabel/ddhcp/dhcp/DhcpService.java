@@ -168,6 +168,11 @@ public final class DhcpService implements AutoCloseable {
         }
     }
 
+    /** For tests: the state file's journal (null without a state file). */
+    StateJournal journal() {
+        return journal;
+    }
+
     /** For tests: rewrite the journal whole at fewer records than the default 1,024. */
     void compactAfterRecords(int records) {
         compactAfterRecords = records;

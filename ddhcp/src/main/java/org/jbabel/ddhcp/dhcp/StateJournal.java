@@ -17,12 +17,23 @@ import java.nio.file.StandardOpenOption;
  */
 final class StateJournal implements AutoCloseable {
 
+    /** Opens the file for appending (tests wrap the channel to see when it is forced). */
+    interface Opener {
+        FileChannel open(Path file) throws IOException;
+    }
+
     private final Path file;
+    private Opener opener = f -> FileChannel.open(f, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     private FileChannel channel;
     private int records;
 
     StateJournal(Path file) {
         this.file = file;
+    }
+
+    /** For tests: how the file is opened for appending from the next compaction on. */
+    void opener(Opener o) {
+        opener = o;
     }
 
     /** Whether records can be appended (a compaction wrote the file and no append failed since). */
@@ -39,7 +50,7 @@ final class StateJournal implements AutoCloseable {
     void compact(SavedState state) throws IOException {
         close();
         StateFile.write(file, state);
-        channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        channel = opener.open(file);
         records = 0;
     }
 

@@ -2,8 +2,16 @@ package org.jbabel.ddhcp.dhcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -22,12 +30,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DhcpServiceTest {
 
-    record Sent(IpAddress to, int port, int ifindex, byte[] data, String stateFileThen) {}
+    /** A datagram sent, with the state file as it was then and as it was when its channel was last forced. */
+    record Sent(IpAddress to, int port, int ifindex, byte[] data, String stateFileThen, String forcedThen) {}
 
     @TempDir
     Path dir;
 
     final List<Sent> sent = new ArrayList<>();
+    /** The state file's content at each force of the journal's channel, and whether metadata was asked for. */
+    final List<String> forced = new ArrayList<>();
+    final List<Boolean> forcedMetadata = new ArrayList<>();
     UdpSocket.Options opened;
     Consumer<Network.Datagram> receiver;
     long now = 5_000_000_000L;
@@ -66,7 +78,7 @@ class DhcpServiceTest {
                     } catch (java.io.IOException e) {
                         then = e.toString();
                     }
-                    sent.add(new Sent(destination, port, ifindex, data, then));
+                    sent.add(new Sent(destination, port, ifindex, data, then, forced.isEmpty() ? "" : forced.getLast()));
                     return true;
                 }
 
@@ -98,6 +110,106 @@ class DhcpServiceTest {
         @Override
         public UdpSocket icmp6(String ifname, Set<Integer> types, Consumer<Datagram> r) {
             throw new UnsupportedOperationException();
+        }
+    }
+
+    /** The journal's channel, recording the file's content whenever it is forced. */
+    final class ForceRecording extends FileChannel {
+        final FileChannel c;
+        final Path file;
+
+        ForceRecording(Path file) throws IOException {
+            this.c = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            this.file = file;
+        }
+
+        @Override
+        public void force(boolean metaData) throws IOException {
+            c.force(metaData);
+            forced.add(Files.readString(file));
+            forcedMetadata.add(metaData);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            return c.write(src);
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            return c.read(dst);
+        }
+
+        @Override
+        public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+            return c.read(dsts, offset, length);
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            return c.write(srcs, offset, length);
+        }
+
+        @Override
+        public long position() throws IOException {
+            return c.position();
+        }
+
+        @Override
+        public FileChannel position(long p) throws IOException {
+            c.position(p);
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return c.size();
+        }
+
+        @Override
+        public FileChannel truncate(long size) throws IOException {
+            c.truncate(size);
+            return this;
+        }
+
+        @Override
+        public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+            return c.transferTo(position, count, target);
+        }
+
+        @Override
+        public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+            return c.transferFrom(src, position, count);
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) throws IOException {
+            return c.read(dst, position);
+        }
+
+        @Override
+        public int write(ByteBuffer src, long position) throws IOException {
+            return c.write(src, position);
+        }
+
+        @Override
+        public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+            return c.map(mode, position, size);
+        }
+
+        @Override
+        public FileLock lock(long position, long size, boolean shared) throws IOException {
+            return c.lock(position, size, shared);
+        }
+
+        @Override
+        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+            return c.tryLock(position, size, shared);
+        }
+
+        @Override
+        protected void implCloseChannel() throws IOException {
+            c.close();
         }
     }
 
@@ -204,6 +316,7 @@ class DhcpServiceTest {
         Path state = dir.resolve("ddhcp.state");
         FixedBlocks blocks = FixedBlocks.specRange().own(5, 6);
         DhcpService s = opened(state, blocks);
+        s.journal().opener(ForceRecording::new);
         List<TestClient> first = List.of(new TestClient(1), new TestClient(2), new TestClient(3));
         List<Integer> a = leaseInOneTurn(first);
         // the retransmitted REQUEST of a client whose lease is not on disk yet: its ACK waits as well
@@ -228,9 +341,13 @@ class DhcpServiceTest {
         String after = Files.readString(state);
         assertThat(after).startsWith(before);
         assertThat(after.substring(before.length()).lines()).hasSize(2).allSatisfy(l -> assertThat(l).startsWith("lease "));
+        // the appended records were forced (fdatasync: no metadata asked for) before either ACK left
+        assertThat(forced).containsExactly(after);
+        assertThat(forcedMetadata).containsExactly(false);
         assertThat(sent.subList(sent.size() - 2, sent.size())).allSatisfy(x -> {
             assertThat(type(x)).isEqualTo(MessageType.ACK);
             assertThat(x.stateFileThen()).isEqualTo(after);
+            assertThat(x.forcedThen()).isEqualTo(after);
         });
 
         // a release is a "free" record; a restart reads the four leases left and no other
