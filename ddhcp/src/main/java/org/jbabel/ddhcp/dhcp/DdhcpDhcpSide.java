@@ -86,7 +86,7 @@ public final class DdhcpDhcpSide implements DhcpSide {
             }
         };
         service = new DhcpService(server, blocks, peers, c::now, () -> System.currentTimeMillis() / 1000,
-                c.counters(), c.log(), stateFile, swarm.toPrefix().toString(), swarm.blockSize());
+                c.counters(), c.log(), stateFile, swarm.toPrefix().toString(), swarm.blockSize(), c::execute);
         int[] restored = service.restore().stream().mapToInt(Integer::intValue).toArray();
         if (restored.length > 0) {
             ddhcp.restoreOwnBlocks(restored);

@@ -2,7 +2,11 @@ package org.jbabel.ddhcp.dhcp;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import org.jbabel.extension.ExtensionContext;
 import org.jbabel.extension.Network;
@@ -12,9 +16,16 @@ import org.jbabel.wire.IpAddress;
 /**
  * The DHCP server on its socket: UDP 0.0.0.0:67 bound to the client interface (SO_BINDTODEVICE, SO_BROADCAST),
  * replies to port 68 of 255.255.255.255 or of the client, out of the interface the request came in on. It feeds
- * datagrams to the {@link DhcpServer} and carries out its actions: replies, the state file (written before the
- * reply that follows a {@link DhcpAction.LeasesChanged}), and what goes to the block side through {@link Peers}.
- * Runs on the host's thread.
+ * datagrams to the {@link DhcpServer} and carries out its actions: replies, the state file, and what goes to the
+ * block side through {@link Peers}. Runs on the host's thread.
+ *
+ * <p>Group commit: a {@link DhcpAction.LeasesChanged} does not write at once. It asks for a commit as a task on the
+ * host's loop ({@code later}), which runs after the datagrams already queued; from then until the commit every reply
+ * is held (not only the ACK that follows, so that a retransmitted REQUEST's ACK cannot overtake its lease either).
+ * The commit appends what changed in the lease table to the state file's journal with one fdatasync
+ * ({@link StateJournal}), then sends the held replies in order. So no reply leaves before the lease it announces is
+ * on disk, and the requests of one turn of the loop share one write. A change of the own blocks, too many records
+ * since the last rewrite, or a journal not yet (or no longer) open rewrite the whole file instead.
  */
 public final class DhcpService implements AutoCloseable {
 
@@ -42,17 +53,31 @@ public final class DhcpService implements AutoCloseable {
     private final Path stateFile;
     private final String range;
     private final int blockSize;
+    private final Executor later;
+    private final StateJournal journal;
+    /** The addresses with a live {@code lease} record in the state file. */
+    private final Set<Integer> inFile = new HashSet<>();
+    /** Replies held until the commit that makes their leases durable. */
+    private final List<Held> held = new ArrayList<>();
+    /** The journal is rewritten whole once it holds this many records and more than the live leases. */
+    private int compactAfterRecords = 1024;
+    private boolean commitNeeded;
+    private boolean commitScheduled;
+    private boolean closed;
     private UdpSocket socket;
+
+    private record Held(DhcpAction.Reply reply, int ifindex) {}
 
     /**
      * @param clock the host's monotonic clock in nanoseconds
      * @param wallSeconds the wall clock in Unix seconds (for the state file)
      * @param stateFile where leases are kept across restarts, or null for nowhere
      * @param range the range as configured (written into the state file and checked when it is read)
+     * @param later runs the group commit on the host's thread after what is queued there now
      */
     public DhcpService(DhcpServer server, AddressBlocks blocks, Peers peers, LongSupplier clock,
             LongSupplier wallSeconds, ExtensionContext.Counters counters, ExtensionContext.Log log, Path stateFile,
-            String range, int blockSize) {
+            String range, int blockSize, Executor later) {
         this.server = server;
         this.blocks = blocks;
         this.peers = peers;
@@ -63,6 +88,11 @@ public final class DhcpService implements AutoCloseable {
         this.stateFile = stateFile;
         this.range = range;
         this.blockSize = blockSize;
+        this.later = later;
+        this.journal = stateFile == null ? null : new StateJournal(stateFile);
+        if (stateFile != null) {
+            server.leases().trackChanges();
+        }
     }
 
     /** Opens UDP 67 on the client interface. */
@@ -84,6 +114,9 @@ public final class DhcpService implements AutoCloseable {
         StateFile.Loaded loaded = StateFile.read(stateFile);
         loaded.problems().forEach(p -> log.info(p));
         counters.add("dhcp.state_skipped", loaded.skipped());
+        if (loaded.torn()) {
+            counters.increment("dhcp.state_torn");
+        }
         if (loaded.refused()) {
             counters.increment("dhcp.state_refused");
             return List.of();
@@ -103,20 +136,103 @@ public final class DhcpService implements AutoCloseable {
         return s.ownBlocks();
     }
 
-    /** Writes the state file now (also for the block side when the own blocks change). */
+    /**
+     * Rewrites the whole state file now (the block side calls this when the own blocks change, and at stop), then
+     * sends the replies held for a commit: the whole file holds their leases too.
+     */
     public void save() {
-        if (stateFile == null) {
+        if (closed) {
+            return;
+        }
+        compact();
+        commitNeeded = false;
+        sendHeld();
+    }
+
+    private void compact() {
+        if (journal == null) {
             return;
         }
         long now = clock.getAsLong();
+        server.leases().takeChanged(); // the whole file holds them
         SavedState s = new SavedState(range, blockSize, blocks.ownBlocks().stream()
                 .map(AddressBlocks.OwnBlock::index).toList(), server.leases().saved(now, wallSeconds.getAsLong()));
+        inFile.clear();
         try {
-            StateFile.write(stateFile, s);
+            journal.compact(s);
+            s.leases().forEach(l -> inFile.add(l.address()));
+            counters.increment("dhcp.state_rewrites");
         } catch (IOException | RuntimeException e) {
             counters.increment("dhcp.state_write_error");
             log.error("cannot write the DDHCP state file " + stateFile, e);
         }
+    }
+
+    /** For tests: the state file's journal (null without a state file). */
+    StateJournal journal() {
+        return journal;
+    }
+
+    /** For tests: rewrite the journal whole at fewer records than the default 1,024. */
+    void compactAfterRecords(int records) {
+        compactAfterRecords = records;
+    }
+
+    /** The group commit: what changed goes to disk, then the held replies leave. */
+    private void commit() {
+        commitScheduled = false;
+        if (closed) {
+            return;
+        }
+        if (commitNeeded) {
+            commitNeeded = false;
+            writeChanges();
+        }
+        sendHeld();
+    }
+
+    /** Appends a record per changed address to the journal (one fdatasync), or rewrites the whole file. */
+    private void writeChanges() {
+        if (!journal.open() || journal.records() >= Math.max(compactAfterRecords, inFile.size())) {
+            compact();
+            return;
+        }
+        long now = clock.getAsLong();
+        long wall = wallSeconds.getAsLong();
+        Leases leases = server.leases();
+        StringBuilder b = new StringBuilder();
+        int n = 0;
+        for (int address : leases.takeChanged()) {
+            SavedState.SavedLease l = leases.saved(address, now, wall);
+            if (l != null) {
+                StateFile.appendLease(b, l);
+                inFile.add(address);
+                n++;
+            } else if (inFile.remove(address)) {
+                StateFile.appendFree(b, address);
+                n++;
+            }
+        }
+        if (n == 0) {
+            return;
+        }
+        try {
+            journal.append(b, n);
+            counters.increment("dhcp.state_commits");
+            counters.add("dhcp.state_records", n);
+        } catch (IOException | RuntimeException e) {
+            log.error("cannot append to the DDHCP state file " + stateFile + "; rewriting it whole", e);
+            compact();
+        }
+    }
+
+    private void sendHeld() {
+        if (held.isEmpty()) {
+            return;
+        }
+        List<Held> out = List.copyOf(held);
+        held.clear();
+        out.forEach(h -> send(h.reply(), h.ifindex()));
     }
 
     /**
@@ -131,6 +247,9 @@ public final class DhcpService implements AutoCloseable {
                 case DhcpAction.RenewalAnswer r -> ack = r.ack();
                 default -> perform(List.of(a), 0);
             }
+        }
+        if (commitNeeded) {
+            commit(); // the caller sends the LEASEACK when this returns: the lease must be on disk by then
         }
         return ack;
     }
@@ -171,13 +290,30 @@ public final class DhcpService implements AutoCloseable {
     private void perform(List<DhcpAction> actions, int ifindex) {
         for (DhcpAction a : actions) {
             switch (a) {
-                case DhcpAction.Reply r -> send(r, ifindex);
-                case DhcpAction.LeasesChanged c -> save();
+                case DhcpAction.Reply r -> {
+                    if (commitNeeded) {
+                        held.add(new Held(r, ifindex));
+                    } else {
+                        send(r, ifindex);
+                    }
+                }
+                case DhcpAction.LeasesChanged c -> commitSoon();
                 case DhcpAction.ForwardRenewal f -> peers.forward(f);
                 case DhcpAction.RenewalAnswer r -> { } // only from onRenewLease, which renewLease answers itself
                 case DhcpAction.ForwardRelease r -> peers.release(r);
                 case DhcpAction.NeedAddresses n -> peers.needAddresses();
             }
+        }
+    }
+
+    private void commitSoon() {
+        if (journal == null) {
+            return;
+        }
+        commitNeeded = true;
+        if (!commitScheduled) {
+            commitScheduled = true;
+            later.execute(this::commit);
         }
     }
 
@@ -194,6 +330,13 @@ public final class DhcpService implements AutoCloseable {
 
     @Override
     public void close() {
+        if (commitNeeded || !held.isEmpty()) {
+            commit();
+        }
+        closed = true;
+        if (journal != null) {
+            journal.close();
+        }
         if (socket != null) {
             socket.close();
             socket = null;

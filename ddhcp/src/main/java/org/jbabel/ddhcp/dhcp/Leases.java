@@ -2,8 +2,10 @@ package org.jbabel.ddhcp.dhcp;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jbabel.ddhcp.block.Standing;
 
 /**
@@ -22,9 +24,31 @@ public final class Leases {
     private final AddressBlocks blocks;
     private final Map<Integer, Lease> byAddress = new HashMap<>();
     private final Map<ClientId, Integer> byClient = new HashMap<>();
+    /** Addresses whose entry changed since {@link #takeChanged}, or null while nobody asks (no state file). */
+    private Set<Integer> changed;
 
     public Leases(AddressBlocks blocks) {
         this.blocks = blocks;
+    }
+
+    /**
+     * From now on, remembers every address whose entry changes (for the state file's journal, which writes only
+     * what changed); {@link #takeChanged} hands them over.
+     */
+    public void trackChanges() {
+        if (changed == null) {
+            changed = new HashSet<>();
+        }
+    }
+
+    /** The addresses whose entry changed since the last call (empty unless {@link #trackChanges} was called). */
+    public Set<Integer> takeChanged() {
+        if (changed == null || changed.isEmpty()) {
+            return Set.of();
+        }
+        Set<Integer> out = changed;
+        changed = new HashSet<>();
+        return out;
     }
 
     /** The lease of an address, or null. */
@@ -169,6 +193,7 @@ public final class Leases {
     public void decline(int address, long until) {
         remove(address);
         byAddress.put(address, new Lease(address, Lease.State.DECLINED, null, new byte[0], 0, until, 0));
+        noteChange(address);
     }
 
     /** Forgets an OFFER made to a client (it chose another server). */
@@ -220,11 +245,21 @@ public final class Leases {
     public List<SavedState.SavedLease> saved(long now, long wallSeconds) {
         List<SavedState.SavedLease> out = new ArrayList<>();
         for (Lease l : acknowledged(now)) {
-            out.add(new SavedState.SavedLease(l.address(), l.client(), l.hardware(), l.leaseSeconds(),
-                    wallSeconds + Math.ceilDiv(l.expires() - now, 1_000_000_000L)));
+            out.add(saved(l, now, wallSeconds));
         }
         out.sort(java.util.Comparator.comparingLong(x -> Integer.toUnsignedLong(x.address())));
         return out;
+    }
+
+    /** The acknowledged lease of one address as {@link #saved(long, long)} gives it, or null when there is none. */
+    public SavedState.SavedLease saved(int address, long now, long wallSeconds) {
+        Lease l = byAddress.get(address);
+        return l != null && l.state() == Lease.State.LEASED && l.held(now) ? saved(l, now, wallSeconds) : null;
+    }
+
+    private static SavedState.SavedLease saved(Lease l, long now, long wallSeconds) {
+        return new SavedState.SavedLease(l.address(), l.client(), l.hardware(), l.leaseSeconds(),
+                wallSeconds + Math.ceilDiv(l.expires() - now, 1_000_000_000L));
     }
 
     /**
@@ -253,16 +288,27 @@ public final class Leases {
             Integer old = byClient.get(l.client());
             if (old != null) {
                 byAddress.remove(old);
+                noteChange(old);
             }
             byClient.put(l.client(), l.address());
         }
         byAddress.put(l.address(), l);
+        noteChange(l.address());
     }
 
     private void remove(int address) {
         Lease l = byAddress.remove(address);
-        if (l != null && l.client() != null) {
-            byClient.remove(l.client(), address);
+        if (l != null) {
+            noteChange(address);
+            if (l.client() != null) {
+                byClient.remove(l.client(), address);
+            }
+        }
+    }
+
+    private void noteChange(int address) {
+        if (changed != null) {
+            changed.add(address);
         }
     }
 }

@@ -12,7 +12,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;
 
@@ -25,13 +27,17 @@ import org.jbabel.wire.IpAddress;
  * range 10.116.224.0/20 4
  * block 5
  * lease 10.116.224.20 01525400123456 525400123456 300 1765013790
+ * free 10.116.224.20
  * </pre>
  *
  * {@code lease} is address, client identifier (hex), hardware address (hex, may be {@code -} for none), lease
- * seconds, end (Unix seconds). Lines starting with {@code #} and blank lines are ignored. Written to a temporary
- * file in the same directory, forced to disk and renamed over the old one, so a crash leaves the old or the new
- * file, never half of one. Reading never throws: a file that is not ours, or of a newer version, is refused whole
- * with a message; a bad line is skipped with a message naming it.
+ * seconds, end (Unix seconds); a later {@code lease} of the same address replaces an earlier one, {@code free}
+ * forgets it. Lines starting with {@code #} and blank lines are ignored. {@link #write} writes the whole state to a
+ * temporary file in the same directory, forces it to disk and renames it over the old one, so a crash leaves the old
+ * or the new file, never half of one; {@link StateJournal} appends {@code lease} and {@code free} records to it
+ * between such rewrites. A last line without its newline is a record a crash tore while it was appended: it is
+ * ignored (its ACK never left). Reading never throws: a file that is not ours, or of a newer version, is refused
+ * whole with a message; a bad line is skipped with a message naming it.
  */
 public final class StateFile {
 
@@ -45,8 +51,9 @@ public final class StateFile {
      * @param problems one clear message per refused file or skipped line
      * @param skipped how many lines were skipped
      * @param refused whether the whole file was refused
+     * @param torn whether the last line lacked its newline (a record torn by a crash) and was ignored
      */
-    public record Loaded(SavedState state, List<String> problems, int skipped, boolean refused) {
+    public record Loaded(SavedState state, List<String> problems, int skipped, boolean refused, boolean torn) {
         public Loaded {
             problems = List.copyOf(problems);
         }
@@ -63,12 +70,8 @@ public final class StateFile {
         for (int block : state.ownBlocks()) {
             b.append("block ").append(block).append('\n');
         }
-        HexFormat hex = HexFormat.of();
         for (SavedState.SavedLease l : state.leases()) {
-            b.append("lease ").append(DhcpOptions.format(l.address())).append(' ')
-                    .append(hex.formatHex(l.client().bytes())).append(' ')
-                    .append(l.hardware().length == 0 ? "-" : hex.formatHex(l.hardware())).append(' ')
-                    .append(l.leaseSeconds()).append(' ').append(l.expiresEpochSeconds()).append('\n');
+            appendLease(b, l);
         }
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = dir.resolve(file.getFileName() + ".tmp");
@@ -93,16 +96,33 @@ public final class StateFile {
         }
     }
 
+    /** Appends the {@code lease} record of {@code l}, with its newline. */
+    static void appendLease(StringBuilder b, SavedState.SavedLease l) {
+        HexFormat hex = HexFormat.of();
+        b.append("lease ").append(DhcpOptions.format(l.address())).append(' ')
+                .append(hex.formatHex(l.client().bytes())).append(' ')
+                .append(l.hardware().length == 0 ? "-" : hex.formatHex(l.hardware())).append(' ')
+                .append(l.leaseSeconds()).append(' ').append(l.expiresEpochSeconds()).append('\n');
+    }
+
+    /** Appends the {@code free} record of an address, with its newline. */
+    static void appendFree(StringBuilder b, int address) {
+        b.append("free ").append(DhcpOptions.format(address)).append('\n');
+    }
+
     /** Reads {@code file}; a missing file is an empty state without problems. */
     public static Loaded read(Path file) {
-        List<String> lines;
+        String text;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+            text = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII);
         } catch (NoSuchFileException e) {
-            return new Loaded(SavedState.empty("", 0), List.of(), 0, false);
+            return new Loaded(SavedState.empty("", 0), List.of(), 0, false, false);
         } catch (IOException | RuntimeException e) {
             return refused(file + ": cannot read the DDHCP state file: " + e);
         }
+        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+        // split leaves "" after a final newline; anything else there is a record torn by a crash
+        boolean torn = !lines.removeLast().isEmpty();
         if (lines.isEmpty() || !lines.getFirst().startsWith(MAGIC + " ")) {
             return refused(file + ": not a jbabel DDHCP state file (its first line is not '" + MAGIC + " "
                     + VERSION + "')");
@@ -115,7 +135,11 @@ public final class StateFile {
         String range = null;
         int blockSize = 0;
         List<Integer> blocks = new ArrayList<>();
-        List<SavedState.SavedLease> leases = new ArrayList<>();
+        Map<Integer, SavedState.SavedLease> leases = new LinkedHashMap<>();
+        if (torn) {
+            problems.add(file + ":" + (lines.size() + 1) + ": ignored: the last record has no newline (torn by a"
+                    + " crash while it was written; its answer never left)");
+        }
         for (int n = 2; n <= lines.size(); n++) {
             String line = lines.get(n - 1).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -142,10 +166,7 @@ public final class StateFile {
                     }
                     case "lease" -> {
                         words(w, 6);
-                        IpAddress a = IpAddress.parse(w[1]);
-                        if (a.family() != Family.V4) {
-                            throw new IllegalArgumentException("not an IPv4 address: " + w[1]);
-                        }
+                        int a = v4(w[1]);
                         HexFormat hex = HexFormat.of();
                         ClientId client = new ClientId(hex.parseHex(w[2]));
                         byte[] hw = w[3].equals("-") ? new byte[0] : hex.parseHex(w[3]);
@@ -156,7 +177,12 @@ public final class StateFile {
                         if (seconds < 1) {
                             throw new IllegalArgumentException("lease seconds " + seconds);
                         }
-                        leases.add(new SavedState.SavedLease(a.v4Bits(), client, hw, seconds, Long.parseLong(w[5])));
+                        leases.remove(a); // the latest record of an address comes last
+                        leases.put(a, new SavedState.SavedLease(a, client, hw, seconds, Long.parseLong(w[5])));
+                    }
+                    case "free" -> {
+                        words(w, 2);
+                        leases.remove(v4(w[1]));
                     }
                     default -> throw new IllegalArgumentException("unknown record '" + w[0] + "'");
                 }
@@ -167,7 +193,17 @@ public final class StateFile {
         if (range == null) {
             return refused(file + ": no range line; the file is ignored");
         }
-        return new Loaded(new SavedState(range, blockSize, blocks, leases), problems, problems.size(), false);
+        int skipped = problems.size() - (torn ? 1 : 0);
+        return new Loaded(new SavedState(range, blockSize, blocks, List.copyOf(leases.values())), problems, skipped,
+                false, torn);
+    }
+
+    private static int v4(String word) {
+        IpAddress a = IpAddress.parse(word);
+        if (a.family() != Family.V4) {
+            throw new IllegalArgumentException("not an IPv4 address: " + word);
+        }
+        return a.v4Bits();
     }
 
     private static void words(String[] w, int n) {
@@ -177,6 +213,6 @@ public final class StateFile {
     }
 
     private static Loaded refused(String message) {
-        return new Loaded(SavedState.empty("", 0), List.of(message), 0, true);
+        return new Loaded(SavedState.empty("", 0), List.of(message), 0, true, false);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,40 @@ class StateFileTest {
         }
         StateFile.write(f, SavedState.empty("10.116.224.0/20", 4));
         assertThat(StateFile.read(f).state().leases()).isEmpty();
+    }
+
+    @Test
+    void appendedRecordsReplaceAndFreeEarlierLeasesAndATornLastRecordIsIgnored() throws Exception {
+        Path f = dir.resolve("ddhcp.state");
+        SavedState.SavedLease a = new SavedState.SavedLease(0x0a74e014, new ClientId(new byte[] {1}), new byte[] {1},
+                300, 100L);
+        SavedState.SavedLease b = new SavedState.SavedLease(0x0a74e015, new ClientId(new byte[] {2}), new byte[] {2},
+                300, 100L);
+        StateFile.write(f, new SavedState("10.116.224.0/20", 4, List.of(5), List.of(a, b)));
+        StringBuilder more = new StringBuilder();
+        SavedState.SavedLease a2 = new SavedState.SavedLease(a.address(), new ClientId(new byte[] {7}),
+                new byte[] {7}, 600, 200L);
+        StateFile.appendLease(more, a2);
+        StateFile.appendFree(more, b.address());
+        Files.writeString(f, more, StandardOpenOption.APPEND);
+        StateFile.Loaded l = StateFile.read(f);
+        assertThat(l.problems()).isEmpty();
+        assertThat(l.torn()).isFalse();
+        assertThat(l.state().leases()).containsExactly(a2);
+
+        // a crash in the middle of an append: the part of a record without its newline, whatever it looks like
+        for (String torn : List.of("lease 10.116.224.22 0152540012", "lease 10.116.224.22 01 - 300 100", "fr",
+                "\0\0\0\0")) {
+            Path g = dir.resolve("torn");
+            Files.copy(f, g, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(g, torn, StandardOpenOption.APPEND);
+            StateFile.Loaded t = StateFile.read(g);
+            assertThat(t.torn()).isTrue();
+            assertThat(t.refused()).isFalse();
+            assertThat(t.skipped()).isZero();
+            assertThat(t.state().leases()).containsExactly(a2);
+            assertThat(t.problems()).singleElement().asString().contains(":9: ignored: the last record has no newline");
+        }
     }
 
     @Test
@@ -66,7 +101,7 @@ class StateFileTest {
                 "block -1", "block x", "lease 10.116.224.20 01 0102 300 100", "lease 2001:db8::1 01 - 300 100",
                 "lease 10.116.224.21 zz - 300 100", "lease 10.116.224.22 01 - 0 100", "lease 10.116.224.23 01 -",
                 "lease 10.116.224.24 01 " + "00".repeat(17) + " 300 1", "frobnicate", "range 10.0.0.0/8 4",
-                "# a comment", "", "block 6"), StandardCharsets.US_ASCII);
+                "# a comment", "", "block 6", ""), StandardCharsets.US_ASCII);
         StateFile.Loaded l = StateFile.read(f);
         assertThat(l.refused()).isFalse();
         assertThat(l.state().ownBlocks()).containsExactly(5, 6);
