@@ -77,16 +77,153 @@ class JbabeldWithFrrTest {
         }
     }
 
+    /**
+     * FRR (F) - jbabeld (J) - babeld (B), with a dear direct link F - B (rxcost 400 at both ends): F and B reach each
+     * other's loopback through J by IPv6 and by IPv4 (IPv4 next hops: every link has IPv4 addresses), FRR installs
+     * its routes through jbabeld, and when J's link to B is cut the traffic goes around jbabeld and comes back through
+     * it when the link does.
+     */
+    @Test
+    void frrAndBabeldReachEachOtherThroughJbabeldByIpv4AndIpv6AndRerouteAroundIt() throws Exception {
+        FrrNode.require();
+        Lab.tool("babeld", "babeld");
+        try (Lab lab = new Lab(dir)) {
+            String f = lab.ns("f");
+            String j = lab.ns("j");
+            String b = lab.ns("b");
+            lab.link(f, "fj", j, "jf");
+            lab.link(j, "jb", b, "bj");
+            lab.link(f, "fb", b, "bf");
+            String[][] v4 = {{f, "fj", "10.1.0.1/30"}, {j, "jf", "10.1.0.2/30"}, {j, "jb", "10.2.0.1/30"},
+                {b, "bj", "10.2.0.2/30"}, {f, "fb", "10.3.0.1/30"}, {b, "bf", "10.3.0.2/30"}};
+            for (String[] a : v4) {
+                lab.ip(a[0], "addr", "add", a[2], "dev", a[1]);
+            }
+            lab.ip(f, "-6", "addr", "add", F_ADDRESS + "/128", "dev", "lo");
+            lab.ip(f, "addr", "add", "10.255.0.6/32", "dev", "lo");
+            lab.ip(j, "addr", "add", "10.255.0.10/32", "dev", "lo");
+            lab.ip(b, "-6", "addr", "add", "2001:db8:bb::1/128", "dev", "lo");
+            lab.ip(b, "addr", "add", "10.255.0.11/32", "dev", "lo");
+            FrrNode frr = FrrNode.start(lab, f, "f", List.of("fj", "fb"),
+                    List.of("redistribute ipv6 connected", "redistribute ipv4 connected"));
+            frr.vtysh("configure terminal", "interface fb", "babel rxcost 400");
+            // the dear link waits until the mesh has converged through jbabeld: otherwise FRR may keep the route it
+            // heard first over it (FRR's own choice, not what is tested here)
+            lab.ip(f, "link", "set", "fb", "down");
+            // Only the loopbacks' addresses are announced: FRR's zebra resolves an IPv4 next hop by the most
+            // specific route to it, and a neighbour's interface address announced as a Babel /32 hides the connected
+            // subnet, so zebra would install none of the routes through that neighbour (docs/ROBUSTNESS.md, FRR).
+            List<String> loopbackOnly = List.of("-C", "redistribute local if lo", "-C", "redistribute local deny");
+            Lab.Daemon jd = lab.jbabeld(j, "j", Lab.with(loopbackOnly, "jf", "jb"));
+            Lab.Daemon bd = lab.babeld(b, "b", Lab.with(loopbackOnly, "-C", "interface bf rxcost 400", "bj", "bf"));
+
+            try {
+                lab.await("babeld's IPv6 and IPv4 routes in FRR's kernel through jbabeld", CONVERGE,
+                        () -> route(lab, f, "-6", "2001:db8:bb::1").contains("dev fj")
+                                && route(lab, f, "-4", "10.255.0.11").contains("via 10.1.0.2 dev fj") ? true : null);
+                lab.await("FRR's IPv6 and IPv4 routes in babeld's kernel through jbabeld", CONVERGE,
+                        () -> route(lab, b, "-6", F_ADDRESS).contains("dev bj")
+                                && route(lab, b, "-4", "10.255.0.6").contains("via 10.2.0.1 dev bj") ? true : null);
+                assertThat(frr.vtysh("show babel route")).as("FRR's babeld's table")
+                        .containsPattern("10\\.255\\.0\\.11/32 metric \\d+ .* \\(installed\\)");
+                pingBothFamilies(lab, f, "from FRR across jbabeld");
+
+                lab.ip(f, "link", "set", "fb", "up");
+                lab.await("FRR hearing babeld's routes over the dear link too", CONVERGE,
+                        () -> frr.vtyshQuietly("show babel route").lines().anyMatch(l ->
+                                l.startsWith("10.255.0.11/32 ") && l.contains(" via fb ")) ? true : null);
+                lab.ip(j, "link", "set", "jb", "down");
+                lab.await("FRR's and babeld's routes to each other around jbabeld", CONVERGE,
+                        () -> route(lab, f, "-6", "2001:db8:bb::1").contains("dev fb")
+                                && route(lab, f, "-4", "10.255.0.11").contains("dev fb")
+                                && route(lab, b, "-6", F_ADDRESS).contains("dev bf")
+                                && route(lab, b, "-4", "10.255.0.6").contains("dev bf") ? true : null);
+                pingBothFamilies(lab, f, "from FRR around jbabeld");
+
+                // Healed: jbabeld and babeld route through each other again at once. FRR moves back to jbabeld only
+                // once its smoothed metric for the route it lost has decayed (FRR keeps babeld's smoothing, half-life
+                // 4 s from infinity: 40-60 s), so traffic is only required to flow, by whichever path FRR has.
+                lab.ip(j, "link", "set", "jb", "up");
+                lab.await("jbabeld's and babeld's routes to each other over their link again", CONVERGE,
+                        () -> route(lab, j, "-6", "2001:db8:bb::1").contains("dev jb")
+                                && route(lab, j, "-4", "10.255.0.11").contains("dev jb")
+                                && route(lab, b, "-6", F_ADDRESS).contains("dev bj")
+                                && route(lab, b, "-4", "10.255.0.6").contains("dev bj") ? true : null);
+                pingBothFamilies(lab, f, "from FRR after the cut healed");
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + explain(lab, frr, f, j, b, jd, bd), e);
+            }
+        }
+    }
+
+    /**
+     * jbabeld announces a plain route and a source-specific one (RFC 9079, a mandatory sub-TLV): FRR 8.4, which has
+     * no source-specific routing, must ignore the second whole (RFC 8966 §4.4) and keep the first.
+     */
+    @Test
+    void frrIgnoresJbabeldsSourceSpecificRouteAndKeepsItsPlainOnes() throws Exception {
+        FrrNode.require();
+        try (Lab lab = new Lab(dir)) {
+            Network net = network(lab, List.of("-C", "redistribute ip 2001:db8:e2::/48 src-prefix 2001:db8:7::/48"));
+            lab.await("jbabeld's plain route in FRR's FIB", CONVERGE, () -> routeVia(lab, net.f, J_ADDRESS));
+            // several of jbabeld's updates (16 s apart at FRR's default timers) have reached FRR by now
+            Thread.sleep(5000);
+            assertThat(net.frr.vtysh("show babel route")).as("FRR's table").contains(J_ADDRESS + "/128")
+                    .doesNotContain("2001:db8:e2::");
+            assertThat(lab.babelRoutes(net.f, "-6")).as("FRR's kernel").doesNotContain("2001:db8:e2::");
+            assertThat(lab.babelRoutes(net.j, "-6")).as("jbabeld still has FRR's route")
+                    .contains(F_ADDRESS + " via fe80:");
+        }
+    }
+
+    /** The routes and tables of the three nodes and FRR's logs, for a failure message. */
+    private static String explain(Lab lab, FrrNode frr, String f, String j, String b, Lab.Daemon jd, Lab.Daemon bd) {
+        try {
+            return "FRR's kernel:\n" + lab.ip(f, "-6", "route") + lab.ip(f, "-4", "route") + "FRR's table:\n"
+                    + frr.vtyshQuietly("show babel route") + "jbabeld's kernel:\n" + lab.ip(j, "-6", "route")
+                    + lab.ip(j, "-4", "route") + "jbabeld:\n" + Lab.dump(jd.socket()) + "\nbabeld's kernel:\n"
+                    + lab.ip(b, "-6", "route") + lab.ip(b, "-4", "route") + "babeld:\n" + Lab.dump(bd.socket())
+                    + "\njbabeld's log:\n" + java.nio.file.Files.readString(jd.log())
+                    + "\njbabeld's counters:\n" + Lab.ask(jd.socket(), "dump json");
+        } catch (Exception | AssertionError e) {
+            return "(no more: " + e + ")";
+        }
+    }
+
+    private static void pingBothFamilies(Lab lab, String f, String what) throws Exception {
+        assertThat(lab.exec(f, "ping", "-6", "-c", "2", "-W", "2", "-I", F_ADDRESS, "2001:db8:bb::1"))
+                .as("ping6 " + what).isZero();
+        assertThat(lab.exec(f, "ping", "-4", "-c", "2", "-W", "2", "-I", "10.255.0.6", "10.255.0.11"))
+                .as("ping " + what).isZero();
+    }
+
+    private static String route(Lab lab, String ns, String family, String address) {
+        try {
+            return lab.ip(ns, family, "route", "get", address);
+        } catch (Exception | AssertionError e) {
+            return ""; // no route yet
+        }
+    }
+
     private record Network(String f, String j, FrrNode frr) {}
 
     private static Network network(Lab lab) throws Exception {
+        return network(lab, List.of());
+    }
+
+    /** F (FRR) and J (jbabeld with {@code jbabeldArgs} before its interface) on one veth. */
+    private static Network network(Lab lab, List<String> jbabeldArgs) throws Exception {
         String f = lab.ns("f");
         String j = lab.ns("j");
         lab.link(f, "fr0", j, "jb0");
         lab.ip(f, "-6", "addr", "add", F_ADDRESS + "/128", "dev", "lo");
         lab.ip(j, "-6", "addr", "add", J_ADDRESS + "/128", "dev", "lo");
+        if (!jbabeldArgs.isEmpty()) {
+            lab.link(j, "js0", j, "js1");
+            lab.ip(j, "-6", "route", "add", "2001:db8:e2::/48", "dev", "js0", "proto", "static");
+        }
         FrrNode frr = FrrNode.start(lab, f, "f", List.of("fr0"), List.of("redistribute ipv6 connected"));
-        lab.jbabeld(j, "j", List.of("jb0"));
+        lab.jbabeld(j, "j", Lab.with(jbabeldArgs, "jb0"));
         return new Network(f, j, frr);
     }
 
