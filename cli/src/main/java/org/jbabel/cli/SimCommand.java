@@ -15,8 +15,6 @@ import org.jbabel.config.ConfigException;
 import org.jbabel.config.ConfigParser;
 import org.jbabel.config.DaemonConfig;
 import org.jbabel.ddhcp.Ddhcp;
-import org.jbabel.ddhcp.DdhcpSimCheck;
-import org.jbabel.ddhcp.DdhcpSimClients;
 import org.jbabel.extension.Extension;
 import org.jbabel.extension.ExtensionProvider;
 import java.util.concurrent.Callable;

@@ -1,11 +1,9 @@
-package org.jbabel.ddhcp;
+package org.jbabel.cli;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jbabel.ddhcp.Ddhcp;
 import org.jbabel.sim.SimReport;
 
 /**
@@ -13,28 +11,14 @@ import org.jbabel.sim.SimReport;
  * block owned by two nodes at the end, and, with simulated DHCP clients ({@link DdhcpSimClients}), every client
  * bound and no address acknowledged to two clients.
  */
-public final class DdhcpSimCheck {
+final class DdhcpSimCheck {
 
     private DdhcpSimCheck() {}
 
-    /** Blocks that two nodes or more hold as OURS now. */
-    public static List<Integer> ownedTwice(Map<Integer, Ddhcp> nodes) {
-        Map<Integer, Integer> owners = new HashMap<>();
-        List<Integer> twice = new ArrayList<>();
-        for (Ddhcp d : nodes.values()) {
-            for (int b : d.engine().ownBlocks()) {
-                if (owners.merge(b, 1, Integer::sum) == 2) {
-                    twice.add(b);
-                }
-            }
-        }
-        return twice;
-    }
-
     /** The check of the nodes' {@code ddhcp} instances now, and of the clients when there are any (else null). */
-    public static SimReport.Check check(Map<Integer, Ddhcp> nodes, DdhcpSimClients clients) {
+    static SimReport.Check check(Map<Integer, Ddhcp> nodes, DdhcpSimClients clients) {
         long owned = nodes.values().stream().mapToLong(d -> d.engine().ownBlocks().length).sum();
-        int twice = ownedTwice(nodes).size();
+        int twice = Ddhcp.ownedTwice(nodes.values()).size();
         Map<String, Long> f = new LinkedHashMap<>();
         f.put("nodes", (long) nodes.size());
         f.put("blocksOwned", owned);

@@ -1,24 +1,29 @@
-package org.jbabel.ddhcp;
+package org.jbabel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import org.jbabel.config.ConfigParser;
+import org.jbabel.config.DaemonConfig;
+import org.jbabel.ddhcp.Ddhcp;
 import org.jbabel.ddhcp.dhcp.DdhcpDhcpSide;
 import org.jbabel.engine.Time;
+import org.jbabel.extension.Extension;
+import org.jbabel.extension.ExtensionProvider;
 import org.jbabel.sim.SimClients;
 import org.jbabel.sim.SimConfig;
 import org.jbabel.sim.SimReport;
 import org.jbabel.sim.Simulation;
 import org.jbabel.sim.TopologyLoader;
 import org.jbabel.wire.IpAddress;
-import org.jbabel.wire.Prefix;
 import org.junit.jupiter.api.Test;
 
 /**
- * DDHCP with its DHCP side ({@link DdhcpDhcpSide}, as jbabeld runs it) on every node of the Freifunk Ulm map (217
+ * DDHCP with its DHCP side ({@link DdhcpDhcpSide}; the extensions made from their statements as jbabeld makes them) on every node of the Freifunk Ulm map (217
  * nodes, mmfd carrying the block messages), and 2,000 simulated DHCP clients ({@link DdhcpSimClients}) arriving at
  * random nodes over 100 s after the learning phase: each runs DISCOVER, OFFER, REQUEST, ACK over the simulator's
  * client attachment (UDP from 0.0.0.0:68 to 255.255.255.255:67 on br-client), retrying every 4 s. Every client gets
@@ -34,10 +39,20 @@ class DdhcpClientsSimTest {
         Simulation sim = new Simulation(TopologyLoader.load("freifunk-ulm"),
                 SimConfig.defaults().withDuration(Time.seconds(600)));
         int n = sim.topology().nodeCount();
-        Map<Integer, Ddhcp> nodes = DdhcpSimTest.run(sim, node -> DdhcpProvider.settings(List.of(
-                new DdhcpProvider.Range(SimClients.DEFAULT_INTERFACE, Prefix.parse("10.116.0.0/18"), 4, null,
-                        List.of(IpAddress.parse("10.116.0.1")), IpAddress.parse("10.116.0.1"),
-                        DdhcpSettings.LEASE_TIME))), DdhcpDhcpSide.factory());
+        // the extensions as jbabeld and jbabel sim make them, from their statements, seeded per node
+        SplittableRandom seeds = new SplittableRandom(11);
+        List<ExtensionProvider> providers = BuiltInExtensions.providers(seeds::split);
+        ConfigParser parser = new ConfigParser(providers);
+        parser.parseStatement("test", "mmfd");
+        parser.parseStatement("test", "ddhcp client-interface " + SimClients.DEFAULT_INTERFACE
+                + " range 10.116.0.0/18 block-size 4 router 10.116.0.1 dns 10.116.0.1");
+        DaemonConfig parsed = parser.build();
+        Map<Integer, Ddhcp> nodes = new HashMap<>();
+        sim.setExtensions(node -> {
+            Map<String, Extension> made = BuiltInExtensions.create(parsed, providers);
+            nodes.put(node, (Ddhcp) made.get("ddhcp"));
+            return made;
+        });
         long start = sim.now() + Time.seconds(70); // after the 60 s learning phase
         DdhcpSimClients clients = new DdhcpSimClients(sim, CLIENTS, 0, start, Time.seconds(100),
                 new SplittableRandom(13));
@@ -56,7 +71,7 @@ class DdhcpClientsSimTest {
             assertThat(at.engine().ownBlocks()).as("%s of %s is in a block of its node %d", IpAddress.v4(c.address()),
                     c.name(), c.node()).contains(block);
         }
-        assertThat(DdhcpSimCheck.ownedTwice(nodes)).isEmpty();
+        assertThat(Ddhcp.ownedTwice(nodes.values())).isEmpty();
         SimReport.Check check = DdhcpSimCheck.check(nodes, clients);
         assertThat(check.ok()).as(check.summary()).isTrue();
 

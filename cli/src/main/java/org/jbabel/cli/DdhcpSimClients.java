@@ -1,4 +1,4 @@
-package org.jbabel.ddhcp;
+package org.jbabel.cli;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,9 +26,10 @@ import org.jbabel.wire.IpAddress;
  * attaches to a random node at a random time of an arrival window and runs DISCOVER, OFFER, REQUEST, ACK from
  * {@code 0.0.0.0:68} to {@code 255.255.255.255:67}, a new DISCOVER every {@link #RETRY} until bound (a NAK starts it
  * over). Every ACK is remembered, so that an address acknowledged to two clients is seen even when one of them later
- * got another. Used by {@code jbabel sim --dhcp-clients} and {@code DdhcpClientsSimTest}.
+ * got another. Used by {@code jbabel sim --dhcp-clients} and {@code DdhcpClientsSimTest}. It lives here, not in the ddhcp
+ * module, because an extension's own code may use the extension API only ({@code LayeringTest}).
  */
-public final class DdhcpSimClients {
+final class DdhcpSimClients {
 
     /** How long a client waits for an answer before it starts over with a new DISCOVER. */
     public static final long RETRY = Time.seconds(4);
