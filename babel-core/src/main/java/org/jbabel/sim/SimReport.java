@@ -30,6 +30,8 @@ import java.util.Map;
  * @param refusingNodesNamed the nodes with the most refusals (at most ten): node id → refusals
  * @param handovers for a walking client ({@link ClientWalk}), the hand-over time of each move in simulated seconds
  *     (null where no probe reached the client at its new node); empty without a walk
+ * @param checks what the extensions' own checks found (DDHCP: {@code org.jbabel.ddhcp.DdhcpSimCheck}), added by the
+ *     caller with {@link #withChecks}; empty when none ran
  */
 public record SimReport(
         String topology,
@@ -62,15 +64,58 @@ public record SimReport(
         Map<String, Long> refusals,
         int refusingNodes,
         Map<String, Long> refusingNodesNamed,
-        List<Double> handovers) {
+        List<Double> handovers,
+        List<Check> checks) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * One extension's check of the run: its figures (JSON names, in order), whether they are right, and its line of
+     * the summary.
+     */
+    public record Check(String name, Map<String, Long> figures, boolean ok, String summary) {
+        public Check {
+            figures = Collections.unmodifiableMap(new LinkedHashMap<>(figures));
+        }
+    }
+
     public SimReport {
         firstLoops = List.copyOf(firstLoops);
+        checks = List.copyOf(checks);
         handovers = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(handovers));
         refusals = Collections.unmodifiableMap(new LinkedHashMap<>(refusals));
         refusingNodesNamed = Collections.unmodifiableMap(new LinkedHashMap<>(refusingNodesNamed));
+    }
+
+    /** A report without extension checks. */
+    public SimReport(String topology, int nodes, int links, int components, long seed, boolean converged,
+            Double convergenceSeconds, boolean convergedAtEnd, Double reconvergenceSeconds, long loopsObserved,
+            long blackholesObserved, long packetsSent, long bytesSent, long packetsLost, long packetsDelivered,
+            long problemsCounted, long fibUpdates, long fibEntries, double fibCompleteness, long events,
+            int linkFailures, int nodeRestarts, int selfLoopsIgnored, int duplicateLinksIgnored, double durationSeconds,
+            double wallSeconds, List<String> firstLoops, Map<String, Long> refusals, int refusingNodes,
+            Map<String, Long> refusingNodesNamed, List<Double> handovers) {
+        this(topology, nodes, links, components, seed, converged, convergenceSeconds, convergedAtEnd,
+                reconvergenceSeconds, loopsObserved, blackholesObserved, packetsSent, bytesSent, packetsLost,
+                packetsDelivered, problemsCounted, fibUpdates, fibEntries, fibCompleteness, events, linkFailures,
+                nodeRestarts, selfLoopsIgnored, duplicateLinksIgnored, durationSeconds, wallSeconds, firstLoops,
+                refusals, refusingNodes, refusingNodesNamed, handovers, List.of());
+    }
+
+    /** This report with {@code more} checks after its own. */
+    public SimReport withChecks(List<Check> more) {
+        List<Check> all = new java.util.ArrayList<>(checks);
+        all.addAll(more);
+        return new SimReport(topology, nodes, links, components, seed, converged, convergenceSeconds, convergedAtEnd,
+                reconvergenceSeconds, loopsObserved, blackholesObserved, packetsSent, bytesSent, packetsLost,
+                packetsDelivered, problemsCounted, fibUpdates, fibEntries, fibCompleteness, events, linkFailures,
+                nodeRestarts, selfLoopsIgnored, duplicateLinksIgnored, durationSeconds, wallSeconds, firstLoops,
+                refusals, refusingNodes, refusingNodesNamed, handovers, all);
+    }
+
+    /** True when every check found its figures right (also when there is none). */
+    public boolean checksOk() {
+        return checks.stream().allMatch(Check::ok);
     }
 
     /** The median of the hand-over times of the moves that had one, or null. */
@@ -132,6 +177,16 @@ public record SimReport(
             m.put("handoverWorstSeconds", round(handoverWorst()));
             m.put("handoversFailed", handoversFailed());
         }
+        if (!checks.isEmpty()) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            for (Check check : checks) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("ok", check.ok());
+                f.putAll(check.figures());
+                c.put(check.name(), f);
+            }
+            m.put("checks", c);
+        }
         try {
             return JSON.writeValueAsString(m);
         } catch (JsonProcessingException e) {
@@ -172,6 +227,10 @@ public record SimReport(
                     : String.format(Locale.ROOT, "hand-over: %d moves, median %.3f s, worst %.3f s simulated%s%n",
                             handovers.size(), median, handoverWorst(), handoversFailed() == 0 ? ""
                                     : ", " + handoversFailed() + " moves after which it was NOT reached"));
+        }
+        for (Check check : checks) {
+            sb.append(check.name()).append(": ").append(check.summary()).append(check.ok() ? "" : " (WRONG)")
+                    .append(System.lineSeparator());
         }
         for (String loop : firstLoops) {
             sb.append("loop: ").append(loop).append(System.lineSeparator());

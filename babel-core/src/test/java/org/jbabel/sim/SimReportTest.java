@@ -53,6 +53,20 @@ class SimReportTest {
     }
 
     @Test
+    void extensionChecksAreInTheJsonAndTheSummaryAndAWrongOneFailsTheReport() throws Exception {
+        SimReport plain = report(1.0);
+        assertThat(plain.checksOk()).isTrue();
+        assertThat(new ObjectMapper().readTree(plain.toJson()).has("checks")).isFalse();
+        SimReport r = plain.withChecks(List.of(
+                new SimReport.Check("ddhcp", Map.of("blocksOwnedTwice", 1L), false, "1 of them owned twice")));
+        assertThat(r.checksOk()).isFalse();
+        JsonNode c = new ObjectMapper().readTree(r.toJson()).get("checks").get("ddhcp");
+        assertThat(c.get("ok").asBoolean()).isFalse();
+        assertThat(c.get("blocksOwnedTwice").asLong()).isEqualTo(1);
+        assertThat(r.summary()).contains("ddhcp: 1 of them owned twice (WRONG)\n");
+    }
+
+    @Test
     void aRunThatNeverConvergedHasANullConvergenceTime() throws Exception {
         SimReport r = report(null);
         JsonNode n = new ObjectMapper().readTree(r.toJson());

@@ -14,6 +14,8 @@ import java.util.TreeMap;
 import org.jbabel.config.ConfigException;
 import org.jbabel.config.ConfigParser;
 import org.jbabel.config.DaemonConfig;
+import org.jbabel.ddhcp.Ddhcp;
+import org.jbabel.extension.Extension;
 import org.jbabel.extension.ExtensionProvider;
 import java.util.concurrent.Callable;
 import org.jbabel.engine.InterfaceType;
@@ -138,6 +140,16 @@ final class SimCommand implements Callable<Integer> {
             defaultValue = "5")
     double roamEvery;
 
+    @Option(names = "--dhcp-clients", paramLabel = "N", description = "after the run, N simulated DHCP clients arrive at"
+            + " random nodes within --dhcp-window seconds and run DISCOVER to ACK until bound (at most the window + "
+            + DHCP_GRACE_S + " s); the report's ddhcp check then counts them (needs --extension 'ddhcp client-interface"
+            + " " + SimClients.DEFAULT_INTERFACE + " range PREFIX ...')")
+    int dhcpClients;
+
+    @Option(names = "--dhcp-window", paramLabel = "S", description = "the DHCP clients' arrival window"
+            + " (default: ${DEFAULT-VALUE})", defaultValue = "100")
+    double dhcpWindow;
+
     @Option(names = "--svg", paramLabel = "FILE", description = "at the end, draw the mesh and every node's path"
             + " towards one node (--svg-target) as SVG into FILE")
     Path svg;
@@ -172,6 +184,11 @@ final class SimCommand implements Callable<Integer> {
     static final int MULTICAST_EARLIEST_S = 21;
     /** How long copies of the multicast packet are waited for. */
     private static final long MULTICAST_WAIT = Time.seconds(10);
+    /** How long after the arrival window DHCP clients may take to be bound: DDHCP's learning phase and a claim. */
+    static final int DHCP_GRACE_S = 120;
+
+    /** Each node's current {@code ddhcp} instance (a restart makes a new one), when ddhcp runs. */
+    private final Map<Integer, Ddhcp> ddhcp = new TreeMap<>();
 
     @Override
     public Integer call() {
@@ -240,6 +257,18 @@ final class SimCommand implements Callable<Integer> {
                 return 3;
             }
         }
+        DdhcpSimClients clients = null;
+        if (dhcpClients > 0) {
+            try {
+                clients = new DdhcpSimClients(sim, dhcpClients, 0, sim.now(), nanos(dhcpWindow),
+                        new SplittableRandom(seed ^ 0xd6c9L));
+                clients.runUntilBound(sim.now() + nanos(dhcpWindow) + Time.seconds(DHCP_GRACE_S));
+            } catch (RuntimeException e) {
+                err.println("jbabel sim: " + e.getMessage());
+                err.flush();
+                return 3;
+            }
+        }
         boolean roamOk = true;
         if (roamPath != null) {
             try {
@@ -260,13 +289,16 @@ final class SimCommand implements Callable<Integer> {
             }
         }
         SimReport report = sim.report();
+        if (!ddhcp.isEmpty()) {
+            report = report.withChecks(List.of(DdhcpSimCheck.check(ddhcp, clients)));
+        }
         out.print(report.summary());
         if (json) {
             out.println(report.toJson());
         }
         out.flush();
         return report.converged() && report.convergedAtEnd() && report.loopsObserved() == 0 && multicastOk
-                && roamOk ? 0 : 1;
+                && roamOk && report.checksOk() ? 0 : 1;
     }
 
     /** The {@code --roam-*} options make sense together: a walk of neighbours, an address, a probing node. */
@@ -339,7 +371,14 @@ final class SimCommand implements Callable<Integer> {
 
     /** The extensions of {@code --extension} on every node, each node with its own seeded randomness. */
     private void setUpExtensions(Simulation sim, Map<Integer, Integer> copies) throws ConfigException {
+        if (dhcpClients < 0 || !(dhcpWindow >= 0)) {
+            throw new IllegalArgumentException("--dhcp-clients and --dhcp-window must not be negative");
+        }
         if (extensionStatements.isEmpty()) {
+            if (dhcpClients > 0) {
+                throw new IllegalArgumentException("--dhcp-clients needs --extension 'ddhcp client-interface "
+                        + SimClients.DEFAULT_INTERFACE + " range PREFIX ...'");
+            }
             if (multicastDevice != null) {
                 throw new IllegalArgumentException("--multicast-into needs an extension that owns the device"
                         + " (--extension mmfd)");
@@ -357,7 +396,17 @@ final class SimCommand implements Callable<Integer> {
         if (parsed.extensionStatements().isEmpty()) {
             throw new IllegalArgumentException("--extension takes statements of extensions, like 'mmfd'");
         }
-        sim.setExtensions(node -> BuiltInExtensions.create(parsed, providers));
+        if (dhcpClients > 0 && !parsed.extensionStatements().containsKey("ddhcp")) {
+            throw new IllegalArgumentException("--dhcp-clients needs --extension 'ddhcp client-interface "
+                    + SimClients.DEFAULT_INTERFACE + " range PREFIX ...'");
+        }
+        sim.setExtensions(node -> {
+            Map<String, Extension> made = BuiltInExtensions.create(parsed, providers);
+            if (made.get("ddhcp") instanceof Ddhcp d) {
+                ddhcp.put(node, d);
+            }
+            return made;
+        });
         if (multicastDevice != null) {
             sim.setDeviceObserver((node, device, packet) -> {
                 if (device.equals(multicastDevice) && Arrays.equals(packet, MULTICAST_PACKET)) {

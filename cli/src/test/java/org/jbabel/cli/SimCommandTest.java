@@ -112,6 +112,65 @@ class SimCommandTest {
         assertThat(err.toString()).contains("--extension #1", "frobnicate");
     }
 
+    /**
+     * With {@code ddhcp} on every node the report checks DDHCP: on a line of five, 40 simulated DHCP clients
+     * ({@code --dhcp-clients}) arrive after the run, wait out the learning phase and are all bound; no block is owned
+     * twice and no address acknowledged twice; the JSON has the figures under {@code checks.ddhcp} and the summary
+     * its line.
+     */
+    @Test
+    void withDdhcpTheReportCountsBlocksOwnedTwiceAndAddressesAcknowledgedTwice() throws Exception {
+        assertThat(run("sim", "--topology", "line:5", "--extension", "mmfd", "--extension",
+                "ddhcp client-interface br-client range 10.116.0.0/22 block-size 4", "--dhcp-clients", "40",
+                "--quiet", "--json")).as(err.toString()).isZero();
+        String[] lines = out.toString().split("\n");
+        JsonNode check = new ObjectMapper().readTree(lines[lines.length - 1]).get("checks").get("ddhcp");
+        assertThat(check.get("ok").asBoolean()).isTrue();
+        assertThat(check.get("nodes").asLong()).isEqualTo(5);
+        assertThat(check.get("blocksOwned").asLong()).isGreaterThanOrEqualTo(10); // 40 addresses in blocks of 4
+        assertThat(check.get("blocksOwnedTwice").asLong()).isZero();
+        assertThat(check.get("clientsBound").asLong()).isEqualTo(40);
+        assertThat(check.get("acks").asLong()).isEqualTo(40);
+        assertThat(check.get("addressesAcknowledgedTwice").asLong()).isZero();
+        assertThat(out.toString()).contains("ddhcp: 5 nodes own ", " blocks, 0 of them owned twice; 40 of 40 DHCP"
+                + " clients bound (40 ACKs, 0 NAKs), 0 addresses acknowledged to two clients");
+    }
+
+    /**
+     * The check fails the run when DDHCP goes wrong: two nodes without a link (two islands) share a range of one
+     * block; with {@code --settle} long enough for the learning phase and a claim, both own it, and their clients
+     * are acknowledged the same address (seed 5 puts the two clients at different nodes): counted, the summary says
+     * WRONG, exit code 1.
+     */
+    @Test
+    void twoIslandsOwningTheOneBlockOfARangeFailTheDdhcpCheck(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("islands.json");
+        Files.writeString(f, "{\"nodes\": [{\"id\": \"a\"}, {\"id\": \"b\"}], \"links\": []}");
+        assertThat(run("sim", "--topology", f.toString(), "--extension",
+                "ddhcp client-interface br-client range 10.116.0.0/30 block-size 4", "--settle", "90",
+                "--dhcp-clients", "2", "--dhcp-window", "0", "--seed", "5", "--quiet", "--json"))
+                .as(err.toString()).isEqualTo(1);
+        String[] lines = out.toString().split("\n");
+        JsonNode report = new ObjectMapper().readTree(lines[lines.length - 1]);
+        assertThat(report.get("converged").asBoolean()).isTrue();
+        assertThat(report.get("durationSeconds").asDouble()).as("--settle kept it running").isGreaterThan(90);
+        JsonNode check = report.get("checks").get("ddhcp");
+        assertThat(check.get("ok").asBoolean()).isFalse();
+        assertThat(check.get("blocksOwned").asLong()).isEqualTo(2);
+        assertThat(check.get("blocksOwnedTwice").asLong()).isEqualTo(1);
+        assertThat(check.get("addressesAcknowledgedTwice").asLong()).isEqualTo(1);
+        assertThat(out.toString()).contains("1 of them owned twice", "1 addresses acknowledged to two clients",
+                "(WRONG)");
+    }
+
+    @Test
+    void dhcpClientsWithoutDdhcpAreABadArgument() {
+        assertThat(run("sim", "--topology", "line:3", "--dhcp-clients", "5", "--quiet")).isEqualTo(2);
+        assertThat(run("sim", "--topology", "line:3", "--extension", "mmfd", "--dhcp-clients", "5", "--quiet"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--dhcp-clients needs --extension 'ddhcp client-interface br-client");
+    }
+
     static final String ROAMING = "roaming client-interface br-client client-prefix 2001:db8:c::/64";
 
     @Test

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -29,19 +30,30 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * DDHCP end to end (issue 13): five jbabelds on a ring in namespaces, mmfd carrying the block messages, Babel routing
- * the lease messages to each owner's loopback address, every node serving DHCP on its client bridge from the shared
- * range 10.116.224.0/22 (blocks of 4) with a state file. Real clients, each in a namespace of its own on a veth to a
- * node's bridge: busybox udhcpc and ISC dhclient. The tests run in order on the same mesh:
+ * DDHCP end to end with {@code roaming} on (issue 13): five jbabelds on a ring in namespaces, mmfd carrying the block
+ * messages, Babel routing the lease messages to each owner's loopback address, every node serving DHCP on its client
+ * bridge from the shared range 10.116.224.0/24 (64 blocks of 4) with a state file, and {@code roaming} on the same
+ * bridge (IPv4 client prefix = the range, next-node-ipv4 10.116.224.1 = the DHCP router, a reserved address). Node
+ * n<i>i</i> has node id 0<i>i+1</i>00…01, so the ids grow along the ring. Real clients, each in a namespace of its
+ * own on a veth to a node's bridge: busybox udhcpc and ISC dhclient. Their script puts the address on as a /32 with
+ * the next-node as the only on-link neighbour and default router (an L3 mesh: with a /24 netmask they would ARP for
+ * each other across the mesh), so that traffic between clients goes through the nodes by roaming's host routes. The
+ * steps run in order on the same mesh:
  * <ol>
  * <li>30 clients (15 udhcpc, 15 dhclient, 6 per node) all get an address, no two the same, each from a block its node
- * owns, and each address is leased at exactly one node;</li>
- * <li>a client whose link moves to a node two hops away renews (udhcpc: unicast RENEWING after SIGUSR1; dhclient:
- * INIT-REBOOT) and keeps its address, through RENEWLEASE/LEASEACK to the block owner;</li>
+ * owns, each address leased at exactly one node, and every client pings a client at each other node;</li>
+ * <li>a client whose link moves to a node two hops away renews (udhcpc: unicast RENEWING to the next-node address
+ * after SIGUSR1; dhclient: INIT-REBOOT) and keeps its address, through RENEWLEASE/LEASEACK to the block owner, and is
+ * reached at its new node;</li>
  * <li>malformed DHCP (to port 67) and block messages (to the lease port) are counted by kind and the node still
  * serves;</li>
  * <li>a node killed with -9 and restarted reads its state file: its leases and blocks are back, its old clients
- * renew their addresses, and addresses leased afterwards anywhere are none of those acknowledged before.</li>
+ * renew their addresses, and addresses leased afterwards anywhere are none of those acknowledged before;</li>
+ * <li>the ring is cut into {n0, n1} and {n2, n3, n4}; n0 restarts with {@code spare-leases 255} so that it claims
+ * every block free in its half's view, the other half's among them; both halves lease to new clients, two of n0's
+ * asking (option 50) for addresses the other half's clients hold. The ring heals: the higher ids keep the blocks
+ * both halves owned, n0's two clients are NAKed on renewal and get new addresses, the other half's clients keep
+ * theirs, and no address is held by two clients or leased at two nodes.</li>
  * </ol>
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -62,7 +74,10 @@ class JbabeldDdhcpMeshClientsTest {
     private final Map<String, String> acknowledged = new TreeMap<>();
     /** The node each client was served by (its index), by client name. */
     private final Map<String, Integer> servedBy = new HashMap<>();
+    /** The phase 1 clients and their addresses. */
+    private final Map<String, String> first = new TreeMap<>();
     private final ExecutorService pool = Executors.newFixedThreadPool(32);
+    private final Set<String> dhclients = ConcurrentHashMap.newKeySet();
     private int nextClient;
 
     @BeforeAll
@@ -77,7 +92,7 @@ class JbabeldDdhcpMeshClientsTest {
             lab.ip(n, "addr", "add", "fd00::" + (i + 1) + "/128", "dev", "lo");
             lab.ip(n, "link", "add", "cli", "type", "bridge");
             lab.ip(n, "link", "set", "cli", "up");
-            lab.ip(n, "addr", "add", "10.116.224.1/22", "dev", "cli");
+            lab.ip(n, "addr", "add", "10.117.0." + (i + 1) + "/32", "dev", "cli");
             ns.add(n);
         }
         for (int i = 0; i < NODES; i++) {
@@ -85,21 +100,10 @@ class JbabeldDdhcpMeshClientsTest {
             lab.link(ns.get(i), "r" + j, ns.get(j), "r" + i);
         }
         for (int i = 0; i < NODES; i++) {
-            daemons.add(start(i, "n" + i));
+            daemons.add(start(i, "n" + i, List.of()));
         }
         awaitBlocksKnownEverywhere();
-        for (int i = 0; i < NODES; i++) {
-            int at = i;
-            lab.await("routes to every loopback at n" + i, CONVERGE, () -> {
-                String routes = lab.babelRoutes(ns.get(at), "-6");
-                for (int k = 0; k < NODES; k++) {
-                    if (k != at && !routes.contains("fd00::" + (k + 1) + " ")) {
-                        return null;
-                    }
-                }
-                return true;
-            });
-        }
+        awaitLoopbackRoutes(List.of(0, 1, 2, 3, 4));
     }
 
     @AfterAll
@@ -110,15 +114,35 @@ class JbabeldDdhcpMeshClientsTest {
         }
     }
 
-    private Lab.Daemon start(int i, String name) throws Exception {
+    private Lab.Daemon start(int i, String name, List<String> more) throws Exception {
         int left = (i + NODES - 1) % NODES;
         int right = (i + 1) % NODES;
-        return lab.jbabeld(ns.get(i), name, List.of("-C", "default hello-interval 1 update-interval 4", "-C",
+        List<String> args = new ArrayList<>(List.of("-C", "default hello-interval 1 update-interval 4", "-C",
                 "redistribute local ip fd00::/64 ge 128", "-C", "redistribute local deny", "-C", "mmfd", "-C",
-                "ddhcp client-interface cli range 10.116.224.0/22 block-size 4 router 10.116.224.1"
+                "roaming client-interface cli client-prefix 10.116.224.0/24 next-node-ipv4 10.116.224.1"
+                        + " node-address fd00::" + (i + 1),
+                "-C", "ddhcp client-interface cli range 10.116.224.0/24 block-size 4 router 10.116.224.1"
                         + " dns 10.116.224.1 lease-time 600",
-                "-C", "ddhcp learning false", "-C", "ddhcp tentative-timeout 3", "-C", "ddhcp block-timeout 30",
-                "-C", "ddhcp state-file " + dir.resolve("n" + i + ".ddhcp"), "r" + left, "r" + right));
+                "-C", "ddhcp node-id 0" + (i + 1) + "00000000000001", "-C", "ddhcp learning false", "-C",
+                "ddhcp tentative-timeout 3", "-C", "ddhcp block-timeout 30", "-C",
+                "ddhcp state-file " + dir.resolve("n" + i + ".ddhcp")));
+        args.addAll(more);
+        args.addAll(List.of("r" + left, "r" + right));
+        return lab.jbabeld(ns.get(i), name, args);
+    }
+
+    private void awaitLoopbackRoutes(List<Integer> nodes) throws Exception {
+        for (int at : nodes) {
+            lab.await("routes to every loopback at n" + at, CONVERGE, () -> {
+                String routes = lab.babelRoutes(ns.get(at), "-6");
+                for (int k : nodes) {
+                    if (k != at && !routes.contains("fd00::" + (k + 1) + " ")) {
+                        return null;
+                    }
+                }
+                return true;
+            });
+        }
     }
 
     /** Each node owns a block, and every block owned somewhere is CLAIMED by that owner at every other node. */
@@ -150,7 +174,7 @@ class JbabeldDdhcpMeshClientsTest {
 
     @Test
     @Order(1)
-    void thirtyClientsOfBothKindsGetDistinctAddressesFromTheirNodesBlocks() throws Exception {
+    void thirtyClientsOfBothKindsGetDistinctAddressesFromTheirNodesBlocksAndReachEachOther() throws Exception {
         Map<String, Future<String>> running = new LinkedHashMap<>();
         for (int k = 0; k < 30; k++) {
             String name = client(k % NODES);
@@ -168,6 +192,8 @@ class JbabeldDdhcpMeshClientsTest {
         for (String address : got.values()) {
             assertThat(leasedAt).as("leased at exactly one node").containsEntry(address, 1);
         }
+        first.putAll(got);
+        everyClientReachesOneAtEachOtherNode(got);
         System.out.println("30 clients: " + got);
     }
 
@@ -180,9 +206,7 @@ class JbabeldDdhcpMeshClientsTest {
         // udhcpc stays running (its script puts the address on e0); its link moves to n2; SIGUSR1: renew
         String u = client(0);
         Path uOut = dir.resolve(u + ".out");
-        Process udhcpc = new ProcessBuilder("ip", "netns", "exec", clientNs(u), Lab.tool("udhcpc", "udhcpc"), "-f",
-                "-i", "e0", "-t", "20", "-T", "1", "-s", script(u, true).toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve(u + ".udhcpc.log").toFile()).start();
+        Process udhcpc = udhcpc(u, List.of());
         try {
             String address = lab.await(u + " bound", CLIENT_LIMIT, () -> event(uOut, "bound", "ip"));
             acknowledged.put(address, u);
@@ -191,6 +215,11 @@ class JbabeldDdhcpMeshClientsTest {
             String renewed = lab.await(u + " renewed at n2", CLIENT_LIMIT, () -> event(uOut, "renew", "ip"));
             assertThat(renewed).as("udhcpc log:%n%s", Files.readString(dir.resolve(u + ".udhcpc.log")))
                     .isEqualTo(address);
+            // roaming: n2 now routes to it, n0 lets it go; a client of n0 and one of n4 reach it
+            for (String other : List.of(firstAt(0), firstAt(4))) {
+                lab.await(other + " reaches " + u + " (" + address + ") at n2", CLIENT_LIMIT,
+                        () -> ping(clientNs(other), address) ? true : null);
+            }
         } finally {
             udhcpc.destroy();
             udhcpc.waitFor(5, TimeUnit.SECONDS);
@@ -198,11 +227,10 @@ class JbabeldDdhcpMeshClientsTest {
 
         // dhclient leases at n0, stops, its link moves to n2, it starts again: INIT-REBOOT
         String d = client(0);
-        String first = collect(Map.of(d, lease(d, false))).get(d);
+        String had = collect(Map.of(d, lease(d, false))).get(d);
         move(d, 0, 2);
-        Files.delete(dir.resolve(d + ".out"));
-        assertThat(runClient(d, false)).isEqualTo(first);
-        assertThat(event(dir.resolve(d + ".out"), "REBOOT", "new_ip_address")).isEqualTo(first);
+        assertThat(rerun(d, false)).isEqualTo(had);
+        assertThat(event(dir.resolve(d + ".out"), "REBOOT", "new_ip_address")).isEqualTo(had);
 
         assertThat(MmfdLab.counter(daemons.get(2).socket(), "ddhcp.dhcp.forwarded") - forwardedBefore)
                 .isGreaterThanOrEqualTo(2);
@@ -216,10 +244,13 @@ class JbabeldDdhcpMeshClientsTest {
         Lab.Daemon n1 = daemons.get(1);
         String c = client(1);
         String cns = clientNs(c);
-        lab.ip(cns, "addr", "add", "10.116.227.250/22", "dev", "e0");
+        // from the range's broadcast address, which is never handed out; to the next-node address
+        lab.ip(cns, "addr", "add", "10.116.224.255/32", "dev", "e0");
+        lab.ip(cns, "route", "add", "10.116.224.1/32", "dev", "e0");
         lab.exec(cns, "bash", "-c", "printf garbage > /dev/udp/10.116.224.1/67; "
                 + "head -c 300 /dev/zero > /dev/udp/10.116.224.1/67; "
                 + "head -c 300 /dev/urandom > /dev/udp/10.116.224.1/67");
+        lab.ip(cns, "route", "flush", "dev", "e0");
         lab.ip(cns, "addr", "flush", "dev", "e0");
         // block messages to n1's lease port from n0: too short, an unknown command, another range
         byte[] unknown = new byte[40];
@@ -249,7 +280,7 @@ class JbabeldDdhcpMeshClientsTest {
         Set<String> before = new HashSet<>(acknowledged.keySet());
         Map<Integer, String> blocksBefore = states(n1.socket());
         lab.kill(n1);
-        Lab.Daemon again = start(1, "n1-again");
+        Lab.Daemon again = start(1, "n1-again", List.of());
         daemons.set(1, again);
         awaitBlocksKnownEverywhere();
         assertThat(leases(again.socket())).as("n1's leases back from its state file").containsAll(leasedAtN1);
@@ -281,7 +312,189 @@ class JbabeldDdhcpMeshClientsTest {
         assertThat(leasedAt.values()).as("no address leased at two nodes: %s", leasedAt).allMatch(n -> n == 1);
     }
 
+    @Test
+    @Order(5)
+    void aPartitionHealsTheHigherIdsKeepTheBlocksAndTheLosingSidesClientsAreNakedAndReaddressed() throws Exception {
+        // two clients of the other half {n2, n3, n4} from step 1, one of each kind, whose addresses n0's will ask for
+        String wU = firstOfKind(true);
+        String wD = firstOfKind(false);
+        String addressU = first.get(wU);
+        String addressD = first.get(wD);
+        int ownerU = servedBy.get(wU);
+        int ownerD = servedBy.get(wD);
+
+        // cut the ring between n1 and n2 and between n4 and n0
+        lab.ip(ns.get(1), "link", "set", "r2", "down");
+        lab.ip(ns.get(0), "link", "set", "r4", "down");
+        // n0 restarts wanting 255 spare addresses, learns its half's blocks, claims every other one
+        lab.kill(daemons.get(0));
+        daemons.set(0, start(0, "n0-greedy", List.of("-C", "ddhcp spare-leases 255", "-C", "ddhcp learning true")));
+        Lab.Daemon n0 = daemons.get(0);
+        lab.await("n0 owns the blocks of " + addressU + " and " + addressD + " in the partition", CONVERGE, () -> {
+            Map<Integer, String> s = states(n0.socket());
+            return s != null && "OURS".equals(s.get(block(addressU))) && "OURS".equals(s.get(block(addressD)))
+                    ? true : null;
+        });
+        assertThat(states(daemons.get(ownerU).socket())).containsEntry(block(addressU), "OURS");
+        assertThat(states(daemons.get(ownerD).socket())).containsEntry(block(addressD), "OURS");
+
+        // both halves lease: two udhcpc at n0 ask for the other half's addresses and get them, two dhclient at n1,
+        // and three clients at n2, n3, n4
+        String x1 = client(0);
+        String x2 = client(0);
+        List<Process> running = new ArrayList<>();
+        try {
+            running.add(udhcpc(x1, List.of("-r", addressU)));
+            running.add(udhcpc(x2, List.of("-r", addressD)));
+            Map<String, Future<String>> others = new LinkedHashMap<>();
+            for (int node : List.of(1, 1, 2, 3, 4)) {
+                String name = client(node);
+                others.put(name, lease(name, node == 1 ? false : node != 3));
+            }
+            Map<String, String> apart = collect(others);
+            assertThat(lab.await(x1 + " bound", CLIENT_LIMIT, () -> event(dir.resolve(x1 + ".out"), "bound", "ip")))
+                    .as("the same address leased in both halves").isEqualTo(addressU);
+            assertThat(lab.await(x2 + " bound", CLIENT_LIMIT, () -> event(dir.resolve(x2 + ".out"), "bound", "ip")))
+                    .as("the same address leased in both halves").isEqualTo(addressD);
+            System.out.println("leased in the partition: " + apart + ", " + x1 + "=" + addressU + ", " + x2 + "="
+                    + addressD);
+
+            // heal
+            lab.ip(ns.get(1), "link", "set", "r2", "up");
+            lab.ip(ns.get(0), "link", "set", "r4", "up");
+            awaitLoopbackRoutes(List.of(0, 1, 2, 3, 4));
+            lab.await("n0 records the blocks of " + addressU + " and " + addressD + " as the other half's",
+                    CONVERGE, () -> {
+                        Map<Integer, String> s = states(n0.socket());
+                        return s != null && "CLAIMED".equals(s.get(block(addressU)))
+                                && "CLAIMED".equals(s.get(block(addressD))) ? true : null;
+                    });
+            awaitBlocksKnownEverywhere();
+            assertThat(states(daemons.get(ownerU).socket())).as("the higher id keeps the block")
+                    .containsEntry(block(addressU), "OURS");
+            assertThat(states(daemons.get(ownerD).socket())).as("the higher id keeps the block")
+                    .containsEntry(block(addressD), "OURS");
+            assertThat(MmfdLab.counter(n0.socket(), "ddhcp.conflict_lost")).isGreaterThanOrEqualTo(2);
+
+            // renewals: n0's two clients are NAKed and readdressed
+            long naks = MmfdLab.counter(n0.socket(), "ddhcp.dhcp.tx.nak");
+            for (int k = 0; k < 2; k++) {
+                Lab.run("kill", "-USR1", Long.toString(running.get(k).pid()));
+            }
+            for (String x : List.of(x1, x2)) {
+                String had = x.equals(x1) ? addressU : addressD;
+                String moved = lab.await(x + " readdressed", CLIENT_LIMIT, () -> {
+                    String now = event(dir.resolve(x + ".out"), "bound", "ip");
+                    return now != null && !now.equals(had) ? now : null;
+                });
+                assertThat(lines(x)).as("%s was NAKed", x).anyMatch(l -> l.startsWith("nak: "));
+                assertThat(states(n0.socket())).as("%s is in one of n0's own blocks", moved)
+                        .containsEntry(block(moved), "OURS");
+                acknowledged.put(moved, x);
+            }
+            assertThat(MmfdLab.counter(n0.socket(), "ddhcp.dhcp.tx.nak") - naks).isGreaterThanOrEqualTo(2);
+            long leaseNaks = 0;
+            for (int node : List.of(ownerU, ownerD)) {
+                leaseNaks += MmfdLab.counter(daemons.get(node).socket(), "ddhcp.dhcp.renewlease_nak");
+            }
+            assertThat(leaseNaks).as("the owners answered LEASENAK").isPositive();
+            // the other half's clients keep their addresses; every client of the partition renews (dhclient
+            // INIT-REBOOT, udhcpc a new DISCOVER) and gets one
+            assertThat(rerun(wU, true)).as("%s keeps its address", wU).isEqualTo(addressU);
+            assertThat(rerun(wD, false)).as("%s keeps its address", wD).isEqualTo(addressD);
+            for (String name : apart.keySet()) {
+                assertThat(rerun(name, !dhclients.contains(name))).isNotNull();
+            }
+        } finally {
+            for (Process p : running) {
+                p.destroy();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+
+        // no address held by two clients, none leased at two nodes
+        Map<String, String> held = new TreeMap<>();
+        for (int k = 0; k < clientNs.size(); k++) {
+            String out = lab.ip(clientNs.get(k), "-4", "-o", "addr", "show", "dev", "e0");
+            List<String> addresses = out.lines().map(l -> l.split("\\s+")[3].replace("/32", "")).toList();
+            assertThat(addresses).as("c%d holds at most one address", k).hasSizeLessThanOrEqualTo(1);
+            for (String a : addresses) {
+                String before = held.put(a, "c" + k);
+                assertThat(before).as("%s held by c%d and %s", a, k, before).isNull();
+            }
+        }
+        lab.await("no address leased at two nodes", CONVERGE, () -> {
+            try {
+                return leasedAtNodes().values().stream().allMatch(n -> n == 1) ? true : null;
+            } catch (Exception e) {
+                return null;
+            }
+        });
+        System.out.println("after the partition healed, held by the clients: " + held);
+    }
+
     // ---- clients
+
+    /** A client of step 1 at n2, n3 or n4 (the other half in step 5) of the kind asked for. */
+    private String firstOfKind(boolean udhcpc) {
+        return first.keySet().stream().filter(c -> servedBy.get(c) >= 2 && dhclients.contains(c) != udhcpc)
+                .findFirst().orElseThrow();
+    }
+
+    /** The first client of step 1 served by {@code node}. */
+    private String firstAt(int node) {
+        return first.keySet().stream().filter(c -> servedBy.get(c) == node).findFirst().orElseThrow();
+    }
+
+    /** Runs the client again from scratch (its event file deleted); returns the address it got. */
+    private String rerun(String name, boolean udhcpc) throws Exception {
+        Files.deleteIfExists(dir.resolve(name + ".out"));
+        return runClient(name, udhcpc);
+    }
+
+    /** udhcpc in the foreground (it renews on SIGUSR1), its script configuring the address. */
+    private Process udhcpc(String name, List<String> more) throws Exception {
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", clientNs(name), Lab.tool("udhcpc", "udhcpc"),
+                "-f", "-i", "e0", "-t", "20", "-T", "1", "-s", script(name).toString()));
+        c.addAll(more);
+        return new ProcessBuilder(c).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".udhcpc.log").toFile()).start();
+    }
+
+    /** Every client of {@code clients} pings one client at each other node, a different one for each. */
+    private void everyClientReachesOneAtEachOtherNode(Map<String, String> clients) throws Exception {
+        Map<Integer, List<String>> byNode = new TreeMap<>();
+        clients.keySet().forEach(c -> byNode.computeIfAbsent(servedBy.get(c), x -> new ArrayList<>()).add(c));
+        int k = 0;
+        for (String from : clients.keySet()) {
+            for (Map.Entry<Integer, List<String>> e : byNode.entrySet()) {
+                if (e.getKey().equals(servedBy.get(from))) {
+                    continue;
+                }
+                String to = e.getValue().get(k % e.getValue().size());
+                String address = clients.get(to);
+                lab.await(from + " (" + clients.get(from) + ") reaches " + to + " (" + address + ")", CLIENT_LIMIT,
+                        () -> ping(clientNs(from), address) ? true : null);
+            }
+            k++;
+        }
+    }
+
+    private boolean ping(String ns, String address) {
+        try {
+            return lab.exec(ns, "ping", "-c", "1", "-W", "1", address) == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private List<String> lines(String name) {
+        try {
+            return Files.readAllLines(dir.resolve(name + ".out"));
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
 
     /** A new client namespace with a veth e0 to node {@code node}'s bridge; returns its name. */
     private String client(int node) throws Exception {
@@ -312,14 +525,17 @@ class JbabeldDdhcpMeshClientsTest {
 
     /** Runs udhcpc or dhclient once in the client's namespace; returns the address it was given, or null. */
     private String runClient(String name, boolean udhcpc) throws Exception {
+        if (!udhcpc) {
+            dhclients.add(name);
+        }
         String cns = clientNs(name);
         Path out = dir.resolve(name + ".out");
         List<String> c;
         if (udhcpc) {
             c = List.of(Lab.tool("udhcpc", "udhcpc"), "-f", "-q", "-n", "-i", "e0", "-t", "40", "-T", "2", "-s",
-                    script(name, false).toString());
+                    script(name).toString());
         } else {
-            c = List.of(Lab.tool("dhclient", "isc-dhcp-client"), "-1", "-d", "-sf", script(name, false).toString(),
+            c = List.of(Lab.tool("dhclient", "isc-dhcp-client"), "-1", "-d", "-sf", script(name).toString(),
                     "-lf", dir.resolve(name + ".leases").toString(), "-pf", dir.resolve(name + ".pid").toString(),
                     "e0");
         }
@@ -371,12 +587,33 @@ class JbabeldDdhcpMeshClientsTest {
         return got;
     }
 
-    /** A client script that writes every event's variables to NAME.out (and with {@code configure}, the address). */
-    private Path script(String name, boolean configure) throws Exception {
+    /**
+     * The script of both clients: on an address (udhcpc bound/renew, dhclient BOUND/REBOOT/RENEW) it puts it on as the
+     * only /32 with a host route to the router and a default route through it; on losing it (udhcpc deconfig, dhclient
+     * EXPIRE/FAIL/RELEASE) it takes the addresses off; every event's variables go to NAME.out.
+     */
+    private Path script(String name) throws Exception {
         Path s = dir.resolve(name + ".sh");
-        String add = configure ? "case \"$1\" in bound|renew) ip addr replace $ip/22 dev $interface;; esac\n" : "";
-        Files.writeString(s, "#!/bin/sh\n" + add + "env | sed 's/^/'\"$1$reason\"': /' >> " + dir.resolve(name
-                + ".out") + "\nexit 0\n");
+        Files.writeString(s, """
+                #!/bin/sh
+                a=""; gw="$router"; dev="$interface"
+                case "$1$reason" in
+                  bound|renew) a="$ip";;
+                  BOUND|REBOOT|RENEW) a="$new_ip_address"; gw="$new_routers";;
+                  deconfig|EXPIRE|FAIL|RELEASE) ip -4 addr flush dev "$dev";;
+                esac
+                if [ -n "$a" ]; then
+                  gw="${gw%%%% *}"
+                  for old in $(ip -4 -o addr show dev "$dev" | awk '{print $4}'); do
+                    [ "$old" = "$a/32" ] || ip addr del "$old" dev "$dev"
+                  done
+                  ip addr replace "$a/32" dev "$dev"
+                  ip route replace "$gw" dev "$dev"
+                  ip route replace default via "$gw" dev "$dev"
+                fi
+                env | sed 's/^/'"$1$reason"': /' >> %s
+                exit 0
+                """.formatted(dir.resolve(name + ".out")));
         Files.setPosixFilePermissions(s, PosixFilePermissions.fromString("rwxr-xr-x"));
         return s;
     }

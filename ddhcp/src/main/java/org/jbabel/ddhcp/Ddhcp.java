@@ -448,4 +448,18 @@ public final class Ddhcp implements Extension {
         Running r = engines.get(settings.swarm());
         return r.engine.releaseLease(address, xid, chaddr, r);
     }
+
+    /** The blocks of the range that two or more of {@code nodes} hold as their own now (a simulation's check). */
+    public static List<Integer> ownedTwice(java.util.Collection<Ddhcp> nodes) {
+        Map<Integer, Integer> owners = new java.util.HashMap<>();
+        List<Integer> twice = new ArrayList<>();
+        for (Ddhcp d : nodes) {
+            for (int b : d.engine().ownBlocks()) {
+                if (owners.merge(b, 1, Integer::sum) == 2) {
+                    twice.add(b);
+                }
+            }
+        }
+        return twice;
+    }
 }

@@ -63,27 +63,13 @@ class DdhcpSimTest {
         return instances;
     }
 
-    /** Blocks that two nodes hold as OURS. */
-    static List<Integer> ownedTwice(Map<Integer, Ddhcp> nodes) {
-        Map<Integer, Integer> owners = new HashMap<>();
-        List<Integer> twice = new ArrayList<>();
-        for (Ddhcp d : nodes.values()) {
-            for (int b : d.engine().ownBlocks()) {
-                if (owners.merge(b, 1, Integer::sum) == 2) {
-                    twice.add(b);
-                }
-            }
-        }
-        return twice;
-    }
-
     @Test
     void fiveNodesOnALineShareTheRangeAndForwardToAnOwnerFourHopsAway() {
         Simulation sim = new Simulation(Topology.line(5), SimConfig.defaults().withDuration(Time.seconds(200)));
         Map<Integer, Ddhcp> nodes = run(sim, n -> settings(5, false, null)); // two blocks each
         sim.runUntil(Time.seconds(150));
 
-        assertThat(ownedTwice(nodes)).isEmpty();
+        assertThat(Ddhcp.ownedTwice(nodes.values())).isEmpty();
         for (int n = 0; n < 5; n++) {
             Ddhcp d = nodes.get(n);
             assertThat(d.engine().ownBlocks()).as("node %d", n).hasSize(2);
@@ -152,12 +138,12 @@ class DdhcpSimTest {
         for (int t = 10; t <= 150; t += 5) {
             sim.runUntil(Time.seconds(t));
             boolean all = nodes.size() == n && nodes.values().stream().allMatch(d -> d.engine().ownBlocks().length == 2);
-            if (all && ownedTwice(nodes).isEmpty() && settled < 0) {
+            if (all && Ddhcp.ownedTwice(nodes.values()).isEmpty() && settled < 0) {
                 settled = t;
             }
         }
         long cpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0;
-        assertThat(ownedTwice(nodes)).isEmpty();
+        assertThat(Ddhcp.ownedTwice(nodes.values())).isEmpty();
         int views = 0;
         for (Ddhcp d : nodes.values()) {
             assertThat(d.engine().ownBlocks()).hasSize(2);
@@ -251,17 +237,17 @@ class DdhcpSimTest {
         });
         sim.scheduleLinkState(0, 2, false); // 0-1-2 | 3-4-5
         sim.runUntil(Time.seconds(150));
-        assertThat(ownedTwice(nodes)).as("both halves took the same block").isNotEmpty();
+        assertThat(Ddhcp.ownedTwice(nodes.values())).as("both halves took the same block").isNotEmpty();
         Map<Integer, NodeId> highest = new HashMap<>();
         for (Ddhcp d : nodes.values()) {
             for (int b : d.engine().ownBlocks()) {
                 highest.merge(b, d.node(), (x, y) -> x.isHigherThan(y) ? x : y);
             }
         }
-        List<Integer> twice = ownedTwice(nodes);
+        List<Integer> twice = Ddhcp.ownedTwice(nodes.values());
         sim.scheduleLinkState(sim.now(), 2, true);
         sim.runUntil(Time.seconds(260));
-        assertThat(ownedTwice(nodes)).isEmpty();
+        assertThat(Ddhcp.ownedTwice(nodes.values())).isEmpty();
         for (int b : twice) {
             assertThat(nodes.values().stream().filter(d -> d.engine().state(b) == BlockState.OURS)
                     .map(Ddhcp::node).toList()).containsExactly(highest.get(b));
