@@ -39,6 +39,12 @@ public final class EventQueue<E> {
         return head == null ? Long.MAX_VALUE : head.time();
     }
 
+    /** The next event without removing it, or null when there is none. */
+    public E peek() {
+        Scheduled<E> head = queue.peek();
+        return head == null ? null : head.event();
+    }
+
     /** Removes and returns the next event, or null when there is none. */
     public Scheduled<E> poll() {
         return queue.poll();

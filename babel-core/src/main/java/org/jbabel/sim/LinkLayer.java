@@ -268,16 +268,27 @@ final class LinkLayer {
     }
 
     /**
-     * Datagram {@code d} arrives, at a node whose engine is {@code running}: the packet it carries, or null when it
-     * is lost (the link went down meanwhile, or nobody listens) or the reader dropped it.
+     * Datagram {@code d} arrives, at a node whose engine is {@code running}: what the reader makes of it, or null when
+     * it is lost (the link went down meanwhile, or nobody listens). Changes and counts nothing ({@link #arrived} does):
+     * the receives of one instant may call it from several threads ({@link Simulation#setThreads}).
      */
-    Packet arrive(SimEvent.Deliver d, boolean running) {
+    ReadResult read(SimEvent.Deliver d, boolean running) {
         if (!links[d.port().link()].up() || !running) {
+            return null;
+        }
+        return codec.decode(d.datagram());
+    }
+
+    /**
+     * Counts datagram {@code d}, which {@link #read} made {@code r} of: the packet it carries, or null when it was lost
+     * or the reader dropped it. Remembers when it told its receiver that the sender restarted.
+     */
+    Packet arrived(SimEvent.Deliver d, ReadResult r) {
+        if (r == null) {
             packetsLost++;
             return null;
         }
         packetsDelivered++;
-        ReadResult r = codec.decode(d.datagram());
         problems.countAll(r.problems());
         problemsCounted += r.problems().size();
         if (r.dropped()) {

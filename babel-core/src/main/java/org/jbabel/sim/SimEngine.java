@@ -1,8 +1,8 @@
 package org.jbabel.sim;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 import org.jbabel.engine.Action;
@@ -64,14 +64,18 @@ interface SimEngine {
      * each key instead of one per node.
      */
     static Factory babel() {
-        Map<RouteKey, RouteKey> keys = new HashMap<>();
+        // Engines of different nodes may run at once (Simulation.setThreads): the table is safe for that. An index
+        // only says where a key sits in the tables' arrays, so the order in which concurrent engines add keys does
+        // not matter.
+        Map<RouteKey, RouteKey> keys = new ConcurrentHashMap<>();
         UnaryOperator<RouteKey> interner = k -> {
             RouteKey kept = keys.get(k);
-            if (kept == null) {
-                kept = k.withIndex(keys.size());
-                keys.put(kept, kept);
+            if (kept != null) {
+                return kept;
             }
-            return kept;
+            synchronized (keys) {
+                return keys.computeIfAbsent(k, absent -> absent.withIndex(keys.size()));
+            }
         };
         return (id, seqno, config, random) -> {
             BabelEngine engine = new BabelEngine(id, seqno, config, random);

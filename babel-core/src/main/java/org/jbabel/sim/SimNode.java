@@ -17,6 +17,7 @@ import org.jbabel.engine.InterfaceConfig;
 import org.jbabel.engine.Time;
 import org.jbabel.extension.NetInterface;
 import org.jbabel.wire.Packet;
+import org.jbabel.wire.ReadResult;
 import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.RouterId;
 import org.jbabel.wire.Tlv;
@@ -298,10 +299,21 @@ final class SimNode {
 
     /** A datagram arrives: what survives the link, the reader and the receive filter goes to the engine. */
     void receive(SimEvent.Deliver d) {
-        Packet packet = mesh.links().arrive(d, engine != null);
-        if (packet == null) {
-            return;
+        receiveApply(d, receiveEngine(d));
+    }
+
+    /**
+     * What the engine makes of datagram {@code d}, the first half of {@link #receive}: the datagram read, and when it
+     * carries a packet the engine's actions and its next wakeup after it. Touches nothing but this node's engine (and
+     * the run's table of keys), so that the receives of different nodes at one instant can run on several threads
+     * ({@link Simulation#setThreads}); {@link #receiveApply} then carries the result out, in the order of the events.
+     */
+    Received receiveEngine(SimEvent.Deliver d) {
+        ReadResult r = mesh.links().read(d, engine != null);
+        if (r == null || r.dropped()) {
+            return new Received(r, List.of(), NO_WAKEUP);
         }
+        Packet packet = r.packet();
         LinkLayer.Port from = mesh.links().peer(d.port());
         if (receiveFilter != null) {
             List<Tlv> kept = new ArrayList<>(packet.body().size());
@@ -313,18 +325,33 @@ final class SimNode {
             packet = new Packet(kept, packet.trailer());
         }
         engine.receive(mesh.timeline().engineNow(), d.port().ifname(), from.linkLocal(), d.destination(), packet);
-        drain(false);
+        return new Received(r, engine.pollActions(), engine.nextWakeup());
     }
 
+    /** Counts datagram {@code d} and carries out what its engine did with it ({@link #receiveEngine}). */
+    void receiveApply(SimEvent.Deliver d, Received received) {
+        if (mesh.links().arrived(d, received.read()) != null) {
+            apply(received.actions(), received.wakeup(), false);
+        }
+    }
+
+    /** What an engine made of a datagram: what was read (null: lost), the actions, the next wakeup asked for. */
+    record Received(ReadResult read, List<Action> actions, long wakeup) {}
+
     private void drain(boolean afterTick) {
-        for (Action a : engine.pollActions()) {
+        List<Action> actions = engine.pollActions();
+        apply(actions, engine.nextWakeup(), afterTick);
+    }
+
+    /** Carries out an engine's actions, then schedules a wakeup for {@code w} (engine time) when it is earlier. */
+    private void apply(List<Action> actions, long w, boolean afterTick) {
+        for (Action a : actions) {
             switch (a) {
                 case Action.Send s -> send(s);
                 case Action.FibUpdate f -> fibUpdate(f);
                 case Action.StateChanged sc -> seqno = sc.seqno();
             }
         }
-        long w = engine.nextWakeup();
         if (w == NO_WAKEUP) {
             return;
         }

@@ -1,6 +1,7 @@
 package org.jbabel.sim;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -87,13 +88,36 @@ public final class Simulation implements ForwardingPlane {
     private NodeExtensions extensions;
     private ClientWalk walk;
     private long wallNanos;
+    /** Whether the engines and the codec may run on several threads (the production ones; not the tests' stand-ins). */
+    private final boolean concurrentParts;
+    private int threads = 1;
+    private boolean receiveFilters;
+    private Workers workers;
+    /** For the current batch: the batch's events, what their engines made of them, and each node's first event. */
+    private final List<SimEvent.Deliver> batch = new ArrayList<>();
+    private SimNode.Received[] received = new SimNode.Received[16];
+    private RuntimeException[] failures = new RuntimeException[16];
+    /** Per batch item: the next event of the same node in the batch, or -1; per node, its last item (by stamp). */
+    private int[] nextOfNode = new int[16];
+    private final int[] lastOfNode;
+    private final int[] stampOfNode;
+    private int stamp;
+    private long batchedEvents;
+    private int[] firstOfNode = new int[16];
+    private int chains;
 
     public Simulation(Topology topology, SimConfig config) {
-        this(topology, config, SimEngine.babel(), PacketCodec.wire(MTU));
+        this(topology, config, SimEngine.babel(), PacketCodec.wire(MTU), true);
     }
 
     /** With another engine or codec: for the simulator's own tests. */
     Simulation(Topology topology, SimConfig config, SimEngine.Factory engines, PacketCodec codec) {
+        this(topology, config, engines, codec, false);
+    }
+
+    private Simulation(Topology topology, SimConfig config, SimEngine.Factory engines, PacketCodec codec,
+            boolean concurrentParts) {
+        this.concurrentParts = concurrentParts;
         this.topology = topology;
         this.config = config;
         SplittableRandom random = new SplittableRandom(config.seed());
@@ -109,6 +133,8 @@ public final class Simulation implements ForwardingPlane {
         loops = new LoopMonitor(plane, links, topology.nodeIds(), timeline);
         scenario = new Scenario(timeline, links, config, random);
         nodes = new SimNode[n];
+        lastOfNode = new int[n];
+        stampOfNode = new int[n];
         clients = new SimClients(clientsDriver());
         wiring = new ExtensionWiring(timeline, links, plane, config, topology.nodeIds(), nodes, clients);
         SimNode.Mesh mesh = new SimNode.Mesh(timeline, links, plane, tracker, loops, config, engines, random,
@@ -301,6 +327,7 @@ public final class Simulation implements ForwardingPlane {
     public void setReceiveFilter(int node, ReceiveFilter filter) {
         beforeRun("receive filters");
         nodes[links.checkNode(node)].setReceiveFilter(filter);
+        receiveFilters = true;
     }
 
     /**
@@ -312,6 +339,21 @@ public final class Simulation implements ForwardingPlane {
     public void setTableOnCarrierReturn(int node) {
         beforeRun("carrier-return dumps");
         nodes[links.checkNode(node)].setTableOnCarrierReturn();
+    }
+
+    /**
+     * Runs the engines on up to {@code threads} threads (default 1): the datagrams that reach different nodes at the
+     * same instant are read and handed to their engines concurrently, and what the engines did is then carried out
+     * (sends with their loss draws, FIB updates, loop and convergence checks) one event after another in the order of
+     * the events, so that a run's outcome does not depend on the thread count. Runs with extensions or receive
+     * filters, and the simulator's own test engines, always run on one thread. Before the run.
+     */
+    public void setThreads(int threads) {
+        beforeRun("threads");
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads " + threads + " < 1");
+        }
+        this.threads = threads;
     }
 
     private void beforeRun(String what) {
@@ -403,24 +445,124 @@ public final class Simulation implements ForwardingPlane {
     private void process(long until, boolean stopWhenFinished) {
         wiring.setRunner(Thread.currentThread());
         long wallStart = System.nanoTime();
-        try {
+        boolean parallel = threads > 1 && concurrentParts && extensions == null && !receiveFilters;
+        try (Workers w = parallel ? new Workers(threads) : null) {
+            workers = w;
             while (timeline.nextTime() <= until && !(stopWhenFinished && finished())) {
                 SimEvent event = timeline.next();
-                try {
-                    handle(event);
-                } catch (RuntimeException e) {
-                    throw new IllegalStateException(String.format(Locale.ROOT,
-                            "simulation failed at t=%.3fs handling %s", Time.toSeconds(timeline.now()), event), e);
+                if (parallel && event instanceof SimEvent.Deliver d && timeline.peek() instanceof SimEvent.Deliver
+                        && timeline.nextTime() == timeline.now() && !(stopWhenFinished && mayFinishNow())) {
+                    receiveBatch(d);
+                    continue;
                 }
-                loops.walkChanged();
-                checkConvergence(false);
+                handled(event);
             }
             if (!(stopWhenFinished && finished())) {
                 timeline.passTo(until);
                 checkConvergence(false);
             }
         } finally {
+            workers = null;
             wallNanos += System.nanoTime() - wallStart;
+        }
+    }
+
+    /** Handles one event, then walks the changed paths for loops and checks convergence when due. */
+    private void handled(SimEvent event) {
+        try {
+            handle(event);
+        } catch (RuntimeException e) {
+            throw failed(event, e);
+        }
+        afterEvent();
+    }
+
+    private void afterEvent() {
+        loops.walkChanged();
+        checkConvergence(false);
+    }
+
+    private IllegalStateException failed(SimEvent event, RuntimeException e) {
+        return new IllegalStateException(String.format(Locale.ROOT, "simulation failed at t=%.3fs handling %s",
+                Time.toSeconds(timeline.now()), event), e);
+    }
+
+    /**
+     * Whether {@link #finished()} could become true now, after an event: the run's end, or a mesh converged long
+     * enough that a check could find it settled. A batch of receives is only run while it cannot, so that it never
+     * runs an engine that the run, one event at a time, would have stopped before.
+     */
+    private boolean mayFinishNow() {
+        long now = timeline.now();
+        return now >= config.duration() || config.settle() <= 0 || watch.settled(now, config.settle());
+    }
+
+    /**
+     * Datagram {@code first} and the datagrams queued right after it for the same instant: their engines run on the
+     * {@link Workers} (a node's datagrams in their order, on one thread), then each event's actions are carried out
+     * and checked in the order of the events, as {@link #handled} would have: the engines of different nodes share
+     * nothing, and what a receive changes outside its engine happens in the second step.
+     */
+    private void receiveBatch(SimEvent.Deliver first) {
+        batch.clear();
+        batch.add(first);
+        long now = timeline.now();
+        while (timeline.nextTime() == now && timeline.peek() instanceof SimEvent.Deliver) {
+            batch.add((SimEvent.Deliver) timeline.next());
+        }
+        int count = batch.size();
+        batchedEvents += count;
+        if (received.length < count) {
+            int size = Math.max(count, received.length * 2);
+            received = new SimNode.Received[size];
+            failures = new RuntimeException[size];
+            nextOfNode = new int[size];
+            firstOfNode = new int[size];
+        }
+        // A node's datagrams form a chain, run in order by one thread; the chains run in parallel.
+        chains = 0;
+        if (++stamp == 0) {
+            Arrays.fill(stampOfNode, 0);
+            stamp = 1;
+        }
+        for (int i = 0; i < count; i++) {
+            int node = batch.get(i).node();
+            nextOfNode[i] = -1;
+            if (stampOfNode[node] == stamp) {
+                nextOfNode[lastOfNode[node]] = i;
+            } else {
+                stampOfNode[node] = stamp;
+                firstOfNode[chains++] = i;
+            }
+            lastOfNode[node] = i;
+        }
+        workers.run(chains, chain -> {
+            for (int i = firstOfNode[chain]; i >= 0; i = nextOfNode[i]) {
+                SimEvent.Deliver d = batch.get(i);
+                try {
+                    received[i] = nodes[d.node()].receiveEngine(d);
+                } catch (RuntimeException e) {
+                    failures[i] = e;
+                    return; // the run fails at this event; the node's later ones do not matter
+                }
+            }
+        });
+        try {
+            for (int i = 0; i < count; i++) {
+                SimEvent.Deliver d = batch.get(i);
+                if (failures[i] != null) {
+                    throw failed(d, failures[i]);
+                }
+                try {
+                    nodes[d.node()].receiveApply(d, received[i]);
+                } catch (RuntimeException e) {
+                    throw failed(d, e);
+                }
+                afterEvent();
+            }
+        } finally {
+            Arrays.fill(received, 0, count, null);
+            Arrays.fill(failures, 0, count, null);
         }
     }
 
@@ -567,6 +709,11 @@ public final class Simulation implements ForwardingPlane {
 
     public long packetsSent() {
         return links.packetsSent();
+    }
+
+    /** The events handled in batches of receives at one instant ({@link #setThreads}): 0 on one thread. */
+    long batchedEvents() {
+        return batchedEvents;
     }
 
     /** The sends dropped because their interface's address was tentative ({@link #scheduleInterfaceUp}). */

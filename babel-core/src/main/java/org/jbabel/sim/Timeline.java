@@ -40,6 +40,11 @@ final class Timeline {
         return queue.nextTime();
     }
 
+    /** The next event, left in place, or null when there is none. */
+    SimEvent peek() {
+        return queue.peek();
+    }
+
     /** Takes the next event and moves the clock to its time. */
     SimEvent next() {
         EventQueue.Scheduled<SimEvent> s = queue.poll();

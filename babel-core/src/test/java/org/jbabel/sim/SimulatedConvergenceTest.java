@@ -274,4 +274,25 @@ class SimulatedConvergenceTest {
         String b = new Simulation(Topology.grid(3, 3), c).run().toJson().replaceAll("\"wallSeconds\":[0-9.E-]+", "");
         assertThat(a).isEqualTo(b);
     }
+
+    /**
+     * With several threads the engines of the nodes that receive at the same instant run concurrently: the run is the
+     * same as on one thread (losses, link failures and restarts included), and the batches did happen.
+     */
+    @Property(tries = 2)
+    void theThreadCountDoesNotChangeTheRun(@ForAll @IntRange(min = 1, max = 1000) int seed) {
+        SimConfig c = BASE.withSeed(seed).withLoss(0.05)
+                .withDisruptions(3, 2, Time.seconds(5), Time.seconds(2));
+        Simulation one = new Simulation(Topology.grid(6, 5), c);
+        Simulation three = new Simulation(Topology.grid(6, 5), c);
+        three.setThreads(3);
+        String a = one.run().toJson().replaceAll("\"wallSeconds\":[0-9.E-]+", "");
+        String b = three.run().toJson().replaceAll("\"wallSeconds\":[0-9.E-]+", "");
+        assertThat(b).isEqualTo(a);
+        assertThat(one.batchedEvents()).isZero();
+        assertThat(three.batchedEvents()).as("receives run in batches").isGreaterThan(1000);
+        for (int node = 0; node < 30; node++) {
+            assertThat(three.selectedRoutes(node)).isEqualTo(one.selectedRoutes(node));
+        }
+    }
 }

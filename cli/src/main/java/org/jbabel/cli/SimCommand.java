@@ -163,6 +163,10 @@ final class SimCommand implements Callable<Integer> {
             + " which refuse no route")
     String daemonHeap;
 
+    @Option(names = "--threads", paramLabel = "N", description = "run the engines of the nodes that receive at the same"
+            + " instant on up to N threads; the outcome is the same for every N (default: the processors, at most 4)")
+    Integer threads;
+
     @Option(names = "--json", description = "end the output with one line of JSON")
     boolean json;
 
@@ -211,6 +215,10 @@ final class SimCommand implements Callable<Integer> {
         Simulation sim = new Simulation(topo, config);
         Map<Integer, Integer> copies = new TreeMap<>();
         try {
+            if (threads != null && threads < 1) {
+                throw new IllegalArgumentException("--threads must be at least 1");
+            }
+            sim.setThreads(threads != null ? threads : Math.min(4, Runtime.getRuntime().availableProcessors()));
             setUpExtensions(sim, copies);
         } catch (ConfigException | IllegalArgumentException e) {
             err.println("jbabel sim: " + e.getMessage());
