@@ -15,6 +15,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -56,7 +59,7 @@ import org.jbabel.config.LocalServer;
 
 /**
  * The control socket server: babeld's local interface over TCP on [::1] and over UNIX domain sockets, with netty's
- * epoll or NIO transport: the one of the event loop group it is given, so that the daemon needs one loop only.
+ * epoll or NIO transport: the one of the event loop group it is given ({@link #newGroup()} for the daemon's).
  *
  * <p>Sockets are served on the given netty event loop group; every call into the {@link ControlTarget} and every
  * {@link ControlProtocol} step runs on the given executor, which must run tasks one at a time in submission order
@@ -188,6 +191,16 @@ public final class ControlServer implements AutoCloseable {
         long period = Math.max(10, Math.min(limits.idleTimeout().toMillis() / 8, limits.monitorStall().toMillis() / 4));
         server.idleCheck = group.next().scheduleAtFixedRate(server::checkIdle, period, period, TimeUnit.MILLISECONDS);
         return server;
+    }
+
+    /**
+     * A netty event loop group of one daemon thread, {@code jbabeld-control}, for the control sockets' I/O: epoll
+     * where netty has it, else NIO. The caller owns it.
+     */
+    public static EventLoopGroup newGroup() {
+        java.util.concurrent.ThreadFactory threads = Thread.ofPlatform().name("jbabeld-control").daemon().factory();
+        return new MultiThreadIoEventLoopGroup(1, threads,
+                Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
     /** A bug in the server's own work: counted, and reported to the daemon for its log. */
