@@ -71,7 +71,7 @@ public final class Daemon {
     private final ExtensionControls extensionControls;
     /** The one thread the daemon's work runs on (the I/O threads hand it what they read). */
     private final DaemonLoop loop;
-    /** netty's loop for the control sockets' I/O, started after the first Hello is out; null without them. */
+    /** netty's loop for the control sockets' I/O, made when their first client connects; null until then. */
     private volatile io.netty.channel.EventLoopGroup controlGroup;
     private final RandomGenerator random = SystemRandom.open();
     /** The daemon's own counters ({@code daemon.*}), on the loop. */
@@ -175,11 +175,14 @@ public final class Daemon {
                 return null;
             }).get();
             if (g.localServer() != null) {
-                // netty is first used here, once the start-up Hellos are out (docs/DAEMON.md, "Start-up")
-                prepareNetty(log);
-                d.controlGroup = ControlServer.newGroup();
-                d.control = ControlServer.start(List.of(g.localServer()), new DaemonControl(d), d.loop,
-                        d.controlGroup);
+                // bound now; netty is loaded and serves it once the first client connects (docs/DAEMON.md,
+                // "Start-up")
+                d.control = ControlServer.startOnDemand(List.of(g.localServer()), new DaemonControl(d), d.loop,
+                        () -> {
+                            prepareNetty(log);
+                            d.controlGroup = ControlServer.newGroup();
+                            return d.controlGroup;
+                        });
             }
         } catch (Exception e) {
             d.abort();
