@@ -5,7 +5,8 @@
 # two, its CPU seconds and peak RSS at that moment, and the datagrams its kernel dropped for a full socket buffer.
 # Receivers run one after the other, never at the same time. Needs root, babeld, iproute2 and netcat-openbsd.
 # Usage: bench/daemon-10k.sh [PREFIXES [RUNS]]; RECEIVERS="jbabeld babeld" (the default) picks the receivers, of
-# jbabeld, jbabeld-aot (started from the JDK's ahead-of-time cache, recorded by a first run) and babeld.
+# jbabeld (as bin/jbabeld starts it: from the JDK's ahead-of-time cache, recorded by bin/jbabeld -V when missing or
+# stale), jbabeld-lean (without the cache, JBABEL_AOT_CACHE=) and babeld.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 n=${1:-10000}
@@ -13,7 +14,7 @@ runs=${2:-1}
 [ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)" >&2; exit 1; }
 command -v babeld >/dev/null || { echo "needs babeld (apt-get install babeld)" >&2; exit 1; }
 [ "$n" -le 65536 ] || { echo "at most 65536 prefixes" >&2; exit 1; }
-"$root/bin/jbabeld" -V >/dev/null # builds when needed, so that the build is not measured
+"$root/bin/jbabeld" -V >/dev/null # builds and records the cache when needed, so that neither is measured
 
 tag=$$
 s=b10k-s-$tag rj=b10k-j-$tag rb=b10k-b-$tag
@@ -88,12 +89,8 @@ for ((r = 0; r < runs; r++)); do
         case $receiver in
             jbabeld) measure jbabeld "$rj" env JBABEL_NO_BUILD=1 "$root/bin/jbabeld" -I "$tmp/j.pid" \
                 -S "$tmp/j.state" -G "$tmp/j.sock" r0 ;;
-            jbabeld-aot) # from the JDK's ahead-of-time cache; the first run records it (its row is not comparable)
-                [ -s "$tmp/jbabeld.aot" ] || measure aot-rec "$rj" env JBABEL_NO_BUILD=1 \
-                    JBABEL_AOT_CACHE="$tmp/jbabeld.aot" "$root/bin/jbabeld" -I "$tmp/j.pid" -S "$tmp/j.state" \
-                    -G "$tmp/j.sock" r0
-                rm -f "$tmp/j.state"
-                measure jb-aot "$rj" env JBABEL_NO_BUILD=1 JBABEL_AOT_CACHE="$tmp/jbabeld.aot" "$root/bin/jbabeld" \
+            jbabeld-lean) # without the JDK's ahead-of-time cache
+                measure jb-lean "$rj" env JBABEL_NO_BUILD=1 JBABEL_AOT_CACHE= "$root/bin/jbabeld" \
                     -I "$tmp/j.pid" -S "$tmp/j.state" -G "$tmp/j.sock" r0 ;;
             babeld) measure babeld "$rb" babeld -I "$tmp/b.pid" -S "$tmp/b.state" -G "$tmp/b.sock" r0 ;;
             *) echo "unknown receiver $receiver" >&2; exit 1 ;;
