@@ -6,7 +6,8 @@
 # Receivers run one after the other, never at the same time. Needs root, babeld, iproute2 and netcat-openbsd.
 # Usage: bench/daemon-10k.sh [PREFIXES [RUNS]]; RECEIVERS="jbabeld babeld" (the default) picks the receivers, of
 # jbabeld (as bin/jbabeld starts it: from the JDK's ahead-of-time cache, recorded by bin/jbabeld -V when missing or
-# stale), jbabeld-lean (without the cache, JBABEL_AOT_CACHE=) and babeld.
+# stale), jbabeld-lean (without the cache, JBABEL_AOT_CACHE=) and babeld. CONTROL=1: a client asks jbabeld for a
+# dump on its control socket as soon as it listens (the control server, netty, is loaded only for a client).
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 n=${1:-10000}
@@ -54,7 +55,7 @@ now() { date +%s.%N; }
 # measure NAME NAMESPACE COMMAND...: prints one row of the table
 measure() {
     local name=$1 ns=$2; shift 2
-    local start first="" all="" count pid cpu rss drops
+    local start first="" all="" count pid cpu rss drops asked=""
     start=$(now)
     ip netns exec "$ns" "$@" >"$tmp/$name.log" 2>&1 &
     pid=$!
@@ -62,6 +63,9 @@ measure() {
     while true; do
         count=$(ip -n "$ns" -6 route show proto babel | grep -c '^2001:db8:1:' || true)
         [ -z "$first" ] && [ "$count" -gt 0 ] && first=$(now)
+        if [ -n "${CONTROL:-}" ] && [ -z "$asked" ] && [ -S "$tmp/j.sock" ] && [ "$name" != babeld ]; then
+            echo dump | timeout 5 nc -N -U "$tmp/j.sock" >/dev/null 2>&1 && asked=1
+        fi
         if [ "$count" -ge "$n" ]; then all=$(now); break; fi
         if ! kill -0 "$pid" 2>/dev/null; then echo "$name exited: $(tail -3 "$tmp/$name.log")" >&2; return 1; fi
         if [ "$(echo "$(now) - $start > 180" | bc)" = 1 ]; then echo "$name: only $count prefixes after 180 s" >&2; break; fi
@@ -98,6 +102,6 @@ for ((r = 0; r < runs; r++)); do
     done
     rm -f "$tmp/j.state" "$tmp/b.state"
 done
-echo "command: ${RECEIVERS:+RECEIVERS=\"$RECEIVERS\" }bench/daemon-10k.sh $n $runs"
+echo "command: ${CONTROL:+CONTROL=$CONTROL }${RECEIVERS:+RECEIVERS=\"$RECEIVERS\" }bench/daemon-10k.sh $n $runs"
 echo "jbabeld JVM options: those of bin/jbabeld${JBABEL_JAVA_OPTS:+ plus $JBABEL_JAVA_OPTS}"
 echo "machine: $(nproc) cores, $(uname -srm)"
