@@ -47,12 +47,12 @@ final class DaemonPlatform implements HostPlatform {
 
     @Override
     public ExtensionContext.Timer schedule(long delayNanos, Runnable task) {
-        return loop.schedule(FatalErrors.guard(task), delayNanos, TimeUnit.NANOSECONDS)::cancel;
+        return loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS)::cancel;
     }
 
     @Override
     public void execute(Runnable task) {
-        loop.execute(FatalErrors.guard(task));
+        loop.execute(task);
     }
 
     @Override

@@ -172,7 +172,7 @@ final class EngineDriver {
         }
         timerAt = wakeup;
         long delay = Math.max(0, wakeup - System.nanoTime());
-        timer = loop.schedule(FatalErrors.guard(this::tick), delay, TimeUnit.NANOSECONDS);
+        timer = loop.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
     }
 
     private void writeState(RouterId id, int seqno) {

@@ -100,11 +100,11 @@ final class KernelEventPump {
 
     /** The reader thread and the periodic checks; {@code kernelCheck} zero for none. */
     void startWatching(Duration kernelCheckInterval) {
-        linkLocalRetry = loop.scheduleAtFixedRate(FatalErrors.guard(this::retryInterfaces),
+        linkLocalRetry = loop.scheduleAtFixedRate(this::retryInterfaces,
                 LINK_LOCAL_RETRY.toMillis(), LINK_LOCAL_RETRY.toMillis(), TimeUnit.MILLISECONDS);
         long check = kernelCheckInterval.toMillis();
         if (check > 0) {
-            kernelCheck = loop.scheduleAtFixedRate(FatalErrors.guard(this::rescan), check, check,
+            kernelCheck = loop.scheduleAtFixedRate(this::rescan, check, check,
                     TimeUnit.MILLISECONDS);
         }
         reader = Thread.ofPlatform().name("jbabeld-netlink").daemon().start(() -> {
@@ -207,7 +207,7 @@ final class KernelEventPump {
     }
 
     private void scheduleQuickLook() {
-        quickLook = loop.schedule(FatalErrors.guard(this::lookForLinkLocal), QUICK_LOOK.toMillis(),
+        quickLook = loop.schedule(this::lookForLinkLocal, QUICK_LOOK.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
