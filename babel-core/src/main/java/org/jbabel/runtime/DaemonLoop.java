@@ -40,12 +40,14 @@ final class DaemonLoop implements Executor {
     private long scheduled;
     /** Guarded by {@link #lock}. */
     private boolean shutdown;
+    /** Guarded by {@link #lock}: the thread starts with the first task or timer. */
+    private boolean started;
     private final Thread thread;
 
     DaemonLoop(DaemonLog log) {
         this.log = log;
-        // not a daemon thread: the JVM lives while the loop does
-        this.thread = Thread.ofPlatform().name(THREAD_NAME).start(this::run);
+        // not a daemon thread: the JVM lives while the loop does (so it starts only once there is work for it)
+        this.thread = Thread.ofPlatform().name(THREAD_NAME).unstarted(this::run);
     }
 
     /** Whether the calling thread is the loop's. */
@@ -61,7 +63,7 @@ final class DaemonLoop implements Executor {
                 throw new RejectedExecutionException("the daemon's loop has stopped");
             }
             tasks.add(task);
-            wake.signal();
+            startOrWake();
         } finally {
             lock.unlock();
         }
@@ -104,11 +106,21 @@ final class DaemonLoop implements Executor {
             }
             s.order = scheduled++;
             timers.add(s);
-            wake.signal();
+            startOrWake();
         } finally {
             lock.unlock();
         }
         return s;
+    }
+
+    /** Under {@link #lock}. */
+    private void startOrWake() {
+        if (!started) {
+            started = true;
+            thread.start();
+        } else {
+            wake.signal();
+        }
     }
 
     /**
@@ -124,7 +136,7 @@ final class DaemonLoop implements Executor {
         } finally {
             lock.unlock();
         }
-        if (!inLoop()) {
+        if (!inLoop() && thread.isAlive()) {
             try {
                 thread.join(timeoutMillis);
             } catch (InterruptedException e) {

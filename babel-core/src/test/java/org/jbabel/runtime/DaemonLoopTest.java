@@ -56,6 +56,21 @@ class DaemonLoopTest {
     }
 
     @Test
+    void itsThreadStartsWithTheFirstTaskSoThatALoopNeverUsedHoldsNoJvm() throws Exception {
+        long before = loopThreads();
+        DaemonLoop l = loop();
+        assertThat(loopThreads()).as("no thread before any work").isEqualTo(before);
+        l.shutdown(5_000);
+        assertThatThrownBy(() -> l.execute(() -> {})).isInstanceOf(RejectedExecutionException.class);
+        assertThat(loopThreads()).isEqualTo(before);
+    }
+
+    private static long loopThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(DaemonLoop.THREAD_NAME) && t.isAlive()).count();
+    }
+
+    @Test
     void timersRunByDeadlineAndACancelledOneNever() throws Exception {
         DaemonLoop l = loop();
         List<String> seen = new CopyOnWriteArrayList<>();
