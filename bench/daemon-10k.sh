@@ -5,7 +5,9 @@
 # two, its CPU seconds and peak RSS at that moment, and the datagrams its kernel dropped for a full socket buffer.
 # Receivers run one after the other, never at the same time. Needs root, babeld, iproute2 and netcat-openbsd.
 # Usage: bench/daemon-10k.sh [PREFIXES [RUNS]]; RECEIVERS="jbabeld babeld" (the default) picks the receivers, of
-# jbabeld, jbabeld-aot (started from the JDK's ahead-of-time cache, recorded by a first run) and babeld.
+# jbabeld (as bin/jbabeld starts it: from the JDK's ahead-of-time cache, recorded by bin/jbabeld -V when missing or
+# stale), jbabeld-lean (without the cache, JBABEL_AOT_CACHE=) and babeld. CONTROL=1: a client asks jbabeld for a
+# dump on its control socket as soon as it listens (the control server, netty, is loaded only for a client).
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 n=${1:-10000}
@@ -13,7 +15,7 @@ runs=${2:-1}
 [ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)" >&2; exit 1; }
 command -v babeld >/dev/null || { echo "needs babeld (apt-get install babeld)" >&2; exit 1; }
 [ "$n" -le 65536 ] || { echo "at most 65536 prefixes" >&2; exit 1; }
-"$root/bin/jbabeld" -V >/dev/null # builds when needed, so that the build is not measured
+"$root/bin/jbabeld" -V >/dev/null # builds and records the cache when needed, so that neither is measured
 
 tag=$$
 s=b10k-s-$tag rj=b10k-j-$tag rb=b10k-b-$tag
@@ -53,7 +55,7 @@ now() { date +%s.%N; }
 # measure NAME NAMESPACE COMMAND...: prints one row of the table
 measure() {
     local name=$1 ns=$2; shift 2
-    local start first="" all="" count pid cpu rss drops
+    local start first="" all="" count pid cpu rss drops asked=""
     start=$(now)
     ip netns exec "$ns" "$@" >"$tmp/$name.log" 2>&1 &
     pid=$!
@@ -61,6 +63,9 @@ measure() {
     while true; do
         count=$(ip -n "$ns" -6 route show proto babel | grep -c '^2001:db8:1:' || true)
         [ -z "$first" ] && [ "$count" -gt 0 ] && first=$(now)
+        if [ -n "${CONTROL:-}" ] && [ -z "$asked" ] && [ -S "$tmp/j.sock" ] && [ "$name" != babeld ]; then
+            echo dump | timeout 5 nc -N -U "$tmp/j.sock" >/dev/null 2>&1 && asked=1
+        fi
         if [ "$count" -ge "$n" ]; then all=$(now); break; fi
         if ! kill -0 "$pid" 2>/dev/null; then echo "$name exited: $(tail -3 "$tmp/$name.log")" >&2; return 1; fi
         if [ "$(echo "$(now) - $start > 180" | bc)" = 1 ]; then echo "$name: only $count prefixes after 180 s" >&2; break; fi
@@ -88,12 +93,8 @@ for ((r = 0; r < runs; r++)); do
         case $receiver in
             jbabeld) measure jbabeld "$rj" env JBABEL_NO_BUILD=1 "$root/bin/jbabeld" -I "$tmp/j.pid" \
                 -S "$tmp/j.state" -G "$tmp/j.sock" r0 ;;
-            jbabeld-aot) # from the JDK's ahead-of-time cache; the first run records it (its row is not comparable)
-                [ -s "$tmp/jbabeld.aot" ] || measure aot-rec "$rj" env JBABEL_NO_BUILD=1 \
-                    JBABEL_AOT_CACHE="$tmp/jbabeld.aot" "$root/bin/jbabeld" -I "$tmp/j.pid" -S "$tmp/j.state" \
-                    -G "$tmp/j.sock" r0
-                rm -f "$tmp/j.state"
-                measure jb-aot "$rj" env JBABEL_NO_BUILD=1 JBABEL_AOT_CACHE="$tmp/jbabeld.aot" "$root/bin/jbabeld" \
+            jbabeld-lean) # without the JDK's ahead-of-time cache
+                measure jb-lean "$rj" env JBABEL_NO_BUILD=1 JBABEL_AOT_CACHE= "$root/bin/jbabeld" \
                     -I "$tmp/j.pid" -S "$tmp/j.state" -G "$tmp/j.sock" r0 ;;
             babeld) measure babeld "$rb" babeld -I "$tmp/b.pid" -S "$tmp/b.state" -G "$tmp/b.sock" r0 ;;
             *) echo "unknown receiver $receiver" >&2; exit 1 ;;
@@ -101,6 +102,6 @@ for ((r = 0; r < runs; r++)); do
     done
     rm -f "$tmp/j.state" "$tmp/b.state"
 done
-echo "command: ${RECEIVERS:+RECEIVERS=\"$RECEIVERS\" }bench/daemon-10k.sh $n $runs"
+echo "command: ${CONTROL:+CONTROL=$CONTROL }${RECEIVERS:+RECEIVERS=\"$RECEIVERS\" }bench/daemon-10k.sh $n $runs"
 echo "jbabeld JVM options: those of bin/jbabeld${JBABEL_JAVA_OPTS:+ plus $JBABEL_JAVA_OPTS}"
 echo "machine: $(nproc) cores, $(uname -srm)"

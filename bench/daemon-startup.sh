@@ -3,9 +3,9 @@
 # address in their FIB, with the CPU seconds and peak RSS of each at that moment. Two cases: both started at the
 # same moment, and a newcomer y started JOIN seconds (default 20) after x (timed from y's start): only then does
 # the running node's table have to come from an answer to the newcomer's request or from a periodic update.
-# Runs a jbabeld pair, a jbabeld pair started from the JDK's ahead-of-time cache (JBABEL_AOT_CACHE, built first by
-# a training run of jbabeld on the same link), then a babeld pair (never two pairs at once). Needs root, babeld and
-# iproute2.
+# Runs a jbabeld pair as bin/jbabeld starts it (from the JDK's ahead-of-time cache, which bin/jbabeld -V records
+# first when it is missing or stale), a jbabeld pair without the cache (JBABEL_AOT_CACHE= : jbabeld-lean), then a
+# babeld pair (never two pairs at once). Needs root, babeld and iproute2.
 # PIN=1 pins node x to CPU 0 and node y to CPU 1 (two nodes with a core each, as two real nodes are, instead of two
 # JVMs sharing both cores).
 # Usage: bench/daemon-startup.sh [RUNS [JOIN]]
@@ -15,7 +15,7 @@ runs=${1:-1}
 join=${2:-20}
 [ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)" >&2; exit 1; }
 command -v babeld >/dev/null || { echo "needs babeld (apt-get install babeld)" >&2; exit 1; }
-"$root/bin/jbabeld" -V >/dev/null # builds when needed, so that the build is not measured
+"$root/bin/jbabeld" -V >/dev/null # builds and records the cache when needed, so that neither is measured
 
 tag=$$
 x=bst-x-$tag y=bst-y-$tag
@@ -51,7 +51,7 @@ node() {
     fi
     case $1 in
         jbabeld) echo env JBABEL_NO_BUILD=1 "$root/bin/jbabeld" -I "$tmp/j$2.pid" -S "$tmp/j$2.state" -G "$tmp/j$2.sock" "v$2" ;;
-        jbabeld-aot) echo env JBABEL_NO_BUILD=1 JBABEL_AOT_CACHE="$tmp/jbabeld.aot" "$root/bin/jbabeld" -I "$tmp/j$2.pid" \
+        jbabeld-lean) echo env JBABEL_NO_BUILD=1 JBABEL_AOT_CACHE= "$root/bin/jbabeld" -I "$tmp/j$2.pid" \
             -S "$tmp/j$2.state" -G "$tmp/j$2.sock" "v$2" ;;
         babeld) echo babeld -I "$tmp/b$2.pid" -S "$tmp/b$2.state" -G "$tmp/b$2.sock" "v$2" ;;
     esac
@@ -82,19 +82,8 @@ pair() {
         "$ux" "$uy"
 }
 
-# The training run: a jbabeld pair exchanging routes for 5 s; x's JVM writes the cache when it exits.
-# shellcheck disable=SC2046
-ip netns exec "$x" $(node jbabeld-aot x) >"$tmp/train-x.log" 2>&1 & tx=$!
-# shellcheck disable=SC2046
-ip netns exec "$y" $(node jbabeld y) >"$tmp/train-y.log" 2>&1 & ty=$!
-sleep 5
-kill "$(cat "$tmp/jx.pid")" "$(cat "$tmp/jy.pid")"
-wait "$tx" "$ty" 2>/dev/null || true
-[ -s "$tmp/jbabeld.aot" ] || { echo "the training run wrote no cache: $(tail -3 "$tmp/train-x.log")" >&2; exit 1; }
-ip -n "$x" -6 route flush proto babel 2>/dev/null || true
-ip -n "$y" -6 route flush proto babel 2>/dev/null || true
-rm -f "$tmp"/?x.state "$tmp"/?y.state
-echo "AOT cache: $(du -m "$tmp/jbabeld.aot" | cut -f1) MiB"
+cache=$root/cli/target/jbabeld.aot
+if [ -s "$cache" ]; then echo "AOT cache: $(du -m "$cache" | cut -f1) MiB"; else echo "no AOT cache: jbabeld runs without"; fi
 
 echo "two fresh nodes on one veth, default timers; time from y's start until both have the other's loopback route"
 printf '%-11s %6s %12s %14s %14s\n' pair "y after" "exchange (s)" "x: CPU s, MiB" "y: CPU s, MiB"
@@ -102,7 +91,7 @@ for ((r = 0; r < runs; r++)); do
     for delay in 0 "$join"; do
         pair jbabeld "$delay"
         rm -f "$tmp"/?x.state "$tmp"/?y.state
-        pair jbabeld-aot "$delay"
+        pair jbabeld-lean "$delay"
         rm -f "$tmp"/?x.state "$tmp"/?y.state
         pair babeld "$delay"
         rm -f "$tmp"/?x.state "$tmp"/?y.state

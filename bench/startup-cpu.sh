@@ -4,11 +4,12 @@
 # listener reads the JVM's CPU time at once: user+sys from /proc/PID/stat (clock ticks) and the sum over its threads
 # of /proc/PID/task/*/schedstat (nanoseconds on a CPU), which other processes' load distorts far less than the
 # wall-clock time (also printed, with the load averages), and its peak RSS (VmHWM) then. Averages over RUNS starts.
-# MODES: default (bin/jbabeld as it is), aot (JBABEL_AOT_CACHE, recorded first by a run of its own), or any other
-# word W, which runs bin/jbabeld with JBABEL_JAVA_OPTS from the environment variable OPTS_W, without the lines of
-# bin/jbabeld.options that match the extended regular expression DROP_W, with the bin/jbabeld of the built checkout
-# ROOT_W (another commit, to compare with), and from a cache of its own when W ends in "aot" (each when set). The
-# modes run interleaved, so that a change in the machine's load hits them alike.
+# MODES: default (bin/jbabeld as it is: from the ahead-of-time cache it records when missing or stale), lean (without
+# the cache, JBABEL_AOT_CACHE=), or any other word W, which runs bin/jbabeld with JBABEL_JAVA_OPTS from the
+# environment variable OPTS_W, without the lines of bin/jbabeld.options that match the extended regular expression
+# DROP_W, with the bin/jbabeld of the built checkout ROOT_W (another commit, to compare with), and without the cache
+# when W ends in "lean" (each when set). The modes run interleaved, so that a change in the machine's load hits them
+# alike.
 # EXTRA_OPTS adds JVM options to every mode. THREADS=1 prints the CPU of each JVM thread at the first Hello.
 # CLASSES=1 adds -Xlog:class+load and prints the classes loaded before the first Hello, by package.
 # Needs root and iproute2.
@@ -18,9 +19,9 @@ root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 runs=${1:-5}
 shift || true
 modes=("$@")
-[ ${#modes[@]} -gt 0 ] || modes=(default aot)
+[ ${#modes[@]} -gt 0 ] || modes=(default lean)
 [ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)" >&2; exit 1; }
-"$root/bin/jbabeld" -V >/dev/null # builds when needed, so that the build is not measured
+"$root/bin/jbabeld" -V >/dev/null # builds and records the cache when needed, so that neither is measured
 
 tag=$$
 x=bsc-x-$tag y=bsc-y-$tag
@@ -84,7 +85,7 @@ finally:
     p.wait()
 EOF
 
-# prepare MODE: sets cmd to the command line of MODE (recording its AOT cache first when it needs one)
+# prepare MODE: sets cmd to the command line of MODE (its launcher run once with -V first: builds, records a cache)
 prepare() {
     local mode=$1 env=(env JBABEL_NO_BUILD=1) opts="${EXTRA_OPTS:-}" launcher="$root/bin/jbabeld"
     local v="OPTS_$mode" d="DROP_$mode" o="ROOT_$mode"
@@ -96,15 +97,13 @@ prepare() {
         grep -Ev -- "${!d}" "$root/bin/jbabeld.options" | sed "s|\${root}|$root|g" >"$tmp/$mode/bin/jbabeld.options"
         launcher="$tmp/$mode/bin/jbabeld"
     fi
-    case $mode in *aot) env+=(JBABEL_AOT_CACHE="$tmp/$mode.aot") ;; esac
+    case $mode in *lean) env+=(JBABEL_AOT_CACHE=) ;; esac
     if [ -n "${CLASSES:-}" ]; then opts="$opts -Xlog:class+load:file=$tmp/classes-$mode.log:uptime"; fi
     [ -n "$opts" ] && env+=(JBABEL_JAVA_OPTS="$opts")
     cmd=("${env[@]}" "$launcher" -I "$tmp/j.pid" -S "$tmp/j.state" -G "$tmp/j.sock" vx)
-    if [[ $mode == *aot ]] && [ ! -s "$tmp/$mode.aot" ]; then # the recording run
-        ip netns exec "$x" "${cmd[@]}" >"$tmp/train.log" 2>&1 & local t=$!
-        sleep 5; kill "$(cat "$tmp/j.pid")"; wait "$t" 2>/dev/null || true
-        [ -s "$tmp/$mode.aot" ] || { echo "no AOT cache: $(tail -3 "$tmp/train.log")" >&2; exit 1; }
-        rm -f "$tmp/j.state"
+    if [ ! -e "$tmp/$mode.ready" ]; then # a launcher of another checkout builds and records what it needs first
+        env -u JBABEL_NO_BUILD "${env[@]:2}" "$launcher" -V >/dev/null
+        touch "$tmp/$mode.ready"
     fi
 }
 

@@ -15,6 +15,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -53,10 +56,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jbabel.config.LocalServer;
+import org.jbabel.linux.StreamListeners;
 
 /**
  * The control socket server: babeld's local interface over TCP on [::1] and over UNIX domain sockets, with netty's
- * epoll or NIO transport: the one of the event loop group it is given, so that the daemon needs one loop only.
+ * epoll or NIO transport: the one of the event loop group it is given ({@link #newGroup()} for the daemon's).
  *
  * <p>Sockets are served on the given netty event loop group; every call into the {@link ControlTarget} and every
  * {@link ControlProtocol} step runs on the given executor, which must run tasks one at a time in submission order
@@ -150,6 +154,15 @@ public final class ControlServer implements AutoCloseable {
     /** The most output bytes seen waiting for one client (for tests of the bound). */
     private final AtomicLong peakPendingOutput = new AtomicLong();
     private volatile boolean closed;
+    /** Guards the hand-over of the sockets bound on demand to netty against {@link #close()}. */
+    private final Object adoption = new Object();
+    /** Sockets bound on demand and not yet netty's (under {@link #adoption}); see {@link #startOnDemand}. */
+    private final List<Listening> unserved = new ArrayList<>();
+    /** The wait for the first client of the sockets bound on demand, or null. */
+    private AutoCloseable firstClient;
+
+    /** A socket bound and listening before netty serves it: its descriptor and endpoint. */
+    private record Listening(int fd, LocalServer endpoint) {}
 
     private ControlServer(ControlTarget target, Executor loop, Limits limits) {
         this.target = target;
@@ -185,9 +198,95 @@ public final class ControlServer implements AutoCloseable {
             server.close();
             throw e;
         }
-        long period = Math.max(10, Math.min(limits.idleTimeout().toMillis() / 8, limits.monitorStall().toMillis() / 4));
-        server.idleCheck = group.next().scheduleAtFixedRate(server::checkIdle, period, period, TimeUnit.MILLISECONDS);
+        server.scheduleIdleCheck(group);
         return server;
+    }
+
+    /**
+     * As {@link #start(List, ControlTarget, Executor, EventLoopGroup)}, but netty is loaded only when the first client
+     * connects (docs/DAEMON.md, "Start-up"): every endpoint is bound and listening when this returns (over FFM,
+     * {@link StreamListeners}), and a thread of its own waits for the first connection. Then {@code groups} makes
+     * the group and netty's epoll transport takes the sockets over, the waiting client included. Where netty has no
+     * epoll, the sockets are bound again with NIO: the clients that knocked first are refused once.
+     *
+     * @param groups makes the netty event loop group the first time a client connects; the caller owns it
+     */
+    public static ControlServer startOnDemand(List<LocalServer> endpoints, ControlTarget target, Executor loop,
+            java.util.function.Supplier<EventLoopGroup> groups) throws IOException {
+        ControlServer server = new ControlServer(target, loop, Limits.DEFAULT);
+        try {
+            for (LocalServer e : endpoints) {
+                if (e.isUnix()) {
+                    Path file = Path.of(e.path());
+                    removeStaleSocket(file);
+                    server.unserved.add(new Listening(StreamListeners.unix(file.toString()), e));
+                    server.socketFiles.add(file);
+                } else {
+                    server.unserved.add(new Listening(StreamListeners.tcpLoopback(e.port()), e));
+                }
+            }
+            int[] fds = server.unserved.stream().mapToInt(Listening::fd).toArray();
+            server.firstClient = StreamListeners.awaitConnection(fds, "jbabeld-control",
+                    () -> server.serve(groups));
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /** On the waiting thread, when the first client connects: netty takes the sockets bound on demand over. */
+    private void serve(java.util.function.Supplier<EventLoopGroup> groups) {
+        synchronized (adoption) {
+            if (closed) {
+                return;
+            }
+            EventLoopGroup group = groups.get();
+            boolean epoll = group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class);
+            try {
+                for (Listening l : List.copyOf(unserved)) {
+                    unserved.remove(l);
+                    if (epoll) {
+                        // already listening: active (netty takes a domain socket given as a descriptor for one
+                        // that still has to be bound unless told)
+                        ServerChannel ch = l.endpoint().isUnix() ? new EpollServerDomainSocketChannel(l.fd(), true)
+                                : new EpollServerSocketChannel(l.fd());
+                        var future = bootstrap(group, l.endpoint().readWrite()).channelFactory(() -> ch).register()
+                                .awaitUninterruptibly();
+                        if (!future.isSuccess()) {
+                            ch.close();
+                            throw new IOException("cannot serve " + describe(l.endpoint()), future.cause());
+                        }
+                        listeners.add(ch);
+                    } else {
+                        StreamListeners.close(l.fd());
+                        if (l.endpoint().isUnix()) {
+                            Files.deleteIfExists(Path.of(l.endpoint().path()));
+                        }
+                        bind(l.endpoint(), group, false);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                internalError("serving the control sockets", e instanceof RuntimeException r ? r
+                        : new java.io.UncheckedIOException((IOException) e));
+            }
+            scheduleIdleCheck(group);
+        }
+    }
+
+    private void scheduleIdleCheck(EventLoopGroup group) {
+        long period = Math.max(10, Math.min(limits.idleTimeout().toMillis() / 8, limits.monitorStall().toMillis() / 4));
+        idleCheck = group.next().scheduleAtFixedRate(this::checkIdle, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A netty event loop group of one daemon thread, {@code jbabeld-control}, for the control sockets' I/O: epoll
+     * where netty has it, else NIO. The caller owns it.
+     */
+    public static EventLoopGroup newGroup() {
+        java.util.concurrent.ThreadFactory threads = Thread.ofPlatform().name("jbabeld-control").daemon().factory();
+        return new MultiThreadIoEventLoopGroup(1, threads,
+                Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
     /** A bug in the server's own work: counted, and reported to the daemon for its log. */
@@ -213,10 +312,21 @@ public final class ControlServer implements AutoCloseable {
             address = new InetSocketAddress(InetAddress.getByName("::1"), endpoint.port());
             type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         }
-        boolean readWrite = endpoint.readWrite();
-        ServerBootstrap b = new ServerBootstrap()
+        var future = bootstrap(group, endpoint.readWrite()).channel(type).bind(address).awaitUninterruptibly();
+        if (!future.isSuccess()) {
+            throw new IOException("cannot listen on " + describe(endpoint) + ": " + future.cause().getMessage(),
+                    future.cause());
+        }
+        listeners.add(future.channel());
+        if (file != null) {
+            socketFiles.add(file);
+        }
+    }
+
+    /** The server's bootstrap: its group, and its clients' options and handler. */
+    private ServerBootstrap bootstrap(EventLoopGroup group, boolean readWrite) {
+        return new ServerBootstrap()
                 .group(group)
-                .channel(type)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR,
                         new AdaptiveRecvByteBufAllocator(64, 1024, READ_BUFFER).maxMessagesPerRead(1))
@@ -231,15 +341,6 @@ public final class ControlServer implements AutoCloseable {
                         ch.pipeline().addLast(new Client(readWrite));
                     }
                 });
-        var future = b.bind(address).awaitUninterruptibly();
-        if (!future.isSuccess()) {
-            throw new IOException("cannot listen on " + describe(endpoint) + ": " + future.cause().getMessage(),
-                    future.cause());
-        }
-        listeners.add(future.channel());
-        if (file != null) {
-            socketFiles.add(file);
-        }
     }
 
     private static String describe(LocalServer e) {
@@ -270,6 +371,17 @@ public final class ControlServer implements AutoCloseable {
     /** The bound TCP addresses, in endpoint order (useful when port 0 was asked for). */
     public List<InetSocketAddress> tcpAddresses() {
         List<InetSocketAddress> out = new ArrayList<>();
+        synchronized (adoption) {
+            for (Listening l : unserved) {
+                if (!l.endpoint().isUnix()) {
+                    try {
+                        out.add(new InetSocketAddress(InetAddress.getByName("::1"), StreamListeners.port(l.fd())));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+        }
         for (Channel c : listeners) {
             if (c.localAddress() instanceof InetSocketAddress a) {
                 out.add(a);
@@ -490,7 +602,18 @@ public final class ControlServer implements AutoCloseable {
     /** Stops listening, disconnects every client and removes the UNIX socket files. */
     @Override
     public void close() {
-        closed = true;
+        synchronized (adoption) {
+            closed = true;
+            unserved.forEach(l -> StreamListeners.close(l.fd()));
+            unserved.clear();
+        }
+        if (firstClient != null) {
+            try {
+                firstClient.close();
+            } catch (Exception e) {
+                // the wait ends with the process
+            }
+        }
         if (idleCheck != null) {
             idleCheck.cancel(false);
         }

@@ -44,6 +44,8 @@ final class Libc {
     static final int AF_INET6 = 10;
     static final int AF_PACKET = 17;
     static final int SOCK_DGRAM = 2;
+    static final int SOCK_STREAM = 1;
+    static final int AF_UNIX = 1;
     static final int SOCK_NONBLOCK = 0x800;
     static final int O_RDWR = 2;
     static final int O_NONBLOCK = 0x800;
@@ -105,6 +107,7 @@ final class Libc {
 
     private static final MemorySegment SOCKET = symbol("socket");
     private static final MemorySegment BIND = symbol("bind");
+    private static final MemorySegment LISTEN = symbol("listen");
     private static final MemorySegment SENDTO = symbol("sendto");
     private static final MemorySegment RECV = symbol("recv");
     private static final MemorySegment SETSOCKOPT = symbol("setsockopt");
@@ -197,6 +200,10 @@ final class Libc {
 
     static int bind(Errno e, int fd, MemorySegment address) {
         return (int) call(BIND, e, fd, address(address), address.byteSize(), 0, 0, 0);
+    }
+
+    static int listen(Errno e, int fd, int backlog) {
+        return (int) call(LISTEN, e, fd, backlog, 0, 0, 0, 0);
     }
 
     static long sendto(Errno e, int fd, MemorySegment buffer, long length, MemorySegment address) {

@@ -1,11 +1,5 @@
 package org.jbabel.runtime;
 
-import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +40,7 @@ import org.jbabel.wire.Packet;
 import org.jbabel.wire.RouterId;
 
 /**
- * jbabeld: the Babel engine, its extensions and the control socket on ONE netty event-loop thread, over a
+ * jbabeld: the Babel engine, its extensions and the control socket on ONE thread ({@link DaemonLoop}), over a
  * {@link DaemonSystem} (the Linux kernel and sockets, or memory in tests). The work is split along its concerns:
  * {@link EngineDriver} carries out the engine's actions once per turn of the loop and runs its timer,
  * {@link PacketPath} reads, verifies, signs and sends Babel's packets, and {@link KernelEventPump} turns the kernel's
@@ -74,9 +68,10 @@ public final class Daemon {
     private final DaemonLog log;
     private final ErrorLog errors;
     private final ExtensionControls extensionControls;
-    /** One event loop for the Babel sockets, the control sockets and the daemon's own work. */
-    private final EventLoopGroup group;
-    private final EventLoop loop;
+    /** The one thread the daemon's work runs on (the I/O threads hand it what they read). */
+    private final DaemonLoop loop;
+    /** netty's loop for the control sockets' I/O, made when their first client connects; null until then. */
+    private volatile io.netty.channel.EventLoopGroup controlGroup;
     private final RandomGenerator random = SystemRandom.open();
     /** The daemon's own counters ({@code daemon.*}), on the loop. */
     private final Map<String, Long> counters = new TreeMap<>();
@@ -104,13 +99,7 @@ public final class Daemon {
         this.errors = new ErrorLog(log);
         this.extensionControls = new ExtensionControls((what, e) -> errors.report("control: " + what, e));
         GlobalSettings g = config.globals();
-        prepareNetty(log);
-        this.group = new MultiThreadIoEventLoopGroup(1, runnable -> {
-            Thread t = new Thread(runnable, "jbabeld");
-            t.setDaemon(false);
-            return t;
-        }, Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        this.loop = group.next();
+        this.loop = new DaemonLoop(log);
         this.stateFile = g.stateFile() == null || g.stateFile().isEmpty() ? null : Path.of(g.stateFile());
         this.kernelSetup = g.skipKernelSetup() ? null : system.kernelSetup();
         this.tracker = new InterfaceTracker(config);
@@ -185,7 +174,14 @@ public final class Daemon {
                 return null;
             }).get();
             if (g.localServer() != null) {
-                d.control = ControlServer.start(List.of(g.localServer()), new DaemonControl(d), d.loop, d.group);
+                // bound now; netty is loaded and serves it once the first client connects (docs/DAEMON.md,
+                // "Start-up")
+                d.control = ControlServer.startOnDemand(List.of(g.localServer()), new DaemonControl(d), d.loop,
+                        () -> {
+                            prepareNetty(log);
+                            d.controlGroup = ControlServer.newGroup();
+                            return d.controlGroup;
+                        });
             }
         } catch (Exception e) {
             d.abort();
@@ -339,7 +335,10 @@ public final class Daemon {
         if (transport != null) {
             transport.close();
         }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(STOP_TIMEOUT_MILLIS);
+        if (controlGroup != null) {
+            controlGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(STOP_TIMEOUT_MILLIS);
+        }
+        loop.shutdown(STOP_TIMEOUT_MILLIS);
         system.close();
         log.info("stopped");
         terminated.complete(null);

@@ -1,9 +1,7 @@
 package org.jbabel.runtime;
 
-import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jbabel.engine.InterfaceConfig;
@@ -23,7 +21,7 @@ import org.jbabel.wire.IpAddress;
  */
 final class DaemonPlatform implements HostPlatform {
 
-    private final EventLoop loop;
+    private final DaemonLoop loop;
     private final DaemonLog log;
     private final InterfaceTracker tracker;
     private final Runnable turn;
@@ -32,7 +30,7 @@ final class DaemonPlatform implements HostPlatform {
     private final Function<String, ControlRegistry> control;
 
     /** @param control each extension's registry on the control socket */
-    DaemonPlatform(EventLoop loop, DaemonLog log, InterfaceTracker tracker, Runnable turn,
+    DaemonPlatform(DaemonLoop loop, DaemonLog log, InterfaceTracker tracker, Runnable turn,
             DaemonSystem.ExtensionIo io, Function<String, ControlRegistry> control) {
         this.loop = loop;
         this.log = log;
@@ -49,18 +47,17 @@ final class DaemonPlatform implements HostPlatform {
 
     @Override
     public ExtensionContext.Timer schedule(long delayNanos, Runnable task) {
-        ScheduledFuture<?> f = loop.schedule(FatalErrors.guard(task), delayNanos, TimeUnit.NANOSECONDS);
-        return () -> f.cancel(false);
+        return loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS)::cancel;
     }
 
     @Override
     public void execute(Runnable task) {
-        loop.execute(FatalErrors.guard(task));
+        loop.execute(task);
     }
 
     @Override
     public boolean onHostThread() {
-        return loop.inEventLoop();
+        return loop.inLoop();
     }
 
     @Override

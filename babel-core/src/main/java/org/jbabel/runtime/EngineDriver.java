@@ -1,7 +1,5 @@
 package org.jbabel.runtime;
 
-import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,7 +32,7 @@ final class EngineDriver {
      */
     static final int MAX_ACTIONS_PER_TURN = 4_096;
 
-    private final EventLoop loop;
+    private final DaemonLoop loop;
     private final PacketPath packets;
     private final KernelWriter kernelWriter;
     private final Path stateFile;
@@ -46,7 +44,7 @@ final class EngineDriver {
     private boolean turnQueued;
     /** Packets given to the engine since its actions were last carried out. */
     private int packetsThisTurn;
-    private ScheduledFuture<?> timer;
+    private DaemonLoop.Timer timer;
     private long timerAt = Long.MAX_VALUE;
     /** Set on stop, or from any thread after a fatal error: nothing more is carried out. */
     private volatile boolean halted;
@@ -56,7 +54,7 @@ final class EngineDriver {
      * @param counters the daemon's own counters
      * @param afterTurn run at the end of every turn (the control socket's change notification)
      */
-    EngineDriver(EventLoop loop, PacketPath packets, KernelWriter kernelWriter, Path stateFile, ErrorLog errors,
+    EngineDriver(DaemonLoop loop, PacketPath packets, KernelWriter kernelWriter, Path stateFile, ErrorLog errors,
             Map<String, Long> counters, Runnable afterTurn) {
         this.loop = loop;
         this.packets = packets;
@@ -141,8 +139,8 @@ final class EngineDriver {
     /** Stops driving; callable from any thread. */
     void halt() {
         halted = true;
-        if (loop.inEventLoop() && timer != null) {
-            timer.cancel(false);
+        if (loop.inLoop() && timer != null) {
+            timer.cancel();
         }
     }
 
@@ -170,11 +168,11 @@ final class EngineDriver {
             return;
         }
         if (timer != null) {
-            timer.cancel(false);
+            timer.cancel();
         }
         timerAt = wakeup;
         long delay = Math.max(0, wakeup - System.nanoTime());
-        timer = loop.schedule(FatalErrors.guard(this::tick), delay, TimeUnit.NANOSECONDS);
+        timer = loop.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
     }
 
     private void writeState(RouterId id, int seqno) {

@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * that reports one waits for the halt.
  *
  * <p>The Errors reach {@link #report} from: the default uncaught-exception handler ({@link #install}: every thread
- * whose exception reaches its top, including threads we do not control), netty's log (a task of the loop or a
- * handler that threw: netty catches and logs it, {@link NettyLog}), and the catch blocks of our own threads and
- * scheduled tasks. A reserve of heap ({@value #RESERVE_BYTES} bytes) is held from the start and released first,
+ * whose exception reaches its top, including threads we do not control), the daemon's loop (a task or timer that
+ * threw, {@link DaemonLoop}), netty's log (a control socket's handler that threw: netty catches and logs it,
+ * {@link NettyLog}), and the catch blocks of our own threads. A reserve of heap ({@value #RESERVE_BYTES} bytes) is held from the start and released first,
  * so that logging and the clean-up can allocate after an OutOfMemoryError.
  *
  * <p>Only a process that {@linkplain #install installed} the handling halts: a daemon started inside a test JVM
@@ -100,18 +100,6 @@ public final class FatalErrors {
             }
             HANDLING.set(false);
         }
-    }
-
-    /** Runs a task, reporting an Error it throws (for tasks whose failure nobody would see: scheduled ones). */
-    static Runnable guard(Runnable task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (Error e) {
-                report(Thread.currentThread(), e);
-                throw e;
-            }
-        };
     }
 
     private static void waitForTheHalt() {

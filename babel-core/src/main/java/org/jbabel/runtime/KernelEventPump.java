@@ -1,7 +1,5 @@
 package org.jbabel.runtime;
 
-import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +35,7 @@ final class KernelEventPump {
     static final Duration QUICK_LOOK = Duration.ofMillis(50);
     static final int QUICK_LOOKS = 40;
 
-    private final EventLoop loop;
+    private final DaemonLoop loop;
     private final LinkMonitor monitor;
     private final Fib fib;
     private final KernelEvents events;
@@ -51,9 +49,9 @@ final class KernelEventPump {
     private ExtensionHost extensions;
     private BabelApi redistribution;
     private Thread reader;
-    private ScheduledFuture<?> linkLocalRetry;
-    private ScheduledFuture<?> kernelCheck;
-    private ScheduledFuture<?> quickLook;
+    private DaemonLoop.Timer linkLocalRetry;
+    private DaemonLoop.Timer kernelCheck;
+    private DaemonLoop.Timer quickLook;
     private int quickLooksLeft;
     private volatile boolean stopped;
     /** Test only: the reader thread exhausts the heap ({@link Daemon#FAULT_PROPERTY}). */
@@ -65,7 +63,7 @@ final class KernelEventPump {
      *
      * @param kernelSetup the per-interface sysctls, or null
      */
-    KernelEventPump(EventLoop loop, LinkMonitor monitor, Fib fib, InterfaceTracker tracker,
+    KernelEventPump(DaemonLoop loop, LinkMonitor monitor, Fib fib, InterfaceTracker tracker,
             Redistributor redistributor, KernelSetup kernelSetup, PacketPath packets, EngineDriver driver,
             DaemonLog log, Map<String, Long> counters) {
         this.loop = loop;
@@ -102,13 +100,11 @@ final class KernelEventPump {
 
     /** The reader thread and the periodic checks; {@code kernelCheck} zero for none. */
     void startWatching(Duration kernelCheckInterval) {
-        // netty keeps what a scheduled task throws in its future, where nobody would see it: guarded, an Error
-        // is fatal
-        linkLocalRetry = loop.scheduleAtFixedRate(FatalErrors.guard(this::retryInterfaces),
+        linkLocalRetry = loop.scheduleAtFixedRate(this::retryInterfaces,
                 LINK_LOCAL_RETRY.toMillis(), LINK_LOCAL_RETRY.toMillis(), TimeUnit.MILLISECONDS);
         long check = kernelCheckInterval.toMillis();
         if (check > 0) {
-            kernelCheck = loop.scheduleAtFixedRate(FatalErrors.guard(this::rescan), check, check,
+            kernelCheck = loop.scheduleAtFixedRate(this::rescan, check, check,
                     TimeUnit.MILLISECONDS);
         }
         reader = Thread.ofPlatform().name("jbabeld-netlink").daemon().start(() -> {
@@ -124,13 +120,13 @@ final class KernelEventPump {
     void stop() {
         stopped = true;
         if (linkLocalRetry != null) {
-            linkLocalRetry.cancel(false);
+            linkLocalRetry.cancel();
         }
         if (kernelCheck != null) {
-            kernelCheck.cancel(false);
+            kernelCheck.cancel();
         }
         if (quickLook != null) {
-            quickLook.cancel(false);
+            quickLook.cancel();
         }
         events.close();
         if (reader != null) {
@@ -211,7 +207,7 @@ final class KernelEventPump {
     }
 
     private void scheduleQuickLook() {
-        quickLook = loop.schedule(FatalErrors.guard(this::lookForLinkLocal), QUICK_LOOK.toMillis(),
+        quickLook = loop.schedule(this::lookForLinkLocal, QUICK_LOOK.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 

@@ -109,6 +109,57 @@ class ControlServerTest {
     }
 
     @Test
+    void onDemandTheSocketsListenAtOnceAndNettyServesThemFromTheFirstClientOn() throws Exception {
+        assumeTrue(Epoll.isAvailable(), "netty's epoll library does not load here");
+        java.util.concurrent.atomic.AtomicInteger groups = new java.util.concurrent.atomic.AtomicInteger();
+        EventLoopGroup epoll = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        try {
+            Path path = dir.resolve("demand.sock");
+            server = ControlServer.startOnDemand(
+                    List.of(LocalServer.tcp(0, false), LocalServer.unix(path.toString(), true)), target, loop, () -> {
+                        groups.incrementAndGet();
+                        return epoll;
+                    });
+            assertThat(path).exists();
+            assertThat(server.tcpAddresses()).hasSize(1);
+            Thread.sleep(50);
+            assertThat(groups).as("no group before a client").hasValue(0);
+            // the first client, on the UNIX socket: it waits in the backlog until netty has taken the sockets over
+            LineClient first = unixClient(path);
+            assertThat(first.untilStatus()).last().isEqualTo("ok");
+            first.send("dump\n");
+            assertThat(first.untilStatus()).containsExactlyElementsOf(withOk(Fixtures.DUMP));
+            LineClient second = tcpClient();
+            assertThat(second.untilStatus()).last().isEqualTo("ok");
+            second.send("quit\n");
+            assertThat(second.next()).isEqualTo(LineClient.EOF);
+            assertThat(groups).as("one group, made for the first client").hasValue(1);
+        } finally {
+            server.close();
+            server = null;
+            epoll.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).sync();
+        }
+        assertThat(dir.resolve("demand.sock")).doesNotExist();
+    }
+
+    @Test
+    void onDemandClosedBeforeAnyClientNeverMakesAGroupAndFreesItsSockets() throws Exception {
+        Path path = dir.resolve("never.sock");
+        server = ControlServer.startOnDemand(List.of(LocalServer.tcp(0, false), LocalServer.unix(path.toString(),
+                false)), target, loop, () -> {
+                    throw new AssertionError("no group without a client");
+                });
+        InetSocketAddress a = server.tcpAddresses().getFirst();
+        server.close();
+        server = null;
+        assertThat(path).doesNotExist();
+        // the port is free again
+        try (ServerSocketChannel again = ServerSocketChannel.open(StandardProtocolFamily.INET6)) {
+            again.bind(a);
+        }
+    }
+
+    @Test
     void unixSocketReplacesAStaleFileServesReadWriteAndIsRemovedAtClose() throws Exception {
         Path path = dir.resolve("babel.sock");
         try (ServerSocketChannel stale = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {

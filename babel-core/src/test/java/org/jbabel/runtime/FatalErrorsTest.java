@@ -1,7 +1,6 @@
 package org.jbabel.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -12,13 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Errors reach the fatal handling from where they are caught: netty's log of a failed loop task, a guarded
- * scheduled task. In a test JVM (no {@link FatalErrors#install}) the handling logs and cleans up but does not halt;
+ * Errors reach the fatal handling from where they are caught: netty's log of a failed task (the daemon's own loop:
+ * DaemonLoopTest). In a test JVM (no {@link FatalErrors#install}) the handling logs and cleans up but does not halt;
  * jbabeld's exit status and the kernel clean-up are proved by the conformance test JbabeldFatalErrorTest.
  */
 class FatalErrorsTest {
@@ -42,19 +40,6 @@ class FatalErrorsTest {
         }
         assertThat(Files.readString(file)).contains("fatal error in thread ")
                 .contains("java.lang.StackOverflowError: injected").contains("\tat ");
-    }
-
-    @Test
-    void aGuardedTaskReportsItsErrorAndRethrowsIt(@TempDir Path dir) throws IOException {
-        AtomicInteger cleanUps = new AtomicInteger();
-        FatalErrors.onFatal(new DaemonLog(dir.resolve("log").toString(), 0), cleanUps::incrementAndGet);
-        Runnable guarded = FatalErrors.guard(() -> {
-            throw new NoClassDefFoundError("injected");
-        });
-        assertThatThrownBy(guarded::run).isInstanceOf(NoClassDefFoundError.class);
-        assertThat(cleanUps).hasValue(1);
-        FatalErrors.guard(() -> {}).run();
-        assertThat(cleanUps).hasValue(1);
     }
 
     @Test

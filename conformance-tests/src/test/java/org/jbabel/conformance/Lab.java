@@ -183,12 +183,16 @@ final class Lab implements AutoCloseable {
 
     /**
      * jbabeld as a user starts it, through {@code bin/jbabeld} (which must not build: {@code JBABEL_NO_BUILD=1}), with
-     * more variables in its environment and the same files as {@link #babeld}.
+     * more variables in its environment and the same files as {@link #babeld}; without the ahead-of-time cache unless
+     * the environment names one ({@code JBABEL_AOT_CACHE}).
      */
     Daemon jbabeldScript(String ns, String name, Map<String, String> environment, List<String> args)
             throws IOException {
         Path root = scriptRoot();
         List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns, "env", "JBABEL_NO_BUILD=1"));
+        if (!environment.containsKey("JBABEL_AOT_CACHE")) {
+            c.add("JBABEL_AOT_CACHE="); // no cache, so that no training run delays the start (JbabeldAotCacheTest)
+        }
         environment.forEach((k, v) -> c.add(k + "=" + v));
         c.addAll(List.of(root.resolve("bin/jbabeld").toString(), "-I", dir.resolve(name + ".pid").toString(),
                 "-S", dir.resolve(name + ".state").toString(), "-G", dir.resolve(name + ".sock").toString()));
