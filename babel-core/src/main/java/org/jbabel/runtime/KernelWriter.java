@@ -17,6 +17,7 @@ import org.jbabel.kernel.KernelChanges;
 import org.jbabel.kernel.KernelException;
 import org.jbabel.kernel.KernelMetric;
 import org.jbabel.kernel.KernelRoute;
+import org.jbabel.wire.RouteKey;
 import org.jbabel.kernel.PlacementChoice;
 import org.jbabel.kernel.Plan;
 import org.jbabel.kernel.Rules;
@@ -226,6 +227,11 @@ public final class KernelWriter {
     /** The placements chosen at start, or null before it. */
     public PlacementChoice placements() {
         return writer == null ? null : writer.placements();
+    }
+
+    /** The routes installed now, by key (before the placements put them into tables). */
+    public Map<RouteKey, KernelRoute> installed() {
+        return writer == null ? Map.of() : writer.installed();
     }
 
     /** The counters of {@link FibWriter#counters()} and channel failures. */
