@@ -43,12 +43,19 @@ final class LoopMonitor {
     /**
      * Node {@code node} applied {@code f} (replacing {@code old}): remembered for the walk when it can change where
      * packets go: a new or re-pointed entry, or a removal that uncovers a less specific entry. A metric-only change
-     * cannot.
+     * cannot, nor can an unreachable entry (a held retracted route): it drops packets as a removal without a less
+     * specific entry does, which is not walked either.
      */
     void fibUpdated(int node, Action.FibUpdate f, SimFib.Entry old) {
-        boolean forwardingChanged = f.op() != Action.FibOp.REMOVE
-                ? old == null || !Objects.equals(old.nextHop(), f.nextHop()) || !Objects.equals(old.ifname(), f.ifname())
-                : plane.fib(node).lookup(f.key().prefix().address(), f.key().source().address()) != null;
+        boolean forwardingChanged;
+        if (f.unreachable()) {
+            forwardingChanged = false;
+        } else if (f.op() != Action.FibOp.REMOVE) {
+            forwardingChanged = old == null || !Objects.equals(old.nextHop(), f.nextHop())
+                    || !Objects.equals(old.ifname(), f.ifname());
+        } else {
+            forwardingChanged = plane.fib(node).lookup(f.key().prefix().address(), f.key().source().address()) != null;
+        }
         if (forwardingChanged) {
             changed.add(new FibChange(node, f.key()));
         }
