@@ -7,7 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.jbabel.engine.ChangeKind;
 import org.jbabel.extension.ControlRegistry;
@@ -68,10 +70,28 @@ public final class L3roamd implements Extension, ClientLink {
     private final Map<Prefix, KernelRoute> catchAll = new LinkedHashMap<>();
     private ExtensionContext.Timer timer;
     private long timerAt = Long.MAX_VALUE;
+    /** Where packets to the node-client addresses held here go, when not to the kernel's own stack (null). */
+    private Consumer<byte[]> nodeClientTraffic;
+    /** The node-client addresses routed into the TUN device (only with {@link #nodeClientTraffic}). */
+    private final Map<IpAddress, KernelRoute> nodeClientRoutes = new HashMap<>();
 
     public L3roamd(RoamingSettings settings, RandomGenerator random) {
         this.settings = settings;
         this.random = random;
+    }
+
+    /**
+     * Routes the node-client addresses this node holds into the TUN device instead of adding them to {@code lo}, and
+     * hands {@code consumer} every packet to one of them that is neither an intercom datagram (UDP port 5523, read
+     * here as from the socket) nor an echo request (answered here). NAT426 needs this: the replies to its clients'
+     * translated packets are addressed to their node-client addresses, and the kernel would deliver them to its own
+     * stack (docs/XLAT.md). Called before {@link #start}.
+     */
+    public void deliverNodeClientTraffic(Consumer<byte[]> consumer) {
+        if (c != null) {
+            throw new IllegalStateException("node-client traffic is set before the extension starts");
+        }
+        this.nodeClientTraffic = Objects.requireNonNull(consumer);
     }
 
     @Override
@@ -115,7 +135,7 @@ public final class L3roamd implements Extension, ClientLink {
         nd = c.network().icmp6(ifname, Set.of(ICMPV6_NA), this::advertisement);
         c.network().packet(ifname, ETHERTYPE_IPV6, NdpPackets.solicitationFilter(), this::solicitation);
         arp = c.network().packet(ifname, ETHERTYPE_ARP, null, this::arpFrame);
-        tun = c.network().tun(settings.device(), TUN_MTU, p -> input(now -> engine.tunPacket(now, p)));
+        tun = c.network().tun(settings.device(), TUN_MTU, this::fromTun);
         for (Prefix p : settings.clientPrefixes()) {
             addCatchAll(p);
         }
@@ -282,6 +302,29 @@ public final class L3roamd implements Extension, ClientLink {
                 input(now -> engine.addressSeen(now, mac, n.address()));
             }
         }
+    }
+
+    /** A packet the kernel routed into the TUN device: to a node-client address held here, or to seek its client. */
+    private void fromTun(byte[] packet) {
+        if (nodeClientTraffic != null && packet.length >= 40 && (packet[0] & 0xf0) == 0x60
+                && nodeClientRoutes.containsKey(Intercom.address(packet, 24))) {
+            Optional<byte[]> intercomData = NdpPackets.udpPayload(packet, Intercom.PORT);
+            if (intercomData.isPresent()) {
+                c.counters().increment("node_client_intercom");
+                input(now -> engine.datagram(now, intercomData.get()));
+            } else if (NdpPackets.isEchoRequest(packet)) {
+                NdpPackets.echoReply(packet).ifPresent(reply -> count(tun.write(reply), "node_client_echo"));
+            } else {
+                c.counters().increment("node_client_traffic");
+                nodeClientTraffic.accept(packet);
+            }
+            return;
+        }
+        input(now -> engine.tunPacket(now, packet));
+    }
+
+    private void count(boolean written, String counter) {
+        c.counters().increment(written ? counter : counter + "_failed");
     }
 
     // ---- catch-all routes into the TUN device ----
@@ -500,6 +543,13 @@ public final class L3roamd implements Extension, ClientLink {
         @Override
         public void addNodeClientAddress(IpAddress address) {
             try {
+                if (nodeClientTraffic != null) {
+                    KernelRoute r = new KernelRoute(Prefix.host(address), null, null, tun.ifindex(), 0,
+                            KernelRoute.TABLE_MAIN, PROTOCOL, RouteType.UNICAST, null);
+                    own.add(r);
+                    nodeClientRoutes.put(address, r);
+                    return;
+                }
                 c.kernel().addAddress(new InterfaceAddress(loIndex, address, 128, 0, false));
             } catch (IOException e) {
                 kernelError("node-client address " + address, e);
@@ -509,6 +559,11 @@ public final class L3roamd implements Extension, ClientLink {
         @Override
         public void removeNodeClientAddress(IpAddress address) {
             try {
+                KernelRoute r = nodeClientRoutes.remove(address);
+                if (r != null) {
+                    own.remove(r);
+                    return;
+                }
                 c.kernel().removeAddress(new InterfaceAddress(loIndex, address, 128, 0, false));
             } catch (IOException e) {
                 kernelError("remove node-client address " + address, e);

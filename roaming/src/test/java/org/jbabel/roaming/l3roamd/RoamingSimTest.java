@@ -39,8 +39,32 @@ class RoamingSimTest {
 
     @Test
     void aClientWalkingAlongALineIsReachedAtEachNodeItMovesTo() {
+        walkAlongALine(false);
+    }
+
+    /**
+     * With NAT426 the node-client addresses are routed into the TUN device instead of lo (docs/XLAT.md): the CLAIMs
+     * addressed to them are read from the device, and the hand-over works as before.
+     */
+    @Test
+    void theHandOverWorksWithNodeClientAddressesRoutedIntoTheDevice() {
+        Simulation sim = walkAlongALine(true);
+        long viaDevice = 0;
+        for (int node = 0; node < sim.nodeCount(); node++) {
+            viaDevice += sim.extensionCounters(node).getOrDefault("roaming.node_client_intercom", 0L);
+        }
+        assertThat(viaDevice).as("CLAIMs read from the TUN device").isPositive();
+    }
+
+    private static Simulation walkAlongALine(boolean nodeClientsIntoDevice) {
         Simulation sim = new Simulation(Topology.line(4), SimConfig.defaults().withDuration(Time.seconds(120)));
-        sim.setExtensions(node -> Map.of("roaming", new L3roamd(settings(), new SplittableRandom(node))));
+        sim.setExtensions(node -> {
+            L3roamd roaming = new L3roamd(settings(), new SplittableRandom(node));
+            if (nodeClientsIntoDevice) {
+                roaming.deliverNodeClientTraffic(packet -> {});
+            }
+            return Map.of("roaming", roaming);
+        });
         List<Delivery> deliveries = new ArrayList<>();
         sim.clients().setObserver((client, what) -> {
             if (what.protocol() == 17 && what.port() == 9) {
@@ -67,6 +91,7 @@ class RoamingSimTest {
                     moved / Time.seconds(1), sim.extensionCounters(at)).isNotNull();
             assertThat(d.at() - moved).as("hand-over to node %d", at).isLessThan(Time.seconds(3));
         }
+        return sim;
     }
 
     /** From {@code first}, each time the unvisited neighbour with the smallest index, {@code n} nodes in all. */
