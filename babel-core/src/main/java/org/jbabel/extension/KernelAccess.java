@@ -57,6 +57,17 @@ public interface KernelAccess {
     /** Removes a neighbour entry. */
     void removeNeighbour(int ifindex, IpAddress address) throws IOException;
 
+    /**
+     * Makes the kernel answer ARP (IPv4) or Neighbour Solicitations (IPv6) for {@code address} on interface
+     * {@code ifindex} with that interface's own hardware address (a proxy entry, {@code ip neigh add proxy}): for an
+     * address that is routed through another interface of this host, such as a NAT64 exit's outside address routed
+     * into its TUN device. Adding one that exists changes nothing.
+     */
+    void putProxyNeighbour(int ifindex, IpAddress address) throws IOException;
+
+    /** Removes a proxy entry (nothing happens when it is not there). */
+    void removeProxyNeighbour(int ifindex, IpAddress address) throws IOException;
+
     /** Every address on every interface. */
     List<InterfaceAddress> addresses();
 

@@ -290,6 +290,18 @@ public final class LinuxKernelAccess implements KernelAccess, AutoCloseable {
                 e -> e == Errno.ENOENT);
     }
 
+    @Override
+    public void putProxyNeighbour(int ifindex, org.jbabel.wire.IpAddress address) throws IOException {
+        request("put proxy neighbour " + address + " on " + ifindex,
+                (b, s) -> RtnlCodec.writeProxyNeighbour(b, ifindex, address, false, s), e -> false);
+    }
+
+    @Override
+    public void removeProxyNeighbour(int ifindex, org.jbabel.wire.IpAddress address) throws IOException {
+        request("remove proxy neighbour " + address + " on " + ifindex,
+                (b, s) -> RtnlCodec.writeProxyNeighbour(b, ifindex, address, true, s), e -> e == Errno.ENOENT);
+    }
+
     // ---- addresses ----
 
     @Override

@@ -118,6 +118,8 @@ final class Rtnl {
     static final int NDA_MASTER = 9;
     static final int AF_BRIDGE = 7;
     static final int NTF_SELF = 0x02;
+    /** ndm_flags of a proxy entry. */
+    static final int NTF_PROXY = 0x08;
     static final int NUD_PERMANENT = 0x80;
 
     static final int IFADDRMSG_LEN = 8;

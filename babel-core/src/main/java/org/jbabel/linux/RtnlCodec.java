@@ -145,6 +145,20 @@ final class RtnlCodec {
     }
 
     /**
+     * Appends a request to add (replace) or remove the proxy neighbour entry for {@code address} on {@code ifindex},
+     * with an ACK: ndm_flags NTF_PROXY, no link-layer address, state NUD_PERMANENT as iproute2 sends it.
+     */
+    static void writeProxyNeighbour(MessageBuilder b, int ifindex, IpAddress address, boolean remove, int seq) {
+        int flags = Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_ACK | (remove ? 0 : Rtnl.NLM_F_CREATE | Rtnl.NLM_F_REPLACE);
+        b.begin(remove ? Rtnl.RTM_DELNEIGH : Rtnl.RTM_NEWNEIGH, flags, seq)
+                .u8(family(address.family())).u8(0).u16(0)
+                .u32(ifindex)
+                .u16(Rtnl.NUD_PERMANENT).u8(Rtnl.NTF_PROXY).u8(0);
+        b.attr(Rtnl.NDA_DST, address.toBytes());
+        b.end();
+    }
+
+    /**
      * Appends a request to create the macvlan {@code name} (bridge mode, down) on interface {@code parent} with
      * hardware address {@code mac}, with an ACK; fails with EEXIST when the name is taken.
      */

@@ -294,6 +294,13 @@ final class SimKernel {
             remove(ifindex, address); // nothing happens when it is not there, as in the daemon
         }
 
+        /** Simulated links resolve no addresses (packets are routed by address): a proxy entry changes nothing. */
+        @Override
+        public void putProxyNeighbour(int ifindex, IpAddress address) {}
+
+        @Override
+        public void removeProxyNeighbour(int ifindex, IpAddress address) {}
+
         @Override
         public List<InterfaceAddress> addresses() {
             return List.copyOf(addresses);

@@ -122,6 +122,19 @@ class LinuxKernelAccessTest {
     }
 
     @Test
+    void aProxyEntryIsPutAndRemoved() throws Exception {
+        IpAddress outside = IpAddress.parse("192.0.2.77");
+
+        kernel.putProxyNeighbour(va, outside);
+        kernel.putProxyNeighbour(va, outside); // there already: nothing changes
+
+        assertThat(ns.ip("neigh", "show", "proxy", "dev", "va")).contains("192.0.2.77");
+        kernel.removeProxyNeighbour(va, outside);
+        kernel.removeProxyNeighbour(va, outside); // not there any more: nothing happens
+        assertThat(ns.ip("neigh", "show", "proxy", "dev", "va")).doesNotContain("192.0.2.77");
+    }
+
+    @Test
     void anInterfaceIsFoundByNameAndAMissingOneIsAClearError() throws Exception {
         assertThat(ns.inside(() -> kernel.ifindex("va"))).isEqualTo(va);
         assertThatThrownBy(() -> ns.inside(() -> kernel.ifindex("nosuch0")))
