@@ -91,6 +91,13 @@ public interface KernelAccess {
     int addMacvlan(String name, String parent, byte[] mac) throws IOException;
 
     /**
+     * Makes interface {@code ifindex} (a TAP device of the extension's, say) a port of the bridge named
+     * {@code bridge}; it leaves the bridge when it is closed. (The simulator refuses TAP devices, so this is not
+     * called there.)
+     */
+    void joinBridge(int ifindex, String bridge) throws IOException;
+
+    /**
      * The extension's own routes and rules, written with {@code protocol}. Opening it first removes every route and
      * rule of that protocol a previous run left behind; the host removes them again after {@link Extension#stop}.
      */

@@ -360,6 +360,13 @@ public final class LinuxKernelAccess implements KernelAccess, AutoCloseable {
         return index;
     }
 
+    @Override
+    public void joinBridge(int ifindex, String bridge) throws IOException {
+        int master = ifindex(bridge);
+        request("make " + ifindex + " a port of " + bridge, (b, s) -> RtnlCodec.writeMaster(b, ifindex, master, s),
+                e -> false);
+    }
+
     private void deleteLink(String name) throws IOException {
         request("delete interface " + name, (b, s) -> RtnlCodec.writeDeleteLink(b, name, s),
                 e -> e == Errno.ENODEV);

@@ -195,6 +195,14 @@ final class RtnlCodec {
         b.end();
     }
 
+    /** Appends a request to make interface {@code ifindex} a port of the bridge {@code master}, with an ACK. */
+    static void writeMaster(MessageBuilder b, int ifindex, int master, int seq) {
+        b.begin(Rtnl.RTM_NEWLINK, Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_ACK, seq);
+        linkHeader(b, ifindex, 0, 0);
+        b.attrU32(Rtnl.IFLA_MASTER, master);
+        b.end();
+    }
+
     /** Appends a request to delete the interface named {@code name}, with an ACK. */
     static void writeDeleteLink(MessageBuilder b, String name, int seq) {
         b.begin(Rtnl.RTM_DELLINK, Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_ACK, seq);

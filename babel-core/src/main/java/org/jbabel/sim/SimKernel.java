@@ -294,6 +294,11 @@ final class SimKernel {
             remove(ifindex, address); // nothing happens when it is not there, as in the daemon
         }
 
+        @Override
+        public void joinBridge(int ifindex, String bridge) throws IOException {
+            throw new IOException("the simulator has no bridges (node " + nodeName + ")");
+        }
+
         /** Simulated links resolve no addresses (packets are routed by address): a proxy entry changes nothing. */
         @Override
         public void putProxyNeighbour(int ifindex, IpAddress address) {}

@@ -135,6 +135,22 @@ class LinuxKernelAccessTest {
     }
 
     @Test
+    void anInterfaceJoinsABridge() throws Exception {
+        ns.ip("link", "add", "br0", "type", "bridge");
+
+        ns.inside(() -> {
+            kernel.joinBridge(va, "br0"); // the bridge is found by name in the caller's namespace
+            return null;
+        });
+
+        assertThat(ns.ip("-o", "link", "show", "va")).contains("master br0");
+        assertThatThrownBy(() -> ns.inside(() -> {
+            kernel.joinBridge(va, "nosuch0");
+            return null;
+        })).hasStackTraceContaining("no interface nosuch0");
+    }
+
+    @Test
     void anInterfaceIsFoundByNameAndAMissingOneIsAClearError() throws Exception {
         assertThat(ns.inside(() -> kernel.ifindex("va"))).isEqualTo(va);
         assertThatThrownBy(() -> ns.inside(() -> kernel.ifindex("nosuch0")))
