@@ -70,6 +70,8 @@ class DdhcpClientsSimTest {
             int block = at.engine().swarm().blockOf(c.address());
             assertThat(at.engine().ownBlocks()).as("%s of %s is in a block of its node %d", IpAddress.v4(c.address()),
                     c.name(), c.node()).contains(block);
+            assertThat(at.leasedAddress(c.mac)).as("the lease NAT426 looks up for %s", c.name())
+                    .contains(IpAddress.v4(c.address()));
         }
         assertThat(Ddhcp.ownedTwice(nodes.values())).isEmpty();
         SimReport.Check check = DdhcpSimCheck.check(nodes, clients);

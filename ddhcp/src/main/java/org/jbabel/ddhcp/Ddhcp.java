@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.random.RandomGenerator;
 import org.jbabel.ddhcp.block.BlockEngine;
 import org.jbabel.ddhcp.block.BlockMessage;
@@ -405,6 +406,18 @@ public final class Ddhcp implements Extension {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The IPv4 address this node's DHCP side acknowledged to the client with hardware address {@code mac}, held now;
+     * empty without a DHCP side or such a lease.
+     */
+    public Optional<IpAddress> leasedAddress(byte[] mac) {
+        if (dhcp == null) {
+            return Optional.empty();
+        }
+        OptionalInt a = dhcp.leasedAddress(mac);
+        return a.isPresent() ? Optional.of(IpAddress.v4(a.getAsInt())) : Optional.empty();
     }
 
     /** Asks the owner of {@code address}'s block for it (RENEWLEASE); false when the block is not another node's. */

@@ -1,5 +1,7 @@
 package org.jbabel.ddhcp;
 
+import java.util.OptionalInt;
+
 import org.jbabel.ddhcp.block.ForwardedLeases;
 import org.jbabel.ddhcp.block.LeaseUsage;
 import org.jbabel.extension.ExtensionContext;
@@ -22,6 +24,14 @@ public interface DhcpSide {
      * higher node id in a conflict (the DHCP side should NAK that block's clients at their next request).
      */
     default void ownershipChanged(int block, boolean ours) {}
+
+    /**
+     * The address acknowledged to the client with hardware address {@code mac} and held now, if this node leased
+     * one (as IPv4 bits); for NAT426, which must know a client's IPv4 address (docs/XLAT.md).
+     */
+    default OptionalInt leasedAddress(byte[] mac) {
+        return OptionalInt.empty();
+    }
 
     /** Called when the extension stops (the host closes the sockets afterwards). */
     default void stop() {}

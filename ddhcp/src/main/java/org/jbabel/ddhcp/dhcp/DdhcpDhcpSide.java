@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.jbabel.ddhcp.Ddhcp;
 import org.jbabel.ddhcp.DdhcpSettings;
@@ -40,6 +41,7 @@ public final class DdhcpDhcpSide implements DhcpSide {
 
     private static final long HOUSEKEEPING = 5_000_000_000L;
 
+    private final ExtensionContext context;
     private final DhcpService service;
     private final ExtensionContext.Timer timer;
 
@@ -49,6 +51,7 @@ public final class DdhcpDhcpSide implements DhcpSide {
     }
 
     private DdhcpDhcpSide(ExtensionContext c, DdhcpSettings s, Ddhcp ddhcp) throws IOException {
+        this.context = c;
         Path stateFile = s.stateFile();
         BlockEngine engine = ddhcp.engine();
         Swarm swarm = engine.swarm();
@@ -98,6 +101,17 @@ public final class DdhcpDhcpSide implements DhcpSide {
         timer = c.every(HOUSEKEEPING, HOUSEKEEPING, service::expire);
         c.control().command("leases", "the DHCP side's offered and leased addresses (ddhcpdctl -d)",
                 args -> leasesCommand(c, args));
+    }
+
+    @Override
+    public OptionalInt leasedAddress(byte[] mac) {
+        long now = context.now();
+        for (Lease l : service.server().leases().all()) {
+            if (l.state() == Lease.State.LEASED && l.held(now) && Arrays.equals(l.hardware(), mac)) {
+                return OptionalInt.of(l.address());
+            }
+        }
+        return OptionalInt.empty();
     }
 
     /**
