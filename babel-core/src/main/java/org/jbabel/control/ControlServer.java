@@ -41,6 +41,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -219,7 +221,9 @@ public final class ControlServer implements AutoCloseable {
                 if (e.isUnix()) {
                     Path file = Path.of(e.path());
                     removeStaleSocket(file);
-                    server.unserved.add(new Listening(StreamListeners.unix(file.toString()), e));
+                    int[] fd = new int[1];
+                    bindPrivately(file, at -> fd[0] = StreamListeners.unix(at.toString()));
+                    server.unserved.add(new Listening(fd[0], e));
                     server.socketFiles.add(file);
                 } else {
                     server.unserved.add(new Listening(StreamListeners.tcpLoopback(e.port()), e));
@@ -300,26 +304,53 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void bind(LocalServer endpoint, EventLoopGroup group, boolean epoll) throws IOException {
-        SocketAddress address;
-        Class<? extends ServerChannel> type;
-        Path file = null;
-        if (endpoint.isUnix()) {
-            file = Path.of(endpoint.path());
-            removeStaleSocket(file);
-            address = epoll ? new DomainSocketAddress(file.toString()) : UnixDomainSocketAddress.of(file);
-            type = epoll ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class;
-        } else {
-            address = new InetSocketAddress(InetAddress.getByName("::1"), endpoint.port());
-            type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        if (!endpoint.isUnix()) {
+            var type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+            listeners.add(bound(bootstrap(group, endpoint.readWrite()).channel(type),
+                    new InetSocketAddress(InetAddress.getByName("::1"), endpoint.port()), endpoint));
+            return;
         }
-        var future = bootstrap(group, endpoint.readWrite()).channel(type).bind(address).awaitUninterruptibly();
+        Path file = Path.of(endpoint.path());
+        removeStaleSocket(file);
+        var type = epoll ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class;
+        ServerBootstrap bootstrap = bootstrap(group, endpoint.readWrite()).channel(type);
+        bindPrivately(file, at -> listeners.add(bound(bootstrap,
+                epoll ? new DomainSocketAddress(at.toString()) : UnixDomainSocketAddress.of(at), endpoint)));
+        socketFiles.add(file);
+    }
+
+    private static Channel bound(ServerBootstrap bootstrap, SocketAddress address, LocalServer endpoint)
+            throws IOException {
+        var future = bootstrap.bind(address).awaitUninterruptibly();
         if (!future.isSuccess()) {
             throw new IOException("cannot listen on " + describe(endpoint) + ": " + future.cause().getMessage(),
                     future.cause());
         }
-        listeners.add(future.channel());
-        if (file != null) {
-            socketFiles.add(file);
+        return future.channel();
+    }
+
+    /** Binds a UNIX socket at the path it is given. */
+    private interface SocketBinder {
+        void bind(Path at) throws IOException;
+    }
+
+    /**
+     * Creates the UNIX socket {@code file} readable and writable by its owner only (0600), whatever the umask: it is
+     * bound in a fresh directory of mode 0700 beside {@code file}, where nobody else can reach it, given mode 0600
+     * there, and renamed into place.
+     */
+    static void bindPrivately(Path file, SocketBinder binder) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Path dir = Files.createTempDirectory(parent, "." + file.getFileName() + ".",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path inside = dir.resolve("s");
+        try {
+            binder.bind(inside);
+            Files.setPosixFilePermissions(inside, PosixFilePermissions.fromString("rw-------"));
+            Files.move(inside, file, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(inside);
+            Files.deleteIfExists(dir);
         }
     }
 

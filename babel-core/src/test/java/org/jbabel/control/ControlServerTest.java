@@ -16,6 +16,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -121,6 +122,8 @@ class ControlServerTest {
                         return epoll;
                     });
             assertThat(path).exists();
+            assertThat(Files.getPosixFilePermissions(path)).as("created 0600")
+                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
             assertThat(server.tcpAddresses()).hasSize(1);
             Thread.sleep(50);
             assertThat(groups).as("no group before a client").hasValue(0);
@@ -167,6 +170,10 @@ class ControlServerTest {
         }
         assertThat(path).exists();
         start(LocalServer.unix(path.toString(), true));
+        assertThat(Files.getPosixFilePermissions(path)).as("created 0600, whatever the umask")
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.list(dir).map(p -> p.getFileName().toString())).as("no private directory left")
+                .containsExactly("babel.sock");
         LineClient c = unixClient(path);
         assertThat(c.untilStatus()).last().isEqualTo("ok");
         c.send("flush interface nosuch\nflush interface vb\ndump\n");
