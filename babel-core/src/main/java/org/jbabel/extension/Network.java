@@ -60,6 +60,11 @@ public interface Network {
         /** Writes one whole packet (frame); false when the kernel refused or had no room (counted). */
         boolean write(byte[] packet);
 
+        /** Writes the packet (frame) {@code buffer[offset, offset+length)}, as {@link #write(byte[])}. */
+        default boolean write(byte[] buffer, int offset, int length) {
+            return write(java.util.Arrays.copyOfRange(buffer, offset, offset + length));
+        }
+
         @Override
         void close();
     }

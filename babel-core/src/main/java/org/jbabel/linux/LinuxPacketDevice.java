@@ -130,16 +130,21 @@ final class LinuxPacketDevice extends PolledFd implements PacketDevice {
     }
 
     @Override
-    public synchronized boolean write(byte[] packet) {
+    public boolean write(byte[] packet) {
+        return write(packet, 0, packet.length);
+    }
+
+    @Override
+    public synchronized boolean write(byte[] buffer, int offset, int length) {
         if (isClosed()) {
             counters.count(IoCounters.Kind.SEND_ERROR);
             return false;
         }
-        if (data == null || data.byteSize() < packet.length) {
-            data = arena.allocate(Math.max(packet.length, 2048), 8);
+        if (data == null || data.byteSize() < length) {
+            data = arena.allocate(Math.max(length, 2048), 8);
         }
-        MemorySegment.copy(packet, 0, data, JAVA_BYTE, 0, packet.length);
-        if (Libc.write(errno, fd, data, packet.length) >= 0) {
+        MemorySegment.copy(buffer, offset, data, JAVA_BYTE, 0, length);
+        if (Libc.write(errno, fd, data, length) >= 0) {
             return true;
         }
         int e = errno.get();

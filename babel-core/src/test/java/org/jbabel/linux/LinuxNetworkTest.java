@@ -348,6 +348,14 @@ class LinuxNetworkTest {
         assertThat(in.destination()).isEqualTo(to);
         assertThat(in.source()).isEqualTo(from);
         assertThat(in.sourcePort()).isEqualTo(4242);
+
+        // a packet in the middle of a bigger buffer, as a translator's output is
+        byte[] packet = udpPacket(from, to, 4243, PORT, "from an offset".getBytes());
+        byte[] buffer = new byte[packet.length + 20];
+        System.arraycopy(packet, 0, buffer, 7, packet.length);
+        assertThat(tun.write(buffer, 7, packet.length)).isTrue();
+        assertThat(await(datagrams, payload("from an offset"), "from the tun at an offset").sourcePort())
+                .isEqualTo(4243);
     }
 
     @Test
