@@ -500,11 +500,18 @@ public final class Nat64Sessions {
         refresh(now, s, timer);
     }
 
-    /** Moves {@code s} to the tail of timer list {@code t}, its lifetime ending {@code LIFETIME[t]} after now. */
+    /**
+     * Moves {@code s} to the tail of timer list {@code t}, its lifetime ending {@code LIFETIME[t]} after now (or with
+     * the tail's, should the clock have gone back: the list stays in order of expiry whatever the caller's time).
+     */
     private void refresh(long now, int s, int t) {
         unlink(s);
+        long expiry = now + LIFETIME[t];
+        if (tail[t] >= 0 && sExpiry[tail[t]] - expiry > 0) {
+            expiry = sExpiry[tail[t]];
+        }
         sTimer[s] = (byte) t;
-        sExpiry[s] = now + LIFETIME[t];
+        sExpiry[s] = expiry;
         sPrev[s] = tail[t];
         sNext[s] = -1;
         if (tail[t] >= 0) {
