@@ -286,6 +286,39 @@ public final class Nat64Sessions {
         return inbound(now, protocol, src4.v4Bits(), srcPort, dstPort, tcpFlags);
     }
 
+    /**
+     * The session of a packet that went out from the exit, {@code outsidePort} to {@code remote}:{@code remotePort}
+     * (ignored for ICMP), without touching its state or lifetime, or -1: for the packet quoted in an ICMPv4 error
+     * from outside (RFC 6146 §3.5.3). Nothing is counted; the caller counts an error without a session.
+     */
+    public int findOutside(Protocol protocol, int outsidePort, int remote, int remotePort) {
+        if (outsidePort < 0 || outsidePort > 65535 || remotePort < 0 || remotePort > 65535) {
+            return -1;
+        }
+        int s = sessionByKey.get(key(protocol.ordinal(), outsidePort), remote & V4,
+                protocol == Protocol.ICMP ? 0 : remotePort);
+        return s < 0 ? -1 : s;
+    }
+
+    /**
+     * The session of a packet that went in to {@code inside}:{@code insidePort} from {@code remote}:{@code
+     * remotePort} (ignored for ICMP), without touching its state or lifetime, or -1: for the packet quoted in an
+     * ICMPv6 error from inside. Nothing is counted.
+     */
+    public int findInside(Protocol protocol, long insideHigh, long insideLow, int insidePort, int remote,
+            int remotePort) {
+        if (insidePort < 0 || insidePort > 65535 || remotePort < 0 || remotePort > 65535) {
+            return -1;
+        }
+        int p = protocol.ordinal();
+        int b = bindingByInside.get(insideHigh, insideLow, key(p, insidePort));
+        if (b < 0) {
+            return -1;
+        }
+        int s = sessionByKey.get(key(p, bOutPort[b]), remote & V4, protocol == Protocol.ICMP ? 0 : remotePort);
+        return s < 0 ? -1 : s;
+    }
+
     /** Whether an answer of {@link #outbound} or {@link #inbound} is a drop. */
     public static boolean isDrop(int answer) {
         return answer < 0;

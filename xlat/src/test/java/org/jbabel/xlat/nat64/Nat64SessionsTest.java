@@ -195,6 +195,28 @@ class Nat64SessionsTest {
         assertThat(tables.sessionCount()).isZero();
     }
 
+    @Test
+    void theSessionOfAPacketQuotedInAnIcmpErrorIsFoundWithoutTouchingIt() {
+        int h = established();
+        long expiry = tables.expiry(h);
+        // an ICMPv4 error from outside quotes A4:40000 -> R4:80
+        assertThat(tables.findOutside(Protocol.TCP, 40000, R4.v4Bits(), 80)).isEqualTo(h);
+        // an ICMPv6 error from inside quotes R4:80 -> NCA:40000
+        assertThat(tables.findInside(Protocol.TCP, NCA.hi(), NCA.lo(), 40000, R4.v4Bits(), 80)).isEqualTo(h);
+        assertThat(tables.tcpState(h)).isEqualTo(TcpState.ESTABLISHED);
+        assertThat(tables.expiry(h)).isEqualTo(expiry);
+        assertThat(tables.findOutside(Protocol.TCP, 40000, R4B.v4Bits(), 80)).isEqualTo(-1);
+        assertThat(tables.findOutside(Protocol.UDP, 40000, R4.v4Bits(), 80)).isEqualTo(-1);
+        assertThat(tables.findOutside(Protocol.TCP, 70000, R4.v4Bits(), 80)).isEqualTo(-1);
+        assertThat(tables.findInside(Protocol.TCP, NCA2.hi(), NCA2.lo(), 40000, R4.v4Bits(), 80)).isEqualTo(-1);
+        assertThat(tables.findInside(Protocol.TCP, NCA.hi(), NCA.lo(), 40000, R4.v4Bits(), 81)).isEqualTo(-1);
+        int icmp = out(T0 + 2 * S, Protocol.ICMP, NCA, 5, R4, 0, 0);
+        assertThat(tables.findOutside(Protocol.ICMP, tables.outsidePort(icmp), R4.v4Bits(), 1234)).isEqualTo(icmp);
+        assertThat(tables.findInside(Protocol.ICMP, NCA.hi(), NCA.lo(), 5, R4.v4Bits(), 99)).isEqualTo(icmp);
+        assertThat(tables.counters().values().stream().mapToLong(Long::longValue).sum())
+                .as("only the sessions created are counted").isEqualTo(2);
+    }
+
     // ---- UDP and ICMP lifetimes ----
 
     @Test
