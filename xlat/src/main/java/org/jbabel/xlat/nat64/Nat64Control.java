@@ -56,6 +56,19 @@ public final class Nat64Control {
         return list;
     }
 
+    /**
+     * The dump section's items ({@code add nat64-session ID protocol P inside A ...}): the JSON maps, each named
+     * {@code PROTOCOL/OUTSIDE-PORT/REMOTE:PORT}, unique among the live sessions.
+     */
+    public static List<ControlRegistry.Item> items(Nat64Sessions tables, IpAddress outside, long now) {
+        List<ControlRegistry.Item> items = new ArrayList<>();
+        for (Map<String, Object> m : json(tables, outside, now)) {
+            items.add(new ControlRegistry.Item(m.get("protocol") + "/" + m.get("outside_port") + "/" + m.get("remote")
+                    + ":" + m.get("remote_port"), m));
+        }
+        return items;
+    }
+
     /** The command's answer: the lines, and {@code {"nat64_sessions": [...], "sessions": N, "sessions_max": M}}. */
     public static ControlRegistry.Answer sessions(Nat64Sessions tables, IpAddress outside, long now,
             List<String> arguments) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jbabel.extension.ExtensionContext;
 import org.jbabel.wire.IpAddress;
 
 /**
@@ -67,9 +68,11 @@ public final class Nat64Sessions {
         /** TCP from outside, from an address the binding has sent to, but without a session and not a SYN. */
         INBOUND_NO_SESSION;
 
+        private final String counter = "dropped_" + name().toLowerCase(Locale.ROOT);
+
         /** {@code dropped_bad_port}, ... */
         public String counter() {
-            return "dropped_" + name().toLowerCase(Locale.ROOT);
+            return counter;
         }
     }
 
@@ -145,8 +148,14 @@ public final class Nat64Sessions {
     private final int[] tail = {-1, -1, -1, -1};
 
     private final long[] drops = new long[DROPS.length];
+    private final ExtensionContext.Counters sink;
     private long created;
     private long expired;
+
+    /** Empty tables that only count for {@link #counters()}. */
+    public Nat64Sessions(int sessionsMax, int portLow, int portHigh) {
+        this(sessionsMax, portLow, portHigh, null);
+    }
 
     /**
      * Empty tables.
@@ -154,8 +163,10 @@ public final class Nat64Sessions {
      * @param sessionsMax at most this many sessions (1..{@link #SESSIONS_LIMIT})
      * @param portLow the outside port range's first port (1..65535)
      * @param portHigh its last port (portLow..65535)
+     * @param sink where every count goes as it happens too, named as in {@link #counters()} (the extension's
+     *     counters, which the daemon shows as {@code nat64.NAME}); null: none
      */
-    public Nat64Sessions(int sessionsMax, int portLow, int portHigh) {
+    public Nat64Sessions(int sessionsMax, int portLow, int portHigh, ExtensionContext.Counters sink) {
         if (sessionsMax < 1 || sessionsMax > SESSIONS_LIMIT) {
             throw new IllegalArgumentException("sessions-max must be 1.." + SESSIONS_LIMIT + ", not " + sessionsMax);
         }
@@ -165,6 +176,7 @@ public final class Nat64Sessions {
         this.sessionsMax = sessionsMax;
         this.portLow = portLow;
         this.portHigh = portHigh;
+        this.sink = sink;
         int even = countParity(portLow, portHigh, 0);
         for (int[] f : freePorts) {
             f[0] = even;
@@ -178,9 +190,9 @@ public final class Nat64Sessions {
         remoteAddresses = new KeyTable(initial);
     }
 
-    /** The tables of {@code settings}' bounds. */
-    public static Nat64Sessions of(Nat64Settings settings) {
-        return new Nat64Sessions(settings.sessionsMax(), settings.portLow(), settings.portHigh());
+    /** The tables of {@code settings}' bounds, counting into {@code sink} (null: none). */
+    public static Nat64Sessions of(Nat64Settings settings, ExtensionContext.Counters sink) {
+        return new Nat64Sessions(settings.sessionsMax(), settings.portLow(), settings.portHigh(), sink);
     }
 
     private static int countParity(int low, int high, int parity) {
@@ -341,7 +353,12 @@ public final class Nat64Sessions {
                 n++;
             }
         }
-        expired += n;
+        if (n > 0) {
+            expired += n;
+            if (sink != null) {
+                sink.add("sessions_expired", n);
+            }
+        }
         return n;
     }
 
@@ -477,6 +494,9 @@ public final class Nat64Sessions {
 
     private int drop(Drop reason) {
         drops[reason.ordinal()]++;
+        if (sink != null) {
+            sink.increment(reason.counter());
+        }
         return -reason.ordinal() - 1;
     }
 
@@ -667,6 +687,9 @@ public final class Nat64Sessions {
         bSessions[b]++;
         sessions++;
         created++;
+        if (sink != null) {
+            sink.increment("sessions_created");
+        }
         int timer = p == Protocol.UDP.ordinal() ? T_UDP : p == Protocol.ICMP.ordinal() ? T_ICMP : T_TRANS;
         refresh(now, s, timer);
         return s;

@@ -62,4 +62,12 @@ class Nat64ControlTest {
         assertThatThrownBy(() -> Nat64Control.sessions(tables(), A4, 0, List.of("tcp")))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theDumpSectionNamesEachSessionUniquely() {
+        List<ControlRegistry.Item> items = Nat64Control.items(tables(), A4, 10 * S);
+        assertThat(items).extracting(ControlRegistry.Item::id).containsExactly("tcp/40001/198.51.100.7:80",
+                "udp/40000/198.51.100.7:53", "icmp/1025/198.51.100.7:0");
+        assertThat(items.get(1).fields()).containsEntry("inside_port", 40000).containsEntry("expires", 290L);
+    }
 }

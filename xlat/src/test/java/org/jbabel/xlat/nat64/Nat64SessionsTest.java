@@ -10,6 +10,9 @@ import static org.jbabel.xlat.nat64.Nat64Sessions.TCP_EST;
 import static org.jbabel.xlat.nat64.Nat64Sessions.TCP_TRANS;
 import static org.jbabel.xlat.nat64.Nat64Sessions.UDP_DEFAULT;
 
+import java.util.Map;
+import java.util.TreeMap;
+import org.jbabel.extension.ExtensionContext;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.xlat.nat64.Nat64Sessions.Drop;
 import org.jbabel.xlat.nat64.Nat64Sessions.Protocol;
@@ -215,6 +218,31 @@ class Nat64SessionsTest {
         assertThat(tables.findInside(Protocol.ICMP, NCA.hi(), NCA.lo(), 5, R4.v4Bits(), 99)).isEqualTo(icmp);
         assertThat(tables.counters().values().stream().mapToLong(Long::longValue).sum())
                 .as("only the sessions created are counted").isEqualTo(2);
+    }
+
+    @Test
+    void everyCountAlsoGoesToTheExtensionsCountersAsItHappens() {
+        Map<String, Long> seen = new TreeMap<>();
+        tables = new Nat64Sessions(1, 1024, 65535, new ExtensionContext.Counters() {
+            @Override
+            public void increment(String name) {
+                add(name, 1);
+            }
+
+            @Override
+            public void add(String name, long delta) {
+                seen.merge(name, delta, Long::sum);
+            }
+        });
+        out(T0, Protocol.UDP, NCA, 40000, R4, 53, 0);
+        out(T0, Protocol.UDP, NCA2, 40000, R4, 53, 0);
+        in(T0, Protocol.TCP, R4, 80, 40000, SYN);
+        tables.poll(T0 + UDP_DEFAULT);
+        assertThat(seen).containsExactly(Map.entry("dropped_inbound_syn", 1L), Map.entry("dropped_sessions_max", 1L),
+                Map.entry("sessions_created", 1L), Map.entry("sessions_expired", 1L));
+        Map<String, Long> nonZero = new TreeMap<>(tables.counters());
+        nonZero.values().removeIf(v -> v == 0);
+        assertThat(nonZero).isEqualTo(seen);
     }
 
     // ---- UDP and ICMP lifetimes ----

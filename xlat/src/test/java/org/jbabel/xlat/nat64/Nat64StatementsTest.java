@@ -37,7 +37,7 @@ class Nat64StatementsTest {
         assertThat(s.sessionsMax()).isEqualTo(65_536);
         assertThat(s.portLow()).isEqualTo(1024);
         assertThat(s.portHigh()).isEqualTo(65535);
-        Nat64Sessions tables = Nat64Sessions.of(s);
+        Nat64Sessions tables = Nat64Sessions.of(s, null);
         assertThat(tables.sessionsMax()).isEqualTo(65_536);
     }
 
