@@ -187,6 +187,33 @@ class Nat64SessionsTest {
     }
 
     @Test
+    void aFloodFromBothSidesNeverGrowsTheTablesBeyondTheirBound() {
+        tables = new Nat64Sessions(1000, 1024, 65535);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 100_000; i++) {
+            long now = T0 + i * 1_000_000L; // 100 s in all: nothing expires
+            int answer = i % 2 == 0
+                    ? tables.outbound(now, Protocol.UDP, 0xfd7a_0000_0000_0000L, random.nextLong(),
+                            1 + random.nextInt(65535), random.nextInt(), 1 + random.nextInt(65535), 0)
+                    : tables.inbound(now, Protocol.values()[random.nextInt(3)], random.nextInt(),
+                            1 + random.nextInt(65535), random.nextInt(65536), random.nextInt(256));
+            if (i < 2000 && i % 2 == 0) {
+                assertThat(Nat64Sessions.isDrop(answer)).isFalse();
+            }
+        }
+        assertThat(tables.sessionCount()).isEqualTo(1000);
+        assertThat(tables.bindingCount()).isEqualTo(1000);
+        assertThat(tables.dropped(Drop.SESSIONS_MAX)).isEqualTo(50_000 - 1000);
+        long inboundDrops = tables.dropped(Drop.NO_MAPPING) + tables.dropped(Drop.FILTERED)
+                + tables.dropped(Drop.INBOUND_SYN) + tables.dropped(Drop.INBOUND_NO_SESSION)
+                + tables.dropped(Drop.BAD_PORT); // an outside port 0 (only inbound ports are random down to 0)
+        assertThat(inboundDrops).isEqualTo(50_000);
+        assertThat(tables.inconsistency()).isNull();
+        assertThat(tables.poll(T0 + 100 * S + UDP_DEFAULT)).isEqualTo(1000);
+        assertThat(tables.inconsistency()).isNull();
+    }
+
+    @Test
     void badPortsAreCountedNotThrown() {
         assertThat(dropOf(out(T0, Protocol.UDP, NCA, 0, R4, 53, 0))).isEqualTo(Drop.BAD_PORT);
         assertThat(dropOf(out(T0, Protocol.TCP, NCA, 40000, R4, 0, SYN))).isEqualTo(Drop.BAD_PORT);
