@@ -160,6 +160,8 @@ public final class ClientTable {
         if (until <= now) {
             return false;
         }
+        purgeIfExpired(byMac.get(clientMac), now);
+        purgeIfExpired(byIp.get(clientIp & 0xffff_ffffL), now);
         int sm = slotOfMac(now, clientMac);
         int si = slotOfIp(now, clientIp);
         if (how == Source.RESOLVER && ((sm >= 0 && source[sm] != Source.RESOLVER && ip[sm] != clientIp)
@@ -257,6 +259,14 @@ public final class ClientTable {
             }
         }
         return t;
+    }
+
+    /** Removes the entry in {@code slot} (-1: none) when its time is up, so that its keys are free for a new one. */
+    private void purgeIfExpired(int slot, long now) {
+        if (slot >= 0 && expiresAt[slot] <= now) {
+            remove(slot);
+            counter.accept("client_expired");
+        }
     }
 
     private void remove(int s) {
