@@ -19,19 +19,19 @@ import org.jbabel.wire.IpAddress;
  *       kept {@link #HOLD} from the first send; answers are accepted only with the pending query's nonce and pair
  *       (an unsolicited answer would let any node rewrite the table), then learned as {@link
  *       ClientTable.Source#RESOLVER} and the key's held packets released in order.
- *   <li>Held packets: at most {@value #MAX_WAITING} in all, each at most {@link #HOLD}; a packet beyond is dropped
- *       ({@code resolver_queue_full}), one whose time is up or whose query went unanswered is dropped
- *       ({@code resolver_queue_expired}).
- *   <li>At most {@value #MAX_PENDING} pending queries ({@code resolver_pending_full}); query sends and answers each
- *       pass a token bucket ({@value #RATE} per second, burst {@value #BURST}), so neither a client sending to many
- *       unknown addresses nor a node flooding queries makes this node send unbounded traffic
- *       ({@code resolver_query_limited}, {@code resolver_answer_limited}).
+ *   <li>Held packets: at most {@value #MAX_WAITING} in all, each until its key's query is answered or given up
+ *       ({@link #HOLD} after the first send, so at most that long); a packet beyond the bound is dropped
+ *       ({@code resolver_queue_full}), one whose query went unanswered too ({@code resolver_queue_expired}).
+ *   <li>New queries and answers each pass a token bucket ({@value #RATE} per second, burst {@value #BURST}), so
+ *       neither a client sending to many unknown addresses nor a node flooding queries makes this node send unbounded
+ *       traffic ({@code resolver_query_limited}, {@code resolver_answer_limited}); the bucket also bounds the pending
+ *       queries (at most {@value #BURST} + {@value #RATE} × 2 s of them live at once).
  *   <li>Queries are answered only from pairs learned on this node (lease, frame, roaming) — the client's current
  *       node, the node it left and the node that leased it know it; a resolver answer is never passed on.
  * </ul>
  *
  * <p>Counters: {@code resolver_query_sent}, {@code resolver_query_retry}, {@code resolver_query_limited},
- * {@code resolver_unanswered}, {@code resolver_pending_full}, {@code resolver_query_received},
+ * {@code resolver_unanswered}, {@code resolver_query_received},
  * {@code resolver_query_unknown}, {@code resolver_answer_sent}, {@code resolver_answer_limited},
  * {@code resolver_answer_received}, {@code resolver_answer_unsolicited}, {@code resolver_answer_refused},
  * {@code resolver_queued}, {@code resolver_queue_full}, {@code resolver_queue_expired}, {@code resolver_released},
@@ -48,8 +48,6 @@ public final class ResolverEngine {
     public static final long HOLD = 2_000 * MS;
     /** Packets held at most. */
     public static final int MAX_WAITING = 64;
-    /** Pending queries at most. */
-    public static final int MAX_PENDING = 256;
     /** Query sends and answers per second (each its own bucket). */
     public static final int RATE = 50;
     /** The buckets' depth. */
@@ -70,7 +68,8 @@ public final class ResolverEngine {
         }
     }
 
-    private record Held(Key key, long deadline, byte[] packet) {}
+    /** A packet waiting for its key's answer; it goes when the answer comes or the query is given up. */
+    private record Held(Key key, byte[] packet) {}
 
     private final ClientTable table;
     private final ResolverOutput out;
@@ -104,14 +103,8 @@ public final class ResolverEngine {
     private void resolve(long now, Key key, byte[] packet) {
         Pending p = pending.get(key);
         if (p == null) {
-            if (pending.size() >= MAX_PENDING) {
-                out.count("resolver_pending_full");
-                drop(packet);
-                return;
-            }
             if (!queries.take(now)) {
-                out.count("resolver_query_limited");
-                drop(packet);
+                out.count("resolver_query_limited"); // the packet, if any, is dropped with it
                 return;
             }
             p = new Pending(random.nextInt(), now);
@@ -125,14 +118,8 @@ public final class ResolverEngine {
             out.count("resolver_queue_full");
             return;
         }
-        held.addLast(new Held(key, Math.min(now + HOLD, p.first + HOLD), packet));
+        held.addLast(new Held(key, packet));
         out.count("resolver_queued");
-    }
-
-    private void drop(byte[] packet) {
-        if (packet != null) {
-            out.count("resolver_queue_full");
-        }
     }
 
     private void send(Key key, Pending p, long now) {
@@ -157,10 +144,6 @@ public final class ResolverEngine {
                 send(e.getKey(), p, now);
             }
         }
-        while (!held.isEmpty() && held.peekFirst().deadline() <= now) {
-            held.pollFirst();
-            out.count("resolver_queue_expired");
-        }
     }
 
     /** When {@link #tick} must run next, or {@link Long#MAX_VALUE}. */
@@ -168,9 +151,6 @@ public final class ResolverEngine {
         long t = Long.MAX_VALUE;
         for (Pending p : pending.values()) {
             t = Math.min(t, Math.min(p.nextSend, p.first + HOLD));
-        }
-        if (!held.isEmpty()) {
-            t = Math.min(t, held.peekFirst().deadline());
         }
         return t;
     }
