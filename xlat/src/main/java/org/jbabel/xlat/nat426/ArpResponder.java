@@ -112,9 +112,17 @@ public final class ArpResponder {
     }
 
     /**
-     * The exit an IPv4 frame from a client to {@code XMAC(exitInMac)} is translated towards: that exit while it is
-     * reachable, else the nearest one, {@link Exits#NONE} when there is none (counted {@code frame_no_exit}). Learns
-     * the frame's source pair. When the client is sent elsewhere than its frame says and has not been told yet,
+     * Whether a frame to {@code mac} is for an exit: XMAC of an address in the exit range. (A client's random MAC
+     * with the exit MAC prefix whose other 32 bits are outside the exit range is a client's.) Allocates nothing.
+     */
+    public boolean isExitMac(long mac) {
+        return exitMac.matches(mac) && exits.inExitRange(ExitMac.exitOf(mac));
+    }
+
+    /**
+     * The exit an IPv4 frame from a client to {@code XMAC(exitInMac)} ({@link #isExitMac}) is translated towards:
+     * that exit while it is reachable, else the nearest one, {@link Exits#NONE} when there is none (counted
+     * {@code frame_no_exit}). Learns the frame's source pair. When the client is sent elsewhere than its frame says and has not been told yet,
      * {@code send} gets the unicast {@code G is-at XMAC(E')} for it. Allocates nothing unless it steers.
      */
     public long exitForFrame(long now, long clientMac, int clientIp, int exitInMac, Consumer<byte[]> send) {

@@ -61,7 +61,10 @@ public record ExitMac(int prefix) {
         return new MacAddress(of(exit));
     }
 
-    /** Whether {@code mac} starts with this prefix (it is XMAC of some address; whether that is an exit is the caller's question). */
+    /**
+     * Whether {@code mac} starts with this prefix: it is XMAC of some address (whether that is an exit is the caller's
+     * question, {@code ArpResponder.isExitMac}).
+     */
     public boolean matches(long mac) {
         return (mac >>> 32) == prefix;
     }

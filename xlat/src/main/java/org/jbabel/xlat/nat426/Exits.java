@@ -11,8 +11,10 @@ import org.jbabel.engine.ChangeKind;
 import org.jbabel.engine.RouteChange;
 import org.jbabel.engine.SelectedRoute;
 import org.jbabel.wire.IpAddress;
+import org.jbabel.wire.Family;
 import org.jbabel.wire.Prefix;
 import org.jbabel.wire.RouteKey;
+import org.jbabel.xlat.nat64.ExitPrefix;
 
 /**
  * The exits this node can reach and the nearest of them, from Babel's selected routes (docs/XLAT.md decisions 3 and
@@ -31,7 +33,10 @@ public final class Exits {
     /** Default bound on the exits tracked. */
     public static final int DEFAULT_MAX = 1024;
 
-    /** What changed: an exit appeared ({@code BACK}), went ({@code GONE}), or the nearest is another ({@code NEAREST}, exit {@link #NONE} when none is left). */
+    /**
+     * What changed: an exit appeared ({@code BACK}), went ({@code GONE}), or the nearest is another ({@code NEAREST},
+     * exit {@link #NONE} when none is left).
+     */
     public record Event(Kind kind, long exit) {
         public enum Kind { BACK, GONE, NEAREST }
 
@@ -41,7 +46,7 @@ public final class Exits {
         }
     }
 
-    private final Prefix metaprefix;
+    private final ExitPrefix plan;
     private final Prefix exitRange;
     private final int max;
     private final Consumer<String> counter;
@@ -50,11 +55,13 @@ public final class Exits {
     private int[] metrics = new int[0];
     private long nearest = NONE;
 
-    public Exits(Prefix metaprefix, Prefix exitRange, int maxExits, Consumer<String> counter) {
-        if (!ExitPrefixLayout.valid(metaprefix)) {
-            throw new IllegalArgumentException("the metaprefix is an IPv6 /64 or /56, not " + metaprefix);
-        }
-        this.metaprefix = metaprefix;
+    /**
+     * @param plan the exits' address plan (the metaprefix)
+     * @param exitRange the IPv4 range exit addresses come from
+     * @param maxExits the most exits tracked
+     */
+    public Exits(ExitPrefix plan, Prefix exitRange, int maxExits, Consumer<String> counter) {
+        this.plan = plan;
         this.exitRange = exitRange;
         this.max = maxExits;
         this.counter = counter;
@@ -124,14 +131,13 @@ public final class Exits {
 
     /** E of an exit route's key (unsigned), or {@link #NONE}. */
     private long exitOf(RouteKey key) {
-        if (key.sourceSpecific()) {
+        Prefix p = key.prefix();
+        if (key.sourceSpecific() || p.length() != 96 || p.family() != Family.V6
+                || !plan.contains(p.address().hi(), p.address().lo())) {
             return NONE;
         }
-        long e = ExitPrefixLayout.exitOf(metaprefix, key.prefix());
-        if (e == ExitPrefixLayout.NOT_AN_EXIT || !exitRange.contains(IpAddress.v4((int) e))) {
-            return NONE;
-        }
-        return e;
+        int e = plan.exit(p.address().hi(), p.address().lo());
+        return inExitRange(e) ? e & 0xffff_ffffL : NONE;
     }
 
     /** Adds or updates; false when refused. */

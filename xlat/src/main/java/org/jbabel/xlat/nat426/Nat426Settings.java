@@ -8,6 +8,7 @@ import org.jbabel.config.StatementWords;
 import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
+import org.jbabel.xlat.nat64.ExitPrefix;
 
 /**
  * What the {@code nat426} statement says (docs/CONFIGURATION.md "nat426"):
@@ -51,7 +52,7 @@ public record Nat426Settings(String clientInterface, Prefix metaprefix, Prefix e
             switch (k) {
                 case "metaprefix" -> {
                     metaprefix = w.prefix("metaprefix");
-                    if (!ExitPrefixLayout.valid(metaprefix)) {
+                    if (metaprefix.family() != Family.V6 || (metaprefix.length() != 64 && metaprefix.length() != 56)) {
                         throw w.error("the metaprefix is an IPv6 /64 or /56, not " + metaprefix);
                     }
                 }
@@ -96,6 +97,11 @@ public record Nat426Settings(String clientInterface, Prefix metaprefix, Prefix e
             throw w.error("the gateway " + gateway + " is inside the exit range " + exitRange);
         }
         return new Nat426Settings(clientInterface, metaprefix, exitRange, exitMac, gateway, mtu);
+    }
+
+    /** The exits' address plan under the metaprefix. */
+    public ExitPrefix exitPrefix() {
+        return new ExitPrefix(metaprefix);
     }
 
     /** The settings of all {@code nat426} statements: exactly one. */

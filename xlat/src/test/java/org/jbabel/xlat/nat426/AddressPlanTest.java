@@ -11,12 +11,10 @@ import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
 import org.junit.jupiter.api.Test;
 
-/** XMAC(E), NCA(mac) and its inverse, and E read back from XP(E) (docs/XLAT.md decisions 1 and 2). */
+/** XMAC(E), NCA(mac) and its inverse (docs/XLAT.md decision 1, spec §1.2). XP(E) is nat64's {@code ExitPrefixTest}. */
 class AddressPlanTest {
 
     static final Prefix NCP = Prefix.parse("fd7a:aaaa:bbbb:cccc::/64");
-    static final Prefix MP64 = Prefix.parse("fd7a:1:2:3::/64");
-    static final Prefix MP56 = Prefix.parse("2001:db8:122:300::/56");
 
     static int v4(String s) {
         return IpAddress.parse(s).v4Bits();
@@ -67,39 +65,5 @@ class AddressPlanTest {
     @Property
     void nodeClientAddressRoundTrips(@ForAll @LongRange(min = 0, max = 0xffff_ffff_ffffL) long mac) {
         assertThat(NodeClients.macOf(NodeClients.of(mac, NCP), NCP)).isEqualTo(mac);
-    }
-
-    @Test
-    void slash64ExitPrefixIsTheSpecsVector() {
-        // spec xlat.md §3 / §9: MP fd7a:1:2:3::/64, E 10.255.0.1 -> fd7a:1:2:3:aff:1::/96
-        Prefix xp = ExitPrefixLayout.xp(MP64, v4("10.255.0.1"));
-        assertThat(xp).isEqualTo(Prefix.parse("fd7a:1:2:3:aff:1::/96"));
-        assertThat(ExitPrefixLayout.exitOf(MP64, xp)).isEqualTo(v4("10.255.0.1") & 0xffff_ffffL);
-    }
-
-    @Test
-    void slash56ExitPrefixLeavesTheUOctetZero() {
-        // RFC 6052's /56 example: 192.0.2.33 under 2001:db8:122:300::/56 is 2001:db8:122:3c0:0:221::
-        Prefix xp = ExitPrefixLayout.xp(MP56, v4("192.0.2.33"));
-        assertThat(xp).isEqualTo(Prefix.parse("2001:db8:122:3c0:0:221::/96"));
-        assertThat(ExitPrefixLayout.exitOf(MP56, xp)).isEqualTo(v4("192.0.2.33") & 0xffff_ffffL);
-        assertThat(ExitPrefixLayout.exitOf(MP56, Prefix.parse("2001:db8:122:3c0:100:221::/96")))
-                .isEqualTo(ExitPrefixLayout.NOT_AN_EXIT);
-    }
-
-    @Test
-    void onlyA96InsideTheMetaprefixIsAnExitPrefix() {
-        assertThat(ExitPrefixLayout.exitOf(MP64, Prefix.parse("fd7a:1:2:4:aff:1::/96")))
-                .isEqualTo(ExitPrefixLayout.NOT_AN_EXIT);
-        assertThat(ExitPrefixLayout.exitOf(MP64, Prefix.parse("fd7a:1:2:3:aff:1::/112")))
-                .isEqualTo(ExitPrefixLayout.NOT_AN_EXIT);
-        assertThat(ExitPrefixLayout.exitOf(MP64, Prefix.parse("10.0.0.0/8"))).isEqualTo(ExitPrefixLayout.NOT_AN_EXIT);
-        assertThat(ExitPrefixLayout.valid(Prefix.parse("fd7a:1:2::/48"))).isFalse();
-    }
-
-    @Property
-    void exitPrefixRoundTripsUnderBothLayouts(@ForAll int exit) {
-        assertThat(ExitPrefixLayout.exitOf(MP64, ExitPrefixLayout.xp(MP64, exit))).isEqualTo(exit & 0xffff_ffffL);
-        assertThat(ExitPrefixLayout.exitOf(MP56, ExitPrefixLayout.xp(MP56, exit))).isEqualTo(exit & 0xffff_ffffL);
     }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import org.jbabel.engine.ChangeKind;
 import org.jbabel.engine.RouteChange;
 import org.jbabel.wire.IpAddress;
-import org.jbabel.wire.Prefix;
 import org.jbabel.xlat.nat426.ArpResponder.Answer;
 import org.jbabel.xlat.nat426.ArpResponder.Decision;
 import org.jbabel.xlat.nat426.ArpResponder.Resolve;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.Test;
 class ArpResponderTest {
 
     static final long S = 1_000_000_000L;
-    static final Prefix MP = ExitsTest.MP;
     static final int G = v4("10.20.0.1");
     static final int E1 = ExitsTest.E1;
     static final int E2 = ExitsTest.E2;
@@ -30,7 +28,7 @@ class ArpResponderTest {
 
     final Counts counts = new Counts();
     final ClientTable table = new ClientTable(16, counts);
-    final Exits exits = new Exits(MP, ExitsTest.EXIT_RANGE, 16, counts);
+    final Exits exits = new Exits(ExitsTest.MP, ExitsTest.EXIT_RANGE, 16, counts);
     final ArpResponder arp = new ArpResponder(G, ExitMac.DEFAULT, table, exits, counts);
 
     static int v4(String s) {
@@ -77,7 +75,8 @@ class ArpResponderTest {
         exit(E1, 300);
         exit(E2, 100);
         assertThat(answered(arp.handle(0, ArpFrame.request(X, XA, E1))).senderMac()).isEqualTo(ExitMac.DEFAULT.of(E1));
-        assertThat(silent(arp.handle(0, ArpFrame.request(X, XA, v4("10.255.0.9"))))).isEqualTo(Silence.EXIT_UNREACHABLE);
+        assertThat(silent(arp.handle(0, ArpFrame.request(X, XA, v4("10.255.0.9")))))
+                .isEqualTo(Silence.EXIT_UNREACHABLE);
     }
 
     @Test
@@ -150,6 +149,13 @@ class ArpResponderTest {
     }
 
     @Test
+    void anExitMacIsTheXmacOfAnAddressInTheExitRange() {
+        assertThat(arp.isExitMac(ExitMac.DEFAULT.of(v4("10.255.0.77")))).isTrue();
+        assertThat(arp.isExitMac(ExitMac.DEFAULT.of(v4("10.20.0.77")))).as("a client's random MAC").isFalse();
+        assertThat(arp.isExitMac(new ExitMac(0x0a42).of(v4("10.255.0.77")))).isFalse();
+    }
+
+    @Test
     void aFrameWithNoExitLeftIsCounted() {
         assertThat(arp.exitForFrame(0, X, XA, E1, b -> {})).isEqualTo(Exits.NONE);
         assertThat(counts.get("frame_no_exit")).isEqualTo(1);
@@ -163,7 +169,8 @@ class ArpResponderTest {
         arp.handle(0, ArpFrame.request(Y, YA, E2));
         arp.exitForFrame(0, Y, YA, E2, b -> {}); // Y uses E2
         exitGone(E1);
-        assertThat(arp.exitGone(1, E1 & 0xffff_ffffL)).containsExactly(ArpFrame.reply(ExitMac.DEFAULT.of(E2), G, X, XA));
+        assertThat(arp.exitGone(1, E1 & 0xffff_ffffL))
+                .containsExactly(ArpFrame.reply(ExitMac.DEFAULT.of(E2), G, X, XA));
         assertThat(table.exit(table.slotOfMac(1, X))).isEqualTo(E2 & 0xffff_ffffL);
         // the last exit goes: nobody to move to; the next frame steers once an exit is back
         exitGone(E2);

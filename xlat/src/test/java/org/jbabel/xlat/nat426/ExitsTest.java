@@ -11,6 +11,7 @@ import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
 import org.jbabel.wire.RouteKey;
 import org.jbabel.wire.RouterId;
+import org.jbabel.xlat.nat64.ExitPrefix;
 import org.jbabel.xlat.nat426.Exits.Event;
 import org.jbabel.xlat.nat426.Exits.Event.Kind;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** Exit choice from Babel's routes: nearest, gone, back (docs/XLAT.md decisions 3, 3b). */
 class ExitsTest {
 
-    static final Prefix MP = Prefix.parse("fd7a:1:2:3::/64");
+    static final ExitPrefix MP = new ExitPrefix(Prefix.parse("fd7a:1:2:3::/64"));
     static final Prefix EXIT_RANGE = Prefix.parse("10.255.0.0/24");
     static final int E1 = v4("10.255.0.1");
     static final int E2 = v4("10.255.0.2");
@@ -40,7 +41,7 @@ class ExitsTest {
     }
 
     static SelectedRoute exitRoute(int e, int metric) {
-        return route(ExitPrefixLayout.xp(MP, e), metric);
+        return route(MP.exitPrefix(e), metric);
     }
 
     static RouteChange change(ChangeKind kind, SelectedRoute r) {
@@ -91,10 +92,10 @@ class ExitsTest {
 
     @Test
     void routesThatAreNotExitsAreIgnored() {
-        Prefix outsideRange = ExitPrefixLayout.xp(MP, v4("10.254.0.1"));
-        Prefix otherMetaprefix = ExitPrefixLayout.xp(Prefix.parse("fd7a:1:2:4::/64"), E1);
-        Prefix notA96 = new Prefix(ExitPrefixLayout.xp(MP, E1).address(), 104);
-        SelectedRoute sourceSpecific = new SelectedRoute(new RouteKey(ExitPrefixLayout.xp(MP, E1),
+        Prefix outsideRange = MP.exitPrefix(v4("10.254.0.1"));
+        Prefix otherMetaprefix = new ExitPrefix(Prefix.parse("fd7a:1:2:4::/64")).exitPrefix(E1);
+        Prefix notA96 = new Prefix(MP.exitPrefix(E1).address(), 104);
+        SelectedRoute sourceSpecific = new SelectedRoute(new RouteKey(MP.exitPrefix(E1),
                 Prefix.parse("2001:db8::/32")), new RouterId(1), 1, 100, IpAddress.parse("fe80::1"), "wg0", false);
         for (SelectedRoute r : List.of(route(outsideRange, 1), route(otherMetaprefix, 1), route(notA96, 1),
                 route(Prefix.parse("10.255.0.1/32"), 1), sourceSpecific)) {
@@ -124,9 +125,13 @@ class ExitsTest {
 
     @Test
     void theSlash56LayoutIsReadToo() {
-        Prefix mp56 = Prefix.parse("fd7a:1:2:300::/56");
+        ExitPrefix mp56 = new ExitPrefix(Prefix.parse("fd7a:1:2:300::/56"));
         Exits e56 = new Exits(mp56, EXIT_RANGE, 8, counts);
-        e56.changed(change(ChangeKind.ADDED, route(ExitPrefixLayout.xp(mp56, E3), 7)));
+        e56.changed(change(ChangeKind.ADDED, route(mp56.exitPrefix(E3), 7)));
         assertThat(e56.nearest()).isEqualTo(u(E3));
+        // a /96 with a non-zero u-octet is not an exit's under a /56
+        Prefix uOctet = new Prefix(IpAddress.v6(mp56.exitPrefix(E2).address().hi(),
+                mp56.exitPrefix(E2).address().lo() | 0x0100_0000_0000_0000L), 96);
+        assertThat(e56.changed(change(ChangeKind.ADDED, route(uOctet, 1)))).isEmpty();
     }
 }

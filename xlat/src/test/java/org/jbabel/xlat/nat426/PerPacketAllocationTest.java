@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The per-packet path allocates nothing: table lookups both ways, a frame refreshing a known pair, the exit of a
- * frame to a reachable exit, NCA → MAC. Measured with the JVM's per-thread allocation counter over 100,000 rounds: one
- * allocated object per round would show as megabytes.
+ * frame to a reachable exit, NCA → MAC. Measured with the JVM's per-thread allocation counter over 100,000 rounds:
+ * one allocated object per round would show as megabytes.
  */
 class PerPacketAllocationTest {
 
