@@ -122,8 +122,9 @@ public final class ArpResponder {
     /**
      * The exit an IPv4 frame from a client to {@code XMAC(exitInMac)} ({@link #isExitMac}) is translated towards:
      * that exit while it is reachable, else the nearest one, {@link Exits#NONE} when there is none (counted
-     * {@code frame_no_exit}). Learns the frame's source pair. When the client is sent elsewhere than its frame says and has not been told yet,
-     * {@code send} gets the unicast {@code G is-at XMAC(E')} for it. Allocates nothing unless it steers.
+     * {@code frame_no_exit}). Learns the frame's source pair. When the client is sent elsewhere than its frame says
+     * and has not been told yet, {@code send} gets the unicast {@code G is-at XMAC(E')} for it. Allocates nothing
+     * unless it steers.
      */
     public long exitForFrame(long now, long clientMac, int clientIp, int exitInMac, Consumer<byte[]> send) {
         learn(now, clientMac, clientIp);
