@@ -94,6 +94,13 @@ public final class L3roamd implements Extension, ClientLink {
         this.nodeClientTraffic = Objects.requireNonNull(consumer);
     }
 
+    /** The node-client prefix: configured, else derived from the domain seed (Gluon), else l3roamd's default. */
+    public Prefix nodeClientPrefix() {
+        return settings.nodeClientPrefix() != null ? settings.nodeClientPrefix()
+                : settings.domainSeed() != null ? NodeClientAddress.gluonPrefix(settings.domainSeed())
+                : NodeClientAddress.DEFAULT_PREFIX;
+    }
+
     @Override
     public void start(ExtensionContext context) throws IOException {
         this.c = context;
@@ -104,9 +111,7 @@ public final class L3roamd implements Extension, ClientLink {
         clientIndex = kernel.ifindex(settings.clientInterface());
         loIndex = kernel.ifindex("lo");
         IpAddress nodeAddress = nodeAddress(kernel);
-        Prefix nodeClientPrefix = settings.nodeClientPrefix() != null ? settings.nodeClientPrefix()
-                : settings.domainSeed() != null ? NodeClientAddress.gluonPrefix(settings.domainSeed())
-                : NodeClientAddress.DEFAULT_PREFIX;
+        Prefix nodeClientPrefix = nodeClientPrefix();
         ownMac = MacAddress.of(settings.nextNodeMac());
 
         // The anycast gateway: the same address and MAC on every node.
