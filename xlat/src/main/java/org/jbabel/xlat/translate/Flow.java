@@ -43,7 +43,10 @@ public final class Flow {
     public boolean inner;
     /** This is an ICMP error; its {@link #quoted} packet has been mapped already. */
     public boolean icmpError;
-    /** The quoted packet's tuple when {@link #icmpError}, else null; as the mapper left it (still swapped). */
+    /**
+     * The quoted packet's tuple when {@link #icmpError}, else null: mapped, and back in the packet's own order, so
+     * its source is where the error goes ({@code dst6 = quoted.src6} going 4→6, {@code dst4 = quoted.src4} 6→4).
+     */
     public Flow quoted;
 
     void reset() {
