@@ -29,7 +29,10 @@ public enum Drop {
     IPV6_EXTENSION_MALFORMED,
     /** IPv6: a Routing header with Segments Left not 0; ICMPv6 4/0 back pointing at that field. */
     IPV6_SEGMENTS_LEFT,
-    /** TTL or Hop Limit would reach 0; ICMPv4 11/0 or ICMPv6 3/0 back unless the packet is an ICMP error. */
+    /**
+     * TTL or Hop Limit would reach 0; ICMPv4 11/0 or ICMPv6 3/0 back when it was 1, unless the packet is an ICMP
+     * error or a non-first fragment.
+     */
     TTL_EXPIRED,
     /** TCP or UDP header cut short in a first fragment or whole packet. */
     TRANSPORT_TRUNCATED,

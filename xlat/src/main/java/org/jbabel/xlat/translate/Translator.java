@@ -176,7 +176,8 @@ public final class Translator {
             return error4(r, p, off, total, f.icmpError, 3, 5, 0, Drop.IPV4_SOURCE_ROUTE);
         }
         if (ttl <= 1) {
-            return error4(r, p, off, total, f.icmpError || fragOffset != 0, 11, 0, 0, Drop.TTL_EXPIRED);
+            // TTL 0 should not have reached us at all: dropped without an error, as by tayga
+            return error4(r, p, off, total, f.icmpError || fragOffset != 0 || ttl == 0, 11, 0, 0, Drop.TTL_EXPIRED);
         }
         boolean udpCompute = false;
         if (proto == Flow.UDP && fragOffset == 0 && get16(p, l4 + 6) == 0) {
@@ -567,7 +568,8 @@ public final class Translator {
             return drop(r, Drop.TRANSPORT_TRUNCATED);
         }
         if (hopLimit <= 1) {
-            return error6(r, p, off, end - off, f.icmpError || fragOffset != 0, 3, 0, 0, Drop.TTL_EXPIRED);
+            return error6(r, p, off, end - off, f.icmpError || fragOffset != 0 || hopLimit == 0, 3, 0, 0,
+                    Drop.TTL_EXPIRED);
         }
         if (f.icmpError) {
             return icmpError6to4(p, off, l4, l4len, hopLimit, r);

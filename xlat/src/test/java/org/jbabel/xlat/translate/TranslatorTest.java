@@ -178,6 +178,17 @@ class TranslatorTest {
     }
 
     @Test
+    void ttlZeroIsDroppedWithoutAnError() {
+        Result r = four(udp4(0, 0, 4));
+        assertThat(r.kind()).isEqualTo(Result.Kind.DROPPED);
+        assertThat(r.drop()).isEqualTo(Drop.TTL_EXPIRED);
+        byte[] in = Packets.withChecksum(Packets.ipv6(0, 17, 0, R6, C6, Packets.udp(1, 2, new byte[3])));
+        assertThat(six(in).kind()).isEqualTo(Result.Kind.DROPPED);
+        assertThat(translator.count(Drop.TTL_EXPIRED)).isEqualTo(2);
+        assertThat(translator.errorsSent()).isZero();
+    }
+
+    @Test
     void unmappableSourceEarnsAnErrorOrASilentDrop() {
         byte[] foreign = IpAddress.parse("2001:db8::1").toBytes16();
         byte[] in = Packets.withChecksum(Packets.ipv6(0, 17, 64, foreign, C6, Packets.udp(1, 2, new byte[3])));
