@@ -1,6 +1,6 @@
 package org.jbabel.xlat.translate;
 
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.Map;
 import org.jbabel.wire.IpAddress;
 
@@ -8,27 +8,29 @@ import org.jbabel.wire.IpAddress;
  * A stateless SIIT mapping as tayga's static configuration has it (spec §7.5): explicit 1:1 pairs first, then an
  * RFC 6052 prefix for every other address. IPv4 addresses always map (through the prefix); an IPv6 address maps
  * when it is a pair's or lies in the prefix with a zero u-octet and suffix. The source of an ICMPv6 error that
- * does not map (a router of the IPv6 side) becomes {@code errorSource4}, as RFC 6791 allows. Lookups allocate
- * nothing after construction except the boxed key of the pair table.
+ * does not map (a router of the IPv6 side) becomes {@code errorSource4}, as RFC 6791 allows. Pairs are searched
+ * one by one (tests and small static maps); nothing is allocated per packet.
  */
 public final class SiitMapping implements AddressMapper {
 
     private final Rfc6052 prefix;
-    private final Map<Integer, byte[]> fourToSix = new HashMap<>();
-    private final Map<Key, Integer> sixToFour = new HashMap<>();
+    private final int[] pairs4;
+    private final byte[][] pairs6;
     private final int errorSource4;
 
     /** {@code pairs}: IPv4 address → IPv6 address. */
     public SiitMapping(Rfc6052 prefix, Map<IpAddress, IpAddress> pairs, IpAddress errorSource4) {
         this.prefix = prefix;
         this.errorSource4 = errorSource4.v4Bits();
-        pairs.forEach((v4, v6) -> {
-            fourToSix.put(v4.v4Bits(), v6.toBytes16());
-            sixToFour.put(new Key(v6.hi(), v6.lo()), v4.v4Bits());
-        });
+        this.pairs4 = new int[pairs.size()];
+        this.pairs6 = new byte[pairs.size()][];
+        int i = 0;
+        for (Map.Entry<IpAddress, IpAddress> e : pairs.entrySet()) {
+            pairs4[i] = e.getKey().v4Bits();
+            pairs6[i] = e.getValue().toBytes16();
+            i++;
+        }
     }
-
-    private record Key(long hi, long lo) {}
 
     @Override
     public Mapping map4to6(Flow flow) {
@@ -38,12 +40,13 @@ public final class SiitMapping implements AddressMapper {
     }
 
     private void to6(int v4, byte[] out) {
-        byte[] pair = fourToSix.get(v4);
-        if (pair != null) {
-            System.arraycopy(pair, 0, out, 0, 16);
-        } else {
-            prefix.embed(v4, out, 0);
+        for (int i = 0; i < pairs4.length; i++) {
+            if (pairs4[i] == v4) {
+                System.arraycopy(pairs6[i], 0, out, 0, 16);
+                return;
+            }
         }
+        prefix.embed(v4, out, 0);
     }
 
     @Override
@@ -65,28 +68,16 @@ public final class SiitMapping implements AddressMapper {
     }
 
     private long to4(byte[] a) {
-        Integer pair = sixToFour.get(new Key(hi(a), lo(a)));
-        return pair != null ? pair & 0xffffffffL : prefix.extract(a, 0);
-    }
-
-    private static long hi(byte[] a) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v = v << 8 | (a[i] & 0xff);
+        for (int i = 0; i < pairs6.length; i++) {
+            if (Arrays.equals(pairs6[i], a)) {
+                return pairs4[i] & 0xffffffffL;
+            }
         }
-        return v;
-    }
-
-    private static long lo(byte[] a) {
-        long v = 0;
-        for (int i = 8; i < 16; i++) {
-            v = v << 8 | (a[i] & 0xff);
-        }
-        return v;
+        return prefix.extract(a, 0);
     }
 
     @Override
     public String toString() {
-        return "SiitMapping[" + prefix + ", " + fourToSix.size() + " pairs]";
+        return "SiitMapping[" + prefix + ", " + pairs4.length + " pairs]";
     }
 }
