@@ -261,7 +261,7 @@ public final class Nat64 implements Extension {
                     return Mapping.DROP;
                 }
                 plan.write(f.src6, 0, e, f.src4);
-                System.arraycopy(f.quoted.dst6, 0, f.dst6, 0, 16);
+                System.arraycopy(f.quoted.src6, 0, f.dst6, 0, 16); // the error goes where the quoted packet came from
                 return Mapping.MAPPED;
             }
             if (f.dst4 != e) {
