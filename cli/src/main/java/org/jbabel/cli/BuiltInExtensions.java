@@ -51,6 +51,7 @@ final class BuiltInExtensions {
         if (out.get("nat426") instanceof Nat426 nat426) {
             if (out.get("roaming") instanceof L3roamd roaming) {
                 roaming.deliverNodeClientTraffic(nat426::fromMesh);
+                roaming.ignoreStationsOn(Nat426.TAP);
                 nat426.nodeClients(roaming.nodeClientPrefix());
             }
             if (ddhcp != null && nat426.settings().clientInterface().equals(ddhcp.settings().clientInterface())) {

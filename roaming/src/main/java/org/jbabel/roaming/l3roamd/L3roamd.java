@@ -74,6 +74,8 @@ public final class L3roamd implements Extension, ClientLink {
     private Consumer<byte[]> nodeClientTraffic;
     /** The node-client addresses routed into the TUN device (only with {@link #nodeClientTraffic}). */
     private final Map<IpAddress, KernelRoute> nodeClientRoutes = new HashMap<>();
+    /** Bridge ports whose stations are not clients ({@link #ignoreStationsOn}). */
+    private final Set<String> foreignPorts = new java.util.HashSet<>();
 
     public L3roamd(RoamingSettings settings, RandomGenerator random) {
         this.settings = settings;
@@ -82,10 +84,10 @@ public final class L3roamd implements Extension, ClientLink {
 
     /**
      * Routes the node-client addresses this node holds into the TUN device instead of adding them to {@code lo}, and
-     * hands {@code consumer} every packet to one of them that is neither an intercom datagram (UDP port 5523, read
-     * here as from the socket) nor an echo request (answered here). NAT426 needs this: the replies to its clients'
-     * translated packets are addressed to their node-client addresses, and the kernel would deliver them to its own
-     * stack (docs/XLAT.md). Called before {@link #start}.
+     * hands {@code consumer} every packet to one of them that is not an intercom datagram (UDP port 5523, read here
+     * as from the socket). NAT426 needs this: a node-client address stands for its client there, the replies to the
+     * client's translated packets (echo replies and requests included) are addressed to it, and the kernel would
+     * deliver them to its own stack (docs/XLAT.md). Called before {@link #start}.
      */
     public void deliverNodeClientTraffic(Consumer<byte[]> consumer) {
         if (c != null) {
@@ -282,7 +284,7 @@ public final class L3roamd implements Extension, ClientLink {
      * to another node, that node's CLAIM hands it over, and when it went away for good, its neighbour entries fail.
      */
     private void station(KernelAccess.Station st) {
-        if (st.removed() || (st.bridge() != clientIndex && st.port() != clientIndex)) {
+        if (st.removed() || (st.bridge() != clientIndex && st.port() != clientIndex) || foreignPort(st.port())) {
             return;
         }
         MacAddress mac = MacAddress.of(st.mac());
@@ -309,6 +311,28 @@ public final class L3roamd implements Extension, ClientLink {
         }
     }
 
+    /**
+     * Stations the bridge learns on the port named {@code port} are not clients: NAT426's TAP port, which sends frames
+     * from exit MACs and from other nodes' clients (docs/XLAT.md). Called before {@link #start}.
+     */
+    public void ignoreStationsOn(String port) {
+        foreignPorts.add(port);
+    }
+
+    /** Whether interface {@code ifindex} is one of the ports of {@link #ignoreStationsOn} (looked up by name). */
+    private boolean foreignPort(int ifindex) {
+        for (String name : foreignPorts) {
+            try {
+                if (c.kernel().ifindex(name) == ifindex) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // not there (yet): not that port
+            }
+        }
+        return false;
+    }
+
     /** A packet the kernel routed into the TUN device: to a node-client address held here, or to seek its client. */
     private void fromTun(byte[] packet) {
         if (nodeClientTraffic != null && packet.length >= 40 && (packet[0] & 0xf0) == 0x60
@@ -317,8 +341,6 @@ public final class L3roamd implements Extension, ClientLink {
             if (intercomData.isPresent()) {
                 c.counters().increment("node_client_intercom");
                 input(now -> engine.datagram(now, intercomData.get()));
-            } else if (NdpPackets.isEchoRequest(packet)) {
-                NdpPackets.echoReply(packet).ifPresent(reply -> count(tun.write(reply), "node_client_echo"));
             } else {
                 c.counters().increment("node_client_traffic");
                 nodeClientTraffic.accept(packet);

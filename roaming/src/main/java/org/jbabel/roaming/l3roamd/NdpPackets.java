@@ -16,8 +16,6 @@ public final class NdpPackets {
     static final int NS = 135;
     static final int NA = 136;
     static final int UDP = 17;
-    static final int ECHO_REQUEST = 128;
-    static final int ECHO_REPLY = 129;
     static final int IPV6_HEADER = 40;
     static final int IPV4_HEADER = 20;
     /** The IPv6 minimum MTU: an ICMPv6 error must fit in it (RFC 4443 §2.4 c). */
@@ -259,40 +257,6 @@ public final class NdpPackets {
         byte[] data = new byte[udpLength - 8];
         System.arraycopy(packet, IPV6_HEADER + 8, data, 0, data.length);
         return Optional.of(data);
-    }
-
-    /** Whether {@code packet} is an IPv6 packet carrying an ICMPv6 Echo Request right after its header. */
-    public static boolean isEchoRequest(byte[] packet) {
-        return packet.length >= IPV6_HEADER + 8 && (packet[0] & 0xf0) == 0x60 && (packet[6] & 0xff) == ICMPV6
-                && (packet[IPV6_HEADER] & 0xff) == ECHO_REQUEST && packet[IPV6_HEADER + 1] == 0;
-    }
-
-    /**
-     * The Echo Reply to the Echo Request {@code request} (see {@link #isEchoRequest}): source and destination swapped,
-     * identifier, sequence number and data kept, hop limit 64, checksum computed over what the request's payload
-     * length says (a request whose length field exceeds the packet gets none: empty).
-     */
-    public static Optional<byte[]> echoReply(byte[] request) {
-        int icmpLength = ((request[4] & 0xff) << 8) | (request[5] & 0xff);
-        if (icmpLength < 8 || IPV6_HEADER + icmpLength > request.length) {
-            return Optional.empty();
-        }
-        byte[] p = new byte[IPV6_HEADER + icmpLength];
-        System.arraycopy(request, 0, p, 0, p.length);
-        p[0] = 0x60;
-        p[1] = 0;
-        p[2] = 0;
-        p[3] = 0;
-        p[7] = 64;
-        System.arraycopy(request, 24, p, 8, 16);
-        System.arraycopy(request, 8, p, 24, 16);
-        p[IPV6_HEADER] = (byte) ECHO_REPLY;
-        p[IPV6_HEADER + 2] = 0;
-        p[IPV6_HEADER + 3] = 0;
-        int checksum = fold(pseudoHeaderSum(p, icmpLength) + sum(p, IPV6_HEADER, icmpLength));
-        p[IPV6_HEADER + 2] = (byte) (checksum >>> 8);
-        p[IPV6_HEADER + 3] = (byte) checksum;
-        return Optional.of(p);
     }
 
     /**

@@ -171,9 +171,6 @@ class NdpPacketsTest {
         NdpPackets.unreachable6(data, IpAddress.parse("fd00::1"));
         NdpPackets.unreachable4(data, IpAddress.parse("10.0.0.1"));
         NdpPackets.udpPayload(data, Intercom.PORT);
-        if (NdpPackets.isEchoRequest(data)) {
-            NdpPackets.echoReply(data);
-        }
     }
 
     /** An IPv6 packet from fd00::1 to fd00::2 with {@code next} header and {@code upper} as payload. */
@@ -199,11 +196,6 @@ class NdpPacketsTest {
         return p;
     }
 
-    private static boolean checksumValid(byte[] p, int next) {
-        int length = p.length - 40;
-        return NdpPackets.fold(NdpPackets.sum(p, 8, 32) + length + next + NdpPackets.sum(p, 40, length)) == 0;
-    }
-
     @Test
     void anIntercomDatagramIsReadFromAWholeIpv6PacketWithAValidChecksum() {
         byte[] udp = {0x15, (byte) 0x93, 0x15, (byte) 0x93, 0, 11, 0, 0, 'a', 'b', 'c'};
@@ -220,21 +212,5 @@ class NdpPacketsTest {
         zero[47] = 0;
         assertThat(NdpPackets.udpPayload(zero, Intercom.PORT)).as("no checksum (forbidden in IPv6)").isEmpty();
         assertThat(NdpPackets.udpPayload(Arrays.copyOf(packet, 50), Intercom.PORT)).as("truncated").isEmpty();
-    }
-
-    @Test
-    void anEchoRequestToANodeClientAddressIsAnsweredFromIt() {
-        byte[] request = withChecksum(ipv6(58, new byte[] {(byte) 128, 0, 0, 0, 0x12, 0x34, 0, 7, 'p', 'i'}), 58, 2);
-        assertThat(NdpPackets.isEchoRequest(request)).isTrue();
-
-        byte[] reply = NdpPackets.echoReply(request).orElseThrow();
-
-        assertThat(Arrays.copyOfRange(reply, 8, 24)).isEqualTo(Arrays.copyOfRange(request, 24, 40));
-        assertThat(Arrays.copyOfRange(reply, 24, 40)).isEqualTo(Arrays.copyOfRange(request, 8, 24));
-        assertThat(reply[40] & 0xff).isEqualTo(129);
-        assertThat(Arrays.copyOfRange(reply, 44, 50)).as("identifier, sequence number, data")
-                .isEqualTo(Arrays.copyOfRange(request, 44, 50));
-        assertThat(checksumValid(reply, 58)).isTrue();
-        assertThat(NdpPackets.isEchoRequest(reply)).isFalse();
     }
 }

@@ -30,7 +30,7 @@ import org.jbabel.xlat.translate.TranslatorConfig;
 public final class Nat426 implements Extension {
 
     /** The TAP port on the client bridge. */
-    static final String TAP = "nat426";
+    public static final String TAP = "nat426";
     /** The TUN device the translated IPv6 packets enter the kernel through. */
     static final String TUN = "nat426t";
     static final int ETHERNET_MTU = 1500;
