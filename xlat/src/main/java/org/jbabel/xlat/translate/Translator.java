@@ -529,7 +529,8 @@ public final class Translator {
                 return drop(r, Drop.IPV6_EXTENSION_MALFORMED);
             }
             if (nh == ROUTING && p[at + 3] != 0) {
-                return error6(r, p, off, end - off, false, 4, 0, at + 3 - off, Drop.IPV6_SEGMENTS_LEFT);
+                boolean aboutAnError = (p[at] & 0xff) == ICMPV6 && hlen < end - at && (p[at + hlen] & 0x80) == 0;
+                return error6(r, p, off, end - off, aboutAnError, 4, 0, at + 3 - off, Drop.IPV6_SEGMENTS_LEFT);
             }
             nh = p[at] & 0xff;
             at += hlen;
