@@ -62,6 +62,11 @@ final class BuiltInExtensions {
                     }
 
                     @Override
+                    public Optional<byte[]> holder(IpAddress address) {
+                        return ddhcp.leaseHolder(address);
+                    }
+
+                    @Override
                     public Optional<IpAddress> router() {
                         return Optional.ofNullable(ddhcp.settings().router());
                     }

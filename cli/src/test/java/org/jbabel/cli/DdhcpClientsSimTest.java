@@ -72,6 +72,8 @@ class DdhcpClientsSimTest {
                     c.name(), c.node()).contains(block);
             assertThat(at.leasedAddress(c.mac)).as("the lease NAT426 looks up for %s", c.name())
                     .contains(IpAddress.v4(c.address()));
+            assertThat(at.leaseHolder(IpAddress.v4(c.address()))).as("the holder NAT426 looks up")
+                    .hasValueSatisfying(mac -> assertThat(mac).isEqualTo(c.mac));
         }
         assertThat(Ddhcp.ownedTwice(nodes.values())).isEmpty();
         SimReport.Check check = DdhcpSimCheck.check(nodes, clients);

@@ -420,6 +420,12 @@ public final class Ddhcp implements Extension {
         return a.isPresent() ? Optional.of(IpAddress.v4(a.getAsInt())) : Optional.empty();
     }
 
+    /** The hardware address of the client this node's DHCP side acknowledged {@code address} to, held now. */
+    public Optional<byte[]> leaseHolder(IpAddress address) {
+        return dhcp == null || address.family() != org.jbabel.wire.Family.V4 ? Optional.empty()
+                : dhcp.leaseHolder(address.v4Bits());
+    }
+
     /** Asks the owner of {@code address}'s block for it (RENEWLEASE); false when the block is not another node's. */
     public boolean renewLease(int address, int xid, byte[] chaddr) {
         Running r = engines.get(settings.swarm());

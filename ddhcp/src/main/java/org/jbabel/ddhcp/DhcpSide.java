@@ -1,5 +1,6 @@
 package org.jbabel.ddhcp;
 
+import java.util.Optional;
 import java.util.OptionalInt;
 
 import org.jbabel.ddhcp.block.ForwardedLeases;
@@ -31,6 +32,11 @@ public interface DhcpSide {
      */
     default OptionalInt leasedAddress(byte[] mac) {
         return OptionalInt.empty();
+    }
+
+    /** The hardware address of the client this node acknowledged {@code address} (IPv4 bits) to, held now. */
+    default Optional<byte[]> leaseHolder(int address) {
+        return Optional.empty();
     }
 
     /** Called when the extension stops (the host closes the sockets afterwards). */

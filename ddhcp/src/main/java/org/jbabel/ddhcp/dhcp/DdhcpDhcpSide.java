@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import org.jbabel.ddhcp.Ddhcp;
@@ -112,6 +113,13 @@ public final class DdhcpDhcpSide implements DhcpSide {
             }
         }
         return OptionalInt.empty();
+    }
+
+    @Override
+    public Optional<byte[]> leaseHolder(int address) {
+        Lease l = service.server().leases().get(address);
+        return l != null && l.state() == Lease.State.LEASED && l.held(context.now()) ? Optional.of(l.hardware())
+                : Optional.empty();
     }
 
     /**

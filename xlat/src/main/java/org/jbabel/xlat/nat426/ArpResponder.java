@@ -3,7 +3,9 @@ package org.jbabel.xlat.nat426;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 
 /**
  * NAT426's side of ARP on the client bridge (docs/XLAT.md decisions 3, 3b and "client-to-client IPv4"): it learns
@@ -29,13 +31,19 @@ import java.util.function.Consumer;
 public final class ArpResponder {
 
     /** What to do about a request. */
-    public sealed interface Decision permits Answer, Resolve, Silent {}
+    public sealed interface Decision permits Answer, Resolve, AskExit, Silent {}
 
     /** Send this frame on the bridge. */
     public record Answer(ArpFrame reply) implements Decision {}
 
     /** Say nothing now; ask the mesh for the MAC of {@code address} (the client will ask again). */
     public record Resolve(int address) implements Decision {}
+
+    /**
+     * Say nothing now; ask the mesh about the client {@code mac} (the resolver's answer names the exit it uses where
+     * it was): a client this node does not know asks for G, perhaps right after a roam. Its next request is answered.
+     */
+    public record AskExit(long mac) implements Decision {}
 
     /** Say nothing. */
     public record Silent(Silence why) implements Decision {}
@@ -63,12 +71,27 @@ public final class ArpResponder {
     private final ClientTable table;
     private final Exits exits;
     private final Consumer<String> counter;
+    private final LongPredicate leasedHere;
+    /** Clients asked about ({@link AskExit}) and when: each is asked once, its next request answered. */
+    private final LinkedHashMap<Long, Long> asked = new LinkedHashMap<>();
+    private static final int ASKED_MAX = 1024;
+    private static final long ASK_AGAIN = 10_000_000_000L;
 
     /**
      * @param gateway G, the virtual gateway clients get from DHCP
      * @param exitMac the XMAC layout
      */
     public ArpResponder(int gateway, ExitMac exitMac, ClientTable table, Exits exits, Consumer<String> counter) {
+        this(gateway, exitMac, table, exits, counter, mac -> false);
+    }
+
+    /**
+     * @param leasedHere whether a client got its address from this node's DHCP side (a new client: it is answered
+     *     at once, nobody else knows it)
+     */
+    public ArpResponder(int gateway, ExitMac exitMac, ClientTable table, Exits exits, Consumer<String> counter,
+            LongPredicate leasedHere) {
+        this.leasedHere = leasedHere;
         this.gateway = gateway;
         this.exitMac = exitMac;
         this.table = table;
@@ -84,11 +107,16 @@ public final class ArpResponder {
         }
         int target = f.targetIp();
         if (target == gateway) {
-            long e = exits.nearest();
+            int slot = table.slotOfMac(now, f.senderMac());
+            long e = keptExit(f, slot);
             if (e == Exits.NONE) {
                 return silent(Silence.NO_EXIT);
             }
-            int slot = table.slotOfMac(now, f.senderMac());
+            if ((slot < 0 || table.exit(slot) == ClientTable.NO_EXIT) && !isExitMac(f.ethDestination())
+                    && !leasedHere.test(f.senderMac()) && firstAsk(now, f.senderMac())) {
+                counter.accept("arp_ask_exit");
+                return new AskExit(f.senderMac());
+            }
             if (slot >= 0) {
                 table.setExit(slot, e);
             }
@@ -109,6 +137,36 @@ public final class ArpResponder {
             return silent(Silence.ON_BRIDGE);
         }
         return answer(table.mac(slot), f);
+    }
+
+    /** Whether the client {@code mac} has not been asked about within {@link #ASK_AGAIN}; remembers the ask. */
+    private boolean firstAsk(long now, long mac) {
+        Long at = asked.get(mac);
+        if (at != null && now - at < ASK_AGAIN) {
+            return false;
+        }
+        asked.remove(mac);
+        if (asked.size() >= ASKED_MAX) {
+            asked.remove(asked.keySet().iterator().next());
+        }
+        asked.put(mac, now);
+        return true;
+    }
+
+    /**
+     * The exit a client asking for G keeps: the one its request is addressed to (a unicast refresh of its ARP entry,
+     * sent to the exit MAC it holds: after a roam the new node sees it first), else the one the table knows it uses,
+     * while that exit is reachable; else the nearest. A client keeps its exit as long as the exit lasts, so its
+     * connections survive a roam (docs/XLAT.md decision 3).
+     */
+    private long keptExit(ArpFrame f, int slot) {
+        if (isExitMac(f.ethDestination()) && exits.reachable(ExitMac.exitOf(f.ethDestination()))) {
+            return ExitMac.exitOf(f.ethDestination()) & 0xffff_ffffL;
+        }
+        if (slot >= 0 && table.exit(slot) != ClientTable.NO_EXIT && exits.reachable((int) table.exit(slot))) {
+            return table.exit(slot);
+        }
+        return exits.nearest();
     }
 
     /**

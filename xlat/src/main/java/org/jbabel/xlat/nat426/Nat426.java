@@ -45,6 +45,9 @@ public final class Nat426 implements Extension {
         /** The address this node's DHCP side acknowledged to the client with this MAC, held now. */
         Optional<IpAddress> leasedAddress(byte[] mac);
 
+        /** The MAC of the client this node's DHCP side acknowledged {@code address} to, held now. */
+        Optional<byte[]> holder(IpAddress address);
+
         /** The router option DDHCP hands out (the default gateway G), if any. */
         Optional<IpAddress> router();
     }
@@ -117,7 +120,8 @@ public final class Nat426 implements Extension {
         }
         table = new ClientTable(ClientTable.DEFAULT_MAX, c.counters()::increment);
         exits = new Exits(plan, settings.exitRange(), Exits.DEFAULT_MAX, c.counters()::increment);
-        arp = new ArpResponder(gateway, settings.exitMac(), table, exits, c.counters()::increment);
+        arp = new ArpResponder(gateway, settings.exitMac(), table, exits, c.counters()::increment,
+                mac -> leases != null && leases.leasedAddress(macBytes(mac)).isPresent());
         resolver = new ResolverEngine(table, new Resolving(), random);
         translator = new Translator(TranslatorConfig.of(g, nodeAddress)
                 .withMtus(settings.mtu(), ETHERNET_MTU, settings.mtu())
@@ -212,6 +216,7 @@ public final class Nat426 implements Extension {
         switch (arp.handle(now, decoded.frame())) {
             case ArpResponder.Answer a -> tapWrite(a.reply().encode());
             case ArpResponder.Resolve r -> resolver.resolveIpv4(now, r.address(), null);
+            case ArpResponder.AskExit a -> resolver.resolveMac(now, a.mac(), null);
             case ArpResponder.Silent s -> { }
         }
     }
@@ -334,7 +339,19 @@ public final class Nat426 implements Extension {
         if (d.source().equals(nodeAddress)) {
             return; // our own flood, looped back
         }
-        resolver.received(c.now(), d.data(), 0, d.data().length, d.source());
+        long now = c.now();
+        ResolverMessage.Result r = ResolverMessage.decode(d.data(), 0, d.data().length);
+        if (r.reason() == null && leases != null) {
+            // a client that got its address here and has sent nothing since is known to DDHCP only
+            ResolverMessage m = r.message();
+            if (m.type() == ResolverMessage.QUERY_IPV4 && table.slotOfIp(now, m.ipv4()) < 0) {
+                leases.holder(IpAddress.v4(m.ipv4())).ifPresent(mac -> table.learnLease(now, mac(mac, 0), m.ipv4(),
+                        now + LEASE_KEEP));
+            } else if (m.type() == ResolverMessage.QUERY_MAC) {
+                ipOf(now, m.mac());
+            }
+        }
+        resolver.received(now, d.data(), 0, d.data().length, d.source());
     }
 
     private final class Resolving implements ResolverOutput {

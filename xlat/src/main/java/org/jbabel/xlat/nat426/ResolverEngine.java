@@ -201,7 +201,9 @@ public final class ResolverEngine {
             out.count("resolver_answer_limited");
             return;
         }
-        out.unicast(from, ResolverMessage.answer(q.nonce(), table.mac(slot), table.ip(slot)).encode());
+        long exit = table.exit(slot);
+        out.unicast(from, ResolverMessage.answer(q.nonce(), table.mac(slot), table.ip(slot),
+                exit == ClientTable.NO_EXIT ? 0 : (int) exit).encode());
         out.count("resolver_answer_sent");
     }
 
@@ -220,6 +222,10 @@ public final class ResolverEngine {
         if (!table.learnResolver(now, a.mac(), a.ipv4())) {
             out.count("resolver_answer_refused");
             return;
+        }
+        int slot = table.slotOfMac(now, a.mac());
+        if (a.exit() != 0 && slot >= 0 && table.exit(slot) == ClientTable.NO_EXIT) {
+            table.setExit(slot, a.exit() & 0xffff_ffffL); // the exit it used where it was: it keeps it here
         }
         if (matchIp) {
             pending.remove(byIp);

@@ -12,7 +12,8 @@ import org.jbabel.wire.IpAddress;
  *  0: version (1)   1: type   2-3: reserved, zero   4-7: nonce
  *  type 1 QUERY_IPV4   8-11: IPv4 address                                 12 bytes
  *  type 2 QUERY_MAC    8-13: MAC, 14-15: zero                             16 bytes
- *  type 3 ANSWER       8-13: MAC, 14-15: zero, 16-19: IPv4 address        20 bytes
+ *  type 3 ANSWER       8-13: MAC, 14-15: zero, 16-19: IPv4 address,
+ *                      20-23: the exit the client uses (0.0.0.0: none)   24 bytes
  * </pre>
  * An answer repeats the nonce of the query it answers. A datagram of another length than its type's is refused (no
  * trailing bytes, so a later version adds types, not fields).
@@ -22,8 +23,10 @@ import org.jbabel.wire.IpAddress;
  * @param type {@link #QUERY_IPV4}, {@link #QUERY_MAC} or {@link #ANSWER}
  * @param mac the client's MAC (48 bits; 0 in a QUERY_IPV4)
  * @param ipv4 the client's address (0 in a QUERY_MAC)
+ * @param exit in an ANSWER, the exit address the client's frames name where the answer comes from, 0 when none
+ *     (a node the client roams to keeps it on that exit: docs/XLAT.md decision 3)
  */
-public record ResolverMessage(int type, int nonce, long mac, int ipv4) {
+public record ResolverMessage(int type, int nonce, long mac, int ipv4, int exit) {
 
     /** The UDP port the resolver listens on, on every node. */
     public static final int PORT = 4260;
@@ -62,15 +65,19 @@ public record ResolverMessage(int type, int nonce, long mac, int ipv4) {
     public record Result(ResolverMessage message, Reason reason) {}
 
     public static ResolverMessage queryIpv4(int nonce, int ipv4) {
-        return new ResolverMessage(QUERY_IPV4, nonce, 0, ipv4);
+        return new ResolverMessage(QUERY_IPV4, nonce, 0, ipv4, 0);
     }
 
     public static ResolverMessage queryMac(int nonce, long mac) {
-        return new ResolverMessage(QUERY_MAC, nonce, mac, 0);
+        return new ResolverMessage(QUERY_MAC, nonce, mac, 0, 0);
     }
 
     public static ResolverMessage answer(int nonce, long mac, int ipv4) {
-        return new ResolverMessage(ANSWER, nonce, mac, ipv4);
+        return answer(nonce, mac, ipv4, 0);
+    }
+
+    public static ResolverMessage answer(int nonce, long mac, int ipv4, int exit) {
+        return new ResolverMessage(ANSWER, nonce, mac, ipv4, exit);
     }
 
     public ResolverMessage {
@@ -87,7 +94,7 @@ public record ResolverMessage(int type, int nonce, long mac, int ipv4) {
         return switch (type) {
             case QUERY_IPV4 -> 12;
             case QUERY_MAC -> 16;
-            default -> 20;
+            default -> 24;
         };
     }
 
@@ -102,6 +109,7 @@ public record ResolverMessage(int type, int nonce, long mac, int ipv4) {
             ArpFrame.putMac(b, 8, mac);
             if (type == ANSWER) {
                 ArpFrame.putInt(b, 16, ipv4);
+                ArpFrame.putInt(b, 20, exit);
             }
         }
         return b;
@@ -140,7 +148,8 @@ public record ResolverMessage(int type, int nonce, long mac, int ipv4) {
                 return refused(Reason.ADDRESS);
             }
         }
-        return new Result(new ResolverMessage(type, nonce, mac, ip), null);
+        int exit = type == ANSWER ? ArpFrame.i32(b, offset + 20) : 0;
+        return new Result(new ResolverMessage(type, nonce, mac, ip, exit), null);
     }
 
     /** Whether an IPv4 address can be a client's: not 0.0.0.0, 255.255.255.255, 127/8 or 224/4. */
@@ -158,7 +167,8 @@ public record ResolverMessage(int type, int nonce, long mac, int ipv4) {
         String what = switch (type) {
             case QUERY_IPV4 -> "query " + IpAddress.v4(ipv4);
             case QUERY_MAC -> "query " + new MacAddress(mac);
-            default -> "answer " + new MacAddress(mac) + " " + IpAddress.v4(ipv4);
+            default -> "answer " + new MacAddress(mac) + " " + IpAddress.v4(ipv4)
+                    + (exit != 0 ? " exit " + IpAddress.v4(exit) : "");
         };
         return what + " nonce " + Integer.toHexString(nonce);
     }

@@ -57,11 +57,47 @@ class ArpResponderTest {
     void gatewayIsAnsweredWithTheNearestExitsMacAndPinsTheClient() {
         exit(E1, 300);
         exit(E2, 100);
+        assertThat(arp.handle(0, ArpFrame.request(X, XA, G))).as("a client new here: the mesh is asked first")
+                .isEqualTo(new ArpResponder.AskExit(X));
         ArpFrame reply = answered(arp.handle(0, ArpFrame.request(X, XA, G)));
         assertThat(reply).isEqualTo(ArpFrame.reply(ExitMac.DEFAULT.of(E2), G, X, XA));
         assertThat(table.exit(table.slotOfMac(0, X))).isEqualTo(E2 & 0xffff_ffffL);
         assertThat(table.macOf(0, XA)).as("learned from the sender").isEqualTo(X);
         assertThat(counts.get("arp_answered")).isEqualTo(1);
+    }
+
+    /** After a roam the client refreshes its entry for G by unicast to the exit MAC it holds: it keeps that exit. */
+    @Test
+    void aClientKeepsItsExitWhileItIsReachableWhateverIsNearest() {
+        exit(E1, 300);
+        exit(E2, 100);
+        ArpFrame refresh = new ArpFrame(ExitMac.DEFAULT.of(E1), X, ArpFrame.REQUEST, X, XA, 0, G);
+        assertThat(answered(arp.handle(0, refresh)).senderMac()).as("unicast to XMAC(E1)")
+                .isEqualTo(ExitMac.DEFAULT.of(E1));
+        assertThat(answered(arp.handle(S, ArpFrame.request(X, XA, G))).senderMac())
+                .as("broadcast again: the exit the table knows").isEqualTo(ExitMac.DEFAULT.of(E1));
+        exitGone(E1);
+        assertThat(answered(arp.handle(2 * S, refresh)).senderMac()).as("E1 gone: the nearest")
+                .isEqualTo(ExitMac.DEFAULT.of(E2));
+    }
+
+    /** A client that roamed here: the resolver's answer names the exit it used; its next request gets that exit. */
+    @Test
+    void aClientNewHereIsAskedAboutAndKeepsTheExitTheMeshNames() {
+        exit(E1, 300);
+        exit(E2, 100);
+        assertThat(arp.handle(0, ArpFrame.request(X, XA, G))).isEqualTo(new ArpResponder.AskExit(X));
+        table.setExit(table.slotOfMac(0, X), E1 & 0xffff_ffffL); // what the resolver's answer does
+        assertThat(answered(arp.handle(S, ArpFrame.request(X, XA, G))).senderMac()).isEqualTo(ExitMac.DEFAULT.of(E1));
+        assertThat(counts.get("arp_ask_exit")).isEqualTo(1);
+    }
+
+    @Test
+    void aClientLeasedHereIsAnsweredAtOnce() {
+        ArpResponder leasing = new ArpResponder(G, ExitMac.DEFAULT, table, exits, counts, mac -> mac == X);
+        exit(E2, 100);
+        assertThat(answered(leasing.handle(0, ArpFrame.request(X, XA, G))).senderMac())
+                .isEqualTo(ExitMac.DEFAULT.of(E2));
     }
 
     @Test
@@ -165,6 +201,7 @@ class ArpResponderTest {
     void whenAnExitGoesItsLocalClientsAreMovedToTheNearest() {
         exit(E1, 100);
         exit(E2, 300);
+        arp.handle(0, ArpFrame.request(X, XA, G)); // new here: the mesh is asked
         arp.handle(0, ArpFrame.request(X, XA, G)); // X uses E1
         arp.handle(0, ArpFrame.request(Y, YA, E2));
         arp.exitForFrame(0, Y, YA, E2, b -> {}); // Y uses E2

@@ -33,7 +33,7 @@ class ResolverMessageTest {
 
     static final byte[] QUERY_IPV4 = hex("01 01 0000 cafebabe 0a140005");
     static final byte[] QUERY_MAC = hex("01 02 0000 cafebabe 525400123456 0000");
-    static final byte[] ANSWER = hex("01 03 0000 cafebabe 525400123456 0000 0a140005");
+    static final byte[] ANSWER = hex("01 03 0000 cafebabe 525400123456 0000 0a140005 00000000");
 
     @Test
     void theThreeMessagesAreTheirDocumentedBytes() {
@@ -52,7 +52,7 @@ class ResolverMessageTest {
         System.arraycopy(ANSWER, 0, framed, 3, ANSWER.length);
         assertThat(ResolverMessage.decode(framed, 3, ANSWER.length).message()).isEqualTo(decoded(ANSWER));
         assertThat(ResolverMessage.decode(framed, 3, ANSWER.length + 4).reason()).isEqualTo(Reason.LENGTH);
-        assertThat(ResolverMessage.decode(framed, 20, 8).reason()).isEqualTo(Reason.SHORT);
+        assertThat(ResolverMessage.decode(framed, framed.length - 4, 8).reason()).isEqualTo(Reason.SHORT);
         assertThat(ResolverMessage.decode(framed, -1, 8).reason()).isEqualTo(Reason.SHORT);
     }
 
@@ -63,7 +63,7 @@ class ResolverMessageTest {
         assertThat(refused(patch(QUERY_IPV4, 1, 0))).isEqualTo(Reason.TYPE);
         assertThat(refused(patch(QUERY_IPV4, 1, 4))).isEqualTo(Reason.TYPE);
         assertThat(refused(Arrays.copyOf(QUERY_IPV4, 13))).isEqualTo(Reason.LENGTH);
-        assertThat(refused(Arrays.copyOf(ANSWER, 19))).isEqualTo(Reason.LENGTH);
+        assertThat(refused(Arrays.copyOf(ANSWER, 23))).isEqualTo(Reason.LENGTH);
         assertThat(refused(patch(QUERY_IPV4, 3, 1))).isEqualTo(Reason.RESERVED);
         assertThat(refused(patch(QUERY_MAC, 15, 1))).isEqualTo(Reason.RESERVED);
         assertThat(refused(patch(ANSWER, 14, 1))).isEqualTo(Reason.RESERVED);

@@ -1,0 +1,357 @@
+package org.jbabel.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * IPv4 for IPv4-only clients over an IPv6-only mesh (issue 14, docs/XLAT.md): NAT426 on the nodes, NAT64 at the
+ * exits, all in jbabeld. The mesh is a line {@code E1 - A - B - E2} of jbabelds in namespaces: A and B run
+ * {@code roaming}, {@code ddhcp} (clients' range 10.116.224.0/24, router = the virtual gateway G 10.116.224.1, exit
+ * range 10.255.0.0/24) and {@code nat426} on their client bridge; E1 and E2 run {@code ddhcp exit} and
+ * {@code nat64 exit uplink} to a server namespace S (198.51.100.7 on a bridge to both uplinks; the exit range is
+ * on-link there, each exit answers ARP for its address). mmfd carries DDHCP's and NAT426's floods. The mesh routes
+ * IPv6 only: no IPv4 route is announced anywhere. Two clients have IPv6 off and get their addresses from DDHCP
+ * (busybox udhcpc): C on A's bridge, D on B's. In order:
+ * <ol>
+ * <li>C reaches the server by ICMP, UDP and TCP (a 4 MB HTTP download, byte-exact), through E1, the exit nearest
+ * to A; D through E2;</li>
+ * <li>traceroute from C shows G, one 192.0.0.8 per IPv6 router on the way (A's and E1's kernels), the exit, the
+ * exit's uplink, the server (docs/XLAT.md "Traceroute");</li>
+ * <li>C and D reach each other by IPv4 (NAT426 answers ARP for the other client once its resolver knows it);</li>
+ * <li>C's link moves from A to B during a slow HTTP download of 16 MB: the download completes byte-exact (C keeps
+ * E1: B asks the mesh which exit C used);</li>
+ * <li>E1 stops: its /96 is withdrawn, C is told (ARP) to use E2, and a new download goes through E2.</li>
+ * </ol>
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class JbabeldXlatTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration CONVERGE = Duration.ofSeconds(60);
+    private static final String SERVER = "198.51.100.7";
+    private static final String G = "10.116.224.1";
+    private static final String METAPREFIX = "fd7a:1:2:3::/64";
+
+    private Path dir;
+    private Lab lab;
+    private String a;
+    private String b;
+    private String e1;
+    private String e2;
+    private String s;
+    private String c;
+    private String d;
+    private Lab.Daemon da;
+    private Lab.Daemon db;
+    private Lab.Daemon de1;
+    private Lab.Daemon de2;
+    private String cAddress;
+    private String dAddress;
+    private byte[] small;
+    private byte[] big;
+
+    @BeforeAll
+    void mesh() throws Exception {
+        Lab.tool("udhcpc", "udhcpc");
+        Lab.tool("traceroute", "traceroute");
+        dir = Files.createTempDirectory("xlat");
+        lab = new Lab(dir);
+        a = lab.ns("xa");
+        b = lab.ns("xb");
+        e1 = lab.ns("xe1");
+        e2 = lab.ns("xe2");
+        s = lab.ns("xs");
+        c = lab.ns("xc");
+        d = lab.ns("xd");
+        for (String n : List.of(a, b, e1, e2)) {
+            MmfdLab.noDad(lab, n);
+        }
+        lab.link(e1, "ea", a, "ae");
+        lab.link(a, "ab", b, "ba");
+        lab.link(b, "bf", e2, "fb");
+        lab.link(e1, "up", s, "s1");
+        lab.link(e2, "up", s, "s2");
+        lab.link(c, "c0", a, "ac");
+        lab.link(d, "c0", b, "bd");
+        lab.ip(s, "link", "add", "inet", "type", "bridge");
+        lab.ip(s, "link", "set", "inet", "up");
+        lab.ip(s, "link", "set", "s1", "master", "inet");
+        lab.ip(s, "link", "set", "s2", "master", "inet");
+        lab.ip(s, "addr", "add", SERVER + "/24", "dev", "inet");
+        lab.ip(s, "route", "add", "10.255.0.0/24", "dev", "inet");
+        lab.ip(e1, "addr", "add", "198.51.100.1/24", "dev", "up");
+        lab.ip(e2, "addr", "add", "198.51.100.2/24", "dev", "up");
+        int k = 1;
+        for (String n : List.of(a, b, e1, e2)) {
+            lab.ip(n, "addr", "add", "fd00::" + k++ + "/128", "dev", "lo");
+        }
+        for (String n : List.of(a, b)) {
+            lab.ip(n, "link", "add", "cli", "type", "bridge");
+            lab.ip(n, "link", "set", "cli", "up");
+        }
+        lab.ip(a, "link", "set", "ac", "master", "cli");
+        lab.ip(b, "link", "set", "bd", "master", "cli");
+        lab.ip(a, "addr", "add", "10.117.0.1/32", "dev", "cli");
+        lab.ip(b, "addr", "add", "10.117.0.2/32", "dev", "cli");
+        for (String n : List.of(c, d)) {
+            lab.exec(n, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
+        }
+
+        da = node(a, "a", "fd00::1", "ae", "ab");
+        db = node(b, "b", "fd00::2", "ba", "bf");
+        de1 = exit(e1, "e1", "ea");
+        de2 = exit(e2, "e2", "fb");
+
+        Random random = new Random(14);
+        small = new byte[4_000_000];
+        random.nextBytes(small);
+        big = new byte[16_000_000];
+        random.nextBytes(big);
+        Path www = Files.createDirectories(dir.resolve("www"));
+        Files.write(www.resolve("small"), small);
+        Files.write(www.resolve("big"), big);
+        lab.start("http", s, List.of("ip", "netns", "exec", s, "python3", "-m", "http.server", "8080", "--bind",
+                SERVER, "--directory", www.toString()));
+        lab.start("udp-echo", s, List.of("ip", "netns", "exec", s, "python3", "-c", """
+                import socket
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.bind(("%s", 7007))
+                while True:
+                    data, peer = s.recvfrom(2048)
+                    s.sendto(data, peer)
+                """.formatted(SERVER)));
+
+        // each exit has its address and /96, and both client nodes route to both
+        for (String n : List.of(a, b)) {
+            lab.await("both exits' /96 at " + n, CONVERGE, () -> exitPrefixes(n) >= 2 ? true : null);
+        }
+        cAddress = lease(c, "c");
+        dAddress = lease(d, "d");
+        System.out.println("C " + cAddress + ", D " + dAddress + ", E1 " + exitAddress(de1) + ", E2 "
+                + exitAddress(de2));
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private Lab.Daemon node(String ns, String name, String loopback, String... interfaces) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-C", "default hello-interval 1 update-interval 4",
+                "-C", "redistribute local ip fd00::/64 ge 128", "-C", "redistribute local deny", "-C", "mmfd",
+                "-C", "roaming client-interface cli node-address " + loopback,
+                "-C", "ddhcp client-interface cli range 10.116.224.0/24 block-size 4 router " + G
+                        + " exit-range 10.255.0.0/24",
+                "-C", "ddhcp learning false", "-C", "ddhcp tentative-timeout 3",
+                "-C", "nat426 client-interface cli metaprefix " + METAPREFIX + " exit-range 10.255.0.0/24"));
+        args.addAll(List.of(interfaces));
+        return lab.jbabeld(ns, name, args);
+    }
+
+    private Lab.Daemon exit(String ns, String name, String meshInterface) throws Exception {
+        return lab.jbabeld(ns, name, List.of("-C", "default hello-interval 1 update-interval 4",
+                "-C", "redistribute local ip fd00::/64 ge 128", "-C", "redistribute local deny", "-C", "mmfd",
+                "-C", "ddhcp range 10.116.224.0/24 block-size 4 exit-range 10.255.0.0/24", "-C", "ddhcp exit",
+                "-C", "ddhcp learning false", "-C", "ddhcp tentative-timeout 3",
+                "-C", "nat64 exit uplink up", "-C", "nat64 metaprefix " + METAPREFIX, meshInterface));
+    }
+
+    private int exitPrefixes(String ns) {
+        try {
+            return (int) lab.babelRoutes(ns, "-6").lines().filter(l -> l.startsWith("fd7a:1:2:3:")).count();
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** The outside address of an exit, from its log ("nat64: exit A4 on up, prefix ..."). */
+    private String exitAddress(Lab.Daemon exit) throws Exception {
+        Matcher m = Pattern.compile("nat64: exit (\\S+) on").matcher(Files.readString(exit.log()));
+        String last = null;
+        while (m.find()) {
+            last = m.group(1);
+        }
+        return last;
+    }
+
+    /** Runs udhcpc once in a client namespace (address with the range's netmask, default via the router). */
+    private String lease(String ns, String name) throws Exception {
+        Path script = dir.resolve(name + ".sh");
+        Path out = dir.resolve(name + ".out");
+        Files.writeString(script, """
+                #!/bin/sh
+                case "$1" in
+                  bound|renew)
+                    ip -4 addr flush dev "$interface"
+                    ip addr add "$ip/$mask" dev "$interface"
+                    ip route replace default via "$router" dev "$interface"
+                    echo "$ip" > %s ;;
+                esac
+                exit 0
+                """.formatted(out));
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        int rc = lab.exec(ns, Lab.tool("udhcpc", "udhcpc"), "-f", "-q", "-n", "-i", "c0", "-t", "20", "-T", "2",
+                "-s", script.toString());
+        assertThat(rc).as("udhcpc in %s", name).isZero();
+        return Files.readString(out).trim();
+    }
+
+    private boolean ping(String ns, String address) {
+        try {
+            return lab.exec(ns, "ping", "-c", "1", "-W", "1", address) == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Downloads a file from the server in a client namespace: its SHA-256 (hex), or the error. */
+    private String download(String ns, String file, boolean slowly) throws Exception {
+        Process p = new ProcessBuilder("ip", "netns", "exec", ns, "python3", "-c", """
+                import hashlib, sys, time, urllib.request
+                r = urllib.request.urlopen("http://%s:8080/%s", timeout=30)
+                h = hashlib.sha256()
+                while True:
+                    chunk = r.read(65536)
+                    if not chunk:
+                        break
+                    h.update(chunk)
+                    if %s:
+                        time.sleep(0.04)
+                print(h.hexdigest())
+                """.formatted(SERVER, file, slowly ? "True" : "False")).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return "timed out";
+        }
+        return new String(p.getInputStream().readAllBytes()).trim();
+    }
+
+    private static String sha256(byte[] data) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+
+    /** The inside addresses of an exit's NAT64 sessions ({@code ctl nat64 sessions --json}). */
+    private List<String> sessionsInside(Lab.Daemon exit) {
+        try {
+            String out = MmfdLab.ctl(exit.socket(), "nat64", "sessions", "--json");
+            JsonNode tree = JSON.readTree(out.substring(out.indexOf('{')));
+            List<String> inside = new ArrayList<>();
+            tree.findValues("inside").forEach(n -> inside.add(n.asText()));
+            return inside;
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
+    /** The node-client address of a client (roaming's default prefix fec0::/64 and the client's MAC). */
+    private String nodeClientAddress(String ns) throws Exception {
+        String mac = lab.ip(ns, "-o", "link", "show", "c0").replaceAll("(?s).*link/ether (\\S+).*", "$1").trim();
+        return org.jbabel.roaming.l3roamd.NodeClientAddress.of(org.jbabel.roaming.l3roamd.MacAddress.parse(mac),
+                org.jbabel.roaming.l3roamd.NodeClientAddress.DEFAULT_PREFIX).toString();
+    }
+
+    @Test
+    @Order(1)
+    void anIpv4OnlyClientReachesTheServerByIcmpUdpAndTcpThroughTheNearestExit() throws Exception {
+        lab.await("C pings the server", CONVERGE, () -> ping(c, SERVER) ? true : null);
+        lab.await("D pings the server", CONVERGE, () -> ping(d, SERVER) ? true : null);
+
+        int rc = lab.exec(c, "python3", "-c", """
+                import socket
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.settimeout(2)
+                for i in range(5):
+                    s.sendto(b"over nat426 %%d" %% i, ("%s", 7007))
+                    try:
+                        assert s.recvfrom(2048)[0] == b"over nat426 %%d" %% i
+                        raise SystemExit(0)
+                    except socket.timeout:
+                        pass
+                raise SystemExit(1)
+                """.formatted(SERVER));
+        assertThat(rc).as("a UDP datagram echoed").isZero();
+
+        assertThat(download(c, "small", false)).as("4 MB by HTTP, byte-exact").isEqualTo(sha256(small));
+        assertThat(download(d, "small", false)).isEqualTo(sha256(small));
+        String ncaC = nodeClientAddress(c);
+        String ncaD = nodeClientAddress(d);
+        assertThat(sessionsInside(de1)).as("C's sessions at E1, the exit nearest to A").contains(ncaC);
+        assertThat(sessionsInside(de2)).as("D's sessions at E2, the exit nearest to B").contains(ncaD);
+        assertThat(lab.ip(a, "-4", "route")).as("no IPv4 route from the mesh").doesNotContain("proto babel");
+    }
+
+    @Test
+    @Order(2)
+    void tracerouteShowsTheGatewayTheIpv6RoutersTheExitAndTheServer() throws Exception {
+        String e1Address = exitAddress(de1);
+        for (List<String> mode : List.of(List.<String>of(), List.of("-I"))) {
+            List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", c, Lab.tool("traceroute",
+                    "traceroute"), "-n", "-q", "1", "-w", "2", "-m", "10"));
+            command.addAll(mode);
+            command.add(SERVER);
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor(60, TimeUnit.SECONDS);
+            List<String> hops = out.lines().skip(1).map(l -> l.trim().split("\\s+")[1]).toList();
+            assertThat(hops).as("traceroute %s:\n%s", mode, out)
+                    .containsExactly(G, "192.0.0.8", "192.0.0.8", e1Address, "198.51.100.1", SERVER);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void twoIpv4ClientsOnDifferentNodesReachEachOther() throws Exception {
+        lab.await("C pings D", CONVERGE, () -> ping(c, dAddress) ? true : null);
+        lab.await("D pings C", CONVERGE, () -> ping(d, cAddress) ? true : null);
+    }
+
+    @Test
+    @Order(4)
+    void aClientRoamingDuringATcpDownloadKeepsItsExitAndTheDownloadCompletes() throws Exception {
+        var running = java.util.concurrent.Executors.newSingleThreadExecutor().submit(() -> download(c, "big", true));
+        Thread.sleep(4000);
+        lab.ip(a, "link", "set", "ac", "netns", b);
+        lab.ip(b, "link", "set", "ac", "master", "cli");
+        lab.ip(b, "link", "set", "ac", "up");
+        assertThat(running.get(150, TimeUnit.SECONDS)).as("16 MB over a roam from A to B, byte-exact")
+                .isEqualTo(sha256(big));
+        String ncaC = nodeClientAddress(c);
+        lab.await("C's node-client address routed at B", CONVERGE,
+                () -> lab.ip(b, "-6", "route", "show", ncaC).contains("l3roam0") ? true : null);
+    }
+
+    @Test
+    @Order(5)
+    void whenAnExitStopsNewConnectionsGoThroughTheOther() throws Exception {
+        lab.stop(de1);
+        lab.await("E1's /96 gone at B", CONVERGE, () -> exitPrefixes(b) == 1 ? true : null);
+        assertThat(download(c, "small", false)).as("a new download after E1 stopped").isEqualTo(sha256(small));
+        String ncaC = nodeClientAddress(c);
+        assertThat(sessionsInside(de2)).as("C's new session at E2").contains(ncaC);
+    }
+}
