@@ -341,8 +341,13 @@ class JbabeldXlatTest {
         assertThat(running.get(150, TimeUnit.SECONDS)).as("16 MB over a roam from A to B, byte-exact")
                 .isEqualTo(sha256(big));
         String ncaC = nodeClientAddress(c);
-        lab.await("C's node-client address routed at B", CONVERGE,
-                () -> lab.ip(b, "-6", "route", "show", ncaC).contains("l3roam0") ? true : null);
+        lab.await("C's node-client address routed at B", CONVERGE, () -> {
+            try {
+                return lab.ip(b, "-6", "route", "show", ncaC).contains("l3roam0") ? true : null;
+            } catch (Exception e) {
+                return null;
+            }
+        });
     }
 
     @Test
