@@ -91,8 +91,8 @@ class JbabeldXlatTest {
         lab.link(e1, "ea", a, "ae");
         lab.link(a, "ab", b, "ba");
         lab.link(b, "bf", e2, "fb");
-        lab.link(e1, "up", s, "s1");
-        lab.link(e2, "up", s, "s2");
+        lab.link(e1, "wan", s, "s1");
+        lab.link(e2, "wan", s, "s2");
         lab.link(c, "c0", a, "ac");
         lab.link(d, "c0", b, "bd");
         lab.ip(s, "link", "add", "inet", "type", "bridge");
@@ -101,8 +101,8 @@ class JbabeldXlatTest {
         lab.ip(s, "link", "set", "s2", "master", "inet");
         lab.ip(s, "addr", "add", SERVER + "/24", "dev", "inet");
         lab.ip(s, "route", "add", "10.255.0.0/24", "dev", "inet");
-        lab.ip(e1, "addr", "add", "198.51.100.1/24", "dev", "up");
-        lab.ip(e2, "addr", "add", "198.51.100.2/24", "dev", "up");
+        lab.ip(e1, "addr", "add", "198.51.100.1/24", "dev", "wan");
+        lab.ip(e2, "addr", "add", "198.51.100.2/24", "dev", "wan");
         int k = 1;
         for (String n : List.of(a, b, e1, e2)) {
             lab.ip(n, "addr", "add", "fd00::" + k++ + "/128", "dev", "lo");
@@ -177,7 +177,7 @@ class JbabeldXlatTest {
                 "-C", "redistribute local ip fd00::/64 ge 128", "-C", "redistribute local deny", "-C", "mmfd",
                 "-C", "ddhcp range 10.116.224.0/24 block-size 4 exit-range 10.255.0.0/24", "-C", "ddhcp exit",
                 "-C", "ddhcp learning false", "-C", "ddhcp tentative-timeout 3",
-                "-C", "nat64 exit uplink up", "-C", "nat64 metaprefix " + METAPREFIX, meshInterface));
+                "-C", "nat64 exit uplink wan", "-C", "nat64 metaprefix " + METAPREFIX, meshInterface));
     }
 
     private int exitPrefixes(String ns) {
