@@ -1,5 +1,6 @@
 package org.jbabel.conformance;
 
+import org.jbabel.wire.MacAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -271,7 +272,7 @@ class JbabeldXlatTest {
     /** The node-client address of a client (roaming's default prefix fec0::/64 and the client's MAC). */
     private String nodeClientAddress(String ns) throws Exception {
         String mac = lab.ip(ns, "-o", "link", "show", "c0").replaceAll("(?s).*link/ether (\\S+).*", "$1").trim();
-        return org.jbabel.roaming.l3roamd.NodeClientAddress.of(org.jbabel.roaming.l3roamd.MacAddress.parse(mac),
+        return org.jbabel.roaming.l3roamd.NodeClientAddress.of(org.jbabel.wire.MacAddress.parse(mac),
                 org.jbabel.roaming.l3roamd.NodeClientAddress.DEFAULT_PREFIX).toString();
     }
 

@@ -1,5 +1,6 @@
 package org.jbabel.roaming.l3roamd;
 
+import org.jbabel.wire.MacAddress;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;

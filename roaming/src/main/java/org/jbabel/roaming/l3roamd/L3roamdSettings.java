@@ -1,5 +1,6 @@
 package org.jbabel.roaming.l3roamd;
 
+import org.jbabel.wire.MacAddress;
 import java.time.Duration;
 import java.util.List;
 import org.jbabel.wire.Family;

@@ -1,5 +1,6 @@
 package org.jbabel.roaming.l3roamd;
 
+import org.jbabel.wire.MacAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package org.jbabel.roaming.l3roamd;
 
+import org.jbabel.wire.MacAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,5 +1,6 @@
 package org.jbabel.roaming.l3roamd;
 
+import org.jbabel.wire.MacAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayDeque;

@@ -1,7 +1,7 @@
 package org.jbabel.xlat.nat426;
 
 import java.util.Locale;
-import org.jbabel.roaming.l3roamd.MacAddress;
+import org.jbabel.wire.MacAddress;
 import org.jbabel.wire.IpAddress;
 
 /**

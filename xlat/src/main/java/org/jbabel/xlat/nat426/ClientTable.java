@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-import org.jbabel.roaming.l3roamd.MacAddress;
+import org.jbabel.wire.MacAddress;
 import org.jbabel.wire.IpAddress;
 
 /**

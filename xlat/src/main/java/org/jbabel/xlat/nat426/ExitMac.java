@@ -1,6 +1,6 @@
 package org.jbabel.xlat.nat426;
 
-import org.jbabel.roaming.l3roamd.MacAddress;
+import org.jbabel.wire.MacAddress;
 
 /**
  * The MAC address that spells an exit (docs/XLAT.md decision 1): {@code XMAC(E)} = a 16-bit prefix followed by the 32

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.jbabel.engine.BabelConstants;
 import org.jbabel.engine.ChangeKind;
 import org.jbabel.engine.RouteChange;
 import org.jbabel.engine.SelectedRoute;
@@ -27,6 +26,9 @@ import org.jbabel.xlat.nat64.ExitPrefix;
  * beyond are ignored and counted ({@code exit_refused}).
  */
 public final class Exits {
+
+    /** Babel's infinite metric (RFC 8966 §2.1): a route with it leads nowhere. */
+    private static final int INFINITY = 0xFFFF;
 
     /** {@link #nearest} when no exit is reachable. */
     public static final long NONE = -1;
@@ -75,7 +77,7 @@ public final class Exits {
         metrics = new int[0];
         for (SelectedRoute r : routes) {
             long e = exitOf(r.key());
-            if (e != NONE && r.metric() < BabelConstants.INFINITY) {
+            if (e != NONE && r.metric() < INFINITY) {
                 put(e, r.metric());
             }
         }
@@ -102,7 +104,7 @@ public final class Exits {
         long oldNearest = nearest;
         List<Event> events = new ArrayList<>(2);
         boolean was = index(e) >= 0;
-        boolean is = change.kind() != ChangeKind.REMOVED && change.route().metric() < BabelConstants.INFINITY;
+        boolean is = change.kind() != ChangeKind.REMOVED && change.route().metric() < INFINITY;
         if (is) {
             if (put(e, change.route().metric()) && !was) {
                 events.add(new Event(Event.Kind.BACK, e));
@@ -196,7 +198,7 @@ public final class Exits {
     /** The metric of the route to {@code exit}'s /96, or {@link BabelConstants#INFINITY} when it has none. */
     public int metric(int exit) {
         int i = index(exit & 0xffff_ffffL);
-        return i < 0 ? BabelConstants.INFINITY : metrics[i];
+        return i < 0 ? INFINITY : metrics[i];
     }
 
     /** Whether {@code address} is in the exit range. */

@@ -1,14 +1,12 @@
 package org.jbabel.xlat.nat426;
 
-import org.jbabel.roaming.l3roamd.MacAddress;
-import org.jbabel.roaming.l3roamd.NodeClientAddress;
 import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
 
 /**
- * NCA(mac) and its inverse: the node-client address l3roamd gives a client ({@link NodeClientAddress}: the node-client
- * prefix's first 64 bits, then the modified EUI-64 of the MAC) is the IPv6 source of the client's translated traffic,
+ * NCA(mac) and its inverse: the node-client address l3roamd gives a client (the node-client prefix's first 64 bits,
+ * then the modified EUI-64 of the MAC, as roaming's {@code NodeClientAddress} computes it) is the IPv6 source of the client's translated traffic,
  * and replies come back to it, so the client's MAC is read back from the interface identifier. An identifier without
  * {@code ff:fe} in its middle is not one.
  */
@@ -21,7 +19,13 @@ public final class NodeClients {
 
     /** NCA(mac) under the node-client prefix {@code ncp}. */
     public static IpAddress of(long mac, Prefix ncp) {
-        return NodeClientAddress.of(new MacAddress(mac), ncp);
+        return IpAddress.v6(ncp.address().hi(), lo(mac));
+    }
+
+    /** The interface identifier of NCA(mac): the modified EUI-64 of {@code mac} (RFC 4291 §2.5.1). */
+    public static long lo(long mac) {
+        long flipped = mac ^ 0x0200_0000_0000L;
+        return ((flipped >>> 24) << 40) | (0xfffeL << 24) | (flipped & 0xff_ffffL);
     }
 
     /**

@@ -8,7 +8,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
-import org.jbabel.roaming.l3roamd.MacAddress;
+import org.jbabel.wire.MacAddress;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.xlat.nat426.ArpFrame.Reason;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package org.jbabel.roaming.l3roamd;
+package org.jbabel.wire;
 
 import java.util.HexFormat;
 
@@ -27,7 +27,7 @@ public record MacAddress(long bits) implements Comparable<MacAddress> {
     }
 
     /** From the 6 bytes at {@code offset}; the caller checks the bounds. */
-    static MacAddress of(byte[] b, int offset) {
+    public static MacAddress of(byte[] b, int offset) {
         long v = 0;
         for (int i = 0; i < 6; i++) {
             v = (v << 8) | (b[offset + i] & 0xff);
@@ -63,7 +63,8 @@ public record MacAddress(long bits) implements Comparable<MacAddress> {
         return b;
     }
 
-    void write(byte[] b, int offset) {
+    /** Writes the 6 bytes at {@code offset}; the caller checks the bounds. */
+    public void write(byte[] b, int offset) {
         for (int i = 0; i < 6; i++) {
             b[offset + i] = (byte) (bits >>> (40 - 8 * i));
         }
