@@ -48,6 +48,12 @@ public interface KernelAccess {
      */
     record Station(int bridge, int port, byte[] mac, boolean removed) {}
 
+    /**
+     * The stations the bridge {@code bridge} (an interface index) knows now: for a client that attached before the
+     * extension started, whose arrival no {@link #onStation} event reports.
+     */
+    List<Station> stations(int bridge) throws IOException;
+
     /** Calls {@code observer} for every station a bridge learns or forgets. */
     BabelApi.Subscription onStation(Consumer<Station> observer);
 

@@ -183,10 +183,16 @@ public final class LinuxFib implements Fib, Rules {
     /** Runs one dump request on {@code socket}, retrying a dump the kernel marks as interrupted. */
     static <T> List<T> dump(int type, NetlinkSocket socket, NetlinkCounters counters,
             Function<NetlinkMessage, T> parse) {
+        return dump(type, 0, socket, counters, parse);
+    }
+
+    /** As {@link #dump(int, NetlinkSocket, NetlinkCounters, Function)}, for one address family. */
+    static <T> List<T> dump(int type, int family, NetlinkSocket socket, NetlinkCounters counters,
+            Function<NetlinkMessage, T> parse) {
         for (int attempt = 1; ; attempt++) {
             int s = (int) (System.nanoTime() & 0x7fff_ffff);
             MessageBuilder b = new MessageBuilder();
-            RtnlCodec.writeDump(b, type, s);
+            RtnlCodec.writeDump(b, type, s, family);
             socket.send(b.take());
             List<T> out = new ArrayList<>();
             boolean interrupted = false;

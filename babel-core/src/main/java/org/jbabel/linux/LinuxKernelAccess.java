@@ -156,6 +156,16 @@ public final class LinuxKernelAccess implements KernelAccess, AutoCloseable {
     }
 
     @Override
+    public synchronized List<Station> stations(int bridge) throws IOException {
+        try {
+            return LinuxFib.dump(Rtnl.RTM_GETNEIGH, Rtnl.AF_BRIDGE, requests, counters, codec::station).stream()
+                    .filter(st -> st.bridge() == bridge && !st.removed()).toList();
+        } catch (KernelException e) {
+            throw new IOException("cannot read the bridge's stations: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public BabelApi.Subscription onNeighbour(Consumer<Neighbour> observer) {
         neighbourObservers.add(observer);
         return () -> neighbourObservers.remove(observer);

@@ -116,7 +116,13 @@ final class RtnlCodec {
 
     /** Appends a dump request for routes, rules, links or addresses ({@code RTM_GET*}) of every family. */
     static void writeDump(MessageBuilder b, int type, int seq) {
+        writeDump(b, type, seq, 0);
+    }
+
+    /** As {@link #writeDump(MessageBuilder, int, int)}, for the address family {@code family} only. */
+    static void writeDump(MessageBuilder b, int type, int seq, int family) {
         b.begin(type, Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_DUMP, seq);
+        b.u8(family);
         int bodyLength = switch (type) {
             case Rtnl.RTM_GETLINK -> Rtnl.IFINFOMSG_LEN;
             case Rtnl.RTM_GETADDR -> Rtnl.IFADDRMSG_LEN;
@@ -124,7 +130,7 @@ final class RtnlCodec {
             case Rtnl.RTM_GETNEIGH -> Rtnl.NDMSG_LEN;
             default -> Rtnl.RTMSG_LEN;
         };
-        for (int i = 0; i < bodyLength; i++) {
+        for (int i = 1; i < bodyLength; i++) {
             b.u8(0);
         }
         b.end();

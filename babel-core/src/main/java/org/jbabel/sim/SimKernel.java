@@ -51,6 +51,8 @@ final class SimKernel {
     private final Map<NeighbourKey, KernelAccess.Neighbour> neighbours = new LinkedHashMap<>();
     private final List<Consumer<KernelAccess.Neighbour>> neighbourObservers = new CopyOnWriteArrayList<>();
     private final List<Consumer<KernelAccess.Station>> stationObservers = new CopyOnWriteArrayList<>();
+    /** The stations the client interface knows now, by interface and MAC. */
+    private final java.util.Map<String, KernelAccess.Station> stations = new java.util.LinkedHashMap<>();
     private final List<KernelAccess.AddressObserver> addressObservers = new CopyOnWriteArrayList<>();
     private final Map<Integer, Map<RouteId, KernelRoute>> routes = new TreeMap<>();
     private final Map<Integer, List<KernelRule>> rules = new TreeMap<>();
@@ -218,6 +220,12 @@ final class SimKernel {
     /** The client interface learned ({@code removed} false) or forgot a station; observers hear it in a task. */
     void station(int ifindex, byte[] mac, boolean removed) {
         KernelAccess.Station st = new KernelAccess.Station(ifindex, ifindex, mac.clone(), removed);
+        String key = ifindex + " " + java.util.HexFormat.of().formatHex(mac);
+        if (removed) {
+            stations.remove(key);
+        } else {
+            stations.put(key, st);
+        }
         later.accept(() -> {
             for (Consumer<KernelAccess.Station> o : stationObservers) {
                 guard(() -> o.accept(st));
@@ -260,6 +268,11 @@ final class SimKernel {
                 throw new IllegalArgumentException("a macvlan needs a hardware address of 6 bytes");
             }
             return macvlans.make(name, parent);
+        }
+
+        @Override
+        public List<Station> stations(int bridge) {
+            return stations.values().stream().filter(st -> st.bridge() == bridge).toList();
         }
 
         @Override

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.jbabel.extension.KernelAccess;
 import org.jbabel.extension.KernelAccess.Neighbour;
+import org.jbabel.extension.KernelAccess.Station;
 import org.jbabel.kernel.InterfaceAddress;
 import org.jbabel.kernel.KernelRoute;
 import org.jbabel.kernel.KernelRule;
@@ -148,6 +149,25 @@ class LinuxKernelAccessTest {
             kernel.joinBridge(va, "nosuch0");
             return null;
         })).hasStackTraceContaining("no interface nosuch0");
+    }
+
+    @Test
+    void theStationsABridgeLearnedAreListed() throws Exception {
+        ns.ip("link", "add", "br0", "type", "bridge");
+        ns.ip("link", "set", "br0", "up");
+        ns.ip("link", "set", "va", "master", "br0");
+        ns.bridge("fdb", "add", "02:00:00:00:00:77", "dev", "va", "master", "dynamic");
+        int bridge = Integer.parseInt(ns.ip("-o", "link", "show", "br0").split(":")[0].trim());
+
+        List<Station> stations = kernel.stations(bridge);
+
+        assertThat(stations).anySatisfy(st -> {
+            assertThat(st.mac()).isEqualTo(new byte[] {2, 0, 0, 0, 0, 0x77});
+            assertThat(st.port()).isEqualTo(va);
+        });
+        assertThat(stations).as("the bridge's own and permanent entries are not stations")
+                .allSatisfy(st -> assertThat(st.removed()).isFalse()).hasSize(1);
+        assertThat(kernel.stations(bridge + 1000)).isEmpty();
     }
 
     @Test

@@ -141,6 +141,13 @@ public final class NetworkNamespace implements AutoCloseable {
         return run(command.toArray(String[]::new));
     }
 
+    /** Runs {@code bridge -n NAME ARGS...} (iproute2's bridge tool); fails the test when it fails. */
+    public String bridge(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bridge", "-n", name));
+        command.addAll(List.of(args));
+        return run(command.toArray(String[]::new));
+    }
+
     private static String run(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -229,6 +229,46 @@ class JbabeldXlatTest {
         }
     }
 
+    /** Waits for {@code check}; when it times out, the failure says what NAT426 and roaming saw. */
+    private void await(String what, java.util.function.BooleanSupplier check) throws Exception {
+        try {
+            lab.await(what, CONVERGE, () -> check.getAsBoolean() ? true : null);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + explain(), e);
+        }
+    }
+
+    /** Counters, client tables, routes and ARP entries of the nodes and clients, for a failure's message. */
+    private String explain() {
+        StringBuilder b = new StringBuilder();
+        for (Lab.Daemon n : List.of(da, db)) {
+            try {
+                String out = MmfdLab.ctl(n.socket(), "dump", "--json");
+                String json = out.lines().filter(l -> l.startsWith("{")).reduce((x, y) -> y).orElse("{}");
+                JsonNode counters = JSON.readTree(json).path("counters");
+                b.append(n.name()).append(" counters:");
+                counters.fieldNames().forEachRemaining(k -> {
+                    if (k.startsWith("nat426") || k.startsWith("roaming")) {
+                        b.append(' ').append(k).append('=').append(counters.get(k).asText());
+                    }
+                });
+                b.append('\n').append(MmfdLab.ctl(n.socket(), "nat426", "clients"));
+                b.append(MmfdLab.ctl(n.socket(), "roaming", "clients"));
+                b.append(lab.ip(n.ns(), "-6", "route")).append('\n');
+            } catch (Exception e) {
+                b.append(n.name()).append(": ").append(e).append('\n');
+            }
+        }
+        for (String ns : List.of(c, d)) {
+            try {
+                b.append(ns).append(" neighbours: ").append(lab.ip(ns, "neigh")).append(lab.ip(ns, "addr"));
+            } catch (Exception e) {
+                b.append(ns).append(": ").append(e).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
     /** Downloads a file from the server in a client namespace: its SHA-256 (hex), or the error. */
     private String download(String ns, String file, boolean slowly) throws Exception {
         Process p = new ProcessBuilder("ip", "netns", "exec", ns, "python3", "-c", """
@@ -279,8 +319,8 @@ class JbabeldXlatTest {
     @Test
     @Order(1)
     void anIpv4OnlyClientReachesTheServerByIcmpUdpAndTcpThroughTheNearestExit() throws Exception {
-        lab.await("C pings the server", CONVERGE, () -> ping(c, SERVER) ? true : null);
-        lab.await("D pings the server", CONVERGE, () -> ping(d, SERVER) ? true : null);
+        await("C pings the server", () -> ping(c, SERVER));
+        await("D pings the server", () -> ping(d, SERVER));
 
         int rc = lab.exec(c, "python3", "-c", """
                 import socket
@@ -327,8 +367,8 @@ class JbabeldXlatTest {
     @Test
     @Order(3)
     void twoIpv4ClientsOnDifferentNodesReachEachOther() throws Exception {
-        lab.await("C pings D", CONVERGE, () -> ping(c, dAddress) ? true : null);
-        lab.await("D pings C", CONVERGE, () -> ping(d, cAddress) ? true : null);
+        await("C pings D", () -> ping(c, dAddress));
+        await("D pings C", () -> ping(d, cAddress));
     }
 
     @Test
@@ -339,7 +379,8 @@ class JbabeldXlatTest {
         lab.ip(a, "link", "set", "ac", "netns", b);
         lab.ip(b, "link", "set", "ac", "master", "cli");
         lab.ip(b, "link", "set", "ac", "up");
-        assertThat(running.get(150, TimeUnit.SECONDS)).as("16 MB over a roam from A to B, byte-exact")
+        String got = running.get(150, TimeUnit.SECONDS);
+        assertThat(got).as("16 MB over a roam from A to B, byte-exact\n%s", got.equals(sha256(big)) ? "" : explain())
                 .isEqualTo(sha256(big));
         String ncaC = nodeClientAddress(c);
         lab.await("C's node-client address routed at B", CONVERGE, () -> {

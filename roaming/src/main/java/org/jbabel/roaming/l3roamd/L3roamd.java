@@ -159,6 +159,7 @@ public final class L3roamd implements Extension, ClientLink {
         });
         kernel.onNeighbour(this::neighbour);
         kernel.onStation(this::station);
+        kernel.stations(clientIndex).forEach(this::station); // clients attached before the start
         for (int index : new int[] {clientIndex, nextNodeIndex}) {
             for (KernelAccess.Neighbour n : kernel.neighbours(index)) {
                 neighbour(n);
