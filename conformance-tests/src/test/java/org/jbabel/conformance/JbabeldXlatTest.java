@@ -256,8 +256,8 @@ class JbabeldXlatTest {
                 if (n == da || n == db) {
                     b.append(MmfdLab.ctl(n.socket(), "nat426", "clients"));
                     b.append(MmfdLab.ctl(n.socket(), "roaming", "clients"));
-                    b.append(lab.ip(n.ns(), "-6", "route")).append('\n');
                 }
+                b.append(lab.ip(n.ns(), "-6", "route")).append('\n');
             } catch (Exception e) {
                 b.append(n.name()).append(": ").append(e).append('\n');
             }
