@@ -41,12 +41,10 @@ public final class ClientTable {
         LEASE,
         /** The client's own frames on the TAP port (ARP sender, IPv4 source to a MAC of ours). */
         FRAME,
-        /** The roaming extension's client records. */
-        ROAMING,
         /** An answer of the mesh to our resolver query. */
         RESOLVER;
 
-        /** {@code lease}, {@code frame}, {@code roaming}, {@code resolver}. */
+        /** {@code lease}, {@code frame}, {@code resolver}. */
         public String label() {
             return name().toLowerCase(Locale.ROOT);
         }
@@ -137,11 +135,6 @@ public final class ClientTable {
     /** A lease of this node's DDHCP, valid until {@code expiresAt}. */
     public boolean learnLease(long now, long clientMac, int clientIp, long leaseExpiresAt) {
         return learn(now, clientMac, clientIp, Source.LEASE, true, leaseExpiresAt);
-    }
-
-    /** A client the roaming extension reports attached here; kept 10 min unless reported again. */
-    public boolean learnRoaming(long now, long clientMac, int clientIp) {
-        return learn(now, clientMac, clientIp, Source.ROAMING, true, now + KEEP);
     }
 
     /** An answer of the mesh to our query: remote, 10 min, never over a pair learned here. */

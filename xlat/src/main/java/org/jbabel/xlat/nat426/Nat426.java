@@ -222,8 +222,8 @@ public final class Nat426 implements Extension {
     }
 
     private void ipv4Frame(byte[] f) {
-        long dstMac = mac(f, 0);
-        long srcMac = mac(f, 6);
+        long dstMac = ArpFrame.mac(f, 0);
+        long srcMac = ArpFrame.mac(f, 6);
         int length = f.length - 14;
         if (length < 20 || (f[14] & 0xf0) != 0x40) {
             c.counters().increment("ipv4_malformed");
@@ -345,8 +345,8 @@ public final class Nat426 implements Extension {
             // a client that got its address here and has sent nothing since is known to DDHCP only
             ResolverMessage m = r.message();
             if (m.type() == ResolverMessage.QUERY_IPV4 && table.slotOfIp(now, m.ipv4()) < 0) {
-                leases.holder(IpAddress.v4(m.ipv4())).ifPresent(mac -> table.learnLease(now, mac(mac, 0), m.ipv4(),
-                        now + LEASE_KEEP));
+                leases.holder(IpAddress.v4(m.ipv4())).ifPresent(
+                        mac -> table.learnLease(now, ArpFrame.mac(mac, 0), m.ipv4(), now + LEASE_KEEP));
             } else if (m.type() == ResolverMessage.QUERY_MAC) {
                 ipOf(now, m.mac());
             }
@@ -394,31 +394,17 @@ public final class Nat426 implements Extension {
 
     private static byte[] frameOf(long dst, long src, byte[] buffer, int offset, int length) {
         byte[] f = new byte[14 + length];
-        putMac(f, 0, dst);
-        putMac(f, 6, src);
+        ArpFrame.putMac(f, 0, dst);
+        ArpFrame.putMac(f, 6, src);
         f[12] = 0x08;
         f[13] = 0x00;
         System.arraycopy(buffer, offset, f, 14, length);
         return f;
     }
 
-    private static long mac(byte[] b, int at) {
-        long m = 0;
-        for (int i = 0; i < 6; i++) {
-            m = (m << 8) | (b[at + i] & 0xff);
-        }
-        return m;
-    }
-
-    private static void putMac(byte[] b, int at, long mac) {
-        for (int i = 0; i < 6; i++) {
-            b[at + i] = (byte) (mac >>> (40 - 8 * i));
-        }
-    }
-
     private static byte[] macBytes(long mac) {
         byte[] b = new byte[6];
-        putMac(b, 0, mac);
+        ArpFrame.putMac(b, 0, mac);
         return b;
     }
 

@@ -67,11 +67,11 @@ class ClientTableTest {
     }
 
     @Test
-    void roamingReportsAClientHereAndDetachMakesItRemote() {
-        table.learnRoaming(0, M1, A1);
+    void aClientSeenHereIsLocalAndDetachMakesItRemote() {
+        table.learnFrame(0, M1, A1);
         int slot = table.slotOfMac(0, M1);
         assertThat(table.local(slot)).isTrue();
-        assertThat(table.source(slot)).isEqualTo(Source.ROAMING);
+        assertThat(table.source(slot)).isEqualTo(Source.FRAME);
         table.detach(1, M1);
         assertThat(table.local(slot)).isFalse();
         assertThat(table.macOf(1, A1)).isEqualTo(M1);
