@@ -44,6 +44,15 @@ class JbabeldRoamingInputTest {
                     + "client-prefix 2001:db8:c::/64 node-address 2001:db8:a::1", "va"));
             lab.await("jbabeld's roaming extension is up", CONVERGE,
                     () -> log(jbabeld).contains("extensions started: roaming") ? true : null);
+            // the extension joins the intercom group once jbabeld's interface is up (a link-local address past
+            // DAD), which can be after "extensions started": datagrams sent before that are not delivered
+            lab.await("jbabeld joined the intercom group on va", CONVERGE, () -> {
+                try {
+                    return lab.ip(a, "-6", "maddr", "show", "dev", "va").contains("ff02::5523") ? true : null;
+                } catch (Exception e) {
+                    return null;
+                }
+            });
             lab.await("the sender's link-local address past DAD", CONVERGE, () -> {
                 try {
                     String addr = lab.ip(x, "-6", "addr", "show", "dev", "vx");
