@@ -353,6 +353,12 @@ public final class ExtensionHost {
             }
 
             @Override
+            public PacketDevice bulkTun(String name, int mtu, Consumer<byte[]> receiver) throws IOException {
+                checkThread();
+                return track(inner.bulkTun(name, mtu, guarded(receiver)));
+            }
+
+            @Override
             public PacketDevice tap(String name, int mtu, Consumer<byte[]> receiver) throws IOException {
                 checkThread();
                 return track(inner.tap(name, mtu, guarded(receiver)));

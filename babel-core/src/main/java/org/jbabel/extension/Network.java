@@ -22,6 +22,18 @@ public interface Network {
      */
     PacketDevice tun(String name, int mtu, Consumer<byte[]> receiver) throws IOException;
 
+    /**
+     * A layer-3 device for bulk traffic, used as a {@link #tun}: routes lead into the interface {@code name}, each
+     * received element is one whole IPv4 or IPv6 packet the kernel sent into it, and a written packet comes out of
+     * it as if received there. Packets are read and written in batches: a write made while a batch of this
+     * device's packets is being delivered may be held until the batch is done (its failure is then counted, not
+     * returned). On Linux it is a veth pair read and written through an AF_PACKET socket on its far end, up to 64
+     * packets per system call (docs/XLAT.md "Throughput"); elsewhere it is {@link #tun}.
+     */
+    default PacketDevice bulkTun(String name, int mtu, Consumer<byte[]> receiver) throws IOException {
+        return tun(name, mtu, receiver);
+    }
+
     /** The same for a layer-2 TAP device: whole Ethernet frames. */
     PacketDevice tap(String name, int mtu, Consumer<byte[]> receiver) throws IOException;
 

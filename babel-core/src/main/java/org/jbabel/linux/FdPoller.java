@@ -201,7 +201,7 @@ public final class FdPoller implements AutoCloseable {
                     if (i > 0) {
                         PolledFd p = polled.get(i - 1);
                         // a negative descriptor is skipped by poll(2): the throttled one waits for the executor
-                        pollfds.set(JAVA_INT, 8L * i, p.pending.get() >= MAX_PENDING ? -1 : p.fd);
+                        pollfds.set(JAVA_INT, 8L * i, p.pending.get() >= p.maxPending() ? -1 : p.fd);
                     }
                     pollfds.set(JAVA_SHORT, 8L * i + 4, Libc.POLLIN);
                     pollfds.set(JAVA_SHORT, 8L * i + 6, (short) 0);
@@ -230,7 +230,7 @@ public final class FdPoller implements AutoCloseable {
     }
 
     private void serve(PolledFd fd, short revents, Buffers buffers) {
-        for (int n = 0; n < MAX_READS_PER_WAKEUP && fd.pending.get() < MAX_PENDING; n++) {
+        for (int n = 0; n < MAX_READS_PER_WAKEUP && fd.pending.get() < fd.maxPending(); n++) {
             Runnable task;
             synchronized (fd) {
                 if (fd.isClosed()) {
@@ -267,7 +267,7 @@ public final class FdPoller implements AutoCloseable {
 
     /** An item of {@code fd} ran: when that ends its throttling, the poller polls it again. */
     private void done(PolledFd fd) {
-        if (fd.pending.getAndDecrement() == MAX_PENDING) {
+        if (fd.pending.getAndDecrement() == fd.maxPending()) {
             wake();
         }
     }

@@ -116,6 +116,8 @@ final class Libc {
     private static final MemorySegment CLOSE = symbol("close");
     private static final MemorySegment RECVMSG = symbol("recvmsg");
     private static final MemorySegment SENDMSG = symbol("sendmsg");
+    private static final MemorySegment RECVMMSG = symbol("recvmmsg");
+    private static final MemorySegment SENDMMSG = symbol("sendmmsg");
     private static final MemorySegment READ = symbol("read");
     private static final MemorySegment WRITE = symbol("write");
     private static final MemorySegment EVENTFD = symbol("eventfd");
@@ -248,6 +250,16 @@ final class Libc {
 
     static long sendmsg(Errno e, int fd, MemorySegment msghdr, int flags) {
         return call(SENDMSG, e, fd, address(msghdr), flags, 0, 0, 0);
+    }
+
+    /** recvmmsg(2) into the {@code count} {@code struct mmsghdr}s (64 bytes each) at {@code msgvec}, no timeout. */
+    static int recvmmsg(Errno e, int fd, MemorySegment msgvec, int count, int flags) {
+        return (int) call(RECVMMSG, e, fd, address(msgvec), count, flags, 0, 0);
+    }
+
+    /** sendmmsg(2) of the {@code count} {@code struct mmsghdr}s at {@code msgvec}: how many went, or -1. */
+    static int sendmmsg(Errno e, int fd, MemorySegment msgvec, int count, int flags) {
+        return (int) call(SENDMMSG, e, fd, address(msgvec), count, flags, 0, 0);
     }
 
     static long read(Errno e, int fd, MemorySegment buffer, long length) {

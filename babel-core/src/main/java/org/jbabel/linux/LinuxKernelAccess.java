@@ -391,27 +391,7 @@ public final class LinuxKernelAccess implements KernelAccess, AutoCloseable {
         int s = nextSeq();
         MessageBuilder b = new MessageBuilder();
         r.write(b, s);
-        try {
-            requests.send(b.take());
-            while (true) {
-                ByteBuffer answer = requests.receive(ANSWER_TIMEOUT_MILLIS);
-                if (answer == null) {
-                    counters.count(NetlinkCounters.Kind.UNANSWERED);
-                    throw new IOException(what + ": the kernel did not answer");
-                }
-                for (NetlinkMessage m : NetlinkMessage.split(answer, counters)) {
-                    if (m.type() == Rtnl.NLMSG_ERROR && m.seq() == s) {
-                        int e = m.errno();
-                        if (e == 0 || fine.test(e)) {
-                            return;
-                        }
-                        throw new IOException(what + ": " + (e < 0 ? "malformed answer" : Errno.name(e)));
-                    }
-                }
-            }
-        } catch (KernelException e) {
-            throw new IOException(what + ": " + e.getMessage(), e);
-        }
+        requests.request(what, b.take(), s, fine, counters, ANSWER_TIMEOUT_MILLIS);
     }
 
     private int nextSeq() {

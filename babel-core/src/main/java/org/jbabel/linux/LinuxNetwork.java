@@ -81,6 +81,11 @@ public final class LinuxNetwork implements Network, AutoCloseable {
     }
 
     @Override
+    public PacketDevice bulkTun(String name, int mtu, Consumer<byte[]> receiver) throws IOException {
+        return add(LinuxBulkDevice.open(poller.counters(), name, mtu, receiver));
+    }
+
+    @Override
     public PacketDevice tap(String name, int mtu, Consumer<byte[]> receiver) throws IOException {
         return add(LinuxPacketDevice.open(poller.counters(), name, true, mtu, receiver));
     }

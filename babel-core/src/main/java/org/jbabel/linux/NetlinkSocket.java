@@ -152,6 +152,35 @@ final class NetlinkSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends one request (sequence number {@code seq}) and waits for its ACK, at most {@code timeoutMillis} for each
+     * datagram; an error {@code fine} accepts is taken as success, any other is thrown, named after {@code what}.
+     */
+    void request(String what, ByteBuffer message, int seq, java.util.function.IntPredicate fine,
+            NetlinkCounters counters, int timeoutMillis) throws java.io.IOException {
+        try {
+            send(message);
+            while (true) {
+                ByteBuffer answer = receive(timeoutMillis);
+                if (answer == null) {
+                    counters.count(NetlinkCounters.Kind.UNANSWERED);
+                    throw new java.io.IOException(what + ": the kernel did not answer");
+                }
+                for (NetlinkMessage m : NetlinkMessage.split(answer, counters)) {
+                    if (m.type() == Rtnl.NLMSG_ERROR && m.seq() == seq) {
+                        int e = m.errno();
+                        if (e == 0 || fine.test(e)) {
+                            return;
+                        }
+                        throw new java.io.IOException(what + ": " + (e < 0 ? "malformed answer" : Errno.name(e)));
+                    }
+                }
+            }
+        } catch (KernelException e) {
+            throw new java.io.IOException(what + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A copy of the first {@code length} bytes of the receive buffer, in native byte order. */
     private ByteBuffer received(int length) {
         ByteBuffer copy = ByteBuffer.allocate(length).order(ByteOrder.nativeOrder());

@@ -57,6 +57,14 @@ abstract class PolledFd implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Items handed to the executor and not yet run beyond which the poller stops reading this descriptor: {@link
+     * FdPoller#MAX_PENDING} unless an item holds many packets.
+     */
+    int maxPending() {
+        return FdPoller.MAX_PENDING;
+    }
+
     /** Closes the descriptor itself, once, under the lock. */
     void closeDescriptor() {
         Libc.close(errno, fd);

@@ -110,6 +110,9 @@ final class Rtnl {
     static final int IN6_ADDR_GEN_MODE_NONE = 1;
     static final int IFF_UP = 0x1;
     static final int IFF_RUNNING = 0x40;
+    static final int IFF_NOARP = 0x80;
+    /** In IFLA_INFO_DATA of a veth: the peer, a struct ifinfomsg and its attributes. */
+    static final int VETH_INFO_PEER = 1;
 
     /** struct ndmsg: family, pad, pad, ifindex, state, flags, type. */
     static final int NDMSG_LEN = 12;

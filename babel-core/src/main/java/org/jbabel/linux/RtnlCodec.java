@@ -182,6 +182,25 @@ final class RtnlCodec {
     }
 
     /**
+     * Appends a request to create the veth pair {@code name} and {@code peer} (both down, MTU {@code mtu}),
+     * {@code name} without ARP and neighbour discovery, with an ACK; fails with EEXIST when a name is taken.
+     */
+    static void writeNewVeth(MessageBuilder b, String name, String peer, int mtu, int seq) {
+        b.begin(Rtnl.RTM_NEWLINK, Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_ACK | Rtnl.NLM_F_CREATE | Rtnl.NLM_F_EXCL, seq);
+        linkHeader(b, 0, Rtnl.IFF_NOARP, Rtnl.IFF_NOARP);
+        b.attr(Rtnl.IFLA_IFNAME, zeroTerminated(name));
+        b.attrU32(Rtnl.IFLA_MTU, mtu);
+        int info = b.beginNest(Rtnl.IFLA_LINKINFO);
+        b.attr(Rtnl.IFLA_INFO_KIND, zeroTerminated("veth"));
+        int data = b.beginNest(Rtnl.IFLA_INFO_DATA);
+        int p = b.beginNest(Rtnl.VETH_INFO_PEER);
+        linkHeader(b, 0, 0, 0);
+        b.attr(Rtnl.IFLA_IFNAME, zeroTerminated(peer));
+        b.attrU32(Rtnl.IFLA_MTU, mtu);
+        b.endNest(p).endNest(data).endNest(info).end();
+    }
+
+    /**
      * Appends a request to turn IPv6 address generation off on interface {@code ifindex} (no link-local address of
      * its own), with an ACK. The kernel takes this only for an existing link, not in the request that creates it.
      */

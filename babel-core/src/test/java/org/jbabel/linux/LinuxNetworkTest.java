@@ -372,6 +372,120 @@ class LinuxNetworkTest {
         assertThat(tun.write(new byte[40])).isFalse();
     }
 
+    // ---- bulk device (a veth pair read and written in batches) ----
+
+    @Test
+    void aBulkDeviceCarriesIpv6BothWaysWithCompleteChecksumsAndAnswersWrittenWhileABatchIsDelivered()
+            throws Exception {
+        a.ip("link", "add", "bulk-test", "type", "veth", "peer", "name", "bulk-test-io"); // as a crashed run leaves it
+        BlockingQueue<Got<byte[]>> packets = new LinkedBlockingQueue<>();
+        Network.PacketDevice[] device = new Network.PacketDevice[1];
+        IpAddress peer = IpAddress.parse("2001:db8:9::2");
+        IpAddress local = IpAddress.parse("2001:db8:9::1");
+        device[0] = a.inside(() -> netA.bulkTun("bulk-test", 1400, p -> {
+            packets.add(new Got<>(p, Thread.currentThread().getName()));
+            if ((p[0] & 0xF0) == 0x60 && p[6] == 17) { // answered at once, while its batch is being delivered
+                assertThat(device[0].write(udpPacket(peer, local, 4242, PORT, java.util.Arrays.copyOfRange(p, 48,
+                        p.length)))).isTrue();
+            }
+        }));
+        Network.PacketDevice bulk = device[0];
+        assertThat(bulk.ifindex()).isEqualTo(ifindex(a, "bulk-test"));
+        assertThat(a.ip("link", "show", "bulk-test")).contains("NOARP").contains("mtu 1400").contains("UP");
+        assertThat(a.ip("link", "show", "bulk-test-io")).contains("UP");
+        a.ip("addr", "add", local + "/64", "dev", "bulk-test", "nodad");
+        a.ip("-6", "route", "add", "2001:db8:77::/64", "dev", "bulk-test");
+        UdpSocket socket = a.inside(() -> netA.udp(UdpSocket.Options.any(PORT),
+                d -> datagrams.add(new Got<>(d, Thread.currentThread().getName()))));
+
+        int count = 300;
+        for (int i = 0; i < count; i++) {
+            assertThat(socket.send(IpAddress.parse("2001:db8:77::5"), 9, 0, ("n" + i).getBytes())).isTrue();
+        }
+        Set<String> seen = new java.util.HashSet<>();
+        while (seen.size() < count) {
+            byte[] p = await(packets, x -> (x[0] & 0xF0) == 0x60 && x[6] == 17, "UDP packet from the device");
+            assertThat(udpChecksumOk(p)).as("the kernel completed the checksum before the packet left").isTrue();
+            seen.add(new String(p, 48, p.length - 48));
+        }
+        Set<String> answers = new java.util.HashSet<>();
+        while (answers.size() < count) {
+            Datagram d = await(datagrams, x -> x.sourcePort() == 4242, "an answer written into the device");
+            assertThat(d.ifindex()).isEqualTo(bulk.ifindex());
+            assertThat(d.source()).isEqualTo(peer);
+            answers.add(new String(d.data()));
+        }
+        assertThat(answers).isEqualTo(seen);
+    }
+
+    @Test
+    void aBulkDeviceCarriesIpv4BothWays() throws Exception {
+        BlockingQueue<Got<byte[]>> packets = new LinkedBlockingQueue<>();
+        Network.PacketDevice bulk = a.inside(() -> netA.bulkTun("bulk-test", 1500,
+                p -> packets.add(new Got<>(p, Thread.currentThread().getName()))));
+        a.ip("addr", "add", "10.9.0.1/24", "dev", "bulk-test");
+
+        // an echo request from 10.9.0.2 written into the device; the kernel's reply is routed back into it
+        assertThat(bulk.write(echoRequest(new byte[] {10, 9, 0, 2}, new byte[] {10, 9, 0, 1}, 77))).isTrue();
+        byte[] reply = await(packets, x -> (x[0] & 0xF0) == 0x40 && x[9] == 1 && x[20] == 0, "echo reply");
+        assertThat(java.util.Arrays.copyOfRange(reply, 16, 20)).containsExactly(10, 9, 0, 2);
+        assertThat(((reply[24] & 0xFF) << 8) | (reply[25] & 0xFF)).as("identifier").isEqualTo(77);
+    }
+
+    @Test
+    void aClosedBulkDeviceIsGoneWithItsPeer() throws Exception {
+        Network.PacketDevice bulk = a.inside(() -> netA.bulkTun("bulk-test", 1500, p -> { }));
+        bulk.close();
+
+        assertThat(netA.poller().size()).isZero();
+        assertThatThrownBy(() -> a.ip("link", "show", "bulk-test")).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> a.ip("link", "show", "bulk-test-io")).hasMessageContaining("does not exist");
+        assertThat(bulk.write(new byte[] {0x60, 0, 0, 0})).isFalse();
+        assertThatThrownBy(() -> a.inside(() -> netA.bulkTun("much-too-long-name", 1280, p -> { })))
+                .hasMessageContaining("not an interface name");
+    }
+
+    /** Whether an IPv6 packet's UDP checksum is right. */
+    private static boolean udpChecksumOk(byte[] p) {
+        byte[] copy = p.clone();
+        copy[46] = 0;
+        copy[47] = 0;
+        byte[] again = udpPacket(IpAddress.of(java.util.Arrays.copyOfRange(p, 8, 24)),
+                IpAddress.of(java.util.Arrays.copyOfRange(p, 24, 40)),
+                ((p[40] & 0xFF) << 8) | (p[41] & 0xFF), ((p[42] & 0xFF) << 8) | (p[43] & 0xFF),
+                java.util.Arrays.copyOfRange(p, 48, p.length));
+        return again[46] == p[46] && again[47] == p[47];
+    }
+
+    /** An IPv4 ICMP echo request with correct checksums. */
+    private static byte[] echoRequest(byte[] from, byte[] to, int id) {
+        byte[] b = new byte[28];
+        b[0] = 0x45;
+        b[3] = 28;
+        b[8] = 64;
+        b[9] = 1;
+        System.arraycopy(from, 0, b, 12, 4);
+        System.arraycopy(to, 0, b, 16, 4);
+        b[20] = 8;
+        b[24] = (byte) (id >> 8);
+        b[25] = (byte) id;
+        checksum(b, 0, 20, 10);
+        checksum(b, 20, 8, 22);
+        return b;
+    }
+
+    private static void checksum(byte[] b, int offset, int length, int at) {
+        long sum = 0;
+        for (int i = offset; i < offset + length; i += 2) {
+            sum += ((b[i] & 0xFF) << 8) | (b[i + 1] & 0xFF);
+        }
+        while ((sum >> 16) != 0) {
+            sum = (sum & 0xFFFF) + (sum >> 16);
+        }
+        b[at] = (byte) (~sum >> 8);
+        b[at + 1] = (byte) ~sum;
+    }
+
     @Test
     void tapDevicesCarryFrames() throws Exception {
         Network.PacketDevice tap = a.inside(() -> netA.tap("tap-test", 1500, p -> { }));

@@ -81,7 +81,8 @@ public final class Nat64 implements Extension {
         uplinkIndex = c.kernel().ifindex(settings.uplink());
         tables = Nat64Sessions.of(settings, c.counters());
         own = c.kernel().ownRoutes(PROTOCOL);
-        tun = c.network().tun(DEVICE, DEVICE_MTU, this::packet);
+        tun = settings.tunDevice() ? c.network().tun(DEVICE, DEVICE_MTU, this::packet)
+                : c.network().bulkTun(DEVICE, DEVICE_MTU, this::packet);
         c.every(SECOND, SECOND, this::tick);
         c.control().command("sessions", "sessions [--json]: the NAT64 sessions",
                 args -> Nat64Control.sessions(tables, outside, c.now(), args));

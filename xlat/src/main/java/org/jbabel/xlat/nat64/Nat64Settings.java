@@ -13,9 +13,11 @@ import org.jbabel.wire.Prefix;
  * @param sessionsMax at most this many sessions; each new one beyond is refused and counted
  * @param portLow the outside port range's first port
  * @param portHigh its last port
+ * @param tunDevice {@code nat64 device tun}: the device is a TUN device, not the default veth pair read and written
+ *     in batches ({@code Network.bulkTun}; docs/XLAT.md "Throughput")
  */
 public record Nat64Settings(String uplink, IpAddress address, Prefix metaprefix, int sessionsMax, int portLow,
-        int portHigh) {
+        int portHigh, boolean tunDevice) {
 
     public static final int SESSIONS_MAX = 65_536;
     public static final int PORT_LOW = 1024;
@@ -52,6 +54,7 @@ public record Nat64Settings(String uplink, IpAddress address, Prefix metaprefix,
         int sessionsMax = SESSIONS_MAX;
         int low = PORT_LOW;
         int high = PORT_HIGH;
+        boolean tun = false;
         for (Object s : statements) {
             switch (s) {
                 case Nat64Statements.Exit e -> exit = e;
@@ -61,6 +64,7 @@ public record Nat64Settings(String uplink, IpAddress address, Prefix metaprefix,
                     low = p.low();
                     high = p.high();
                 }
+                case Nat64Statements.Device d -> tun = d.tun();
                 default -> throw new IllegalArgumentException("not a nat64 statement: " + s);
             }
         }
@@ -68,6 +72,6 @@ public record Nat64Settings(String uplink, IpAddress address, Prefix metaprefix,
             throw new IllegalArgumentException("nat64 needs 'nat64 exit uplink IF [address A4]' (the other nat64"
                     + " statements only tune it)");
         }
-        return new Nat64Settings(exit.uplink(), exit.address(), metaprefix, sessionsMax, low, high);
+        return new Nat64Settings(exit.uplink(), exit.address(), metaprefix, sessionsMax, low, high, tun);
     }
 }

@@ -13,6 +13,7 @@ import org.jbabel.wire.Prefix;
  * nat64 metaprefix PREFIX          (an IPv6 /64 or /56; on an exit without nat426)
  * nat64 sessions-max N             (default 65,536)
  * nat64 ports LOW-HIGH             (default 1024-65535)
+ * nat64 device veth|tun            (default veth: docs/XLAT.md "Throughput")
  * </pre>
  * {@link Nat64Settings#from} makes the settings of the values returned.
  */
@@ -26,6 +27,9 @@ public final class Nat64Statements {
     public record SessionsMax(int sessions) {}
 
     public record Ports(int low, int high) {}
+
+    /** {@code nat64 device veth|tun}. */
+    public record Device(boolean tun) {}
 
     private Nat64Statements() {}
 
@@ -43,8 +47,15 @@ public final class Nat64Statements {
             }
             case "sessions-max" -> new SessionsMax(w.integer("sessions-max", 1, Nat64Sessions.SESSIONS_LIMIT));
             case "ports" -> ports(w);
-            default -> throw w.error("unknown nat64 keyword '" + keyword + "' (expected exit, metaprefix, sessions-max"
-                    + " or ports)");
+            case "device" -> {
+                String kind = w.word("device kind");
+                if (!kind.equals("veth") && !kind.equals("tun")) {
+                    throw w.error("the nat64 device is veth or tun, not '" + kind + "'");
+                }
+                yield new Device(kind.equals("tun"));
+            }
+            default -> throw w.error("unknown nat64 keyword '" + keyword + "' (expected exit, metaprefix, sessions-max,"
+                    + " ports or device)");
         };
         w.end();
         return statement;

@@ -44,7 +44,10 @@ class Nat64StatementsTest {
     @Test
     void everyStatementIsRead() throws Exception {
         Nat64Settings s = settings("exit uplink eth0 address 192.0.2.1", "metaprefix fd7a:1:2:3::/64",
-                "sessions-max 1000", "ports 20000-29999");
+                "sessions-max 1000", "ports 20000-29999", "device tun");
+        assertThat(s.tunDevice()).isTrue();
+        assertThat(settings("exit uplink eth0").tunDevice()).as("the veth pair by default").isFalse();
+        assertThat(settings("exit uplink eth0", "device tun", "device veth").tunDevice()).isFalse();
         assertThat(s.address()).isEqualTo(IpAddress.parse("192.0.2.1"));
         assertThat(s.metaprefix()).isEqualTo(Prefix.parse("fd7a:1:2:3::/64"));
         assertThat(s.exitPrefix().exitPrefix(IpAddress.parse("10.255.0.1")))
@@ -95,5 +98,7 @@ class Nat64StatementsTest {
         refused("ports -5-10", "LOW-HIGH");
         refused("ports 1024-65535 1", "");
         refused("sessions 5", "unknown nat64 keyword 'sessions'");
+        refused("device tap", "veth or tun");
+        refused("device", "device kind");
     }
 }
