@@ -237,6 +237,15 @@ public final class Authenticator {
         return verdict(Verdict.Outcome.AUTHENTIC, replies(n, challengeRequests, now));
     }
 
+    /**
+     * Whether {@code source} proved a key here: a packet of its with a valid MAC whose index we accepted (after a
+     * challenge, or as the index already known), and its state not yet forgotten.
+     */
+    public boolean authentic(IpAddress source) {
+        NeighbourAuth n = neighbours.get(source);
+        return n != null && n.index != null;
+    }
+
     /** Forgets what we know of a neighbour (the daemon calls this when the neighbour is flushed). */
     public void forget(IpAddress neighbour) {
         neighbours.remove(neighbour);

@@ -186,6 +186,17 @@ public final class ExtensionHost {
             platform.engineTurn();
         }
 
+        /** Datagrams the platform does not admit (unauthenticated, docs/AUTH.md) are counted and dropped. */
+        Consumer<Network.Datagram> admitted(Consumer<Network.Datagram> receiver) {
+            return d -> {
+                if (platform.admits(d.ifindex(), d.source())) {
+                    receiver.accept(d);
+                } else {
+                    increment("unauthenticated_dropped");
+                }
+            };
+        }
+
         <T> Consumer<T> guarded(Consumer<T> receiver) {
             return item -> {
                 if (running) {
@@ -343,7 +354,7 @@ public final class ExtensionHost {
             @Override
             public UdpSocket udp(UdpSocket.Options options, Consumer<Datagram> receiver) throws IOException {
                 checkThread();
-                return track(inner.udp(options, guarded(receiver)));
+                return track(inner.udp(options, guarded(admitted(receiver))));
             }
 
             @Override

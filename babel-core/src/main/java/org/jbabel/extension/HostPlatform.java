@@ -37,4 +37,13 @@ public interface HostPlatform {
 
     /** The log of one extension (its lines name it). */
     ExtensionContext.Log log(String extension);
+
+    /**
+     * Whether a datagram from {@code source} received on interface {@code ifindex} may reach an extension: on an
+     * interface with Babel authentication, a link-local source must be a neighbour that proved a key there
+     * (docs/AUTH.md "Extensions on authenticated interfaces"). True where the host has no authentication.
+     */
+    default boolean admits(int ifindex, org.jbabel.wire.IpAddress source) {
+        return true;
+    }
 }

@@ -294,7 +294,7 @@ public final class Daemon {
 
         extensionIo = system.extensionIo(loop);
         extensions = new ExtensionHost(new DaemonPlatform(loop, log, tracker, driver::queueTurn, extensionIo,
-                extensionControls::registry), engine);
+                extensionControls::registry, packets::admits), engine);
         kernel.start(extensions, extensions.origins().handle("redistribute"));
         driver.endOfTurn();
         pendingExtensions.forEach(extensions::add);

@@ -28,16 +28,27 @@ final class DaemonPlatform implements HostPlatform {
     /** The sockets, devices and kernel access of the system the daemon runs on. */
     private final DaemonSystem.ExtensionIo io;
     private final Function<String, ControlRegistry> control;
+    private final java.util.function.BiPredicate<Integer, org.jbabel.wire.IpAddress> admits;
 
-    /** @param control each extension's registry on the control socket */
+    /**
+     * @param control each extension's registry on the control socket
+     * @param admits whether a datagram from a source on an interface may reach an extension ({@link #admits})
+     */
     DaemonPlatform(DaemonLoop loop, DaemonLog log, InterfaceTracker tracker, Runnable turn,
-            DaemonSystem.ExtensionIo io, Function<String, ControlRegistry> control) {
+            DaemonSystem.ExtensionIo io, Function<String, ControlRegistry> control,
+            java.util.function.BiPredicate<Integer, org.jbabel.wire.IpAddress> admits) {
         this.loop = loop;
         this.log = log;
         this.tracker = tracker;
         this.turn = turn;
         this.io = io;
         this.control = control;
+        this.admits = admits;
+    }
+
+    @Override
+    public boolean admits(int ifindex, org.jbabel.wire.IpAddress source) {
+        return admits.test(ifindex, source);
     }
 
     @Override

@@ -113,6 +113,16 @@ final class PacketPath {
         return auth;
     }
 
+    /**
+     * Whether a datagram for an extension from {@code source} on {@code ifindex} is admitted: always on an interface
+     * without keys and for a routed (non-link-local) source; otherwise only from a neighbour that proved a key.
+     */
+    boolean admits(int ifindex, IpAddress source) {
+        InterfaceAuth auth = auths.get(ifindex);
+        return auth == null || !source.isLinkLocal() || auth.settings().acceptBadSignatures()
+                || auth.authenticator().authentic(source);
+    }
+
     /** Whether Babel runs on the interface. */
     boolean running(int ifindex) {
         return writers.containsKey(ifindex);
