@@ -112,6 +112,26 @@ class AuthenticatorTest {
     }
 
     @Test
+    void aNeighbourIsAuthenticOnlyOnceItsIndexWasAcceptedAfterAValidMac() {
+        Peer a = a(keyFor(MacAlgorithm.HMAC_SHA256));
+        Peer b = b(keyFor(MacAlgorithm.HMAC_SHA256));
+        Peer stranger = b(keyFor(MacAlgorithm.BLAKE2S128));
+        assertThat(b.auth.authentic(a.address)).as("never heard").isFalse();
+        Peer c = b(keyFor(MacAlgorithm.HMAC_SHA256));
+        c.receive(a.hello(1), a, GROUP, 0); // a valid MAC, an unknown index: challenged, not yet authentic
+        assertThat(c.auth.authentic(a.address)).isFalse();
+        assertThat(a.auth.authentic(stranger.address)).isFalse();
+        a.receive(stranger.hello(1), stranger, GROUP, 0); // another key: a bad MAC
+        assertThat(a.auth.authentic(stranger.address)).isFalse();
+        long now = Peer.handshake(a, b, 1);
+        assertThat(b.auth.authentic(a.address)).isTrue();
+        assertThat(a.auth.authentic(b.address)).isTrue();
+        b.auth.forget(a.address);
+        assertThat(b.auth.authentic(a.address)).as("forgotten, as when the neighbour is flushed").isFalse();
+        assertThat(now).isPositive();
+    }
+
+    @Test
     void aPacketWithoutMacIsDroppedAsUnsigned() {
         Peer a = a(keyFor(MacAlgorithm.HMAC_SHA256));
         byte[] plain = bytes("2a020008" + "0406000000010190");
