@@ -76,10 +76,43 @@ public final class MemoryKernel implements Fib, Rules, LinkMonitor {
 
     // ---- Fib ----
 
+    /** Faults to inject: the next {@code faultsLeft} route changes answer {@code faultErrno}. */
+    private int faultsLeft;
+    private int faultErrno;
+    private boolean faultApplies;
+    private boolean channelFails;
+
+    /**
+     * Fault injection: the next {@code changes} route changes answer {@code errno} instead of the real answer, made
+     * ({@code applied}: a lost answer, as ENOBUFS on a netlink overrun) or not (a request that never arrived).
+     */
+    public synchronized void failNext(int changes, int errno, boolean applied) {
+        faultsLeft = changes;
+        faultErrno = errno;
+        faultApplies = applied;
+    }
+
+    /** Fault injection: the next {@link #applyAll} fails as a whole, nothing applied (the channel broke). */
+    public synchronized void failChannelOnce() {
+        channelFails = true;
+    }
+
     @Override
     public synchronized List<FibResult> applyAll(List<FibChange> changes) {
+        if (channelFails) {
+            channelFails = false;
+            throw new KernelException("injected: the netlink channel failed", Errno.ENOBUFS);
+        }
         List<FibResult> results = new ArrayList<>(changes.size());
         for (FibChange c : changes) {
+            if (faultsLeft > 0) {
+                faultsLeft--;
+                if (faultApplies) {
+                    apply1(c);
+                }
+                results.add(new FibResult(c, faultErrno));
+                continue;
+            }
             results.add(new FibResult(c, apply1(c)));
         }
         return results;

@@ -44,6 +44,12 @@ public interface Placement {
     /** The installed routes by (destination, source), as given to {@link #install}. */
     Map<RouteKey, KernelRoute> installed();
 
+    /**
+     * An empty placement of the same kind and settings: installing this one's routes into it gives the kernel
+     * changes that build their state from nothing (the daemon's resync after a lost answer, docs/KERNEL.md).
+     */
+    Placement fresh();
+
     /** {@link #install} for an ADD or REPLACE, {@link #remove} for a REMOVE. */
     default Plan apply(FibChange change) {
         KernelRoute r = change.route();

@@ -59,6 +59,11 @@ public class PlainPlacement implements Placement {
     }
 
     @Override
+    public Placement fresh() {
+        return new PlainPlacement(family, strategy);
+    }
+
+    @Override
     public Map<RouteKey, KernelRoute> installed() {
         return routes.toMap();
     }

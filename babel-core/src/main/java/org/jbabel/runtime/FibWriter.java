@@ -58,6 +58,13 @@ public final class FibWriter {
         this.placements = Objects.requireNonNull(placements);
     }
 
+    /** A writer like this one (its counters kept) over other placements: those of a resync. */
+    FibWriter with(PlacementChoice other) {
+        FibWriter w = new FibWriter(metric, exportTable, ifindex, other);
+        w.counters.putAll(counters);
+        return w;
+    }
+
     /**
      * The kernel changes for one engine update, in order; a refusal of the placement (no table left for another
      * source prefix, no placement for source-specific routes) is counted and carries its reason, and so does an

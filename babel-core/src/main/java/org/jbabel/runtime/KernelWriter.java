@@ -20,7 +20,10 @@ import org.jbabel.kernel.KernelRoute;
 import org.jbabel.wire.RouteKey;
 import org.jbabel.kernel.PlacementChoice;
 import org.jbabel.kernel.Plan;
+import org.jbabel.kernel.Placement;
 import org.jbabel.kernel.Rules;
+import org.jbabel.kernel.KernelRule;
+import org.jbabel.kernel.RuleChange;
 
 /**
  * The daemon's path from the engine's FIB updates to the kernel. At {@link #start()} the routes and rules of
@@ -35,6 +38,13 @@ import org.jbabel.kernel.Rules;
  * be placed at all, is logged (at most {@link #REFUSALS_LOGGED_PER_MINUTE} lines a minute, then a count of the
  * rest) and handed back by {@link #takeRefused()}: the daemon tells the engine, which then neither shows it
  * installed nor announces it.
+ *
+ * <p>When the kernel's answer to a batch is lost (ENOBUFS: the ACKs overran the socket; ETIMEDOUT: none came; or the
+ * channel failed as a whole), what the kernel holds is unknown. The next {@link #flush()} then resyncs: the
+ * routes and rules of protocol 42 are read back and made what the placements want, built afresh from the routes
+ * installed (every wanted route replaced, every wanted rule added that is missing, everything else of protocol 42
+ * removed), and the placements are replaced by the fresh ones, whose view is now the kernel's. Counted as
+ * {@code fib_resync}; a resync whose own answers are lost is tried again at the next flush.
  */
 public final class KernelWriter {
 
@@ -58,6 +68,8 @@ public final class KernelWriter {
     private final List<Action.FibUpdate> refused = new ArrayList<>();
     private final Map<String, Long> counters = new TreeMap<>();
     private FibWriter writer;
+    /** The answer to a batch was lost: what the kernel holds is unknown until the next resync. */
+    private boolean uncertain;
     private long logWindowStart = Long.MIN_VALUE;
     private int loggedInWindow;
     private long notLogged;
@@ -112,9 +124,12 @@ public final class KernelWriter {
         plan.refusal().ifPresent(reason -> refuse(u, reason));
     }
 
-    /** Applies the queued changes in order (the end of a turn of the loop). */
+    /** Applies the queued changes in order (the end of a turn of the loop), after a resync if one is due. */
     public void flush() {
         startLogWindowIfDue();
+        if (uncertain && writer != null) {
+            resync();
+        }
         if (pending.isEmpty()) {
             return;
         }
@@ -135,6 +150,9 @@ public final class KernelWriter {
                 if (r.ok()) {
                     continue;
                 }
+                if (answerLost(r)) {
+                    uncertain = true;
+                }
                 Action.FibUpdate u = i < from.size() ? from.get(i) : null;
                 if (u != null && FibWriter.refusesRoute(r)) {
                     refuse(u, Errno.name(r.errno()) + " for " + ((FibChange) r.change()).op().name().toLowerCase(
@@ -145,8 +163,79 @@ public final class KernelWriter {
             }
         } catch (KernelException e) {
             count("fib_channel_error");
-            log.info("kernel route changes failed: " + e.getMessage());
+            uncertain = true;
+            log.info("kernel route changes failed: " + e.getMessage() + " (the routes will be read back and resynced)");
         }
+    }
+
+    private static boolean answerLost(KernelChanges.Result r) {
+        return r.errno() == Errno.ENOBUFS || r.errno() == Errno.ETIMEDOUT;
+    }
+
+    /** Makes the kernel's routes and rules of protocol 42 what the placements want (see the class comment). */
+    private void resync() {
+        uncertain = false;
+        count("fib_resync");
+        PlacementChoice old = writer.placements();
+        PlacementChoice fresh = new PlacementChoice(old.ipv4().fresh(), old.ipv6().fresh(), old.description());
+        Map<List<Object>, KernelRoute> wantedRoutes = new java.util.LinkedHashMap<>();
+        java.util.Set<KernelRule> wantedRules = new java.util.LinkedHashSet<>();
+        for (Placement p : List.of(old.ipv4(), old.ipv6())) {
+            Placement f = fresh.of(p.family());
+            for (KernelRoute r : p.installed().values()) {
+                for (KernelChange c : f.install(r).changes()) {
+                    switch (c) {
+                        case FibChange fc when fc.op() == FibChange.Op.REMOVE -> wantedRoutes.remove(identity(fc.route()));
+                        case FibChange fc -> wantedRoutes.put(identity(fc.route()), fc.route());
+                        case RuleChange rc when rc.op() == RuleChange.Op.REMOVE -> wantedRules.remove(rc.rule());
+                        case RuleChange rc -> wantedRules.add(rc.rule());
+                    }
+                }
+            }
+        }
+        List<KernelChange> changes = new ArrayList<>();
+        try {
+            wantedRoutes.values().forEach(r -> changes.add(FibChange.replace(r)));
+            List<KernelRule> rulesNow = rules.rules(KernelRoute.PROTOCOL_BABEL);
+            for (KernelRule r : wantedRules) {
+                if (!rulesNow.contains(r)) {
+                    changes.add(new RuleChange(RuleChange.Op.ADD, r));
+                }
+            }
+            for (KernelRule r : rulesNow) {
+                if (!wantedRules.contains(r)) {
+                    changes.add(new RuleChange(RuleChange.Op.REMOVE, r));
+                }
+            }
+            for (KernelRoute r : fib.routes()) {
+                if (r.protocol() == KernelRoute.PROTOCOL_BABEL && !wantedRoutes.containsKey(identity(r))) {
+                    changes.add(FibChange.remove(r));
+                }
+            }
+            writer = writer.with(fresh);
+            List<KernelChanges.Result> results = KernelChanges.applyAll(fib, rules, changes);
+            writer.applied(results);
+            int failed = 0;
+            for (KernelChanges.Result r : results) {
+                if (!r.ok()) {
+                    failed++;
+                    uncertain |= answerLost(r);
+                }
+            }
+            log.info("kernel routes resynced after a lost answer: " + wantedRoutes.size() + " routes and "
+                    + wantedRules.size() + " rules wanted, " + changes.size() + " changes, " + failed + " refused"
+                    + (uncertain ? " (answers lost again: once more at the next turn)" : ""));
+        } catch (KernelException e) {
+            count("fib_channel_error");
+            uncertain = true;
+            log.info("kernel route resync failed: " + e.getMessage() + " (tried again at the next turn)");
+        }
+    }
+
+    /** What tells two kernel routes apart: table, destination, source and priority (IPv6's 0 read as 1024). */
+    private static List<Object> identity(KernelRoute r) {
+        long priority = r.priority() == 0 && r.family() == org.jbabel.wire.Family.V6 ? 1024 : r.priority();
+        return List.of(r.table(), r.destination(), r.sourceSpecific() ? r.source() : "", priority);
     }
 
     /**

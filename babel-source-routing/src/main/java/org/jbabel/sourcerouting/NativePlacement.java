@@ -13,4 +13,9 @@ public final class NativePlacement extends PlainPlacement {
     public NativePlacement(Family family) {
         super(family, Strategy.NATIVE);
     }
+
+    @Override
+    public org.jbabel.kernel.Placement fresh() {
+        return new NativePlacement(family());
+    }
 }

@@ -79,6 +79,11 @@ public final class TablePlacement implements Placement {
     }
 
     @Override
+    public Placement fresh() {
+        return new TablePlacement(family, settings);
+    }
+
+    @Override
     public Family family() {
         return family;
     }

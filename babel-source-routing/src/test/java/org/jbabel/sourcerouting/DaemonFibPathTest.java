@@ -112,6 +112,39 @@ class DaemonFibPathTest {
     }
 
     @Test
+    void aBatchWhoseAnswersWereLostIsResyncedTablesAndRulesIncludedAndLaterChangesStillApply() throws IOException {
+        MemoryKernel memory = new MemoryKernel();
+        start(memory, null);
+        update(FibOp.ADD, "10.0.0.0/8", null, "10.9.0.1", "eth1");
+        writer.flush();
+        memory.failNext(100, org.jbabel.kernel.Errno.ENOBUFS, false); // the requests never arrived
+        update(FibOp.ADD, "0.0.0.0/0", "192.168.0.0/16", "10.0.0.1", "eth0");
+        update(FibOp.REMOVE, "10.0.0.0/8", null, "10.9.0.1", "eth1");
+        update(FibOp.ADD, "10.1.0.0/16", null, "10.9.0.2", "eth1");
+        writer.flush();
+        memory.failNext(0, 0, false); // the kernel answers again
+        assertThat(kernel.kernel.routes(KernelRoute.PROTOCOL_BABEL)).as("no route of the lost batch (its rule went)")
+                .noneMatch(r -> r.table() == 10);
+        assertThat(nextHop("192.168.1.1", "8.8.8.8")).isEmpty();
+        assertThat(nextHop("172.16.0.1", "10.2.2.2")).as("the removed /8 still there").hasValue("10.9.0.1");
+
+        writer.flush(); // the next turn resyncs
+        assertThat(writer.counters()).containsEntry("fib_resync", 1L);
+        assertThat(kernel.kernel.rules(KernelRoute.PROTOCOL_BABEL)).containsExactly(rule("192.168.0.0/16", 100, 10));
+        assertThat(nextHop("192.168.1.1", "8.8.8.8")).hasValue("10.0.0.1");
+        assertThat(nextHop("192.168.1.1", "10.1.1.1")).as("disambiguation in the source's table").hasValue("10.9.0.2");
+        assertThat(nextHop("172.16.0.1", "10.2.2.2")).as("the /8 is gone").isEmpty();
+        assertThat(nextHop("172.16.0.1", "10.1.1.1")).hasValue("10.9.0.2");
+
+        update(FibOp.REMOVE, "0.0.0.0/0", "192.168.0.0/16", "10.0.0.1", "eth0");
+        update(FibOp.REMOVE, "10.1.0.0/16", null, "10.9.0.2", "eth1");
+        writer.flush();
+        assertThat(kernel.kernel.rules(KernelRoute.PROTOCOL_BABEL)).as("the resynced view is the kernel's").isEmpty();
+        assertThat(kernel.kernel.routes(KernelRoute.PROTOCOL_BABEL)).isEmpty();
+        assertThat(writer.counters()).containsEntry("fib_resync", 1L);
+    }
+
+    @Test
     void ipv4SourceSpecificRoutesGoIntoATableBehindARuleAndTheKernelForwardsDestinationFirst() throws IOException {
         start(new MemoryKernel(), null);
         update(FibOp.ADD, "0.0.0.0/0", "192.168.0.0/16", "10.0.0.1", "eth0");
