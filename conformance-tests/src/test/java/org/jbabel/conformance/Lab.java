@@ -312,6 +312,52 @@ final class Lab implements AutoCloseable {
         throw new IOException("the control socket closed; got " + lines);
     }
 
+    /** A daemon's resident memory ({@code VmRSS} of /proc/PID/status) in KiB, 0 once it is gone. */
+    static long rssKib(Daemon d) throws IOException {
+        return statusKib(d, "VmRSS");
+    }
+
+    /** A daemon's peak resident memory so far ({@code VmHWM} of /proc/PID/status) in KiB, 0 once it is gone. */
+    static long peakRssKib(Daemon d) throws IOException {
+        return statusKib(d, "VmHWM");
+    }
+
+    private static long statusKib(Daemon d, String field) throws IOException {
+        Path status = Path.of("/proc", Long.toString(d.process().pid()), "status");
+        if (!Files.exists(status)) {
+            return 0;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return 0;
+    }
+
+    /** The {@code counters} of jbabeld's {@code dump json}; an empty object while the socket does not answer. */
+    static com.fasterxml.jackson.databind.JsonNode counters(Path socket) {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try {
+            List<String> lines = ask(socket, "dump json");
+            return json.readTree(lines.get(lines.size() - 2)).path("counters");
+        } catch (Exception e) {
+            return json.createObjectNode();
+        }
+    }
+
+    /** A UDP echo server (python3) on {@code address:port} in a namespace, stopped with the lab. */
+    Daemon udpEcho(String ns, String name, String address, int port) throws IOException {
+        return start(name, ns, List.of("ip", "netns", "exec", ns, "python3", "-c", """
+                import socket
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.bind(("%s", %d))
+                while True:
+                    data, peer = s.recvfrom(2048)
+                    s.sendto(data, peer)
+                """.formatted(address, port)));
+    }
+
     /** Runs {@code task} on a thread that has entered namespace {@code ns} (sockets it opens stay there). */
     static <T> T inside(String ns, Callable<T> task) throws Exception {
         return NetworkNamespace.runIn(ns, task);
