@@ -97,16 +97,7 @@ class JbabeldRoamingInputTest {
                 claims.add(b.array());
             }
             send(x, "vx", claims);
-            // what the socket buffer took is handled; then the count stands still
-            long[] last = {-1};
-            JsonNode after = lab.await("the CLAIMs handled", CONVERGE, () -> {
-                JsonNode c = Lab.counters(jbabeld.socket());
-                long now = c.path("roaming.claim_received").asLong();
-                boolean still = now == last[0];
-                last[0] = now;
-                sleep(1000);
-                return still ? c : null;
-            });
+            JsonNode after = lab.settledCounters(jbabeld, "roaming.claim_received", CONVERGE);
             assertThat(after.path("roaming.claim_received").asLong()).as("most of the flood reached the extension")
                     .isGreaterThan(CLAIMS / 10);
             long rssKib = Lab.rssKib(jbabeld);
@@ -138,14 +129,6 @@ class JbabeldRoamingInputTest {
             }
             return null;
         });
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static String log(Lab.Daemon d) {

@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -88,7 +87,7 @@ class JbabeldServiceStormTest {
                 }
                 return null;
             });
-            JsonNode after = settled(lab, d, "ddhcp.dhcp.rx.discover");
+            JsonNode after = lab.settledCounters(d, "ddhcp.dhcp.rx.discover", CONVERGE);
             assertThat(Lab.dump(d.socket())).as("dump answered").isNotNull();
             long peak = Lab.peakRssKib(d); // with the control socket's answers
             long offers = after.path("ddhcp.dhcp.tx.offer").asLong();
@@ -109,9 +108,7 @@ class JbabeldServiceStormTest {
 
             // the storm's offers end 12 s after they were made: udhcpc, retrying every second, is served then
             Path out = dir.resolve("udhcpc.out");
-            Path script = dir.resolve("udhcpc.sh");
-            Files.writeString(script, "#!/bin/sh\nenv | sed 's/^/'\"$1\"': /' >> " + out + "\nexit 0\n");
-            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path script = lab.udhcpcRecorder(out);
             int status = lab.exec(client, udhcpc, "-f", "-q", "-n", "-i", "eth0", "-t", "18", "-T", "1", "-s",
                     script.toString());
             assertThat(status).as("udhcpc's exit status; counters %s", Lab.counters(d.socket())).isZero();
@@ -193,7 +190,7 @@ class JbabeldServiceStormTest {
                     }
                     return null;
                 });
-                JsonNode after = settled(lab, d, "nat64.sessions_created");
+                JsonNode after = lab.settledCounters(d, "nat64.sessions_created", CONVERGE);
                 JsonNode answer = sessions(d);
                 long peak = Lab.peakRssKib(d); // with the control socket's answer
                 int listed = answer.path("nat64_sessions").size();
@@ -255,23 +252,6 @@ class JbabeldServiceStormTest {
         } catch (Exception x) {
             throw new IllegalStateException(x);
         }
-    }
-
-    /** The counters once {@code counter} stood still for a second: what the socket buffers took is handled. */
-    private static JsonNode settled(Lab lab, Lab.Daemon d, String counter) throws Exception {
-        long[] last = {-1};
-        return lab.await(counter + " standing still", CONVERGE, () -> {
-            JsonNode c = Lab.counters(d.socket());
-            long now = c.path(counter).asLong();
-            boolean still = now == last[0];
-            last[0] = now;
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException x) {
-                Thread.currentThread().interrupt();
-            }
-            return still ? c : null;
-        });
     }
 
     private static long ownBlocks(JsonNode counters) {

@@ -346,6 +346,38 @@ final class Lab implements AutoCloseable {
         }
     }
 
+    /**
+     * jbabeld's counters once {@code counter} stood still for a second (waiting at most {@code limit}): what the
+     * socket buffers took of a flood is handled.
+     */
+    com.fasterxml.jackson.databind.JsonNode settledCounters(Daemon d, String counter, Duration limit)
+            throws Exception {
+        long[] last = {-1};
+        return await(counter + " standing still", limit, () -> {
+            com.fasterxml.jackson.databind.JsonNode c = counters(d.socket());
+            long now = c.path(counter).asLong();
+            boolean still = now == last[0];
+            last[0] = now;
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt();
+            }
+            return still ? c : null;
+        });
+    }
+
+    /**
+     * A busybox udhcpc script that appends its environment to {@code out}, each line prefixed with the event
+     * ({@code bound: ip=...}), and configures nothing; written into the lab's directory.
+     */
+    Path udhcpcRecorder(Path out) throws IOException {
+        Path script = dir.resolve("udhcpc-" + out.getFileName() + ".sh");
+        Files.writeString(script, "#!/bin/sh\nenv | sed 's/^/'\"$1\"': /' >> " + out + "\nexit 0\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script;
+    }
+
     /** A UDP echo server (python3) on {@code address:port} in a namespace, stopped with the lab. */
     Daemon udpEcho(String ns, String name, String address, int port) throws IOException {
         return start(name, ns, List.of("ip", "netns", "exec", ns, "python3", "-c", """
