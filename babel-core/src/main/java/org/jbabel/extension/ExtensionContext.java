@@ -64,6 +64,14 @@ public interface ExtensionContext {
         void increment(String name);
 
         void add(String name, long delta);
+
+        /**
+         * Declares {@code name} the counter of a bound's refusals (a table full, a cap reached): whenever it grows,
+         * the host logs {@code N DESCRIPTION [NAME TOTAL]}, at most one line per such counter every 20 s (N: the
+         * refusals since its last line), as the daemon does for Babel's own table limits. The counter itself counts
+         * every refusal. Hosts that keep no log may ignore it.
+         */
+        default void limit(String name, String description) {}
     }
 
     /** Log lines; {@code error} keeps the stack trace. */

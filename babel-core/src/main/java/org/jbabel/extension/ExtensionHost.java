@@ -2,6 +2,7 @@ package org.jbabel.extension;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,9 @@ import org.jbabel.engine.BabelEngine;
  * (the daemon treats it as fatal).
  */
 public final class ExtensionHost {
+
+    /** At most one log line per bound's refusal counter this often ({@link ExtensionContext.Counters#limit}). */
+    static final long LIMIT_LOG_INTERVAL = 20_000_000_000L;
 
     private final HostPlatform platform;
     private final BabelOrigins origins;
@@ -123,6 +127,7 @@ public final class ExtensionHost {
         final Extension extension;
         final BabelApi babel;
         final Map<String, Long> counters = new TreeMap<>();
+        final Map<String, LimitLine> limits = new HashMap<>();
         final List<AutoCloseable> resources = new ArrayList<>();
         final List<Timer> timers = new ArrayList<>();
         final List<Consumer<NetInterface>> interfaceObservers = new CopyOnWriteArrayList<>();
@@ -335,7 +340,40 @@ public final class ExtensionHost {
 
         @Override
         public void add(String counter, long delta) {
-            counters.merge(counter, delta, Long::sum);
+            long total = counters.merge(counter, delta, Long::sum);
+            LimitLine line = limits.get(counter);
+            if (line != null) {
+                line.refused(total);
+            }
+        }
+
+        @Override
+        public void limit(String counter, String description) {
+            limits.put(counter, new LimitLine(counter, description));
+        }
+
+        /** The rate-limited log line of one bound's refusal counter ({@link Counters#limit}). */
+        private final class LimitLine {
+            private final String counter;
+            private final String description;
+            private long reported;
+            private long lastLine = Long.MIN_VALUE;
+
+            LimitLine(String counter, String description) {
+                this.counter = counter;
+                this.description = description;
+                this.reported = counters.getOrDefault(counter, 0L);
+            }
+
+            void refused(long total) {
+                long now = platform.now();
+                if (lastLine != Long.MIN_VALUE && now - lastLine < LIMIT_LOG_INTERVAL) {
+                    return;
+                }
+                log.info((total - reported) + " " + description + " [" + counter + " " + total + "]");
+                reported = total;
+                lastLine = now;
+            }
         }
 
         /** The platform's network, with receivers guarded and everything opened closed at stop. */

@@ -359,6 +359,28 @@ class ExtensionHostTest {
     }
 
     @Test
+    void aBoundsRefusalsAreCountedEachAndLoggedAtMostOnceEveryTwentySeconds() throws Exception {
+        ManualPlatform p = new ManualPlatform();
+        ExtensionHost host = new ExtensionHost(p, engine());
+        Scripted ext = new Scripted(c -> c.counters().limit("x_refused", "things refused: the table is full"));
+        host.add("x", ext);
+        host.startAll();
+        ExtensionContext.Counters counters = ext.context.counters();
+        for (int second = 0; second < 45; second++) {
+            for (int i = 0; i < 100; i++) {
+                counters.increment("x_refused");
+                counters.increment("x_other");
+            }
+            p.advance(1_000_000_000L);
+        }
+        assertThat(host.counters()).containsEntry("x.x_refused", 4_500L);
+        assertThat(p.log).containsExactly(
+                "x: 1 things refused: the table is full [x_refused 1]",
+                "x: 2000 things refused: the table is full [x_refused 2001]",
+                "x: 2000 things refused: the table is full [x_refused 4001]");
+    }
+
+    @Test
     void aFailedStartStopsTheExtensionsStartedBeforeAndNamesTheOneThatFailed() {
         ManualPlatform p = new ManualPlatform();
         BabelEngine engine = engine();

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,9 +29,7 @@ class JbabeldDdhcpClientsTest {
                     + " block-size 4 router 10.116.224.1 dns 10.116.224.1 lease-time 600", "-C", "ddhcp learning false",
                     "-C", "ddhcp tentative-timeout 3", "-C", "ddhcp spare-leases 1", "bab0"));
             Path out = dir.resolve("udhcpc.out");
-            Path script = dir.resolve("udhcpc.sh");
-            Files.writeString(script, "#!/bin/sh\nenv | sed 's/^/'\"$1\"': /' >> " + out + "\nexit 0\n");
-            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path script = lab.udhcpcRecorder(out);
             // the first DISCOVERs come before the node owns a block: udhcpc keeps trying
             int status = lab.exec(client, udhcpc, "-f", "-q", "-n", "-i", "eth0", "-t", "15", "-T", "1", "-s",
                     script.toString());

@@ -3,7 +3,6 @@ package org.jbabel.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.Inet6Address;
@@ -72,7 +71,7 @@ class JbabeldRoamingInputTest {
                     "00ff0900" + header.substring(8) + "0008001122334455"); // an unknown packet type
             send(x, "vx", malformed.stream().map(HexFormat.of()::parseHex).toList());
             JsonNode counters = lab.await("the malformed datagrams counted", CONVERGE, () -> {
-                JsonNode c = counters(jbabeld);
+                JsonNode c = Lab.counters(jbabeld.socket());
                 long sum = 0;
                 for (var it = c.fieldNames(); it.hasNext(); ) {
                     String name = it.next();
@@ -98,19 +97,10 @@ class JbabeldRoamingInputTest {
                 claims.add(b.array());
             }
             send(x, "vx", claims);
-            // what the socket buffer took is handled; then the count stands still
-            long[] last = {-1};
-            JsonNode after = lab.await("the CLAIMs handled", CONVERGE, () -> {
-                JsonNode c = counters(jbabeld);
-                long now = c.path("roaming.claim_received").asLong();
-                boolean still = now == last[0];
-                last[0] = now;
-                sleep(1000);
-                return still ? c : null;
-            });
+            JsonNode after = lab.settledCounters(jbabeld, "roaming.claim_received", CONVERGE);
             assertThat(after.path("roaming.claim_received").asLong()).as("most of the flood reached the extension")
                     .isGreaterThan(CLAIMS / 10);
-            long rssKib = rssKib(jbabeld);
+            long rssKib = Lab.rssKib(jbabeld);
             System.out.printf("after %d CLAIMs: %d received, %d unknown, RSS %.1f MiB%n", CLAIMS,
                     after.path("roaming.claim_received").asLong(), after.path("roaming.claim_unknown").asLong(),
                     rssKib / 1024.0);
@@ -139,32 +129,6 @@ class JbabeldRoamingInputTest {
             }
             return null;
         });
-    }
-
-    private static JsonNode counters(Lab.Daemon d) {
-        try {
-            List<String> lines = Lab.ask(d.socket(), "dump json");
-            return new ObjectMapper().readTree(lines.get(lines.size() - 2)).path("counters");
-        } catch (Exception e) {
-            return new ObjectMapper().createObjectNode();
-        }
-    }
-
-    private static long rssKib(Lab.Daemon d) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(d.process().pid()), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return 0;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static String log(Lab.Daemon d) {

@@ -152,14 +152,7 @@ class JbabeldXlatTest {
                 handler = lambda *a, **k: Slow(*a, directory="%s", **k)
                 http.server.ThreadingHTTPServer(("%s", 8081), handler).serve_forever()
                 """.formatted(www, SERVER)));
-        lab.start("udp-echo", s, List.of("ip", "netns", "exec", s, "python3", "-c", """
-                import socket
-                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                s.bind(("%s", 7007))
-                while True:
-                    data, peer = s.recvfrom(2048)
-                    s.sendto(data, peer)
-                """.formatted(SERVER)));
+        lab.udpEcho(s, "udp-echo", SERVER, 7007);
 
         // each exit has its address and /96, and both client nodes route to both
         for (String n : List.of(a, b)) {

@@ -312,6 +312,84 @@ final class Lab implements AutoCloseable {
         throw new IOException("the control socket closed; got " + lines);
     }
 
+    /** A daemon's resident memory ({@code VmRSS} of /proc/PID/status) in KiB, 0 once it is gone. */
+    static long rssKib(Daemon d) throws IOException {
+        return statusKib(d, "VmRSS");
+    }
+
+    /** A daemon's peak resident memory so far ({@code VmHWM} of /proc/PID/status) in KiB, 0 once it is gone. */
+    static long peakRssKib(Daemon d) throws IOException {
+        return statusKib(d, "VmHWM");
+    }
+
+    private static long statusKib(Daemon d, String field) throws IOException {
+        Path status = Path.of("/proc", Long.toString(d.process().pid()), "status");
+        if (!Files.exists(status)) {
+            return 0;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return 0;
+    }
+
+    /** The {@code counters} of jbabeld's {@code dump json}; an empty object while the socket does not answer. */
+    static com.fasterxml.jackson.databind.JsonNode counters(Path socket) {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try {
+            List<String> lines = ask(socket, "dump json");
+            return json.readTree(lines.get(lines.size() - 2)).path("counters");
+        } catch (Exception e) {
+            return json.createObjectNode();
+        }
+    }
+
+    /**
+     * jbabeld's counters once {@code counter} stood still for a second (waiting at most {@code limit}): what the
+     * socket buffers took of a flood is handled.
+     */
+    com.fasterxml.jackson.databind.JsonNode settledCounters(Daemon d, String counter, Duration limit)
+            throws Exception {
+        long[] last = {-1};
+        return await(counter + " standing still", limit, () -> {
+            com.fasterxml.jackson.databind.JsonNode c = counters(d.socket());
+            long now = c.path(counter).asLong();
+            boolean still = now == last[0];
+            last[0] = now;
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt();
+            }
+            return still ? c : null;
+        });
+    }
+
+    /**
+     * A busybox udhcpc script that appends its environment to {@code out}, each line prefixed with the event
+     * ({@code bound: ip=...}), and configures nothing; written into the lab's directory.
+     */
+    Path udhcpcRecorder(Path out) throws IOException {
+        Path script = dir.resolve("udhcpc-" + out.getFileName() + ".sh");
+        Files.writeString(script, "#!/bin/sh\nenv | sed 's/^/'\"$1\"': /' >> " + out + "\nexit 0\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script;
+    }
+
+    /** A UDP echo server (python3) on {@code address:port} in a namespace, stopped with the lab. */
+    Daemon udpEcho(String ns, String name, String address, int port) throws IOException {
+        return start(name, ns, List.of("ip", "netns", "exec", ns, "python3", "-c", """
+                import socket
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.bind(("%s", %d))
+                while True:
+                    data, peer = s.recvfrom(2048)
+                    s.sendto(data, peer)
+                """.formatted(address, port)));
+    }
+
     /** Runs {@code task} on a thread that has entered namespace {@code ns} (sockets it opens stay there). */
     static <T> T inside(String ns, Callable<T> task) throws Exception {
         return NetworkNamespace.runIn(ns, task);

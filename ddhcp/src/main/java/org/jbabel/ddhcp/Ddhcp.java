@@ -73,6 +73,8 @@ public final class Ddhcp implements Extension {
             this.engine = engine;
             this.prefix = prefix;
             this.exit = exit;
+            context.counters().limit(prefix + "no_free_blocks", "housekeeping rounds that wanted more blocks than the "
+                    + (prefix.isEmpty() ? "" : "exit ") + "range has free");
         }
 
         @Override

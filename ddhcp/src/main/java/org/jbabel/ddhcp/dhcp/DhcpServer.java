@@ -18,7 +18,9 @@ import org.jbabel.extension.ExtensionContext;
  * {@code dhcp.malformed.*} ({@link DhcpReader.Problem}), {@code dhcp.tx.offer|ack|nak}, {@code dhcp.no_free_address},
  * {@code dhcp.not_a_request}, {@code dhcp.relayed_dropped}, {@code dhcp.other_server}, {@code dhcp.forwarded},
  * {@code dhcp.forward_evicted}, {@code dhcp.answer_unmatched}, {@code dhcp.renewlease_ack|nak|ignored},
- * {@code dhcp.release_ignored}, {@code dhcp.release_forwarded}, {@code dhcp.decline_ignored}, {@code dhcp.silent}.
+ * {@code dhcp.release_ignored}, {@code dhcp.release_forwarded}, {@code dhcp.decline_ignored}, {@code dhcp.silent},
+ * {@code dhcp.offer_limit} (a DISCOVER of a client new to the node left unanswered: {@link DhcpSettings#offersMax}
+ * offers were made to new clients within the offer hold).
  */
 public final class DhcpServer {
 
@@ -27,6 +29,10 @@ public final class DhcpServer {
     private final Leases leases;
     private final ForwardedRequests forwarded;
     private final ExtensionContext.Counters counters;
+    /** When each offer to a new client made within the offer hold ends, oldest first: a ring. */
+    private final long[] newOffers;
+    private int newOffersHead;
+    private int newOffersCount;
 
     public DhcpServer(DhcpSettings settings, AddressBlocks blocks, Leases leases, ExtensionContext.Counters counters) {
         this.settings = settings;
@@ -34,6 +40,11 @@ public final class DhcpServer {
         this.leases = leases;
         this.forwarded = new ForwardedRequests(settings.forwardCacheSize());
         this.counters = counters;
+        this.newOffers = new long[settings.offersMax()];
+        counters.limit("dhcp.offer_limit", "DISCOVERs of clients new to the node left unanswered: "
+                + settings.offersMax() + " new clients were offered an address in the last 12 s");
+        counters.limit("dhcp.forward_evicted", "forwarded REQUESTs forgotten before their owner answered: the "
+                + "forward cache is full (limit " + settings.forwardCacheSize() + ")");
     }
 
     public Leases leases() {
@@ -89,6 +100,11 @@ public final class DhcpServer {
         ClientId client = ClientId.of(m);
         byte[] hw = m.hardwareAddress();
         int address = stickyAddress(client);
+        boolean newClient = address == 0;
+        if (newClient && !roomForANewOffer(now)) {
+            counters.increment("dhcp.offer_limit");
+            return List.of();
+        }
         if (address == 0) {
             int wanted = m.addressOption(DhcpOptions.REQUESTED_ADDRESS);
             Lease l = wanted == 0 ? null : leases.get(wanted);
@@ -102,7 +118,19 @@ public final class DhcpServer {
             return List.of(new DhcpAction.NeedAddresses());
         }
         leases.offer(address, client, hw, m.xid(), now + DhcpSettings.OFFER_HOLD_NANOS, now);
+        if (newClient) {
+            newOffers[(newOffersHead + newOffersCount++) % newOffers.length] = now + DhcpSettings.OFFER_HOLD_NANOS;
+        }
         return List.of(reply(m, MessageType.OFFER, address, true));
+    }
+
+    /** Whether fewer than {@link DhcpSettings#offersMax} offers to new clients were made within the offer hold. */
+    private boolean roomForANewOffer(long now) {
+        while (newOffersCount > 0 && newOffers[newOffersHead] - now <= 0) {
+            newOffersHead = (newOffersHead + 1) % newOffers.length;
+            newOffersCount--;
+        }
+        return newOffersCount < newOffers.length;
     }
 
     /** The address a known client had, when it is still ours and nobody else holds it; else 0. */

@@ -16,9 +16,12 @@ import java.util.Set;
  *     client's Parameter Request List order first, then in this order; never 50–55, 58, 59 or 61, which the server
  *     itself owns
  * @param forwardCacheSize how many forwarded REQUESTs wait for their owner's answer at most
+ * @param offersMax how many addresses may be offered to clients new to the node within {@link #OFFER_HOLD_NANOS}
+ *     (a DISCOVER storm from random MACs would otherwise hold every address and make the node claim block after
+ *     block of the mesh's range); a client that had an address here gets it back whatever the count
  */
 public record DhcpSettings(int serverIdentifier, int leaseSeconds, int renewalSeconds, int rebindingSeconds,
-        List<DhcpOption> options, int forwardCacheSize) {
+        List<DhcpOption> options, int forwardCacheSize, int offersMax) {
 
     /** Grace after the lease time before an address is handed out again (ddhcpd's 10 s). */
     public static final long LEASE_GRACE_NANOS = 10_000_000_000L;
@@ -30,6 +33,11 @@ public record DhcpSettings(int serverIdentifier, int leaseSeconds, int renewalSe
     public static final long FORWARD_HOLD_NANOS = 120_000_000_000L;
     /** The default bound of the forwarding cache. */
     public static final int DEFAULT_FORWARD_CACHE = 256;
+    /**
+     * The default bound of new offers per offer hold: 64 clients new to the node within 12 s, more than a busy node's
+     * clients coming back after its restart ask for in that time (the others retry within seconds).
+     */
+    public static final int DEFAULT_OFFERS_MAX = 64;
 
     private static final Set<Integer> RESERVED = Set.of(0, 50, 51, 52, 53, 54, 55, 58, 59, 61, 255);
 
@@ -44,6 +52,9 @@ public record DhcpSettings(int serverIdentifier, int leaseSeconds, int renewalSe
         }
         if (forwardCacheSize < 1) {
             throw new IllegalArgumentException("forward cache size must be positive");
+        }
+        if (offersMax < 1) {
+            throw new IllegalArgumentException("offers max must be positive");
         }
         Set<Integer> seen = new HashSet<>();
         for (DhcpOption o : options) {
@@ -61,11 +72,17 @@ public record DhcpSettings(int serverIdentifier, int leaseSeconds, int renewalSe
         int t1 = Math.max(1, leaseSeconds / 2);
         int t2 = (int) Math.max(t1 + 1, leaseSeconds * 7L / 8);
         return new DhcpSettings(serverIdentifier, Math.max(leaseSeconds, t2 + 1), t1, t2, options,
-                DEFAULT_FORWARD_CACHE);
+                DEFAULT_FORWARD_CACHE, DEFAULT_OFFERS_MAX);
     }
 
     public DhcpSettings withForwardCacheSize(int size) {
-        return new DhcpSettings(serverIdentifier, leaseSeconds, renewalSeconds, rebindingSeconds, options, size);
+        return new DhcpSettings(serverIdentifier, leaseSeconds, renewalSeconds, rebindingSeconds, options, size,
+                offersMax);
+    }
+
+    public DhcpSettings withOffersMax(int max) {
+        return new DhcpSettings(serverIdentifier, leaseSeconds, renewalSeconds, rebindingSeconds, options,
+                forwardCacheSize, max);
     }
 
     /** How long an acknowledged address stays held: the lease time and the grace. */

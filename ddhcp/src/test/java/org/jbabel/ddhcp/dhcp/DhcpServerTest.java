@@ -443,6 +443,31 @@ class DhcpServerTest {
     // bounds
 
     @Test
+    void aDiscoverStormFromRandomMacsGetsAtMostTheBoundOfOffersPerOfferHoldAndAsksForNoBlocks() {
+        blocks.own(0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25);
+        TestClient known = new TestClient(1);
+        int knownAddress = lease(known);
+        Random random = new Random(3);
+        int offers = 0;
+        int needs = 0;
+        for (int i = 0; i < 10_000; i++) {
+            for (DhcpAction a : server.onMessage(new TestClient(random.nextInt()).discover(), now)) {
+                offers += a instanceof DhcpAction.Reply ? 1 : 0;
+                needs += a instanceof DhcpAction.NeedAddresses ? 1 : 0;
+            }
+            now += 100_000L; // 10,000 a second
+        }
+        int bound = DhcpSettings.DEFAULT_OFFERS_MAX - 1; // the known client was new too, a moment ago
+        assertThat(offers).isEqualTo(bound);
+        assertThat(needs).as("the storm asks for no blocks").isZero();
+        assertThat(counters.get("dhcp.offer_limit")).isEqualTo(10_000 - bound);
+        assertThat(reply(server.onMessage(known.discover(), now)).message().yiaddr())
+                .as("a client that had an address here gets it back during the storm").isEqualTo(knownAddress);
+        now += DhcpSettings.OFFER_HOLD_NANOS;
+        assertThat(lease(new TestClient(2))).as("offers expire after 12 s: a new client is served").isNotZero();
+    }
+
+    @Test
     void aFloodOfRandomClientsKeepsTheForwardCacheAndTheLeaseTableBounded() {
         blocks.remote(8, 0xBBL, OWNER).own(6, 7);
         DhcpServer small = new DhcpServer(DhcpSettings.of(SERVER, 300, OPTIONS).withForwardCacheSize(64), blocks,

@@ -132,6 +132,7 @@ public final class L3roamd implements Extension, ClientLink {
         // ICMP errors for IPv4 packets that expire in the queue come from the next-node's IPv4 address, if any
         L3roamdSettings engineSettings = new L3roamdSettings(settings.clientPrefixes(), nodeClientPrefix, nodeAddress,
                 settings.nextNodeIpv4(), Ipv4Mapping.DEFAULT, ownMac, L3roamdSettings.Bounds.DEFAULT);
+        engineSettings.bounds().refusals().forEach(c.counters()::limit);
         engine = new L3roamdEngine(engineSettings, random, new Effects());
         own = kernel.ownRoutes(PROTOCOL);
 

@@ -60,7 +60,7 @@ import org.jbabel.wire.Prefix;
  * {@code claim_received}, {@code claim_unknown}, {@code info_sent}, {@code info_received}, {@code info_unknown},
  * {@code info_truncated}, {@code info_address_outside}, {@code info_unacknowledged}, {@code info_refused},
  * {@code ack_sent}, {@code ack_received}, {@code seek_sent}, {@code seek_to_claimer}, {@code seek_received},
- * {@code seek_refused}, {@code forwarded}, {@code duplicate}, {@code own_packet}, {@code malformed} and
+ * {@code seek_refused}, {@code forwarded}, {@code duplicate}, {@code recent_evicted}, {@code own_packet}, {@code malformed} and
  * {@code malformed_<reason>} ({@link Intercom.Reason}), {@code probe_sent}, {@code probe_refused},
  * {@code old_client_refused}, {@code queued}, {@code queue_full}, {@code queue_bytes_full}, {@code queue_expired},
  * {@code reinjected}, {@code icmp_sent}, {@code tun_malformed}, {@code tun_multicast}, {@code tun_outside}.
@@ -201,7 +201,7 @@ public final class L3roamdEngine {
         this.bounds = settings.bounds();
         this.random = random;
         this.out = out;
-        this.recent = new RecentHeaders(bounds.recentHeaders());
+        this.recent = new RecentHeaders(bounds.recentHeaders(), () -> out.count("recent_evicted"));
         prefixes.addAll(settings.clientPrefixes());
     }
 

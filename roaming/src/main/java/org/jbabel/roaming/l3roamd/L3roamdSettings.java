@@ -1,8 +1,10 @@
 package org.jbabel.roaming.l3roamd;
 
-import org.jbabel.wire.MacAddress;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.jbabel.wire.MacAddress;
 import org.jbabel.wire.Family;
 import org.jbabel.wire.IpAddress;
 import org.jbabel.wire.Prefix;
@@ -85,6 +87,32 @@ public record L3roamdSettings(List<Prefix> clientPrefixes, Prefix nodeClientPref
                 throw new IllegalArgumentException("l3roamd bounds must not be negative (and clients, addresses per client and "
                         + "recent headers at least 1)");
             }
+        }
+
+        /**
+         * The counter of each bound's refusals, with what a refusal means and the bound, for the log
+         * ({@code ExtensionContext.Counters.limit}).
+         */
+        public Map<String, String> refusals() {
+            Map<String, String> r = new LinkedHashMap<>();
+            r.put("client_refused", "new roaming clients refused: the client table is full (limit " + clients + ")");
+            r.put("address_refused", "client addresses refused: the client has the most addresses allowed (limit "
+                    + addressesPerClient + ")");
+            r.put("old_client_refused", "clients that left not remembered for CLAIMs: the table of old clients is "
+                    + "full (limit " + oldClients + ")");
+            r.put("claim_refused", "CLAIM cycles not started, the node-client address taken at once: " + claimCycles
+                    + " cycles run");
+            r.put("info_refused", "INFO cycles not started: " + infoCycles + " cycles run");
+            r.put("recent_evicted", "flooded intercom packets forgotten within 2 s: the duplicate cache is full "
+                    + "(limit " + recentHeaders + ")");
+            r.put("queue_full", "packets for a client nobody announced dropped: its queue is full (limit "
+                    + queuedPerDestination + " per destination)");
+            r.put("queue_bytes_full", "packets for clients nobody announced dropped: the queues are full (limit "
+                    + queuedBytes + " bytes)");
+            r.put("seek_refused", "packets for a new unknown destination dropped: " + sought
+                    + " destinations are sought");
+            r.put("probe_refused", "neighbour probes not started: " + sought + " addresses are probed");
+            return r;
         }
     }
 }

@@ -14,7 +14,8 @@ import org.jbabel.wire.IpAddress;
  * window: the C l3roamd's nonces come from uninitialised stack memory (§1.12-A) and repeat, in practice one value for
  * every packet it sends, so neither the nonce alone nor a long memory can tell its packets apart; a flood's echo is
  * the same packet again and comes back within milliseconds. (Unicast packets, ttl 1, do not come here at all: the
- * engine handles them idempotently.) The oldest entry is forgotten when a new one comes and the set is full.
+ * engine handles them idempotently.) The oldest entry is forgotten when a new one comes and the set is full: the
+ * bound reached within the window, told to {@code onEvict} (the engine's {@code recent_evicted}).
  */
 final class RecentHeaders {
 
@@ -29,12 +30,14 @@ final class RecentHeaders {
 
     private final int capacity;
     private final LinkedHashMap<Key, Long> seen;
+    private final Runnable onEvict;
 
-    RecentHeaders(int capacity) {
+    RecentHeaders(int capacity, Runnable onEvict) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, not " + capacity);
         }
         this.capacity = capacity;
+        this.onEvict = onEvict;
         this.seen = LinkedHashMap.newLinkedHashMap(capacity + 1);
     }
 
@@ -59,6 +62,7 @@ final class RecentHeaders {
             Iterator<Key> first = seen.keySet().iterator();
             first.next();
             first.remove();
+            onEvict.run();
         }
         return true;
     }

@@ -44,6 +44,8 @@ public final class Mmfd implements Extension {
     public void start(ExtensionContext context) throws Exception {
         this.context = context;
         ExtensionContext.Counters counters = context.counters();
+        counters.limit("neighbour_refused", "new mmfd neighbours refused: the neighbour table is full (limit "
+                + MmfdEngine.MAX_NEIGHBOURS + ")");
         tun = context.network().tun(settings.device(), MmfdEngine.MTU, packet -> engine.originate(packet, out));
         socket = context.network().udp(UdpSocket.Options.any(MmfdEngine.PORT), this::received);
         out = new MmfdEngine.Output() {

@@ -39,6 +39,12 @@ public final class MmfdEngine {
     public static final long NEIGHBOUR_TIMEOUT = 5 * HELLO_INTERVAL;
     /** How many nonces are remembered (the C mmfd's 2000). */
     public static final int CACHE_SIZE = 2000;
+    /**
+     * How many neighbours are kept at most, over all interfaces (the C mmfd has no bound). A HELLO from a new
+     * neighbour beyond it is refused and counted ({@code neighbour_refused}); the neighbours known stay. A Gluon node
+     * has tens; each neighbour gets a copy of every flooded packet.
+     */
+    public static final int MAX_NEIGHBOURS = 256;
     /** The TUN device's MTU, also the largest packet read from it. */
     public static final int MTU = 1280;
     /** The nonce in front of every datagram. */
@@ -76,18 +82,23 @@ public final class MmfdEngine {
 
     private final RandomGenerator random;
     private final DuplicateCache seen;
+    private final int maxNeighbours;
     private final Map<Key, Neighbour> neighbours = new LinkedHashMap<>();
     private final Map<Integer, String> interfaces = new LinkedHashMap<>();
     private long nextId = 1;
 
-    /** An engine with the C mmfd's cache size. */
+    /** An engine with the C mmfd's cache size and {@link #MAX_NEIGHBOURS}. */
     public MmfdEngine(RandomGenerator random) {
-        this(random, CACHE_SIZE);
+        this(random, CACHE_SIZE, MAX_NEIGHBOURS);
     }
 
-    public MmfdEngine(RandomGenerator random, int cacheSize) {
+    public MmfdEngine(RandomGenerator random, int cacheSize, int maxNeighbours) {
+        if (maxNeighbours < 1) {
+            throw new IllegalArgumentException("at least one neighbour, not " + maxNeighbours);
+        }
         this.random = random;
         this.seen = new DuplicateCache(cacheSize);
+        this.maxNeighbours = maxNeighbours;
     }
 
     /** Makes {@code ifindex} an mmfd interface (again, possibly under a new name); its neighbours are kept. */
@@ -147,6 +158,7 @@ public final class MmfdEngine {
      * Takes a datagram received on port 27275. Counters: {@code drop_short} (under 8 bytes),
      * {@code drop_interface} (not an mmfd interface), {@code drop_source} (a multicast or unspecified source),
      * {@code hello_received}, {@code hello_own} (our own HELLO looped back), {@code neighbour_added},
+     * {@code neighbour_refused} (a new neighbour beyond {@link #MAX_NEIGHBOURS}),
      * {@code drop_invalid} (DATA whose inner packet is not an IPv6 multicast packet of consistent length),
      * {@code duplicate}, {@code data_received}, {@code forwarded} (one per copy sent), {@code delivered}.
      *
@@ -244,6 +256,10 @@ public final class MmfdEngine {
         Key key = new Key(source, ifindex);
         Neighbour old = neighbours.get(key);
         if (old == null) {
+            if (neighbours.size() >= maxNeighbours) {
+                out.count("neighbour_refused");
+                return;
+            }
             out.count("neighbour_added");
             neighbours.put(key, new Neighbour(nextId++, source, ifindex, ifname, now + NEIGHBOUR_TIMEOUT));
         } else {

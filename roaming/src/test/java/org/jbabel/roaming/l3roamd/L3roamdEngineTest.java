@@ -436,6 +436,9 @@ class L3roamdEngineTest {
         assertThat(out.multicasts).hasSize(257);
         engine.datagram(0, seek(2, 0, OTHER, ADDRESS)); // forgotten
         assertThat(out.multicasts).hasSize(258);
+        assertThat(out.counter("recent_evicted")).as("forgotten within the window: the bound reached").isEqualTo(2);
+        engine.datagram(3 * S, seek(2, 1_000, OTHER, ADDRESS));
+        assertThat(out.counter("recent_evicted")).as("entries past the window just expire").isEqualTo(2);
     }
 
     @Test

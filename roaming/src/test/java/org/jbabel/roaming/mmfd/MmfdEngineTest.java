@@ -187,8 +187,25 @@ class MmfdEngineTest {
     }
 
     @Test
+    void aHelloFloodFromForgedAddressesIsRefusedBeyondTheBoundAndTheKnownNeighboursStay() {
+        hello(0, A, 2);
+        for (int i = 0; i < 10_000; i++) {
+            hello(S, IpAddress.v6(0xfe80_0000_0000_0000L, 0x1_0000L + i), 2 + i % 2);
+        }
+        assertThat(engine.neighbours()).hasSize(MmfdEngine.MAX_NEIGHBOURS);
+        assertThat(engine.neighbours().getFirst().address()).isEqualTo(A);
+        assertThat(out.counter("neighbour_added")).isEqualTo(MmfdEngine.MAX_NEIGHBOURS);
+        assertThat(out.counter("neighbour_refused")).isEqualTo(10_001 - MmfdEngine.MAX_NEIGHBOURS);
+        hello(2 * S, A, 2);
+        assertThat(engine.neighbours().getFirst().expires()).as("a known neighbour is refreshed").isEqualTo(52 * S);
+        engine.expire(51 * S, out);
+        hello(51 * S, B, 2);
+        assertThat(engine.neighbours()).extracting(MmfdEngine.Neighbour::address).containsExactly(A, B);
+    }
+
+    @Test
     void theDuplicateCacheForgetsTheOldestNonceOnceFull() {
-        MmfdEngine small = new MmfdEngine(new SplittableRandom(2), 3);
+        MmfdEngine small = new MmfdEngine(new SplittableRandom(2), 3, MmfdEngine.MAX_NEIGHBOURS);
         small.addInterface(2, "eth0");
         byte[] packet = Packets.multicast(1);
         for (long nonce = 1; nonce <= 4; nonce++) {

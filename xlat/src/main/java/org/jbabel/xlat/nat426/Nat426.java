@@ -118,6 +118,11 @@ public final class Nat426 implements Extension {
         if (nodeAddress == null) {
             throw new IOException("nat426 needs a routable IPv6 address on lo (the node's address)");
         }
+        c.counters().limit("client_refused", "IPv4 clients refused: the client table is full (limit "
+                + ClientTable.DEFAULT_MAX + ")");
+        c.counters().limit("exit_refused", "exits ignored: the exit table is full (limit " + Exits.DEFAULT_MAX + ")");
+        c.counters().limit("resolver_queue_full", "packets waiting for the resolver dropped: "
+                + ResolverEngine.MAX_WAITING + " wait");
         table = new ClientTable(ClientTable.DEFAULT_MAX, c.counters()::increment);
         exits = new Exits(plan, settings.exitRange(), Exits.DEFAULT_MAX, c.counters()::increment);
         arp = new ArpResponder(gateway, settings.exitMac(), table, exits, c.counters()::increment,

@@ -86,7 +86,6 @@ public final class Nat64 implements Extension {
         c.every(SECOND, SECOND, this::tick);
         c.control().command("sessions", "sessions [--json]: the NAT64 sessions",
                 args -> Nat64Control.sessions(tables, outside, c.now(), args));
-        c.control().section("nat64-session", () -> Nat64Control.items(tables, outside, c.now()));
         if (settings.address() != null) {
             take(settings.address());
         } else {

@@ -10,16 +10,24 @@ import org.jbabel.wire.IpAddress;
 /**
  * {@code jbabel ctl nat64 sessions [--json]} (docs/XLAT.md "Control"): one line or one map per session with its
  * protocol, inside {@code NCA:port}, outside {@code A4:port}, remote {@code d4:port}, TCP state and the seconds left
- * of its lifetime. The extension registers {@link #sessions} as the command's handler.
+ * of its lifetime, at most {@link #LISTED_MAX} of them. The extension registers {@link #sessions} as the command's
+ * handler. The sessions are not a section of the dump: a table of up to {@code sessions-max} flows whose lifetimes
+ * change every second has no place in every {@code dump} and {@code monitor} update.
  */
 public final class Nat64Control {
 
     private Nat64Control() {}
 
+    /**
+     * The most sessions one answer lists (the first in the table's order): an answer for the default 65,536 sessions
+     * would take more of the 64 MiB heap than the sessions themselves. {@code sessions} always gives the count.
+     */
+    public static final int LISTED_MAX = 4_096;
+
     /** The text lines, one per session: {@code tcp inside [NCA]:P outside A4:P remote D4:P state S expires N}. */
-    public static List<String> lines(Nat64Sessions tables, IpAddress outside, long now) {
+    public static List<String> lines(List<Nat64Sessions.Session> sessions, IpAddress outside, long now) {
         List<String> lines = new ArrayList<>();
-        for (Nat64Sessions.Session s : tables.sessions()) {
+        for (Nat64Sessions.Session s : sessions) {
             StringBuilder b = new StringBuilder(s.protocol().label()).append(" inside [").append(s.inside())
                     .append("]:").append(s.insidePort()).append(" outside ").append(outside).append(':')
                     .append(s.outsidePort()).append(" remote ").append(s.remote());
@@ -36,9 +44,9 @@ public final class Nat64Control {
     }
 
     /** The same as maps with JSON-ready values; {@code state} only for TCP, ports as numbers. */
-    public static List<Map<String, Object>> json(Nat64Sessions tables, IpAddress outside, long now) {
+    public static List<Map<String, Object>> json(List<Nat64Sessions.Session> sessions, IpAddress outside, long now) {
         List<Map<String, Object>> list = new ArrayList<>();
-        for (Nat64Sessions.Session s : tables.sessions()) {
+        for (Nat64Sessions.Session s : sessions) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("protocol", s.protocol().label());
             m.put("inside", s.inside().toString());
@@ -57,32 +65,28 @@ public final class Nat64Control {
     }
 
     /**
-     * The dump section's items ({@code add nat64-session ID protocol P inside A ...}): the JSON maps, each named
-     * {@code PROTOCOL/OUTSIDE-PORT/REMOTE:PORT}, unique among the live sessions.
+     * The command's answer: the lines (and {@code N more sessions not listed} past {@link #LISTED_MAX}), and
+     * {@code {"sessions": N, "sessions_max": M, "listed": L, "nat64_sessions": [...]}}.
      */
-    public static List<ControlRegistry.Item> items(Nat64Sessions tables, IpAddress outside, long now) {
-        List<ControlRegistry.Item> items = new ArrayList<>();
-        for (Map<String, Object> m : json(tables, outside, now)) {
-            items.add(new ControlRegistry.Item(m.get("protocol") + "/" + m.get("outside_port") + "/" + m.get("remote")
-                    + ":" + m.get("remote_port"), m));
-        }
-        return items;
-    }
-
-    /** The command's answer: the lines, and {@code {"nat64_sessions": [...], "sessions": N, "sessions_max": M}}. */
     public static ControlRegistry.Answer sessions(Nat64Sessions tables, IpAddress outside, long now,
             List<String> arguments) {
         if (!arguments.isEmpty()) {
             throw new IllegalArgumentException("sessions takes no arguments");
         }
+        List<Nat64Sessions.Session> all = tables.sessions();
+        List<Nat64Sessions.Session> listed = all.subList(0, Math.min(all.size(), LISTED_MAX));
         StringBuilder text = new StringBuilder();
-        for (String line : lines(tables, outside, now)) {
+        for (String line : lines(listed, outside, now)) {
             text.append(line).append('\n');
+        }
+        if (listed.size() < all.size()) {
+            text.append(all.size() - listed.size()).append(" more sessions not listed\n");
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("sessions", tables.sessionCount());
         json.put("sessions_max", tables.sessionsMax());
-        json.put("nat64_sessions", json(tables, outside, now));
+        json.put("listed", listed.size());
+        json.put("nat64_sessions", json(listed, outside, now));
         return new ControlRegistry.Answer(text.toString(), json);
     }
 

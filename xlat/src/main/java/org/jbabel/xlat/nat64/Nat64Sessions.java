@@ -177,6 +177,12 @@ public final class Nat64Sessions {
         this.portLow = portLow;
         this.portHigh = portHigh;
         this.sink = sink;
+        if (sink != null) {
+            sink.limit(Drop.SESSIONS_MAX.counter(), "new NAT64 sessions refused: the session table is full (sessions-max "
+                    + sessionsMax + ")");
+            sink.limit(Drop.PORTS_EXHAUSTED.counter(), "new NAT64 sessions refused: no outside port left (ports "
+                    + portLow + "-" + portHigh + ")");
+        }
         int even = countParity(portLow, portHigh, 0);
         for (int[] f : freePorts) {
             f[0] = even;

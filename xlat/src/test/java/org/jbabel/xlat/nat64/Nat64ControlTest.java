@@ -28,7 +28,7 @@ class Nat64ControlTest {
 
     @Test
     void theLinesShowEverySessionWithItsStateAndTheSecondsLeft() {
-        assertThat(Nat64Control.lines(tables(), A4, 10 * S)).containsExactly(
+        assertThat(Nat64Control.lines(tables().sessions(), A4, 10 * S)).containsExactly(
                 "tcp inside [fd7a:aaaa:bbbb:cccc:5054:ff:fe12:3456]:40001 outside 10.255.0.1:40001"
                         + " remote 198.51.100.7:80 state established expires 7431",
                 "udp inside [fd7a:aaaa:bbbb:cccc:5054:ff:fe12:3456]:40000 outside 10.255.0.1:40000"
@@ -39,7 +39,7 @@ class Nat64ControlTest {
 
     @Test
     void theJsonHasTheSameFields() {
-        List<Map<String, Object>> json = Nat64Control.json(tables(), A4, 10 * S);
+        List<Map<String, Object>> json = Nat64Control.json(tables().sessions(), A4, 10 * S);
         assertThat(json).hasSize(3);
         assertThat(json.get(0)).containsExactly(Map.entry("protocol", "tcp"),
                 Map.entry("inside", "fd7a:aaaa:bbbb:cccc:5054:ff:fe12:3456"), Map.entry("inside_port", 40001),
@@ -64,10 +64,17 @@ class Nat64ControlTest {
     }
 
     @Test
-    void theDumpSectionNamesEachSessionUniquely() {
-        List<ControlRegistry.Item> items = Nat64Control.items(tables(), A4, 10 * S);
-        assertThat(items).extracting(ControlRegistry.Item::id).containsExactly("tcp/40001/198.51.100.7:80",
-                "udp/40000/198.51.100.7:53", "icmp/1025/198.51.100.7:0");
-        assertThat(items.get(1).fields()).containsEntry("inside_port", 40000).containsEntry("expires", 290L);
+    void anAnswerListsAtMostItsBoundAndCountsTheRest() {
+        Nat64Sessions t = new Nat64Sessions(10_000, 1024, 65535);
+        for (int i = 0; i < 5_000; i++) {
+            t.outbound(0, Protocol.UDP, NCA, 40000, IpAddress.v4(0xcb007100 + (i & 0xff)), 1024 + (i >>> 8), 0);
+        }
+        ControlRegistry.Answer a = Nat64Control.sessions(t, A4, S, List.of());
+        assertThat(a.text()).hasLineCount(Nat64Control.LISTED_MAX + 1)
+                .endsWith((5_000 - Nat64Control.LISTED_MAX) + " more sessions not listed\n");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) a.json();
+        assertThat(json).containsEntry("sessions", 5_000).containsEntry("listed", Nat64Control.LISTED_MAX);
+        assertThat((List<?>) json.get("nat64_sessions")).hasSize(Nat64Control.LISTED_MAX);
     }
 }
