@@ -81,6 +81,26 @@ class SimCommandTest {
         assertThat(run("sim", "--topology", "line:3", "--duration", "0")).isEqualTo(2);
     }
 
+    /**
+     * Issue 15: 30 % loss on every link direction of the 10-node grid of bench/loss-mesh.sh, wireless links (ETX):
+     * the mesh converges, stays converged to the end with every route present, and never loops, for three seeds.
+     */
+    @Test
+    void aGridWithThirtyPercentLossOnEveryLinkConvergesAndStaysConvergedWithoutLoops() throws Exception {
+        for (String seed : new String[] {"1", "2", "3"}) {
+            out.getBuffer().setLength(0);
+            assertThat(run("sim", "--topology", "grid:5x2", "--loss", "0.3", "--type", "wireless", "--duration",
+                    "600", "--seed", seed, "--json", "--quiet")).as(err.toString()).isZero();
+            String[] lines = out.toString().strip().split("\n");
+            JsonNode report = new ObjectMapper().readTree(lines[lines.length - 1]);
+            assertThat(report.get("converged").asBoolean()).as("seed %s", seed).isTrue();
+            assertThat(report.get("convergedAtEnd").asBoolean()).as("seed %s", seed).isTrue();
+            assertThat(report.get("fibCompleteness").asDouble()).as("seed %s", seed).isEqualTo(1.0);
+            assertThat(report.get("loopsObserved").asLong()).as("seed %s", seed).isZero();
+            assertThat(report.get("packetsLost").asLong()).as("the loss was applied").isPositive();
+        }
+    }
+
     /** The issue's acceptance run: the Ulm map, through the command line, converges without a forwarding loop. */
     @Test
     void theDefaultRunOnTheUlmMapConvergesLoopFreeAndEndsWithOneJsonLine() throws Exception {
