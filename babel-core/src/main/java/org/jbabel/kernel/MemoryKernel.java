@@ -407,7 +407,28 @@ public final class MemoryKernel implements Fib, Rules, LinkMonitor {
         }
     }
 
+    /** Fault injection: while set, changes are made but no notification of them is published. */
+    private volatile boolean losingNotifications;
+
+    /**
+     * Fault injection: from now on ({@code lose}) or no longer, the kernel's changes are made without notifications,
+     * as when a subscriber's socket buffer overran; {@link #overrun} then tells the subscribers so.
+     */
+    public void loseNotifications(boolean lose) {
+        losingNotifications = lose;
+    }
+
+    /** Fault injection: what a subscription reports after an overrun (ENOBUFS): {@link KernelEvent.Resync}. */
+    public synchronized void overrun() {
+        for (Subscription s : subscriptions) {
+            s.queue.add(new KernelEvent.Resync());
+        }
+    }
+
     private void publish(KernelEvent event) {
+        if (losingNotifications) {
+            return;
+        }
         for (Subscription s : subscriptions) {
             s.queue.add(event);
         }

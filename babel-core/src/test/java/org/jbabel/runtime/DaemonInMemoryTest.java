@@ -122,6 +122,31 @@ class DaemonInMemoryTest {
     }
 
     @Test
+    void changesWhoseNotificationsWereLostAreReadBackAfterTheOverrun(@TempDir Path dir) throws Exception {
+        MemorySystem.Wire wire = new MemorySystem.Wire();
+        MemorySystem a = new MemorySystem(wire);
+        MemorySystem b = new MemorySystem(wire);
+        int aEth = a.addInterface("eth0", "fe80::a");
+        wire.connect(a, aEth, b, b.addInterface("eth0", "fe80::b"));
+        Daemon da = Daemon.start(TestConfigs.of(args(dir.resolve("a.state"), "eth0")), DaemonLog.stderr(0),
+                fib -> PlacementChoice.plain(), Map.of(), a);
+        try {
+            awaitTrue(() -> up(da, "eth0"), "A runs Babel on eth0");
+            a.kernel.loseNotifications(true);
+            a.kernel.setLinkState(aEth, false, false);
+            Thread.sleep(300);
+            assertThat(up(da, "eth0")).as("a change nobody was told of").isTrue();
+            a.kernel.overrun();
+            awaitTrue(() -> !up(da, "eth0"), "after the overrun A reads the links again and takes Babel off eth0");
+            a.kernel.setLinkState(aEth, true, true);
+            a.kernel.overrun();
+            awaitTrue(() -> up(da, "eth0"), "and on again, still without a notification of the change");
+        } finally {
+            da.stop();
+        }
+    }
+
+    @Test
     void anInterfaceListensWhileItsLinkLocalIsTentativeAndSendsOnceItIsUsable(@TempDir Path dir) throws Exception {
         MemorySystem.Wire wire = new MemorySystem.Wire();
         MemorySystem a = new MemorySystem(wire);
