@@ -324,7 +324,13 @@ public final class PacketReader {
                 }
                 if ((flags & Tlv.Update.FLAG_ROUTER_ID) != 0) {
                     IpAddress a = prefix.address();
-                    routerId = new RouterId(ae.family() == Family.V4 ? a.v4Bits() & 0xffff_ffffL : a.lo());
+                    RouterId id = new RouterId(ae.family() == Family.V4 ? a.v4Bits() & 0xffff_ffffL : a.lo());
+                    if (!id.isValid()) {
+                        // as a bad Router-Id TLV: nobody may use it (RFC 8966 §4.6.7), and it leaves none in force
+                        routerId = null;
+                        return malformedUpdate(setsDefault, at, "flag 0x40 gives the router-id " + id);
+                    }
+                    routerId = id;
                 }
             }
             SubTlvs subs = subTlvs(Context.PREFIXED, ae, prefixEnd, to, at);

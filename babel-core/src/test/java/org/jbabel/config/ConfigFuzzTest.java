@@ -2,6 +2,10 @@ package org.jbabel.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -12,8 +16,48 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.From;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import org.jbabel.fuzz.FuzzInputs;
 
+/**
+ * Configuration text, command lines and runtime statements only ever fail with a {@link ConfigException} naming the
+ * file and line (docs/ROBUSTNESS.md, "Fuzzing"): random statements from the grammar's words, and whole files.
+ */
 class ConfigFuzzTest {
+
+    /**
+     * Coverage-guided with {@code JAZZER_FUZZ=1}; otherwise replays the corpus (ConfigFuzzTestInputs). Bytes that are
+     * not UTF-8 never reach the parser: reading the file fails first, with a ConfigException at line 0.
+     */
+    @FuzzTest(maxDuration = "30s")
+    void configFile(byte[] file) {
+        checkFile(file);
+    }
+
+    @Property(tries = 1000)
+    void mutantsOfTheCorpus(@ForAll("corpus") byte[] file) {
+        checkFile(file);
+    }
+
+    @Provide
+    Arbitrary<byte[]> corpus() {
+        return FuzzInputs.mutants(FuzzInputs.seeds(ConfigFuzzTest.class, "configFile"));
+    }
+
+    private static void checkFile(byte[] file) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(file)).toString();
+        } catch (CharacterCodingException e) {
+            return;
+        }
+        int lines = (int) text.chars().filter(c -> c == '\n').count() + 1;
+        try {
+            new ConfigParser().parseText("fuzz.conf", text).build();
+        } catch (ConfigException e) {
+            assertThat(e.line()).isBetween(1, lines);
+            assertThat(e.getMessage()).startsWith("fuzz.conf:" + e.line() + ": ");
+        }
+    }
 
     /** Words of the grammar and values of every kind, good and bad, so random lines get deep into the parser. */
     private static final List<String> WORDS = List.of(

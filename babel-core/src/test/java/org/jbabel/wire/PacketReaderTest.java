@@ -241,6 +241,19 @@ class PacketReaderTest {
         assertThat(r.packet().body()).containsExactly(new Tlv.RouterIdTlv(A, List.of()));
     }
 
+    /** Found by fuzzing (PacketReaderFuzzTestInputs/packetReader/regression-update-flag-0x40-zero-router-id). */
+    @Test
+    void anUpdateWhoseRouterIdFlagGivesAZeroOrAllOnesRouterIdIsDroppedAndLeavesNoRouterId() {
+        ReadResult r = PacketReader.read(packet(tlv(6, "0000 020000fffe00000a"),
+                tlv(8, "02 40 80 00 0640 0001 0000 20010db8000000000000000000000000"),
+                tlv(8, "02 00 10 00 0640 0001 0000 2001"),
+                tlv(8, "01 40 00 00 0640 0001 ffff"),
+                tlv(8, "02 40 80 00 0640 0001 0000 20010db800000000ffffffffffffffff")));
+        assertThat(kinds(r)).containsExactly(Problem.Kind.MALFORMED_TLV, Problem.Kind.NO_ROUTER_ID,
+                Problem.Kind.MALFORMED_TLV, Problem.Kind.MALFORMED_TLV);
+        assertThat(r.packet().body()).containsExactly(new Tlv.RouterIdTlv(A, List.of()));
+    }
+
     @Test
     void malformedNextHopClearsTheNextHopsInForce() {
         ReadResult r = PacketReader.read(packet(tlv(6, "0000 020000fffe00000a"), tlv(7, "01 00 0a000001"),

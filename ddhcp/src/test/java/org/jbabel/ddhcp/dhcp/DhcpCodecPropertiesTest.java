@@ -3,7 +3,6 @@ package org.jbabel.ddhcp.dhcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -11,39 +10,13 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
 
+/** Whatever the writer writes reads back as the same message (bad input: {@link DhcpFuzzTest}). */
 class DhcpCodecPropertiesTest {
-
-    @Property(tries = 2000)
-    void randomBytesNeverThrow(@ForAll @Size(max = 700) byte[] data) {
-        assertThat(DhcpReader.read(data)).isNotNull();
-    }
-
-    @Property(tries = 2000)
-    void mutatedClientMessagesNeverThrow(@ForAll("mutations") byte[] data) {
-        assertThat(DhcpReader.read(data)).isNotNull();
-    }
 
     @Property(tries = 1000)
     void writtenMessagesReadBackEqual(@ForAll("messages") DhcpMessage m) {
         assertThat(DhcpReader.read(DhcpWriter.write(m))).isEqualTo(new DhcpReader.Result.Parsed(m));
-    }
-
-    @Provide
-    Arbitrary<byte[]> mutations() {
-        List<byte[]> seeds = List.of(ClientCaptures.bytes("udhcpc-discover"), ClientCaptures.bytes("dhclient-discover"),
-                ClientCaptures.bytes("udhcpc-request-selecting"));
-        return Combinators.combine(Arbitraries.of(seeds), Arbitraries.integers().between(0, 20).list().ofSize(6),
-                Arbitraries.bytes().list().ofSize(3), Arbitraries.integers().between(0, 620))
-                .as((seed, positions, values, cut) -> {
-                    byte[] b = Arrays.copyOf(seed, Math.min(seed.length, cut));
-                    for (int i = 0; i < 3 && b.length > 240; i++) {
-                        int at = 240 + positions.get(i) * (1 + positions.get(i + 3)) % (b.length - 240);
-                        b[at] = values.get(i);
-                    }
-                    return b;
-                });
     }
 
     @Provide
