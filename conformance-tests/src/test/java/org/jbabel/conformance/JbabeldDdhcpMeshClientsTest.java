@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -275,7 +274,7 @@ class JbabeldDdhcpMeshClientsTest {
     @Order(4)
     void aNodeKilledAndRestartedHandsOutNoAddressItHadAcknowledged() throws Exception {
         Lab.Daemon n1 = daemons.get(1);
-        Set<String> leasedAtN1 = leases(n1.socket());
+        Set<String> leasedAtN1 = MmfdLab.ddhcpLeases(n1.socket());
         assertThat(leasedAtN1).isNotEmpty();
         Set<String> before = new HashSet<>(acknowledged.keySet());
         Map<Integer, String> blocksBefore = states(n1.socket());
@@ -283,7 +282,7 @@ class JbabeldDdhcpMeshClientsTest {
         Lab.Daemon again = start(1, "n1-again", List.of());
         daemons.set(1, again);
         awaitBlocksKnownEverywhere();
-        assertThat(leases(again.socket())).as("n1's leases back from its state file").containsAll(leasedAtN1);
+        assertThat(MmfdLab.ddhcpLeases(again.socket())).as("n1's leases back from its state file").containsAll(leasedAtN1);
         Map<Integer, String> blocksAfter = states(again.socket());
         for (String a : leasedAtN1) {
             assertThat(blocksBefore).containsEntry(block(a), "OURS");
@@ -587,35 +586,9 @@ class JbabeldDdhcpMeshClientsTest {
         return got;
     }
 
-    /**
-     * The script of both clients: on an address (udhcpc bound/renew, dhclient BOUND/REBOOT/RENEW) it puts it on as the
-     * only /32 with a host route to the router and a default route through it; on losing it (udhcpc deconfig, dhclient
-     * EXPIRE/FAIL/RELEASE) it takes the addresses off; every event's variables go to NAME.out.
-     */
+    /** The client's script ({@link Lab#dhcpClientScript}), its events in NAME.out. */
     private Path script(String name) throws Exception {
-        Path s = dir.resolve(name + ".sh");
-        Files.writeString(s, """
-                #!/bin/sh
-                a=""; gw="$router"; dev="$interface"
-                case "$1$reason" in
-                  bound|renew) a="$ip";;
-                  BOUND|REBOOT|RENEW) a="$new_ip_address"; gw="$new_routers";;
-                  deconfig|EXPIRE|FAIL|RELEASE) ip -4 addr flush dev "$dev";;
-                esac
-                if [ -n "$a" ]; then
-                  gw="${gw%%%% *}"
-                  for old in $(ip -4 -o addr show dev "$dev" | awk '{print $4}'); do
-                    [ "$old" = "$a/32" ] || ip addr del "$old" dev "$dev"
-                  done
-                  ip addr replace "$a/32" dev "$dev"
-                  ip route replace "$gw" dev "$dev"
-                  ip route replace default via "$gw" dev "$dev"
-                fi
-                env | sed 's/^/'"$1$reason"': /' >> %s
-                exit 0
-                """.formatted(dir.resolve(name + ".out")));
-        Files.setPosixFilePermissions(s, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return s;
+        return lab.dhcpClientScript(dir.resolve(name + ".out"));
     }
 
     /** The last value of {@code variable} the script saw for {@code event}, or null. */
@@ -659,24 +632,11 @@ class JbabeldDdhcpMeshClientsTest {
     private Map<String, Integer> leasedAtNodes() throws Exception {
         Map<String, Integer> count = new TreeMap<>();
         for (Lab.Daemon d : daemons) {
-            for (String a : leases(d.socket())) {
+            for (String a : MmfdLab.ddhcpLeases(d.socket())) {
                 count.merge(a, 1, Integer::sum);
             }
         }
         return count;
-    }
-
-    /** {@code ctl ddhcp leases --json}: the LEASED addresses. */
-    private static Set<String> leases(Path socket) throws Exception {
-        String out = MmfdLab.ctl(socket, "ddhcp", "leases", "--json");
-        JsonNode tree = JSON.readTree(out.substring(out.indexOf('{')));
-        Set<String> leased = new HashSet<>();
-        for (JsonNode r : tree.findValue("ddhcp_leases")) {
-            if (r.get("state").asText().equals("LEASED")) {
-                leased.add(r.get("address").asText());
-            }
-        }
-        return leased;
     }
 
     private static Map<String, Long> counters(Path socket) {

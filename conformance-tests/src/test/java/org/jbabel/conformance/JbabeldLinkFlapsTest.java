@@ -9,9 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,10 +79,10 @@ class JbabeldLinkFlapsTest {
             for (int round = 0; round < 2; round++) {
                 for (int i = 0; i < 4; i++) {
                     long end = System.nanoTime() + CONVERGE.toNanos();
-                    String mismatch = mismatch(lab, ns[i], daemons.get(i));
+                    String mismatch = lab.kernelMismatch(ns[i], daemons.get(i));
                     while (mismatch != null && System.nanoTime() < end) {
                         Thread.sleep(200);
-                        mismatch = mismatch(lab, ns[i], daemons.get(i));
+                        mismatch = lab.kernelMismatch(ns[i], daemons.get(i));
                     }
                     assertThat(mismatch).as("node %s: kernel against control socket", names[i]).isNull();
                 }
@@ -116,64 +113,5 @@ class JbabeldLinkFlapsTest {
             }
         }
         return true;
-    }
-
-    /**
-     * What differs between the kernel's routes of protocol babel and the control socket's {@code dump}, or null when
-     * nothing does: each installed route must be a kernel route through its next hop and interface, each kernel route
-     * an installed route, and each unreachable kernel route a prefix whose routes are all retracted.
-     */
-    private static String mismatch(Lab lab, String ns, Lab.Daemon daemon) {
-        List<String> dump = Lab.dump(daemon.socket());
-        if (dump == null) {
-            return "no dump";
-        }
-        Set<String> expected = new TreeSet<>();
-        Map<String, Boolean> allRetracted = new TreeMap<>();
-        for (String line : dump) {
-            String[] w = line.split(" ");
-            if (w.length < 2 || !w[1].equals("route")) {
-                continue;
-            }
-            Map<String, String> f = new HashMap<>();
-            for (int k = 3; k + 1 < w.length; k += 2) {
-                f.put(w[k], w[k + 1]);
-            }
-            String prefix = hostRoute(f.get("prefix"));
-            if ("yes".equals(f.get("installed"))) {
-                expected.add(prefix + " via " + f.get("via") + " dev " + f.get("if"));
-            }
-            boolean retracted = "65535".equals(f.get("metric"));
-            allRetracted.merge(prefix, retracted, Boolean::logicalAnd);
-        }
-        Set<String> actual = new TreeSet<>();
-        List<String> problems = new ArrayList<>();
-        for (String route : lab.babelRoutes(ns, "-6").lines().toList()) {
-            String[] w = route.strip().split("\\s+");
-            if (w[0].equals("unreachable")) {
-                String prefix = hostRoute(w[1]);
-                if (!Boolean.TRUE.equals(allRetracted.get(prefix))) {
-                    problems.add("unreachable " + prefix + " without a retracted route only");
-                }
-                continue;
-            }
-            actual.add(w[0] + " via " + w[2] + " dev " + w[4]);
-        }
-        Set<String> missing = new TreeSet<>(expected);
-        missing.removeAll(actual);
-        Set<String> extra = new TreeSet<>(actual);
-        extra.removeAll(expected);
-        if (!missing.isEmpty()) {
-            problems.add("missing from the kernel: " + missing);
-        }
-        if (!extra.isEmpty()) {
-            problems.add("in the kernel but not installed: " + extra);
-        }
-        return problems.isEmpty() ? null : String.join("; ", problems);
-    }
-
-    /** The kernel prints a /128 without its length. */
-    private static String hostRoute(String prefix) {
-        return prefix.endsWith("/128") ? prefix.substring(0, prefix.length() - 4) : prefix;
     }
 }

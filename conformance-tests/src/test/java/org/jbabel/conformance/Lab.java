@@ -15,9 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -273,6 +277,65 @@ final class Lab implements AutoCloseable {
         }
     }
 
+    /**
+     * What differs between the kernel's IPv6 routes of protocol babel in {@code ns} and the control socket's {@code dump}, or null when
+     * nothing does: each installed route must be a kernel route through its next hop and interface, each kernel route
+     * an installed route, and each unreachable kernel route a prefix whose routes are all retracted.
+     */
+    String kernelMismatch(String ns, Daemon daemon) {
+        List<String> dump = Lab.dump(daemon.socket());
+        if (dump == null) {
+            return "no dump";
+        }
+        Set<String> expected = new TreeSet<>();
+        Map<String, Boolean> allRetracted = new TreeMap<>();
+        for (String line : dump) {
+            String[] w = line.split(" ");
+            if (w.length < 2 || !w[1].equals("route")) {
+                continue;
+            }
+            Map<String, String> f = new HashMap<>();
+            for (int k = 3; k + 1 < w.length; k += 2) {
+                f.put(w[k], w[k + 1]);
+            }
+            String prefix = hostRoute(f.get("prefix"));
+            if ("yes".equals(f.get("installed"))) {
+                expected.add(prefix + " via " + f.get("via") + " dev " + f.get("if"));
+            }
+            boolean retracted = "65535".equals(f.get("metric"));
+            allRetracted.merge(prefix, retracted, Boolean::logicalAnd);
+        }
+        Set<String> actual = new TreeSet<>();
+        List<String> problems = new ArrayList<>();
+        for (String route : babelRoutes(ns, "-6").lines().toList()) {
+            String[] w = route.strip().split("\\s+");
+            if (w[0].equals("unreachable")) {
+                String prefix = hostRoute(w[1]);
+                if (!Boolean.TRUE.equals(allRetracted.get(prefix))) {
+                    problems.add("unreachable " + prefix + " without a retracted route only");
+                }
+                continue;
+            }
+            actual.add(w[0] + " via " + w[2] + " dev " + w[4]);
+        }
+        Set<String> missing = new TreeSet<>(expected);
+        missing.removeAll(actual);
+        Set<String> extra = new TreeSet<>(actual);
+        extra.removeAll(expected);
+        if (!missing.isEmpty()) {
+            problems.add("missing from the kernel: " + missing);
+        }
+        if (!extra.isEmpty()) {
+            problems.add("in the kernel but not installed: " + extra);
+        }
+        return problems.isEmpty() ? null : String.join("; ", problems);
+    }
+
+    /** The kernel prints a /128 without its length. */
+    private static String hostRoute(String prefix) {
+        return prefix.endsWith("/128") ? prefix.substring(0, prefix.length() - 4) : prefix;
+    }
+
     /** The lines a control socket answers to {@code request}: banner and answer, up to the final status. */
     static List<String> ask(Path socket, String... requests) throws IOException {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -376,6 +439,39 @@ final class Lab implements AutoCloseable {
         Files.writeString(script, "#!/bin/sh\nenv | sed 's/^/'\"$1\"': /' >> " + out + "\nexit 0\n");
         Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         return script;
+    }
+
+    /**
+     * A script for busybox udhcpc and ISC dhclient that configures the client as an L3 mesh client: on an address
+     * (udhcpc bound/renew, dhclient BOUND/REBOOT/RENEW) it puts it on as the only /32 with a host route to the router
+     * and a default route through it; on losing it (udhcpc deconfig, dhclient EXPIRE/FAIL/RELEASE) it takes the
+     * addresses off. Every event's variables, and {@code at} (the time in ms since the epoch), are appended to
+     * {@code out}, each line prefixed with the event ({@code bound: ip=...}). Written into the lab's directory.
+     */
+    Path dhcpClientScript(Path out) throws IOException {
+        Path s = dir.resolve("dhcp-client-" + out.getFileName() + ".sh");
+        Files.writeString(s, """
+                #!/bin/sh
+                a=""; gw="$router"; dev="$interface"
+                case "$1$reason" in
+                  bound|renew) a="$ip";;
+                  BOUND|REBOOT|RENEW) a="$new_ip_address"; gw="$new_routers";;
+                  deconfig|EXPIRE|FAIL|RELEASE) ip -4 addr flush dev "$dev";;
+                esac
+                if [ -n "$a" ]; then
+                  gw="${gw%%%% *}"
+                  for old in $(ip -4 -o addr show dev "$dev" | awk '{print $4}'); do
+                    [ "$old" = "$a/32" ] || ip addr del "$old" dev "$dev"
+                  done
+                  ip addr replace "$a/32" dev "$dev"
+                  ip route replace "$gw" dev "$dev"
+                  ip route replace default via "$gw" dev "$dev"
+                fi
+                at=$(date +%%s%%3N) env | sed 's/^/'"$1$reason"': /' >> %s
+                exit 0
+                """.formatted(out));
+        Files.setPosixFilePermissions(s, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return s;
     }
 
     /** A UDP echo server (python3) on {@code address:port} in a namespace, stopped with the lab. */

@@ -221,6 +221,20 @@ final class MmfdLab {
         return out;
     }
 
+    /** The addresses jbabeld's DDHCP side holds LEASED ({@code jbabel ctl ddhcp leases --json}). */
+    static java.util.Set<String> ddhcpLeases(Path socket) throws Exception {
+        String out = ctl(socket, "ddhcp", "leases", "--json");
+        com.fasterxml.jackson.databind.JsonNode tree = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.substring(out.indexOf('{')));
+        java.util.Set<String> leased = new java.util.HashSet<>();
+        for (com.fasterxml.jackson.databind.JsonNode r : tree.findValue("ddhcp_leases")) {
+            if (r.get("state").asText().equals("LEASED")) {
+                leased.add(r.get("address").asText());
+            }
+        }
+        return leased;
+    }
+
     /** The neighbour addresses jbabeld's mmfd lists ({@code jbabel ctl mmfd neighbours --json}), or null. */
     static List<String> jbabelMmfdNeighbours(Path socket) {
         try {

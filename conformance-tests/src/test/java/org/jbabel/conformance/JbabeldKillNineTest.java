@@ -1,0 +1,402 @@
+package org.jbabel.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kill -9 and an immediate restart of jbabeld nodes, repeatedly, under traffic (issue 15, "Faults"). Each node is
+ * killed with SIGKILL sent to its java process (no clean-up of its own runs) and started again at once with the same
+ * pid, state and DDHCP state files, as a supervisor would.
+ * <ul>
+ * <li>Routing: babeld A, jbabeld B, jbabeld C on a line, a ping flow between A's and C's loopbacks through B. B is
+ * killed five times and C twice. Before each kill A announces a fresh prefix; while the victim is dead A withdraws it,
+ * so the victim's kernel holds a stale route of the killed run. After the restart the stale route is gone, the
+ * kernel of B and C holds exactly what their control sockets show installed, the neighbour accepts the restarted
+ * node (finite cost, the new run's own prefix in babeld's FIB, its loopback installed there) and pings flow again
+ * both ways. The recovery times are printed.</li>
+ * <li>DDHCP: two jbabelds on one link share 10.116.224.0/24 (blocks of 4, leases of 20 s, so that clients renew every
+ * 10 s), each with busybox udhcpc clients on its client bridge. Each node in turn is killed while its clients hold
+ * leases (three kills), restarted, its clients renew and one new client asks it for an address. Every lease every
+ * client got is collected with its time: no address is ever held by two clients (two MACs) at the same time.</li>
+ * </ul>
+ */
+class JbabeldKillNineTest {
+
+    private static final Duration CONVERGE = Duration.ofSeconds(30);
+    private static final List<String> FAST = List.of("-C", "default hello-interval 0.5 update-interval 4");
+    /** The node killed in each round of the routing test. */
+    private static final List<String> VICTIMS = List.of("b", "b", "c", "b", "b", "c", "b");
+    private static final String A = "2001:db8:a::1";
+    private static final String C = "2001:db8:c::1";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void routingRecoversAfterEachKillNineOfTheMiddleAndTheFarNodeUnderTraffic() throws Exception {
+        Lab.tool("babeld", "babeld");
+        try (Lab lab = new Lab(dir)) {
+            Map<String, String> ns = new HashMap<>();
+            for (String n : List.of("a", "b", "c")) {
+                ns.put(n, lab.ns(n));
+                lab.ip(ns.get(n), "-6", "addr", "add", "2001:db8:" + n + "::1/128", "dev", "lo");
+                lab.link(ns.get(n), "stub0", ns.get(n), "stub1");
+            }
+            lab.link(ns.get("a"), "va", ns.get("b"), "vba");
+            lab.link(ns.get("b"), "vbc", ns.get("c"), "vc");
+            lab.babeld(ns.get("a"), "a", Lab.with(FAST, "-C", "redistribute ip 2001:db8:f0::/44 ge 48", "va"));
+            Map<String, List<String>> args = Map.of(
+                    "b", Lab.with(FAST, "-C", "redistribute ip 2001:db8:e0::/44 ge 48", "vba", "vbc"),
+                    "c", Lab.with(FAST, "-C", "redistribute ip 2001:db8:e0::/44 ge 48", "vc"));
+            Map<String, Lab.Daemon> jbabeld = new HashMap<>();
+            for (String n : List.of("b", "c")) {
+                jbabeld.put(n, lab.jbabeld(ns.get(n), n, args.get(n)));
+            }
+            lab.await("A's and C's loopbacks reach each other", CONVERGE,
+                    () -> ping(lab, ns.get("a"), A, C) && ping(lab, ns.get("c"), C, A) ? true : null);
+            Lab.Daemon flow = lab.start("flow", ns.get("a"),
+                    List.of("ip", "netns", "exec", ns.get("a"), "ping", "-6", "-D", "-O", "-i", "0.2", "-I", A, C));
+
+            List<Long> killedAt = new ArrayList<>();
+            for (int round = 0; round < VICTIMS.size(); round++) {
+                String v = VICTIMS.get(round);
+                String vns = ns.get(v);
+                String stale = "2001:db8:f" + round + "::/48";
+                String fresh = "2001:db8:e" + round + "::/48";
+                lab.ip(ns.get("a"), "-6", "route", "add", stale, "dev", "stub0", "proto", "static");
+                for (String n : List.of("b", "c")) {
+                    lab.await(stale + " in " + n + "'s kernel", CONVERGE,
+                            () -> lab.babelRoutes(ns.get(n), "-6").contains(stale + " via fe80:") ? true : null);
+                }
+                Lab.Daemon killed = jbabeld.get(v);
+                assertThat(killed.process().info().command().orElse(""))
+                        .as("the signal goes to the java process itself").endsWith("/java");
+                killedAt.add(System.currentTimeMillis());
+                lab.kill(killed);
+                assertThat(killed.process().isAlive()).isFalse();
+                // while the victim is dead: A withdraws a prefix (a stale route is left in the victim's kernel), and
+                // the victim's stub gets a route it will announce at once when it is back
+                lab.ip(ns.get("a"), "-6", "route", "del", stale, "dev", "stub0");
+                lab.ip(vns, "-6", "route", "add", fresh, "dev", "stub0", "proto", "static");
+                assertThat(lab.babelRoutes(vns, "-6")).as("the killed run's routes stay in the kernel")
+                        .contains(stale + " via fe80:");
+
+                long start = System.nanoTime();
+                Lab.Daemon again = lab.jbabeld(vns, v, args.get(v));
+                jbabeld.put(v, again);
+                Map<String, Long> times = new TreeMap<>();
+                measure(times, "1 socket", start, () -> lab.await("the restarted " + v + "'s control socket",
+                        CONVERGE, () -> Lab.dump(again.socket())));
+                measure(times, "2 stale route gone", start, () -> lab.await("the stale " + stale + " gone at " + v,
+                        CONVERGE, () -> lab.babelRoutes(vns, "-6").contains(stale) ? null : true));
+                // both ways: the restarted node has the peer as neighbour with a cost (the peer's IHU names it),
+                // and the peer has heard the new run's last Hello
+                String peer = v.equals("b") ? "a" : "b";
+                measure(times, "3 accepted by " + peer, start, () -> lab.await(peer + " accepting the restarted " + v,
+                        CONVERGE, () -> accepts(lab, v, v.equals("b") ? "vba" : "vc")
+                                && accepts(lab, peer, v.equals("b") ? "va" : "vbc") ? true : null));
+                measure(times, "4 new prefix at a", start, () -> lab.await(fresh + " of the new run in A's FIB",
+                        CONVERGE, () -> lab.babelRoutes(ns.get("a"), "-6").contains(fresh + " via fe80:") ? true
+                                : null));
+                measure(times, "5 routes to both loopbacks at " + v, start, () -> lab.await(
+                        "the restarted " + v + "'s routes to the other loopbacks", CONVERGE, () -> {
+                            String routes = lab.babelRoutes(vns, "-6");
+                            return List.of("a", "b", "c").stream().filter(n -> !n.equals(v))
+                                    .allMatch(n -> routes.contains("2001:db8:" + n + "::1 via fe80:")) ? true : null;
+                        }));
+                measure(times, "6 ping a<->c", start, () -> lab.await("pings between A and C", CONVERGE,
+                        () -> ping(lab, ns.get("a"), A, C) && ping(lab, ns.get("c"), C, A) ? true : null));
+                assertThat(installedAtBabeld(lab, "2001:db8:" + v + "::1/128"))
+                        .as("babeld's route to the restarted %s's loopback is installed", v).isTrue();
+                measure(times, "7 kernels = dumps", start, () -> lab.await("B's and C's kernels matching their dumps",
+                        CONVERGE, () -> lab.kernelMismatch(ns.get("b"), jbabeld.get("b")) == null
+                                && lab.kernelMismatch(ns.get("c"), jbabeld.get("c")) == null ? true : null));
+                assertThat(Files.readString(again.log())).contains("stale routes of protocol 42");
+                lab.ip(vns, "-6", "route", "del", fresh, "dev", "stub0");
+                System.out.printf("kill -9 round %d of %s: ms after the restart %s%n", round + 1, v, times);
+            }
+            System.out.printf("ping flow A->C (every 200 ms): the longest gap between replies after each kill, ms: %s%n",
+                    outages(Files.readAllLines(flow.log()), killedAt));
+        }
+    }
+
+    @Test
+    void noDdhcpAddressIsHeldByTwoClientsAtOnceAcrossThreeKillsOfANode() throws Exception {
+        String udhcpc = Lab.tool("udhcpc", "udhcpc");
+        try (Lab lab = new Lab(dir)) {
+            List<String> nodes = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                String n = lab.ns("n" + i);
+                MmfdLab.noDad(lab, n);
+                lab.ip(n, "link", "add", "cli", "type", "bridge");
+                lab.ip(n, "link", "set", "cli", "up");
+                lab.ip(n, "addr", "add", "10.116.224.1/24", "dev", "cli");
+                nodes.add(n);
+            }
+            lab.link(nodes.get(0), "m1", nodes.get(1), "m0");
+            List<List<String>> args = new ArrayList<>();
+            List<Lab.Daemon> daemons = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                args.add(Lab.with(FAST, "-C", "redistribute local deny",
+                        "-C", "ddhcp client-interface cli range 10.116.224.0/24 block-size 4 router 10.116.224.1"
+                                + " dns 10.116.224.1 lease-time 20",
+                        "-C", "ddhcp node-id 0" + (i + 1) + "00000000000001", "-C", "ddhcp learning false",
+                        "-C", "ddhcp tentative-timeout 3", "-C", "ddhcp block-timeout 30",
+                        "-C", "ddhcp state-file " + dir.resolve("n" + i + ".ddhcp"), "m" + (1 - i)));
+                daemons.add(lab.jbabeld(nodes.get(i), "n" + i, args.get(i)));
+            }
+            // clients: name -> node index; each in a namespace of its own (its own MAC), udhcpc running throughout
+            Map<String, Integer> clients = new TreeMap<>();
+            Map<String, Lab.Daemon> running = new HashMap<>();
+            Map<String, String> clientNs = new TreeMap<>();
+            ClientStarter client = node -> {
+                String name = "u" + clients.size();
+                String cns = lab.ns(name);
+                lab.link(nodes.get(node), name, cns, "e0");
+                lab.ip(nodes.get(node), "link", "set", name, "master", "cli");
+                Path script = lab.dhcpClientScript(dir.resolve(name + ".out"));
+                running.put(name, lab.start(name, cns, List.of("ip", "netns", "exec", cns, udhcpc, "-f", "-i", "e0",
+                        "-t", "20", "-T", "1", "-s", script.toString())));
+                clients.put(name, node);
+                clientNs.put(name, cns);
+                return name;
+            };
+            for (int k = 0; k < 4; k++) {
+                client.start(k % 2);
+            }
+            for (String c : clients.keySet()) {
+                lab.await(c + " bound", CONVERGE, () -> address(dir, c));
+            }
+
+            for (int round = 0; round < 3; round++) {
+                int v = round % 2;
+                Map<String, String> held = new TreeMap<>();
+                for (Map.Entry<String, Integer> e : clients.entrySet()) {
+                    if (e.getValue() == v) {
+                        held.put(e.getKey(), address(dir, e.getKey()));
+                    }
+                }
+                // a new client starts its DISCOVER/REQUEST just before the node dies
+                String late = client.start(v);
+                Thread.sleep(300);
+                lab.kill(daemons.get(v));
+                long start = System.nanoTime();
+                long restartedAt = System.currentTimeMillis();
+                Lab.Daemon again = lab.jbabeld(nodes.get(v), "n" + v, args.get(v));
+                daemons.set(v, again);
+                Map<String, Long> times = new TreeMap<>();
+                measure(times, "1 socket", start, () -> lab.await("n" + v + "'s control socket", CONVERGE,
+                        () -> Lab.dump(again.socket())));
+                measure(times, "2 leases back", start, () -> lab.await("n" + v + "'s leases back from its state file",
+                        CONVERGE, () -> {
+                            try {
+                                return MmfdLab.ddhcpLeases(again.socket()).containsAll(held.values()) ? true : null;
+                            } catch (Exception e) {
+                                return null;
+                            }
+                        }));
+                for (String c : held.keySet()) {
+                    Lab.run("kill", "-USR1", Long.toString(running.get(c).process().pid()));
+                }
+                measure(times, "3 clients renewed", start, () -> {
+                    for (Map.Entry<String, String> e : held.entrySet()) {
+                        String renewed = lab.await(e.getKey() + " renewing at the restarted n" + v, CONVERGE,
+                                () -> events(dir, e.getKey()).stream().filter(x -> x.at() > restartedAt
+                                        && x.ip() != null).map(Event::ip).findFirst().orElse(null));
+                        assertThat(renewed).as("%s keeps its address", e.getKey()).isEqualTo(e.getValue());
+                    }
+                });
+                measure(times, "4 new client bound", start, () -> lab.await(late + " bound", CONVERGE,
+                        () -> address(dir, late)));
+                Set<String> at0 = MmfdLab.ddhcpLeases(daemons.get(0).socket());
+                Set<String> at1 = MmfdLab.ddhcpLeases(daemons.get(1).socket());
+                assertThat(at0).as("leased at n0 and at n1").doesNotContainAnyElementsOf(at1);
+                System.out.printf("DDHCP kill -9 round %d of n%d: ms after the restart %s%n", round + 1, v, times);
+            }
+            Thread.sleep(12_000); // one more renewal of every client (at half the lease time)
+            long end = System.currentTimeMillis();
+            List<Holding> holdings = new ArrayList<>();
+            for (Map.Entry<String, String> c : clientNs.entrySet()) {
+                String mac = lab.ip(c.getValue(), "-o", "link", "show", "e0")
+                        .replaceAll("(?s).*link/ether ([0-9a-f:]+).*", "$1").strip();
+                holdings.addAll(holdings(c.getKey(), mac, events(dir, c.getKey()), end));
+            }
+            List<String> overlaps = new ArrayList<>();
+            for (Holding x : holdings) {
+                for (Holding y : holdings) {
+                    if (x.address().equals(y.address()) && !x.mac().equals(y.mac()) && x.from() < y.to()
+                            && y.from() < x.to() && x.client().compareTo(y.client()) < 0) {
+                        overlaps.add(x + " and " + y);
+                    }
+                }
+            }
+            System.out.printf("DDHCP: %d clients, %d leases held (acknowledgements of DISCOVER or renewal), "
+                    + "%d distinct addresses: %s%n", clientNs.size(), holdings.size(),
+                    holdings.stream().map(Holding::address).distinct().count(), holdings);
+            assertThat(overlaps).as("addresses held by two MACs at the same time").isEmpty();
+            for (String c : clientNs.keySet()) {
+                assertThat(holdings).as("%s got and renewed a lease", c).filteredOn(h -> h.client().equals(c))
+                        .hasSizeGreaterThanOrEqualTo(2);
+            }
+        }
+    }
+
+    /** A client holding an address from {@code from} to {@code to} (ms since the epoch), as its script saw it. */
+    private record Holding(String client, String mac, String address, long from, long to) {}
+
+    /** One run of the client's script: the event, its time, the address and lease time it was given (if any). */
+    private record Event(String kind, long at, String ip, long lease) {}
+
+    private interface ClientStarter {
+        String start(int node) throws Exception;
+    }
+
+    /** The address the client's script last put on (bound or renew), or null. */
+    private static String address(Path dir, String client) {
+        List<Event> events = events(dir, client);
+        return events.isEmpty() ? null : events.getLast().ip();
+    }
+
+    /**
+     * The runs of a client's script ({@link Lab#dhcpClientScript}): the lines of one run are consecutive, each
+     * {@code EVENT: NAME=VALUE}; a new run starts where the event changes or a name comes again.
+     */
+    private static List<Event> events(Path dir, String client) {
+        Path out = dir.resolve(client + ".out");
+        List<Map<String, String>> runs = new ArrayList<>();
+        try {
+            Map<String, String> run = null;
+            for (String line : Files.exists(out) ? Files.readAllLines(out) : List.<String>of()) {
+                int colon = line.indexOf(": ");
+                int eq = line.indexOf('=', colon);
+                if (colon < 0 || eq < 0) {
+                    continue;
+                }
+                String kind = line.substring(0, colon);
+                String name = line.substring(colon + 2, eq);
+                if (run == null || !kind.equals(run.get(" kind")) || run.containsKey(name)) {
+                    run = new HashMap<>();
+                    run.put(" kind", kind);
+                    runs.add(run);
+                }
+                run.put(name, line.substring(eq + 1));
+            }
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+        List<Event> events = new ArrayList<>();
+        for (Map<String, String> r : runs) {
+            if (!r.containsKey("at")) {
+                continue; // the last run, still being written
+            }
+            boolean bound = r.get(" kind").equals("bound") || r.get(" kind").equals("renew");
+            events.add(new Event(r.get(" kind"), Long.parseLong(r.get("at")), bound ? r.get("ip") : null,
+                    bound ? Long.parseLong(r.get("lease")) : 0));
+        }
+        return events;
+    }
+
+    /** What the client held: each bound or renew until its lease ends, the client's next event or {@code end}. */
+    private static List<Holding> holdings(String client, String mac, List<Event> events, long end) {
+        List<Holding> out = new ArrayList<>();
+        for (int k = 0; k < events.size(); k++) {
+            Event e = events.get(k);
+            if (e.ip() == null || e.at() >= end) {
+                continue;
+            }
+            long to = Math.min(e.at() + e.lease() * 1000, end);
+            if (k + 1 < events.size()) {
+                to = Math.min(to, events.get(k + 1).at());
+            }
+            out.add(new Holding(client, mac, e.ip(), e.at(), to));
+        }
+        return out;
+    }
+
+    /** Runs {@code step} and records in {@code times} how many ms after {@code start} it ended. */
+    private static void measure(Map<String, Long> times, String what, long start, Step step) throws Exception {
+        step.run();
+        times.put(what, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** The neighbour on {@code ifname} in {@code node}'s dump heard its last Hello (reach's top bit) and has a cost. */
+    private static boolean accepts(Lab lab, String node, String ifname) {
+        List<String> dump = Lab.dump(lab.dir().resolve(node + ".sock"));
+        if (dump == null) {
+            return false;
+        }
+        for (String line : dump) {
+            Map<String, String> f = fields(line);
+            if (line.startsWith("add neighbour") && ifname.equals(f.get("if"))) {
+                return (Integer.parseInt(f.get("reach"), 16) & 0x8000) != 0 && Integer.parseInt(f.get("cost")) < 0xffff;
+            }
+        }
+        return false;
+    }
+
+    /** babeld (A) has a route to {@code prefix} installed. */
+    private static boolean installedAtBabeld(Lab lab, String prefix) {
+        List<String> dump = Lab.dump(lab.dir().resolve("a.sock"));
+        return dump != null && dump.stream().map(JbabeldKillNineTest::fields)
+                .anyMatch(f -> prefix.equals(f.get("prefix")) && "yes".equals(f.get("installed")));
+    }
+
+    /** The key-value pairs of a dump line ({@code add route ID k v k v ...}). */
+    private static Map<String, String> fields(String line) {
+        String[] w = line.split(" ");
+        Map<String, String> f = new HashMap<>();
+        for (int k = 3; k + 1 < w.length; k += 2) {
+            f.put(w[k], w[k + 1]);
+        }
+        return f;
+    }
+
+    private static boolean ping(Lab lab, String ns, String from, String to) {
+        try {
+            return lab.exec(ns, "ping", "-6", "-c", "1", "-W", "1", "-I", from, to) == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /**
+     * For each kill, the longest gap in ms between two replies of {@code ping -D} from the kill to the next one (or to
+     * the end): the flow stops only while the restarted node's kernel lacks the routes it flushed.
+     */
+    private static List<Long> outages(List<String> pingOutput, List<Long> kills) {
+        List<Long> replies = new ArrayList<>();
+        for (String l : pingOutput) {
+            if (l.startsWith("[") && l.contains(" bytes from ")) {
+                replies.add((long) (Double.parseDouble(l.substring(1, l.indexOf(']'))) * 1000));
+            }
+        }
+        List<Long> out = new ArrayList<>();
+        for (int k = 0; k < kills.size(); k++) {
+            long from = kills.get(k);
+            long to = k + 1 < kills.size() ? kills.get(k + 1) : Long.MAX_VALUE;
+            long longest = 0;
+            for (int r = 1; r < replies.size(); r++) {
+                if (replies.get(r) > from && replies.get(r - 1) < to) {
+                    longest = Math.max(longest, replies.get(r) - replies.get(r - 1));
+                }
+            }
+            out.add(longest);
+        }
+        return out;
+    }
+}
