@@ -78,9 +78,10 @@ class DaemonLoopTest {
         l.schedule(() -> {
             seen.add("late");
             done.countDown();
-        }, 60, TimeUnit.MILLISECONDS);
-        DaemonLoop.Timer cancelled = l.schedule(() -> seen.add("cancelled"), 30, TimeUnit.MILLISECONDS);
-        l.schedule(() -> seen.add("early"), 1, TimeUnit.MILLISECONDS);
+        }, 300, TimeUnit.MILLISECONDS);
+        // deadlines far apart: a slow machine may take milliseconds between two of these calls
+        DaemonLoop.Timer cancelled = l.schedule(() -> seen.add("cancelled"), 200, TimeUnit.MILLISECONDS);
+        l.schedule(() -> seen.add("early"), 100, TimeUnit.MILLISECONDS);
         l.schedule(() -> seen.add("now"), 0, TimeUnit.MILLISECONDS);
         cancelled.cancel();
         assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
