@@ -43,8 +43,10 @@ import org.jbabel.kernel.RuleChange;
  * channel failed as a whole), what the kernel holds is unknown. The next {@link #flush()} then resyncs: the
  * routes and rules of protocol 42 are read back and made what the placements want, built afresh from the routes
  * installed (every wanted route replaced, every wanted rule added that is missing, everything else of protocol 42
- * removed), and the placements are replaced by the fresh ones, whose view is now the kernel's. Counted as
- * {@code fib_resync}; a resync whose own answers are lost is tried again at the next flush.
+ * removed), and the placements are replaced by the fresh ones, whose view is now the kernel's; the changes queued in
+ * that turn are dropped, their routes being among those written. A route the kernel refuses in a resync is counted,
+ * not handed back to the engine. Counted as {@code fib_resync}; a resync whose own answers are lost is tried again at
+ * the next flush.
  */
 public final class KernelWriter {
 
@@ -128,7 +130,11 @@ public final class KernelWriter {
     public void flush() {
         startLogWindowIfDue();
         if (uncertain && writer != null) {
+            // the placements' view already holds this turn's updates: the resync writes them, under the fresh
+            // placements' numbering; the changes queued under the old one would be wrong there
             resync();
+            pending.clear();
+            origins.clear();
         }
         if (pending.isEmpty()) {
             return;
@@ -207,8 +213,8 @@ public final class KernelWriter {
                     changes.add(new RuleChange(RuleChange.Op.REMOVE, r));
                 }
             }
-            for (KernelRoute r : fib.routes()) {
-                if (r.protocol() == KernelRoute.PROTOCOL_BABEL && !wantedRoutes.containsKey(identity(r))) {
+            for (KernelRoute r : fib.routes(KernelRoute.PROTOCOL_BABEL)) {
+                if (!wantedRoutes.containsKey(identity(r))) {
                     changes.add(FibChange.remove(r));
                 }
             }

@@ -71,10 +71,14 @@ class KernelResyncTest {
         assertThat(ours()).isEmpty();
         assertThat(writer.takeRefused()).as("a lost answer is not a refusal").isEmpty();
 
+        update(FibOp.ADD, "2001:db8:4::/48", 96); // an update of the turn that resyncs
+        update(FibOp.REMOVE, "2001:db8:1::/48", 96);
         writer.flush();
-        assertThat(ours()).hasSize(3);
+        assertThat(ours()).hasSize(3).noneMatch(r -> r.startsWith("2001:db8:1::/48"))
+                .anyMatch(r -> r.startsWith("2001:db8:4::/48"));
         assertThat(writer.counters()).containsEntry("fib_resync", 1L).containsEntry("fib_add_ENOBUFS", 3L);
         assertThat(Files.readString(dir.resolve("log"))).contains("kernel routes resynced after a lost answer: 3 routes");
+        assertThat(writer.counters()).as("nothing of that turn applied twice").doesNotContainKey("fib_add_EEXIST");
     }
 
     @Test
