@@ -1,7 +1,6 @@
 package org.jbabel.runtime;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.PriorityQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -13,9 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The daemon's event loop: ONE thread, {@value #THREAD_NAME}, that runs the tasks handed to it in the order they came
- * and the timers when they are due, one at a time. A due timer goes before the tasks already waiting: a backlog of
- * received datagrams (a flood: up to a thousand per socket) must not hold back the engine's own Hellos and IHUs,
- * whose lateness would cost the daemon its real neighbours (issue 15, HostileNeighbourTest attack 7). Everything that touches the engine, the kernel writer, the
+ * and the timers when they are due, one at a time. Everything that touches the engine, the kernel writer, the
  * extensions or the control socket's view runs here; the I/O threads (the {@code FdPoller} that reads Babel's and the
  * extensions' sockets, the netlink reader, the control server's netty thread) only hand it tasks.
  *
@@ -39,8 +36,6 @@ final class DaemonLoop implements Executor {
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
     /** Guarded by {@link #lock}: by deadline, then in the order they were scheduled. */
     private final PriorityQueue<Scheduled> timers = new PriorityQueue<>();
-    /** Guarded by {@link #lock}: the timers found due by one {@link #take}, in order. */
-    private final ArrayList<Scheduled> dueNow = new ArrayList<>();
     /** Guarded by {@link #lock}. */
     private long scheduled;
     /** Guarded by {@link #lock}. */
@@ -173,16 +168,9 @@ final class DaemonLoop implements Executor {
             while (true) {
                 long now = System.nanoTime();
                 Scheduled due;
-                int firstDue = 0;
                 while ((due = timers.peek()) != null && due.deadline - now <= 0) {
-                    dueNow.add(timers.poll());
-                    firstDue++;
+                    tasks.add(timers.poll());
                 }
-                // due timers first, in their order, before the tasks that wait
-                for (int i = firstDue - 1; i >= 0; i--) {
-                    tasks.addFirst(dueNow.get(i));
-                }
-                dueNow.clear();
                 Runnable next = tasks.poll();
                 if (next != null) {
                     return next;

@@ -89,36 +89,6 @@ class DaemonLoopTest {
     }
 
     @Test
-    void aDueTimerGoesBeforeTheTasksThatWait() throws Exception {
-        DaemonLoop l = loop();
-        List<String> seen = new CopyOnWriteArrayList<>();
-        CountDownLatch blocked = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        l.execute(() -> {
-            blocked.countDown();
-            try {
-                release.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        assertThat(blocked.await(5, TimeUnit.SECONDS)).isTrue();
-        for (int i = 0; i < 100; i++) {
-            int n = i;
-            l.execute(() -> seen.add("task " + n)); // a backlog, as of received datagrams
-        }
-        l.schedule(() -> seen.add("hello timer"), 0, TimeUnit.MILLISECONDS);
-        l.schedule(() -> seen.add("second timer"), 0, TimeUnit.MILLISECONDS);
-        Thread.sleep(20); // both due while the loop is busy
-        release.countDown();
-        assertThat(l.submit(() -> true).get(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(seen).hasSize(102);
-        assertThat(seen.subList(0, 2)).containsExactly("hello timer", "second timer");
-        assertThat(seen.subList(2, 102)).containsExactlyElementsOf(
-                java.util.stream.IntStream.range(0, 100).mapToObj(i -> "task " + i).toList());
-    }
-
-    @Test
     void aFixedRateTimerRepeatsUntilCancelled() throws Exception {
         DaemonLoop l = loop();
         AtomicInteger runs = new AtomicInteger();
