@@ -133,6 +133,9 @@ class DhcpRealClientsTest {
 
             @Override
             public void needAddresses() {}
+
+            @Override
+            public void askOwner(int block) {}
         };
         service = new DhcpService(server, blocks, peers, System::nanoTime,
                 () -> System.currentTimeMillis() / 1000, c, log, dir.resolve("ddhcp.state"), "10.116.224.0/20", 4,

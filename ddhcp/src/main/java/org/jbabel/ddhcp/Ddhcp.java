@@ -434,6 +434,12 @@ public final class Ddhcp implements Extension {
         return r.engine.renewLease(address, xid, chaddr, r);
     }
 
+    /** Asks the swarm who owns block {@code index} of the range ({@link BlockEngine#askOwner}). */
+    public boolean askOwner(int index) {
+        Running r = engines.get(settings.swarm());
+        return r.engine.askOwner(index, r);
+    }
+
     /**
      * Takes these blocks of the range as ours at once (a DHCP side restoring the blocks it had acknowledged leases
      * from before a restart); they are announced when the learning phase ends and kept or lost by the conflict rule.

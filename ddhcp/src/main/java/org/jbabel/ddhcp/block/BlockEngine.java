@@ -419,6 +419,22 @@ public final class BlockEngine {
         return sendLease(address, xid, chaddr, true, out);
     }
 
+    /**
+     * Asks the swarm who owns block {@code index} (an INQUIRE for it alone), for a client that renews an address in a
+     * block this node knows no owner of: its UPDATECLAIM may have been lost. An owner answers with an UPDATECLAIM at
+     * once; the others hold the block TENTATIVE for a while, so nobody claims it from under the client. Nothing
+     * changes here. False, with nothing sent, unless the block is FREE or TENTATIVE here.
+     */
+    public boolean askOwner(int index, Output out) {
+        if (!(standingOfBlock(index) instanceof Standing.Unowned u)
+                || u.state() != BlockState.FREE && u.state() != BlockState.TENTATIVE) {
+            return false;
+        }
+        out.multicast(BlockWriter.write(new BlockMessage.Inquire(header, List.of((long) index))));
+        out.count("sent_owner_inquiry");
+        return true;
+    }
+
     /** Tells the owner of {@code address}'s block that its client gave the address up (RELEASE). */
     public boolean releaseLease(int address, int xid, byte[] chaddr, Output out) {
         return sendLease(address, xid, chaddr, false, out);

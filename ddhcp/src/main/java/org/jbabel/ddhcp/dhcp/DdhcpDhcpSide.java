@@ -33,7 +33,8 @@ import org.jbabel.wire.IpAddress;
  *
  * <p>Options from the {@code ddhcp} statement: netmask (1) and broadcast (28) of the range (ddhcpd's defaults), router
  * (3) and DNS (6) when given, the lease time; the server identifier is the router when one is given, else the range's
- * first three octets and {@code .1}, as ddhcpd's default. Every 5 s leases expire. The one state file
+ * first three octets and {@code .1}, as ddhcpd's default. Every 5 s leases expire; twice a second the RENEWLEASEs of
+ * forwarded REQUESTs still unanswered are sent again when due. The one state file
  * ({@code ddhcp state-file}) holds own blocks and acknowledged leases: written before an ACK leaves and when the own
  * blocks change ({@link #ownershipChanged}), read at start, its blocks handed back to the engine
  * ({@link Ddhcp#restoreOwnBlocks}). Control: {@code ddhcp leases}.
@@ -41,10 +42,13 @@ import org.jbabel.wire.IpAddress;
 public final class DdhcpDhcpSide implements DhcpSide {
 
     private static final long HOUSEKEEPING = 5_000_000_000L;
+    /** How often forwarded REQUESTs still unanswered are looked at (their RENEWLEASE sent again when due). */
+    private static final long RESEND_CHECK = 500_000_000L;
 
     private final ExtensionContext context;
     private final DhcpService service;
     private final ExtensionContext.Timer timer;
+    private final ExtensionContext.Timer resendTimer;
 
     /** The factory to hand to {@code DdhcpProvider}; the state file is the {@code ddhcp state-file} statement's. */
     public static DhcpSide.Factory factory() {
@@ -88,6 +92,11 @@ public final class DdhcpDhcpSide implements DhcpSide {
                 c.counters().increment("dhcp.need_addresses");
                 ddhcp.needAddresses();
             }
+
+            @Override
+            public void askOwner(int block) {
+                ddhcp.askOwner(block);
+            }
         };
         service = new DhcpService(server, blocks, peers, c::now, () -> System.currentTimeMillis() / 1000,
                 c.counters(), c.log(), stateFile, swarm.toPrefix().toString(), swarm.blockSize(), c::execute);
@@ -100,6 +109,7 @@ public final class DdhcpDhcpSide implements DhcpSide {
         }
         service.open(c.network(), s.clientInterface());
         timer = c.every(HOUSEKEEPING, HOUSEKEEPING, service::expire);
+        resendTimer = c.every(RESEND_CHECK, RESEND_CHECK, service::resend);
         c.control().command("leases", "the DHCP side's offered and leased addresses (ddhcpdctl -d)",
                 args -> leasesCommand(c, args));
     }
@@ -246,6 +256,7 @@ public final class DdhcpDhcpSide implements DhcpSide {
     @Override
     public void stop() {
         timer.cancel();
+        resendTimer.cancel();
         service.save();
         service.close();
     }

@@ -45,6 +45,12 @@ public sealed interface DhcpAction {
         }
     }
 
+    /**
+     * Ask the swarm who owns block {@code block} (an INQUIRE): a client renews an address in it and this node knows
+     * no owner.
+     */
+    record AskOwner(int block) implements DhcpAction {}
+
     /** Send RELEASE(address, xid, chaddr) to the owner of the address's block: its client gave the address back. */
     record ForwardRelease(int address, int xid, byte[] chaddr, long ownerNodeId, IpAddress ownerAddress)
             implements DhcpAction {

@@ -2,9 +2,11 @@ package org.jbabel.ddhcp.dhcp;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.jbabel.ddhcp.block.BlockState;
 import org.jbabel.ddhcp.block.Standing;
 import org.jbabel.extension.ExtensionContext;
 
@@ -19,7 +21,9 @@ import org.jbabel.extension.ExtensionContext;
  * {@code dhcp.not_a_request}, {@code dhcp.relayed_dropped}, {@code dhcp.other_server}, {@code dhcp.forwarded},
  * {@code dhcp.forward_evicted}, {@code dhcp.answer_unmatched}, {@code dhcp.renewlease_ack|nak|ignored},
  * {@code dhcp.release_ignored}, {@code dhcp.release_forwarded}, {@code dhcp.decline_ignored}, {@code dhcp.silent},
- * {@code dhcp.offer_limit} (a DISCOVER of a client new to the node left unanswered: {@link DhcpSettings#offersMax}
+ * {@code dhcp.forward_resent} (a RENEWLEASE sent again, its answer not come), {@code dhcp.owner_asked} (an INQUIRE for
+ * the block of a renewed address with no known owner), {@code dhcp.owner_awaited} (a REQUEST unanswered while one is
+ * under way), {@code dhcp.offer_limit} (a DISCOVER of a client new to the node left unanswered: {@link DhcpSettings#offersMax}
  * offers were made to new clients within the offer hold).
  */
 public final class DhcpServer {
@@ -28,11 +32,25 @@ public final class DhcpServer {
     private final AddressBlocks blocks;
     private final Leases leases;
     private final ForwardedRequests forwarded;
+    /** Questions for the owner of a block (see {@link #unowned}), by block index, the oldest first. */
+    private final LinkedHashMap<Integer, Question> ownerQuestions = new LinkedHashMap<>();
     private final ExtensionContext.Counters counters;
     /** When each offer to a new client made within the offer hold ends, oldest first: a ring. */
     private final long[] newOffers;
     private int newOffersHead;
     private int newOffersCount;
+
+    /** How many times the swarm is asked for a block's owner before a client is NAKed. */
+    static final int OWNER_QUESTIONS = 2;
+    /** How long an answer to an INQUIRE is waited for before the next question (or the NAK). */
+    static final long OWNER_ANSWER_NANOS = 2_000_000_000L;
+    /** How long questions for one block are remembered: after that a client's REQUEST starts again with a question. */
+    static final long OWNER_QUESTION_NANOS = 30_000_000_000L;
+    /** At most this many blocks' questions are remembered (the oldest forgotten first). */
+    static final int OWNER_QUESTIONS_KEPT = 256;
+
+    /** Questions for a block's owner: when the first and the last were asked, how many. */
+    private record Question(long first, long last, int asked) {}
 
     public DhcpServer(DhcpSettings settings, AddressBlocks blocks, Leases leases, ExtensionContext.Counters counters) {
         this.settings = settings;
@@ -174,12 +192,52 @@ public final class DhcpServer {
                     counters.increment("dhcp.forward_evicted");
                 }
                 counters.increment("dhcp.forwarded");
-                yield List.of(new DhcpAction.ForwardRenewal(address, m.xid(), m.chaddr(), r.owner().value(),
-                        r.peer().address()));
+                yield List.of(forward(m, address, r));
             }
-            case Standing.Unowned n -> nakIfServing(m);
+            case Standing.Unowned n -> unowned(m, n, now);
             case Standing.Outside x -> nakIfServing(m);
         };
+    }
+
+    private static DhcpAction.ForwardRenewal forward(DhcpMessage m, int address, Standing.Remote owner) {
+        return new DhcpAction.ForwardRenewal(address, m.xid(), m.chaddr(), owner.owner().value(),
+                owner.peer().address());
+    }
+
+    /**
+     * A REQUEST for an address in a block nobody is known to own. When the block is FREE or TENTATIVE here, its
+     * owner's UPDATECLAIM may just have been lost (a lossy mesh, a node that started a moment ago), and a NAK would
+     * cost a roaming client its lease: the swarm is asked first ({@link DhcpAction.AskOwner}, an INQUIRE the owner
+     * answers at once) and the client left unanswered; its retransmission finds the owner known and is forwarded.
+     * Only when {@link #OWNER_QUESTIONS} questions, each given {@link #OWNER_ANSWER_NANOS} for an answer, found no
+     * owner is the client NAKed (once this node serves at all). A question is remembered for
+     * {@link #OWNER_QUESTION_NANOS}; at most {@link #OWNER_QUESTIONS_KEPT} blocks are.
+     */
+    private List<DhcpAction> unowned(DhcpMessage m, Standing.Unowned n, long now) {
+        if (n.state() != BlockState.FREE
+                && n.state() != BlockState.TENTATIVE) {
+            return nakIfServing(m);
+        }
+        Question q = ownerQuestions.get(n.block());
+        if (q == null || now - q.first() > OWNER_QUESTION_NANOS) {
+            ownerQuestions.remove(n.block());
+            ownerQuestions.put(n.block(), new Question(now, now, 1));
+            if (ownerQuestions.size() > OWNER_QUESTIONS_KEPT) {
+                ownerQuestions.pollFirstEntry();
+            }
+            counters.increment("dhcp.owner_asked");
+            return List.of(new DhcpAction.AskOwner(n.block()));
+        }
+        if (now - q.last() < OWNER_ANSWER_NANOS) {
+            counters.increment("dhcp.owner_awaited");
+            return List.of();
+        }
+        if (q.asked() < OWNER_QUESTIONS) {
+            ownerQuestions.put(n.block(), new Question(q.first(), now, q.asked() + 1));
+            counters.increment("dhcp.owner_asked");
+            return List.of(new DhcpAction.AskOwner(n.block()));
+        }
+        return nakIfServing(m);
     }
 
     /** A NAK once this node serves addresses at all (owns a block); before that (still learning) silence. */
@@ -296,10 +354,26 @@ public final class DhcpServer {
                 MessageType.NAK, 0, false));
     }
 
-    /** Housekeeping: expired leases, offers and forwarded requests. */
+    /**
+     * The RENEWLEASEs due again for forwarded requests still unanswered (see {@link ForwardedRequests}), to the
+     * block's owner as known now; counted {@code dhcp.forward_resent}. Called about once a second.
+     */
+    public List<DhcpAction> resend(long now) {
+        List<DhcpAction> out = new ArrayList<>();
+        for (ForwardedRequests.Waiting w : forwarded.resend(now)) {
+            if (blocks.standing(w.address()) instanceof Standing.Remote r) {
+                counters.increment("dhcp.forward_resent");
+                out.add(forward(w.request(), w.address(), r));
+            }
+        }
+        return out;
+    }
+
+    /** Housekeeping: expired leases, offers, forwarded requests and questions for owners. */
     public void expire(long now) {
         leases.expire(now);
         forwarded.expire(now);
+        ownerQuestions.values().removeIf(q -> now - q.first() > OWNER_QUESTION_NANOS);
     }
 
     /** In an own block and not reserved: an address this node may hand out. */

@@ -39,6 +39,9 @@ public final class DhcpService implements AutoCloseable {
 
         /** The own blocks ran out of addresses: claim now. */
         void needAddresses();
+
+        /** Ask the swarm who owns block {@code block} (INQUIRE): a client renews an address in it. */
+        void askOwner(int block);
     }
 
     private static final IpAddress BROADCAST = IpAddress.v4(DhcpAction.BROADCAST);
@@ -279,6 +282,11 @@ public final class DhcpService implements AutoCloseable {
         server.expire(clock.getAsLong());
     }
 
+    /** RENEWLEASEs due again (about once a second). */
+    public void resend() {
+        perform(server.resend(clock.getAsLong()), 0);
+    }
+
     public DhcpServer server() {
         return server;
     }
@@ -302,6 +310,7 @@ public final class DhcpService implements AutoCloseable {
                 case DhcpAction.RenewalAnswer r -> { } // only from onRenewLease, which renewLease answers itself
                 case DhcpAction.ForwardRelease r -> peers.release(r);
                 case DhcpAction.NeedAddresses n -> peers.needAddresses();
+                case DhcpAction.AskOwner q -> peers.askOwner(q.block());
             }
         }
     }

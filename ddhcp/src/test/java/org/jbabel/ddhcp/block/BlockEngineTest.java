@@ -121,6 +121,26 @@ class BlockEngineTest {
         assertThat(e.state(block)).isEqualTo(BlockState.OURS);
     }
 
+    @Test
+    void askingForTheOwnerOfAFreeBlockSendsOneInquiryAndTheOwnersAnswerMakesItRemote() {
+        BlockEngine e = engine(false, 0);
+        BlockEngine owner = new BlockEngine(BlockSettings.of(SWARM, HIGHER).withLearning(false), new Random(2), now);
+        int block = ownOneBlock(owner);
+        out.clear();
+        assertThat(e.askOwner(block, out)).isTrue();
+        assertThat(out.multicast).containsExactly(new Inquire(from(SELF), List.of((long) block)));
+        assertThat(e.state(block)).as("asking claims nothing").isEqualTo(BlockState.FREE);
+        RecordingOutput ownerOut = new RecordingOutput(SWARM);
+        owner.receive(now, PEER, out.multicast.getFirst(), ownerOut);
+        e.receive(now, PEER, ownerOut.multicast.getFirst(), out);
+        assertThat(e.standingOfBlock(block)).isEqualTo(new Standing.Remote(block, HIGHER, PEER));
+        // a block with a known owner, or outside the range, is not asked about
+        out.clear();
+        assertThat(e.askOwner(block, out)).isFalse();
+        assertThat(e.askOwner(SWARM.numberOfBlocks(), out)).isFalse();
+        assertThat(out.multicast).isEmpty();
+    }
+
     int ownOneBlock(BlockEngine e) {
         int block = claimingBlock(e);
         run(e, 21);

@@ -178,16 +178,65 @@ class DhcpServerTest {
     }
 
     @Test
-    void aRequestInAFreeBlockOrOutsideTheRangeIsNakedOnceANodeOwnsAnyBlockNotOnlyBlock0() {
+    void aRequestInAFreeBlockIsNakedOnceTwoQuestionsForItsOwnerFoundNoneAndOutsideTheRangeAtOnce() {
         // upstream's test looks at block 0 only; this node owns block 5 and still answers
         int freeBlockAddress = blocks.address(9, 1);
-        assertThat(reply(server.onMessage(new TestClient(1).reboot(freeBlockAddress), now)).message()
-                .messageType()).isEqualTo(MessageType.NAK);
+        TestClient c = new TestClient(1);
+        assertThat(server.onMessage(c.reboot(freeBlockAddress), now)).containsExactly(new DhcpAction.AskOwner(9));
+        assertThat(server.onMessage(c.reboot(freeBlockAddress), now + S)).isEmpty(); // the answer may be under way
+        assertThat(server.onMessage(c.reboot(freeBlockAddress), now + 2 * S))
+                .containsExactly(new DhcpAction.AskOwner(9));
+        assertThat(reply(server.onMessage(c.reboot(freeBlockAddress), now + 4 * S)).message().messageType())
+                .isEqualTo(MessageType.NAK);
+        assertThat(counters.get("dhcp.owner_asked")).isEqualTo(2);
+        assertThat(counters.get("dhcp.owner_awaited")).isEqualTo(1);
         assertThat(reply(server.onMessage(new TestClient(2).renew(0xc0a80105), now)).message().messageType())
                 .isEqualTo(MessageType.NAK);
+        // a node that owns no block (still learning) never NAKs
         blocks.lose(5);
-        assertThat(server.onMessage(new TestClient(3).reboot(freeBlockAddress), now)).isEmpty();
+        assertThat(server.onMessage(new TestClient(3).reboot(freeBlockAddress), now + 5 * S)).isEmpty();
         assertThat(counters.get("dhcp.silent")).isEqualTo(1);
+        // the questions are forgotten after 30 s: a later REQUEST asks again
+        server.expire(now + 31 * S);
+        assertThat(server.onMessage(c.reboot(freeBlockAddress), now + 31 * S))
+                .containsExactly(new DhcpAction.AskOwner(9));
+    }
+
+    @Test
+    void aRenewalInABlockWhoseClaimWasLostAsksTheSwarmAndItsRetransmissionGoesToTheOwnerThatAnswered() {
+        int address = blocks.address(9, 1);
+        TestClient c = new TestClient(1);
+        DhcpMessage renew = c.renew(address);
+        assertThat(server.onMessage(renew, now)).containsExactly(new DhcpAction.AskOwner(9));
+        blocks.remote(9, 0xBBL, OWNER); // the owner's UPDATECLAIM, the answer to the INQUIRE
+        DhcpMessage again = c.renew(address);
+        assertThat(server.onMessage(again, now + S)).containsExactly(
+                new DhcpAction.ForwardRenewal(address, again.xid(), again.chaddr(), 0xBBL, OWNER));
+        assertThat(counters.get("dhcp.tx.nak")).isZero();
+    }
+
+    @Test
+    void anUnansweredForwardedRequestIsSentAgainAfterOneTwoAndFourSecondsThenLeftToTheClient() {
+        blocks.remote(8, 0xBBL, OWNER);
+        int a = blocks.address(8, 1);
+        DhcpMessage renew = new TestClient(1).renew(a);
+        DhcpAction.ForwardRenewal f = new DhcpAction.ForwardRenewal(a, renew.xid(), renew.chaddr(), 0xBBL, OWNER);
+        assertThat(server.onMessage(renew, now)).containsExactly(f);
+        assertThat(server.resend(now + S / 2)).isEmpty();
+        assertThat(server.resend(now + S)).containsExactly(f);
+        assertThat(server.resend(now + 2 * S)).isEmpty();
+        assertThat(server.resend(now + 3 * S)).containsExactly(f);
+        assertThat(server.resend(now + 6 * S)).isEmpty();
+        assertThat(server.resend(now + 7 * S)).containsExactly(f);
+        assertThat(server.resend(now + 60 * S)).isEmpty();
+        assertThat(counters.get("dhcp.forward_resent")).isEqualTo(3);
+        // the answer to any of them is the client's ACK; nothing is sent again after it
+        assertThat(reply(server.onLeaseAnswer(a, renew.xid(), renew.chaddr(), true, now + 61 * S)).message()
+                .messageType()).isEqualTo(MessageType.ACK);
+        DhcpMessage next = new TestClient(1).renew(a);
+        server.onMessage(next, now + 100 * S);
+        server.onLeaseAnswer(a, next.xid(), next.chaddr(), true, now + 100 * S);
+        assertThat(server.resend(now + 102 * S)).isEmpty();
     }
 
     @Test

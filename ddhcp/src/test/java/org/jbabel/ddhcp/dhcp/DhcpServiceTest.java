@@ -236,6 +236,9 @@ class DhcpServiceTest {
 
             @Override
             public void needAddresses() {}
+
+            @Override
+            public void askOwner(int block) {}
         };
         counters = new TestCounters();
         return new DhcpService(server, blocks, peers, () -> now, () -> 1_765_000_000L, counters, LOG, state,
