@@ -285,6 +285,7 @@ final class CtlCommand implements Callable<Integer> {
             throws Failure, IOException {
         boolean terminal = System.console() != null && System.console().isTerminal();
         double seconds = interval == null ? 2 : interval;
+        String every = seconds == Math.rint(seconds) ? Long.toString((long) seconds) : Double.toString(seconds);
         Thread restore = null;
         if (terminal) {
             restore = Thread.ofPlatform().unstarted(() -> {
@@ -301,7 +302,7 @@ final class CtlCommand implements Callable<Integer> {
                 List<String> lines = look.lines();
                 StringBuilder frame = new StringBuilder();
                 if (terminal) {
-                    frame.append(CLEAR).append(NO_WRAP).append("every ").append(seconds).append(" s: ")
+                    frame.append(CLEAR).append(NO_WRAP).append("every ").append(every).append(" s: ")
                             .append(what).append("   ")
                             .append(LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss"))).append("\n\n");
                 } else if (i > 0) {

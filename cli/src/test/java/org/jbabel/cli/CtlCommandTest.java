@@ -417,6 +417,16 @@ class CtlCommandTest {
         assertThat(r.err()).startsWith("jbabel ctl: the answer to 'mmfd neighbours' is not JSON");
     }
 
+    @Test
+    void noBuiltInExtensionIsNamedLikeAWordOfTheClient() {
+        List<String> words = new ArrayList<>(List.of("dump", "monitor", "watch"));
+        for (CtlTables.View v : CtlTables.View.values()) {
+            words.add(v.word);
+        }
+        assertThat(BuiltInExtensions.PROVIDERS).extracting(p -> p.name()).doesNotContainAnyElementsOf(words)
+                .contains("mmfd", "roaming", "ddhcp", "nat426", "nat64");
+    }
+
     private static Map<String, Object> lease(String address, String state, int left) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("address", address);
