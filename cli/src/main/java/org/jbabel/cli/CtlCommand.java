@@ -164,6 +164,9 @@ final class CtlCommand implements Callable<Integer> {
                 client.quit();
                 return 0;
             }
+            if (views == null && words.size() > 1) {
+                refuseChanging(client, words.get(0), words.get(1));
+            }
             return watch(client, String.join(" ", words.isEmpty() ? List.of("neighbours", "routes") : words),
                     () -> show(client, what, views, err), out);
         } catch (IOException e) {
@@ -236,6 +239,17 @@ final class CtlCommand implements Callable<Integer> {
             throw new Failure("the answer to '" + line + " json' is " + answer.size() + " lines, not one JSON line");
         }
         return CtlTables.lines(CtlTables.answer(parse(answer.getFirst(), line)));
+    }
+
+    /** Refuses to watch a command that changes something: its extension's help says it is read-write. */
+    private static void refuseChanging(ControlClient client, String extension, String command)
+            throws Failure, IOException {
+        List<String> help = client.request(extension + " help json");
+        if (help.size() == 1 && parse(help.getFirst(), extension + " help").path(command).path("read-write")
+                .asBoolean(false)) {
+            throw new Failure("'" + extension + " " + command + "' changes something; watch repeats only commands "
+                    + "that read");
+        }
     }
 
     /** The dump object: {@code dump json}, or, from a server that answers it {@code bad} (babeld), its lines read. */

@@ -144,8 +144,8 @@ final class CtlTables {
     /**
      * An extension's JSON answer laid out: an object's plain fields as name-value lines, its objects as sections
      * titled with their field's name, a list of objects as a table (columns: the objects' fields in order of first
-     * appearance) and an object whose values are all such objects as a table keyed by {@code ID} (in a field: at the
-     * top, such an object is the answer's wrapper, {@code {"ddhcp_renew": {...}}}).
+     * appearance) and an object whose values are all such objects as a table keyed by {@code ID} (but an answer of one
+     * field holding an object is a wrapper, {@code {"ddhcp_renew": {...}}}: its object is shown).
      */
     static List<Section> answer(JsonNode json) {
         List<Section> out = new ArrayList<>();
@@ -154,7 +154,7 @@ final class CtlTables {
     }
 
     private static void block(String title, JsonNode node, List<Section> out) {
-        if (node.isObject() && title != null && isKeyedTable(node)) {
+        if (node.isObject() && (title != null || node.size() > 1) && isKeyedTable(node)) {
             out.add(new Section(title, table(node, true)));
         } else if (node.isObject()) {
             TextTable plain = TextTable.headless(2);

@@ -19,10 +19,6 @@ final class TextTable {
         static Cell text(String s) {
             return s == null || s.isEmpty() ? EMPTY : new Cell(s, false);
         }
-
-        static Cell number(long n) {
-            return new Cell(Long.toString(n), true);
-        }
     }
 
     private final List<String> headers;

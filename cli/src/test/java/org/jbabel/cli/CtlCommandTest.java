@@ -393,14 +393,35 @@ class CtlCommandTest {
 
     @Test
     void watchRepeatsAnExtensionsCommandOverOneConnection() throws Exception {
-        Fake server = fake((request, n) -> List.of("{\"mmfd_neighbours\":[{\"address\":\"fe80::" + n
-                + "\",\"interface\":\"eth0\"}]}", "ok"));
+        Fake server = fake((request, n) -> List.of(request.equals("mmfd help json")
+                ? "{\"help\":{\"help\":\"h\",\"read-write\":false},\"neighbours\":{\"help\":\"n\",\"read-write\":false}}"
+                : "{\"mmfd_neighbours\":[{\"address\":\"fe80::" + n + "\",\"interface\":\"eth0\"}]}", "ok"));
         Run r = run("ctl", "-G", server.port(), "watch", "mmfd", "neighbours", "--interval", "0.01", "--count", "3");
         assertThat(r.out().lines().toList()).containsExactly(
-                "ADDRESS  INTERFACE", "fe80::1  eth0", "",
                 "ADDRESS  INTERFACE", "fe80::2  eth0", "",
-                "ADDRESS  INTERFACE", "fe80::3  eth0");
-        assertThat(server.requests()).containsOnly("mmfd neighbours json").hasSize(3);
+                "ADDRESS  INTERFACE", "fe80::3  eth0", "",
+                "ADDRESS  INTERFACE", "fe80::4  eth0");
+        assertThat(server.requests()).containsExactly("mmfd help json", "mmfd neighbours json", "mmfd neighbours json",
+                "mmfd neighbours json");
+    }
+
+    @Test
+    void watchRefusesACommandThatChangesSomething() throws Exception {
+        extensions.registry("ddhcp").changingCommand("give-back", "give a block back", args -> {
+            throw new AssertionError("run by watch");
+        });
+        Run r = run("ctl", "-G", tcpPort(), "watch", "ddhcp", "give-back", "3");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("'ddhcp give-back' changes something; watch repeats only commands that read");
+    }
+
+    @Test
+    void anExtensionsHelpIsATableOfItsCommands() throws Exception {
+        extensions.registry("ddhcp").changingCommand("give-back", "give a block back", args -> null);
+        assertThat(run("ctl", "-G", tcpPort(), "ddhcp").out().lines().toList()).containsExactly(
+                "ID         HELP                         READ-WRITE",
+                "help       lists the commands of ddhcp  false",
+                "give-back  give a block back            true");
     }
 
     @Test
