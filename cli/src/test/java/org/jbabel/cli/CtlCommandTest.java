@@ -345,12 +345,8 @@ class CtlCommandTest {
 
     @Test
     void anExtensionsJsonAnswerIsLaidOutAsTables() throws Exception {
-        Map<String, Object> client = new LinkedHashMap<>();
-        client.put("interface", "client0");
-        client.put("addresses", Map.of("2001:db8::5", Map.of("state", 1)));
-        Map<String, Object> clients = new LinkedHashMap<>();
-        clients.put("clients", 1);
-        clients.put("clientlist", Map.of("52:54:00:aa:bb:cc", client));
+        Map<String, Object> clients = ordered("clients", 1, "clientlist", Map.of("52:54:00:aa:bb:cc",
+                ordered("interface", "client0", "addresses", Map.of("2001:db8::5", Map.of("state", 1)))));
         extensions.registry("roaming").command("clients", "", args -> new ControlRegistry.Answer("", clients));
         extensions.registry("ddhcp").command("leases", "", args -> new ControlRegistry.Answer("", Map.of(
                 "ddhcp_leases", List.of(lease("10.116.224.1", "LEASED", 600), lease("10.116.224.10", "OFFERED", 9)))));
@@ -358,7 +354,20 @@ class CtlCommandTest {
                 Map.of("mmfd_neighbours", List.of())));
         extensions.registry("ddhcp").command("renew", "", args -> new ControlRegistry.Answer("",
                 Map.of("ddhcp_renew", Map.of("sent", "RENEWLEASE\u001b[2J for 10.0.0.1"))));
+        Map<String, Object> range = ordered("network", "10.0.0.0/24", "in_use", 2,
+                "rows", List.of(ordered("index", 0, "state", "OURS"), ordered("index", 12, "state", "CLAIMED")));
+        extensions.registry("ddhcp").command("blocks", "", args -> new ControlRegistry.Answer("",
+                Map.of("ddhcp_blocks", List.of(range))));
         String port = tcpPort();
+        assertThat(run("ctl", "-G", port, "ddhcp", "blocks").out().lines().toList()).containsExactly(
+                "ddhcp_blocks",
+                "network  10.0.0.0/24",
+                "in_use   2",
+                "",
+                "rows",
+                "INDEX  STATE",
+                "    0  OURS",
+                "   12  CLAIMED");
         assertThat(run("ctl", "-G", port, "roaming", "clients").out().lines().toList()).containsExactly(
                 "clients  1",
                 "",
@@ -448,12 +457,16 @@ class CtlCommandTest {
                 .contains("mmfd", "roaming", "ddhcp", "nat426", "nat64");
     }
 
+    /** A map of these keys and values, in this order (the order of a table's columns). */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
+
     private static Map<String, Object> lease(String address, String state, int left) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("address", address);
-        row.put("state", state);
-        row.put("hardware", "52:54:00:12:34:56");
-        row.put("seconds_left", left);
-        return row;
+        return ordered("address", address, "state", state, "hardware", "52:54:00:12:34:56", "seconds_left", left);
     }
 }
