@@ -117,8 +117,10 @@ class CtlCommandTest {
         if (server != null) {
             server.close();
         }
+        // the daemon's loop first: a task of it left over (a client's last answer) must not find netty's loop gone
+        loop.shutdown();
+        loop.awaitTermination(10, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
-        loop.shutdownNow();
         for (ServerSocket f : fakes) {
             f.close();
         }
