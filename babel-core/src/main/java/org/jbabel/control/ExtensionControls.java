@@ -200,7 +200,10 @@ public final class ExtensionControls {
             for (Registered c : commands.values()) {
                 text.append(c.name()).append(c.changes() ? " (read-write)" : "").append(": ").append(c.help())
                         .append('\n');
-                json.put(c.name(), Map.of("help", c.help(), "read-write", c.changes()));
+                Map<String, Object> command = new LinkedHashMap<>();
+                command.put("help", c.help());
+                command.put("read-write", c.changes());
+                json.put(c.name(), command);
             }
             return new Answer(text.toString(), json);
         }

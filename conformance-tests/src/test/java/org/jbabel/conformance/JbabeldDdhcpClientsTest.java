@@ -33,7 +33,7 @@ class JbabeldDdhcpClientsTest {
             // the first DISCOVERs come before the node owns a block: udhcpc keeps trying
             int status = lab.exec(client, udhcpc, "-f", "-q", "-n", "-i", "eth0", "-t", "15", "-T", "1", "-s",
                     script.toString());
-            String ctl = MmfdLab.ctl(d.socket(), "ddhcp", "blocks");
+            String ctl = MmfdLab.ctl(d.socket(), "ddhcp", "blocks", "--text");
             assertThat(status).as("udhcpc exit status; blocks:%n%s%nlog:%n%s", ctl, Files.readString(d.log())).isZero();
             List<String> bound = Files.readAllLines(out).stream().filter(l -> l.startsWith("bound: ")).toList();
             String ip = bound.stream().filter(l -> l.startsWith("bound: ip=")).findFirst().orElseThrow()

@@ -87,7 +87,7 @@ class JbabeldDdhcpMeshTest {
             // Babel has the route to fd00::3 by now (the claim came from there through mmfd, which rides on it)
             lab.await("n0's route to fd00::3", Duration.ofSeconds(20),
                     () -> lab.babelRoutes(ns.get(0), "-6").contains("fd00::3") ? true : null);
-            String sent = MmfdLab.ctl(daemons.get(0).socket(), "ddhcp", "renew", address, "52:54:00:aa:bb:cc");
+            String sent = MmfdLab.ctl(daemons.get(0).socket(), "ddhcp", "renew", address, "52:54:00:aa:bb:cc", "--text");
             assertThat(sent).startsWith("sent RENEWLEASE").contains("fd00::3");
             lab.await("n2's LEASEACK at n0", Duration.ofSeconds(5), () -> {
                 try {

@@ -137,6 +137,15 @@ class JbabeldWithBabeldTest {
         assertThat(state.get("babel-neighbors").size()).isEqualTo(count(ours, "neighbour"));
         assertThat(state.get("xroutes").size()).isEqualTo(count(ours, "xroute"));
         assertThat(state.get("babel-interfaces").size()).isEqualTo(count(ours, "interface"));
+
+        // jbabel ctl's routes table: from jbabeld's dump json, and from babeld's dump lines
+        String header = "PREFIX +FROM +METRIC +REFMETRIC +VIA +INTERFACE +INSTALLED +ROUTER-ID";
+        String jTable = MmfdLab.ctl(jbabeld.socket(), "routes");
+        assertThat(jTable).containsPattern("^" + header + "\n")
+                .containsPattern("(?m)^2001:db8:a::1/128 +::/0 +\\d+ +\\d+ +fe80:\\S+ +vb +yes +\\S+$");
+        String bTable = MmfdLab.ctl(babeld.socket(), "routes");
+        assertThat(bTable).containsPattern("^" + header + "\n")
+                .containsPattern("(?m)^2001:db8:b::1/128 +::/0 +\\d+ +\\d+ +fe80:\\S+ +va +yes +\\S+$");
     }
 
     @Test

@@ -109,7 +109,7 @@ class JbabeldWithDdhcpdTest {
 
             // jbabel asks the C ddhcpd for an address of its block: LEASEACK back
             String inC = address(cBlock, 2);
-            String sent = MmfdLab.ctl(s.jbabeld().socket(), "ddhcp", "renew", inC, "52:54:00:aa:bb:cc");
+            String sent = MmfdLab.ctl(s.jbabeld().socket(), "ddhcp", "renew", inC, "52:54:00:aa:bb:cc", "--text");
             assertThat(sent).startsWith("sent RENEWLEASE");
             lab.await("the C ddhcpd's LEASEACK", Duration.ofSeconds(5), () -> counter(s, "ddhcp.received_leaseack") == 1
                     ? true : null);
@@ -139,7 +139,7 @@ class JbabeldWithDdhcpdTest {
 
             // jbabel gives its block back with an UPDATECLAIM of timeout 0: the C ddhcpd forgets the claim at once
             // (at its next housekeeping) instead of after the claim's 60 s
-            assertThat(MmfdLab.ctl(s.jbabeld().socket(), "ddhcp", "give-back", Integer.toString(jBlock)))
+            assertThat(MmfdLab.ctl(s.jbabeld().socket(), "ddhcp", "give-back", Integer.toString(jBlock), "--text"))
                     .startsWith("gave back block " + jBlock);
             long given = System.nanoTime();
             lab.await("the C ddhcpd forgets jbabel's given-back block", Duration.ofSeconds(10), () -> {
