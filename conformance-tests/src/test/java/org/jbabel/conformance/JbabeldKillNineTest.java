@@ -618,8 +618,9 @@ class JbabeldKillNineTest {
     }
 
     /**
-     * For each kill, the longest gap in ms between two replies of {@code ping -D} from the kill to the next one (or to
-     * the end): the flow stops only while the restarted node's kernel lacks the routes it flushed.
+     * For each kill, the longest gap in ms between two replies of {@code ping -D} that ends after the kill and up to
+     * the next one (or the end): the flow stops only while the restarted node's kernel lacks the routes it flushed.
+     * A gap belongs to the kill it ends after, so the one a kill opens is not counted for the round before.
      */
     private static List<Long> outages(List<String> pingOutput, List<Long> kills) {
         List<Long> replies = new ArrayList<>();
@@ -634,7 +635,7 @@ class JbabeldKillNineTest {
             long to = k + 1 < kills.size() ? kills.get(k + 1) : Long.MAX_VALUE;
             long longest = 0;
             for (int r = 1; r < replies.size(); r++) {
-                if (replies.get(r) > from && replies.get(r - 1) < to) {
+                if (replies.get(r) > from && replies.get(r) <= to) {
                     longest = Math.max(longest, replies.get(r) - replies.get(r - 1));
                 }
             }
