@@ -105,7 +105,8 @@ public interface KernelAccess {
 
     /**
      * The extension's own routes and rules, written with {@code protocol}. Opening it first removes every route and
-     * rule of that protocol a previous run left behind; the host removes them again after {@link Extension#stop}.
+     * rule of that protocol a previous run left behind (it tells which routes: {@link OwnRoutes#leftBehind}); the host
+     * removes them again after {@link Extension#stop}.
      */
     OwnRoutes ownRoutes(int protocol) throws IOException;
 
@@ -126,5 +127,11 @@ public interface KernelAccess {
 
         /** What is installed now, as the kernel says. */
         List<KernelRoute> routes() throws IOException;
+
+        /**
+         * The routes of this protocol a previous run had left (one that ended without cleaning up: kill -9), which
+         * opening this handle removed; routes through an interface that went with that run are not among them.
+         */
+        List<KernelRoute> leftBehind();
     }
 }

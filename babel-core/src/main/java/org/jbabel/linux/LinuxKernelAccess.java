@@ -402,7 +402,8 @@ public final class LinuxKernelAccess implements KernelAccess, AutoCloseable {
     // ---- own routes ----
 
     /**
-     * Removes every route and rule of {@code protocol} first (what a crashed run left), then returns the handle.
+     * Removes every route and rule of {@code protocol} first (what a crashed run left, the routes kept for
+     * {@link OwnRoutes#leftBehind}), then returns the handle.
      *
      * @throws IllegalArgumentException for a protocol number of the kernel's (0 to 4), or Babel's 42
      */
@@ -412,11 +413,17 @@ public final class LinuxKernelAccess implements KernelAccess, AutoCloseable {
             throw new IllegalArgumentException("protocol " + protocol
                     + " is not for an extension (0-4 are the kernel's, 42 is Babel's; take one of 5-255)");
         }
+        List<KernelRoute> left;
+        try {
+            left = fib.routes(protocol);
+        } catch (KernelException e) {
+            throw new IOException("cannot read the routes of protocol " + protocol + ": " + e.getMessage(), e);
+        }
         flush(protocol);
         synchronized (ownProtocols) {
             ownProtocols.add(protocol);
         }
-        return new Own(protocol);
+        return new Own(protocol, left);
     }
 
     /** Removes every route and rule of one protocol. */
@@ -463,9 +470,16 @@ public final class LinuxKernelAccess implements KernelAccess, AutoCloseable {
 
     private final class Own implements OwnRoutes {
         private final int protocol;
+        private final List<KernelRoute> leftBehind;
 
-        Own(int protocol) {
+        Own(int protocol, List<KernelRoute> leftBehind) {
             this.protocol = protocol;
+            this.leftBehind = List.copyOf(leftBehind);
+        }
+
+        @Override
+        public List<KernelRoute> leftBehind() {
+            return leftBehind;
         }
 
         private KernelRoute ours(KernelRoute r) {

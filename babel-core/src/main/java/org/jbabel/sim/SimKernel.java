@@ -346,17 +346,24 @@ final class SimKernel {
                 throw new IllegalArgumentException("protocol " + protocol
                         + " is not for an extension (0-4 are the kernel's, 42 is Babel's; take one of 5-255)");
             }
-            routes.remove(protocol);
+            Map<RouteId, KernelRoute> left = routes.remove(protocol);
             rules.remove(protocol);
-            return new Own(protocol);
+            return new Own(protocol, left == null ? List.of() : List.copyOf(left.values()));
         }
     }
 
     private final class Own implements KernelAccess.OwnRoutes {
         private final int protocol;
+        private final List<KernelRoute> leftBehind;
 
-        Own(int protocol) {
+        Own(int protocol, List<KernelRoute> leftBehind) {
             this.protocol = protocol;
+            this.leftBehind = leftBehind;
+        }
+
+        @Override
+        public List<KernelRoute> leftBehind() {
+            return leftBehind;
         }
 
         @Override

@@ -220,6 +220,8 @@ class LinuxKernelAccessTest {
 
         KernelAccess.OwnRoutes own = kernel.ownRoutes(201);
 
+        assertThat(own.leftBehind()).extracting(KernelRoute::destination)
+                .containsExactly(Prefix.parse("2001:db8:50::/64"));
         String routes = ns.ip("-6", "route", "show");
         assertThat(routes).doesNotContain("2001:db8:50::/64").contains("2001:db8:51::/64").contains("2001:db8:52::/64");
         assertThat(ns.ip("-6", "rule", "show")).doesNotContain("2001:db8:60::/64");

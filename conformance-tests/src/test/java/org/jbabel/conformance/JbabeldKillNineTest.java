@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.jbabel.roaming.l3roamd.NodeClientAddress;
+import org.jbabel.wire.MacAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
  * kernel of B and C holds exactly what their control sockets show installed, the neighbour accepts the restarted
  * node (finite cost, the new run's own prefix in babeld's FIB, its loopback installed there) and pings flow again
  * both ways. The recovery times are printed.</li>
+ * <li>Roaming: jbabelds A, B, C with {@code roaming} in a triangle, babeld S (the server) linked to B and C, a client
+ * on B's client bridge and a ping flow from S to it for the whole test. A (not the client's node) is killed: the client
+ * stays at B and reachable. B is killed: after the restart it serves the client again (its /128 originated by the new
+ * run and routed through B in the other kernels) within one hand-over. B is killed and the client's link moves to C
+ * while B is dead (the client then speaks, as one that attaches anew): C takes the client within one hand-over, and
+ * the restarted B neither takes it back nor announces its /128 or its node-client address; every kernel routes both
+ * through C. The recovery times and the flow's gaps are printed.</li>
  * <li>DDHCP: two jbabelds on one link share 10.116.224.0/24 (blocks of 4, leases of 20 s, so that clients renew every
  * 10 s), each with busybox udhcpc clients on its client bridge. Each node in turn is killed while its clients hold
  * leases (three kills), restarted, its clients renew and one new client asks it for an address. Every lease every
@@ -39,6 +49,17 @@ class JbabeldKillNineTest {
     private static final List<String> VICTIMS = List.of("b", "b", "c", "b", "b", "c", "b");
     private static final String A = "2001:db8:a::1";
     private static final String C = "2001:db8:c::1";
+    private static final String SERVER = "2001:db8:5::1";
+    /** The roaming client: its address in the client prefix 2001:db8:d::/64, and its MAC. */
+    private static final String CLIENT = "2001:db8:d::100";
+    private static final String CLIENT_MAC = "02:00:00:00:d1:00";
+    /**
+     * One hand-over, from the timers of docs/ROAMING.md: a CLAIM cycle nobody answers (16 CLAIMs 300 ms apart, the
+     * node-client address taken at 4.8 s); finding the client's address (a packet for it queued at a node probes the
+     * client interface at once and SEEKs at 300 ms, both again 3 s later); the new /128 through the mesh and into the
+     * kernels (triggered updates, within one update interval of 4 s).
+     */
+    private static final Duration HAND_OVER = Duration.ofMillis(4_800 + 3_000 + 4_000);
 
     @TempDir
     Path dir;
@@ -79,12 +100,8 @@ class JbabeldKillNineTest {
                     lab.await(stale + " in " + n + "'s kernel", CONVERGE,
                             () -> lab.babelRoutes(ns.get(n), "-6").contains(stale + " via fe80:") ? true : null);
                 }
-                Lab.Daemon killed = jbabeld.get(v);
-                assertThat(killed.process().info().command().orElse(""))
-                        .as("the signal goes to the java process itself").endsWith("/java");
                 killedAt.add(System.currentTimeMillis());
-                lab.kill(killed);
-                assertThat(killed.process().isAlive()).isFalse();
+                killJava(lab, jbabeld.get(v));
                 // while the victim is dead: A withdraws a prefix (a stale route is left in the victim's kernel), and
                 // the victim's stub gets a route it will announce at once when it is back
                 lab.ip(ns.get("a"), "-6", "route", "del", stale, "dev", "stub0");
@@ -126,9 +143,197 @@ class JbabeldKillNineTest {
                 lab.ip(vns, "-6", "route", "del", fresh, "dev", "stub0");
                 System.out.printf("kill -9 round %d of %s: ms after the restart %s%n", round + 1, v, times);
             }
-            System.out.printf("ping flow A->C (every 200 ms): the longest gap between replies after each kill, ms: %s%n",
-                    outages(Files.readAllLines(flow.log()), killedAt));
+            System.out.printf("ping flow A->C (every 200 ms): the longest gap between replies after each kill, "
+                    + "ms: %s%n", outages(Files.readAllLines(flow.log()), killedAt));
         }
+    }
+
+    @Test
+    void aRoamingClientIsServedAgainAfterKillNineOfItsNodeOfAnotherNodeAndWhenItMovesWhileItsNodeIsDead()
+            throws Exception {
+        Lab.tool("babeld", "babeld");
+        try (Lab lab = new Lab(dir)) {
+            Map<String, String> ns = new HashMap<>();
+            for (String n : List.of("s", "a", "b", "c", "client")) {
+                ns.put(n, lab.ns(n));
+            }
+            String s = ns.get("s");
+            String client = ns.get("client");
+            lab.link(s, "vsb", ns.get("b"), "vbs");
+            lab.link(s, "vsc", ns.get("c"), "vcs");
+            lab.link(ns.get("a"), "vab", ns.get("b"), "vba");
+            lab.link(ns.get("a"), "vac", ns.get("c"), "vca");
+            lab.link(ns.get("b"), "vbc", ns.get("c"), "vcb");
+            lab.ip(s, "-6", "addr", "add", SERVER + "/128", "dev", "lo");
+            lab.babeld(s, "s", Lab.with(FAST, "-C", "redistribute local ip " + SERVER + "/128",
+                    "-C", "redistribute local deny", "vsb", "vsc"));
+            Map<String, List<String>> args = Map.of("a", roamingNode("a", "vab", "vac"),
+                    "b", roamingNode("b", "vba", "vbc", "vbs"), "c", roamingNode("c", "vca", "vcb", "vcs"));
+            Map<String, Lab.Daemon> jbabeld = new HashMap<>();
+            for (String n : List.of("a", "b", "c")) {
+                lab.ip(ns.get(n), "link", "add", "br-client", "type", "bridge");
+                lab.ip(ns.get(n), "link", "set", "br-client", "up");
+                jbabeld.put(n, lab.jbabeld(ns.get(n), n, args.get(n)));
+            }
+            lab.link(client, "c0", ns.get("b"), "port");
+            lab.ip(client, "link", "set", "c0", "address", CLIENT_MAC);
+            lab.ip(ns.get("b"), "link", "set", "port", "master", "br-client");
+            lab.ip(client, "-6", "addr", "add", CLIENT + "/64", "dev", "c0", "nodad");
+            lab.ip(client, "-6", "route", "add", "default", "via", "fe80::1", "dev", "c0");
+            String nodeClient = NodeClientAddress.of(MacAddress.parse(CLIENT_MAC), NodeClientAddress.DEFAULT_PREFIX)
+                    .toString();
+
+            lab.await("S reaches the client at B", CONVERGE, () -> ping(lab, s, SERVER, CLIENT) ? true : null);
+            lab.await("B serves the client", CONVERGE,
+                    () -> Lab.roamingClients(jbabeld.get("b")).contains(CLIENT) ? true : null);
+            Lab.Daemon flow = lab.start("roaming-flow", s,
+                    List.of("ip", "netns", "exec", s, "ping", "-6", "-D", "-O", "-i", "0.2", "-I", SERVER, CLIENT));
+            List<Long> killedAt = new ArrayList<>();
+            try {
+                roamingRounds(lab, ns, args, jbabeld, nodeClient, killedAt);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + roamingState(lab, ns, jbabeld, nodeClient), e);
+            }
+            System.out.printf("ping flow S->client (every 200 ms): the longest gap between replies after the kill of "
+                    + "A, of B, of B with the move, ms: %s%n", outages(Files.readAllLines(flow.log()), killedAt));
+        }
+    }
+
+    /**
+     * The three rounds of the roaming test: A killed, B (the client's node) killed, B killed while the client moves to
+     * C. {@code killedAt} gets the time of each kill.
+     */
+    private static void roamingRounds(Lab lab, Map<String, String> ns, Map<String, List<String>> args,
+            Map<String, Lab.Daemon> jbabeld, String nodeClient, List<Long> killedAt) throws Exception {
+        String s = ns.get("s");
+        String client = ns.get("client");
+        // (a) A, not the client's node: the client stays at B and reachable
+        killedAt.add(System.currentTimeMillis());
+        killJava(lab, jbabeld.get("a"));
+        long start = System.nanoTime();
+        Lab.Daemon a = lab.jbabeld(ns.get("a"), "a", args.get("a"));
+        jbabeld.put("a", a);
+        Map<String, Long> times = new TreeMap<>();
+        measure(times, "1 socket", start, () -> lab.await("the restarted A's control socket", CONVERGE,
+                () -> Lab.dump(a.socket())));
+        measure(times, "2 accepted by B and C", start, () -> lab.await("B and C accepting the restarted A",
+                CONVERGE, () -> accepts(lab, "a", "vab") && accepts(lab, "a", "vac") && accepts(lab, "b", "vba")
+                        && accepts(lab, "c", "vca") ? true : null));
+        // through B or C: a route heard after the restart's first one comes down from a smoothed metric of 0x7FFF
+        // (docs/ENGINE.md), so A may keep the two-hop route through C for half a minute
+        measure(times, "3 the client's /128 at A", start, () -> lab.await(
+                "the restarted A's route to the client through a neighbour", CONVERGE,
+                () -> lab.babelRoutes(ns.get("a"), "-6").contains(CLIENT + " via fe80:") ? true : null));
+        measure(times, "4 S pings the client", start, () -> lab.await("S reaching the client", HAND_OVER,
+                () -> ping(lab, s, SERVER, CLIENT) ? true : null));
+        assertThat(Lab.roamingClients(jbabeld.get("b"))).as("B still serves the client").contains(CLIENT);
+        assertThat(Lab.roamingClients(a)).as("the restarted A does not").doesNotContain(CLIENT);
+        assertThat(routedOnlyVia(lab, s, CLIENT, "vsb")).as("S routes the client through B").isTrue();
+        System.out.printf("roaming kill -9 of A (not the client's node): ms after the restart %s%n", times);
+
+        // (b) B, the client's node: served again after the restart, within one hand-over of its socket
+        killedAt.add(System.currentTimeMillis());
+        killJava(lab, jbabeld.get("b"));
+        start = System.nanoTime();
+        Lab.Daemon b = lab.jbabeld(ns.get("b"), "b", args.get("b"));
+        jbabeld.put("b", b);
+        times = new TreeMap<>();
+        measure(times, "1 socket", start, () -> lab.await("the restarted B's control socket", CONVERGE,
+                () -> Lab.dump(b.socket())));
+        long handOverEnd = System.nanoTime() + HAND_OVER.toNanos();
+        measure(times, "2 B serves the client", start, () -> lab.await("the restarted B serving the client",
+                until(handOverEnd), () -> Lab.roamingClients(b).contains(CLIENT) ? true : null));
+        measure(times, "3 the client's /128 originated by B", start, () -> lab.await(
+                "the client's /128 originated by the new run", until(handOverEnd),
+                () -> originates(b, CLIENT) ? true : null));
+        // directly through B or through its neighbour: a neighbour that lost B while it was dead hears B's route
+        // again as a new one, whose smoothed metric comes down from 0x7FFF (see round a)
+        measure(times, "4 the client's /128 at S, A, C", start, () -> lab.await(
+                "the client's /128 in S's, A's and C's kernels", until(handOverEnd),
+                () -> Stream.of(s, ns.get("a"), ns.get("c")).allMatch(n -> lab.babelRoutes(n, "-6")
+                        .contains(CLIENT + " via fe80:")) ? true : null));
+        measure(times, "5 S pings the client", start, () -> lab.await("S reaching the client at B again",
+                until(handOverEnd), () -> ping(lab, s, SERVER, CLIENT) ? true : null));
+        System.out.printf("roaming kill -9 of B (the client's node): ms after the restart %s (bound: the socket "
+                + "plus one hand-over, %d ms)%n", times, HAND_OVER.toMillis());
+
+        // (c) B killed, and the client moves to C while B is dead; B is restarted at once
+        killedAt.add(System.currentTimeMillis());
+        killJava(lab, jbabeld.get("b"));
+        start = System.nanoTime();
+        lab.ip(ns.get("b"), "link", "set", "port", "netns", ns.get("c"));
+        lab.ip(ns.get("c"), "link", "set", "port", "master", "br-client");
+        lab.ip(ns.get("c"), "link", "set", "port", "up");
+        lab.speak(client, "c0");
+        Lab.Daemon b2 = lab.jbabeld(ns.get("b"), "b", args.get("b"));
+        jbabeld.put("b", b2);
+        Lab.Daemon c = jbabeld.get("c");
+        times = new TreeMap<>();
+        long movedEnd = start + HAND_OVER.toNanos();
+        measure(times, "1 C serves the client", start, () -> lab.await("C taking the client", until(movedEnd),
+                () -> Lab.roamingClients(c).contains(CLIENT) ? true : null));
+        measure(times, "2 B's socket", start, () -> lab.await("the restarted B's control socket", CONVERGE,
+                () -> Lab.dump(b2.socket())));
+        measure(times, "3 S pings the client", start, () -> lab.await("S reaching the client at C", CONVERGE,
+                () -> ping(lab, s, SERVER, CLIENT) ? true : null));
+        Map<String, String> towardsC = Map.of(s, "vsc", ns.get("a"), "vac", ns.get("b"), "vbc");
+        measure(times, "4 S, A, B route the client and its node-client address via C only", start,
+                () -> lab.await("the client's and its node-client address's /128 through C only in S's, A's and"
+                        + " B's kernels", CONVERGE, () -> towardsC.entrySet().stream().allMatch(
+                                e -> routedOnlyVia(lab, e.getKey(), CLIENT, e.getValue())
+                                        && routedOnlyVia(lab, e.getKey(), nodeClient, e.getValue())) ? true
+                                : null));
+        // one update interval more: the restarted B must not take the client back or announce it meanwhile
+        Thread.sleep(4_000);
+        assertThat(Lab.roamingClients(b2)).as("the restarted B does not take the client back")
+                .doesNotContain(CLIENT_MAC).doesNotContain(CLIENT);
+        assertThat(originates(b2, CLIENT) || originates(b2, nodeClient))
+                .as("the restarted B announces no /128 for the client: %s", Lab.dump(b2.socket())).isFalse();
+        assertThat(Lab.roamingClients(c)).as("C still serves the client").contains(CLIENT);
+        towardsC.forEach((n, via) -> assertThat(routedOnlyVia(lab, n, CLIENT, via)
+                && routedOnlyVia(lab, n, nodeClient, via)).as("%s routes the client through C only", n).isTrue());
+        assertThat(ping(lab, s, SERVER, CLIENT)).as("S reaches the client at C").isTrue();
+        System.out.printf("roaming kill -9 of B while the client moves to C: ms after the kill %s (C's bound: one "
+                + "hand-over, %d ms); roaming counters of the restarted B: %s; of C: %s%n", times,
+                HAND_OVER.toMillis(), roamingCounters(b2), roamingCounters(c));
+    }
+
+    /** The {@code roaming.*} counters of a jbabeld, as NAME=VALUE words. */
+    private static String roamingCounters(Lab.Daemon d) {
+        StringBuilder b = new StringBuilder();
+        Lab.counters(d.socket()).fields().forEachRemaining(e -> {
+            if (e.getKey().startsWith("roaming.")) {
+                b.append(e.getKey().substring("roaming.".length())).append('=').append(e.getValue()).append(' ');
+            }
+        });
+        return b.toString().strip();
+    }
+
+    /** What the roaming nodes hold for the client, and every kernel's routes to it: the failure's explanation. */
+    private static String roamingState(Lab lab, Map<String, String> ns, Map<String, Lab.Daemon> jbabeld,
+            String nodeClient) {
+        StringBuilder b = new StringBuilder();
+        for (String n : List.of("s", "a", "b", "c")) {
+            b.append(n).append(":\n");
+            try {
+                b.append(lab.ip(ns.get(n), "-6", "route", "show", CLIENT));
+                b.append(lab.ip(ns.get(n), "-6", "route", "show", nodeClient));
+                b.append(lab.ip(ns.get(n), "-6", "route", "show", "2001:db8:d::/64"));
+            } catch (Exception e) {
+                b.append(e).append('\n');
+            }
+            Lab.Daemon d = jbabeld.get(n);
+            if (d != null) {
+                b.append(Lab.roamingClients(d)).append('\n');
+                List<String> dump = Lab.dump(d.socket());
+                if (dump != null) {
+                    dump.stream().filter(l -> l.contains(CLIENT + "/") || l.contains(nodeClient + "/"))
+                            .forEach(l -> b.append(l).append('\n'));
+                }
+                b.append(roamingCounters(d)).append('\n');
+            }
+        }
+        return b.toString();
     }
 
     @Test
@@ -324,6 +529,44 @@ class JbabeldKillNineTest {
         return out;
     }
 
+    /** jbabeld's arguments for roaming node {@code n}: node address 2001:db8:N::1, the client bridge br-client. */
+    private static List<String> roamingNode(String n, String... interfaces) {
+        List<String> args = Lab.with(FAST, "-C", "roaming client-interface br-client client-prefix 2001:db8:d::/64 "
+                + "node-address 2001:db8:" + n + "::1");
+        args.addAll(List.of(interfaces));
+        return args;
+    }
+
+    /** SIGKILL to the java process of {@code d} itself, waited for. */
+    private static void killJava(Lab lab, Lab.Daemon d) throws Exception {
+        assertThat(d.process().info().command().orElse("")).as("the signal goes to the java process itself")
+                .endsWith("/java");
+        lab.kill(d);
+        assertThat(d.process().isAlive()).isFalse();
+    }
+
+    /** What is left until {@code deadline} (of {@link System#nanoTime}), never negative. */
+    private static Duration until(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
+    /** {@code d} originates the host route to {@code address} (an {@code xroute} of its dump). */
+    private static boolean originates(Lab.Daemon d, String address) {
+        List<String> dump = Lab.dump(d.socket());
+        return dump != null && dump.stream().anyMatch(l -> l.startsWith("add xroute " + address + "/128-"));
+    }
+
+    /** The kernel of {@code ns} has a route to the host {@code address}, and every one goes out on {@code ifname}. */
+    private static boolean routedOnlyVia(Lab lab, String ns, String address, String ifname) {
+        try {
+            List<String> routes = lab.ip(ns, "-6", "route", "show", address).lines().filter(l -> !l.isBlank())
+                    .toList();
+            return !routes.isEmpty() && routes.stream().allMatch(l -> l.contains(" dev " + ifname + " "));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     /** Runs {@code step} and records in {@code times} how many ms after {@code start} it ended. */
     private static void measure(Map<String, Long> times, String what, long start, Step step) throws Exception {
         step.run();
@@ -375,8 +618,9 @@ class JbabeldKillNineTest {
     }
 
     /**
-     * For each kill, the longest gap in ms between two replies of {@code ping -D} from the kill to the next one (or to
-     * the end): the flow stops only while the restarted node's kernel lacks the routes it flushed.
+     * For each kill, the longest gap in ms between two replies of {@code ping -D} that ends after the kill and up to
+     * the next one (or the end): the flow stops only while the restarted node's kernel lacks the routes it flushed.
+     * A gap belongs to the kill it ends after, so the one a kill opens is not counted for the round before.
      */
     private static List<Long> outages(List<String> pingOutput, List<Long> kills) {
         List<Long> replies = new ArrayList<>();
@@ -391,7 +635,7 @@ class JbabeldKillNineTest {
             long to = k + 1 < kills.size() ? kills.get(k + 1) : Long.MAX_VALUE;
             long longest = 0;
             for (int r = 1; r < replies.size(); r++) {
-                if (replies.get(r) > from && replies.get(r - 1) < to) {
+                if (replies.get(r) > from && replies.get(r) <= to) {
                     longest = Math.max(longest, replies.get(r) - replies.get(r - 1));
                 }
             }

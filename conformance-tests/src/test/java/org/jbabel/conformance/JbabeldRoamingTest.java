@@ -87,7 +87,7 @@ class JbabeldRoamingTest {
                     () -> ping(lab, s, CLIENT4) ? true : null);
             assertThat(lab.babelRoutes(m, "-6")).as("M (babeld) learns the client's /128 from A")
                     .contains(CLIENT + " via");
-            assertThat(clients(ja)).contains(CLIENT);
+            assertThat(Lab.roamingClients(ja)).contains(CLIENT);
 
             // A TCP stream from S to the client, open across all the moves.
             try (ServerSocket listener = Lab.inside(c, () -> new ServerSocket(5001, 1,
@@ -129,12 +129,12 @@ class JbabeldRoamingTest {
                     lab.await("move " + m0 + ": IPv4 ping reaches the client at " + where, CONVERGE,
                             () -> ping(lab, s, CLIENT4) ? true : null);
                     lab.await("move " + m0 + ": " + where + " serves the client", CONVERGE,
-                            () -> clients(here).contains(CLIENT) ? true : null);
+                            () -> Lab.roamingClients(here).contains(CLIENT) ? true : null);
                     lab.await("move " + m0 + ": the client confirmed its address at " + where
                             + " (ACTIVE, not left TENTATIVE to expire)", CONVERGE,
                             () -> clientsJson(here).contains("\"" + CLIENT + "\":{\"state\":1}") ? true : null);
                     lab.await("move " + m0 + ": the other node has let it go", CONVERGE,
-                            () -> clients(there).contains(CLIENT) ? null : true);
+                            () -> Lab.roamingClients(there).contains(CLIENT) ? null : true);
                     String towards = at.equals(a) ? "dev vma" : "dev vmb";
                     lab.await("move " + m0 + ": M's route to the client leads to " + where, CONVERGE,
                             () -> lab.babelRoutes(m, "-6").lines().anyMatch(l -> l.startsWith(CLIENT + " via")
@@ -157,14 +157,6 @@ class JbabeldRoamingTest {
     private static String clientsJson(Lab.Daemon d) {
         try {
             return String.join("\n", Lab.ask(d.socket(), "roaming clients json"));
-        } catch (java.io.IOException e) {
-            return "";
-        }
-    }
-
-    private static String clients(Lab.Daemon d) {
-        try {
-            return String.join("\n", Lab.ask(d.socket(), "roaming clients"));
         } catch (java.io.IOException e) {
             return "";
         }

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -89,12 +88,12 @@ class JbabeldWithCL3roamdTest {
             lab.ip(c, "-6", "addr", "add", CLIENT + "/64", "dev", "c0", "nodad");
             lab.ip(c, "-6", "route", "add", "default", "via", "fe80::1", "dev", "c0");
 
-            lab.babeld(s, "s", with(FAST, "-C", "redistribute local ip " + SERVER + "/128", "-C",
+            lab.babeld(s, "s", Lab.with(FAST, "-C", "redistribute local ip " + SERVER + "/128", "-C",
                     "redistribute local deny", "vsm"));
-            lab.babeld(m, "m", with(FAST, "-C", "redistribute local deny", "vms", "vma", "vmb"));
-            Lab.Daemon ja = lab.jbabeld(a, "a", with(FAST, "-C", "roaming client-interface br-client client-prefix "
+            lab.babeld(m, "m", Lab.with(FAST, "-C", "redistribute local deny", "vms", "vma", "vmb"));
+            Lab.Daemon ja = lab.jbabeld(a, "a", Lab.with(FAST, "-C", "roaming client-interface br-client client-prefix "
                     + "2001:db8:c::/64 node-address 2001:db8:a::1", "vam", "vab"));
-            lab.babeld(b, "b", with(FAST, "-C", "import-table 254", "-C", "out ip fe80::1/128 deny",
+            lab.babeld(b, "b", Lab.with(FAST, "-C", "import-table 254", "-C", "out ip fe80::1/128 deny",
                     "-C", "redistribute ip 2001:db8:c::/64 eq 128 allow",
                     "-C", "redistribute ip 2001:db8:c::/64 eq 64 allow", // Gluon: redistribute ip 2000::/3 allow
                     "-C", "redistribute ip fec0::/64 eq 128 allow",
@@ -120,7 +119,7 @@ class JbabeldWithCL3roamdTest {
                     () -> ping(lab, s, CLIENT) ? true : null);
             // awaited, not asserted: under load jbabeld's control socket can answer a moment after the ping does
             lab.await("A (jbabel) serves the client", CONVERGE,
-                    () -> jbabelClients(ja).contains(CLIENT) ? true : null);
+                    () -> Lab.roamingClients(ja).contains(CLIENT) ? true : null);
 
             String at = a;
             for (int move = 1; move <= MOVES; move++) {
@@ -130,7 +129,7 @@ class JbabeldWithCL3roamdTest {
                 lab.ip(to, "link", "set", "ca", "master", "br-client");
                 lab.ip(to, "link", "set", "ca", "up");
                 at = to;
-                speak(lab, c);
+                lab.speak(c, "c0");
                 boolean atA = at.equals(a);
                 String where = atA ? "A (jbabel)" : "B (C l3roamd)";
                 int m0 = move;
@@ -138,9 +137,9 @@ class JbabeldWithCL3roamdTest {
                         () -> ping(lab, s, CLIENT) ? true : null);
                 long pinged = System.nanoTime();
                 lab.await("move " + m0 + ": " + where + " serves the client", CONVERGE,
-                        () -> (atA ? jbabelClients(ja) : cClients(cSocket)).contains(CLIENT) ? true : null);
+                        () -> (atA ? Lab.roamingClients(ja) : cClients(cSocket)).contains(CLIENT) ? true : null);
                 lab.await("move " + m0 + ": the other node has let it go", CONVERGE,
-                        () -> (atA ? cClients(cSocket) : jbabelClients(ja)).contains(CLIENT) ? null : true);
+                        () -> (atA ? cClients(cSocket) : Lab.roamingClients(ja)).contains(CLIENT) ? null : true);
                 String towards = atA ? "dev vma" : "dev vmb";
                 lab.await("move " + m0 + ": M's route to the client leads to " + where, CONVERGE,
                         () -> lab.babelRoutes(m, "-6").lines().anyMatch(l -> l.startsWith(CLIENT + " via")
@@ -148,25 +147,6 @@ class JbabeldWithCL3roamdTest {
                 System.out.printf("cl3roamd move %d to %s: ping after %d ms, all checks after %d ms%n", m0, where,
                         (pinged - t0) / 1_000_000, (System.nanoTime() - t0) / 1_000_000);
             }
-        }
-    }
-
-    /**
-     * The client speaks NDP on its new link: it forgets its neighbour entries, as a client does when it attaches
-     * anew, and resolves its router. The C l3roamd learns a wired client only from what it snoops (NS, NA,
-     * neighbour entries of its own kernel; its "station" of a bridge port is the port's own MAC, and nl80211 has no
-     * stations here), so a client that stays silent is not found by it until a SEEK makes it probe the address.
-     */
-    private static void speak(Lab lab, String c) throws Exception {
-        lab.ip(c, "-6", "neigh", "flush", "dev", "c0");
-        lab.exec(c, "ping", "-6", "-c", "1", "-W", "1", "-I", "c0", "fe80::1");
-    }
-
-    private static String jbabelClients(Lab.Daemon d) {
-        try {
-            return String.join("\n", Lab.ask(d.socket(), "roaming clients"));
-        } catch (java.io.IOException e) {
-            return "";
         }
     }
 
@@ -185,11 +165,5 @@ class JbabeldWithCL3roamdTest {
         } catch (Exception e) {
             return false;
         }
-    }
-
-    private static List<String> with(List<String> base, String... more) {
-        List<String> all = new ArrayList<>(base);
-        all.addAll(List.of(more));
-        return all;
     }
 }

@@ -375,6 +375,26 @@ final class Lab implements AutoCloseable {
         throw new IOException("the control socket closed; got " + lines);
     }
 
+    /** jbabeld's {@code roaming clients} answer, empty while its control socket does not answer. */
+    static String roamingClients(Daemon d) {
+        try {
+            return String.join("\n", ask(d.socket(), "roaming clients"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /**
+     * A roaming client in namespace {@code ns} speaks on its interface {@code ifname} as one that attaches anew: it
+     * forgets its neighbour entries and resolves its router, the next-node fe80::1. Its frames make the new node's
+     * client bridge learn it; the C l3roamd learns a wired client only from what it snoops (NS, NA, neighbour entries
+     * of its own kernel), so a client that stays silent is not found by it until a SEEK makes it probe the address.
+     */
+    void speak(String ns, String ifname) throws Exception {
+        ip(ns, "-6", "neigh", "flush", "dev", ifname);
+        exec(ns, "ping", "-6", "-c", "1", "-W", "1", "-I", ifname, "fe80::1");
+    }
+
     /** A daemon's resident memory ({@code VmRSS} of /proc/PID/status) in KiB, 0 once it is gone. */
     static long rssKib(Daemon d) throws IOException {
         return statusKib(d, "VmRSS");

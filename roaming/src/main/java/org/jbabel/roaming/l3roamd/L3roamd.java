@@ -117,6 +117,20 @@ public final class L3roamd implements Extension, ClientLink {
         Prefix nodeClientPrefix = nodeClientPrefix();
         ownMac = MacAddress.of(settings.nextNodeMac());
 
+        // What a run that ended without cleaning up (kill -9) left: its routes, among them one per client address it
+        // served (on its next-node interface, made anew below, which takes them with it), and its node-client
+        // addresses on lo, which Babel would announce as local addresses. Its clients may have gone meanwhile.
+        own = kernel.ownRoutes(PROTOCOL);
+        List<IpAddress> servedBefore = own.leftBehind().stream().map(KernelRoute::destination)
+                .filter(L3roamd::isHost).map(Prefix::address).distinct().toList();
+        for (InterfaceAddress a : kernel.addresses()) {
+            if (a.ifindex() == loIndex && a.prefixLength() == 128 && nodeClientPrefix.contains(a.address())
+                    && !a.address().equals(nodeAddress)) {
+                kernel.removeAddress(a);
+                c.counters().increment("stale_node_client_removed");
+            }
+        }
+
         // The anycast gateway: the same address and MAC on every node.
         nextNodeIndex = kernel.addMacvlan(settings.nextNodeInterface(), settings.clientInterface(),
                 settings.nextNodeMac());
@@ -134,7 +148,6 @@ public final class L3roamd implements Extension, ClientLink {
                 settings.nextNodeIpv4(), Ipv4Mapping.DEFAULT, ownMac, L3roamdSettings.Bounds.DEFAULT);
         engineSettings.bounds().refusals().forEach(c.counters()::limit);
         engine = new L3roamdEngine(engineSettings, random, new Effects());
-        own = kernel.ownRoutes(PROTOCOL);
 
         intercom = c.network().udp(new UdpSocket.Options(IpAddress.V6_UNSPECIFIED, Intercom.PORT, null, 1, false),
                 d -> input(now -> engine.datagram(now, d.data())));
@@ -166,6 +179,8 @@ public final class L3roamd implements Extension, ClientLink {
                 neighbour(n);
             }
         }
+        // served again only once they answer a probe here
+        servedBefore.forEach(a -> input(now -> engine.servedBeforeRestart(now, a)));
         controls();
         c.log().info("client interface " + settings.clientInterface() + " (next-node " + settings.nextNode() + " on "
                 + ifname + "), node address " + nodeAddress + ", node-client prefix " + nodeClientPrefix

@@ -62,7 +62,7 @@ import org.jbabel.wire.Prefix;
  * {@code ack_sent}, {@code ack_received}, {@code seek_sent}, {@code seek_to_claimer}, {@code seek_received},
  * {@code seek_refused}, {@code forwarded}, {@code duplicate}, {@code recent_evicted}, {@code own_packet}, {@code malformed} and
  * {@code malformed_<reason>} ({@link Intercom.Reason}), {@code probe_sent}, {@code probe_refused},
- * {@code old_client_refused}, {@code queued}, {@code queue_full}, {@code queue_bytes_full}, {@code queue_expired},
+ * {@code old_client_refused}, {@code restart_probe}, {@code queued}, {@code queue_full}, {@code queue_bytes_full}, {@code queue_expired},
  * {@code reinjected}, {@code icmp_sent}, {@code tun_malformed}, {@code tun_multicast}, {@code tun_outside}.
  */
 public final class L3roamdEngine {
@@ -165,6 +165,8 @@ public final class L3roamdEngine {
     private static final class Probe {
         int left;
         long next;
+        /** When to SEEK the address while it is not known ({@link #servedBeforeRestart}); never by default. */
+        long seekAt = Long.MAX_VALUE;
     }
 
     private record Queued(byte[] packet, long expires) {}
@@ -295,6 +297,24 @@ public final class L3roamdEngine {
     public void dadSeen(long now, IpAddress target) {
         if (isClientAddress(target) && !owners.containsKey(target)) {
             startProbe(now, target, DAD_PROBES);
+        }
+    }
+
+    /**
+     * {@code address} was a client's when this node's previous run ended without cleaning up (kill -9 leaves its
+     * neighbour entries in the kernel). The client may still be here or may have moved meanwhile, and then nothing
+     * told its new node the address (its INFO died with that run): it is probed here as after a DAD, and routed and
+     * announced only once its client answers; while it does not, it is sought in the mesh 300 ms after the first probe
+     * and every 3 s while the probes go on (not a link-local address), so that the node the client went to learns it.
+     */
+    public void servedBeforeRestart(long now, IpAddress address) {
+        if (!isClientAddress(address) || owners.containsKey(address)) {
+            return;
+        }
+        out.count("restart_probe");
+        Probe p = startProbe(now, address, DAD_PROBES);
+        if (p != null && !address.isLinkLocal()) {
+            p.seekAt = now + FIRST_SEEK_DELAY;
         }
     }
 
@@ -569,7 +589,7 @@ public final class L3roamdEngine {
             next = Math.min(next, c.next);
         }
         for (Probe p : probes.values()) {
-            next = Math.min(next, p.next);
+            next = Math.min(next, Math.min(p.next, p.seekAt));
         }
         for (long at : removals.values()) {
             next = Math.min(next, at);
@@ -616,6 +636,10 @@ public final class L3roamdEngine {
         for (Iterator<Map.Entry<IpAddress, Probe>> it = probes.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<IpAddress, Probe> e = it.next();
             Probe p = e.getValue();
+            if (p.seekAt <= now) {
+                sendSeek(e.getKey());
+                p.seekAt = now + SEEK_INTERVAL;
+            }
             if (p.next <= now) {
                 probe(e.getKey());
                 p.next = now + PROBE_INTERVAL;
@@ -941,12 +965,13 @@ public final class L3roamdEngine {
 
     // ---- probing ----------------------------------------------------------------------------------------------
 
-    private void startProbe(long now, IpAddress target, int sends) {
+    /** Probes {@code target} now and {@code sends - 1} times more; the running probe, or null when none runs. */
+    private Probe startProbe(long now, IpAddress target, int sends) {
         Probe p = probes.get(target);
         if (p == null) {
             if (probes.size() >= bounds.sought()) {
                 out.count("probe_refused");
-                return;
+                return null;
             }
             p = new Probe();
             probes.put(target, p);
@@ -956,7 +981,9 @@ public final class L3roamdEngine {
         p.next = now + PROBE_INTERVAL;
         if (p.left == 0) {
             probes.remove(target);
+            return null;
         }
+        return p;
     }
 
     /** One NS (unicast to the client's link-local address when we know it, else solicited-node) or ARP request. */

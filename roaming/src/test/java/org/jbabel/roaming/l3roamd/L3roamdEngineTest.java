@@ -220,6 +220,41 @@ class L3roamdEngineTest {
         assertThat(out.probes).hasSize(L3roamdEngine.DAD_PROBES);
     }
 
+    /**
+     * After a kill -9 the new run knows the addresses the old one served (their neighbour entries) but not whether
+     * the clients are still here: only an address whose client answers a probe is routed and announced again; one
+     * that nobody answers for is sought in the mesh, so that the node its client went to (which got no INFO from the
+     * dead run) learns it.
+     */
+    @Test
+    void anAddressServedBeforeARestartIsAnnouncedOnlyWhenItsClientAnswersAndSoughtWhileItDoesNot() {
+        engine.macSeen(0, MAC); // the client bridge still knows the station
+        out.clear();
+        IpAddress linkLocal = NodeClientAddress.linkLocal(MAC2);
+        engine.servedBeforeRestart(0, ADDRESS);
+        engine.servedBeforeRestart(0, ADDRESS2);
+        engine.servedBeforeRestart(0, linkLocal);
+        engine.servedBeforeRestart(0, IpAddress.parse("2001:db9::1")); // outside the client prefixes: not probed
+        assertThat(out.probes).extracting(RecordingOutput.Probe::target).containsExactly(ADDRESS, ADDRESS2, linkLocal);
+        assertThat(out.originated).containsExactly(Prefix.host(N));
+        assertThat(out.routes).isEmpty();
+
+        engine.addressSeen(MS, MAC, ADDRESS); // the client answered for ADDRESS: it is still here
+        runUntil(30 * S);
+        assertThat(out.originated).containsExactlyInAnyOrder(Prefix.host(N), Prefix.host(ADDRESS));
+        assertThat(out.routes).containsOnlyKeys(ADDRESS);
+        assertThat(out.probes).filteredOn(p -> p.target().equals(ADDRESS)).hasSize(1);
+        assertThat(out.probes).filteredOn(p -> p.target().equals(ADDRESS2)).hasSize(L3roamdEngine.DAD_PROBES);
+        assertThat(engine.owner(ADDRESS2)).as("nobody answered for it here").isEmpty();
+        // sought at 300 ms and 3.3 s, while the probes went on (4.5 s); never the answered or the link-local address
+        assertThat(out.multicasts).hasSize(2).allSatisfy(d -> {
+            Intercom.Seek seek = (Intercom.Seek) decode(d);
+            assertThat(seek.header().ttl()).isEqualTo(Intercom.FLOOD_TTL);
+            assertThat(seek.addresses()).containsExactly(ADDRESS2);
+        });
+        assertThat(out.counter("restart_probe")).isEqualTo(3);
+    }
+
     @Test
     void aStationThatLeavesIsDeletedAtOnce() {
         engine.addressSeen(0, MAC, ADDRESS);
