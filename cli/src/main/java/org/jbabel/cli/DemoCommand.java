@@ -171,8 +171,14 @@ final class DemoCommand implements Callable<Integer> {
         return lines;
     }
 
-    /** The project's directory: the jar is ROOT/cli/target/jbabel-cli.jar, the classes ROOT/cli/target/classes. */
+    /**
+     * The project's directory: the system property {@code jbabel.root} when set, else found from where this class
+     * was loaded (ROOT/cli/target/jbabel-cli.jar, or ROOT/cli/target/classes).
+     */
     static Path projectRoot() {
+        if (System.getProperty("jbabel.root") != null) {
+            return Path.of(System.getProperty("jbabel.root"));
+        }
         try {
             Path where = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             return where.toAbsolutePath().getParent().getParent().getParent();
