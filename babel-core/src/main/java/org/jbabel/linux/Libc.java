@@ -125,6 +125,7 @@ final class Libc {
     private static final MemorySegment IF_NAMETOINDEX = symbol("if_nametoindex");
     private static final MemorySegment SETSID = symbol("setsid");
     private static final MemorySegment DUP2 = symbol("dup2");
+    private static final MemorySegment SETNS = symbol("setns");
 
     /**
      * The variadic calls ({@code ioctl}, {@code open}: a TUN device, or {@code -D}), linked the first time one is
@@ -302,6 +303,11 @@ final class Libc {
 
     static int dup2(Errno e, int from, int to) {
         return (int) call(DUP2, e, from, to, 0, 0, 0, 0);
+    }
+
+    /** Moves the calling thread into the namespace of {@code fd} ({@code nstype} 0: whatever kind it is). */
+    static int setns(Errno e, int fd, int nstype) {
+        return (int) call(SETNS, e, fd, nstype, 0, 0, 0, 0);
     }
 
     private static RuntimeException rethrow(Throwable t) {

@@ -1,15 +1,7 @@
 package org.jbabel.linux;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,15 +15,13 @@ import java.util.regex.Pattern;
 
 /**
  * A fresh network namespace for one test: made with {@code ip netns add}, entered by one dedicated thread with
- * {@code setns(2)} so that netlink sockets opened there belong to it, and deleted on {@link #close()}. Its
+ * {@code setns(2)} ({@link Netns}) so that netlink sockets opened there belong to it, and deleted on {@link #close()}. Its
  * loopback interface is up. The
  * {@code ip} tool sets up and checks; the product code under test runs on the namespace's thread. Public for the
  * other modules' kernel tests (babel-core's test-jar).
  */
 public final class NetworkNamespace implements AutoCloseable {
 
-    private static final int CLONE_NEWNET = 0x4000_0000;
-    private static final int O_RDONLY_CLOEXEC = 0x80000;
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final String PREFIX = "jbabel-test-";
     /** Our names: the prefix, the pid of the test JVM, a counter. */
@@ -52,7 +42,7 @@ public final class NetworkNamespace implements AutoCloseable {
         });
         try {
             inside(() -> {
-                enter(Path.of("/var/run/netns", name));
+                Netns.enter(name);
                 return null;
             });
         } catch (Exception e) {
@@ -114,24 +104,7 @@ public final class NetworkNamespace implements AutoCloseable {
      * {@code ip netns add}, not necessarily by this class); sockets the task opens stay in that namespace.
      */
     public static <T> T runIn(String name, Callable<T> task) throws Exception {
-        ExecutorService t = Executors.newSingleThreadExecutor(r -> {
-            Thread thread = new Thread(r, "netns-" + name);
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            return t.submit(() -> {
-                enter(Path.of("/var/run/netns", name));
-                return task.call();
-            }).get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
-        } finally {
-            t.shutdownNow();
-        }
+        return Netns.call(name, task);
     }
 
     /** Runs {@code ip -n NAME ARGS...} and returns its output; fails the test when ip fails. */
@@ -155,32 +128,6 @@ public final class NetworkNamespace implements AutoCloseable {
             throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
         }
         return out;
-    }
-
-    @SuppressWarnings("restricted") // setns(2) has no Java API; tests run with --enable-native-access
-    private static void enter(Path nsFile) {
-        Linker linker = Linker.nativeLinker();
-        MethodHandle open = linker.downcallHandle(linker.defaultLookup().find("open").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-        MethodHandle setns = linker.downcallHandle(linker.defaultLookup().find("setns").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-        MethodHandle close = linker.downcallHandle(linker.defaultLookup().find("close").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-        try (Arena arena = Arena.ofConfined()) {
-            int fd = (int) open.invokeExact(arena.allocateFrom(nsFile.toString()), O_RDONLY_CLOEXEC);
-            if (fd < 0) {
-                throw new IllegalStateException("cannot open " + nsFile);
-            }
-            int rc = (int) setns.invokeExact(fd, CLONE_NEWNET);
-            int ignored = (int) close.invokeExact(fd);
-            if (rc != 0) {
-                throw new IllegalStateException("setns(" + nsFile + ") failed");
-            }
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
     }
 
     @Override
