@@ -99,7 +99,7 @@ class CommandLineOptionsTest {
     @Test
     void unknownOptionsMissingArgumentsAndBadValuesAreErrors() {
         assertThat(error("-u", "eth0").getMessage()).isEqualTo("command line: unknown option '-u'");
-        assertThat(error("--help").reason()).isEqualTo("unknown option '--'");
+        assertThat(error("--help").reason()).isEqualTo("unknown option '--help'");
         assertThat(error("-d").reason()).isEqualTo("option '-d' requires an argument");
         assertThat(error("-p", "0").reason()).contains("'-p' needs an integer in 1..65535");
         assertThat(error("-M", "3601").reason()).contains("0..3600");

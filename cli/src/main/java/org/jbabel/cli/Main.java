@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "jbabel: a Babel routing daemon and its tools.",
-        subcommands = {DecodeCommand.class, SimCommand.class, CtlCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DecodeCommand.class, SimCommand.class, CtlCommand.class, MigrateCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
