@@ -63,21 +63,7 @@ class MigrateCommandTest {
 
     /** Files by path, from memory: /etc/gluon-babeld.conf is the Gluon-style one. */
     private static ConfigFiles files(Map<String, String> texts) {
-        return new ConfigFiles() {
-            @Override
-            public boolean exists(String path) {
-                return texts.containsKey(path);
-            }
-
-            @Override
-            public String read(String path) throws IOException {
-                String t = texts.get(path);
-                if (t == null) {
-                    throw new java.nio.file.NoSuchFileException(path);
-                }
-                return t;
-            }
-        };
+        return ConfigFiles.of(texts);
     }
 
     private static Migration.Result migrate(Migration.Inputs in, Map<String, String> texts) throws MigrationException {

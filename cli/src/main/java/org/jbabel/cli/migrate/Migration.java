@@ -196,17 +196,7 @@ public final class Migration {
         paths.forEach(p -> options.add(new CommandLineOptions.Option('c', p)));
         DaemonConfig config;
         try {
-            config = new CommandLineOptions(options, cl.operands(), false).toConfig(new ConfigFiles() {
-                @Override
-                public boolean exists(String path) {
-                    return texts.containsKey(path);
-                }
-
-                @Override
-                public String read(String path) {
-                    return texts.get(path);
-                }
-            }, providers);
+            config = new CommandLineOptions(options, cl.operands(), false).toConfig(ConfigFiles.of(texts), providers);
         } catch (ConfigException e) {
             throw new MigrationException("babeld: jbabeld does not accept it: " + e.getMessage());
         }
