@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.jbabel.extension.ExtensionProvider;
 import org.jbabel.wire.IpAddress;
 
@@ -42,45 +43,9 @@ public record CommandLineOptions(List<Option> options, List<String> operands, bo
 
     /** Splits argv into options and operands; unknown options and missing arguments are errors. */
     public static CommandLineOptions parse(List<String> argv) throws ConfigException {
-        List<Option> options = new ArrayList<>();
-        List<String> operands = new ArrayList<>();
-        for (int i = 0; i < argv.size(); i++) {
-            String arg = argv.get(i);
-            if (arg.equals("--")) {
-                operands.addAll(argv.subList(i + 1, argv.size()));
-                break;
-            }
-            if (arg.length() < 2 || arg.charAt(0) != '-') {
-                operands.add(arg);
-                continue;
-            }
-            for (int j = 1; j < arg.length(); j++) {
-                char letter = arg.charAt(j);
-                int at = letter == ':' ? -1 : OPTSTRING.indexOf(letter);
-                if (at < 0) {
-                    throw error(arg, "unknown option '-" + letter + "'");
-                }
-                if (letter == 'V') {
-                    return new CommandLineOptions(options, operands, true);
-                }
-                boolean takesArgument = at + 1 < OPTSTRING.length() && OPTSTRING.charAt(at + 1) == ':';
-                if (!takesArgument) {
-                    options.add(new Option(letter, null));
-                    continue;
-                }
-                String value;
-                if (j + 1 < arg.length()) {
-                    value = arg.substring(j + 1);
-                } else if (i + 1 < argv.size()) {
-                    value = argv.get(++i);
-                } else {
-                    throw error(arg, "option '-" + letter + "' requires an argument");
-                }
-                options.add(new Option(letter, value));
-                break;
-            }
-        }
-        return new CommandLineOptions(options, operands, false);
+        Getopt g = Getopt.parse(argv, OPTSTRING, Set.of(), "V", SOURCE);
+        return new CommandLineOptions(g.options().stream().map(o -> new Option(o.letter(), o.argument())).toList(),
+                g.operands(), g.stoppedAt() == 'V');
     }
 
     /** The configuration this command line gives, reading files through {@code files}, with no extension. */

@@ -3,8 +3,6 @@ package org.jbabel.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,24 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class CommandLineOptionsTest {
 
-    /** An in-memory file system. */
-    private record Files(Map<String, String> files) implements ConfigFiles {
-        @Override
-        public boolean exists(String path) {
-            return files.containsKey(path);
-        }
-
-        @Override
-        public String read(String path) throws IOException {
-            String text = files.get(path);
-            if (text == null) {
-                throw new NoSuchFileException(path);
-            }
-            return text;
-        }
-    }
-
-    private static final Files NONE = new Files(Map.of());
+    private static final ConfigFiles NONE = ConfigFiles.of(Map.of());
 
     private static DaemonConfig config(ConfigFiles files, String... argv) throws ConfigException {
         return CommandLineOptions.parse(List.of(argv)).toConfig(files);
@@ -99,7 +80,7 @@ class CommandLineOptionsTest {
     @Test
     void unknownOptionsMissingArgumentsAndBadValuesAreErrors() {
         assertThat(error("-u", "eth0").getMessage()).isEqualTo("command line: unknown option '-u'");
-        assertThat(error("--help").reason()).isEqualTo("unknown option '--'");
+        assertThat(error("--help").reason()).isEqualTo("unknown option '--help'");
         assertThat(error("-d").reason()).isEqualTo("option '-d' requires an argument");
         assertThat(error("-p", "0").reason()).contains("'-p' needs an integer in 1..65535");
         assertThat(error("-M", "3601").reason()).contains("0..3600");
@@ -126,7 +107,7 @@ class CommandLineOptionsTest {
     @Test
     void configurationFilesAreReadAfterAllOptionsSoTheyOverrideFlagsAndFollowCommandLineRules()
             throws ConfigException {
-        Files files = new Files(Map.of(
+        ConfigFiles files = ConfigFiles.of(Map.of(
                 "/a.conf", "kernel-priority 10\nredistribute ip 10.0.0.0/8 deny\n",
                 "/b.conf", "local-port-readwrite 33124\n"));
         DaemonConfig c = config(files, "-c", "/a.conf", "-k", "5", "-C", "redistribute ip 10.0.0.0/8 metric 7",
@@ -146,7 +127,7 @@ class CommandLineOptionsTest {
 
     @Test
     void etcBabeldConfIsReadOnlyWhenNoFileIsGivenAndItExists() throws ConfigException {
-        Files files = new Files(Map.of(ConfigFiles.DEFAULT_FILE, "debug 3\n", "/x.conf", "debug 4\n"));
+        ConfigFiles files = ConfigFiles.of(Map.of(ConfigFiles.DEFAULT_FILE, "debug 3\n", "/x.conf", "debug 4\n"));
         assertThat(config(files, "eth0").globals().debug()).isEqualTo(3);
         assertThat(config(files, "-c", "/x.conf", "eth0").globals().debug()).isEqualTo(4);
         assertThat(config(NONE, "eth0").globals().debug()).isZero();
@@ -157,7 +138,7 @@ class CommandLineOptionsTest {
         ConfigException missing = error("-c", "/missing.conf", "eth0");
         assertThat(missing.source()).isEqualTo("/missing.conf");
         assertThat(missing.line()).isZero();
-        Files files = new Files(Map.of("/bad.conf", "debug 1\n\ninterface eth0 rxcost x\n"));
+        ConfigFiles files = ConfigFiles.of(Map.of("/bad.conf", "debug 1\n\ninterface eth0 rxcost x\n"));
         ConfigException bad = catchThrowableOfType(ConfigException.class, () -> config(files, "-c", "/bad.conf"));
         assertThat(bad.getMessage())
                 .isEqualTo("/bad.conf:3: 'x' is not an integer (rxcost) in \"interface eth0 rxcost x\"");
@@ -165,7 +146,7 @@ class CommandLineOptionsTest {
 
     @Test
     void commandLineInterfacesComeAfterConfiguredOnesAndPatternsAreAccepted() throws ConfigException {
-        Files files = new Files(Map.of("/a.conf", "interface eth1 rxcost 10\n"));
+        ConfigFiles files = ConfigFiles.of(Map.of("/a.conf", "interface eth1 rxcost 10\n"));
         DaemonConfig c = config(files, "-c", "/a.conf", "eth0", "wg-*", "eth1");
         assertThat(c.exactInterfaceNames()).containsExactly("eth1", "eth0");
         assertThat(c.isConfigured("wg-office")).isTrue();

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "jbabel: a Babel routing daemon and its tools.",
         subcommands = {DecodeCommand.class, SimCommand.class, CtlCommand.class, DemoCommand.class,
-            CommandLine.HelpCommand.class})
+            MigrateCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

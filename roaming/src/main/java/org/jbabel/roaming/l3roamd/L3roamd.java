@@ -97,6 +97,11 @@ public final class L3roamd implements Extension, ClientLink {
         this.nodeClientTraffic = Objects.requireNonNull(consumer);
     }
 
+    /** The settings of the {@code roaming} statements. */
+    public RoamingSettings settings() {
+        return settings;
+    }
+
     /** The node-client prefix: configured, else derived from the domain seed (Gluon), else l3roamd's default. */
     public Prefix nodeClientPrefix() {
         return settings.nodeClientPrefix() != null ? settings.nodeClientPrefix()
