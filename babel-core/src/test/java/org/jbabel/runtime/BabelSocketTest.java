@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -39,6 +40,10 @@ class BabelSocketTest {
     private ExecutorService loop;
     private LinuxNetwork netB;
     private BabelSocket socket;
+    private int a1;
+    private int a2;
+    private int b1;
+    private int b2;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -57,6 +62,10 @@ class BabelSocketTest {
             a.ip("link", "set", "a" + i, "up");
             b.ip("link", "set", "b" + i, "up");
         }
+        a1 = ifindex(a, "a1");
+        a2 = ifindex(a, "a2");
+        b1 = ifindex(b, "b1");
+        b2 = ifindex(b, "b2");
         loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "loop"));
         netB = new LinuxNetwork(loop, new IoCounters());
     }
@@ -123,34 +132,25 @@ class BabelSocketTest {
         throw new AssertionError("no \"" + text + "\"");
     }
 
-    private BabelSocket openInA() throws Exception {
-        return a.inside(() -> BabelSocket.open(loop, GROUP, PORT,
-                (ifindex, source, destination, data) -> got.add(new Got(ifindex, source, destination,
-                        new String(data), Thread.currentThread().getName()))));
-    }
-
     /**
-     * Babel runs on A's interface {@code name}. On A's thread: a socket is made in the namespace of the thread that
-     * asks for it (in the daemon, the loop's, in the daemon's namespace). The tests call the socket from one thread
-     * at a time, as the daemon's loop does.
+     * Opens Babel's sockets in A on a1 and a2 and returns a socket of B to send to them. The sockets are made on A's
+     * thread: a socket is made in the namespace of the thread that asks for it (in the daemon, the loop's, in the
+     * daemon's namespace). The tests call the socket from one thread at a time, as the daemon's loop does.
      */
-    private void up(int ifindex, String name) throws Exception {
-        a.inside(() -> {
-            socket.interfaceUp(ifindex, name);
-            return null;
+    private UdpSocket babelOnA1AndA2() throws Exception {
+        socket = a.inside(() -> {
+            BabelSocket s = BabelSocket.open(loop, GROUP, PORT, (ifindex, source, destination, data) -> got.add(
+                    new Got(ifindex, source, destination, new String(data), Thread.currentThread().getName())));
+            s.interfaceUp(a1, "a1");
+            s.interfaceUp(a2, "a2");
+            return s;
         });
+        return b.inside(() -> netB.udp(UdpSocket.Options.any(0), d -> { }));
     }
 
     @Test
     void everyDatagramCarriesItsOwnDestinationAndInterface() throws Exception {
-        int a1 = ifindex(a, "a1");
-        int a2 = ifindex(a, "a2");
-        int b1 = ifindex(b, "b1");
-        int b2 = ifindex(b, "b2");
-        socket = openInA();
-        up(a1, "a1");
-        up(a2, "a2");
-        UdpSocket sender = b.inside(() -> netB.udp(UdpSocket.Options.any(0), d -> { }));
+        UdpSocket sender = babelOnA1AndA2();
         IpAddress a1LinkLocal = linkLocal(a, "a1");
         IpAddress a2LinkLocal = linkLocal(a, "a2");
 
@@ -189,13 +189,8 @@ class BabelSocketTest {
      */
     @Test
     void unicastLandsOnTheSocketOfTheInterfaceItArrivesOnOnly() throws Exception {
-        int a1 = ifindex(a, "a1");
-        int a2 = ifindex(a, "a2");
         b.ip("-6", "route", "add", A1_GLOBAL + "/128", "via", linkLocal(a, "a2").toString(), "dev", "b2");
-        socket = openInA();
-        up(a1, "a1");
-        up(a2, "a2");
-        UdpSocket sender = b.inside(() -> netB.udp(UdpSocket.Options.any(0), d -> { }));
+        UdpSocket sender = babelOnA1AndA2();
 
         sender.send(A1_GLOBAL, PORT, 0, "a1's address over a2".getBytes());
         Got g = await("a1's address over a2");
@@ -204,7 +199,7 @@ class BabelSocketTest {
 
         socket.interfaceDown(a2);
         sender.send(A1_GLOBAL, PORT, 0, "a1's address over a2, a2 closed".getBytes());
-        sender.send(GROUP, PORT, ifindex(b, "b1"), "a1 still hears".getBytes());
+        sender.send(GROUP, PORT, b1, "a1 still hears".getBytes());
         assertThat(await("a1 still hears").ifindex()).isEqualTo(a1);
         assertThat(got).as("a1's socket does not take what arrives on a2").isEmpty();
     }
@@ -217,22 +212,15 @@ class BabelSocketTest {
      */
     @Test
     void aFloodOnOneInterfaceFillsOnlyItsOwnReceiveBuffer() throws Exception {
-        int a1 = ifindex(a, "a1");
-        int a2 = ifindex(a, "a2");
-        int b1 = ifindex(b, "b1");
-        int b2 = ifindex(b, "b2");
-        socket = openInA();
-        up(a1, "a1");
-        up(a2, "a2");
+        UdpSocket sender = babelOnA1AndA2();
         int kernelHalf = 2 * BabelSocket.RECEIVE_BUFFERS / 2;
         assertThat(socket.receiveBufferSize(a1)).isEqualTo(kernelHalf);
         assertThat(socket.receiveBufferSize(a2)).isEqualTo(kernelHalf);
         assertThat(socket.description()).contains("one socket per interface")
                 .contains("a1 " + kernelHalf).contains("a2 " + kernelHalf);
-        UdpSocket sender = b.inside(() -> netB.udp(UdpSocket.Options.any(0), d -> { }));
         IpAddress a2LinkLocal = linkLocal(a, "a2");
 
-        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch busy = new CountDownLatch(1);
         loop.execute(() -> {
             try {
                 busy.await();
@@ -273,8 +261,6 @@ class BabelSocketTest {
 
     @Test
     void sendsLeaveThroughTheInterfaceAsked() throws Exception {
-        int b1 = ifindex(b, "b1");
-        int b2 = ifindex(b, "b2");
         BlockingQueue<Integer> in = new LinkedBlockingQueue<>();
         LinuxNetwork netA = new LinuxNetwork(loop, new IoCounters());
         try {
