@@ -56,6 +56,8 @@ final class Libc {
     static final int IP_PKTINFO = 8;
     static final int SO_BINDTODEVICE = 25;
     static final int SO_ATTACH_FILTER = 26;
+    static final int SO_MEMINFO = 55;
+    static final int SO_BINDTOIFINDEX = 62;
     static final int IPPROTO_IPV6 = 41;
     static final int IPPROTO_ICMPV6 = 58;
     static final int IPV6_UNICAST_HOPS = 16;
@@ -219,6 +221,11 @@ final class Libc {
 
     static int setsockopt(Errno e, int fd, int level, int option, MemorySegment value) {
         return (int) call(SETSOCKOPT, e, fd, level, option, address(value), value.byteSize(), 0);
+    }
+
+    /** getsockopt(2) into {@code value}; {@code length} (an int) holds its size before and what came after. */
+    static int getsockopt(Errno e, int fd, int level, int option, MemorySegment value, MemorySegment length) {
+        return (int) call(GETSOCKOPT, e, fd, level, option, address(value), address(length), 0);
     }
 
     /** getsockopt(2) of an int option: the value, or -1 on error (errno in {@code e}). */

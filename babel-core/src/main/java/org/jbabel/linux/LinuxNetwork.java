@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.jbabel.extension.Network;
 import org.jbabel.extension.UdpSocket;
+import org.jbabel.wire.IpAddress;
 
 /**
  * The daemon's {@link Network}: Linux sockets and devices over FFM, read by one {@link FdPoller} thread and handed to
@@ -52,28 +53,68 @@ public final class LinuxNetwork implements Network, AutoCloseable {
     }
 
     /**
-     * Babel's own socket: a UDP socket as {@code options} says, sending with traffic class {@code trafficClass},
-     * its receive buffer forced to {@code receiveBuffer} bytes with SO_RCVBUFFORCE (asked for with SO_RCVBUF, so
-     * capped at net.core.rmem_max, without CAP_NET_ADMIN).
+     * Babel's socket on one interface: bound to [::]:{@code port} with SO_REUSEADDR and to interface
+     * {@code ifindex} (SO_BINDTOIFINDEX), so it receives only what arrives there and sends only there; multicast
+     * hop limit 1 without loop-back, traffic class {@code trafficClass}, receive buffer {@code receiveBuffer} bytes
+     * ({@link BabelUdp#receiveBuffer}).
      */
-    public BabelUdp babelUdp(UdpSocket.Options options, int trafficClass, int receiveBuffer,
+    public BabelUdp babelUdp(int ifindex, int port, int trafficClass, int receiveBuffer,
             Consumer<Datagram> receiver) throws IOException {
-        LinuxUdpSocket s = LinuxUdpSocket.udp(poller.counters(), options, receiver, maxDatagram);
+        LinuxUdpSocket s = LinuxUdpSocket.udp(poller.counters(), UdpSocket.Options.any(port), ifindex, receiver,
+                maxDatagram);
         try {
             s.trafficClass(trafficClass);
-            if (!s.forceReceiveBuffer(receiveBuffer)) {
-                s.option(Libc.SOL_SOCKET, Libc.SO_RCVBUF, receiveBuffer, "SO_RCVBUF");
-            }
+            s.receiveBuffer(receiveBuffer);
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
         }
-        LinuxUdpSocket added = add(s);
-        return new BabelUdp(added, added::receiveBufferSize);
+        return new BabelUdp(add(s), ifindex);
     }
 
-    /** A socket of {@link #babelUdp} and its receive buffer size as the kernel reports it. */
-    public record BabelUdp(UdpSocket socket, java.util.function.IntSupplier receiveBufferSize) {}
+    /** A socket of {@link #babelUdp}: Babel on one interface. */
+    public static final class BabelUdp implements AutoCloseable {
+        private final LinuxUdpSocket socket;
+        private final int ifindex;
+
+        private BabelUdp(LinuxUdpSocket socket, int ifindex) {
+            this.socket = socket;
+            this.ifindex = ifindex;
+        }
+
+        /** Joins {@code group} on the socket's interface (a refusal is counted in {@code join_failed}). */
+        public void join(IpAddress group) {
+            socket.join(group, ifindex);
+        }
+
+        /** Sends without waiting; false when dropped (counted). */
+        public boolean send(IpAddress destination, int port, byte[] payload) {
+            return socket.send(destination, port, ifindex, payload);
+        }
+
+        /**
+         * Sets the receive buffer: forced with SO_RCVBUFFORCE, which ignores net.core.rmem_max but needs
+         * CAP_NET_ADMIN; without it asked for with SO_RCVBUF, so capped at net.core.rmem_max.
+         */
+        public void receiveBuffer(int bytes) throws IOException {
+            socket.receiveBuffer(bytes);
+        }
+
+        /** The receive buffer as the kernel reports it (twice what was set, for its bookkeeping); -1 when closed. */
+        public int receiveBufferSize() {
+            return socket.receiveBufferSize();
+        }
+
+        /** What the kernel dropped on this socket since it was opened (its receive buffer full); -1 when closed. */
+        public long kernelDrops() {
+            return socket.kernelDrops();
+        }
+
+        @Override
+        public void close() {
+            socket.close();
+        }
+    }
 
     @Override
     public PacketDevice tun(String name, int mtu, Consumer<byte[]> receiver) throws IOException {

@@ -40,6 +40,9 @@ final class LinuxUdpSocket extends PolledFd implements UdpSocket {
     private static final int PKTINFO_CMSG_LEN = 16 + IN6_PKTINFO;
     private static final int PKTINFO_CMSG_SPACE = 16 + 24;
     private static final int EADDRINUSE = 98;
+    /** SO_MEMINFO's array of u32: its length and the index of the drop count (include/uapi/linux/sock_diag.h). */
+    private static final int SK_MEMINFO_VARS = 9;
+    private static final int SK_MEMINFO_DROPS = 8;
 
     private final Consumer<Datagram> receiver;
     private final boolean icmp;
@@ -50,6 +53,9 @@ final class LinuxUdpSocket extends PolledFd implements UdpSocket {
     private final MemorySegment msghdr = arena.allocate(56, 8);
     private final MemorySegment iovec = arena.allocate(16, 8);
     private final MemorySegment mreq = arena.allocate(20, 4);
+    /** An int option's value and length, reused by every call (the arena lives as long as the socket). */
+    private final MemorySegment intOption = arena.allocate(8, 4);
+    private final MemorySegment meminfo = arena.allocate(4L * SK_MEMINFO_VARS + 4, 4);
     private MemorySegment data;
     private int localPort;
 
@@ -65,6 +71,16 @@ final class LinuxUdpSocket extends PolledFd implements UdpSocket {
     /** Opens and binds a UDP socket as {@code o} says, not yet polled. In the calling thread's namespace. */
     static LinuxUdpSocket udp(IoCounters counters, Options o, Consumer<Datagram> receiver, int limit)
             throws IOException {
+        return udp(counters, o, 0, receiver, limit);
+    }
+
+    /**
+     * As above; a {@code deviceIndex} other than 0 binds the IPv6 socket to that interface by its index
+     * (SO_BINDTOIFINDEX, Linux 5.0), in place of {@code o}'s device name: an interface renamed meanwhile cannot
+     * make it another one's.
+     */
+    static LinuxUdpSocket udp(IoCounters counters, Options o, int deviceIndex, Consumer<Datagram> receiver,
+            int limit) throws IOException {
         if (o.bind().family() == Family.V4) {
             return udp4(counters, o, receiver, limit);
         }
@@ -74,7 +90,10 @@ final class LinuxUdpSocket extends PolledFd implements UdpSocket {
             s.option(Libc.SOL_SOCKET, Libc.SO_REUSEADDR, 1, "SO_REUSEADDR");
             s.option(Libc.IPPROTO_IPV6, Libc.IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
             int scope = 0;
-            if (o.device() != null) {
+            if (deviceIndex != 0) {
+                s.option(Libc.SOL_SOCKET, Libc.SO_BINDTOIFINDEX, deviceIndex, "SO_BINDTOIFINDEX " + deviceIndex);
+                scope = deviceIndex;
+            } else if (o.device() != null) {
                 s.bindToDevice(o.device());
                 scope = s.ifindex(o.device());
             }
@@ -173,18 +192,41 @@ final class LinuxUdpSocket extends PolledFd implements UdpSocket {
         option(Libc.IPPROTO_IPV6, Libc.IPV6_TCLASS, value, "IPV6_TCLASS");
     }
 
-    /** Forces the kernel's receive buffer (needs CAP_NET_ADMIN); false when refused. */
-    boolean forceReceiveBuffer(int bytes) {
-        return SocketOptions.forceReceiveBuffer(fd, bytes);
+    /**
+     * Sets the receive buffer: forced with SO_RCVBUFFORCE (needs CAP_NET_ADMIN), else asked for with SO_RCVBUF
+     * (capped at net.core.rmem_max).
+     */
+    synchronized void receiveBuffer(int bytes) throws IOException {
+        if (!isClosed() && !SocketOptions.forceReceiveBuffer(fd, bytes)) {
+            option(Libc.SOL_SOCKET, Libc.SO_RCVBUF, bytes, "SO_RCVBUF");
+        }
     }
 
     /** The receive buffer as the kernel reports it (twice what was set, for its bookkeeping); -1 on error. */
     synchronized int receiveBufferSize() {
-        return Libc.getsockoptInt(errno, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, arena.allocate(8, 4));
+        return isClosed() ? -1 : Libc.getsockoptInt(errno, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, intOption);
+    }
+
+    /**
+     * The datagrams the kernel dropped on this socket since it was opened, mostly for want of room in its receive
+     * buffer (the socket's {@code sk_drops}, read with SO_MEMINFO, Linux 4.12); -1 when closed or refused.
+     */
+    synchronized long kernelDrops() {
+        if (isClosed()) {
+            return -1;
+        }
+        MemorySegment info = meminfo.asSlice(0, 4L * SK_MEMINFO_VARS);
+        MemorySegment length = meminfo.asSlice(4L * SK_MEMINFO_VARS);
+        length.set(JAVA_INT, 0, (int) info.byteSize());
+        if (Libc.getsockopt(errno, fd, Libc.SOL_SOCKET, Libc.SO_MEMINFO, info, length) < 0
+                || length.get(JAVA_INT, 0) <= 4 * SK_MEMINFO_DROPS) {
+            return -1;
+        }
+        return Integer.toUnsignedLong(info.get(JAVA_INT, 4L * SK_MEMINFO_DROPS));
     }
 
     synchronized void option(int level, int option, int value, String what) throws IOException {
-        MemorySegment v = arena.allocate(JAVA_INT);
+        MemorySegment v = intOption.asSlice(0, 4);
         v.set(JAVA_INT, 0, value);
         if (Libc.setsockopt(errno, fd, level, option, v) < 0) {
             throw error("cannot set " + what);

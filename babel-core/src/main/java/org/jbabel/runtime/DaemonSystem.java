@@ -31,7 +31,7 @@ public interface DaemonSystem extends AutoCloseable {
      * Opens Babel's transport on {@code port}, member of {@code group} on the interfaces Babel runs on; received
      * datagrams go to {@code receiver} on {@code loop}.
      *
-     * @throws IOException when the port cannot be bound
+     * @throws IOException when it cannot be opened
      */
     Transport openTransport(Executor loop, IpAddress group, int port, Transport.Receiver receiver) throws IOException;
 

@@ -178,8 +178,7 @@ final class KernelEventPump {
                     linkChanged = true;
                 }
                 case KernelEvent.LinkRemoved r -> {
-                    tracker.linkRemoved(r.ifindex());
-                    packets.linkRemoved(r.ifindex());
+                    tracker.linkRemoved(r.ifindex()); // its interface goes down below
                 }
                 case KernelEvent.AddressAdded a -> {
                     tracker.addressAdded(a.address());

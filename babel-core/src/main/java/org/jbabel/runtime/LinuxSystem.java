@@ -63,8 +63,7 @@ public final class LinuxSystem implements DaemonSystem {
     }
 
     @Override
-    public Transport openTransport(Executor loop, IpAddress group, int port, Transport.Receiver receiver)
-            throws IOException {
+    public Transport openTransport(Executor loop, IpAddress group, int port, Transport.Receiver receiver) {
         return BabelSocket.open(loop, group, port, receiver);
     }
 

@@ -1,5 +1,6 @@
 package org.jbabel.runtime;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -95,8 +96,8 @@ final class PacketPath {
     }
 
     /**
-     * Babel starts running on an interface (or its settings changed): the group is joined, the packet size set, and
-     * the authenticator made or kept. While {@code tentative} (the link-local address is in duplicate address
+     * Babel starts running on an interface (or its settings changed): the transport receives there, the packet size
+     * is set, and the authenticator made or kept. While {@code tentative} (the link-local address is in duplicate address
      * detection) packets are received there but none is sent: each is dropped and counted
      * ({@code daemon.send_tentative}). Returns the authenticator, or null when the interface has no keys.
      */
@@ -106,7 +107,12 @@ final class PacketPath {
         } else {
             this.tentative.remove(ic.ifindex());
         }
-        transport.interfaceUp(ic.ifindex());
+        try {
+            transport.interfaceUp(ic.ifindex(), ic.name());
+        } catch (IOException e) {
+            count("socket_open_failed");
+            log.info("interface " + ic.name() + ": no socket, nothing received or sent there: " + e.getMessage());
+        }
         Authenticator auth = authenticatorFor(ic.ifindex(), settings);
         int overhead = auth == null ? 0 : auth.maxOverhead();
         writers.put(ic.ifindex(), new PacketWriter(PacketWriter.maxPacketSizeForMtu(ic.mtu()) - overhead));
@@ -138,13 +144,6 @@ final class PacketPath {
         tentative.remove(ifindex);
         transport.interfaceDown(ifindex);
         writers.remove(ifindex);
-        retire(auths.remove(ifindex));
-    }
-
-    /** The kernel deleted an interface. */
-    void linkRemoved(int ifindex) {
-        tentative.remove(ifindex);
-        transport.forget(ifindex);
         retire(auths.remove(ifindex));
     }
 

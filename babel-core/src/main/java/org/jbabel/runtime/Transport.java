@@ -1,5 +1,6 @@
 package org.jbabel.runtime;
 
+import java.io.IOException;
 import java.util.Map;
 import org.jbabel.wire.IpAddress;
 
@@ -23,14 +24,16 @@ public interface Transport extends AutoCloseable {
         void received(int ifindex, IpAddress source, IpAddress destination, byte[] data);
     }
 
-    /** Babel runs on an interface: the group is joined there. Failures are counted, never thrown. */
-    void interfaceUp(int ifindex);
+    /**
+     * Babel runs on an interface (again, or with new settings): from now on what arrives there is received, and the
+     * group is joined there. A refused join is counted, never thrown.
+     *
+     * @throws IOException when nothing can be received or sent there (counted and logged by the caller)
+     */
+    void interfaceUp(int ifindex, String ifname) throws IOException;
 
-    /** Babel stops on an interface: the group is left there. */
+    /** Babel stops on an interface, or the kernel deleted it: nothing more is received there. */
     void interfaceDown(int ifindex);
-
-    /** The kernel deleted an interface (its memberships went with it). */
-    void forget(int ifindex);
 
     /**
      * Sends one datagram to {@code destination} out of interface {@code ifindex}. Never blocks: the datagram is with

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -20,8 +22,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Babel's own socket on port 6696 against the real kernel: namespace A (interfaces a1, a2, global 2001:db8:1::1 on
- * a1) runs the socket, namespace B sends to it over veth pairs a1–b1 and a2–b2. Receivers run on one "loop" thread.
+ * Babel's sockets on port 6696, one per interface, against the real kernel: namespace A (interfaces a1, a2, global
+ * 2001:db8:1::1 on a1) runs them, namespace B sends to them over veth pairs a1–b1 and a2–b2. Receivers run on one
+ * "loop" thread.
  */
 class BabelSocketTest {
 
@@ -37,6 +40,10 @@ class BabelSocketTest {
     private ExecutorService loop;
     private LinuxNetwork netB;
     private BabelSocket socket;
+    private int a1;
+    private int a2;
+    private int b1;
+    private int b2;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -55,6 +62,10 @@ class BabelSocketTest {
             a.ip("link", "set", "a" + i, "up");
             b.ip("link", "set", "b" + i, "up");
         }
+        a1 = ifindex(a, "a1");
+        a2 = ifindex(a, "a2");
+        b1 = ifindex(b, "b1");
+        b2 = ifindex(b, "b2");
         loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "loop"));
         netB = new LinuxNetwork(loop, new IoCounters());
     }
@@ -94,38 +105,54 @@ class BabelSocketTest {
         return IpAddress.parse(out.substring(out.indexOf("inet6 ") + 6, out.indexOf('/', out.indexOf("inet6 "))));
     }
 
+    /** The next datagram received, which must be {@code text}: nothing else came first. */
     private Got await(String text) throws Exception {
-        List<Got> seen = new ArrayList<>();
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        return await(text, false);
+    }
+
+    /**
+     * The datagram {@code text}, waited for up to 30 s; with {@code passOverOthers} (a flood) the others received
+     * before it are passed over, otherwise any other is a failure.
+     */
+    private Got await(String text, boolean passOverOthers) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < end) {
             Got g = got.poll(100, TimeUnit.MILLISECONDS);
             if (g == null) {
                 continue;
             }
             assertThat(g.thread()).as("the receiver runs on the loop").isEqualTo("loop");
-            seen.add(g);
             if (g.text().equals(text)) {
                 return g;
             }
+            if (!passOverOthers) {
+                throw new AssertionError("\"" + g.text() + "\" received, waiting for \"" + text + "\": " + g);
+            }
         }
-        throw new AssertionError("no \"" + text + "\" among " + seen);
+        throw new AssertionError("no \"" + text + "\"");
+    }
+
+    /**
+     * Opens Babel's sockets in A on a1 and a2 and returns a socket of B to send to them. The sockets are made on A's
+     * thread: a socket is made in the namespace of the thread that asks for it (in the daemon, the loop's, in the
+     * daemon's namespace). The tests call the socket from one thread at a time, as the daemon's loop does.
+     */
+    private UdpSocket babelOnA1AndA2() throws Exception {
+        socket = a.inside(() -> {
+            BabelSocket s = BabelSocket.open(loop, GROUP, PORT, (ifindex, source, destination, data) -> got.add(
+                    new Got(ifindex, source, destination, new String(data), Thread.currentThread().getName())));
+            s.interfaceUp(a1, "a1");
+            s.interfaceUp(a2, "a2");
+            return s;
+        });
+        return b.inside(() -> netB.udp(UdpSocket.Options.any(0), d -> { }));
     }
 
     @Test
     void everyDatagramCarriesItsOwnDestinationAndInterface() throws Exception {
-        int a1 = ifindex(a, "a1");
-        int a2 = ifindex(a, "a2");
-        int b1 = ifindex(b, "b1");
-        int b2 = ifindex(b, "b2");
-        socket = a.inside(() -> BabelSocket.open(loop, GROUP, PORT,
-                (ifindex, source, destination, data) -> got.add(new Got(ifindex, source, destination,
-                        new String(data), Thread.currentThread().getName()))));
-        loop.submit(() -> {
-            socket.interfaceUp(a1);
-            socket.interfaceUp(a2);
-        }).get();
-        UdpSocket sender = b.inside(() -> netB.udp(UdpSocket.Options.any(0), d -> { }));
+        UdpSocket sender = babelOnA1AndA2();
         IpAddress a1LinkLocal = linkLocal(a, "a1");
+        IpAddress a2LinkLocal = linkLocal(a, "a2");
 
         sender.send(A1_GLOBAL, PORT, 0, "global".getBytes());
         Got global = await("global");
@@ -145,18 +172,95 @@ class BabelSocketTest {
         assertThat(multicast.ifindex()).isEqualTo(a2);
         assertThat(multicast.source()).isEqualTo(linkLocal(b, "b2"));
 
-        loop.submit(() -> socket.interfaceDown(a2)).get();
-        sender.send(GROUP, PORT, b2, "after leaving".getBytes());
-        sender.send(GROUP, PORT, b1, "still joined".getBytes());
-        Got still = await("still joined");
+        socket.interfaceDown(a2);
+        sender.send(GROUP, PORT, b2, "multicast after down".getBytes());
+        sender.send(a2LinkLocal, PORT, b2, "unicast after down".getBytes());
+        sender.send(GROUP, PORT, b1, "still running".getBytes());
+        Got still = await("still running");
         assertThat(still.ifindex()).isEqualTo(a1);
-        assertThat(got).as("nothing from the group on an interface that was left").isEmpty();
+        assertThat(got).as("nothing, multicast or unicast, from an interface Babel stopped on").isEmpty();
+        assertThat(socket.receiveBufferSize(a2)).isEqualTo(-1);
+    }
+
+    /**
+     * Unicast to an address of ours, whichever interface holds it, is received by the socket of the interface it
+     * arrives on, and by no other: B routes a1's global address through b2, so it arrives on a2; with a2's socket
+     * closed it is not received at all, though a1's socket is open on the same port.
+     */
+    @Test
+    void unicastLandsOnTheSocketOfTheInterfaceItArrivesOnOnly() throws Exception {
+        b.ip("-6", "route", "add", A1_GLOBAL + "/128", "via", linkLocal(a, "a2").toString(), "dev", "b2");
+        UdpSocket sender = babelOnA1AndA2();
+
+        sender.send(A1_GLOBAL, PORT, 0, "a1's address over a2".getBytes());
+        Got g = await("a1's address over a2");
+        assertThat(g.ifindex()).isEqualTo(a2);
+        assertThat(g.destination()).isEqualTo(A1_GLOBAL);
+
+        socket.interfaceDown(a2);
+        sender.send(A1_GLOBAL, PORT, 0, "a1's address over a2, a2 closed".getBytes());
+        sender.send(GROUP, PORT, b1, "a1 still hears".getBytes());
+        assertThat(await("a1 still hears").ifindex()).isEqualTo(a1);
+        assertThat(got).as("a1's socket does not take what arrives on a2").isEmpty();
+    }
+
+    /**
+     * The point of a socket per interface: while the loop is busy, a flood on a1 overflows a1's receive buffer (the
+     * kernel's drops counted for a1) and a2's datagrams, multicast and unicast, all arrive, none dropped on a2.
+     * The receive buffers share {@link BabelSocket#RECEIVE_BUFFERS}: half each for two interfaces, the whole for
+     * one.
+     */
+    @Test
+    void aFloodOnOneInterfaceFillsOnlyItsOwnReceiveBuffer() throws Exception {
+        UdpSocket sender = babelOnA1AndA2();
+        int kernelHalf = 2 * BabelSocket.RECEIVE_BUFFERS / 2;
+        assertThat(socket.receiveBufferSize(a1)).isEqualTo(kernelHalf);
+        assertThat(socket.receiveBufferSize(a2)).isEqualTo(kernelHalf);
+        assertThat(socket.description()).contains("one socket per interface")
+                .contains("a1 " + kernelHalf).contains("a2 " + kernelHalf);
+        IpAddress a2LinkLocal = linkLocal(a, "a2");
+
+        CountDownLatch busy = new CountDownLatch(1);
+        loop.execute(() -> {
+            try {
+                busy.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        byte[] flood = new byte[1400];
+        long drops = 0;
+        try {
+            for (int round = 0; round < 100 && drops == 0; round++) {
+                for (int i = 0; i < 1000; i++) {
+                    sender.send(GROUP, PORT, b1, flood);
+                }
+                drops = socket.counters().get("kernel_dropped.a1");
+            }
+            for (int i = 0; i < 10; i++) {
+                sender.send(GROUP, PORT, b2, ("multicast " + i).getBytes());
+                sender.send(a2LinkLocal, PORT, b2, ("unicast " + i).getBytes());
+            }
+            assertThat(drops).as("the flood overflowed a1's receive buffer").isPositive();
+        } finally {
+            busy.countDown();
+        }
+        for (int i = 0; i < 10; i++) {
+            assertThat(await("multicast " + i, true).ifindex()).isEqualTo(a2);
+            assertThat(await("unicast " + i, true).ifindex()).isEqualTo(a2);
+        }
+        Map<String, Long> counters = socket.counters();
+        assertThat(counters).containsEntry("kernel_dropped.a2", 0L);
+        assertThat(counters.get("kernel_dropped")).isGreaterThanOrEqualTo(drops);
+
+        socket.interfaceDown(a2);
+        assertThat(socket.receiveBufferSize(a1)).isEqualTo(2 * BabelSocket.RECEIVE_BUFFERS);
+        assertThat(socket.counters().get("kernel_dropped"))
+                .as("the drops of a closed socket are kept").isGreaterThanOrEqualTo(drops);
     }
 
     @Test
     void sendsLeaveThroughTheInterfaceAsked() throws Exception {
-        int b1 = ifindex(b, "b1");
-        int b2 = ifindex(b, "b2");
         BlockingQueue<Integer> in = new LinkedBlockingQueue<>();
         LinuxNetwork netA = new LinuxNetwork(loop, new IoCounters());
         try {
@@ -165,11 +269,17 @@ class BabelSocketTest {
             listener.join(GROUP, ifindex(a, "a2"));
             BabelSocket s = b.inside(() -> BabelSocket.open(loop, GROUP, PORT + 1, (i, x, d, data) -> { }));
             socket = s;
+            b.inside(() -> {
+                s.interfaceUp(b1, "b1");
+                s.interfaceUp(b2, "b2");
+                return null;
+            });
             loop.submit(() -> s.send(b2, GROUP, "hello".getBytes())).get();
             assertThat(in.poll(10, TimeUnit.SECONDS)).isEqualTo(ifindex(a, "a2"));
             loop.submit(() -> s.send(b1, GROUP, "hello".getBytes())).get();
             assertThat(in.poll(10, TimeUnit.SECONDS)).isEqualTo(ifindex(a, "a1"));
-            assertThat(s.counters()).containsEntry("send_error", 0L).containsKey("join_failed");
+            assertThat(s.counters()).containsEntry("send_error", 0L).containsEntry("send_no_socket", 0L)
+                    .containsKey("join_failed");
         } finally {
             netA.close();
         }

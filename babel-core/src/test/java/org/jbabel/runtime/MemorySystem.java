@@ -178,7 +178,7 @@ final class MemorySystem implements DaemonSystem {
         private final Executor loop;
         private final IpAddress group;
         private final Receiver receiver;
-        private final Set<Integer> joined = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final Set<Integer> receiving = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private volatile boolean open = true;
 
         MemoryTransport(Executor loop, IpAddress group, Receiver receiver) {
@@ -193,18 +193,13 @@ final class MemorySystem implements DaemonSystem {
         }
 
         @Override
-        public void interfaceUp(int ifindex) {
-            joined.add(ifindex);
+        public void interfaceUp(int ifindex, String ifname) {
+            receiving.add(ifindex);
         }
 
         @Override
         public void interfaceDown(int ifindex) {
-            joined.remove(ifindex);
-        }
-
-        @Override
-        public void forget(int ifindex) {
-            joined.remove(ifindex);
+            receiving.remove(ifindex);
         }
 
         @Override
@@ -216,8 +211,9 @@ final class MemorySystem implements DaemonSystem {
                 count("sent_lost");
                 return;
             }
-            boolean accepted = destination.equals(group) ? there.joined.contains(peer.ifindex())
-                    : destination.equals(peer.system().linkLocal(peer.ifindex()));
+            // as BabelSocket: nothing is received on an interface Babel does not run on, unicast included
+            boolean accepted = there.receiving.contains(peer.ifindex()) && (destination.equals(group)
+                    || destination.equals(peer.system().linkLocal(peer.ifindex())));
             if (!accepted) {
                 count("sent_lost");
                 return;

@@ -149,7 +149,7 @@ class JbabeldRuntimeTest {
     @Test
     @Order(3)
     void aBurstOf3000PrefixesFromBabeldArrivesWithoutADroppedDatagram() throws Exception {
-        long dropsBefore = udpDrops(b);
+        long dropsBefore = lab.udpDrops(b);
         StringBuilder batch = new StringBuilder();
         for (int i = 0; i < BURST; i++) {
             batch.append("route add 2001:db8:c:").append(Integer.toHexString(i)).append("::/64 dev st0 proto static\n");
@@ -162,7 +162,7 @@ class JbabeldRuntimeTest {
             return n >= BURST ? n : null;
         });
         assertThat(count).isEqualTo(BURST);
-        assertThat(udpDrops(b) - dropsBefore).as("datagrams the kernel dropped on jbabeld's sockets").isZero();
+        assertThat(lab.udpDrops(b) - dropsBefore).as("datagrams the kernel dropped on jbabeld's sockets").isZero();
         lab.ip(a, "-6", "route", "flush", "dev", "st0");
         // retracted routes stay as unreachable routes for their hold time (docs/ENGINE.md, "Hold time")
         lab.await("the burst retracted", CONVERGE, () -> lab.babelRoutes(b, "-6").lines()
@@ -296,21 +296,6 @@ class JbabeldRuntimeTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         return out;
-    }
-
-    /** The receive-buffer drops of the Babel sockets (port 6696) in a namespace, from /proc/net/udp6. */
-    private long udpDrops(String ns) throws Exception {
-        Process p = new ProcessBuilder("ip", "netns", "exec", ns, "cat", "/proc/net/udp6").start();
-        String table = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(10, TimeUnit.SECONDS);
-        long drops = 0;
-        for (String line : table.lines().skip(1).toList()) {
-            String[] f = line.strip().split("\\s+");
-            if (f[1].endsWith(":1A28")) {
-                drops += Long.parseLong(f[f.length - 1]);
-            }
-        }
-        return drops;
     }
 
     /** A client in monitor mode on a control socket, collecting the event lines. */

@@ -107,6 +107,21 @@ final class Lab implements AutoCloseable {
         return p.exitValue();
     }
 
+    /**
+     * What the kernel dropped on the sockets of port 6696 (Babel's, whoever holds them: babeld or jbabeld) in a
+     * namespace, mostly for want of room in their receive buffers: the sum of /proc/net/udp6's drops column.
+     */
+    long udpDrops(String ns) throws Exception {
+        long drops = 0;
+        for (String line : run("ip", "netns", "exec", ns, "cat", "/proc/net/udp6").lines().skip(1).toList()) {
+            String[] f = line.strip().split("\\s+");
+            if (f[1].endsWith(":1A28")) {
+                drops += Long.parseLong(f[f.length - 1]);
+            }
+        }
+        return drops;
+    }
+
     static String run(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();
