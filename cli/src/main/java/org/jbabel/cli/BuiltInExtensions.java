@@ -70,6 +70,11 @@ final class BuiltInExtensions {
                     public Optional<IpAddress> router() {
                         return Optional.ofNullable(ddhcp.settings().router());
                     }
+
+                    @Override
+                    public boolean toServer(byte[] message) {
+                        return ddhcp.clientMessage(message);
+                    }
                 });
             }
         }

@@ -439,8 +439,58 @@ class JbabeldXlatTest {
         });
     }
 
+    /**
+     * busybox udhcpc renews (SIGUSR1: RENEWING) by unicast to its server identifier, the gateway G; G's frames go to
+     * NAT426, which hands the request to the node's DHCP server: the lease is renewed by that unicast request, not
+     * only by a broadcast afterwards (docs/XLAT.md "DHCP to the gateway").
+     */
     @Test
     @Order(5)
+    void aClientRenewsItsLeaseByUnicastToTheGateway() throws Exception {
+        Path script = dir.resolve("d-renew.sh");
+        Files.writeString(script, """
+                #!/bin/sh
+                case "$1" in
+                  bound|renew)
+                    ip -4 addr replace "$ip/$mask" dev "$interface"
+                    ip route replace default via "$router" dev "$interface" ;;
+                esac
+                exit 0
+                """);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        long before = counter(db, "nat426.dhcp_to_gateway");
+        Lab.Daemon udhcpc = lab.start("udhcpc-renew", d, List.of("ip", "netns", "exec", d,
+                Lab.tool("udhcpc", "udhcpc"), "-f", "-i", "c0", "-t", "20", "-T", "2", "-s", script.toString()));
+        lab.await("D's lease", CONVERGE, () -> read(udhcpc.log()).contains("lease of " + dAddress) ? true : null);
+        Lab.run("kill", "-USR1", Long.toString(udhcpc.process().pid()));
+        String log = lab.await("D's renewal", CONVERGE, () -> {
+            String l = read(udhcpc.log());
+            int renew = l.indexOf("sending renew to server " + G);
+            return renew >= 0 && l.indexOf("lease of", renew) > 0 ? l.substring(renew) : null;
+        });
+        assertThat(log.substring(0, log.indexOf("lease of"))).as("renewed by the unicast request")
+                .doesNotContain("broadcasting renew");
+        assertThat(counter(db, "nat426.dhcp_to_gateway")).isGreaterThan(before);
+        lab.stop(udhcpc);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A counter of a jbabeld's dump (0 when it is not there). */
+    private static long counter(Lab.Daemon n, String name) throws Exception {
+        String out = MmfdLab.ctl(n.socket(), "dump", "--json");
+        String json = out.lines().filter(l -> l.startsWith("{")).reduce((x, y) -> y).orElse("{}");
+        return JSON.readTree(json).path("counters").path(name).asLong(0);
+    }
+
+    @Test
+    @Order(6)
     void whenAnExitStopsNewConnectionsGoThroughTheOther() throws Exception {
         lab.stop(de1);
         lab.await("E1's /96 gone at B", CONVERGE, () -> exitPrefixes(b) == 1 ? true : null);

@@ -422,6 +422,18 @@ public final class Ddhcp implements Extension {
         return a.isPresent() ? Optional.of(IpAddress.v4(a.getAsInt())) : Optional.empty();
     }
 
+    /**
+     * A DHCP message of a client that reached the node outside the DHCP socket ({@link DhcpSide#clientMessage});
+     * false without a DHCP side.
+     */
+    public boolean clientMessage(byte[] message) {
+        if (dhcp == null) {
+            return false;
+        }
+        dhcp.clientMessage(message);
+        return true;
+    }
+
     /** The hardware address of the client this node's DHCP side acknowledged {@code address} to, held now. */
     public Optional<byte[]> leaseHolder(IpAddress address) {
         return dhcp == null || address.family() != org.jbabel.wire.Family.V4 ? Optional.empty()

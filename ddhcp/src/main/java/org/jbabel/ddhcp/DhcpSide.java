@@ -39,6 +39,13 @@ public interface DhcpSide {
         return Optional.empty();
     }
 
+    /**
+     * A DHCP message a client on the client interface sent that did not come through the DHCP socket: a client's
+     * unicast renewal to a gateway address that is not one of the node's own (NAT426's virtual gateway takes those
+     * frames, docs/XLAT.md "DHCP to the gateway"). Served as if it had come to port 67.
+     */
+    default void clientMessage(byte[] message) {}
+
     /** Called when the extension stops (the host closes the sockets afterwards). */
     default void stop() {}
 

@@ -126,6 +126,11 @@ public final class DdhcpDhcpSide implements DhcpSide {
     }
 
     @Override
+    public void clientMessage(byte[] message) {
+        service.clientMessage(message);
+    }
+
+    @Override
     public Optional<byte[]> leaseHolder(int address) {
         Lease l = service.server().leases().get(address);
         return l != null && l.state() == Lease.State.LEASED && l.held(context.now()) ? Optional.of(l.hardware())

@@ -291,6 +291,14 @@ public final class DhcpService implements AutoCloseable {
         return server;
     }
 
+    /**
+     * A client's DHCP message that came another way than the socket (see {@code DhcpSide.clientMessage}); answered
+     * through the socket, which is bound to the client interface.
+     */
+    public void clientMessage(byte[] message) {
+        perform(server.onDatagram(message, clock.getAsLong()), 0);
+    }
+
     private void received(Network.Datagram d) {
         perform(server.onDatagram(d.data(), clock.getAsLong()), d.ifindex());
     }

@@ -38,6 +38,7 @@ public final class Nat426 implements Extension {
     /** RFC 7600: the source of ICMPv4 errors translated from IPv6 routers that have no IPv4 address. */
     static final int DUMMY_IPV4 = 0xc0000008;
     private static final long TICK = 100_000_000L;
+    private static final int DHCP_SERVER_PORT = 67;
     private static final long LEASE_KEEP = 300_000_000_000L;
 
     /** What NAT426 asks of DDHCP on the node (joined in cli). */
@@ -50,6 +51,12 @@ public final class Nat426 implements Extension {
 
         /** The router option DDHCP hands out (the default gateway G), if any. */
         Optional<IpAddress> router();
+
+        /**
+         * A DHCP message a client sent to G's port 67 by unicast (udhcpc's and dhclient's RENEWING request goes to
+         * the server identifier, which is G): for this node's DHCP server; false when there is none.
+         */
+        boolean toServer(byte[] message);
     }
 
     private final Nat426Settings settings;
@@ -239,6 +246,9 @@ public final class Nat426 implements Extension {
             length = total; // Ethernet padding after a short packet
         }
         int srcIp = ArpFrame.i32(f, 26);
+        if (dhcpToGateway(f, length)) {
+            return;
+        }
         long now = c.now();
         if (arp.isExitMac(dstMac)) {
             long e = arp.exitForFrame(now, srcMac, srcIp, ExitMac.exitOf(dstMac), this::tapWrite);
@@ -269,6 +279,53 @@ public final class Nat426 implements Extension {
             }
             case DROPPED -> c.counters().increment("dropped_" + result.drop().counter());
         }
+    }
+
+    /**
+     * A client renewing its lease by unicast to its server identifier, G: G is no address of the node, and its frames
+     * come to NAT426 (G's ARP answer names an exit), so without this the request went towards an exit and was lost,
+     * and a client renewed only by broadcast when rebinding. Handed to the node's DHCP server (counted
+     * {@code dhcp_to_gateway}; {@code dhcp_to_gateway_no_server} without one); true when it was such a datagram.
+     */
+    private boolean dhcpToGateway(byte[] f, int length) {
+        byte[] message = dhcpMessageTo(f, length, gateway);
+        if (message == null) {
+            return false;
+        }
+        if (message.length == 0) {
+            c.counters().increment("ipv4_malformed");
+        } else if (leases != null && leases.toServer(message)) {
+            c.counters().increment("dhcp_to_gateway");
+        } else {
+            c.counters().increment("dhcp_to_gateway_no_server");
+        }
+        return true;
+    }
+
+    /**
+     * The DHCP message of an Ethernet frame carrying an unfragmented IPv4 packet of {@code length} bytes (after the
+     * 14-byte header) to {@code address}'s UDP port 67; null when the frame is no such datagram, an empty array when
+     * its UDP length does not fit the packet.
+     */
+    static byte[] dhcpMessageTo(byte[] f, int length, int address) {
+        if (f.length < 14 + 20 || length < 20 || length > f.length - 14) {
+            return null;
+        }
+        int ihl = (f[14] & 0x0f) * 4;
+        boolean fragment = (ArpFrame.i32(f, 18) & 0x3fff) != 0; // more-fragments flag or an offset
+        if (ArpFrame.i32(f, 30) != address || f[23] != 17 || ihl < 20 || fragment || length < ihl + 8) {
+            return null;
+        }
+        int udp = 14 + ihl;
+        int port = ((f[udp + 2] & 0xff) << 8) | (f[udp + 3] & 0xff);
+        if (port != DHCP_SERVER_PORT) {
+            return null;
+        }
+        int udpLength = ((f[udp + 4] & 0xff) << 8) | (f[udp + 5] & 0xff);
+        if (udpLength <= 8 || udpLength > length - ihl) {
+            return new byte[0];
+        }
+        return java.util.Arrays.copyOfRange(f, udp + 8, udp + udpLength);
     }
 
     // ---- from the mesh ----
