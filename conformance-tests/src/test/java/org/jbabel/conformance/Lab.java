@@ -129,7 +129,8 @@ final class Lab implements AutoCloseable {
             for (String line : Files.readAllLines(file)) {
                 String option = line.replaceAll("#.*", "").replaceAll("\\s", "");
                 if (!option.isEmpty()) {
-                    options.add(option.replace("${root}", root.toString()));
+                    options.add(option.replace("${root}", root.toString())
+                            .replace("${native}", root.resolve("cli/target/native/META-INF/native").toString()));
                 }
             }
             return List.copyOf(options);
