@@ -63,7 +63,7 @@ class JbabeldDebianPackageTest {
     @Test
     void thePackageInstallsAndItsUnitsCommandRoutesNextToBabeld() throws Exception {
         Path project = Lab.scriptRoot();
-        String deb = run(Duration.ofMinutes(5), project.resolve("dist/build-deb.sh").toString(), "--compress", "gzip",
+        String deb = Lab.run(Duration.ofMinutes(5), project.resolve("dist/build-deb.sh").toString(), "--compress", "gzip",
                 "--out", dir.toString()).strip();
         deb = deb.substring(deb.lastIndexOf('\n') + 1);
         assertThat(Path.of(deb)).isRegularFile();
@@ -126,7 +126,7 @@ class JbabeldDebianPackageTest {
         inRoot("dpkg", "--purge", "jbabel");
         assertThat(inRoot("sh", "-c", "ls -d /usr/lib/jbabel /var/cache/jbabel /var/lib/jbabel /etc/jbabel "
                 + "/usr/sbin/jbabeld 2>/dev/null || true")).as("left after a purge").isEmpty();
-        assertThat(run(Duration.ofSeconds(20), "sh", "-n", project.resolve("dist/openwrt/jbabeld.init").toString()))
+        assertThat(Lab.run("sh", "-n", project.resolve("dist/openwrt/jbabeld.init").toString()))
                 .as("the OpenWrt init script parses").isEmpty();
     }
 
@@ -163,7 +163,7 @@ class JbabeldDebianPackageTest {
     }
 
     private String inRoot(String... command) throws Exception {
-        return run(Duration.ofMinutes(2), inRootCommand(null, command).toArray(String[]::new));
+        return Lab.run(Duration.ofMinutes(2), inRootCommand(null, command).toArray(String[]::new));
     }
 
     /** A command in the clean root: its standard output and standard error apart. */
@@ -173,15 +173,5 @@ class JbabeldDebianPackageTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new String[] {out, Files.readString(err)};
-    }
-
-    private static String run(Duration limit, String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS) || p.exitValue() != 0) {
-            fail("%s failed: %s", String.join(" ", command), out);
-        }
-        return out;
     }
 }

@@ -108,10 +108,15 @@ final class Lab implements AutoCloseable {
     }
 
     static String run(String... command) throws Exception {
+        return run(Duration.ofSeconds(20), command);
+    }
+
+    /** Runs a command, output and errors together, failing the test if it fails or takes longer than {@code limit}. */
+    static String run(Duration limit, String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS) || p.exitValue() != 0) {
             fail("%s failed: %s", String.join(" ", command), out);
         }
         return out;
