@@ -33,6 +33,11 @@ public record CommandLineOptions(List<Option> options, List<String> operands, bo
     /** The letters babeld knows; those followed by ':' take an argument. */
     static final String OPTSTRING = "m:p:h:H:k:A:srS:d:g:G:lwz:M:t:T:c:C:DL:I:V";
 
+    /** The option letters babeld and jbabeld accept, in babeld's order. */
+    public static String optionLetters() {
+        return OPTSTRING.replace(":", "");
+    }
+
     public CommandLineOptions {
         options = List.copyOf(options);
         operands = List.copyOf(operands);

@@ -123,10 +123,15 @@ final class Lab implements AutoCloseable {
     }
 
     static String run(String... command) throws Exception {
+        return run(Duration.ofSeconds(20), command);
+    }
+
+    /** Runs a command, output and errors together, failing the test if it fails or takes longer than {@code limit}. */
+    static String run(Duration limit, String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS) || p.exitValue() != 0) {
             fail("%s failed: %s", String.join(" ", command), out);
         }
         return out;
@@ -144,7 +149,8 @@ final class Lab implements AutoCloseable {
             for (String line : Files.readAllLines(file)) {
                 String option = line.replaceAll("#.*", "").replaceAll("\\s", "");
                 if (!option.isEmpty()) {
-                    options.add(option.replace("${root}", root.toString()));
+                    options.add(option.replace("${root}", root.toString())
+                            .replace("${native}", root.resolve("cli/target/native/META-INF/native").toString()));
                 }
             }
             return List.copyOf(options);
