@@ -353,7 +353,7 @@ final class DemoMesh implements AutoCloseable {
         List<String> e = List.of("-C", "mmfd", "-C", "ddhcp range 10.116.224.0/24 block-size 4 exit-range 10.255.0.0/24",
                 "-C", "ddhcp exit", "-C", "ddhcp learning false", "-C", "ddhcp tentative-timeout 3",
                 "-C", "nat64 exit uplink wan", "-C", "nat64 metaprefix " + METAPREFIX, "e-a", "e-b");
-        List<String> jvm = jvmOptions();
+        List<String> jvm = JbabeldOptions.read(root);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (var n : List.of(Map.entry("A", a), Map.entry("B", b), Map.entry("E", e))) {
             Node node = nodes.get(n.getKey());
@@ -384,18 +384,6 @@ final class DemoMesh implements AutoCloseable {
         synchronized (processes) {
             processes.add(p);
         }
-    }
-
-    /** The options of {@code bin/jbabeld.options}, read as bin/jbabeld reads them. */
-    private List<String> jvmOptions() throws IOException {
-        List<String> options = new ArrayList<>();
-        for (String line : Files.readAllLines(root.resolve("bin/jbabeld.options"))) {
-            String option = line.replaceAll("#.*", "").replaceAll("\\s", "");
-            if (!option.isEmpty()) {
-                options.add(option.replace("${root}", root.toString()));
-            }
-        }
-        return options;
     }
 
     // ---------------------------------------------------------------- state of the mesh

@@ -137,28 +137,19 @@ final class Lab implements AutoCloseable {
         return out;
     }
 
-    /** babeld with a UNIX control socket, pid and state files in the lab's directory. */
     /** The options in {@code bin/jbabeld.options}, as {@code bin/jbabeld} reads them. */
     static final List<String> JBABELD_JVM_OPTIONS = jvmOptions();
 
     private static List<String> jvmOptions() {
         Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
-        Path file = root.resolve("bin/jbabeld.options");
         try {
-            List<String> options = new ArrayList<>();
-            for (String line : Files.readAllLines(file)) {
-                String option = line.replaceAll("#.*", "").replaceAll("\\s", "");
-                if (!option.isEmpty()) {
-                    options.add(option.replace("${root}", root.toString())
-                            .replace("${native}", root.resolve("cli/target/native/META-INF/native").toString()));
-                }
-            }
-            return List.copyOf(options);
+            return org.jbabel.cli.JbabeldOptions.read(root);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read jbabeld's JVM options from " + file, e);
+            throw new UncheckedIOException("cannot read jbabeld's JVM options under " + root, e);
         }
     }
 
+    /** babeld with a UNIX control socket, pid and state files in the lab's directory. */
     Daemon babeld(String ns, String name, List<String> args) throws Exception {
         List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns, tool("babeld", "babeld"),
                 "-I", dir.resolve(name + ".pid").toString(), "-S", dir.resolve(name + ".state").toString(),
