@@ -45,7 +45,7 @@ public final class ControlProtocol implements Session {
     public enum Close {
         /** Keep going. */
         NONE,
-        /** {@code quit}: read no more, shut down our side after the answer; the client closes. */
+        /** {@code quit}, or an HTTP answer: read no more, shut down our side after the answer; the client closes. */
         HALF,
         /** Close the connection (overlong line). */
         FULL

@@ -779,7 +779,9 @@ public final class ControlServer implements AutoCloseable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            lastActivity = System.nanoTime();
+            if (!(endpoint.http() && requestRead)) { // what an HTTP client sends after its request keeps nothing open
+                lastActivity = System.nanoTime();
+            }
             ByteBuf buf = (ByteBuf) msg;
             byte[] bytes;
             try {

@@ -10,7 +10,7 @@ import org.jbabel.extension.ControlRegistry;
 
 /**
  * One connection to the status page (docs/CONTROL.md, "The status page"), as a state machine without I/O: it reads
- * one HTTP/1.x request and answers it, then the connection closes. {@code GET /} is the page ({@link StatusPage}),
+ * one HTTP/1.x request and answers it, then the server ends its side of the connection. {@code GET /} is the page ({@link StatusPage}),
  * {@code GET /mesh.svg} the picture ({@link MeshSvg}), {@code GET /state.json} the {@code dump json} object, streamed
  * from its snapshot; {@code HEAD} gives the same heads. Nothing here changes the daemon's state.
  *
@@ -223,8 +223,12 @@ final class StatusHttp implements Session {
         return h.getBytes(StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * The answer, after which the server shuts its side down and reads (and drops) what the client still sends until
+     * it closes: closing at once with unread bytes would reset the connection and could cost the client the answer.
+     */
     private static ControlProtocol.Output close(Answer a) {
-        return new ControlProtocol.Output(a, ControlProtocol.Close.FULL);
+        return new ControlProtocol.Output(a, ControlProtocol.Close.HALF);
     }
 
     /** Where the request head's last line ends (before its newline), or -1 while the head is incomplete. */
