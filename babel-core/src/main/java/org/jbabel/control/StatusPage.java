@@ -45,9 +45,10 @@ final class StatusPage {
         long installed = s.routes().stream().filter(RouteEntry::installed).count();
         h.append("<h1>").append(host).append("</h1>\n<p class=\"node\">router-id <code>")
                 .append(Html.text(s.node().routerId())).append("</code>, ").append(Html.text(s.node().version()))
-                .append(": ").append(s.neighbours().size()).append(" neighbours, ").append(s.routes().size())
-                .append(" routes (").append(installed).append(" installed), ").append(s.xroutes().size())
-                .append(" originated, ").append(s.interfaces().size()).append(" interfaces</p>\n");
+                .append(": ").append(count(s.neighbours().size(), "neighbour")).append(", ")
+                .append(count(s.routes().size(), "route")).append(" (").append(installed).append(" installed), ")
+                .append(s.xroutes().size()).append(" originated, ").append(count(s.interfaces().size(), "interface"))
+                .append("</p>\n");
 
         h.append("<h2>Mesh</h2>\n").append(MeshSvg.render(s));
 
@@ -102,6 +103,10 @@ final class StatusPage {
                 .append(" s. The whole state: <a href=\"/state.json\">state.json</a>; the picture alone: ")
                 .append("<a href=\"/mesh.svg\">mesh.svg</a>.</p>\n</body></html>\n");
         return h.toString();
+    }
+
+    private static String count(long n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
     }
 
     private static void table(StringBuilder h, String title, String cls, List<String> headers,
