@@ -100,6 +100,17 @@ class StatusPageServerTest {
     }
 
     @Test
+    void thePageCannotShareTheControlSocketsPort() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("::1"))) {
+            port = free.getLocalPort();
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ControlServer.startOnDemand(
+                List.of(LocalServer.tcp(port, false), LocalServer.http(port)), target, loop, () -> group))
+                .isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
     void anOversizedHeadIsAnswered431AndTheConnectionClosed() throws Exception {
         InetSocketAddress http = start(Duration.ofSeconds(10));
         try (Socket s = new Socket(http.getAddress(), http.getPort())) {
