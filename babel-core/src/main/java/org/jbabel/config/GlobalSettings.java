@@ -18,6 +18,7 @@ import org.jbabel.wire.RouterId;
  * @param ipv6Subtrees {@code ipv6-subtrees}: null means "decide from the kernel"
  * @param debug {@code debug}, {@code -d}: 0
  * @param localServer {@code local-*}, {@code -g}, {@code -G}: null, no control socket
+ * @param statusPage {@code local-http-port} (jbabel's): null, no status page
  * @param exportTable {@code export-table}, {@code -t}: 254 (main)
  * @param importTables {@code import-table}, {@code -T}, cumulative: empty means main (254) only
  * @param linkDetect {@code link-detect}, {@code -l}: false
@@ -48,6 +49,7 @@ public record GlobalSettings(
         Boolean ipv6Subtrees,
         int debug,
         LocalServer localServer,
+        LocalServer statusPage,
         int exportTable,
         List<Integer> importTables,
         boolean linkDetect,
@@ -82,6 +84,18 @@ public record GlobalSettings(
         return new Builder().build();
     }
 
+    /** The control server's endpoints: the control socket and the status page, those configured. */
+    public List<LocalServer> localEndpoints() {
+        List<LocalServer> all = new ArrayList<>();
+        if (localServer != null) {
+            all.add(localServer);
+        }
+        if (statusPage != null) {
+            all.add(statusPage);
+        }
+        return all;
+    }
+
     /** The tables routes are redistributed from: the configured ones, or main. */
     public List<Integer> effectiveImportTables() {
         return importTables.isEmpty() ? List.of(MAIN_TABLE) : importTables;
@@ -112,6 +126,7 @@ public record GlobalSettings(
         Boolean ipv6Subtrees;
         int debug;
         LocalServer localServer;
+        LocalServer statusPage;
         int exportTable = MAIN_TABLE;
         final List<Integer> importTables = new ArrayList<>();
         boolean linkDetect;
@@ -133,7 +148,7 @@ public record GlobalSettings(
 
         GlobalSettings build() {
             return new GlobalSettings(protocolGroup, protocolPort, kernelPriority, reflectKernelMetric, randomId,
-                    ipv6Subtrees, debug, localServer, exportTable, importTables, linkDetect, daemonise,
+                    ipv6Subtrees, debug, localServer, statusPage, exportTable, importTables, linkDetect, daemonise,
                     skipKernelSetup, smoothingHalfLife, routerId, stateFile, logFile, pidFile, kernelCheckInterval,
                     shutdownDelay, wirelessHelloInterval, wiredHelloInterval, allWireless, allowDuplicates,
                     firstTableNumber, firstRulePriority);

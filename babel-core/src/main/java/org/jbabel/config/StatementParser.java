@@ -33,7 +33,7 @@ final class StatementParser {
     /** The words that start global options, removed ones included. */
     static final Set<String> GLOBAL_OPTIONS = Set.of(
             "protocol-port", "kernel-priority", "allow-duplicates", "local-port", "local-port-readwrite",
-            "local-path", "local-path-readwrite", "export-table", "import-table", "kernel-check-interval",
+            "local-path", "local-path-readwrite", "local-http-port", "export-table", "import-table", "kernel-check-interval",
             "shutdown-delay-ms", "link-detect", "random-id", "daemonise", "skip-kernel-setup", "ipv6-subtrees",
             "reflect-kernel-metric", "protocol-group", "state-file", "log-file", "pid-file", "debug",
             "smoothing-half-life", "router-id", "first-table-number", "first-rule-priority", "diversity",
@@ -355,6 +355,7 @@ final class StatementParser {
             case "local-port-readwrite" -> g.localServer = LocalServer.tcp(c.integer(name, 1, 0xFFFE), true);
             case "local-path" -> g.localServer = LocalServer.unix(path(c, name), false);
             case "local-path-readwrite" -> g.localServer = LocalServer.unix(path(c, name), true);
+            case "local-http-port" -> g.statusPage = LocalServer.http(c.integer(name, 1, 0xFFFE));
             case "export-table" -> g.exportTable = c.integer(name, 1, 0xFFFE);
             case "import-table" -> {
                 int t = c.integer(name, 1, 0xFFFE);

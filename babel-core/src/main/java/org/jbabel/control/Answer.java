@@ -81,6 +81,11 @@ public final class Answer {
         return then(new JsonValue(value));
     }
 
+    /** Appends bytes as they are (the head and body of an HTTP response), written a chunk at a time. */
+    Answer thenBytes(byte[] bytes) {
+        return bytes.length == 0 ? this : then(new Bytes(bytes));
+    }
+
     /** Appends what is left of another answer. */
     Answer then(Answer more) {
         pieces.addAll(more.pieces);
@@ -153,6 +158,23 @@ public final class Answer {
                 }
             }
             return next == lines.size();
+        }
+    }
+
+    private static final class Bytes implements Piece {
+        private final byte[] bytes;
+        private int next;
+
+        Bytes(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public boolean write(Counting out, int target) throws IOException {
+            int n = (int) Math.min(bytes.length - next, Math.max(1, target - out.count));
+            out.write(bytes, next, n);
+            next += n;
+            return next == bytes.length;
         }
     }
 

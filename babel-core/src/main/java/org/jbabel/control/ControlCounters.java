@@ -26,6 +26,10 @@ public final class ControlCounters {
     public static final String SLOW_CLIENTS = "control.slow-clients";
     /** Clients disconnected because they neither sent nor received anything for the idle timeout. */
     public static final String IDLE_CLIENTS = "control.idle-clients";
+    /** Requests to the status page refused with a 4xx status other than 404 (malformed, too large, not GET). */
+    public static final String HTTP_BAD_REQUESTS = "control.http-bad-requests";
+    /** Requests to the status page refused because their head was too large (also in the bad requests). */
+    public static final String HTTP_OVERSIZED = "control.http-oversized";
     /** Statements the daemon failed on unexpectedly (answered {@code no internal error}). */
     public static final String INTERNAL_ERRORS = "control.internal-errors";
 

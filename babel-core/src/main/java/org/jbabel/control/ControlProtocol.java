@@ -36,7 +36,7 @@ import org.jbabel.extension.ControlRegistry;
  *
  * <p>Not thread-safe: the server calls it on the daemon's event loop only, where the {@link ControlTarget} lives.
  */
-public final class ControlProtocol {
+public final class ControlProtocol implements Session {
 
     /** The longest request line babeld reads, in bytes, newline included. */
     public static final int MAX_LINE = 1024;
@@ -45,7 +45,7 @@ public final class ControlProtocol {
     public enum Close {
         /** Keep going. */
         NONE,
-        /** {@code quit}: read no more, shut down our side after the answer; the client closes. */
+        /** {@code quit}, or an HTTP answer: read no more, shut down our side after the answer; the client closes. */
         HALF,
         /** Close the connection (overlong line). */
         FULL
@@ -103,6 +103,7 @@ public final class ControlProtocol {
     }
 
     /** The banner: {@code BABEL 1.0}, {@code version}, {@code host}, {@code my-id}, {@code ok}. */
+    @Override
     public Output open() {
         List<String> lines = new ArrayList<>(BabeldText.banner(target.node()));
         lines.add("ok");
@@ -115,16 +116,19 @@ public final class ControlProtocol {
     }
 
     /** Whether {@code monitor} is on. */
+    @Override
     public boolean monitoring() {
         return monitored != null;
     }
 
     /** The snapshot this monitoring session showed last, or null when not monitoring. */
-    StateSnapshot monitored() {
+    @Override
+    public StateSnapshot monitored() {
         return monitored;
     }
 
     /** Takes received bytes (kept, not copied, until {@link #next} has looked at them). */
+    @Override
     public void accept(byte[] data) {
         if (!ended && data.length > 0) {
             input.add(data);
@@ -135,6 +139,7 @@ public final class ControlProtocol {
      * The answer to the next complete line of the input, or null when the input holds no complete line (an
      * incomplete one waits for more bytes) or the session has ended.
      */
+    @Override
     public Output next() {
         while (!ended && !input.isEmpty()) {
             byte[] data = input.peek();
@@ -164,6 +169,7 @@ public final class ControlProtocol {
     }
 
     /** Whether bytes that {@link #next} has not looked at are waiting. */
+    @Override
     public boolean hasInput() {
         return !ended && !input.isEmpty();
     }
@@ -185,6 +191,7 @@ public final class ControlProtocol {
     }
 
     /** The monitor events since the last snapshot this session showed; nothing when not monitoring. */
+    @Override
     public Output refresh(StateSnapshot now) {
         if (ended || monitored == null) {
             return new Output(Answer.empty(), Close.NONE);

@@ -120,10 +120,19 @@ public final class ControlServer implements AutoCloseable {
      * @param maxPendingOutput output bytes that may wait in the server for a client before no more is produced
      * @param idleTimeout how long a client may neither send nor receive anything
      * @param monitorStall how long a monitoring client's output may stay at the bound while changes wait
+     * @param httpTimeout how long a client of the status page may neither send nor receive anything
      */
-    public record Limits(int maxPendingOutput, Duration idleTimeout, Duration monitorStall) {
-        /** 256 KiB of output, 30 minutes idle, 60 seconds behind: docs/CONTROL.md explains the choice. */
+    public record Limits(int maxPendingOutput, Duration idleTimeout, Duration monitorStall, Duration httpTimeout) {
+        /**
+         * 256 KiB of output, 30 minutes idle, 60 seconds behind, 10 seconds for an HTTP client: docs/CONTROL.md
+         * explains the choice.
+         */
         public static final Limits DEFAULT = new Limits(256 << 10, Duration.ofMinutes(30), Duration.ofSeconds(60));
+
+        /** With the default HTTP timeout. */
+        public Limits(int maxPendingOutput, Duration idleTimeout, Duration monitorStall) {
+            this(maxPendingOutput, idleTimeout, monitorStall, Duration.ofSeconds(10));
+        }
     }
 
     private static final int S_IFMT = 0170000;
@@ -255,7 +264,7 @@ public final class ControlServer implements AutoCloseable {
                         // that still has to be bound unless told)
                         ServerChannel ch = l.endpoint().isUnix() ? new EpollServerDomainSocketChannel(l.fd(), true)
                                 : new EpollServerSocketChannel(l.fd());
-                        var future = bootstrap(group, l.endpoint().readWrite()).channelFactory(() -> ch).register()
+                        var future = bootstrap(group, l.endpoint()).channelFactory(() -> ch).register()
                                 .awaitUninterruptibly();
                         if (!future.isSuccess()) {
                             ch.close();
@@ -279,7 +288,8 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void scheduleIdleCheck(EventLoopGroup group) {
-        long period = Math.max(10, Math.min(limits.idleTimeout().toMillis() / 8, limits.monitorStall().toMillis() / 4));
+        long period = Math.max(10, Math.min(Math.min(limits.idleTimeout().toMillis() / 8,
+                limits.monitorStall().toMillis() / 4), limits.httpTimeout().toMillis() / 4));
         idleCheck = group.next().scheduleAtFixedRate(this::checkIdle, period, period, TimeUnit.MILLISECONDS);
     }
 
@@ -306,14 +316,14 @@ public final class ControlServer implements AutoCloseable {
     private void bind(LocalServer endpoint, EventLoopGroup group, boolean epoll) throws IOException {
         if (!endpoint.isUnix()) {
             var type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-            listeners.add(bound(bootstrap(group, endpoint.readWrite()).channel(type),
+            listeners.add(bound(bootstrap(group, endpoint).channel(type),
                     new InetSocketAddress(InetAddress.getByName("::1"), endpoint.port()), endpoint));
             return;
         }
         Path file = Path.of(endpoint.path());
         removeStaleSocket(file);
         var type = epoll ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class;
-        ServerBootstrap bootstrap = bootstrap(group, endpoint.readWrite()).channel(type);
+        ServerBootstrap bootstrap = bootstrap(group, endpoint).channel(type);
         bindPrivately(file, at -> listeners.add(bound(bootstrap,
                 epoll ? new DomainSocketAddress(at.toString()) : UnixDomainSocketAddress.of(at), endpoint)));
         socketFiles.add(file);
@@ -355,7 +365,7 @@ public final class ControlServer implements AutoCloseable {
     }
 
     /** The server's bootstrap: its group, and its clients' options and handler. */
-    private ServerBootstrap bootstrap(EventLoopGroup group, boolean readWrite) {
+    private ServerBootstrap bootstrap(EventLoopGroup group, LocalServer endpoint) {
         return new ServerBootstrap()
                 .group(group)
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -369,13 +379,13 @@ public final class ControlServer implements AutoCloseable {
                         // Set on the config itself: netty's NIO domain-socket channel supports half-closure but
                         // does not accept ALLOW_HALF_CLOSURE as a channel option (it would log a warning).
                         ((DuplexChannelConfig) ch.config()).setAllowHalfClosure(true);
-                        ch.pipeline().addLast(new Client(readWrite));
+                        ch.pipeline().addLast(new Client(endpoint));
                     }
                 });
     }
 
     private static String describe(LocalServer e) {
-        return e.isUnix() ? e.path() : "[::1]:" + e.port();
+        return e.isUnix() ? e.path() : (e.http() ? "http://" : "") + "[::1]:" + e.port();
     }
 
     private static void removeStaleSocket(Path file) throws IOException {
@@ -615,9 +625,9 @@ public final class ControlServer implements AutoCloseable {
             return; // the daemon's loop has stopped
         }
         long now = System.nanoTime();
-        long limit = limits.idleTimeout().toNanos();
         for (Client c : connected) {
-            if (now - c.lastActivity > limit) {
+            long limit = c.idleTimeout().toNanos();
+            if (now - c.lastActivity > limit || c.endpoint.http() && !c.requestRead && now - c.connectedAt > limit) {
                 c.run(() -> {
                     boolean keepingUp = c.session != null && c.session.monitoring() && c.channel.isWritable();
                     if (keepingUp) {
@@ -711,9 +721,9 @@ public final class ControlServer implements AutoCloseable {
      * is writable; the next request is read when the previous answer is sent.
      */
     private final class Client extends ChannelInboundHandlerAdapter {
-        private final boolean readWrite;
+        private final LocalServer endpoint;
         private Channel channel;
-        private ControlProtocol session; // on the executor only
+        private Session session; // on the executor only
         /** The answer being sent, or null. On the executor. */
         private ControlProtocol.Output current;
         /** The snapshot the answer being sent is written from (for events: the one shown before), or null. */
@@ -730,10 +740,19 @@ public final class ControlServer implements AutoCloseable {
         private volatile long unwritableSince;
         /** When (System.nanoTime) bytes last came from the client or went to it. */
         private volatile long lastActivity = System.nanoTime();
+        /** When (System.nanoTime) the client connected: an HTTP client's whole request must come within its timeout. */
+        private final long connectedAt = lastActivity;
+        /** A whole request was read (HTTP: the only one). */
+        private volatile boolean requestRead;
         private boolean admitted; // under admission
 
-        Client(boolean readWrite) {
-            this.readWrite = readWrite;
+        Client(LocalServer endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        /** How long this client may neither send nor receive anything. */
+        Duration idleTimeout() {
+            return endpoint.http() ? limits.httpTimeout() : limits.idleTimeout();
         }
 
         @Override
@@ -750,7 +769,8 @@ public final class ControlServer implements AutoCloseable {
 
         void start() {
             run(() -> {
-                session = new ControlProtocol(target, readWrite, counters, ControlServer.this::grant);
+                session = endpoint.http() ? new StatusHttp(target, counters, ControlServer.this::grant)
+                        : new ControlProtocol(target, endpoint.readWrite(), counters, ControlServer.this::grant);
                 served.add(this);
                 current = session.open();
                 pump();
@@ -759,7 +779,9 @@ public final class ControlServer implements AutoCloseable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            lastActivity = System.nanoTime();
+            if (!(endpoint.http() && requestRead)) { // what an HTTP client sends after its request keeps nothing open
+                lastActivity = System.nanoTime();
+            }
             ByteBuf buf = (ByteBuf) msg;
             byte[] bytes;
             try {
@@ -966,6 +988,7 @@ public final class ControlServer implements AutoCloseable {
                 serving = null;
             }
             if (next != null) {
+                requestRead = true;
                 if (sending != null && next.answer().done()) {
                     sending = null;
                     released();

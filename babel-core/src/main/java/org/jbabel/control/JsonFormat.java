@@ -153,6 +153,12 @@ public final class JsonFormat {
         };
     }
 
+    /** As {@link #plain}, with a jackson tree turned into maps, lists and scalars too. */
+    static Object plainTree(Object v) {
+        return v instanceof com.fasterxml.jackson.databind.JsonNode n ? plain(MAPPER.convertValue(n, Object.class))
+                : plain(v);
+    }
+
     /** Writes a value made of maps, lists, strings, numbers and booleans (anything else as its string). */
     static void writeValue(JsonGenerator gen, Object value) throws IOException {
         switch (value) {

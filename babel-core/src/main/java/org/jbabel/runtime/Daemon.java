@@ -173,10 +173,10 @@ public final class Daemon {
                 d.startOnLoop();
                 return null;
             }).get();
-            if (g.localServer() != null) {
-                // bound now; netty is loaded and serves it once the first client connects (docs/DAEMON.md,
+            if (!g.localEndpoints().isEmpty()) {
+                // bound now; netty is loaded and serves them once the first client connects (docs/DAEMON.md,
                 // "Start-up")
-                d.control = ControlServer.startOnDemand(List.of(g.localServer()), new DaemonControl(d), d.loop,
+                d.control = ControlServer.startOnDemand(g.localEndpoints(), new DaemonControl(d), d.loop,
                         () -> {
                             prepareNetty(log);
                             d.controlGroup = ControlServer.newGroup();

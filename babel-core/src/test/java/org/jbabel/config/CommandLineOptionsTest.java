@@ -119,6 +119,15 @@ class CommandLineOptionsTest {
     }
 
     @Test
+    void theStatusPageIsOffByDefaultAndOnWithLocalHttpPortNextToTheControlSocket() throws ConfigException {
+        assertThat(config(NONE, "-G", "33123").globals().localEndpoints()).containsExactly(LocalServer.tcp(33123, true));
+        DaemonConfig c = config(NONE, "-g", "33123", "-C", "local-http-port 33124");
+        assertThat(c.globals().statusPage()).isEqualTo(LocalServer.http(33124));
+        assertThat(c.globals().localEndpoints()).containsExactly(LocalServer.tcp(33123, false), LocalServer.http(33124));
+        assertThat(error("-C", "local-http-port 0").getMessage()).contains("local-http-port");
+    }
+
+    @Test
     void laterFlagsOverrideEarlierFlagsAndCommandLineStatementsInOrder() throws ConfigException {
         DaemonConfig c = config(NONE, "-C", "kernel-priority 20", "-k", "5", "-M", "3", "-C", "smoothing-half-life 9");
         assertThat(c.globals().kernelPriority()).isEqualTo(5);
