@@ -3,7 +3,6 @@ package org.jbabel.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 class JbabeldDdhcpMeshTest {
 
     private static final Duration CLAIM = Duration.ofSeconds(60);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void blocksAreKnownAcrossTheMeshAndForwardingReachesAnOwnerTwoHopsAway(@TempDir Path dir) throws Exception {
@@ -101,21 +99,17 @@ class JbabeldDdhcpMeshTest {
         }
     }
 
-    /** {@code ctl ddhcp blocks --json}: block to {state, owner address}; null when it fails. */
+    /** {@code ddhcp blocks}: block to {state, owner address}; null when it fails. */
     private static Map<Integer, String[]> rows(Path socket) {
-        try {
-            String out = MmfdLab.ctl(socket, "ddhcp", "blocks", "--json");
-            JsonNode tree = JSON.readTree(out.substring(out.indexOf('{')));
-            Map<Integer, String[]> rows = new HashMap<>();
-            for (JsonNode range : tree.findValue("ddhcp_blocks")) {
-                for (JsonNode r : range.get("rows")) {
-                    rows.put(r.get("index").asInt(), new String[] {r.get("state").asText(),
-                            r.get("address").isNull() ? "-" : r.get("address").asText()});
-                }
-            }
-            return rows;
-        } catch (Exception e) {
+        List<JsonNode> blocks = MmfdLab.ddhcpBlocks(socket);
+        if (blocks == null) {
             return null;
         }
+        Map<Integer, String[]> rows = new HashMap<>();
+        for (JsonNode r : blocks) {
+            rows.put(r.get("index").asInt(), new String[] {r.get("state").asText(),
+                    r.get("address").isNull() ? "-" : r.get("address").asText()});
+        }
+        return rows;
     }
 }

@@ -2,14 +2,11 @@ package org.jbabel.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,8 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
  * answers LEASEACK, and the client keeps its address.
  */
 class JbabeldDdhcpRoamingTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void aRoamedClientKeepsItsAddressThroughTheBlockOwner(@TempDir Path dir) throws Exception {
@@ -121,20 +116,8 @@ class JbabeldDdhcpRoamingTest {
         }
     }
 
-    /** {@code ctl ddhcp blocks --json}: block to state; null when it fails. */
+    /** {@code ddhcp blocks}: block to state; null when it fails. */
     private static Map<Integer, String> states(Path socket) {
-        try {
-            String out = MmfdLab.ctl(socket, "ddhcp", "blocks", "--json");
-            JsonNode tree = JSON.readTree(out.substring(out.indexOf('{')));
-            Map<Integer, String> rows = new HashMap<>();
-            for (JsonNode range : tree.findValue("ddhcp_blocks")) {
-                for (JsonNode r : range.get("rows")) {
-                    rows.put(r.get("index").asInt(), r.get("state").asText());
-                }
-            }
-            return rows;
-        } catch (Exception e) {
-            return null;
-        }
+        return MmfdLab.ddhcpStates(socket);
     }
 }
