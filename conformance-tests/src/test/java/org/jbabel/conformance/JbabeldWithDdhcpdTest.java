@@ -3,7 +3,6 @@ package org.jbabel.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -34,12 +33,15 @@ class JbabeldWithDdhcpdTest {
     private static final Duration CLAIM = Duration.ofSeconds(40);
     private static final String RANGE = "10.116.224.0/22";
     private static final String ZERO_ID = "0000000000000000";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The lab: namespaces j (jbabeld), c (ddhcpd), b (the bridge), k (a DHCP client of ddhcpd). */
     private record Setup(Lab lab, String j, String c, String b, String k, Lab.Daemon jbabeld, Lab.Daemon ddhcpd) {}
 
-    private static Setup setup(Lab lab, Path dir, String range, boolean joined) throws Exception {
+    /**
+     * The lab, the bridge joining jbabeld's link and, when {@code joined}, ddhcpd's; {@code blockTimeout} seconds on
+     * both (claims refreshed when a quarter is gone), or their default 60 s when 0.
+     */
+    private static Setup setup(Lab lab, Path dir, String range, boolean joined, int blockTimeout) throws Exception {
         Path ddhcpd = CPeers.binary("ddhcpd");
         String j = lab.ns("dj");
         String c = lab.ns("dc");
@@ -59,19 +61,26 @@ class JbabeldWithDdhcpdTest {
         lab.link(c, "cl0", k, "cl1");
         lab.ip(c, "addr", "add", "10.116.224.1/22", "dev", "cl0");
         lab.ip(k, "route", "add", "default", "dev", "cl1");
-        Lab.Daemon cd = lab.start("ddhcpd", c, List.of("ip", "netns", "exec", c, ddhcpd.toString(), "-D", "-L", "-t",
+        List<String> cArgs = new ArrayList<>(List.of("ip", "netns", "exec", c, ddhcpd.toString(), "-D", "-L", "-t",
                 "3", "-N", range, "-b", "2", "-s", "1", "-c", "cl0", "-i", "mc", "-C",
                 dir.resolve("ddhcpd.sock").toString()));
-        Lab.Daemon jd = lab.jbabeld(j, "j", List.of("-C", "default hello-interval 1",
+        List<String> jArgs = new ArrayList<>(List.of("-C", "default hello-interval 1",
                 "-C", "ddhcp range " + range + " block-size 4", "-C", "ddhcp server-interface mj",
-                "-C", "ddhcp learning false", "-C", "ddhcp tentative-timeout 3", "-C", "ddhcp spare-leases 1", "mj"));
+                "-C", "ddhcp learning false", "-C", "ddhcp tentative-timeout 3", "-C", "ddhcp spare-leases 1"));
+        if (blockTimeout > 0) {
+            cArgs.addAll(List.of("-B", Integer.toString(blockTimeout)));
+            jArgs.addAll(List.of("-C", "ddhcp block-timeout " + blockTimeout));
+        }
+        jArgs.add("mj");
+        Lab.Daemon cd = lab.start("ddhcpd", c, cArgs);
+        Lab.Daemon jd = lab.jbabeld(j, "j", jArgs);
         return new Setup(lab, j, c, b, k, jd, cd);
     }
 
     @Test
     void jbabelAndDdhcpdShareARangeAndForwardLeasesBothWays(@TempDir Path dir) throws Exception {
         try (Lab lab = new Lab(dir)) {
-            Setup s = setup(lab, dir, RANGE, true);
+            Setup s = setup(lab, dir, RANGE, true, 0);
             Path cSocket = dir.resolve("ddhcpd.sock");
             // each owns a block, and each shows the other's as CLAIMED by its owner
             Map<Integer, Row> both = lab.await("a block of each, known to the other", CLAIM, () -> {
@@ -159,8 +168,8 @@ class JbabeldWithDdhcpdTest {
     @Test
     void afterAPartitionTheHigherNodeIdKeepsABlockBothClaimed(@TempDir Path dir) throws Exception {
         try (Lab lab = new Lab(dir)) {
-            // one block in the range: both take it while apart
-            Setup s = setup(lab, dir, "10.116.224.0/30", false);
+            // one block in the range: both take it while apart; claims of 12 s, refreshed every 3 s
+            Setup s = setup(lab, dir, "10.116.224.0/30", false, 12);
             Path cSocket = dir.resolve("ddhcpd.sock");
             lab.await("block 0 owned on both sides", CLAIM, () -> {
                 Map<Integer, Row> c = cBlocks(cSocket);
@@ -179,8 +188,8 @@ class JbabeldWithDdhcpdTest {
             // no conflict_won required: when the C ddhcpd hears our claim before its own refresh reaches us, it
             // yields without our ever seeing its claim (a clean-clone run, 2026-12-06)
             assertThat(counter(s, "ddhcp.conflict_lost")).isZero();
-            // and it stays so over a few refreshes
-            Thread.sleep(20_000);
+            // and it stays so over a few refreshes of each
+            Thread.sleep(10_000);
             assertThat(jBlocks(s.jbabeld().socket()).get(0).state()).isEqualTo(4);
             assertThat(cBlocks(cSocket).get(0).state()).isEqualTo(2);
         }
@@ -237,29 +246,25 @@ class JbabeldWithDdhcpdTest {
         }
     }
 
-    /** {@code jbabel ctl ddhcp blocks --json}, by index; null when it fails. */
+    /** jbabeld's {@code ddhcp blocks}, by index; null when it fails. */
     private static Map<Integer, Row> jBlocks(Path socket) {
-        try {
-            String out = MmfdLab.ctl(socket, "ddhcp", "blocks", "--json");
-            JsonNode tree = JSON.readTree(out.substring(out.indexOf('{')));
-            Map<Integer, Row> rows = new LinkedHashMap<>();
-            for (JsonNode range : tree.findValue("ddhcp_blocks")) {
-                for (JsonNode r : range.get("rows")) {
-                    int state = switch (r.get("state").asText()) {
-                        case "TENTATIVE" -> 1;
-                        case "CLAIMED" -> 2;
-                        case "CLAIMING" -> 3;
-                        case "OURS" -> 4;
-                        default -> 5;
-                    };
-                    rows.put(r.get("index").asInt(), new Row(r.get("index").asInt(), state,
-                            r.get("owner").isNull() ? ZERO_ID : r.get("owner").asText()));
-                }
-            }
-            return rows;
-        } catch (Exception e) {
+        List<JsonNode> blocks = MmfdLab.ddhcpBlocks(socket);
+        if (blocks == null) {
             return null;
         }
+        Map<Integer, Row> rows = new LinkedHashMap<>();
+        for (JsonNode r : blocks) {
+            int state = switch (r.get("state").asText()) {
+                case "TENTATIVE" -> 1;
+                case "CLAIMED" -> 2;
+                case "CLAIMING" -> 3;
+                case "OURS" -> 4;
+                default -> 5;
+            };
+            rows.put(r.get("index").asInt(), new Row(r.get("index").asInt(), state,
+                    r.get("owner").isNull() ? ZERO_ID : r.get("owner").asText()));
+        }
+        return rows;
     }
 
     /**
