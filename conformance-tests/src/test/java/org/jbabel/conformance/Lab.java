@@ -117,7 +117,6 @@ final class Lab implements AutoCloseable {
         return out;
     }
 
-    /** babeld with a UNIX control socket, pid and state files in the lab's directory. */
     /** The options in {@code bin/jbabeld.options}, as {@code bin/jbabeld} reads them. */
     static final List<String> JBABELD_JVM_OPTIONS = jvmOptions();
 
@@ -138,6 +137,7 @@ final class Lab implements AutoCloseable {
         }
     }
 
+    /** babeld with a UNIX control socket, pid and state files in the lab's directory. */
     Daemon babeld(String ns, String name, List<String> args) throws Exception {
         List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns, tool("babeld", "babeld"),
                 "-I", dir.resolve(name + ".pid").toString(), "-S", dir.resolve(name + ".state").toString(),
@@ -248,9 +248,13 @@ final class Lab implements AutoCloseable {
         daemons.remove(d.name());
     }
 
-    /** Waits (polling every 100 ms, at most {@code limit}) until {@code check} gives non-null; fails otherwise. */
+    /**
+     * Waits (polling every 100 ms, at most {@code limit}) until {@code check} gives non-null; fails otherwise. A wait
+     * of a second or more is printed with its length, so that a test's log shows where its time goes.
+     */
     <T> T await(String what, Duration limit, Supplier<T> check) throws Exception {
-        long end = System.nanoTime() + limit.toNanos();
+        long start = System.nanoTime();
+        long end = start + limit.toNanos();
         while (true) {
             for (Daemon d : daemons.values()) {
                 if (!d.process().isAlive()) {
@@ -259,6 +263,10 @@ final class Lab implements AutoCloseable {
             }
             T t = check.get();
             if (t != null) {
+                long took = (System.nanoTime() - start) / 1_000_000;
+                if (took >= 1000) {
+                    System.out.printf("[lab] %.1f s waiting for %s%n", took / 1000.0, what);
+                }
                 return t;
             }
             if (System.nanoTime() > end) {
