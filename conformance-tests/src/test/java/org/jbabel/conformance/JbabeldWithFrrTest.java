@@ -44,9 +44,9 @@ class JbabeldWithFrrTest {
                     .map(l -> l.split("\\s+")[1].split("/")[0]).anyMatch(net.frr::hasNeighbour) ? true : null);
             assertThat(net.frr.vtysh("show babel route")).as("FRR's babeld's table")
                     .containsPattern(J_ADDRESS + "/128 metric \\d+ .* \\(installed\\)");
-            assertThat(lab.exec(net.f, "ping", "-6", "-c", "2", "-W", "2", "-I", F_ADDRESS, J_ADDRESS))
+            assertThat(lab.ping(net.f, "-6", "-I", F_ADDRESS, J_ADDRESS))
                     .as("ping6 from FRR's loopback to jbabeld's").isZero();
-            assertThat(lab.exec(net.j, "ping", "-6", "-c", "2", "-W", "2", "-I", J_ADDRESS, F_ADDRESS))
+            assertThat(lab.ping(net.j, "-6", "-I", J_ADDRESS, F_ADDRESS))
                     .as("ping6 from jbabeld's loopback to FRR's").isZero();
         }
     }
@@ -76,7 +76,7 @@ class JbabeldWithFrrTest {
             }
             System.out.println("recovery after a flap of jbabeld's link to FRR's babeld (ms): " + recoveries);
             lab.await("jbabeld's route back in FRR's FIB", CONVERGE, () -> routeVia(lab, net.f, J_ADDRESS));
-            assertThat(lab.exec(net.j, "ping", "-6", "-c", "2", "-W", "2", "-I", J_ADDRESS, F_ADDRESS))
+            assertThat(lab.ping(net.j, "-6", "-I", J_ADDRESS, F_ADDRESS))
                     .as("ping6 from jbabeld's loopback to FRR's after the flaps").isZero();
         }
     }
@@ -202,9 +202,9 @@ class JbabeldWithFrrTest {
     }
 
     private static void pingBothFamilies(Lab lab, String f, String what) throws Exception {
-        assertThat(lab.exec(f, "ping", "-6", "-c", "2", "-W", "2", "-I", F_ADDRESS, "2001:db8:bb::1"))
+        assertThat(lab.ping(f, "-6", "-I", F_ADDRESS, "2001:db8:bb::1"))
                 .as("ping6 " + what).isZero();
-        assertThat(lab.exec(f, "ping", "-4", "-c", "2", "-W", "2", "-I", "10.255.0.6", "10.255.0.11"))
+        assertThat(lab.ping(f, "-4", "-I", "10.255.0.6", "10.255.0.11"))
                 .as("ping " + what).isZero();
     }
 

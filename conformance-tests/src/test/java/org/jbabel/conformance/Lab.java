@@ -107,6 +107,16 @@ final class Lab implements AutoCloseable {
         return p.exitValue();
     }
 
+    /**
+     * {@code ping -c 2 -i 0.2 -W 2 args...} in a namespace: two echo requests, a second try 0.2 s after the first;
+     * its exit status, 0 when a reply came back.
+     */
+    int ping(String ns, String... args) throws Exception {
+        List<String> c = new ArrayList<>(List.of("ping", "-c", "2", "-i", "0.2", "-W", "2"));
+        c.addAll(List.of(args));
+        return exec(ns, c.toArray(String[]::new));
+    }
+
     static String run(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();
