@@ -37,10 +37,13 @@ class JbabeldDdhcpMeshTest {
             List<List<String>> ifs = List.of(List.of("a0"), List.of("a1", "b1"), List.of("b2"));
             List<Lab.Daemon> daemons = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
+                // claims of 20 s, refreshed every 5 s: the first go out before mmfd has neighbours (its first HELLO
+                // comes 10 s after the start), so the others hear a claim at a refresh
                 List<String> args = new ArrayList<>(List.of("-C", "default hello-interval 1 update-interval 4",
                         "-C", "redistribute local ip fd00::/64 ge 128", "-C", "redistribute local deny", "-C", "mmfd",
                         "-C", "ddhcp range 10.116.224.0/22 block-size 4", "-C", "ddhcp learning false",
-                        "-C", "ddhcp tentative-timeout 3", "-C", "ddhcp spare-leases 1"));
+                        "-C", "ddhcp tentative-timeout 3", "-C", "ddhcp spare-leases 1",
+                        "-C", "ddhcp block-timeout 20"));
                 args.addAll(ifs.get(i));
                 daemons.add(lab.jbabeld(ns.get(i), "n" + i, args));
             }

@@ -40,13 +40,15 @@ class JbabeldDdhcpRoamingTest {
             lab.ip(client, "link", "set", "e1", "down");
             List<Lab.Daemon> daemons = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
+                // claims of 20 s, refreshed every 5 s: the first go out before mmfd has neighbours (its first HELLO
+                // comes 10 s after the start), so the other node hears a claim at a refresh
                 lab.ip(ns.get(i), "addr", "add", "10.116.224.1/22", "dev", "cli");
                 daemons.add(lab.jbabeld(ns.get(i), "n" + i, List.of("-C",
                         "default hello-interval 1 update-interval 4", "-C", "redistribute local ip fd00::/64 ge 128",
                         "-C", "redistribute local deny", "-C", "mmfd", "-C", "ddhcp client-interface cli range"
                                 + " 10.116.224.0/22 block-size 4 router 10.116.224.1 lease-time 600",
                         "-C", "ddhcp learning false", "-C", "ddhcp tentative-timeout 3", "-C", "ddhcp spare-leases 1",
-                        i == 0 ? "a0" : "a1")));
+                        "-C", "ddhcp block-timeout 20", i == 0 ? "a0" : "a1")));
             }
             // each node owns a block and knows the other's with its loopback address
             lab.await("each block known at the other node", Duration.ofSeconds(60), () -> {
