@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,10 +38,9 @@ class JbabeldWithDdhcpdTest {
 
     /**
      * The lab, the bridge joining jbabeld's link and, when {@code joined}, ddhcpd's; {@code blockTimeout} seconds on
-     * both (claims refreshed when a quarter is gone), or their default 60 s when 0.
+     * both (claims refreshed when a quarter of their time is gone).
      */
     private static Setup setup(Lab lab, Path dir, String range, boolean joined, int blockTimeout) throws Exception {
-        Path ddhcpd = CPeers.binary("ddhcpd");
         String j = lab.ns("dj");
         String c = lab.ns("dc");
         String b = lab.ns("db");
@@ -61,26 +59,26 @@ class JbabeldWithDdhcpdTest {
         lab.link(c, "cl0", k, "cl1");
         lab.ip(c, "addr", "add", "10.116.224.1/22", "dev", "cl0");
         lab.ip(k, "route", "add", "default", "dev", "cl1");
-        List<String> cArgs = new ArrayList<>(List.of("ip", "netns", "exec", c, ddhcpd.toString(), "-D", "-L", "-t",
-                "3", "-N", range, "-b", "2", "-s", "1", "-c", "cl0", "-i", "mc", "-C",
-                dir.resolve("ddhcpd.sock").toString()));
-        List<String> jArgs = new ArrayList<>(List.of("-C", "default hello-interval 1",
+        Lab.Daemon cd = lab.start("ddhcpd", c, ddhcpdCommand(c, range, dir.resolve("ddhcpd.sock"), blockTimeout));
+        Lab.Daemon jd = lab.jbabeld(j, "j", List.of("-C", "default hello-interval 1",
                 "-C", "ddhcp range " + range + " block-size 4", "-C", "ddhcp server-interface mj",
-                "-C", "ddhcp learning false", "-C", "ddhcp tentative-timeout 3", "-C", "ddhcp spare-leases 1"));
-        if (blockTimeout > 0) {
-            cArgs.addAll(List.of("-B", Integer.toString(blockTimeout)));
-            jArgs.addAll(List.of("-C", "ddhcp block-timeout " + blockTimeout));
-        }
-        jArgs.add("mj");
-        Lab.Daemon cd = lab.start("ddhcpd", c, cArgs);
-        Lab.Daemon jd = lab.jbabeld(j, "j", jArgs);
+                "-C", "ddhcp learning false", "-C", "ddhcp tentative-timeout 3", "-C", "ddhcp spare-leases 1",
+                "-C", "ddhcp block-timeout " + blockTimeout, "mj"));
         return new Setup(lab, j, c, b, k, jd, cd);
+    }
+
+    /** The C ddhcpd in namespace {@code ns} on {@code mc}, its clients on {@code cl0}, its control socket given. */
+    private static List<String> ddhcpdCommand(String ns, String range, Path socket, int blockTimeout) {
+        return List.of("ip", "netns", "exec", ns, CPeers.binary("ddhcpd").toString(), "-D", "-L", "-t", "3", "-N",
+                range, "-b", "2", "-s", "1", "-B", Integer.toString(blockTimeout), "-c", "cl0", "-i", "mc", "-C",
+                socket.toString());
     }
 
     @Test
     void jbabelAndDdhcpdShareARangeAndForwardLeasesBothWays(@TempDir Path dir) throws Exception {
         try (Lab lab = new Lab(dir)) {
-            Setup s = setup(lab, dir, RANGE, true, 0);
+            // claims of 30 s, refreshed every 7.5 s
+            Setup s = setup(lab, dir, RANGE, true, 30);
             Path cSocket = dir.resolve("ddhcpd.sock");
             // each owns a block, and each shows the other's as CLAIMED by its owner
             Map<Integer, Row> both = lab.await("a block of each, known to the other", CLAIM, () -> {
@@ -129,7 +127,8 @@ class JbabeldWithDdhcpdTest {
             // a new ddhcpd inquires (jbabel hears its INQUIREs) and takes a block jbabel then shows as its
             lab.stop(s.ddhcpd());
             long inquiries = counter(s, "ddhcp.received_inquire");
-            Lab.Daemon again = lab.start("ddhcpd2", s.c(), restartedCommand(s, dir));
+            Lab.Daemon again = lab.start("ddhcpd2", s.c(),
+                    ddhcpdCommand(s.c(), RANGE, dir.resolve("ddhcpd2.sock"), 30));
             int newBlock = lab.await("the new ddhcpd's block at jbabel", CLAIM, () -> {
                 Map<Integer, Row> c = cBlocks(dir.resolve("ddhcpd2.sock"));
                 Map<Integer, Row> j = jBlocks(s.jbabeld().socket());
@@ -147,7 +146,7 @@ class JbabeldWithDdhcpdTest {
             assertThat(again.process().isAlive()).isTrue();
 
             // jbabel gives its block back with an UPDATECLAIM of timeout 0: the C ddhcpd forgets the claim at once
-            // (at its next housekeeping) instead of after the claim's 60 s
+            // (at its next housekeeping) instead of after the claim's 30 s
             assertThat(MmfdLab.ctl(s.jbabeld().socket(), "ddhcp", "give-back", Integer.toString(jBlock), "--text"))
                     .startsWith("gave back block " + jBlock);
             long given = System.nanoTime();
@@ -155,14 +154,9 @@ class JbabeldWithDdhcpdTest {
                 Map<Integer, Row> c = cBlocks(dir.resolve("ddhcpd2.sock"));
                 return c != null && (!c.containsKey(jBlock) || c.get(jBlock).state() != 2) ? true : null;
             });
-            assertThat(Duration.ofNanos(System.nanoTime() - given)).as("well before the claim's 60 s")
+            assertThat(Duration.ofNanos(System.nanoTime() - given)).as("well before the claim's 30 s")
                     .isLessThan(Duration.ofSeconds(10));
         }
-    }
-
-    private static List<String> restartedCommand(Setup s, Path dir) {
-        return List.of("ip", "netns", "exec", s.c(), CPeers.binary("ddhcpd").toString(), "-D", "-L", "-t", "3", "-N",
-                RANGE, "-b", "2", "-s", "1", "-c", "cl0", "-i", "mc", "-C", dir.resolve("ddhcpd2.sock").toString());
     }
 
     @Test
