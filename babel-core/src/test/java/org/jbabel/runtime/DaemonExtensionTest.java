@@ -81,7 +81,7 @@ class DaemonExtensionTest {
                 @Override
                 public void start(ExtensionContext c) {
                     context.set(c);
-                    c.every(Time.millis(1_000), Time.millis(1_130), () -> {
+                    c.every(Time.millis(1_000), Time.millis(530), () -> {
                         if (next == SAMPLES) {
                             return;
                         }

@@ -64,7 +64,7 @@ class JbabeldAuthenticationTest {
                 () -> n.lab().babelRoutes(n.b(), "-6").contains("2001:db8:a::1 via fe80:") ? true : null);
         n.lab().await("jbabeld's route in A's FIB", CONVERGE,
                 () -> route(n.lab(), n.a(), "2001:db8:b::1").contains("via fe80:") ? true : null);
-        assertThat(n.lab().exec(n.a(), "ping", "-6", "-c", "2", "-W", "2", "-I", "2001:db8:a::1", "2001:db8:b::1"))
+        assertThat(n.lab().ping(n.a(), "-6", "-I", "2001:db8:a::1", "2001:db8:b::1"))
                 .as("ping6 from A's loopback to jbabeld's").isZero();
     }
 
@@ -184,7 +184,7 @@ class JbabeldAuthenticationTest {
                     () -> lab.babelRoutes(n.b(), "-6").contains("2001:db8:a::1 via fe80:") ? true : null);
             lab.await("jbabeld's route in BIRD's FIB", CONVERGE,
                     () -> route(lab, n.a(), "2001:db8:b::1").contains("proto bird") ? true : null);
-            assertThat(lab.exec(n.a(), "ping", "-6", "-c", "2", "-W", "2", "-I", "2001:db8:a::1", "2001:db8:b::1"))
+            assertThat(lab.ping(n.a(), "-6", "-I", "2001:db8:a::1", "2001:db8:b::1"))
                     .as("ping6 from BIRD's loopback to jbabeld's").isZero();
         }
     }

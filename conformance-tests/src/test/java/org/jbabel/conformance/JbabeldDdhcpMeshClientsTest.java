@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -15,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -49,8 +52,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * <li>a node killed with -9 and restarted reads its state file: its leases and blocks are back, its old clients
  * renew their addresses, and addresses leased afterwards anywhere are none of those acknowledged before;</li>
  * <li>the ring is cut into {n0, n1} and {n2, n3, n4}; n0 restarts with {@code spare-leases 255} so that it claims
- * every block free in its half's view, the other half's among them; both halves lease to new clients, two of n0's
- * asking (option 50) for addresses the other half's clients hold. The ring heals: the higher ids keep the blocks
+ * every block free in its half's view, the other half's among them (after a learning phase of 15 s, its
+ * {@code block-timeout}: long enough to hear each of n1's claims refreshed); both halves lease to new clients, two
+ * of n0's asking (option 50) for addresses the other half's clients hold. The ring heals: the higher ids keep the blocks
  * both halves owned, n0's two clients are NAKed on renewal and get new addresses, the other half's clients keep
  * theirs, and no address is held by two clients or leased at two nodes.</li>
  * </ol>
@@ -70,7 +74,7 @@ class JbabeldDdhcpMeshClientsTest {
     private final List<Lab.Daemon> daemons = new ArrayList<>();
     private final List<String> clientNs = new ArrayList<>();
     /** Every address acknowledged to a client so far: address to the client's name. */
-    private final Map<String, String> acknowledged = new TreeMap<>();
+    private final Map<String, String> acknowledged = Collections.synchronizedMap(new TreeMap<>());
     /** The node each client was served by (its index), by client name. */
     private final Map<String, Integer> servedBy = new HashMap<>();
     /** The phase 1 clients and their addresses. */
@@ -288,16 +292,20 @@ class JbabeldDdhcpMeshClientsTest {
             assertThat(blocksBefore).containsEntry(block(a), "OURS");
             assertThat(blocksAfter).as("the block of %s is n1's again", a).containsEntry(block(a), "OURS");
         }
-        // n1's old dhclient clients ask for their addresses again (INIT-REBOOT) and get them
+        // n1's old dhclient clients ask for their addresses again (INIT-REBOOT), all at once, and get them
+        Map<String, String> had = new TreeMap<>();
         for (Map.Entry<String, Integer> e : servedBy.entrySet()) {
             String name = e.getKey();
             if (e.getValue() == 1 && Files.exists(dir.resolve(name + ".leases"))) {
-                String had = acknowledged.entrySet().stream().filter(x -> x.getValue().equals(name))
-                        .map(Map.Entry::getKey).reduce((x, y) -> y).orElseThrow();
-                Files.delete(dir.resolve(name + ".out"));
-                assertThat(runClient(name, false)).as("%s renews at the restarted n1", name).isEqualTo(had);
+                had.put(name, acknowledged.entrySet().stream().filter(x -> x.getValue().equals(name))
+                        .map(Map.Entry::getKey).reduce((x, y) -> y).orElseThrow());
             }
         }
+        assertThat(had).as("n1's dhclient clients").isNotEmpty();
+        List<Callable<String>> renewals = new ArrayList<>();
+        had.keySet().forEach(name -> renewals.add(() -> rerun(name, false)));
+        assertThat(all(renewals)).as("the addresses renewed at the restarted n1 by %s", had.keySet())
+                .containsExactlyElementsOf(had.values());
         // ten new clients, two per node: none gets an address acknowledged before
         Map<String, Future<String>> running = new LinkedHashMap<>();
         for (int k = 0; k < 10; k++) {
@@ -327,7 +335,8 @@ class JbabeldDdhcpMeshClientsTest {
         lab.ip(ns.get(0), "link", "set", "r4", "down");
         // n0 restarts wanting 255 spare addresses, learns its half's blocks, claims every other one
         lab.kill(daemons.get(0));
-        daemons.set(0, start(0, "n0-greedy", List.of("-C", "ddhcp spare-leases 255", "-C", "ddhcp learning true")));
+        daemons.set(0, start(0, "n0-greedy", List.of("-C", "ddhcp spare-leases 255", "-C", "ddhcp learning true",
+                "-C", "ddhcp block-timeout 15")));
         Lab.Daemon n0 = daemons.get(0);
         lab.await("n0 owns the blocks of " + addressU + " and " + addressD + " in the partition", CONVERGE, () -> {
             Map<Integer, String> s = states(n0.socket());
@@ -398,12 +407,13 @@ class JbabeldDdhcpMeshClientsTest {
             }
             assertThat(leaseNaks).as("the owners answered LEASENAK").isPositive();
             // the other half's clients keep their addresses; every client of the partition renews (dhclient
-            // INIT-REBOOT, udhcpc a new DISCOVER) and gets one
-            assertThat(rerun(wU, true)).as("%s keeps its address", wU).isEqualTo(addressU);
-            assertThat(rerun(wD, false)).as("%s keeps its address", wD).isEqualTo(addressD);
-            for (String name : apart.keySet()) {
-                assertThat(rerun(name, !dhclients.contains(name))).isNotNull();
-            }
+            // INIT-REBOOT, udhcpc a new DISCOVER), all at once, and gets one
+            List<Callable<String>> renewals = new ArrayList<>(List.of(() -> rerun(wU, true), () -> rerun(wD, false)));
+            apart.keySet().forEach(name -> renewals.add(() -> rerun(name, !dhclients.contains(name))));
+            List<String> renewed = all(renewals);
+            assertThat(renewed.get(0)).as("%s keeps its address", wU).isEqualTo(addressU);
+            assertThat(renewed.get(1)).as("%s keeps its address", wD).isEqualTo(addressD);
+            assertThat(renewed.subList(2, renewed.size())).as("renewed by %s", apart.keySet()).doesNotContainNull();
         } finally {
             for (Process p : running) {
                 p.destroy();
@@ -464,6 +474,7 @@ class JbabeldDdhcpMeshClientsTest {
     private void everyClientReachesOneAtEachOtherNode(Map<String, String> clients) throws Exception {
         Map<Integer, List<String>> byNode = new TreeMap<>();
         clients.keySet().forEach(c -> byNode.computeIfAbsent(servedBy.get(c), x -> new ArrayList<>()).add(c));
+        List<Callable<Object>> pings = new ArrayList<>();
         int k = 0;
         for (String from : clients.keySet()) {
             for (Map.Entry<Integer, List<String>> e : byNode.entrySet()) {
@@ -472,11 +483,32 @@ class JbabeldDdhcpMeshClientsTest {
                 }
                 String to = e.getValue().get(k % e.getValue().size());
                 String address = clients.get(to);
-                lab.await(from + " (" + clients.get(from) + ") reaches " + to + " (" + address + ")", CLIENT_LIMIT,
-                        () -> ping(clientNs(from), address) ? true : null);
+                pings.add(() -> lab.await(from + " (" + clients.get(from) + ") reaches " + to + " (" + address + ")",
+                        CLIENT_LIMIT, () -> ping(clientNs(from), address) ? true : null));
             }
             k++;
         }
+        all(pings);
+    }
+
+    /** Runs the tasks together on the pool; their results in order, or the first failure (an assertion's own). */
+    private <T> List<T> all(List<Callable<T>> tasks) throws Exception {
+        List<Future<T>> running = new ArrayList<>();
+        for (Callable<T> t : tasks) {
+            running.add(pool.submit(t));
+        }
+        List<T> results = new ArrayList<>();
+        for (Future<T> f : running) {
+            try {
+                results.add(f.get(CLIENT_LIMIT.toSeconds() + 30, TimeUnit.SECONDS));
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof AssertionError a) {
+                    throw a;
+                }
+                throw e;
+            }
+        }
+        return results;
     }
 
     private boolean ping(String ns, String address) {
@@ -651,18 +683,8 @@ class JbabeldDdhcpMeshClientsTest {
         }
     }
 
-    /** {@code ctl ddhcp blocks --json}: block to state of the main range; null when it fails. */
+    /** {@code ddhcp blocks}: block to state (one range); null when it fails. */
     private static Map<Integer, String> states(Path socket) {
-        try {
-            String out = MmfdLab.ctl(socket, "ddhcp", "blocks", "--json");
-            JsonNode tree = JSON.readTree(out.substring(out.indexOf('{')));
-            Map<Integer, String> rows = new HashMap<>();
-            for (JsonNode r : tree.findValue("ddhcp_blocks").get(0).get("rows")) {
-                rows.put(r.get("index").asInt(), r.get("state").asText());
-            }
-            return rows;
-        } catch (Exception e) {
-            return null;
-        }
+        return MmfdLab.ddhcpStates(socket);
     }
 }

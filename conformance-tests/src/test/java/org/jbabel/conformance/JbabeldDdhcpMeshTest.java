@@ -3,7 +3,6 @@ package org.jbabel.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 class JbabeldDdhcpMeshTest {
 
     private static final Duration CLAIM = Duration.ofSeconds(60);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void blocksAreKnownAcrossTheMeshAndForwardingReachesAnOwnerTwoHopsAway(@TempDir Path dir) throws Exception {
@@ -39,10 +37,13 @@ class JbabeldDdhcpMeshTest {
             List<List<String>> ifs = List.of(List.of("a0"), List.of("a1", "b1"), List.of("b2"));
             List<Lab.Daemon> daemons = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
+                // claims of 20 s, refreshed every 5 s: the first go out before mmfd has neighbours (its first HELLO
+                // comes 10 s after the start), so the others hear a claim at a refresh
                 List<String> args = new ArrayList<>(List.of("-C", "default hello-interval 1 update-interval 4",
                         "-C", "redistribute local ip fd00::/64 ge 128", "-C", "redistribute local deny", "-C", "mmfd",
                         "-C", "ddhcp range 10.116.224.0/22 block-size 4", "-C", "ddhcp learning false",
-                        "-C", "ddhcp tentative-timeout 3", "-C", "ddhcp spare-leases 1"));
+                        "-C", "ddhcp tentative-timeout 3", "-C", "ddhcp spare-leases 1",
+                        "-C", "ddhcp block-timeout 20"));
                 args.addAll(ifs.get(i));
                 daemons.add(lab.jbabeld(ns.get(i), "n" + i, args));
             }
@@ -101,21 +102,17 @@ class JbabeldDdhcpMeshTest {
         }
     }
 
-    /** {@code ctl ddhcp blocks --json}: block to {state, owner address}; null when it fails. */
+    /** {@code ddhcp blocks}: block to {state, owner address}; null when it fails. */
     private static Map<Integer, String[]> rows(Path socket) {
-        try {
-            String out = MmfdLab.ctl(socket, "ddhcp", "blocks", "--json");
-            JsonNode tree = JSON.readTree(out.substring(out.indexOf('{')));
-            Map<Integer, String[]> rows = new HashMap<>();
-            for (JsonNode range : tree.findValue("ddhcp_blocks")) {
-                for (JsonNode r : range.get("rows")) {
-                    rows.put(r.get("index").asInt(), new String[] {r.get("state").asText(),
-                            r.get("address").isNull() ? "-" : r.get("address").asText()});
-                }
-            }
-            return rows;
-        } catch (Exception e) {
+        List<JsonNode> blocks = MmfdLab.ddhcpBlocks(socket);
+        if (blocks == null) {
             return null;
         }
+        Map<Integer, String[]> rows = new HashMap<>();
+        for (JsonNode r : blocks) {
+            rows.put(r.get("index").asInt(), new String[] {r.get("state").asText(),
+                    r.get("address").isNull() ? "-" : r.get("address").asText()});
+        }
+        return rows;
     }
 }

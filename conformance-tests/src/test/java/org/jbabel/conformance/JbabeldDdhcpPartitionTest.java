@@ -2,15 +2,13 @@ package org.jbabel.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JbabeldDdhcpPartitionTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration LIMIT = Duration.ofSeconds(90);
 
     @TempDir
@@ -95,8 +92,8 @@ class JbabeldDdhcpPartitionTest {
                 assertThat(MmfdLab.counter(dl.socket(), "ddhcp.conflict_lost")).isPositive();
                 // no address leased at both nodes
                 lab.await("no address leased at both nodes", LIMIT, () -> {
-                    List<String> at = leased(dw.socket());
-                    List<String> bt = leased(dl.socket());
+                    Set<String> at = leased(dw.socket());
+                    Set<String> bt = leased(dl.socket());
                     return at != null && bt != null && at.stream().noneMatch(bt::contains) ? true : null;
                 });
             } finally {
@@ -160,30 +157,12 @@ class JbabeldDdhcpPartitionTest {
     }
 
     private static Map<Integer, String> states(Path socket) {
-        try {
-            String out = MmfdLab.ctl(socket, "ddhcp", "blocks", "--json");
-            JsonNode tree = JSON.readTree(out.substring(out.indexOf('{')));
-            Map<Integer, String> rows = new HashMap<>();
-            for (JsonNode r : tree.findValue("ddhcp_blocks").get(0).get("rows")) {
-                rows.put(r.get("index").asInt(), r.get("state").asText());
-            }
-            return rows;
-        } catch (Exception e) {
-            return null;
-        }
+        return MmfdLab.ddhcpStates(socket);
     }
 
-    private static List<String> leased(Path socket) {
+    private static Set<String> leased(Path socket) {
         try {
-            String out = MmfdLab.ctl(socket, "ddhcp", "leases", "--json");
-            JsonNode tree = JSON.readTree(out.substring(out.indexOf('{')));
-            List<String> a = new java.util.ArrayList<>();
-            for (JsonNode r : tree.findValue("ddhcp_leases")) {
-                if (r.get("state").asText().equals("LEASED")) {
-                    a.add(r.get("address").asText());
-                }
-            }
-            return a;
+            return MmfdLab.ddhcpLeases(socket);
         } catch (Exception e) {
             return null;
         }

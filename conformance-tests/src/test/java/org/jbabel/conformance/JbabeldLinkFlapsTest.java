@@ -77,6 +77,9 @@ class JbabeldLinkFlapsTest {
                     () -> allRoutesPresent(lab, ns) ? true : null);
             // Stable: the kernel matches the control socket on every node, twice a few seconds apart.
             for (int round = 0; round < 2; round++) {
+                if (round > 0) {
+                    Thread.sleep(3000);
+                }
                 for (int i = 0; i < 4; i++) {
                     long end = System.nanoTime() + CONVERGE.toNanos();
                     String mismatch = lab.kernelMismatch(ns[i], daemons.get(i));
@@ -86,7 +89,6 @@ class JbabeldLinkFlapsTest {
                     }
                     assertThat(mismatch).as("node %s: kernel against control socket", names[i]).isNull();
                 }
-                Thread.sleep(3000);
             }
             for (int i = 0; i < 4; i++) {
                 for (int j = 0; j < 4; j++) {

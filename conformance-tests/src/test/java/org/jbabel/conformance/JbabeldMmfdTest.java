@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jbabel.conformance.MmfdLab.Proc;
@@ -36,7 +37,8 @@ class JbabeldMmfdTest {
     private Lab lab;
     private final List<String> ns = new ArrayList<>();
     private final List<Lab.Daemon> daemons = new ArrayList<>();
-    private final List<Proc> listeners = new ArrayList<>();
+    /** Each node's listener on its mmfd0, by the node's name (n0 ... n4). */
+    private final Map<String, Proc> listeners = new LinkedHashMap<>();
     private final List<AutoCloseable> processes = new ArrayList<>();
     /** Node index to its interfaces, and the node at the other end of each. */
     private final List<Map<String, Integer>> links = new ArrayList<>();
@@ -47,7 +49,7 @@ class JbabeldMmfdTest {
         for (int i = 0; i < N; i++) {
             ns.add(lab.ns("mm" + i));
             MmfdLab.noDad(lab, ns.get(i));
-            links.add(new java.util.LinkedHashMap<>());
+            links.add(new LinkedHashMap<>());
         }
         for (int i = 0; i < N; i++) {
             link(i, "mr", (i + 1) % N, "ml");
@@ -59,11 +61,11 @@ class JbabeldMmfdTest {
             args.addAll(links.get(i).keySet());
             daemons.add(lab.jbabeld(ns.get(i), "n" + i, args));
         }
+        List<Proc> started = MmfdLab.mmfd0Listeners(lab, ns, START);
         for (int i = 0; i < N; i++) {
-            Proc l = MmfdLab.mmfd0Listener(lab, ns.get(i), START);
-            listeners.add(l);
-            processes.add(l);
+            listeners.put("n" + i, started.get(i));
         }
+        processes.addAll(started);
     }
 
     private void link(int a, String ifA, int b, String ifB) throws Exception {
@@ -107,19 +109,8 @@ class JbabeldMmfdTest {
                 return got != null && got.size() == expected.size() && got.containsAll(expected) ? got : null;
             });
         }
-        for (int origin : List.of(0, 2)) {
-            String text = "from-n" + origin;
-            listeners.get(origin).send("ff05::2:1001", 1001, text.getBytes(StandardCharsets.UTF_8));
-            listeners.get(origin).expect("the send on n" + origin, "sent"::equals, QUIET);
-            for (int i = 0; i < N; i++) {
-                if (i != origin) {
-                    listeners.get(i).expect(text + " at n" + i, MmfdLab.payload(text), Duration.ofSeconds(10));
-                }
-            }
-            for (int i = 0; i < N; i++) {
-                assertThat(listeners.get(i).next(MmfdLab.payload(text), QUIET))
-                        .as("a second copy of %s at n%d (or one at its origin)", text, i).isNull();
-            }
+        for (String origin : List.of("n0", "n2")) {
+            MmfdLab.deliveredExactlyOnce(listeners, origin, "from-" + origin, Duration.ofSeconds(10), QUIET);
         }
     }
 
@@ -145,10 +136,8 @@ class JbabeldMmfdTest {
                 return null;
             }
         });
-        for (int i = 0; i < N; i++) {
-            assertThat(listeners.get(i).next(l -> l.startsWith("recv "), Duration.ofMillis(300)))
-                    .as("anything out of n%d's mmfd0", i).isNull();
-        }
+        assertThat(MmfdLab.anyWithin(listeners, l -> l.startsWith("recv "), Duration.ofMillis(300)))
+                .as("anything out of a node's mmfd0").isNull();
     }
 
     @Test

@@ -34,7 +34,7 @@ class JbabeldTopologyTest {
             lab.await("each jbabeld's route at the other", CONVERGE,
                     () -> lab.babelRoutes(a, "-6").contains("2001:db8:b::1 via fe80:")
                             && lab.babelRoutes(b, "-6").contains("2001:db8:a::1 via fe80:") ? true : null);
-            assertThat(lab.exec(a, "ping", "-6", "-c", "2", "-W", "2", "-I", "2001:db8:a::1", "2001:db8:b::1")).isZero();
+            assertThat(lab.ping(a, "-6", "-I", "2001:db8:a::1", "2001:db8:b::1")).isZero();
         }
     }
 
@@ -72,7 +72,7 @@ class JbabeldTopologyTest {
             lab.await("babeld's route in BIRD's FIB", CONVERGE,
                     () -> route(lab, c, "2001:db8:a::1").contains("proto bird") ? true : null);
             assertThat(lab.babelRoutes(b, "-6")).contains("2001:db8:a::1 via fe80:").contains("2001:db8:c::1 via fe80:");
-            assertThat(lab.exec(a, "ping", "-6", "-c", "2", "-W", "2", "-I", "2001:db8:a::1", "2001:db8:c::1"))
+            assertThat(lab.ping(a, "-6", "-I", "2001:db8:a::1", "2001:db8:c::1"))
                     .as("ping6 from babeld's node to BIRD's across jbabeld").isZero();
         }
     }

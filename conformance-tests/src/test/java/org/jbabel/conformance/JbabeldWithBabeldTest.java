@@ -87,9 +87,9 @@ class JbabeldWithBabeldTest {
             String v4 = lab.babelRoutes(a, "-4");
             return v6.contains("2001:db8:b::1 via fe80:") && v4.contains("10.1.0.2 via 10.1.0.2 dev va") ? v6 : null;
         });
-        assertThat(lab.exec(a, "ping", "-6", "-c", "2", "-W", "2", "-I", "2001:db8:a::1", "2001:db8:b::1"))
+        assertThat(lab.ping(a, "-6", "-I", "2001:db8:a::1", "2001:db8:b::1"))
                 .as("ping6 from A's loopback to B's").isZero();
-        assertThat(lab.exec(b, "ping", "-c", "2", "-W", "2", "10.1.0.1")).as("ping from B to A over IPv4").isZero();
+        assertThat(lab.ping(b, "10.1.0.1")).as("ping from B to A over IPv4").isZero();
     }
 
     @Test

@@ -1,11 +1,9 @@
 package org.jbabel.conformance;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jbabel.conformance.MmfdLab.Proc;
@@ -45,11 +43,12 @@ class JbabeldWithCMmfdTest {
             processes.add(cm);
             Lab.Daemon d1 = lab.jbabeld(j1, "j1", concat(fast, List.of("-C", "mmfd", "tc", "t2")));
             Lab.Daemon d2 = lab.jbabeld(j2, "j2", concat(fast, List.of("-C", "mmfd", "tc", "t1")));
-            Map<String, Proc> listeners = new java.util.LinkedHashMap<>();
-            for (String ns : List.of(j1, c, j2)) {
-                Proc l = MmfdLab.mmfd0Listener(lab, ns, START);
-                processes.add(l);
-                listeners.put(ns, l);
+            List<String> all = List.of(j1, c, j2);
+            List<Proc> started = MmfdLab.mmfd0Listeners(lab, all, START);
+            processes.addAll(started);
+            Map<String, Proc> listeners = new LinkedHashMap<>();
+            for (int i = 0; i < all.size(); i++) {
+                listeners.put(all.get(i), started.get(i));
             }
 
             // everyone sees everyone: the C mmfd lists both jbabelds, each jbabeld lists C and the other
@@ -78,19 +77,7 @@ class JbabeldWithCMmfdTest {
             });
 
             for (String origin : List.of(c, j1, j2)) {
-                String text = "from-" + origin;
-                listeners.get(origin).send("ff05::2:1001", 1001, text.getBytes(StandardCharsets.UTF_8));
-                listeners.get(origin).expect("the send on " + origin, "sent"::equals, QUIET);
-                for (Map.Entry<String, Proc> e : listeners.entrySet()) {
-                    if (!e.getKey().equals(origin)) {
-                        e.getValue().expect(text + " at " + e.getKey(), MmfdLab.payload(text),
-                                Duration.ofSeconds(10));
-                    }
-                }
-                for (Map.Entry<String, Proc> e : listeners.entrySet()) {
-                    assertThat(e.getValue().next(MmfdLab.payload(text), QUIET))
-                            .as("a second copy of %s at %s (or one at its origin)", text, e.getKey()).isNull();
-                }
+                MmfdLab.deliveredExactlyOnce(listeners, origin, "from-" + origin, Duration.ofSeconds(10), QUIET);
             }
         } finally {
             for (AutoCloseable p : processes.reversed()) {

@@ -3,7 +3,6 @@ package org.jbabel.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -13,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,13 +32,15 @@ class JbabeldWithDdhcpdTest {
     private static final Duration CLAIM = Duration.ofSeconds(40);
     private static final String RANGE = "10.116.224.0/22";
     private static final String ZERO_ID = "0000000000000000";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The lab: namespaces j (jbabeld), c (ddhcpd), b (the bridge), k (a DHCP client of ddhcpd). */
     private record Setup(Lab lab, String j, String c, String b, String k, Lab.Daemon jbabeld, Lab.Daemon ddhcpd) {}
 
-    private static Setup setup(Lab lab, Path dir, String range, boolean joined) throws Exception {
-        Path ddhcpd = CPeers.binary("ddhcpd");
+    /**
+     * The lab, the bridge joining jbabeld's link and, when {@code joined}, ddhcpd's; {@code blockTimeout} seconds on
+     * both (claims refreshed when a quarter of their time is gone).
+     */
+    private static Setup setup(Lab lab, Path dir, String range, boolean joined, int blockTimeout) throws Exception {
         String j = lab.ns("dj");
         String c = lab.ns("dc");
         String b = lab.ns("db");
@@ -59,19 +59,26 @@ class JbabeldWithDdhcpdTest {
         lab.link(c, "cl0", k, "cl1");
         lab.ip(c, "addr", "add", "10.116.224.1/22", "dev", "cl0");
         lab.ip(k, "route", "add", "default", "dev", "cl1");
-        Lab.Daemon cd = lab.start("ddhcpd", c, List.of("ip", "netns", "exec", c, ddhcpd.toString(), "-D", "-L", "-t",
-                "3", "-N", range, "-b", "2", "-s", "1", "-c", "cl0", "-i", "mc", "-C",
-                dir.resolve("ddhcpd.sock").toString()));
+        Lab.Daemon cd = lab.start("ddhcpd", c, ddhcpdCommand(c, range, dir.resolve("ddhcpd.sock"), blockTimeout));
         Lab.Daemon jd = lab.jbabeld(j, "j", List.of("-C", "default hello-interval 1",
                 "-C", "ddhcp range " + range + " block-size 4", "-C", "ddhcp server-interface mj",
-                "-C", "ddhcp learning false", "-C", "ddhcp tentative-timeout 3", "-C", "ddhcp spare-leases 1", "mj"));
+                "-C", "ddhcp learning false", "-C", "ddhcp tentative-timeout 3", "-C", "ddhcp spare-leases 1",
+                "-C", "ddhcp block-timeout " + blockTimeout, "mj"));
         return new Setup(lab, j, c, b, k, jd, cd);
+    }
+
+    /** The C ddhcpd in namespace {@code ns} on {@code mc}, its clients on {@code cl0}, its control socket given. */
+    private static List<String> ddhcpdCommand(String ns, String range, Path socket, int blockTimeout) {
+        return List.of("ip", "netns", "exec", ns, CPeers.binary("ddhcpd").toString(), "-D", "-L", "-t", "3", "-N",
+                range, "-b", "2", "-s", "1", "-B", Integer.toString(blockTimeout), "-c", "cl0", "-i", "mc", "-C",
+                socket.toString());
     }
 
     @Test
     void jbabelAndDdhcpdShareARangeAndForwardLeasesBothWays(@TempDir Path dir) throws Exception {
         try (Lab lab = new Lab(dir)) {
-            Setup s = setup(lab, dir, RANGE, true);
+            // claims of 30 s, refreshed every 7.5 s
+            Setup s = setup(lab, dir, RANGE, true, 30);
             Path cSocket = dir.resolve("ddhcpd.sock");
             // each owns a block, and each shows the other's as CLAIMED by its owner
             Map<Integer, Row> both = lab.await("a block of each, known to the other", CLAIM, () -> {
@@ -120,7 +127,8 @@ class JbabeldWithDdhcpdTest {
             // a new ddhcpd inquires (jbabel hears its INQUIREs) and takes a block jbabel then shows as its
             lab.stop(s.ddhcpd());
             long inquiries = counter(s, "ddhcp.received_inquire");
-            Lab.Daemon again = lab.start("ddhcpd2", s.c(), restartedCommand(s, dir));
+            Lab.Daemon again = lab.start("ddhcpd2", s.c(),
+                    ddhcpdCommand(s.c(), RANGE, dir.resolve("ddhcpd2.sock"), 30));
             int newBlock = lab.await("the new ddhcpd's block at jbabel", CLAIM, () -> {
                 Map<Integer, Row> c = cBlocks(dir.resolve("ddhcpd2.sock"));
                 Map<Integer, Row> j = jBlocks(s.jbabeld().socket());
@@ -138,7 +146,7 @@ class JbabeldWithDdhcpdTest {
             assertThat(again.process().isAlive()).isTrue();
 
             // jbabel gives its block back with an UPDATECLAIM of timeout 0: the C ddhcpd forgets the claim at once
-            // (at its next housekeeping) instead of after the claim's 60 s
+            // (at its next housekeeping) instead of after the claim's 30 s
             assertThat(MmfdLab.ctl(s.jbabeld().socket(), "ddhcp", "give-back", Integer.toString(jBlock), "--text"))
                     .startsWith("gave back block " + jBlock);
             long given = System.nanoTime();
@@ -146,21 +154,16 @@ class JbabeldWithDdhcpdTest {
                 Map<Integer, Row> c = cBlocks(dir.resolve("ddhcpd2.sock"));
                 return c != null && (!c.containsKey(jBlock) || c.get(jBlock).state() != 2) ? true : null;
             });
-            assertThat(Duration.ofNanos(System.nanoTime() - given)).as("well before the claim's 60 s")
+            assertThat(Duration.ofNanos(System.nanoTime() - given)).as("well before the claim's 30 s")
                     .isLessThan(Duration.ofSeconds(10));
         }
-    }
-
-    private static List<String> restartedCommand(Setup s, Path dir) {
-        return List.of("ip", "netns", "exec", s.c(), CPeers.binary("ddhcpd").toString(), "-D", "-L", "-t", "3", "-N",
-                RANGE, "-b", "2", "-s", "1", "-c", "cl0", "-i", "mc", "-C", dir.resolve("ddhcpd2.sock").toString());
     }
 
     @Test
     void afterAPartitionTheHigherNodeIdKeepsABlockBothClaimed(@TempDir Path dir) throws Exception {
         try (Lab lab = new Lab(dir)) {
-            // one block in the range: both take it while apart
-            Setup s = setup(lab, dir, "10.116.224.0/30", false);
+            // one block in the range: both take it while apart; claims of 12 s, refreshed every 3 s
+            Setup s = setup(lab, dir, "10.116.224.0/30", false, 12);
             Path cSocket = dir.resolve("ddhcpd.sock");
             lab.await("block 0 owned on both sides", CLAIM, () -> {
                 Map<Integer, Row> c = cBlocks(cSocket);
@@ -179,8 +182,8 @@ class JbabeldWithDdhcpdTest {
             // no conflict_won required: when the C ddhcpd hears our claim before its own refresh reaches us, it
             // yields without our ever seeing its claim (a clean-clone run, 2026-12-06)
             assertThat(counter(s, "ddhcp.conflict_lost")).isZero();
-            // and it stays so over a few refreshes
-            Thread.sleep(20_000);
+            // and it stays so over a few refreshes of each
+            Thread.sleep(10_000);
             assertThat(jBlocks(s.jbabeld().socket()).get(0).state()).isEqualTo(4);
             assertThat(cBlocks(cSocket).get(0).state()).isEqualTo(2);
         }
@@ -237,29 +240,25 @@ class JbabeldWithDdhcpdTest {
         }
     }
 
-    /** {@code jbabel ctl ddhcp blocks --json}, by index; null when it fails. */
+    /** jbabeld's {@code ddhcp blocks}, by index; null when it fails. */
     private static Map<Integer, Row> jBlocks(Path socket) {
-        try {
-            String out = MmfdLab.ctl(socket, "ddhcp", "blocks", "--json");
-            JsonNode tree = JSON.readTree(out.substring(out.indexOf('{')));
-            Map<Integer, Row> rows = new LinkedHashMap<>();
-            for (JsonNode range : tree.findValue("ddhcp_blocks")) {
-                for (JsonNode r : range.get("rows")) {
-                    int state = switch (r.get("state").asText()) {
-                        case "TENTATIVE" -> 1;
-                        case "CLAIMED" -> 2;
-                        case "CLAIMING" -> 3;
-                        case "OURS" -> 4;
-                        default -> 5;
-                    };
-                    rows.put(r.get("index").asInt(), new Row(r.get("index").asInt(), state,
-                            r.get("owner").isNull() ? ZERO_ID : r.get("owner").asText()));
-                }
-            }
-            return rows;
-        } catch (Exception e) {
+        List<JsonNode> blocks = MmfdLab.ddhcpBlocks(socket);
+        if (blocks == null) {
             return null;
         }
+        Map<Integer, Row> rows = new LinkedHashMap<>();
+        for (JsonNode r : blocks) {
+            int state = switch (r.get("state").asText()) {
+                case "TENTATIVE" -> 1;
+                case "CLAIMED" -> 2;
+                case "CLAIMING" -> 3;
+                case "OURS" -> 4;
+                default -> 5;
+            };
+            rows.put(r.get("index").asInt(), new Row(r.get("index").asInt(), state,
+                    r.get("owner").isNull() ? ZERO_ID : r.get("owner").asText()));
+        }
+        return rows;
     }
 
     /**

@@ -10,11 +10,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * jbabeld next to FRR's babeld (Debian's FRR 8.4), both at their default timers: F runs zebra and FRR's babeld on
- * {@code fr0}, J runs jbabeld on {@code jb0}, the two ends of a veth pair; each has an IPv6 /128 on its loopback (FRR
- * {@code redistribute ipv6 connected}, jbabeld its default redistribution of local addresses). IPv6 only: FRR 8.4
- * has no IPv4-via-IPv6 (AE 4). FRR keeps retracted routes as {@code unreachable} in the kernel; the checks look
- * for routes through a next hop only. Every test builds its own network and removes it, also when it fails.
+ * jbabeld next to FRR's babeld (Debian's FRR 8.4), both at their default timers (but in the three-node test, whose
+ * subject is rerouting, not the timers: Hellos every second, updates every 4 s and a metric smoothing half-life of
+ * 1 s there): F runs zebra and FRR's babeld on {@code fr0}, J runs jbabeld on {@code jb0}, the two ends of a veth
+ * pair; each has an IPv6 /128 on its loopback (FRR {@code redistribute ipv6 connected}, jbabeld its default
+ * redistribution of local addresses). IPv6 only: FRR 8.4 has no IPv4-via-IPv6 (AE 4). FRR keeps retracted routes as
+ * {@code unreachable} in the kernel; the checks look for routes through a next hop only. Every test builds its own
+ * network and removes it, also when it fails.
  */
 class JbabeldWithFrrTest {
 
@@ -42,9 +44,9 @@ class JbabeldWithFrrTest {
                     .map(l -> l.split("\\s+")[1].split("/")[0]).anyMatch(net.frr::hasNeighbour) ? true : null);
             assertThat(net.frr.vtysh("show babel route")).as("FRR's babeld's table")
                     .containsPattern(J_ADDRESS + "/128 metric \\d+ .* \\(installed\\)");
-            assertThat(lab.exec(net.f, "ping", "-6", "-c", "2", "-W", "2", "-I", F_ADDRESS, J_ADDRESS))
+            assertThat(lab.ping(net.f, "-6", "-I", F_ADDRESS, J_ADDRESS))
                     .as("ping6 from FRR's loopback to jbabeld's").isZero();
-            assertThat(lab.exec(net.j, "ping", "-6", "-c", "2", "-W", "2", "-I", J_ADDRESS, F_ADDRESS))
+            assertThat(lab.ping(net.j, "-6", "-I", J_ADDRESS, F_ADDRESS))
                     .as("ping6 from jbabeld's loopback to FRR's").isZero();
         }
     }
@@ -74,7 +76,7 @@ class JbabeldWithFrrTest {
             }
             System.out.println("recovery after a flap of jbabeld's link to FRR's babeld (ms): " + recoveries);
             lab.await("jbabeld's route back in FRR's FIB", CONVERGE, () -> routeVia(lab, net.f, J_ADDRESS));
-            assertThat(lab.exec(net.j, "ping", "-6", "-c", "2", "-W", "2", "-I", J_ADDRESS, F_ADDRESS))
+            assertThat(lab.ping(net.j, "-6", "-I", J_ADDRESS, F_ADDRESS))
                     .as("ping6 from jbabeld's loopback to FRR's after the flaps").isZero();
         }
     }
@@ -83,7 +85,8 @@ class JbabeldWithFrrTest {
      * FRR (F) - jbabeld (J) - babeld (B), with a dear direct link F - B (rxcost 400 at both ends): F and B reach each
      * other's loopback through J by IPv6 and by IPv4 (IPv4 next hops: every link has IPv4 addresses), FRR installs
      * its routes through jbabeld, and when J's link to B is cut the traffic goes around jbabeld and comes back through
-     * it when the link does.
+     * it when the link does. All three send Hellos every second and updates every 4 s, and smooth metrics with a
+     * half-life of 1 s.
      */
     @Test
     void frrAndBabeldReachEachOtherThroughJbabeldByIpv4AndIpv6AndRerouteAroundIt() throws Exception {
@@ -107,7 +110,12 @@ class JbabeldWithFrrTest {
             lab.ip(b, "-6", "addr", "add", "2001:db8:bb::1/128", "dev", "lo");
             lab.ip(b, "addr", "add", "10.255.0.11/32", "dev", "lo");
             FrrNode frr = FrrNode.start(lab, f, "f", List.of("fj", "fb"),
-                    List.of("redistribute ipv6 connected", "redistribute ipv4 connected"));
+                    List.of("redistribute ipv6 connected", "redistribute ipv4 connected",
+                            "babel smoothing-half-life 1"));
+            for (String i : List.of("fj", "fb")) {
+                frr.vtysh("configure terminal", "interface " + i, "babel hello-interval 1000",
+                        "babel update-interval 4000");
+            }
             frr.vtysh("configure terminal", "interface fb", "babel rxcost 400");
             // the dear link waits until the mesh has converged through jbabeld: otherwise FRR may keep the route it
             // heard first over it (FRR's own choice, not what is tested here)
@@ -115,7 +123,8 @@ class JbabeldWithFrrTest {
             // Only the loopbacks' addresses are announced: FRR's zebra resolves an IPv4 next hop by the most
             // specific route to it, and a neighbour's interface address announced as a Babel /32 hides the connected
             // subnet, so zebra would install none of the routes through that neighbour (docs/ROBUSTNESS.md, FRR).
-            List<String> loopbackOnly = List.of("-C", "redistribute local if lo", "-C", "redistribute local deny");
+            List<String> loopbackOnly = List.of("-C", "default hello-interval 1 update-interval 4",
+                    "-C", "smoothing-half-life 1", "-C", "redistribute local if lo", "-C", "redistribute local deny");
             Lab.Daemon jd = lab.jbabeld(j, "j", Lab.with(loopbackOnly, "jf", "jb"));
             Lab.Daemon bd = lab.babeld(b, "b", Lab.with(loopbackOnly, "-C", "interface bf rxcost 400", "bj", "bf"));
 
@@ -143,10 +152,11 @@ class JbabeldWithFrrTest {
                 pingBothFamilies(lab, f, "from FRR around jbabeld");
 
                 // Healed: jbabeld and babeld route through each other again. The direct route comes back with a
-                // smoothed metric of 0x7FFF that halves every 4 s (babeld's hysteresis, which jbabeld keeps): it is
-                // taken once it is below the route through FRR (about 25 s for 96 against 496) at the next update
-                // for the prefix (babeld and FRR send one every 16 s), so up to about 45 s. FRR moves back to
-                // jbabeld the same way, so traffic is only required to flow, by whichever path FRR has.
+                // smoothed metric of 0x7FFF that halves every second here (babeld's hysteresis, which jbabeld keeps;
+                // every 4 s by default): it is taken once it is below the route through FRR (about 6 s for 96
+                // against 496; 25 s by default) at the next update for the prefix (every 4 s here, 16 s by
+                // default), so within about 10 s (45 s by default). FRR moves back to jbabeld the same way, so
+                // traffic is only required to flow, by whichever path FRR has.
                 lab.ip(j, "link", "set", "jb", "up");
                 lab.await("jbabeld's and babeld's routes to each other over their link again", HEAL,
                         () -> route(lab, j, "-6", "2001:db8:bb::1").contains("dev jb")
@@ -195,9 +205,9 @@ class JbabeldWithFrrTest {
     }
 
     private static void pingBothFamilies(Lab lab, String f, String what) throws Exception {
-        assertThat(lab.exec(f, "ping", "-6", "-c", "2", "-W", "2", "-I", F_ADDRESS, "2001:db8:bb::1"))
+        assertThat(lab.ping(f, "-6", "-I", F_ADDRESS, "2001:db8:bb::1"))
                 .as("ping6 " + what).isZero();
-        assertThat(lab.exec(f, "ping", "-4", "-c", "2", "-W", "2", "-I", "10.255.0.6", "10.255.0.11"))
+        assertThat(lab.ping(f, "-4", "-I", "10.255.0.6", "10.255.0.11"))
                 .as("ping " + what).isZero();
     }
 

@@ -122,6 +122,16 @@ final class Lab implements AutoCloseable {
         return drops;
     }
 
+    /**
+     * {@code ping -c 2 -i 0.2 -W 2 args...} in a namespace: two echo requests, a second try 0.2 s after the first;
+     * its exit status, 0 when a reply came back.
+     */
+    int ping(String ns, String... args) throws Exception {
+        List<String> c = new ArrayList<>(List.of("ping", "-c", "2", "-i", "0.2", "-W", "2"));
+        c.addAll(List.of(args));
+        return exec(ns, c.toArray(String[]::new));
+    }
+
     static String run(String... command) throws Exception {
         return run(Duration.ofSeconds(20), command);
     }
@@ -260,9 +270,13 @@ final class Lab implements AutoCloseable {
         daemons.remove(d.name());
     }
 
-    /** Waits (polling every 100 ms, at most {@code limit}) until {@code check} gives non-null; fails otherwise. */
+    /**
+     * Waits (polling every 100 ms, at most {@code limit}) until {@code check} gives non-null; fails otherwise. A wait
+     * of a second or more is printed with its length, so that a test's log shows where its time goes.
+     */
     <T> T await(String what, Duration limit, Supplier<T> check) throws Exception {
-        long end = System.nanoTime() + limit.toNanos();
+        long start = System.nanoTime();
+        long end = start + limit.toNanos();
         while (true) {
             for (Daemon d : daemons.values()) {
                 if (!d.process().isAlive()) {
@@ -271,6 +285,10 @@ final class Lab implements AutoCloseable {
             }
             T t = check.get();
             if (t != null) {
+                long took = (System.nanoTime() - start) / 1_000_000;
+                if (took >= 1000) {
+                    System.out.printf("[lab] %.1f s waiting for %s%n", took / 1000.0, what);
+                }
                 return t;
             }
             if (System.nanoTime() > end) {

@@ -2,6 +2,8 @@ package org.jbabel.conformance;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,15 +18,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** Helpers of the mmfd conformance tests: the C mmfd's location, probe processes, packets. */
+/**
+ * Helpers of the services' conformance tests: the C mmfd's location, probe processes, packets, and what jbabeld's
+ * mmfd and DDHCP say on its control socket.
+ */
 final class MmfdLab {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private MmfdLab() {}
 
@@ -58,12 +69,19 @@ final class MmfdLab {
             t.start();
         }
 
-        /** The next line matching {@code p} within {@code limit}, skipping others; null when none came. */
+        /**
+         * The next line matching {@code p} within {@code limit}, skipping others; null when none came. Lines already
+         * queued are looked at even when the limit is zero or past.
+         */
         String next(Predicate<String> p, Duration limit) throws InterruptedException {
-            long end = System.nanoTime() + limit.toNanos();
+            return nextBefore(p, System.nanoTime() + limit.toNanos());
+        }
+
+        /** As {@link #next}, waiting until {@code end} ({@link System#nanoTime()}) at most. */
+        String nextBefore(Predicate<String> p, long end) throws InterruptedException {
             while (true) {
                 long left = end - System.nanoTime();
-                String l = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
+                String l = left <= 0 ? lines.poll() : lines.poll(left, TimeUnit.NANOSECONDS);
                 if (l == null || p.test(l)) {
                     return l;
                 }
@@ -96,15 +114,60 @@ final class MmfdLab {
         }
     }
 
+    /**
+     * The first line matching {@code p} at any of {@code listeners} (by name) within {@code quiet}, all of them watched
+     * during the same window, as "NAME: LINE"; null when none came.
+     */
+    static String anyWithin(Map<String, Proc> listeners, Predicate<String> p, Duration quiet)
+            throws InterruptedException {
+        long end = System.nanoTime() + quiet.toNanos();
+        for (Map.Entry<String, Proc> e : listeners.entrySet()) {
+            String l = e.getValue().nextBefore(p, end);
+            if (l != null) {
+                return e.getKey() + ": " + l;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The listener {@code origin} of {@code listeners} (each on its node's mmfd0, by name) sends {@code text} to
+     * ff05::2:1001: it must come out at every other listener within {@code arrival}, and then no second copy (nor one
+     * at the origin) at any of them within {@code quiet}.
+     */
+    static void deliveredExactlyOnce(Map<String, Proc> listeners, String origin, String text, Duration arrival,
+            Duration quiet) throws Exception {
+        Proc from = listeners.get(origin);
+        from.send("ff05::2:1001", 1001, text.getBytes(StandardCharsets.UTF_8));
+        from.expect("the send on " + origin, "sent"::equals, quiet);
+        for (Map.Entry<String, Proc> e : listeners.entrySet()) {
+            if (!e.getKey().equals(origin)) {
+                e.getValue().expect(text + " at " + e.getKey(), payload(text), arrival);
+            }
+        }
+        String again = anyWithin(listeners, payload(text), quiet);
+        if (again != null) {
+            fail("a second copy of %s (or one at its origin %s) at %s", text, origin, again);
+        }
+    }
+
     /** An {@link MmfdProbe} in a namespace; returns once it is ready. */
     static Proc probe(String ns, String ifname, int port, String... groups) throws Exception {
+        return ready(startProbe(ns, ifname, port, groups), ns + "/" + ifname);
+    }
+
+    /** An {@link MmfdProbe} in a namespace, started: {@link #ready} waits for it. */
+    private static Proc startProbe(String ns, String ifname, int port, String... groups) throws IOException {
         List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), MmfdProbe.class.getName(), ifname,
                 Integer.toString(port)));
         c.addAll(List.of(groups));
-        Proc p = new Proc(c);
-        p.expect("ready from the probe on " + ns + "/" + ifname, "ready"::equals, Duration.ofSeconds(30));
+        return new Proc(c);
+    }
+
+    private static Proc ready(Proc p, String where) throws Exception {
+        p.expect("ready from the probe on " + where, "ready"::equals, Duration.ofSeconds(30));
         return p;
     }
 
@@ -191,16 +254,40 @@ final class MmfdLab {
 
     /** Waits for {@code mmfd0} in a namespace, gives it fe80::1/64 and a route for ff05::/16 (as Gluon), listens. */
     static Proc mmfd0Listener(Lab lab, String ns, Duration limit) throws Exception {
-        lab.await("mmfd0 in " + ns, limit, () -> {
-            try {
-                return lab.exec(ns, "ip", "link", "show", "mmfd0") == 0 ? Boolean.TRUE : null;
-            } catch (Exception e) {
-                return null;
+        return mmfd0Listeners(lab, List.of(ns), limit).getFirst();
+    }
+
+    /**
+     * {@link #mmfd0Listener} in each of the namespaces, the listeners started together; in the same order. The caller
+     * closes them; when this fails, it closes those it started.
+     */
+    static List<Proc> mmfd0Listeners(Lab lab, List<String> namespaces, Duration limit) throws Exception {
+        for (String ns : namespaces) {
+            lab.await("mmfd0 in " + ns, limit, () -> {
+                try {
+                    return lab.exec(ns, "ip", "link", "show", "mmfd0") == 0 ? Boolean.TRUE : null;
+                } catch (Exception e) {
+                    return null;
+                }
+            });
+            lab.ip(ns, "-6", "addr", "add", "fe80::1/64", "dev", "mmfd0");
+            lab.ip(ns, "-6", "route", "add", "ff05::/16", "dev", "mmfd0", "table", "main");
+        }
+        List<Proc> started = new ArrayList<>();
+        try {
+            for (String ns : namespaces) {
+                started.add(startProbe(ns, "mmfd0", 1001, "ff05::2:1001"));
             }
-        });
-        lab.ip(ns, "-6", "addr", "add", "fe80::1/64", "dev", "mmfd0");
-        lab.ip(ns, "-6", "route", "add", "ff05::/16", "dev", "mmfd0", "table", "main");
-        return probe(ns, "mmfd0", 1001, "ff05::2:1001");
+            for (int i = 0; i < started.size(); i++) {
+                ready(started.get(i), namespaces.get(i) + "/mmfd0");
+            }
+            return started;
+        } catch (Exception | AssertionError e) {
+            for (Proc p : started) {
+                p.close();
+            }
+            throw e;
+        }
     }
 
     /** Lines of {@code recv} whose UDP payload (as the listener on mmfd0 got it) is {@code text}. */
@@ -221,13 +308,50 @@ final class MmfdLab {
         return out;
     }
 
-    /** The addresses jbabeld's DDHCP side holds LEASED ({@code jbabel ctl ddhcp leases --json}). */
-    static java.util.Set<String> ddhcpLeases(Path socket) throws Exception {
-        String out = ctl(socket, "ddhcp", "leases", "--json");
-        com.fasterxml.jackson.databind.JsonNode tree = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(out.substring(out.indexOf('{')));
-        java.util.Set<String> leased = new java.util.HashSet<>();
-        for (com.fasterxml.jackson.databind.JsonNode r : tree.findValue("ddhcp_leases")) {
+    /**
+     * jbabeld's answer to an extension's command as JSON ({@code COMMAND json} on its control socket: the line
+     * {@code jbabel ctl COMMAND --json} prints, without starting a JVM for it); null when the socket does not answer
+     * it with {@code ok}.
+     */
+    static JsonNode answer(Path socket, String command) {
+        try {
+            List<String> lines = Lab.ask(socket, command + " json");
+            return lines.getLast().equals("ok") ? JSON.readTree(lines.get(lines.size() - 2)) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The rows of every range of jbabeld's {@code ddhcp blocks}; null when the socket does not answer. */
+    static List<JsonNode> ddhcpBlocks(Path socket) {
+        JsonNode tree = answer(socket, "ddhcp blocks");
+        if (tree == null) {
+            return null;
+        }
+        List<JsonNode> rows = new ArrayList<>();
+        tree.findValue("ddhcp_blocks").forEach(range -> range.get("rows").forEach(rows::add));
+        return rows;
+    }
+
+    /** jbabeld's {@code ddhcp blocks}: block index to state ({@code OURS}, {@code CLAIMED}...); null as above. */
+    static Map<Integer, String> ddhcpStates(Path socket) {
+        List<JsonNode> rows = ddhcpBlocks(socket);
+        if (rows == null) {
+            return null;
+        }
+        Map<Integer, String> states = new HashMap<>();
+        rows.forEach(r -> states.put(r.get("index").asInt(), r.get("state").asText()));
+        return states;
+    }
+
+    /** The addresses jbabeld's DDHCP side holds LEASED ({@code ddhcp leases}); an exception when it does not answer. */
+    static Set<String> ddhcpLeases(Path socket) throws IOException {
+        JsonNode tree = answer(socket, "ddhcp leases");
+        if (tree == null) {
+            throw new IOException("no answer to ddhcp leases on " + socket);
+        }
+        Set<String> leased = new HashSet<>();
+        for (JsonNode r : tree.findValue("ddhcp_leases")) {
             if (r.get("state").asText().equals("LEASED")) {
                 leased.add(r.get("address").asText());
             }
@@ -235,27 +359,23 @@ final class MmfdLab {
         return leased;
     }
 
-    /** The neighbour addresses jbabeld's mmfd lists ({@code jbabel ctl mmfd neighbours --json}), or null. */
+    /** The neighbour addresses jbabeld's mmfd lists ({@code mmfd neighbours}), or null. */
     static List<String> jbabelMmfdNeighbours(Path socket) {
-        try {
-            String out = ctl(socket, "mmfd", "neighbours", "--json");
-            com.fasterxml.jackson.databind.JsonNode tree = new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(out.substring(out.indexOf('{')));
-            List<String> addresses = new ArrayList<>();
-            for (com.fasterxml.jackson.databind.JsonNode n : tree.findValues("mmfd_neighbours")) {
-                n.forEach(e -> addresses.add(norm(e.get("address").asText())));
-            }
-            return addresses;
-        } catch (Exception e) {
+        JsonNode tree = answer(socket, "mmfd neighbours");
+        if (tree == null) {
             return null;
         }
+        List<String> addresses = new ArrayList<>();
+        for (JsonNode n : tree.findValues("mmfd_neighbours")) {
+            n.forEach(e -> addresses.add(norm(e.get("address").asText())));
+        }
+        return addresses;
     }
 
     /** A counter of jbabeld ({@code dump json}), 0 when absent. */
     static long counter(Path socket, String name) throws IOException {
         List<String> json = Lab.ask(socket, "dump json");
-        com.fasterxml.jackson.databind.JsonNode c = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(json.get(json.size() - 2)).get("counters");
+        JsonNode c = JSON.readTree(json.get(json.size() - 2)).get("counters");
         return c == null || c.get(name) == null ? 0 : c.get(name).asLong();
     }
 }

@@ -153,11 +153,11 @@ class SourceSpecificRoutingTest {
             lab.await("192.168.1.1 known at B and C", CONVERGE, () ->
                     lab.babelRoutes(b, "-4").contains("192.168.1.1 via") && lab.babelRoutes(c, "-4")
                             .contains("192.168.1.1 via") ? true : null);
-            assertThat(lab.exec(a, "ping", "-c", "2", "-W", "2", "-I", "192.168.1.1", "198.51.7.1"))
+            assertThat(lab.ping(a, "-I", "192.168.1.1", "198.51.7.1"))
                     .as("from the source prefix to B's address: through B").isZero();
             assertThat(lab.exec(a, "ping", "-c", "1", "-W", "1", "-I", "10.99.0.1", "198.51.7.1"))
                     .as("from another source: through C, which has no such address").isNotZero();
-            assertThat(lab.exec(a, "ping", "-c", "2", "-W", "2", "-I", "192.168.1.1", "198.51.100.1"))
+            assertThat(lab.ping(a, "-I", "192.168.1.1", "198.51.100.1"))
                     .as("from the source prefix to C's more specific destination: through C").isZero();
             assertThat(json(jbabeldA).get("counters").path("kernel.placement_ipv4_tables").asLong()).isEqualTo(1);
 
@@ -219,7 +219,7 @@ class SourceSpecificRoutingTest {
             lab.await("jbabeld's source-specific route in BIRD's kernel table", CONVERGE, () -> ipOrEmpty(lab, c, "-6",
                     "route", "show", "proto", "bird").contains("2001:db8:e2::/48 from 2001:db8:7::/48 via fe80:")
                     ? true : null);
-            assertThat(lab.exec(b, "ping", "-6", "-c", "2", "-W", "2", "-I", "2001:db8:b::1", "2001:db8:c::1"))
+            assertThat(lab.ping(b, "-6", "-I", "2001:db8:b::1", "2001:db8:c::1"))
                     .as("plain routes still carry traffic").isZero();
         }
     }
