@@ -278,7 +278,7 @@ class JbabeldDdhcpMeshClientsTest {
     @Order(4)
     void aNodeKilledAndRestartedHandsOutNoAddressItHadAcknowledged() throws Exception {
         Lab.Daemon n1 = daemons.get(1);
-        Set<String> leasedAtN1 = MmfdLab.ddhcpLeases(n1.socket());
+        Set<String> leasedAtN1 = MmfdLab.ddhcpLeasesNow(n1.socket());
         assertThat(leasedAtN1).isNotEmpty();
         Set<String> before = new HashSet<>(acknowledged.keySet());
         Map<Integer, String> blocksBefore = states(n1.socket());
@@ -286,7 +286,7 @@ class JbabeldDdhcpMeshClientsTest {
         Lab.Daemon again = start(1, "n1-again", List.of());
         daemons.set(1, again);
         awaitBlocksKnownEverywhere();
-        assertThat(MmfdLab.ddhcpLeases(again.socket())).as("n1's leases back from its state file").containsAll(leasedAtN1);
+        assertThat(MmfdLab.ddhcpLeasesNow(again.socket())).as("n1's leases back from its state file").containsAll(leasedAtN1);
         Map<Integer, String> blocksAfter = states(again.socket());
         for (String a : leasedAtN1) {
             assertThat(blocksBefore).containsEntry(block(a), "OURS");
@@ -664,7 +664,7 @@ class JbabeldDdhcpMeshClientsTest {
     private Map<String, Integer> leasedAtNodes() throws Exception {
         Map<String, Integer> count = new TreeMap<>();
         for (Lab.Daemon d : daemons) {
-            for (String a : MmfdLab.ddhcpLeases(d.socket())) {
+            for (String a : MmfdLab.ddhcpLeasesNow(d.socket())) {
                 count.merge(a, 1, Integer::sum);
             }
         }

@@ -162,7 +162,7 @@ class JbabeldDdhcpPartitionTest {
 
     private static Set<String> leased(Path socket) {
         try {
-            return MmfdLab.ddhcpLeases(socket);
+            return MmfdLab.ddhcpLeasesNow(socket);
         } catch (Exception e) {
             return null;
         }
